@@ -1,0 +1,84 @@
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type Config } from './schema.js';
+
+/** Where a repository overrides the defaults, at the ref being judged. */
+export const REPO_CONFIG_PATH = '.github/apt-snapshots.yml';
+
+export interface ConfigProblem {
+  /** The file the problem is in. */
+  file: string;
+  /** Dotted path of the field, empty for the whole file. */
+  field: string;
+  message: string;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+
+type Plain = Record<string, unknown>;
+
+function isPlainObject(value: unknown): value is Plain {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Objects merge key by key; anything else (lists included) replaces. */
+export function mergeConfig(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override;
+  const out: Plain = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    out[key] = key in base ? mergeConfig(base[key], value) : value;
+  }
+  return out;
+}
+
+export function formatField(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc === '' ? String(key) : `${acc}.${String(key)}`), '');
+}
+
+function zodProblems(file: string, error: z.ZodError): ConfigProblem[] {
+  return error.issues.map((issue) => ({ file, field: formatField(issue.path), message: issue.message }));
+}
+
+/** Parses YAML text into plain data, naming the file and line of a syntax error. */
+export function parseYaml(text: string, file: string): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[] } {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
+        file,
+        field: '',
+        message: `invalid YAML${e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : ''}: ${e.message.split('\n')[0]}`,
+      })),
+    };
+  }
+  return { ok: true, value: doc.toJS({ maxAliasCount: 50 }) };
+}
+
+/** Validates a complete configuration (the defaults). */
+export function parseFullConfig(text: string, file: string): ConfigResult {
+  const parsed = parseYaml(text, file);
+  if (!parsed.ok) return parsed;
+  const result = configSchema.safeParse(parsed.value);
+  return result.success ? { ok: true, config: result.data } : { ok: false, problems: zodProblems(file, result.error) };
+}
+
+/**
+ * Merges a repository's override file over the defaults and validates the
+ * result. An empty file means "no overrides"; anything invalid is reported
+ * with its field, never silently replaced by a default.
+ */
+export function applyConfigOverride(defaults: Config, text: string, file: string = REPO_CONFIG_PATH): ConfigResult {
+  const parsed = parseYaml(text, file);
+  if (!parsed.ok) return parsed;
+  if (parsed.value === null || parsed.value === undefined) return { ok: true, config: defaults };
+  if (!isPlainObject(parsed.value)) {
+    return { ok: false, problems: [{ file, field: '', message: 'must be a YAML mapping of settings' }] };
+  }
+  const result = configSchema.safeParse(mergeConfig(defaults, parsed.value));
+  return result.success ? { ok: true, config: result.data } : { ok: false, problems: zodProblems(file, result.error) };
+}
+
+export function describeConfigProblem(p: ConfigProblem): string {
+  return p.field === '' ? `${p.file}: ${p.message}` : `${p.file}: ${p.field}: ${p.message}`;
+}

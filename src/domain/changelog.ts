@@ -1,0 +1,30 @@
+import type { ParseResult } from './serial.js';
+
+/** The top entry of debian/changelog, which names the version being prepared. */
+export interface ChangelogEntry {
+  package: string;
+  version: string;
+  /** `UNRELEASED` while the release is being prepared. */
+  distribution: string;
+}
+
+// Debian policy 4.4: "package (version) distribution(s); urgency=urgency".
+const HEADER_RE = /^([a-z0-9][a-z0-9+.-]*) \(([^()\s]+)\) ([^;]+);/;
+
+export function parseChangelogTop(text: string): ParseResult<ChangelogEntry> {
+  const first = text.split('\n', 50).find((line) => line.trim() !== '');
+  if (first === undefined) return { ok: false, error: 'is empty' };
+  const m = HEADER_RE.exec(first);
+  if (!m) return { ok: false, error: `first line "${first.slice(0, 80)}" is not a changelog entry header "package (version) distribution; urgency=…"` };
+  const [, pkg, version, distribution] = m as unknown as [string, string, string, string];
+  return { ok: true, value: { package: pkg, version, distribution: distribution.trim() } };
+}
+
+/** Tails' tag for a version: `~` is not allowed in Git tag names. */
+export function tagForVersion(version: string): string {
+  return version.replaceAll('~', '-');
+}
+
+export function isReleased(entry: ChangelogEntry): boolean {
+  return entry.distribution !== 'UNRELEASED';
+}

@@ -1,0 +1,33 @@
+/**
+ * Typed errors at the boundaries. Each names what it was about (a file, a
+ * URL, a ref) so the message is useful on its own, and keeps its cause.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** A repository, revision or object that cannot be read. */
+export class ReadError extends Error {
+  override name = 'ReadError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The snapshot server could not answer a question we needed answered. */
+export class SnapshotServerError extends Error {
+  override name = 'SnapshotServerError';
+  constructor(
+    message: string,
+    readonly url: string,
+    options?: { cause?: unknown; status?: number },
+  ) {
+    super(message, options);
+    this.status = options?.status;
+  }
+  readonly status: number | undefined;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

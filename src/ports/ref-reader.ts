@@ -1,0 +1,10 @@
+import type { ReadSpec, RefSnapshot } from '../domain/tree.js';
+
+/** Reads the entries a spec asks for at one revision. */
+export interface RefReader {
+  /**
+   * @param rev a commit sha, branch or any revision the backend understands
+   * @throws ReadError when the revision does not exist or cannot be read
+   */
+  read(rev: string, spec: ReadSpec): Promise<RefSnapshot>;
+}

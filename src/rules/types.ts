@@ -1,0 +1,41 @@
+import type { Config } from '../config/schema.js';
+import type { Finding, Severity } from '../domain/finding.js';
+import type { RefState } from '../domain/state.js';
+
+export type Expiry = { ok: true; validUntil: Date | null } | { ok: false; error: string };
+
+/** What the snapshot server told us, gathered before judging. */
+export interface ServerFacts {
+  /** Keyed by `${origin}/${serial}` for every pinned serial that was looked up. */
+  expiries: ReadonlyMap<string, Expiry>;
+}
+
+export interface RuleContext {
+  /** The branch the state is judged as (not necessarily the name in config/base_branch). */
+  branch: string;
+  state: RefState;
+  /** The branch named in config/base_branch and its state, for topic branches. */
+  base?: { branch: string; state: RefState };
+  /** The state before a push, when judging a push. */
+  before?: RefState;
+  config: Config;
+  /** Absent offline: rules that need it are skipped. */
+  facts?: ServerFacts;
+  now: Date;
+}
+
+export interface Rule {
+  /** Stable: used in output, configuration and documentation. */
+  id: string;
+  /** The worst severity the rule reports. */
+  severity: Severity;
+  /** One line for documentation and `--help`. */
+  description: string;
+  /** Rules that need the snapshot server are skipped offline. */
+  needsServer?: boolean;
+  check(ctx: RuleContext): Finding[];
+}
+
+export function expiryKey(origin: string, serial: string): string {
+  return `${origin}/${serial}`;
+}
