@@ -1,0 +1,68 @@
+import type { Edit } from '../planners/types.js';
+
+export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'action_required';
+
+export interface CheckAnnotation {
+  path: string;
+  /** 1-based. */
+  line: number;
+  level: 'failure' | 'warning' | 'notice';
+  title: string;
+  message: string;
+}
+
+export interface CheckAction {
+  /** At most 20 characters (GitHub's limit). */
+  label: string;
+  /** At most 40 characters. */
+  description: string;
+  /** At most 20 characters; comes back in check_run.requested_action. */
+  identifier: string;
+}
+
+export interface CheckReport {
+  name: string;
+  headSha: string;
+  conclusion: CheckConclusion;
+  title: string;
+  /** Markdown, at most 65535 characters. */
+  summary: string;
+  annotations: CheckAnnotation[];
+  actions: CheckAction[];
+}
+
+export type EnsureBranchResult =
+  | { status: 'created' | 'updated' | 'unchanged'; sha: string }
+  /** Someone other than the bot committed to the branch: it was left alone. */
+  | { status: 'foreign-commits'; sha: string; authors: string[] };
+
+export interface PullRequestInfo {
+  number: number;
+  url: string;
+  state: 'open' | 'closed';
+  head: string;
+  base: string;
+}
+
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+/**
+ * The writes the app needs, each idempotent: calling one twice with the same
+ * input leaves the forge as calling it once does.
+ */
+export interface Forge {
+  /** Creates the check run of that name on that commit, or updates the existing one. */
+  ensureCheck(report: CheckReport): Promise<{ id: number; url: string }>;
+  /**
+   * Makes `branch` (always under the bot's prefix) hold `base` plus one commit
+   * with `edits`. Never overwrites commits made by anyone but the bot.
+   */
+  ensureBranch(branch: string, baseSha: string, edits: Edit[], message: string): Promise<EnsureBranchResult>;
+  /** The open pull request from `head` into `base`, created or updated with this title and body. */
+  ensurePullRequest(pr: { head: string; base: string; title: string; body: string }): Promise<PullRequestInfo & { status: 'created' | 'updated' | 'unchanged' }>;
+  findOpenPullRequest(head: string, base: string): Promise<PullRequestInfo | undefined>;
+  closePullRequest(number: number, comment: string): Promise<void>;
+  /** Posts a comment, or edits the bot's earlier comment carrying the same marker. */
+  ensureComment(issueNumber: number, marker: string, body: string): Promise<{ url: string }>;
+  permissionOf(user: string): Promise<Permission>;
+}
