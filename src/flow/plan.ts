@@ -1,0 +1,43 @@
+import type { Config } from '../config/schema.js';
+import type { PlanAction } from '../domain/finding.js';
+import type { RefState } from '../domain/state.js';
+import { planBump } from '../planners/bump.js';
+import { planFreeze } from '../planners/freeze.js';
+import { planThaw } from '../planners/thaw.js';
+import type { PlanResult } from '../planners/types.js';
+import type { SnapshotServer } from '../ports/snapshot-server.js';
+import { newestSerials } from './server-facts.js';
+
+export interface PlanRequest {
+  action: PlanAction;
+  state: RefState;
+  config: Config;
+  /** Needed by freeze and bump, which move to the newest serials. */
+  server?: SnapshotServer;
+  /** For bump: the origins to move (default: every pinned one). */
+  origins?: readonly string[];
+}
+
+function originsToResolve(request: PlanRequest): Set<string> {
+  const names = new Set<string>();
+  for (const set of request.state.sets) {
+    for (const origin of set.origins) {
+      if (request.action === 'freeze' && set.config.thaws && set.config.freeze_exceptions.includes(origin.origin)) continue;
+      if (request.action === 'bump' && request.origins && !request.origins.includes(origin.origin)) continue;
+      names.add(origin.origin);
+    }
+  }
+  return names;
+}
+
+/**
+ * Plans a fix. Asks the snapshot server for what freeze and bump need;
+ * throws SnapshotServerError when it cannot answer.
+ */
+export async function planAction(request: PlanRequest): Promise<PlanResult> {
+  const { action, state, config } = request;
+  if (action === 'thaw') return planThaw(state, config);
+  if (!request.server) return { ok: false, error: `${action} needs the newest serials from the snapshot server, which is not available offline` };
+  const newest = await newestSerials(request.server, originsToResolve(request));
+  return action === 'freeze' ? planFreeze(state, config, newest) : planBump(state, config, newest, request.origins);
+}
