@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
 
@@ -41,18 +41,23 @@ function zodProblems(file: string, error: z.ZodError): ConfigProblem[] {
 
 /** Parses YAML text into plain data, naming the file and line of a syntax error. */
 export function parseYaml(text: string, file: string): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[] } {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => ({
-        file,
-        field: '',
-        message: `invalid YAML${e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : ''}: ${e.message.split('\n')[0]}`,
-      })),
+      problems: doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return { file, field: '', message: `invalid YAML at line ${line}, column ${col}: ${e.message.split('\n')[0]}` };
+      }),
     };
   }
-  return { ok: true, value: doc.toJS({ maxAliasCount: 50 }) };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: 50 }) };
+  } catch (error) {
+    // yaml throws on alias bombs rather than reporting them as document errors.
+    return { ok: false, problems: [{ file, field: '', message: `invalid YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
 }
 
 /** Validates a complete configuration (the defaults). */
