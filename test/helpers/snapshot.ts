@@ -4,7 +4,13 @@ import { interpretRef, type RefState } from '../../src/domain/state.js';
 import type { CommitInfo, RawEntry, RefSnapshot } from '../../src/domain/tree.js';
 
 /** A file's content, or a special entry. */
-export type FakeEntry = string | Buffer | { symlink: string } | { submodule: true } | { tooLarge: number };
+export type FakeEntry =
+  | string
+  | Buffer
+  | { executable: string | Buffer }
+  | { symlink: string }
+  | { submodule: true }
+  | { tooLarge: number };
 
 export const FAKE_COMMIT: CommitInfo = {
   sha: '1111111111111111111111111111111111111111',
@@ -40,6 +46,9 @@ export function fakeSnapshot(files: Record<string, FakeEntry>, commit: Partial<C
     if (typeof value === 'string' || Buffer.isBuffer(value)) {
       const content = typeof value === 'string' ? Buffer.from(value) : value;
       entries.set(rawPath, { type: 'file', size: content.length, executable: false, content });
+    } else if ('executable' in value) {
+      const content = typeof value.executable === 'string' ? Buffer.from(value.executable) : value.executable;
+      entries.set(rawPath, { type: 'file', size: content.length, executable: true, content });
     } else if ('symlink' in value) {
       entries.set(rawPath, { type: 'symlink', target: value.symlink });
     } else if ('submodule' in value) {
