@@ -22,7 +22,7 @@ function originsToResolve(request: PlanRequest): Set<string> {
   const names = new Set<string>();
   for (const set of request.state.sets) {
     for (const origin of set.origins) {
-      if (request.action === 'freeze' && set.config.thaws && set.config.freeze_exceptions.includes(origin.origin)) continue;
+      if (request.action === 'freeze' && set.config.freeze_exceptions.includes(origin.origin)) continue;
       if (request.action === 'bump' && request.origins && !request.origins.includes(origin.origin)) continue;
       names.add(origin.origin);
     }
