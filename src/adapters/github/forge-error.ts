@@ -1,0 +1,99 @@
+/**
+ * An answer from the GitHub API we could not use. The message names the
+ * operation and the endpoint; it is built only from the method, the URL
+ * without its query string, the status and GitHub's own message, so no
+ * header (hence no token) can end up in a log or a check summary.
+ */
+export class ForgeError extends Error {
+  override name = 'ForgeError';
+  /** HTTP status; undefined when no response came back. */
+  readonly status: number | undefined;
+  /** When the exhausted rate limit resets, if GitHub said so. */
+  readonly rateLimitReset: Date | undefined;
+
+  constructor(
+    message: string,
+    readonly operation: string,
+    readonly endpoint: string,
+    options: { status?: number; rateLimitReset?: Date; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.status = options.status;
+    this.rateLimitReset = options.rateLimitReset;
+  }
+}
+
+interface ErrorShape {
+  status?: unknown;
+  message?: unknown;
+  request?: { method?: unknown; url?: unknown; query?: unknown };
+  response?: { status?: unknown; headers?: Record<string, unknown>; data?: unknown };
+  errors?: unknown;
+  headers?: Record<string, unknown>;
+}
+
+function endpointOf(request: ErrorShape['request']): string {
+  const method = typeof request?.method === 'string' ? request.method : 'POST';
+  if (typeof request?.url !== 'string') return typeof request?.query === 'string' ? 'POST /graphql' : method;
+  try {
+    const url = new URL(request.url);
+    return `${method} ${url.origin}${url.pathname}`;
+  } catch {
+    return `${method} ${request.url.split('?')[0] ?? ''}`;
+  }
+}
+
+function githubMessage(error: ErrorShape): string {
+  if (Array.isArray(error.errors)) {
+    const messages = error.errors.map((e: { message?: unknown }) => (typeof e?.message === 'string' ? e.message : 'unknown error'));
+    return messages.join('; ');
+  }
+  const data = error.response?.data;
+  if (typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string') {
+    return (data as { message: string }).message;
+  }
+  return transportMessage(typeof error.message === 'string' ? error.message : String(error));
+}
+
+/**
+ * Without a response, the message comes from the HTTP stack, and some stacks
+ * (nock's, for one) dump the request with its headers: keep the first line
+ * and blank anything shaped like a credential.
+ */
+function transportMessage(message: string): string {
+  const firstLine = (message.split('\n')[0] ?? '').slice(0, 200);
+  return firstLine.replace(/\b(token|bearer|basic)\s+[^\s"',]+/gi, '$1 [REDACTED]');
+}
+
+function rateLimitResetOf(headers: Record<string, unknown> | undefined): Date | undefined {
+  if (!headers || String(headers['x-ratelimit-remaining']) !== '0') return undefined;
+  const reset = Number(headers['x-ratelimit-reset']);
+  return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : undefined;
+}
+
+/** Wraps what Octokit threw (RequestError, GraphqlResponseError, a network failure). */
+export function toForgeError(operation: string, error: unknown): ForgeError {
+  if (error instanceof ForgeError) return error;
+  const shape: ErrorShape = typeof error === 'object' && error !== null ? (error as ErrorShape) : { message: String(error) };
+  const endpoint = endpointOf(shape.request);
+  const isGraphqlError = Array.isArray(shape.errors);
+  const hasResponse = isGraphqlError || shape.response !== undefined;
+  const status = !hasResponse ? undefined : isGraphqlError ? 200 : typeof shape.status === 'number' ? shape.status : undefined;
+  const rateLimitReset = rateLimitResetOf(shape.response?.headers ?? shape.headers);
+  const answered = status === undefined ? 'failed' : `answered ${status}`;
+  const limit = rateLimitReset ? ` (rate limit exhausted until ${rateLimitReset.toISOString()})` : '';
+  return new ForgeError(`GitHub ${operation}: ${endpoint} ${answered}: ${githubMessage(shape)}${limit}`, operation, endpoint, {
+    status,
+    rateLimitReset,
+    cause: error,
+  });
+}
+
+/** Runs one API call, turning any failure into a ForgeError about `operation`. */
+export async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toForgeError(operation, error);
+  }
+}
