@@ -1,0 +1,59 @@
+import type { OriginState, RefState } from '../domain/state.js';
+import { formatSerialValue } from '../domain/serial.js';
+import { describeFileRead } from '../domain/state.js';
+import type { Evaluation } from '../flow/evaluate.js';
+import { countBySeverity, formatFinding } from './findings-text.js';
+
+function originValue(origin: OriginState): string {
+  if (origin.value) return formatSerialValue(origin.value);
+  if (origin.file.kind !== 'text') return `?  (${origin.path} ${describeFileRead(origin.file)})`;
+  return `?  (${origin.path} ${origin.syntaxError ?? 'is unreadable'})`;
+}
+
+function setsTable(state: RefState): string[] {
+  const lines: string[] = [];
+  const width = Math.max(0, ...state.sets.flatMap((s) => s.origins.map((o) => o.origin.length)));
+  for (const set of state.sets) {
+    const presence = set.presence === 'dir' ? '' : set.presence === 'missing' ? ': missing' : ': not a directory';
+    lines.push(`  ${set.config.name} (${set.config.dir})${presence}`);
+    if (set.presence === 'dir' && set.origins.length === 0) lines.push('    no origins');
+    for (const origin of set.origins) lines.push(`    ${origin.origin.padEnd(width)}  ${originValue(origin)}`);
+  }
+  return lines;
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 10);
+}
+
+function describeRef(state: RefState): string {
+  const { commit } = state;
+  return `${short(commit.sha)} "${commit.subject}" (${commit.date.toISOString().slice(0, 10)})`;
+}
+
+function stateLines(state: RefState): string[] {
+  const { baseBranch, changelog, overlays, preferences } = state;
+  const active = preferences.freezeExceptions.filter((e) => e.priority > 0).length;
+  return [
+    `Base branch: ${baseBranch.name ?? `?  (${baseBranch.path} ${baseBranch.error ?? describeFileRead(baseBranch.file)})`}`,
+    `Changelog:   ${changelog.entry ? `${changelog.entry.version} (${changelog.entry.distribution})` : `?  (${changelog.path} ${changelog.error ?? describeFileRead(changelog.file)})`}`,
+    `Overlays:    ${overlays.presence !== 'dir' ? `${overlays.path} is ${overlays.presence === 'missing' ? 'missing' : 'not a directory'}` : overlays.entries.length === 0 ? 'none' : overlays.entries.join(', ')}`,
+    `Freeze exceptions: ${preferences.freezeExceptions.length === 0 ? 'none' : `${preferences.freezeExceptions.length} (${active} active)`}`,
+  ];
+}
+
+/** The human report of `check`: what was read, what is wrong, the conclusion. */
+export function checkReport(evaluation: Evaluation, ref: string, branch: string): string {
+  const { state, base, before, verdict } = evaluation;
+  const lines = [`Checked ${ref} = ${describeRef(state)} as branch ${branch}`];
+  if (base) lines.push(`Compared with base branch ${base.branch} at ${short(base.state.commit.sha)}`);
+  if (before) lines.push(`Compared with the state before the push at ${short(before.commit.sha)}`);
+  lines.push('', ...stateLines(state), '', 'Snapshot sets:', ...setsTable(state), '');
+  if (verdict.findings.length === 0) lines.push('Findings: none');
+  else lines.push('Findings:', ...verdict.findings.map((f) => formatFinding(f, '  ')));
+  if (verdict.skipped.length > 0) {
+    lines.push('', 'Skipped rules:', ...verdict.skipped.map((s) => `  ${s.rule}: ${s.reason}`));
+  }
+  lines.push('', `Conclusion: ${verdict.conclusion} (${countBySeverity(verdict.findings)})`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,149 @@
+import { resolve } from 'node:path';
+import { resolveBaseBranchRev } from '../../adapters/git/history.js';
+import { defaultConfig } from '../../config/defaults.js';
+import type { Finding, PlanAction } from '../../domain/finding.js';
+import { UsageError } from '../../errors.js';
+import { evaluate, type Evaluation } from '../../flow/evaluate.js';
+import type { RefReader } from '../../ports/ref-reader.js';
+import type { SnapshotServer } from '../../ports/snapshot-server.js';
+import { HELP_OPTION, parseCommandArgs, parseNow } from '../args.js';
+import type { Command } from '../command.js';
+import { countBySeverity, formatFinding } from '../findings-text.js';
+import { branchUpdates, isZeroId, parseRefUpdates, type RefUpdate } from '../hook/ref-updates.js';
+import { changedPaths, pushVerdict } from '../hook/push-verdict.js';
+import { EXIT, readAll, type CliIo } from '../io.js';
+import { withReader } from '../repository.js';
+import { snapshotServer } from '../server-option.js';
+
+const HOOKS = ['pre-receive', 'post-receive'] as const;
+type Hook = (typeof HOOKS)[number];
+
+const OPTIONS = {
+  ...HELP_OPTION,
+  'snapshot-server': { type: 'string' },
+  now: { type: 'string' },
+} as const;
+
+interface Judge {
+  reader: RefReader;
+  repoDir: string;
+  env: NodeJS.ProcessEnv;
+  server?: SnapshotServer;
+  now: Date;
+}
+
+function judgeRev(judge: Judge, rev: string, branch: string, beforeRev?: string): Promise<Evaluation> {
+  return evaluate({
+    reader: judge.reader,
+    rev,
+    branch,
+    beforeRev,
+    // Inside the server's repository the base branch is refs/heads/NAME, as pushed before.
+    resolveBaseRev: (name) => resolveBaseBranchRev(judge.repoDir, name, { env: judge.env }),
+    configSource: { kind: 'at-ref' },
+    defaults: defaultConfig(),
+    server: judge.server,
+    now: judge.now,
+  });
+}
+
+function range(update: RefUpdate): string {
+  return isZeroId(update.old) ? `new branch at ${update.new.slice(0, 10)}` : `${update.old.slice(0, 10)}..${update.new.slice(0, 10)}`;
+}
+
+/** @returns whether the push to this branch is rejected */
+async function preReceive(judge: Judge, update: RefUpdate & { branch: string }, io: CliIo): Promise<boolean> {
+  const isNew = isZeroId(update.old);
+  const after = await judgeRev(judge, update.new, update.branch, isNew ? undefined : update.old);
+  const before = isNew ? undefined : await judgeRev(judge, update.old, update.branch);
+  const verdict = pushVerdict(
+    after.verdict.findings,
+    before && { findings: before.verdict.findings, changed: changedPaths(before.state, after.state) },
+  );
+  const others = after.verdict.findings.filter((f) => f.severity !== 'error');
+  const lines: string[] = [];
+  if (verdict.blocking.length > 0) {
+    lines.push(`apt-snapshots-bot: rejecting the push to ${update.branch} (${range(update)}): it would bring ${verdict.blocking.length} error(s):`, ...verdict.blocking.map((f) => formatFinding(f, '  ')));
+  } else {
+    lines.push(`apt-snapshots-bot: ${update.branch} (${range(update)}): no new error`);
+  }
+  if (verdict.preexisting.length > 0) {
+    lines.push(`Already wrong before this push, in files it does not change (not blocking):`, ...verdict.preexisting.map((f) => formatFinding(f, '  ')));
+  }
+  if (others.length > 0) lines.push('Also:', ...others.map((f) => formatFinding(f, '  ')));
+  io.stderr.write(`${lines.join('\n')}\n`);
+  return verdict.blocking.length > 0;
+}
+
+/** What the GitHub App would do for this state: the planners its findings name. */
+export function wouldDo(branch: string, findings: readonly Finding[]): string[] {
+  const fixes = new Map<PlanAction, Finding>();
+  for (const finding of findings) if (finding.fix && !fixes.has(finding.fix)) fixes.set(finding.fix, finding);
+  const lines = [...fixes].map(([action, finding]) => `${branch}: ${finding.message.replace(/\.$/, '')}: would open a ${action} pull request`);
+  const errors = findings.filter((f) => f.severity === 'error' && !f.fix);
+  if (errors.length > 0) lines.push(`${branch}: would report ${errors.length} error(s) that no planner fixes, e.g. ${(errors[0] as Finding).path}: ${(errors[0] as Finding).message}`);
+  return lines.length > 0 ? lines : [`${branch}: nothing to do`];
+}
+
+async function postReceive(judge: Judge, update: RefUpdate & { branch: string }, io: CliIo): Promise<void> {
+  const after = await judgeRev(judge, update.new, update.branch, isZeroId(update.old) ? undefined : update.old);
+  const { conclusion, findings } = after.verdict;
+  io.stdout.write(`apt-snapshots-bot: ${update.branch} (${range(update)}): ${conclusion} (${countBySeverity(findings)})\n${wouldDo(update.branch, findings).map((l) => `  ${l}\n`).join('')}`);
+}
+
+export const hookCommand: Command = {
+  name: 'hook',
+  summary: 'judge pushes as a Git server hook (pre-receive, post-receive)',
+  help: () => `Usage: apt-snapshots-bot hook pre-receive|post-receive [--snapshot-server URL]
+
+Runs as a Git server hook (gitolite, a plain bare repository), in the
+repository Git runs it for ($GIT_DIR). Reads "OLD NEW REF" lines on standard
+input; judges every pushed branch (refs/heads/*; tags and deletions are
+ignored) at NEW as that branch, against its state at OLD.
+
+  pre-receive    rejects the push (exit 1) when a branch would have an error
+                 that was not there before the push, or an error in a file the
+                 push changes; errors that were already there in files it does
+                 not touch are shown but do not block. A new branch is
+                 rejected for any error. Findings go to standard error, which
+                 git shows to the pusher.
+  post-receive   prints what the bot would do (open a thaw pull request...).
+
+  --snapshot-server URL  also check snapshot expiry (default: offline); a
+                         lookup that fails is a warning, never a rejection
+
+Install, e.g. in hooks/pre-receive:
+  #!/bin/sh
+  exec apt-snapshots-bot hook pre-receive
+
+Exit status: 0 accepted, 1 rejected, 2 bad usage or an unreadable repository.
+`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs({ args, options: OPTIONS, allowPositionals: true });
+    if (values.help) {
+      io.stdout.write(this.help());
+      return EXIT.success;
+    }
+    const [hook, ...extra] = positionals;
+    if (hook === undefined || !(HOOKS as readonly string[]).includes(hook)) throw new UsageError(`the hook must be one of ${HOOKS.join(', ')}${hook === undefined ? '' : `, not "${hook}"`}`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const gitDir = io.env.GIT_DIR;
+    if (gitDir === undefined || gitDir === '') throw new UsageError('GIT_DIR is not set: run this as a hook of a Git repository');
+    const repoDir = resolve(io.cwd, gitDir);
+    // The quarantine variables git sets stay; GIT_DIR becomes absolute since git runs in repoDir.
+    const env = { ...io.env, GIT_DIR: repoDir };
+    const server = values['snapshot-server'] === undefined ? undefined : snapshotServer({ kind: 'online', url: values['snapshot-server'] }, defaultConfig());
+    const updates = branchUpdates(parseRefUpdates(await readAll(io.stdin)));
+    const now = parseNow(values.now);
+
+    return withReader(repoDir, { ...io, env }, async (reader) => {
+      const judge: Judge = { reader, repoDir, env, server, now };
+      let rejected = false;
+      for (const update of updates) {
+        if ((hook as Hook) === 'pre-receive') rejected = (await preReceive(judge, update, io)) || rejected;
+        else await postReceive(judge, update, io);
+      }
+      return rejected ? EXIT.failure : EXIT.success;
+    });
+  },
+};

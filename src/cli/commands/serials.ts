@@ -1,0 +1,161 @@
+import { join, resolve } from 'node:path';
+import { HttpSnapshotServer } from '../../adapters/snapshot-server/http-snapshot-server.js';
+import { defaultConfig } from '../../config/defaults.js';
+import { formatSerialValue, LATEST, type SerialValue } from '../../domain/serial.js';
+import { UsageError } from '../../errors.js';
+import { newestSerials } from '../../flow/server-facts.js';
+import type { SnapshotServer } from '../../ports/snapshot-server.js';
+import { HELP_OPTION, parseCommandArgs } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT, type CliIo } from '../io.js';
+import { originsToLookUp, parseSerialsJson, resolveBuildSerials, writePreparedSet } from '../serials/prepare-build.js';
+import { readWorkingSet, selectOrigins, WORKING_SET_DIR, WorkingSetError, writeSerial, type WorkingOrigin } from '../serials/working-set.js';
+
+export const SERIALS_ACTIONS = ['cat', 'cat-json', 'get-latest', 'freeze', 'thaw', 'prepare-build'] as const;
+type Action = (typeof SERIALS_ACTIONS)[number];
+
+const OPTIONS = {
+  ...HELP_OPTION,
+  'print-serials-only': { type: 'boolean' },
+  'freeze-debian-security': { type: 'boolean' },
+} as const;
+
+interface Request {
+  action: Action;
+  /** ORIGIN... for most actions; DIR for cat-json; JSON for prepare-build. */
+  operands: string[];
+  serialsOnly: boolean;
+  freezeExceptions: boolean;
+  io: CliIo;
+}
+
+/** The exceptions of the default configuration's set at config/APT_snapshots.d (debian-security for Tails). */
+function exceptionOrigins(): string[] {
+  return defaultConfig().snapshot_sets.find((s) => s.dir === WORKING_SET_DIR)?.freeze_exceptions ?? [];
+}
+
+function server(io: CliIo): SnapshotServer {
+  const url = io.env.APT_SNAPSHOTS_SERVER;
+  return HttpSnapshotServer.fromConfig(defaultConfig(), url === undefined || url === '' ? {} : { baseUrl: url });
+}
+
+function readSet(io: CliIo): Promise<WorkingOrigin[]> {
+  return readWorkingSet(join(io.cwd, WORKING_SET_DIR), WORKING_SET_DIR);
+}
+
+function lines(origins: readonly { origin: string; value: string }[], serialsOnly: boolean): string {
+  return origins.map((o) => (serialsOnly ? `${o.value}\n` : `${o.origin}: ${o.value}\n`)).join('');
+}
+
+function change(origin: string, from: SerialValue, to: SerialValue): string {
+  return `Origin ${origin}:\n  old: ${formatSerialValue(from)}\n  new: ${formatSerialValue(to)}\n`;
+}
+
+function atMostOne(operands: string[], what: string): string | undefined {
+  if (operands.length > 1) throw new UsageError(`at most one ${what}, not ${operands.length}`);
+  return operands[0];
+}
+
+const RUN: Record<Action, (r: Request) => Promise<void>> = {
+  async cat({ operands, serialsOnly, io }) {
+    const origins = selectOrigins(await readSet(io), operands, WORKING_SET_DIR);
+    io.stdout.write(lines(origins.map((o) => ({ origin: o.origin, value: formatSerialValue(o.value) })), serialsOnly));
+  },
+  async 'cat-json'({ operands, io }) {
+    const dir = atMostOne(operands, 'DIR') ?? WORKING_SET_DIR;
+    const origins = await readWorkingSet(resolve(io.cwd, dir), dir);
+    io.stdout.write(`${JSON.stringify(Object.fromEntries(origins.map((o) => [o.origin, formatSerialValue(o.value)])))}\n`);
+  },
+  async 'get-latest'({ operands, serialsOnly, io }) {
+    const origins = selectOrigins(await readSet(io), operands, WORKING_SET_DIR);
+    const newest = await newestSerials(server(io), origins.map((o) => o.origin));
+    io.stdout.write(lines(origins.map((o) => ({ origin: o.origin, value: newest.get(o.origin) as string })), serialsOnly));
+  },
+  async freeze({ operands, freezeExceptions, io }) {
+    const origins = selectOrigins(await readSet(io), operands, WORKING_SET_DIR);
+    const exceptions = freezeExceptions ? [] : exceptionOrigins();
+    const frozen = origins.filter((o) => !exceptions.includes(o.origin));
+    // Every lookup before any write: a failure leaves the set as it was.
+    const newest = frozen.length === 0 ? new Map() : await newestSerials(server(io), frozen.map((o) => o.origin));
+    for (const origin of origins) {
+      const serial = newest.get(origin.origin);
+      const value: SerialValue = serial === undefined ? LATEST : { kind: 'serial', serial };
+      await writeSerial(origin, value);
+      io.stdout.write(change(origin.origin, origin.value, value));
+    }
+  },
+  async thaw({ operands, io }) {
+    for (const origin of selectOrigins(await readSet(io), operands, WORKING_SET_DIR)) {
+      await writeSerial(origin, LATEST);
+      io.stdout.write(change(origin.origin, origin.value, LATEST));
+    }
+  },
+  async 'prepare-build'({ operands, io }) {
+    const json = atMostOne(operands, 'JSON argument');
+    const given = json === undefined ? new Map() : parseSerialsJson(json);
+    const set = await readSet(io);
+    const lookUp = originsToLookUp(set, given);
+    const newest = lookUp.length === 0 ? new Map() : await newestSerials(server(io), lookUp);
+    await writePreparedSet(io.cwd, join(io.cwd, WORKING_SET_DIR), resolveBuildSerials(set, given, newest));
+  },
+};
+
+function parseAction(word: string | undefined): Action | undefined {
+  if (word === undefined) return 'cat';
+  return (SERIALS_ACTIONS as readonly string[]).includes(word) ? (word as Action) : undefined;
+}
+
+export const serialsCommand: Command = {
+  name: 'serials',
+  summary: 'read and write config/APT_snapshots.d in the working tree (Tails\' apt-snapshots-serials)',
+  help: () => `Usage: apt-snapshots-bot serials [ACTION] [--print-serials-only]
+         [--freeze-debian-security] [ORIGIN...]
+
+A drop-in for Tails' auto/scripts/apt-snapshots-serials. Works on the files of
+${WORKING_SET_DIR} under the current directory (the working tree, not
+Git objects), on every origin unless some are named. The snapshot server is
+$APT_SNAPSHOTS_SERVER when set, else ${defaultConfig().snapshot_server.url}
+
+Actions:
+  cat                  "ORIGIN: SERIAL" per origin (the default action)
+  cat-json [DIR]       one JSON object origin -> serial, for DIR (default: the set)
+  get-latest           "ORIGIN: SERIAL" with the newest serial on the server
+  freeze               write the newest serial into each origin's file, except
+                       ${exceptionOrigins().join(', ') || '(none)'}, which get latest; prints old and new
+  thaw                 write latest into each origin's file; prints old and new
+  prepare-build [JSON] copy the set to tmp/APT_snapshots.d with every latest
+                       resolved (to the JSON object's serial for that origin, else
+                       the newest) and write tmp/cached_APT_snapshots_serials;
+                       the set under config/ is untouched
+
+  --print-serials-only      cat, get-latest: print only the serials
+  --freeze-debian-security  freeze: freeze ${exceptionOrigins().join(', ') || 'the exceptions'} too
+
+Exit status: 0 done; 1 an unknown action, an unknown origin, or a serial file
+that is missing or invalid (the message names it); 2 bad usage (an unknown
+option, a bad JSON argument); 3 the snapshot server could not answer.
+`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs({ args, options: OPTIONS, allowPositionals: true });
+    if (values.help) {
+      io.stdout.write(this.help());
+      return EXIT.success;
+    }
+    const [word, ...operands] = positionals;
+    const action = parseAction(word);
+    if (action === undefined) {
+      io.stderr.write(`apt-snapshots-bot serials: unknown action "${word}"; the actions are ${SERIALS_ACTIONS.join(', ')}\n`);
+      return EXIT.failure;
+    }
+    if (values['print-serials-only'] && action !== 'cat' && action !== 'get-latest') throw new UsageError(`--print-serials-only does not apply to ${action}`);
+    if (values['freeze-debian-security'] && action !== 'freeze') throw new UsageError(`--freeze-debian-security does not apply to ${action}`);
+    try {
+      await RUN[action]({ action, operands, serialsOnly: values['print-serials-only'] ?? false, freezeExceptions: values['freeze-debian-security'] ?? false, io });
+    } catch (error) {
+      if (!(error instanceof WorkingSetError)) throw error;
+      io.stderr.write(`apt-snapshots-bot serials: ${error.message}\n`);
+      return EXIT.failure;
+    }
+    return EXIT.success;
+  },
+};

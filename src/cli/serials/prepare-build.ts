@@ -1,0 +1,76 @@
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseSerial, printable, type Serial } from '../../domain/serial.js';
+import { UsageError } from '../../errors.js';
+import { WorkingSetError, type WorkingOrigin } from './working-set.js';
+
+export const PREPARED_SET_DIR = 'tmp/APT_snapshots.d';
+export const CACHED_SERIALS_FILE = 'tmp/cached_APT_snapshots_serials';
+
+/**
+ * The JSON argument of prepare-build: origin -> serial, the serials a build
+ * is to reuse. `latest` makes no sense there: the point is to pin.
+ * @throws UsageError naming the origin and the value
+ */
+export function parseSerialsJson(text: string): Map<string, Serial> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`the serials argument is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('the serials argument must be a JSON object mapping each origin to a serial');
+  const serials = new Map<string, Serial>();
+  for (const [origin, serial] of Object.entries(value)) {
+    if (serial === 'latest') throw new UsageError(`the serials argument gives "latest" for origin ${origin}: it must give a serial YYYYMMDDNN`);
+    if (typeof serial !== 'string') throw new UsageError(`the serials argument gives ${JSON.stringify(serial)} for origin ${origin}: it must give a serial YYYYMMDDNN`);
+    const parsed = parseSerial(serial);
+    if (!parsed.ok) throw new UsageError(`the serials argument for origin ${origin}: ${parsed.error}`);
+    serials.set(origin, parsed.value);
+  }
+  return serials;
+}
+
+/** The origins whose `latest` nobody gave a serial for: those the server must answer. */
+export function originsToLookUp(set: readonly WorkingOrigin[], given: ReadonlyMap<string, Serial>): string[] {
+  return set.filter((o) => o.value.kind === 'latest' && !given.has(o.origin)).map((o) => o.origin);
+}
+
+/**
+ * Every origin's serial for the build: a pinned one stays, `latest` becomes
+ * the given serial or else the newest. A given serial that contradicts a
+ * pinned one is refused: the build would not be what the JSON says.
+ */
+export function resolveBuildSerials(set: readonly WorkingOrigin[], given: ReadonlyMap<string, Serial>, newest: ReadonlyMap<string, Serial>): Map<string, Serial> {
+  const unknown = [...given.keys()].filter((origin) => !set.some((o) => o.origin === origin));
+  if (unknown.length > 0) throw new UsageError(`the serials argument names ${unknown.map((n) => `"${printable(n)}"`).join(', ')}, not an origin of the set (${set.map((o) => o.origin).join(', ')})`);
+  const resolved = new Map<string, Serial>();
+  for (const origin of set) {
+    const wanted = given.get(origin.origin);
+    if (origin.value.kind === 'serial') {
+      if (wanted !== undefined && wanted !== origin.value.serial) {
+        throw new WorkingSetError(`the serials argument gives ${wanted} for origin ${origin.origin}, but ${origin.path} pins ${origin.value.serial}`);
+      }
+      resolved.set(origin.origin, origin.value.serial);
+      continue;
+    }
+    const serial = wanted ?? newest.get(origin.origin);
+    if (serial === undefined) throw new WorkingSetError(`no serial for origin ${origin.origin}, which is latest in ${origin.path}`);
+    resolved.set(origin.origin, serial);
+  }
+  return resolved;
+}
+
+export function cachedSerialsText(resolved: ReadonlyMap<string, Serial>): string {
+  return [...resolved].map(([origin, serial]) => `${origin}: ${serial}\n`).join('');
+}
+
+/** Replaces tmp/APT_snapshots.d with a copy of the set whose serials are all resolved; config/ is untouched. */
+export async function writePreparedSet(cwd: string, setDir: string, resolved: ReadonlyMap<string, Serial>): Promise<void> {
+  const target = join(cwd, PREPARED_SET_DIR);
+  await rm(target, { recursive: true, force: true });
+  await mkdir(join(cwd, 'tmp'), { recursive: true });
+  await cp(setDir, target, { recursive: true });
+  for (const [origin, serial] of resolved) await writeFile(join(target, origin, 'serial'), `${serial}\n`);
+  await writeFile(join(cwd, CACHED_SERIALS_FILE), cachedSerialsText(resolved));
+}

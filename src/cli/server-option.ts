@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { HttpSnapshotServer } from '../adapters/snapshot-server/http-snapshot-server.js';
+import { applyConfigOverride, describeConfigProblem } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { errorMessage, UsageError } from '../errors.js';
+import type { ConfigSource } from '../flow/evaluate.js';
+import type { SnapshotServer } from '../ports/snapshot-server.js';
+import type { ServerChoice } from './args.js';
+
+/** The HTTP client for the chosen server; undefined offline. @throws UsageError on a bad URL */
+export function snapshotServer(choice: ServerChoice, config: Config): SnapshotServer | undefined {
+  if (choice.kind === 'offline') return undefined;
+  return HttpSnapshotServer.fromConfig(config, choice.url === undefined ? {} : { baseUrl: choice.url });
+}
+
+export interface ConfigOption {
+  source: ConfigSource;
+  /** What the command knows before reading the ref: the defaults, or the file given merged over them. */
+  config: Config;
+}
+
+/**
+ * `--config FILE`: a file the user names is input to the command, so one
+ * that cannot be read or is invalid is bad usage (exit 2), unlike the
+ * repository's own file, whose problems are findings on the ref.
+ */
+export async function configOption(file: string | undefined, cwd: string, defaults: Config): Promise<ConfigOption> {
+  if (file === undefined) return { source: { kind: 'at-ref' }, config: defaults };
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --config ${file}: ${errorMessage(error)}`);
+  }
+  const result = applyConfigOverride(defaults, text, file);
+  if (!result.ok) throw new UsageError(`invalid --config ${file}:\n${result.problems.map((p) => `  ${describeConfigProblem(p)}`).join('\n')}`);
+  return { source: { kind: 'text', text, file }, config: result.config };
+}

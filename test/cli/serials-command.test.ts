@@ -1,0 +1,181 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
+import { runCli } from './helpers/run-cli.js';
+import { traceRoute } from './helpers/snapshot-routes.js';
+
+const SET = 'config/APT_snapshots.d';
+let cwd: string;
+let server: LocalHttpServer;
+
+beforeAll(async () => {
+  server = await startHttpServer(Object.fromEntries([traceRoute('debian', '2021051302'), traceRoute('debian-security', '2021051303'), traceRoute('torproject', '2021051304')]));
+});
+afterAll(() => server.close());
+
+beforeEach(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-serials-'));
+  await writeSet({ debian: '2021051301', 'debian-security': 'latest', torproject: 'latest' });
+  await writeFile(join(cwd, SET, '.placeholder'), '');
+});
+afterEach(() => rm(cwd, { recursive: true, force: true }));
+
+async function writeSet(serials: Record<string, string>, dir = SET): Promise<void> {
+  for (const [origin, serial] of Object.entries(serials)) {
+    await mkdir(join(cwd, dir, origin), { recursive: true });
+    await writeFile(join(cwd, dir, origin, 'serial'), `${serial}\n`);
+  }
+}
+
+const serialOf = (origin: string, dir = SET) => readFile(join(cwd, dir, origin, 'serial'), 'utf8');
+const serials = (args: string[], env: NodeJS.ProcessEnv = { APT_SNAPSHOTS_SERVER: server.url }) => runCli(['serials', ...args], { cwd, env });
+
+describe('serials cat', () => {
+  it.each<[string[], string]>([
+    [[], 'debian: 2021051301\ndebian-security: latest\ntorproject: latest\n'],
+    [['cat'], 'debian: 2021051301\ndebian-security: latest\ntorproject: latest\n'],
+    [['cat', '--print-serials-only'], '2021051301\nlatest\nlatest\n'],
+    [['cat', 'torproject', 'debian'], 'debian: 2021051301\ntorproject: latest\n'],
+    [['--print-serials-only', 'cat', 'debian'], '2021051301\n'],
+  ])('%j', async (args, stdout) => {
+    expect(await serials(args)).toEqual({ code: 0, stdout, stderr: '' });
+  });
+
+  it('refuses an origin the set lacks', async () => {
+    expect(await serials(['cat', 'tails'])).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot serials: no origin "tails" in ${SET}; its origins are debian, debian-security, torproject\n` });
+  });
+
+  it('names an invalid serial file', async () => {
+    await writeFile(join(cwd, SET, 'debian', 'serial'), 'latest \n');
+    expect(await serials(['cat'])).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot serials: ${SET}/debian/serial "latest " has surrounding whitespace\n` });
+  });
+
+  it('says where to run it when there is no set', async () => {
+    await rm(join(cwd, 'config'), { recursive: true });
+    const run = await serials(['cat']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`there is no snapshot set ${SET}`);
+  });
+});
+
+describe('serials cat-json', () => {
+  it('prints the set as one JSON object', async () => {
+    expect(await serials(['cat-json'])).toEqual({ code: 0, stdout: '{"debian":"2021051301","debian-security":"latest","torproject":"latest"}\n', stderr: '' });
+  });
+
+  it('reads another directory, relative to the current one', async () => {
+    await writeSet({ debian: '2021042702', tails: '2021050302' }, 'vagrant/set');
+    expect(JSON.parse((await serials(['cat-json', 'vagrant/set'])).stdout)).toEqual({ debian: '2021042702', tails: '2021050302' });
+  });
+
+  it('takes at most one directory', async () => {
+    expect((await serials(['cat-json', 'a', 'b'])).code).toBe(2);
+  });
+});
+
+describe('serials get-latest', () => {
+  it('asks the server from APT_SNAPSHOTS_SERVER', async () => {
+    expect(await serials(['get-latest'])).toEqual({ code: 0, stdout: 'debian: 2021051302\ndebian-security: 2021051303\ntorproject: 2021051304\n', stderr: '' });
+    expect(await serials(['get-latest', '--print-serials-only', 'torproject'])).toEqual({ code: 0, stdout: '2021051304\n', stderr: '' });
+  });
+
+  it('exits 3 naming the URL when the server is down', async () => {
+    const down = await closedPortUrl();
+    const run = await serials(['get-latest', 'debian'], { APT_SNAPSHOTS_SERVER: down });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`${down}/debian/project/trace/debian: connection refused`);
+  });
+});
+
+describe('serials freeze and thaw', () => {
+  it('freezes every origin but debian-security, printing old and new', async () => {
+    const before = server.requests.length;
+    expect(await serials(['freeze'])).toEqual({
+      code: 0,
+      stdout: 'Origin debian:\n  old: 2021051301\n  new: 2021051302\nOrigin debian-security:\n  old: latest\n  new: latest\nOrigin torproject:\n  old: latest\n  new: 2021051304\n',
+      stderr: '',
+    });
+    expect([await serialOf('debian'), await serialOf('debian-security'), await serialOf('torproject')]).toEqual(['2021051302\n', 'latest\n', '2021051304\n']);
+    expect(server.requests.slice(before).map((r) => r.url).sort()).toEqual(['/debian/project/trace/debian', '/torproject/project/trace/torproject']);
+  });
+
+  it('freezes debian-security too with --freeze-debian-security, and only the named origins', async () => {
+    const run = await serials(['freeze', '--freeze-debian-security', 'debian-security']);
+    expect(run).toEqual({ code: 0, stdout: 'Origin debian-security:\n  old: latest\n  new: 2021051303\n', stderr: '' });
+    expect([await serialOf('debian'), await serialOf('debian-security')]).toEqual(['2021051301\n', '2021051303\n']);
+  });
+
+  it('writes nothing when the server cannot answer', async () => {
+    const run = await serials(['freeze'], { APT_SNAPSHOTS_SERVER: await closedPortUrl() });
+    expect(run.code).toBe(3);
+    expect(await serialOf('debian')).toBe('2021051301\n');
+  });
+
+  it('thaws', async () => {
+    expect(await serials(['thaw', 'debian'])).toEqual({ code: 0, stdout: 'Origin debian:\n  old: 2021051301\n  new: latest\n', stderr: '' });
+    expect(await serialOf('debian')).toBe('latest\n');
+  });
+
+  it.each([
+    [['thaw', '--freeze-debian-security'], '--freeze-debian-security does not apply to thaw'],
+    [['freeze', '--print-serials-only'], '--print-serials-only does not apply to freeze'],
+    [['cat', '--nope'], "Unknown option '--nope'"],
+  ])('%j is bad usage', async (args, words) => {
+    const run = await serials(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(words);
+  });
+});
+
+describe('serials prepare-build', () => {
+  const CACHED = 'tmp/cached_APT_snapshots_serials';
+
+  it('resolves latest from the server into tmp/, leaving config/ untouched', async () => {
+    expect(await serials(['prepare-build'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await readFile(join(cwd, CACHED), 'utf8')).toBe('debian: 2021051301\ndebian-security: 2021051303\ntorproject: 2021051304\n');
+    expect([await serialOf('debian', 'tmp/APT_snapshots.d'), await serialOf('debian-security', 'tmp/APT_snapshots.d'), await serialOf('torproject', 'tmp/APT_snapshots.d')]).toEqual([
+      '2021051301\n',
+      '2021051303\n',
+      '2021051304\n',
+    ]);
+    await expect(readFile(join(cwd, 'tmp/APT_snapshots.d/.placeholder'), 'utf8')).resolves.toBe('');
+    expect(await serialOf('torproject')).toBe('latest\n');
+  });
+
+  it('takes serials from the JSON argument, asking the server only for the rest, and replaces an earlier copy', async () => {
+    await mkdir(join(cwd, 'tmp/APT_snapshots.d/stale'), { recursive: true });
+    const before = server.requests.length;
+    expect((await serials(['prepare-build', '{"torproject": "2021050101"}'])).code).toBe(0);
+    expect(server.requests.slice(before).map((r) => r.url)).toEqual(['/debian-security/project/trace/debian-security']);
+    expect(await readFile(join(cwd, CACHED), 'utf8')).toBe('debian: 2021051301\ndebian-security: 2021051303\ntorproject: 2021050101\n');
+    await expect(readFile(join(cwd, 'tmp/APT_snapshots.d/stale'))).rejects.toThrow();
+  });
+
+  it('needs no server when the JSON gives every latest', async () => {
+    const run = await serials(['prepare-build', '{"torproject": "2021050101", "debian-security": "2021050102"}'], { APT_SNAPSHOTS_SERVER: await closedPortUrl() });
+    expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it.each([
+    ['{"torproject": "latest"}', 2, 'gives "latest" for origin torproject'],
+    ['not json', 2, 'the serials argument is not JSON'],
+    ['{"tails": "2021050101"}', 2, 'names "tails", not an origin of the set'],
+    ['{"debian": "2021050101"}', 1, `but ${SET}/debian/serial pins 2021051301`],
+  ])('refuses %s', async (json, code, words) => {
+    const run = await serials(['prepare-build', json]);
+    expect(run.code).toBe(code);
+    expect(run.stderr).toContain(words);
+    await expect(readFile(join(cwd, CACHED))).rejects.toThrow();
+  });
+});
+
+describe('serials with an unknown action', () => {
+  it('lists the valid ones and exits 1', async () => {
+    expect(await serials(['unfreeze'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'apt-snapshots-bot serials: unknown action "unfreeze"; the actions are cat, cat-json, get-latest, freeze, thaw, prepare-build\n',
+    });
+  });
+});

@@ -1,0 +1,63 @@
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readWorkingSet, selectOrigins, WorkingSetError, writeSerial } from '../../../src/cli/serials/working-set.js';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-set-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+async function put(files: Record<string, string>): Promise<void> {
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    await writeFile(join(dir, path), content);
+  }
+}
+
+describe('readWorkingSet', () => {
+  it('reads every origin directory, sorted, skipping .placeholder and loose files', async () => {
+    await put({ 'torproject/serial': 'latest\n', 'debian/serial': '2021051301', '.placeholder': '', README: 'x' });
+    const set = await readWorkingSet(dir, 'S');
+    expect(set).toEqual([
+      { origin: 'debian', file: join(dir, 'debian', 'serial'), path: 'S/debian/serial', value: { kind: 'serial', serial: '2021051301' } },
+      { origin: 'torproject', file: join(dir, 'torproject', 'serial'), path: 'S/torproject/serial', value: { kind: 'latest' } },
+    ]);
+  });
+
+  it.each<[string, (d: string) => Promise<void>, string]>([
+    ['a missing serial file', (d) => mkdir(join(d, 'debian')), 'S/debian/serial is missing'],
+    ['a serial that is a directory', (d) => mkdir(join(d, 'debian', 'serial'), { recursive: true }), 'S/debian/serial is not a regular file'],
+    ['a symbolic link', async (d) => { await mkdir(join(d, 'debian')); await symlink('/etc/hostname', join(d, 'debian', 'serial')); }, 'S/debian/serial is a symbolic link'],
+    ['an invalid serial', async (d) => { await mkdir(join(d, 'debian')); await writeFile(join(d, 'debian', 'serial'), '2021051300\n'); }, 'S/debian/serial "2021051300" has counter 00'],
+    ['two lines', async (d) => { await mkdir(join(d, 'debian')); await writeFile(join(d, 'debian', 'serial'), 'latest\nlatest\n'); }, 'S/debian/serial has 2 lines'],
+    ['a huge file', async (d) => { await mkdir(join(d, 'debian')); await writeFile(join(d, 'debian', 'serial'), 'x'.repeat(5000)); }, 'S/debian/serial is 5000 bytes, far too large'],
+  ])('refuses %s, naming the file', async (_name, make, message) => {
+    await make(dir);
+    await expect(readWorkingSet(dir, 'S')).rejects.toThrow(WorkingSetError);
+    await expect(readWorkingSet(dir, 'S')).rejects.toThrow(message);
+  });
+
+  it('refuses a set that is not there', async () => {
+    await expect(readWorkingSet(join(dir, 'nope'), 'config/APT_snapshots.d')).rejects.toThrow(`there is no snapshot set config/APT_snapshots.d (${join(dir, 'nope')}): run this from the top of a Tails checkout`);
+  });
+});
+
+describe('selectOrigins and writeSerial', () => {
+  it('selects named origins in the set order, or all', async () => {
+    await put({ 'a/serial': 'latest\n', 'b/serial': 'latest\n', 'c/serial': 'latest\n' });
+    const set = await readWorkingSet(dir, 'S');
+    expect(selectOrigins(set, [], 'S').map((o) => o.origin)).toEqual(['a', 'b', 'c']);
+    expect(selectOrigins(set, ['c', 'a'], 'S').map((o) => o.origin)).toEqual(['a', 'c']);
+    expect(() => selectOrigins(set, ['a', 'zz'], 'S')).toThrow(new WorkingSetError('no origin "zz" in S; its origins are a, b, c'));
+  });
+
+  it('writes one line', async () => {
+    await put({ 'a/serial': 'latest\n' });
+    const [a] = await readWorkingSet(dir, 'S');
+    await writeSerial(a!, { kind: 'serial', serial: '2021051301' as never });
+    expect(await readFile(join(dir, 'a', 'serial'), 'utf8')).toBe('2021051301\n');
+  });
+});
