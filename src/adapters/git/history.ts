@@ -1,0 +1,84 @@
+import { ReadError } from '../../errors.js';
+import type { CommitInfo } from '../../domain/tree.js';
+import { GitCommandError, runGit } from './run-git.js';
+
+export interface GitEnvOptions {
+  /** Defaults to this process's environment, so GIT_DIR and friends apply. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface HistoryOptions extends GitEnvOptions {
+  /** Only commits whose committer date is at or after this. */
+  since?: Date;
+}
+
+// A revision that starts with "-" would reach git as an option.
+function checkRevision(repoDir: string, rev: string): void {
+  if (rev === '' || rev.startsWith('-') || /[\0\n]/.test(rev)) {
+    throw new ReadError(`${JSON.stringify(rev)} is not a valid revision (repository ${repoDir})`);
+  }
+}
+
+/**
+ * The first-parent history of `rev`, OLDEST FIRST (the order a timeline is
+ * told in), read by one `git log`.
+ * @throws ReadError naming the revision and the repository
+ */
+export async function firstParentHistory(repoDir: string, rev: string, options: HistoryOptions = {}): Promise<CommitInfo[]> {
+  checkRevision(repoDir, rev);
+  const args = ['log', '--first-parent', '--reverse', '-z', '--format=tformat:%H%x00%P%x00%ct%x00%s'];
+  if (options.since) args.push(`--max-age=${Math.floor(options.since.getTime() / 1000)}`);
+  args.push(rev, '--');
+  let stdout: string;
+  try {
+    ({ stdout } = await runGit(repoDir, args, { env: options.env }));
+  } catch (error) {
+    throw new ReadError(`cannot read the first-parent history of "${rev}" in repository ${repoDir}: ${describe(error)}`, { cause: error });
+  }
+  const fields = stdout.split('\0');
+  const commits: CommitInfo[] = [];
+  for (let i = 0; i + 4 <= fields.length; i += 4) {
+    const [sha, parents, time, subject] = fields.slice(i, i + 4) as [string, string, string, string];
+    commits.push({ sha, parents: parents === '' ? [] : parents.split(' '), date: new Date(Number(time) * 1000), subject });
+  }
+  return commits;
+}
+
+/**
+ * The full commit id `rev` names.
+ * @throws ReadError naming the revision and the repository when there is no such commit
+ */
+export async function resolveRevision(repoDir: string, rev: string, options: GitEnvOptions = {}): Promise<string> {
+  checkRevision(repoDir, rev);
+  let run;
+  try {
+    run = await runGit(repoDir, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { env: options.env, okCodes: [1] });
+  } catch (error) {
+    throw new ReadError(`cannot resolve revision "${rev}" in repository ${repoDir}: ${describe(error)}`, { cause: error });
+  }
+  if (run.code !== 0) throw new ReadError(`revision "${rev}" does not exist in repository ${repoDir}`);
+  return run.stdout.trim();
+}
+
+/**
+ * Where a base branch is in a local repository: the local branch if there is
+ * one, else the remote-tracking branch of `origin` (a fresh clone has only
+ * that), else undefined.
+ * @returns a full ref name, `refs/heads/NAME` or `refs/remotes/origin/NAME`
+ */
+export async function resolveBaseBranchRev(repoDir: string, branchName: string, options: GitEnvOptions = {}): Promise<string | undefined> {
+  const candidates = [`refs/heads/${branchName}`, `refs/remotes/origin/${branchName}`];
+  let stdout: string;
+  try {
+    ({ stdout } = await runGit(repoDir, ['for-each-ref', '--format=%(refname)', ...candidates], { env: options.env }));
+  } catch (error) {
+    throw new ReadError(`cannot list the branches of repository ${repoDir}: ${describe(error)}`, { cause: error });
+  }
+  // for-each-ref also lists refs below a pattern (refs/heads/NAME/…); only exact names count.
+  const found = new Set(stdout.split('\n'));
+  return candidates.find((ref) => found.has(ref));
+}
+
+function describe(error: unknown): string {
+  return error instanceof GitCommandError ? error.stderr.trim() || error.message : String(error);
+}
