@@ -1,0 +1,26 @@
+import { performance } from 'node:perf_hooks';
+
+export interface Figure {
+  name: string;
+  runs: number;
+  medianMs: number;
+  minMs: number;
+}
+
+/** Runs `task` once to warm up, then `runs` times, and keeps the median and the best. */
+export async function measure(name: string, runs: number, task: () => Promise<void>): Promise<Figure> {
+  await task();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const start = performance.now();
+    await task();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { name, runs, medianMs: times[Math.floor(times.length / 2)] as number, minMs: times[0] as number };
+}
+
+export function formatFigures(figures: Figure[]): string {
+  const width = Math.max(...figures.map((f) => f.name.length));
+  return figures.map((f) => `${f.name.padEnd(width)}  median ${f.medianMs.toFixed(1).padStart(8)} ms  best ${f.minMs.toFixed(1).padStart(8)} ms  (${f.runs} runs)`).join('\n');
+}
