@@ -82,6 +82,36 @@ export function readSpec(config: Config, options: ReadOptions = { changelog: tru
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+// Readers hand out the same Buffer for the same blob, so walking history
+// decodes and parses each version of a file once, not once per commit.
+const decoded = new WeakMap<Buffer, FileRead>();
+const parsedPreferences = new WeakMap<FileRead, AptStanza[]>();
+
+function decode(content: Buffer, size: number): FileRead {
+  const known = decoded.get(content);
+  if (known) return known;
+  let file: FileRead;
+  if (content.includes(0)) file = { kind: 'binary', size };
+  else {
+    try {
+      file = { kind: 'text', text: utf8.decode(content) };
+    } catch {
+      file = { kind: 'binary', size };
+    }
+  }
+  decoded.set(content, file);
+  return file;
+}
+
+function preferenceStanzas(file: FileRead): AptStanza[] {
+  if (file.kind !== 'text') return [];
+  const known = parsedPreferences.get(file);
+  if (known) return known;
+  const stanzas = parseAptPreferences(file.text);
+  parsedPreferences.set(file, stanzas);
+  return stanzas;
+}
+
 export function fileRead(entry: RawEntry | undefined): FileRead {
   if (!entry) return { kind: 'missing' };
   switch (entry.type) {
@@ -91,15 +121,8 @@ export function fileRead(entry: RawEntry | undefined): FileRead {
       return { kind: 'symlink', target: entry.target };
     case 'submodule':
       return { kind: 'submodule' };
-    case 'file': {
-      if (!entry.content) return { kind: 'too-large', size: entry.size };
-      if (entry.content.includes(0)) return { kind: 'binary', size: entry.size };
-      try {
-        return { kind: 'text', text: utf8.decode(entry.content) };
-      } catch {
-        return { kind: 'binary', size: entry.size };
-      }
-    }
+    case 'file':
+      return entry.content ? decode(entry.content, entry.size) : { kind: 'too-large', size: entry.size };
   }
 }
 
@@ -181,7 +204,7 @@ export function interpretRef(snapshot: RefSnapshot, config: Config): RefState {
   };
 
   const prefsFile = get(config.paths.apt_preferences);
-  const stanzas = prefsFile.kind === 'text' ? parseAptPreferences(prefsFile.text) : [];
+  const stanzas = preferenceStanzas(prefsFile);
 
   return {
     commit: snapshot.commit,
