@@ -31,7 +31,7 @@ export async function configOption(file: string | undefined, cwd: string, defaul
   try {
     text = await readFile(resolve(cwd, file), 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read --config ${file}: ${errorMessage(error)}`);
+    throw new UsageError(`cannot read --config ${file}: ${(error as Error).message ?? errorMessage(error)}`);
   }
   const result = applyConfigOverride(defaults, text, file);
   if (!result.ok) throw new UsageError(`invalid --config ${file}:\n${result.problems.map((p) => `  ${describeConfigProblem(p)}`).join('\n')}`);

@@ -3,11 +3,11 @@ import { applyEdits, WorkTreeError } from '../../adapters/git/work-tree.js';
 import { defaultConfig } from '../../config/defaults.js';
 import { describeConfigProblem } from '../../config/load.js';
 import type { PlanAction } from '../../domain/finding.js';
-import { fileRead, LIMITS } from '../../domain/state.js';
+import { describeFileRead, fileRead, LIMITS, type FileRead } from '../../domain/state.js';
 import { UsageError } from '../../errors.js';
 import { evaluate } from '../../flow/evaluate.js';
 import { planAction } from '../../flow/plan.js';
-import type { Plan } from '../../planners/types.js';
+import type { Edit, Plan } from '../../planners/types.js';
 import type { RefReader } from '../../ports/ref-reader.js';
 import { HELP_OPTION, parseCommandArgs, parseFormat, parseServerChoice, requireOption, SERVER_OPTIONS, serverHelp } from '../args.js';
 import type { Command } from '../command.js';
@@ -37,20 +37,21 @@ function parseAction(positionals: string[]): PlanAction {
   return action as PlanAction;
 }
 
-/** The planned files as they are at the ref, to show a diff; undefined for a file that does not exist there. */
-async function currentContents(reader: RefReader, ref: string, plan: Plan): Promise<Map<string, string | undefined>> {
+/** The planned files as they are at the ref, to show a diff. */
+async function currentFiles(reader: RefReader, ref: string, plan: Plan): Promise<Map<string, FileRead>> {
   const snapshot = await reader.read(ref, { files: plan.edits.map((e) => ({ path: e.path, maxBytes: LIMITS.changelogBytes })), dirs: [] });
-  return new Map(
-    plan.edits.map((edit) => {
-      const file = fileRead(snapshot.entries.get(edit.path));
-      return [edit.path, file.kind === 'text' ? file.text : undefined];
-    }),
-  );
+  return new Map(plan.edits.map((edit) => [edit.path, fileRead(snapshot.entries.get(edit.path))]));
 }
 
-export function planText(plan: Plan, branch: string, ref: string, before: ReadonlyMap<string, string | undefined>): string {
+function editDiff(edit: Edit, before: FileRead | undefined): string {
+  if (before?.kind === 'text') return unifiedDiff(edit.path, before.text, edit.content);
+  const note = before === undefined || before.kind === 'missing' ? '' : `${edit.path} ${describeFileRead(before)}; it becomes a regular file:\n`;
+  return `${note}${unifiedDiff(edit.path, undefined, edit.content)}`;
+}
+
+export function planText(plan: Plan, branch: string, ref: string, before: ReadonlyMap<string, FileRead>): string {
   if (plan.edits.length === 0) return `Nothing to do: ${branch} at ${ref} needs no ${plan.action}.\n\n${plan.body.trimEnd()}\n`;
-  const diffs = plan.edits.map((edit) => unifiedDiff(edit.path, before.get(edit.path), edit.content));
+  const diffs = plan.edits.map((edit) => editDiff(edit, before.get(edit.path)));
   return `${plan.title}\n\n${plan.body.trimEnd()}\n\n${diffs.join('')}`;
 }
 
@@ -132,7 +133,7 @@ could not answer.
       if (format === 'json') {
         io.stdout.write(`${JSON.stringify({ action: plan.action, branch, title: plan.title, body: plan.body, edits: plan.edits.map((e) => ({ path: e.path, content: e.content })) }, null, 2)}\n`);
       } else {
-        io.stdout.write(planText(plan, branch, ref, await currentContents(reader, ref, plan)));
+        io.stdout.write(planText(plan, branch, ref, await currentFiles(reader, ref, plan)));
       }
       if (!values.apply || plan.edits.length === 0) return EXIT.success;
       const applied = await applyPlan(repoDir, ref, plan, io);

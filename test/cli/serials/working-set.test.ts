@@ -27,7 +27,7 @@ describe('readWorkingSet', () => {
     ]);
   });
 
-  it.each<[string, (d: string) => Promise<void>, string]>([
+  it.each<[string, (d: string) => Promise<unknown>, string]>([
     ['a missing serial file', (d) => mkdir(join(d, 'debian')), 'S/debian/serial is missing'],
     ['a serial that is a directory', (d) => mkdir(join(d, 'debian', 'serial'), { recursive: true }), 'S/debian/serial is not a regular file'],
     ['a symbolic link', async (d) => { await mkdir(join(d, 'debian')); await symlink('/etc/hostname', join(d, 'debian', 'serial')); }, 'S/debian/serial is a symbolic link'],

@@ -1,0 +1,129 @@
+import { auditHistory, branchOfRev, parseSince } from '../../src/cli/commands/audit.js';
+import type { CommitInfo } from '../../src/domain/tree.js';
+import { UsageError } from '../../src/errors.js';
+import { cloneFixture, removeFixtureClone } from '../helpers/fixture.js';
+import { commitFiles, makeRepo, runIn, type TestRepo } from '../helpers/git-repo.js';
+import { MemoryReader } from '../helpers/memory-reader.js';
+import { PATHS, tailsTree } from '../helpers/snapshot.js';
+import { collector, runCli } from './helpers/run-cli.js';
+
+const FROZEN = { [`${PATHS.MAIN}/debian/serial`]: '2021042701\n', [`${PATHS.MAIN}/torproject/serial`]: '2021042701\n' };
+const THAWED = { [`${PATHS.MAIN}/debian/serial`]: 'latest\n', [`${PATHS.MAIN}/torproject/serial`]: 'latest\n' };
+
+describe('audit of a short history', () => {
+  let r: TestRepo & { commit: string };
+  const shas: string[] = [];
+  beforeAll(async () => {
+    r = await makeRepo(tailsTree(), { date: new Date('2021-04-01T10:00:00Z') });
+    shas.push(r.commit);
+    shas.push(await commitFiles(r, FROZEN, 'Freeze APT snapshots for 4.19~beta1.', { date: new Date('2021-04-27T10:00:00Z') }));
+    shas.push(await commitFiles(r, { 'README': 'x\n' }, 'Unrelated', { date: new Date('2021-05-01T10:00:00Z') }));
+    shas.push(await commitFiles(r, THAWED, 'Thaw APT snapshots.', { date: new Date('2021-05-13T10:00:00Z') }));
+  });
+  afterAll(() => r.cleanup());
+
+  it('tells when devel was frozen, thawed and wrong, and for how long', async () => {
+    const run = await runCli(['audit', '--repo', r.dir], { env: r.env, stderrIsTTY: true });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const lines = run.stdout.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['Audit of devel as branch devel, first-parent history 2021-04-01 → 2021-05-13:', '']);
+    expect(lines[2]).toBe(`2021-04-01 → 2021-04-27 (26 d)  thawed after 'Initial commit' (${shas[0]!.slice(0, 10)}, 1 commit)`);
+    expect(lines[3]).toMatch(
+      new RegExp(`^2021-04-27 → 2021-05-13 \\(16 d\\)  frozen after 'Freeze APT snapshots for 4\\.19~beta1\\.' \\(${shas[1]!.slice(0, 10)}, 2 commits\\); wrong: tracks-latest: ${PATHS.MAIN}/debian/serial: devel was left frozen`),
+    );
+    expect(lines[4]).toBe(`2021-05-13 → 2021-05-13 (0 d)  thawed after 'Thaw APT snapshots.' (${shas[3]!.slice(0, 10)}, 1 commit); still so at the tip`);
+    expect(lines.slice(5)).toEqual(['', 'Summary: 4 commits, 2 wrong (failure); frozen 1 time (16 d in all), thawed 2 times (26 d in all), wrong 1 time (16 d in all).', '']);
+  });
+
+  it('reports every commit, oldest first, as JSON', async () => {
+    const run = await runCli(['audit', '--repo', r.dir, '--rev', 'devel', '--format', 'json'], { env: r.env, stderrIsTTY: true });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const { commits } = JSON.parse(run.stdout);
+    expect(commits.map((c: Record<string, unknown>) => Object.keys(c))).toEqual(Array(4).fill(['sha', 'date', 'subject', 'conclusion', 'findings']));
+    expect(commits.map((c: { sha: string; date: string; conclusion: string }) => [c.sha, c.date, c.conclusion])).toEqual([
+      [shas[0], '2021-04-01T10:00:00.000Z', 'success'],
+      [shas[1], '2021-04-27T10:00:00.000Z', 'failure'],
+      [shas[2], '2021-05-01T10:00:00.000Z', 'failure'],
+      [shas[3], '2021-05-13T10:00:00.000Z', 'success'],
+    ]);
+    expect(commits[1].findings.map((f: { rule: string; path: string }) => `${f.rule} ${f.path}`)).toEqual([`tracks-latest ${PATHS.MAIN}/debian/serial`, `tracks-latest ${PATHS.MAIN}/torproject/serial`]);
+  });
+
+  it('starts at --since and judges as --branch', async () => {
+    const since = JSON.parse((await runCli(['audit', '--repo', r.dir, '--since', '2021-04-28', '--format', 'json'], { env: r.env })).stdout);
+    expect(since.commits.map((c: { sha: string }) => c.sha)).toEqual([shas[2], shas[3]]);
+    const asTesting = await runCli(['audit', '--repo', r.dir, '--branch', 'testing', '--format', 'json'], { env: r.env });
+    expect(JSON.parse(asTesting.stdout).commits[1].findings.map((f: { rule: string }) => f.rule)).not.toContain('tracks-latest');
+  });
+
+  it('says so when the range is empty', async () => {
+    const run = await runCli(['audit', '--repo', r.dir, '--since', '2030-01-01'], { env: r.env });
+    expect(run).toEqual({ code: 0, stdout: 'No commits in the first-parent history of devel in that range.\n', stderr: '' });
+  });
+
+  it('is bad usage (exit 2) for a revision that does not exist', async () => {
+    const run = await runCli(['audit', '--repo', r.dir, '--rev', 'nope'], { env: r.env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"nope"');
+  });
+});
+
+describe('auditHistory progress', () => {
+  const commits: CommitInfo[] = Array.from({ length: 250 }, (_, i) => ({ sha: `c${i}`, parents: [], date: new Date(Date.UTC(2021, 0, 1) + i * 3600_000), subject: `commit ${i}` }));
+  const reader = new MemoryReader(Object.fromEntries(commits.map((c) => [c.sha, tailsTree()])));
+
+  it('shows on the given stream about every 100 commits, then clears the line', async () => {
+    const progress = collector(true);
+    const audited = await auditHistory(reader, commits, 'devel', progress);
+    expect(audited.map((a) => a.sha)).toEqual(commits.map((c) => c.sha));
+    expect(progress.text).toBe('\raudit: 112 of 250 commits judged\raudit: 208 of 250 commits judged\r\x1b[K');
+  });
+
+  it('writes nothing without a stream, or for a short history', async () => {
+    const progress = collector(true);
+    await auditHistory(reader, commits.slice(0, 100), 'devel', progress);
+    expect(progress.text).toBe('');
+  });
+});
+
+describe('branchOfRev and parseSince', () => {
+  it.each([
+    ['devel', 'devel'],
+    ['refs/heads/feature/bookworm', 'feature/bookworm'],
+    ['origin/testing', 'testing'],
+    ['refs/remotes/upstream/stable', 'stable'],
+    ['feature/1234-foo', 'feature/1234-foo'],
+  ])('%s is branch %s', (rev, branch) => expect(branchOfRev(rev)).toBe(branch));
+
+  it.each([
+    [undefined, undefined],
+    ['2021-05-13', '2021-05-13T00:00:00.000Z'],
+  ])('--since %j', (value, iso) => expect(parseSince(value)?.toISOString()).toBe(iso));
+  it('refuses a date it cannot read', () => expect(() => parseSince('May 13')).toThrow(UsageError));
+});
+
+describe('audit of the real devel history', () => {
+  let fixture: string;
+  beforeAll(async () => {
+    fixture = await cloneFixture();
+  });
+  afterAll(() => removeFixtureClone());
+
+  it('judges every first-parent commit in well under 5 s', async () => {
+    const started = performance.now();
+    const run = await runCli(['audit', '--repo', fixture, '--format', 'json']);
+    const elapsed = performance.now() - started;
+    expect(run.code).toBe(0);
+    const count = Number((await runIn(fixture, process.env, ['rev-list', '--first-parent', '--count', 'devel'])).trim());
+    expect(JSON.parse(run.stdout).commits).toHaveLength(count);
+    expect(count).toBeGreaterThan(700);
+    expect(elapsed).toBeLessThan(5000);
+  });
+
+  it('reports the 4.19~rc1 freeze left on devel for minutes, and the thaw that ends at the tip', async () => {
+    const { stdout } = await runCli(['audit', '--repo', fixture, '--rev', 'devel', '--since', '2021-01-01']);
+    expect(stdout).toMatch(/^2021-05-13 → 2021-05-13 \(0 d\) {2}frozen after 'Freeze APT snapshots for 4\.19~rc1\.' \(bf1e35f1cb, 1 commit\); wrong: tracks-latest: config\/APT_snapshots\.d\/debian\/serial: devel was left frozen/m);
+    expect(stdout).toMatch(/^2021-05-13 → 2021-07-13 \(61 d\) {2}thawed after 'Thaw APT snapshots\.' \(207581b5f7, 22 commits\); still so at the tip$/m);
+    expect(stdout).toMatch(/^Summary: \d+ commits, \d+ wrong \(failure\); frozen \d+ times? \(\d+ d in all\)/m);
+  });
+});

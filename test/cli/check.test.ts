@@ -1,0 +1,224 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Finding } from '../../src/domain/finding.js';
+import { cloneFixture, removeFixtureClone } from '../helpers/fixture.js';
+import { commitFiles, makeRepo, type TestRepo } from '../helpers/git-repo.js';
+import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
+import { PATHS, tailsTree } from '../helpers/snapshot.js';
+import { runCli } from './helpers/run-cli.js';
+import { releaseRoute } from './helpers/snapshot-routes.js';
+
+const FROZEN = { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' };
+const NOW = '2021-05-20T12:00:00Z';
+
+let repos: TestRepo[] = [];
+async function repo(...args: Parameters<typeof makeRepo>): Promise<TestRepo & { commit: string }> {
+  const made = await makeRepo(...args);
+  repos.push(made);
+  return made;
+}
+afterEach(async () => {
+  await Promise.all(repos.map((r) => r.cleanup()));
+  repos = [];
+});
+
+function check(r: TestRepo, args: string[]) {
+  return runCli(['check', '--repo', r.dir, '--now', NOW, ...args], { env: r.env });
+}
+
+const rulesOf = (findings: Finding[]) => findings.map((f) => `${f.severity} ${f.rule} ${f.path}`);
+
+describe('check on temporary repositories, offline', () => {
+  it('passes a thawed devel (exit 0) with a readable report', async () => {
+    const r = await repo(tailsTree());
+    const run = await check(r, ['--ref', 'devel', '--branch', 'devel', '--offline']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(`Checked devel = ${r.commit.slice(0, 10)} "Initial commit"`);
+    expect(run.stdout).toMatch(/^ {2}main \(config\/APT_snapshots\.d\)\n {4}debian {11}latest\n {4}debian-security {2}latest\n {4}torproject {7}latest$/m);
+    expect(run.stdout).toContain('Findings: none');
+    expect(run.stdout).toContain('Skipped rules:\n  snapshot-expiry: needs the snapshot server (offline)');
+    expect(run.stdout).toMatch(/Conclusion: success \(0 errors, 0 warnings, 0 notices\)\n$/);
+  });
+
+  it('fails a frozen devel (exit 1), printing each finding with its file and hint', async () => {
+    const r = await repo(tailsTree({ main: FROZEN }));
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^ {2}error {4}config\/APT_snapshots\.d\/debian\/serial {2}devel was left frozen/m);
+    expect(run.stdout).toMatch(/^ {11}hint: Thaw devel/m);
+    expect(run.stdout).toContain('Conclusion: failure (2 errors, 0 warnings, 0 notices)');
+  });
+
+  it('prints exactly ref, branch, conclusion, findings and state as JSON', async () => {
+    const r = await repo(tailsTree({ main: FROZEN }));
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--format', 'json']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(Object.keys(json)).toEqual(['ref', 'branch', 'conclusion', 'findings', 'state']);
+    expect(json).toMatchObject({ ref: 'HEAD', branch: 'devel', conclusion: 'failure' });
+    expect(rulesOf(json.findings)).toEqual([`error tracks-latest ${PATHS.MAIN}/debian/serial`, `error tracks-latest ${PATHS.MAIN}/torproject/serial`]);
+    expect(json.state.commit.sha).toBe(r.commit);
+    expect(json.state.sets.main.origins.debian).toEqual({ path: `${PATHS.MAIN}/debian/serial`, serial: '2021051301' });
+    expect(json.state.baseBranch.name).toBe('devel');
+  });
+
+  it('compares a topic branch with its base branch, found locally or given', async () => {
+    const r = await repo(tailsTree());
+    await r.git(['checkout', '--quiet', '-b', 'feature/1234-foo']);
+    await commitFiles(r, { [`${PATHS.MAIN}/debian/serial`]: '2021051301\n' }, 'Pin debian');
+    const found = JSON.parse((await check(r, ['--ref', 'HEAD', '--branch', 'feature/1234-foo', '--offline', '--format', 'json'])).stdout);
+    expect(rulesOf(found.findings)).toContain(`warning diverges-from-base ${PATHS.MAIN}/debian/serial`);
+    const given = await check(r, ['--ref', 'HEAD', '--branch', 'feature/1234-foo', '--base-ref', 'HEAD', '--offline', '--format', 'json']);
+    expect(rulesOf(JSON.parse(given.stdout).findings).filter((f) => f.includes('diverges-from-base'))).toEqual([]);
+  });
+
+  it('says when the base branch cannot be found', async () => {
+    const r = await repo(tailsTree({ baseBranch: 'testing' }), { branch: 'feature/1234-foo' });
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'feature/1234-foo', '--offline']);
+    expect(run.stdout).toContain('the base branch "testing" was not found');
+  });
+
+  it('catches a serial going back in time since --before', async () => {
+    const r = await repo(tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021051302' } }), { branch: 'testing' });
+    const before = r.commit;
+    await commitFiles(r, { [`${PATHS.MAIN}/debian/serial`]: '2021051301\n' }, 'Go back');
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'testing', '--before', before, '--offline', '--format', 'json']);
+    expect(run.code).toBe(1);
+    expect(rulesOf(JSON.parse(run.stdout).findings)).toContain(`error serial-regression ${PATHS.MAIN}/debian/serial`);
+  });
+
+  it('reports an invalid configuration at the ref as an error finding (exit 1)', async () => {
+    const r = await repo({ ...tailsTree(), '.github/apt-snapshots.yml': 'branches:\n  development: [nope]\n' });
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--format', 'json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).findings[0]).toMatchObject({ rule: 'config', severity: 'error', path: '.github/apt-snapshots.yml' });
+  });
+});
+
+describe('check --config', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-config-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('judges with the file given, merged over the defaults', async () => {
+    const r = await repo(tailsTree({ main: FROZEN }));
+    await writeFile(join(dir, 'c.yml'), 'branches:\n  development: []\n');
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--config', join(dir, 'c.yml'), '--format', 'json']);
+    expect(rulesOf(JSON.parse(run.stdout).findings).filter((f) => f.includes('tracks-latest'))).toEqual([]);
+  });
+
+  it('is bad usage (exit 2) when the file cannot be read', async () => {
+    const r = await repo(tailsTree());
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--config', join(dir, 'missing.yml')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`apt-snapshots-bot check: cannot read --config ${join(dir, 'missing.yml')}: ENOENT`);
+  });
+
+  it('is bad usage (exit 2) when the file is invalid, naming the field', async () => {
+    const r = await repo(tailsTree());
+    await writeFile(join(dir, 'c.yml'), 'snapshot_server:\n  retries: 99\n');
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--config', join(dir, 'c.yml')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`invalid --config ${join(dir, 'c.yml')}:\n  ${join(dir, 'c.yml')}: snapshot_server.retries:`);
+  });
+});
+
+describe('check of what cannot be read (exit 2)', () => {
+  it.each<[string, (r: TestRepo) => string[], string]>([
+    ['a missing repository', (r) => ['--repo', join(r.dir, 'nope'), '--ref', 'HEAD'], 'is not a directory'],
+    ['a directory that is no repository', (r) => ['--repo', join(r.dir, 'config'), '--ref', 'HEAD'], 'not a git repository'],
+    ['a missing revision', (r) => ['--repo', r.dir, '--ref', 'no-such-branch'], 'revision "no-such-branch" does not exist'],
+  ])('%s', async (_name, args, words) => {
+    const r = await repo(tailsTree());
+    const env = { ...r.env, GIT_CEILING_DIRECTORIES: r.dir };
+    const run = await runCli(['check', ...args(r), '--branch', 'devel', '--offline'], { env });
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toContain(words);
+  });
+});
+
+describe('check with a snapshot server', () => {
+  let server: LocalHttpServer;
+  const TESTING = tailsTree({ baseBranch: 'testing', main: FROZEN, builder: { debian: '2021051301', 'debian-security': '2021051301', tails: '2021051301' } });
+  beforeAll(async () => {
+    server = await startHttpServer(
+      Object.fromEntries([
+        releaseRoute('debian', 'stable', '2021051301', 'Sat, 13 Nov 2021 10:00:00 UTC'),
+        releaseRoute('torproject', 'buster', '2021051301', 'Sat, 22 May 2021 10:00:00 UTC'),
+        releaseRoute('debian-security', 'buster/updates', '2021051301', null),
+      ]),
+    );
+  });
+  afterAll(() => server.close());
+
+  it('checks the expiry of pinned snapshots', async () => {
+    const r = await repo(TESTING, { branch: 'testing' });
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'testing', '--snapshot-server', server.url, '--format', 'json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const findings: Finding[] = JSON.parse(run.stdout).findings;
+    expect(findings.filter((f) => f.rule === 'snapshot-expiry')).toEqual([
+      expect.objectContaining({ severity: 'warning', path: `${PATHS.MAIN}/torproject/serial`, message: expect.stringContaining('expires on 2021-05-22 10:00 UTC') }),
+      expect.objectContaining({ severity: 'notice', path: `${PATHS.BUILDER}/tails/serial`, message: expect.stringContaining('The expiry of tails snapshots is not checked') }),
+    ]);
+    expect(server.requestsTo('/debian/dists/stable/snapshots/2021051301/Release')).toHaveLength(1);
+  });
+
+  it('fails a release branch whose snapshot expired', async () => {
+    const r = await repo(TESTING, { branch: 'testing' });
+    const run = await runCli(['check', '--repo', r.dir, '--ref', 'HEAD', '--branch', 'testing', '--snapshot-server', server.url, '--now', '2021-06-01T00:00:00Z'], { env: r.env });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/error {4}config\/APT_snapshots\.d\/torproject\/serial {2}Snapshot torproject 2021051301 .* expired on 2021-05-22 10:00 UTC/);
+  });
+
+  it('exits 3 when the server cannot be reached, still printing the report', async () => {
+    const r = await repo(TESTING, { branch: 'testing' });
+    const down = await closedPortUrl();
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'testing', '--snapshot-server', down, '--format', 'json']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('apt-snapshots-bot check: the snapshot server could not answer 3 lookup(s):');
+    expect(run.stderr).toContain(`${down}/debian/dists/stable/snapshots/2021051301/Release: connection refused`);
+    expect(JSON.parse(run.stdout).conclusion).toBe('success');
+  });
+
+  it('does not need the server for a thawed devel', async () => {
+    const r = await repo(tailsTree({ builder: { debian: 'latest' } }));
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--snapshot-server', await closedPortUrl()]);
+    expect(run.code).toBe(0);
+  });
+
+  it('refuses a server URL with credentials without echoing them', async () => {
+    const r = await repo(tailsTree());
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--snapshot-server', 'http://user:s3cret@127.0.0.1:1/']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('must not contain credentials');
+    expect(run.stderr).not.toContain('s3cret');
+  });
+});
+
+describe('check against the real Tails history', () => {
+  let fixture: string;
+  beforeAll(async () => {
+    fixture = await cloneFixture();
+  });
+  afterAll(() => removeFixtureClone());
+
+  it('passes devel right after the 4.19~rc1 thaw (207581b)', async () => {
+    const run = await runCli(['check', '--repo', fixture, '--ref', '207581b', '--branch', 'devel', '--offline', '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ref: '207581b', branch: 'devel', conclusion: 'success', findings: [] });
+  });
+
+  it('fails the 4.19~rc1 freeze (bf1e35f) judged as devel with tracks-latest', async () => {
+    const run = await runCli(['check', '--repo', fixture, '--ref', 'bf1e35f', '--branch', 'devel', '--offline', '--format', 'json']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json.conclusion).toBe('failure');
+    expect(rulesOf(json.findings)).toEqual([`error tracks-latest ${PATHS.MAIN}/debian/serial`, `error tracks-latest ${PATHS.MAIN}/torproject/serial`]);
+    expect(json.state.changelog).toEqual({ path: 'debian/changelog', version: '4.19~beta1', distribution: 'unstable' });
+  });
+});
