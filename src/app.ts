@@ -1,0 +1,140 @@
+import type { ApplicationFunction, Context, Probot } from 'probot';
+import type { GitHubClient } from './adapters/github/client.js';
+import { call } from './adapters/github/forge-error.js';
+import type { BotIdentity } from './adapters/github/forge-context.js';
+import { GitHubForge } from './adapters/github/github-forge.js';
+import { GraphqlRefReader } from './adapters/github/graphql-ref-reader.js';
+import { HttpSnapshotServer } from './adapters/snapshot-server/http-snapshot-server.js';
+import type { RepoDeps } from './app/deps.js';
+import { KeyedLock } from './app/keyed-lock.js';
+import { onCheckRunRequestedAction, onCheckRunRerequested } from './app/on-check-run.js';
+import { onIssueComment } from './app/on-issue-comment.js';
+import { isBotPullRequest, onPullRequest } from './app/on-pull-request.js';
+import { onPush } from './app/on-push.js';
+import type { PullRequestTarget } from './app/targets.js';
+import { defaultConfig } from './config/defaults.js';
+import type { Config } from './config/schema.js';
+import type { SnapshotServer } from './ports/snapshot-server.js';
+
+export interface AppOptions {
+  /** The clock; tests pin it. */
+  now?: () => Date;
+  /** The configuration every repository's file is merged over; Tails' defaults otherwise. */
+  defaults?: Config;
+  /**
+   * The snapshot server. Absent: the defaults' URL, or APT_SNAPSHOTS_SERVER
+   * when set (`offline` skips the rules that need it). `null`: offline.
+   */
+  snapshotServer?: SnapshotServer | null;
+  /** Who the app is on GitHub. Absent: asked once from GET /app. */
+  identity?: { appId: number; botLogin: string };
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The words APT_SNAPSHOTS_SERVER takes besides a URL. */
+export const OFFLINE = 'offline';
+
+/**
+ * The snapshot server comes from the app's deployment, never from a
+ * repository's configuration file: a branch must not be able to point the
+ * app at an arbitrary URL of its network.
+ */
+export function snapshotServerFor(defaults: Config, env: NodeJS.ProcessEnv): SnapshotServer | undefined {
+  const url = env.APT_SNAPSHOTS_SERVER?.trim();
+  if (url === OFFLINE) return undefined;
+  return HttpSnapshotServer.fromConfig(defaults, url ? { baseUrl: url } : {});
+}
+
+type AnyContext = Context<'push' | 'pull_request' | 'check_run' | 'issue_comment'>;
+
+/**
+ * The Probot app: events in, checks, pull requests and replies out. The
+ * handlers live in src/app/; this only builds what they need per webhook.
+ */
+export function createApp(options: AppOptions = {}): ApplicationFunction {
+  return (app: Probot) => {
+    const env = options.env ?? process.env;
+    const defaults = options.defaults ?? defaultConfig();
+    const server = options.snapshotServer === null ? undefined : (options.snapshotServer ?? snapshotServerFor(defaults, env));
+    const now = options.now ?? (() => new Date());
+    const locks = new KeyedLock();
+
+    let identity: Promise<BotIdentity> | undefined;
+    const identityOf = (): Promise<BotIdentity> => {
+      if (!identity) {
+        const known = options.identity;
+        identity = known
+          ? Promise.resolve({ ...known, branchPrefix: defaults.bot.branch_prefix })
+          : app
+              .auth()
+              .then((octokit) => call('identify the app', () => octokit.rest.apps.getAuthenticated()))
+              .then(({ data }) => {
+                if (!data) throw new Error('GitHub did not say which app this is (GET /app)');
+                return { appId: data.id, botLogin: `${data.slug ?? data.name}[bot]`, branchPrefix: defaults.bot.branch_prefix };
+              });
+        // A failed lookup is asked again at the next webhook.
+        identity.catch(() => {
+          identity = undefined;
+        });
+      }
+      return identity;
+    };
+
+    const depsFor = async (context: AnyContext): Promise<RepoDeps> => {
+      const repository = context.repo();
+      const octokit = context.octokit as unknown as GitHubClient;
+      return {
+        forge: new GitHubForge(octokit, repository, await identityOf()),
+        reader: new GraphqlRefReader(octokit, repository),
+        ...(server ? { server } : {}),
+        defaults,
+        now: now(),
+        log: context.log,
+        locks,
+        repository: `${repository.owner}/${repository.repo}`,
+        repoUrl: context.payload.repository.html_url,
+        pullRequest: async (number: number): Promise<PullRequestTarget> => {
+          const { data } = await call('get pull request', () => octokit.rest.pulls.get({ ...repository, pull_number: number }));
+          return {
+            kind: 'pull_request',
+            number,
+            branch: data.head.ref,
+            rev: data.head.sha,
+            baseRef: data.base.ref,
+            baseRev: data.base.sha,
+            baseSha: data.base.sha,
+            fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
+          };
+        },
+      };
+    };
+
+    app.on('push', async (context) => {
+      if (context.isBot) return;
+      await onPush(await depsFor(context), context.payload);
+    });
+
+    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.edited'], async (context) => {
+      // The bot's own pull requests still get checks: reviewers merge them.
+      if (context.isBot && !isBotPullRequest(context.payload, defaults.bot.branch_prefix)) return;
+      await onPullRequest(await depsFor(context), context.payload);
+    });
+
+    app.on('check_run.rerequested', async (context) => {
+      if (context.isBot) return;
+      await onCheckRunRerequested(await depsFor(context), context.payload);
+    });
+
+    app.on('check_run.requested_action', async (context) => {
+      if (context.isBot) return;
+      await onCheckRunRequestedAction(await depsFor(context), context.payload);
+    });
+
+    app.on('issue_comment.created', async (context) => {
+      if (context.isBot) return;
+      await onIssueComment(await depsFor(context), context.payload);
+    });
+  };
+}
+
+export default createApp();

@@ -1,0 +1,25 @@
+import type { Logger } from 'probot';
+import type { Config } from '../config/schema.js';
+import type { Forge } from '../ports/forge.js';
+import type { SnapshotServer } from '../ports/snapshot-server.js';
+import type { KeyedLock } from './keyed-lock.js';
+import type { BatchRefReader } from './prefetching-reader.js';
+import type { PullRequestTarget } from './targets.js';
+
+/** Everything a handler needs for one repository and one webhook; app.ts builds it, tests fake parts of it. */
+export interface RepoDeps {
+  forge: Forge;
+  reader: BatchRefReader;
+  /** Absent: rules that need the snapshot server are skipped, and freeze and bump cannot be planned. */
+  server?: SnapshotServer;
+  defaults: Config;
+  now: Date;
+  log: Logger;
+  locks: KeyedLock;
+  /** owner/name, for lock keys and messages. */
+  repository: string;
+  /** https://github.com/OWNER/REPO (or the GHE equivalent), for links. */
+  repoUrl: string;
+  /** A pull request's head and base, for `/apt-snapshots check` in a pull request comment. */
+  pullRequest(number: number): Promise<PullRequestTarget>;
+}

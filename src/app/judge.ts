@@ -1,0 +1,186 @@
+import { applyConfigOverride, describeConfigProblem } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { interpretRef, readSpec, type FileRead } from '../domain/state.js';
+import { ReadError } from '../errors.js';
+import { evaluate, type Evaluation } from '../flow/evaluate.js';
+import type { CheckReport } from '../ports/forge.js';
+import type { RefReader } from '../ports/ref-reader.js';
+import { renderFailure } from '../report/check-failure.js';
+import type { CheckSubject } from '../report/check-subject.js';
+import { renderCheck, type CheckInput, type ConfigChange } from '../report/check-summary.js';
+import type { RepoDeps } from './deps.js';
+import { PrefetchingReader } from './prefetching-reader.js';
+import { branchRef, type JudgeTarget, type PullRequestTarget, type PushTarget } from './targets.js';
+
+/** A pull request's check has its own name: see checkName. */
+export const PULL_REQUEST_SUFFIX = ' (pull request)';
+
+/**
+ * A push is judged under the branch's own configuration, a pull request
+ * under its base's. Were both reported under one name on the same commit,
+ * whichever finished last would win, and a pull request that relaxes the
+ * rules would pass a required check through its push. So the pull
+ * request's check is named apart, and that is the one to require.
+ */
+export function checkName(config: Config, kind: JudgeTarget['kind']): string {
+  return kind === 'push' ? config.bot.check_name : `${config.bot.check_name}${PULL_REQUEST_SUFFIX}`;
+}
+
+export interface Judged {
+  subject: CheckSubject;
+  evaluation: Evaluation;
+  /** Everything renderCheck needs but the notes. */
+  input: CheckInput;
+}
+
+export interface JudgeOptions {
+  /** The changelog is only needed to plan a freeze (its title names the version). */
+  changelog?: boolean;
+}
+
+function sameFile(a: FileRead, b: FileRead): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** refs/heads/NAME when that branch exists; reading it now costs nothing later, the flow reads it with the same spec. */
+async function existingBranch(reader: RefReader, name: string, defaults: Config): Promise<string | undefined> {
+  const ref = branchRef(name);
+  try {
+    await reader.read(ref, readSpec(defaults, { changelog: false }));
+    return ref;
+  } catch (error) {
+    if (error instanceof ReadError) return undefined;
+    throw error;
+  }
+}
+
+function isFixable(deps: RepoDeps, branch: string, fromFork: boolean): boolean {
+  // The bot's own branches are fixed by recomputing them, not by a pull request into them.
+  return !fromFork && !branch.startsWith(deps.defaults.bot.branch_prefix);
+}
+
+async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean): Promise<Judged> {
+  const reader = new PrefetchingReader(deps.reader, target.before ? [target.rev, target.before] : [target.rev]);
+  const evaluation = await evaluate({
+    reader,
+    rev: target.rev,
+    branch: target.branch,
+    beforeRev: target.before,
+    resolveBaseRev: (name) => existingBranch(reader, name, deps.defaults),
+    configSource: { kind: 'at-ref' },
+    defaults: deps.defaults,
+    server: deps.server,
+    now: deps.now,
+    readChangelog: changelog,
+  });
+  const sha = evaluation.state.commit.sha;
+  const subject: CheckSubject = { kind: 'push', branch: target.branch, sha, ...(evaluation.before ? { before: evaluation.before.commit.sha } : {}) };
+  const { path, file } = evaluation.state.configFile;
+  return {
+    subject,
+    evaluation,
+    input: {
+      name: checkName(evaluation.config, 'push'),
+      subject,
+      evaluation,
+      rules: { from: 'ref', rev: sha, path, file },
+      repoUrl: deps.repoUrl,
+      fixable: isFixable(deps, target.branch, false),
+    },
+  };
+}
+
+function configChange(defaults: Config, before: { path: string; file: FileRead }, after: FileRead): ConfigChange | undefined {
+  if (sameFile(before.file, after)) return undefined;
+  let problems: string[] = [];
+  if (after.kind === 'text') {
+    const result = applyConfigOverride(defaults, after.text, before.path);
+    if (!result.ok) problems = result.problems.map(describeConfigProblem);
+  } else if (after.kind !== 'missing') {
+    problems = [`${before.path} must be a regular text file`];
+  }
+  return { path: before.path, before: before.file, after, problems };
+}
+
+async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, changelog: boolean): Promise<Judged> {
+  const reader = new PrefetchingReader(deps.reader, [target.rev, target.baseRev]);
+  const evaluation = await evaluate({
+    reader,
+    rev: target.rev,
+    branch: target.branch,
+    baseRev: target.baseRev,
+    configSource: { kind: 'at-rev', rev: target.baseRev },
+    defaults: deps.defaults,
+    server: deps.server,
+    now: deps.now,
+    readChangelog: changelog,
+  });
+  // Already read, for the configuration: served from memory.
+  const base = interpretRef(await reader.read(target.baseRev, readSpec(deps.defaults, { changelog })), deps.defaults);
+  const subject: CheckSubject = {
+    kind: 'pull_request',
+    number: target.number,
+    branch: target.branch,
+    sha: evaluation.state.commit.sha,
+    baseRef: target.baseRef,
+    baseSha: base.commit.sha,
+    fromFork: target.fromFork,
+  };
+  return {
+    subject,
+    evaluation,
+    input: {
+      name: checkName(evaluation.config, 'pull_request'),
+      subject,
+      evaluation,
+      rules: { from: 'base', rev: base.commit.sha, path: base.configFile.path, file: base.configFile.file },
+      configChange: configChange(deps.defaults, base.configFile, evaluation.state.configFile.file),
+      repoUrl: deps.repoUrl,
+      fixable: isFixable(deps, target.branch, target.fromFork),
+    },
+  };
+}
+
+/** Reads and judges a target; the check it would report is in `input`. */
+export function judge(deps: RepoDeps, target: JudgeTarget, options: JudgeOptions = {}): Promise<Judged> {
+  const changelog = options.changelog ?? false;
+  return target.kind === 'push' ? judgePush(deps, target, changelog) : judgePullRequest(deps, target, changelog);
+}
+
+/** Creates or updates the check; reports for one commit and name are written one at a time. */
+export function publishCheck(deps: RepoDeps, report: CheckReport): Promise<{ id: number; url: string }> {
+  return deps.locks.run(`check ${deps.repository} ${report.headSha} ${report.name}`, () => deps.forge.ensureCheck(report));
+}
+
+export type CheckOutcome = { ok: true; judged: Judged; check: { id: number; url: string } } | { ok: false; error: unknown; check: { id: number; url: string } };
+
+function failedSubject(target: JudgeTarget, sha: string): CheckSubject {
+  return target.kind === 'push'
+    ? { kind: 'push', branch: target.branch, sha, ...(target.before ? { before: target.before } : {}) }
+    : { kind: 'pull_request', number: target.number, branch: target.branch, sha, baseRef: target.baseRef, baseSha: target.baseSha, fromFork: target.fromFork };
+}
+
+/**
+ * Judges a commit and reports the check; `target.rev` must be the commit's
+ * sha, which the webhook gave. When judging
+ * fails (GitHub or the snapshot server down, a rate limit), the check says
+ * so instead of going missing; only when even that check cannot be written
+ * does the error propagate, so the webhook delivery shows as failed.
+ */
+export async function checkCommit(deps: RepoDeps, target: JudgeTarget, notes?: string[]): Promise<CheckOutcome> {
+  try {
+    const judged = await judge(deps, target);
+    const check = await publishCheck(deps, renderCheck({ ...judged.input, notes }));
+    deps.log.info({ repository: deps.repository, branch: target.branch, sha: judged.subject.sha, conclusion: judged.evaluation.verdict.conclusion }, 'check reported');
+    return { ok: true, judged, check };
+  } catch (error) {
+    deps.log.warn({ repository: deps.repository, branch: target.branch, sha: target.rev, err: describeForLog(error) }, 'could not judge; reporting the failure');
+    const check = await publishCheck(deps, renderFailure(checkName(deps.defaults, target.kind), failedSubject(target, target.rev), error));
+    return { ok: false, error, check };
+  }
+}
+
+/** Errors are logged by message only: their causes can hold whole requests. */
+export function describeForLog(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+}

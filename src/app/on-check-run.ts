@@ -1,0 +1,88 @@
+import type { PlanAction } from '../domain/finding.js';
+import { fixActionOf } from '../report/check-annotations.js';
+import { describeFailure } from '../report/check-failure.js';
+import { parseSubjectMarker, type CheckSubject } from '../report/check-subject.js';
+import { escapeMarkdown, inlineCode } from '../report/markdown.js';
+import type { RepoDeps } from './deps.js';
+import { checkCommit, describeForLog, judge } from './judge.js';
+import { checkPush } from './on-push.js';
+import { describeFix, proposeFix } from './propose-fix.js';
+import { branchRef, type JudgeTarget } from './targets.js';
+
+/** The fields of a check_run webhook this app reads. */
+export interface CheckRunPayload {
+  action: string;
+  check_run: { head_sha: string; output: { summary: string | null } };
+  requested_action?: { identifier?: string } | null;
+  sender: { login: string };
+}
+
+/**
+ * A re-run judges the same commit again, with what the check recorded: the
+ * revision before the push, or the pull request, now against where its
+ * base is today (the base moving sends no pull_request event).
+ */
+export function rerunTarget(subject: CheckSubject): JudgeTarget {
+  if (subject.kind === 'push') return { kind: 'push', branch: subject.branch, rev: subject.sha, ...(subject.before ? { before: subject.before } : {}) };
+  return {
+    kind: 'pull_request',
+    number: subject.number,
+    branch: subject.branch,
+    rev: subject.sha,
+    baseRef: subject.baseRef,
+    baseRev: branchRef(subject.baseRef),
+    baseSha: subject.baseSha,
+    fromFork: subject.fromFork,
+  };
+}
+
+/** Our check runs carry their subject; anything else (another app's run, an old format) is not ours to touch. */
+function subjectOf(deps: RepoDeps, payload: CheckRunPayload): CheckSubject | undefined {
+  const subject = parseSubjectMarker(payload.check_run.output.summary);
+  if (!subject || subject.sha !== payload.check_run.head_sha) {
+    deps.log.debug({ repository: deps.repository }, `check_run.${payload.action} ignored: not one of this app's checks`);
+    return undefined;
+  }
+  return subject;
+}
+
+export async function onCheckRunRerequested(deps: RepoDeps, payload: CheckRunPayload): Promise<void> {
+  const subject = subjectOf(deps, payload);
+  if (!subject) return;
+  const target = rerunTarget(subject);
+  await (target.kind === 'push' ? checkPush(deps, target) : checkCommit(deps, target));
+}
+
+async function fix(deps: RepoDeps, subject: CheckSubject, action: PlanAction, requester: string): Promise<string> {
+  if (subject.kind === 'pull_request' && subject.fromFork) return `Could not ${action}: ${inlineCode(subject.branch)} is a fork's branch, which the bot cannot push to.`;
+  // The fix goes on the branch as it is now, which may have moved since the check.
+  const tip = await judge(deps, { kind: 'push', branch: subject.branch, rev: branchRef(subject.branch) }, { changelog: action === 'freeze' });
+  const outcome = await proposeFix(deps, {
+    action,
+    branch: subject.branch,
+    evaluation: tip.evaluation,
+    intro: [`Requested by @${requester} with “Fix it” on the check of ${inlineCode(subject.branch)} at ${inlineCode(subject.sha.slice(0, 7))}.`],
+    footer: ['*Opened by apt-snapshots-bot. Pressing “Fix it” again updates this pull request instead of opening another.*'],
+  });
+  return describeFix(outcome, action, subject.branch);
+}
+
+/**
+ * "Fix it": plans the fix at the branch's tip, opens or updates the pull
+ * request, and writes what happened on the check itself, the only place
+ * the person who pressed the button is looking.
+ */
+export async function onCheckRunRequestedAction(deps: RepoDeps, payload: CheckRunPayload): Promise<void> {
+  const subject = subjectOf(deps, payload);
+  const action = fixActionOf(payload.requested_action?.identifier ?? '');
+  if (!subject || !action) return;
+  let note: string;
+  try {
+    note = await fix(deps, subject, action, escapeMarkdown(payload.sender.login));
+  } catch (error) {
+    deps.log.warn({ repository: deps.repository, err: describeForLog(error) }, 'could not fix');
+    const { reason, detail } = describeFailure(error, 'Press “Fix it” again');
+    note = `Could not ${action} ${inlineCode(subject.branch)} (${reason}). ${detail}`;
+  }
+  await checkCommit(deps, rerunTarget(subject), [`**“Fix it: ${action}”:** ${note}`]);
+}

@@ -1,0 +1,92 @@
+import type { Permission } from '../ports/forge.js';
+import { describeFailure } from '../report/check-failure.js';
+import { renderCheck } from '../report/check-summary.js';
+import { escapeMarkdown, fencedBlock, inlineCode } from '../report/markdown.js';
+import { parseCommand, USAGE, type Command } from './command.js';
+import type { RepoDeps } from './deps.js';
+import { checkCommit, describeForLog, judge, publishCheck, type Judged } from './judge.js';
+import { describeFix, proposeFix } from './propose-fix.js';
+import { branchRef } from './targets.js';
+
+/** The fields of an issue_comment webhook this app reads. */
+export interface IssueCommentPayload {
+  action: string;
+  comment: { id: number; body: string };
+  issue: { number: number; pull_request?: unknown };
+  sender: { login: string };
+}
+
+const WRITERS: readonly Permission[] = ['admin', 'maintain', 'write'];
+
+/** One reply per command comment: a redelivered webhook edits it instead of answering twice. */
+export function replyMarker(commentId: number): string {
+  return `reply:${commentId}`;
+}
+
+function checkSentence(judged: Judged, url: string): string {
+  const { verdict } = judged.evaluation;
+  const what = judged.subject.kind === 'push' ? inlineCode(judged.subject.branch) : `this pull request (${inlineCode(judged.subject.branch)})`;
+  return `Checked ${what} at ${inlineCode(judged.subject.sha.slice(0, 7))}: **${verdict.conclusion}**. See the check: ${url}`;
+}
+
+async function runCheck(deps: RepoDeps, command: Extract<Command, { kind: 'check' }>, payload: IssueCommentPayload): Promise<string> {
+  if (command.branch !== undefined) {
+    const judged = await judge(deps, { kind: 'push', branch: command.branch, rev: branchRef(command.branch) });
+    const check = await publishCheck(deps, renderCheck(judged.input));
+    return checkSentence(judged, check.url);
+  }
+  if (payload.issue.pull_request === undefined) {
+    return `Which branch? On an issue, name it: ${inlineCode('/apt-snapshots check BRANCH')}. On a pull request, ${inlineCode('/apt-snapshots check')} checks the pull request.`;
+  }
+  const outcome = await checkCommit(deps, await deps.pullRequest(payload.issue.number));
+  if (outcome.ok) return checkSentence(outcome.judged, outcome.check.url);
+  return `Could not judge this pull request (${describeFailure(outcome.error).reason}); the check says why and can be re-run: ${outcome.check.url}`;
+}
+
+async function runPlan(deps: RepoDeps, command: Extract<Command, { kind: 'plan' }>, payload: IssueCommentPayload): Promise<string> {
+  const { action, branch, origins } = command;
+  const tip = await judge(deps, { kind: 'push', branch, rev: branchRef(branch) }, { changelog: action === 'freeze' });
+  const outcome = await proposeFix(deps, {
+    action,
+    branch,
+    evaluation: tip.evaluation,
+    ...(origins.length > 0 ? { origins } : {}),
+    intro: [`Requested by @${escapeMarkdown(payload.sender.login)} in #${payload.issue.number}.`],
+    footer: [`*Opened by apt-snapshots-bot. Running the same command again updates this pull request instead of opening another.*`],
+  });
+  return describeFix(outcome, action, branch);
+}
+
+/**
+ * `/apt-snapshots …` in a comment. Only people with write access are
+ * obeyed; everyone who typed a command gets an answer that says what
+ * happened or exactly why not.
+ */
+export async function onIssueComment(deps: RepoDeps, payload: IssueCommentPayload): Promise<void> {
+  const command = parseCommand(payload.comment.body);
+  if (!command) return;
+  const login = payload.sender.login;
+  const reply = (text: string) => deps.forge.ensureComment(payload.issue.number, replyMarker(payload.comment.id), `@${escapeMarkdown(login)} ${text}`);
+
+  const permission = await deps.forge.permissionOf(login);
+  if (!WRITERS.includes(permission)) {
+    deps.log.info({ repository: deps.repository, permission }, 'command refused: no write access');
+    await reply(
+      `thanks for asking, but only people with write access to this repository can run ${inlineCode('/apt-snapshots')} commands, and yours is ${inlineCode(permission)}. I did nothing; a maintainer can run it for you.`,
+    );
+    return;
+  }
+  if (command.kind === 'invalid') {
+    await reply(`I did not understand that command (${command.reason}). I know:\n\n${fencedBlock(USAGE)}`);
+    return;
+  }
+  let answer: string;
+  try {
+    answer = command.kind === 'check' ? await runCheck(deps, command, payload) : await runPlan(deps, command, payload);
+  } catch (error) {
+    deps.log.warn({ repository: deps.repository, err: describeForLog(error) }, 'command failed');
+    const { reason, detail } = describeFailure(error, 'Try the command again');
+    answer = `that did not work (${reason}).\n\n${detail}`;
+  }
+  await reply(answer);
+}

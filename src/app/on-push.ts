@@ -1,0 +1,71 @@
+import type { Config } from '../config/schema.js';
+import { branchRole } from '../domain/branch.js';
+import type { RepoDeps } from './deps.js';
+import { followDevelopmentBranch } from './devel-thaw.js';
+import { describeFailure } from '../report/check-failure.js';
+import { renderCheck } from '../report/check-summary.js';
+import { checkCommit, describeForLog, publishCheck } from './judge.js';
+import { ZERO_SHA, type PushTarget } from './targets.js';
+
+/** The fields of a push webhook this app reads. */
+export interface PushPayload {
+  ref: string;
+  before: string;
+  after: string;
+  created?: boolean;
+  deleted?: boolean;
+  forced?: boolean;
+}
+
+export type PushDecision = { judge: true; target: PushTarget } | { judge: false; reason: string };
+
+/**
+ * What a push asks for:
+ * - a tag: nothing; a tag names a commit its branch's push already judged;
+ * - a deleted branch: nothing; there is no commit to put a check on;
+ * - a new branch: `after` alone, there is no before;
+ * - a force push to a topic branch: `after` without before, because the
+ *   history was rewritten on purpose (the comparison with the base branch
+ *   still catches serials going back in time);
+ * - a force push to a base branch: compared with before, because rewriting
+ *   a shared branch backwards is exactly what reviewers must see;
+ * - anything else: `after` compared with `before`.
+ * Roles come from the defaults here: the branch's own configuration is only
+ * read while judging.
+ */
+export function decidePush(payload: PushPayload, defaults: Config): PushDecision {
+  if (!payload.ref.startsWith('refs/heads/')) return { judge: false, reason: `${payload.ref} is not a branch` };
+  const branch = payload.ref.slice('refs/heads/'.length);
+  if (payload.deleted === true || payload.after === ZERO_SHA) return { judge: false, reason: `branch ${branch} was deleted` };
+  const isNew = payload.created === true || payload.before === ZERO_SHA;
+  const rewritten = payload.forced === true && branchRole(branch, defaults) === 'topic';
+  const before = isNew || rewritten ? undefined : payload.before;
+  return { judge: true, target: { kind: 'push', branch, rev: payload.after, ...(before ? { before } : {}) } };
+}
+
+/**
+ * One check on the pushed commit, then, on a development branch, the thaw
+ * pull request kept in step. A re-run of the check does the same.
+ */
+export async function checkPush(deps: RepoDeps, target: PushTarget): Promise<void> {
+  const outcome = await checkCommit(deps, target);
+  if (!outcome.ok) return;
+  try {
+    await followDevelopmentBranch(deps, outcome.judged, outcome.check.url);
+  } catch (error) {
+    // The check is there, but the pull request that should follow it is not: the check says so.
+    deps.log.warn({ repository: deps.repository, err: describeForLog(error) }, 'could not keep the thaw pull request in step');
+    const { reason, detail } = describeFailure(error);
+    const note = `⚠️ **The thaw pull request could not be opened or updated** (${reason}). ${detail}`;
+    await publishCheck(deps, renderCheck({ ...outcome.judged.input, notes: [note] }));
+  }
+}
+
+export async function onPush(deps: RepoDeps, payload: PushPayload): Promise<void> {
+  const decision = decidePush(payload, deps.defaults);
+  if (!decision.judge) {
+    deps.log.debug({ repository: deps.repository }, `push ignored: ${decision.reason}`);
+    return;
+  }
+  await checkPush(deps, decision.target);
+}

@@ -1,0 +1,58 @@
+import type { ReadSpec, RefSnapshot } from '../domain/tree.js';
+import type { RefReader } from '../ports/ref-reader.js';
+
+/** A reader that can read several revisions in one request (GitHub's GraphQL reader). */
+export interface BatchRefReader extends RefReader {
+  readMany(revs: string[], spec: ReadSpec): Promise<RefSnapshot[]>;
+}
+
+/** Whether what was read for `have` holds everything `want` asks for. */
+export function specCovers(have: ReadSpec, want: ReadSpec): boolean {
+  const files = want.files.every((w) => have.files.some((h) => h.path === w.path && h.maxBytes >= w.maxBytes));
+  const dirs = want.dirs.every((w) => have.dirs.some((h) => h.path === w.path && h.depth >= w.depth && h.maxBytes >= w.maxBytes));
+  return files && dirs;
+}
+
+interface Cached {
+  spec: ReadSpec;
+  snapshot: Promise<RefSnapshot>;
+}
+
+/**
+ * Keeps API economy out of the flow: the first read of any revision in
+ * `batch` reads all of them in one request (a push's `after` and `before`,
+ * a pull request's head and base), and a revision read again with a spec
+ * already covered (the base's configuration, then the base's state) costs
+ * nothing. One instance serves one webhook, so nothing goes stale.
+ */
+export class PrefetchingReader implements RefReader {
+  private readonly cache = new Map<string, Cached>();
+  private pending: string[];
+
+  constructor(
+    private readonly inner: BatchRefReader,
+    batch: readonly string[],
+  ) {
+    this.pending = [...new Set(batch)];
+  }
+
+  read(rev: string, spec: ReadSpec): Promise<RefSnapshot> {
+    const cached = this.cache.get(rev);
+    if (cached && specCovers(cached.spec, spec)) return cached.snapshot;
+    if (this.pending.includes(rev)) {
+      const revs = this.pending;
+      this.pending = [];
+      const all = this.inner.readMany(revs, spec);
+      revs.forEach((r, i) => {
+        const snapshot = all.then((snapshots) => snapshots[i] as RefSnapshot);
+        // A revision of the batch nobody asks for must not turn a failed batch into an unhandled rejection.
+        snapshot.catch(() => undefined);
+        this.cache.set(r, { spec, snapshot });
+      });
+      return this.cache.get(rev)?.snapshot as Promise<RefSnapshot>;
+    }
+    const snapshot = this.inner.read(rev, spec);
+    this.cache.set(rev, { spec, snapshot });
+    return snapshot;
+  }
+}

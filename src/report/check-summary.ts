@@ -1,0 +1,229 @@
+import type { Finding, Severity } from '../domain/finding.js';
+import { formatSerialValue } from '../domain/serial.js';
+import { describeFileRead, type FileRead, type OriginState, type RefState, type SnapshotSetState } from '../domain/state.js';
+import type { Evaluation } from '../flow/evaluate.js';
+import type { CheckReport } from '../ports/forge.js';
+import type { Verdict } from '../rules/judge.js';
+import { annotationsFor, fixActions } from './check-annotations.js';
+import { subjectMarker, type CheckSubject } from './check-subject.js';
+import { lineDiff } from './line-diff.js';
+import { escapeMarkdown, fencedBlock, inlineCode, tableCell } from './markdown.js';
+
+/** Where the rules came from: the repository's configuration file at the judged commit or at the pull request's base. */
+export interface RulesSource {
+  from: 'ref' | 'base';
+  /** The commit the file was read at. */
+  rev: string;
+  path: string;
+  file: FileRead;
+}
+
+/** A pull request that edits the configuration file: shown, but not applied to itself. */
+export interface ConfigChange {
+  path: string;
+  before: FileRead;
+  after: FileRead;
+  /** What is wrong with the proposed file, one line each; empty when it is valid. */
+  problems: string[];
+}
+
+export interface CheckInput {
+  name: string;
+  subject: CheckSubject;
+  evaluation: Evaluation;
+  rules: RulesSource;
+  configChange?: ConfigChange;
+  /** https://github.com/OWNER/REPO, to link findings to their files. */
+  repoUrl?: string;
+  /** Whether the bot can push a fix to this branch (not a fork's, not its own). */
+  fixable: boolean;
+  /** Lines shown first, e.g. the pull request a fix opened. */
+  notes?: string[];
+}
+
+/** GitHub refuses longer summaries; we stop listing findings well before. */
+export const SUMMARY_BUDGET = 60_000;
+const TITLE_MAX = 120;
+
+const ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
+
+export function short(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function truncate(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+}
+
+function counts(findings: readonly Finding[]): Record<Severity, number> {
+  const out: Record<Severity, number> = { error: 0, warning: 0, notice: 0 };
+  for (const f of findings) out[f.severity] += 1;
+  return out;
+}
+
+/** One line for the check's title: how bad, and the worst finding. */
+export function checkTitle(verdict: Verdict): string {
+  const n = counts(verdict.findings);
+  const worst = verdict.findings.find((f) => f.severity === 'error') ?? verdict.findings.find((f) => f.severity === 'warning');
+  if (!worst) return n.notice > 0 ? `All snapshot rules pass (${plural(n.notice, 'notice')})` : 'All snapshot rules pass';
+  const tally = [n.error > 0 ? plural(n.error, 'error') : '', n.warning > 0 ? plural(n.warning, 'warning') : ''].filter(Boolean).join(', ');
+  return truncate(`${tally}: ${worst.message}`, TITLE_MAX);
+}
+
+function fileLink(path: string, input: CheckInput): string {
+  const code = inlineCode(path);
+  if (!input.repoUrl || path === '.' || path === '') return code;
+  const url = `${input.repoUrl}/blob/${input.subject.sha}/${path.split('/').map(encodeURIComponent).join('/')}`;
+  return `[${code}](${url})`;
+}
+
+function cell(origin: OriginState | undefined): string {
+  if (!origin) return '—';
+  if (origin.value) return inlineCode(formatSerialValue(origin.value));
+  if (origin.syntaxError !== undefined) return '⚠️ invalid';
+  return `⚠️ ${origin.file.kind === 'text' ? 'invalid' : describeFileRead(origin.file)}`;
+}
+
+function sameValue(a: OriginState | undefined, b: OriginState | undefined): boolean {
+  return cell(a) === cell(b);
+}
+
+function setStatus(set: SnapshotSetState): string {
+  if (set.presence === 'missing') return 'missing';
+  if (set.presence === 'not-a-dir') return 'not a directory';
+  const judged = set.origins.filter((o) => !set.config.freeze_exceptions.includes(o.origin));
+  const pinned = judged.filter((o) => o.value?.kind === 'serial').length;
+  const latest = judged.filter((o) => o.value?.kind === 'latest').length;
+  if (judged.length === 0) return 'no origins';
+  if (pinned === judged.length) return 'frozen';
+  if (latest === judged.length) return 'tracks latest';
+  return pinned > 0 ? 'partly frozen' : 'unreadable';
+}
+
+interface Column {
+  heading: string;
+  state: RefState;
+}
+
+function setTable(set: SnapshotSetState, others: Column[], input: CheckInput): string[] {
+  const name = set.config.name;
+  const sets = others.map((c) => c.state.sets.find((s) => s.config.name === name));
+  const origins = [...new Set([set, ...sets].flatMap((s) => s?.origins.map((o) => o.origin) ?? []))].sort();
+  const lines = [`#### ${escapeMarkdown(name)} — ${inlineCode(set.config.dir)} (${setStatus(set)})`, ''];
+  if (origins.length === 0) return [...lines, 'No origin in any of the compared commits.', ''];
+  const base = input.evaluation.base ? sets[0] : undefined;
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  lines.push(row(['origin', `this branch (${tableCell(inlineCode(input.subject.branch))})`, ...others.map((c) => tableCell(c.heading))]), row(['---', '---', ...others.map(() => '---')]));
+  for (const origin of origins) {
+    const own = set.origins.find((o) => o.origin === origin);
+    const theirs = sets.map((s) => s?.origins.find((o) => o.origin === origin));
+    const differs = input.evaluation.base !== undefined && !sameValue(own, base?.origins.find((o) => o.origin === origin));
+    const mine = differs ? `**${cell(own)}**` : cell(own);
+    lines.push(row([tableCell(inlineCode(origin)), tableCell(mine), ...theirs.map((o) => tableCell(cell(o)))]));
+  }
+  return [...lines, ''];
+}
+
+function tables(input: CheckInput): string[] {
+  const { evaluation, subject } = input;
+  const columns: Column[] = [];
+  if (evaluation.base) columns.push({ heading: `base branch (${inlineCode(evaluation.base.branch)} at ${inlineCode(short(evaluation.base.state.commit.sha))})`, state: evaluation.base.state });
+  if (evaluation.before && subject.kind === 'push') columns.push({ heading: `before the push (${inlineCode(short(evaluation.before.commit.sha))})`, state: evaluation.before });
+  return ['### Snapshots', '', ...evaluation.state.sets.flatMap((set) => setTable(set, columns, input))];
+}
+
+function findingLine(f: Finding, input: CheckInput): string {
+  const where = f.line !== undefined ? `${fileLink(f.path, input)} line ${f.line}` : fileLink(f.path, input);
+  const hint = f.hint ? `<br>↳ ${f.hint}` : '';
+  const fix = f.fix && input.fixable ? ` (“Fix it: ${f.fix}” above opens a pull request)` : '';
+  return `- ${ICON[f.severity]} **${f.severity}** ${inlineCode(f.rule)} in ${where}: ${f.message}${hint}${fix}`;
+}
+
+function findings(input: CheckInput, budget: number): string[] {
+  const all = input.evaluation.verdict.findings;
+  if (all.length === 0) return ['### Findings', '', 'None: every rule passes.', ''];
+  const lines = ['### Findings', ''];
+  let used = 0;
+  for (const [i, f] of all.entries()) {
+    const line = findingLine(f, input);
+    if (used + line.length > budget) {
+      lines.push(`- … and ${plural(all.length - i, 'more finding')}, shown as annotations on the files.`);
+      break;
+    }
+    lines.push(line);
+    used += line.length + 1;
+  }
+  return [...lines, ''];
+}
+
+function skipped(verdict: Verdict): string[] {
+  if (verdict.skipped.length === 0) return [];
+  return ['### Skipped rules', '', ...verdict.skipped.map((s) => `- ${inlineCode(s.rule)}: ${s.reason}`), ''];
+}
+
+function rulesLine(input: CheckInput): string {
+  const { rules, evaluation } = input;
+  const where = rules.from === 'base' ? `the base branch at ${inlineCode(short(rules.rev))}` : `this commit`;
+  const file = inlineCode(rules.path);
+  const why = rules.from === 'base' ? ' A pull request never changes the rules that judge it.' : '';
+  if (rules.file.kind === 'missing') return `**Rules:** the defaults; there is no ${file} at ${where}.${why}`;
+  const invalid = evaluation.configProblems.length > 0 ? ', which is invalid, so the defaults were used (see the findings)' : '';
+  return `**Rules:** the defaults, overridden by ${file} at ${where}${invalid}.${why}`;
+}
+
+function fileText(file: FileRead): string {
+  return file.kind === 'text' ? file.text : file.kind === 'missing' ? '' : `(the file ${describeFileRead(file)})\n`;
+}
+
+function configChangeSection(change: ConfigChange): string[] {
+  const lines = [
+    `### ⚠️ This pull request changes ${inlineCode(change.path)}`,
+    '',
+    'The check above uses the base branch’s version: the new rules apply once this is merged. Review the change:',
+    '',
+  ];
+  const before = fileText(change.before);
+  const after = fileText(change.after);
+  const diff = lineDiff(before, after);
+  if (diff) lines.push(fencedBlock(diff.join('\n'), 'diff'));
+  else lines.push('Before:', '', fencedBlock(before, 'yaml'), '', 'After:', '', fencedBlock(after, 'yaml'));
+  if (change.after.kind === 'missing') lines.push('', 'The file is deleted: the defaults will apply.');
+  if (change.problems.length > 0) lines.push('', '**The new file is invalid:**', '', ...change.problems.map((p) => `- ${escapeMarkdown(p)}`));
+  return [...lines, ''];
+}
+
+function heading(input: CheckInput): string {
+  const { subject, evaluation } = input;
+  const n = counts(evaluation.verdict.findings);
+  const verdict =
+    n.error > 0 ? `${ICON.error} ${plural(n.error, 'error')}` : n.warning > 0 ? `${ICON.warning} no errors, ${plural(n.warning, 'warning')}` : '✅ no errors or warnings';
+  const what =
+    subject.kind === 'push'
+      ? `${inlineCode(subject.branch)} at ${inlineCode(short(subject.sha))}, ${subject.before ? `pushed over ${inlineCode(short(subject.before))}` : 'a new branch'}`
+      : `pull request #${subject.number}: ${inlineCode(subject.branch)} at ${inlineCode(short(subject.sha))} into ${inlineCode(subject.baseRef)} at ${inlineCode(short(subject.baseSha))}`;
+  return `**${verdict}** for ${what}.`;
+}
+
+/** Everything a reviewer needs to trust or fix the state of a commit, as a check run. */
+export function renderCheck(input: CheckInput): CheckReport {
+  const { evaluation } = input;
+  const top = [heading(input), '', ...(input.notes ?? []).flatMap((n) => [n, '']), ...(input.configChange ? configChangeSection(input.configChange) : [])];
+  const tail = [...skipped(evaluation.verdict), rulesLine(input), '', subjectMarker(input.subject)];
+  const middle = tables(input);
+  const fixed = [...top, ...middle, ...tail].join('\n').length;
+  const summary = [...top, ...middle, ...findings(input, Math.max(1000, SUMMARY_BUDGET - fixed)), ...tail].join('\n');
+  return {
+    name: input.name,
+    headSha: input.subject.sha,
+    conclusion: evaluation.verdict.conclusion,
+    title: checkTitle(evaluation.verdict),
+    summary,
+    annotations: annotationsFor(evaluation.verdict.findings),
+    actions: input.fixable ? fixActions(evaluation.verdict.findings) : [],
+  };
+}

@@ -1,0 +1,113 @@
+import { guardNock } from '../helpers/nock-guard.js';
+import { mockCheck, mockClosePullRequest, mockCreateBranch, mockFindPullRequest, mockForeignBranch, mockNewComment, mockOpenPullRequest, mockUpdateBranch, mockUpdatePullRequest, refPath } from '../helpers/github-rest.js';
+import { apiRequests, deliver, fixture, testProbot } from '../helpers/probot-app.js';
+import { githubApi, rev, SHA, TREES } from './scenario.js';
+
+guardNock();
+
+const CHECK = 'APT snapshots';
+const BOT_BRANCH = 'apt-snapshots-bot/thaw-devel';
+const FREEZE_EXCEPTION = 'Explanation: freeze exception for tor (#18123)\nPackage: tor\nPin: release o=TorProject\nPin-Priority: 999\n';
+
+function frozenDevel(): ReturnType<typeof githubApi> {
+  const api = githubApi({
+    [SHA.develAfter]: rev({ ...TREES.develFrozen, 'config/chroot_apt/preferences': FREEZE_EXCEPTION }, SHA.develAfter, "Merge branch 'stable' into devel"),
+    [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+  });
+  api.read();
+  return api;
+}
+
+type Tree = { base_tree: string; tree: { path: string; content: string }[] };
+
+describe('devel left frozen', () => {
+  it('fails the check with a thaw button and opens one thaw pull request linking it', async () => {
+    const api = frozenDevel();
+    const check = mockCheck(api.scope, SHA.develAfter, CHECK);
+    const trees = mockCreateBranch(api.scope, BOT_BRANCH, SHA.develAfter);
+    const prs = mockOpenPullRequest(api.scope, BOT_BRANCH, 'devel', 40);
+
+    await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
+
+    expect(check[0]).toMatchObject({ conclusion: 'failure', actions: [{ identifier: 'fix-thaw', label: 'Fix it: thaw', description: 'Open a pull request that thaws it' }] });
+    expect((trees[0] as Tree).tree.map((t) => [t.path, t.content])).toEqual([
+      ['config/APT_snapshots.d/debian/serial', 'latest\n'],
+      ['config/APT_snapshots.d/torproject/serial', 'latest\n'],
+      ['config/chroot_apt/preferences', FREEZE_EXCEPTION.replace('Pin-Priority: 999', 'Pin-Priority: -1')],
+    ]);
+    const pr = prs[0] as { head: string; base: string; title: string; body: string };
+    expect(pr).toMatchObject({ head: BOT_BRANCH, base: 'devel', title: 'Thaw APT snapshots.' });
+    expect(pr.body).toContain('`devel` at `d1d1d1d` (“Merge branch \'stable\' into devel”) was left frozen');
+    expect(pr.body).toContain('The check [APT snapshots](https://github.com/tails/tails/runs/6001) found:');
+    expect(pr.body).toContain('- `config/APT_snapshots.d/debian/serial`: devel was left frozen');
+    expect(pr.body).toContain('## Snapshots thawed');
+    expect(pr.body).toContain('If you push to `apt-snapshots-bot/thaw-devel`, the bot leaves that branch alone');
+    expect(apiRequests(api.log)).toHaveLength(10);
+  });
+
+  it('recomputes the same pull request when devel moves, never opening a second one', async () => {
+    const api = frozenDevel();
+    mockCheck(api.scope, SHA.develAfter, CHECK);
+    const trees = mockUpdateBranch(api.scope, BOT_BRANCH, SHA.develAfter, SHA.botThaw);
+    const updates = mockUpdatePullRequest(api.scope, BOT_BRANCH, 'devel', 40);
+
+    await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
+
+    expect((trees[0] as Tree).base_tree).toBe('e1'.repeat(20));
+    expect(updates[0]).toMatchObject({ title: 'Thaw APT snapshots.' });
+    expect(api.log.filter((l) => l === 'POST /repos/tails/tails/pulls')).toEqual([]);
+  });
+
+  it('leaves the branch alone and says so once on the pull request when someone pushed to it', async () => {
+    const api = frozenDevel();
+    mockCheck(api.scope, SHA.develAfter, CHECK);
+    mockForeignBranch(api.scope, BOT_BRANCH, SHA.develAfter, SHA.botThaw);
+    mockFindPullRequest(api.scope, BOT_BRANCH, 'devel', [{ number: 40 }]);
+    const comments = mockNewComment(api.scope, 40);
+
+    await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
+
+    const body = (comments[0] as { body: string }).body;
+    expect(body.split('\n')[0]).toBe('<!-- apt-snapshots-bot:foreign-commits -->');
+    expect(body).toContain('Did not touch `apt-snapshots-bot/thaw-devel` (pull request #40, https://github.com/tails/tails/pull/40): it has commits by `someone`');
+  });
+
+  it('closes its pull request with a comment once devel was thawed by hand', async () => {
+    const payload = fixture<{ before: string; after: string }>('push-devel-left-frozen');
+    const api = githubApi({ [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter, 'Thaw APT snapshots.'), [SHA.develBefore]: rev(TREES.develFrozen, SHA.develBefore) });
+    api.read();
+    const check = mockCheck(api.scope, SHA.develAfter, CHECK);
+    mockFindPullRequest(api.scope, BOT_BRANCH, 'devel', [{ number: 40 }]);
+    const comments = mockClosePullRequest(api.scope, 40);
+
+    await deliver(await testProbot(), 'push', payload);
+
+    expect(check[0]).toMatchObject({ conclusion: 'success', actions: [] });
+    expect((comments[0] as { body: string }).body).toBe(
+      '`devel` no longer needs thawing as of `d1d1d1d` (“Thaw APT snapshots.”): someone thawed it already, so this pull request is not needed any more. Closing it.',
+    );
+  });
+
+  it('only looks for its pull request when devel is fine and none is open', async () => {
+    const api = githubApi({ [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter), [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore) });
+    api.read();
+    mockCheck(api.scope, SHA.develAfter, CHECK);
+    mockFindPullRequest(api.scope, BOT_BRANCH, 'devel');
+
+    await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
+
+    expect(apiRequests(api.log)).toHaveLength(4);
+  });
+
+  it('says on the check when the pull request could not be opened', async () => {
+    const api = frozenDevel();
+    mockCheck(api.scope, SHA.develAfter, CHECK);
+    api.scope.get(`/repos/tails/tails/git/ref/${refPath(BOT_BRANCH)}`).reply(500, { message: 'Server Error' });
+    const second = mockCheck(api.scope, SHA.develAfter, CHECK, { existing: { id: 6001, title: 'x', summary: 'y', annotationsCount: 3 }, update: false, id: 6002 });
+
+    await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
+
+    const summary = (second[0] as { output: { summary: string } }).output.summary;
+    expect(summary).toContain('⚠️ **The thaw pull request could not be opened or updated** (GitHub API error 500).');
+  });
+});

@@ -1,0 +1,117 @@
+import { guardNock } from '../helpers/nock-guard.js';
+import { mockCheck } from '../helpers/github-rest.js';
+import { apiRequests, deliver, fixture, testProbot } from '../helpers/probot-app.js';
+import { tailsTree } from '../helpers/snapshot.js';
+import { githubApi, rev, SHA, TREES } from './scenario.js';
+
+guardNock();
+
+const CHECK = 'APT snapshots (pull request)';
+const CONFIG = '.github/apt-snapshots.yml';
+const PINNED_ON_DEVEL = tailsTree({ baseBranch: 'devel', main: { debian: 'latest', 'debian-security': 'latest', torproject: '2021051401' } });
+
+interface CheckBody {
+  name: string;
+  head_sha: string;
+  conclusion: string;
+  output: { title: string; summary: string };
+  actions: { identifier: string }[];
+}
+
+describe('pull_request', () => {
+  it.each(['pull-request-opened', 'pull-request-synchronize', 'pull-request-reopened'])('%s: checks the head against the base, under the base rules, in 3 requests', async (name) => {
+    const api = githubApi({ [SHA.prHead]: rev(PINNED_ON_DEVEL, SHA.prHead), [SHA.prBase]: rev(TREES.develThawed, SHA.prBase) });
+    api.read();
+    const written = mockCheck(api.scope, SHA.prHead, CHECK);
+
+    await deliver(await testProbot(), 'pull_request', fixture(name));
+
+    expect(api.revisionsRead()).toEqual([[SHA.prHead, SHA.prBase]]);
+    expect(apiRequests(api.log)).toHaveLength(3);
+    const body = written[0] as unknown as CheckBody;
+    expect(body).toMatchObject({ name: CHECK, head_sha: SHA.prHead, conclusion: 'success' });
+    expect(body.output.title).toMatch(/^1 warning: feature\/1234-foo pins torproject in the main set \(config\/APT_snapshots.d\) to 2021051401 where/);
+    expect(body.output.summary).toContain('pull request #12: `feature/1234-foo` at `c1c1c1c` into `devel` at `dededed`');
+    expect(body.output.summary).toContain('| `torproject` | **`2021051401`** | `latest` |');
+    expect(body.output.summary).toContain('at the base branch at `dededed`. A pull request never changes the rules that judge it.');
+  });
+
+  it('judges again against the new base when the base branch changed', async () => {
+    const api = githubApi({ [SHA.prHead]: rev(TREES.topicBumped, SHA.prHead), [SHA.testingTip]: rev(TREES.testing, SHA.testingTip) });
+    api.read();
+    const written = mockCheck(api.scope, SHA.prHead, CHECK);
+
+    await deliver(await testProbot(), 'pull_request', fixture('pull-request-edited-base'));
+
+    expect(api.revisionsRead()).toEqual([[SHA.prHead, SHA.testingTip]]);
+    expect((written[0] as unknown as CheckBody).output.summary).toContain('into `testing` at `7e7e7e7`');
+  });
+
+  it('ignores an edit of the title, without a request', async () => {
+    await deliver(await testProbot(), 'pull_request', fixture('pull-request-edited-title'));
+  });
+
+  it('keeps the base rules when the pull request relaxes them, and shows the change', async () => {
+    // Without freeze exceptions, pinning debian-security would pass.
+    const relaxed = [
+      'snapshot_sets:',
+      '  - { name: main, dir: config/APT_snapshots.d, freeze_exceptions: [], thaws: true }',
+      '  - { name: builder, dir: vagrant/definitions/tails-builder/config/APT_snapshots.d, freeze_exceptions: [], thaws: false }',
+      '',
+    ].join('\n');
+    const api = githubApi({
+      [SHA.prHead]: rev({ ...tailsTree({ baseBranch: 'devel', main: { debian: 'latest', 'debian-security': '2021051301', torproject: 'latest' } }), [CONFIG]: relaxed }, SHA.prHead),
+      [SHA.prBase]: rev(TREES.develThawed, SHA.prBase),
+    });
+    api.read();
+    const written = mockCheck(api.scope, SHA.prHead, CHECK);
+
+    await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened'));
+
+    const body = written[0] as unknown as CheckBody;
+    expect(body.conclusion).toBe('failure');
+    expect(body.output.summary).toContain('`freeze-exception` in');
+    expect(body.output.summary).toContain('**Rules:** the defaults; there is no `.github/apt-snapshots.yml` at the base branch at `dededed`.');
+    expect(body.output.summary).toContain('### ⚠️ This pull request changes `.github/apt-snapshots.yml`');
+    expect(body.output.summary).toContain('```diff\n+snapshot_sets:\n+  - { name: main, dir: config/APT_snapshots.d, freeze_exceptions: [], thaws: true }\n');
+  });
+
+  it('names the problems of an invalid configuration the pull request proposes', async () => {
+    const api = githubApi({
+      [SHA.prHead]: rev({ ...TREES.develThawed, [CONFIG]: 'bot:\n  branch_prefix: nope\n' }, SHA.prHead),
+      [SHA.prBase]: rev({ ...TREES.develThawed, [CONFIG]: 'bot:\n  check_name: APT snapshots\n' }, SHA.prBase),
+    });
+    api.read();
+    const written = mockCheck(api.scope, SHA.prHead, CHECK);
+
+    await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened'));
+
+    const summary = (written[0] as unknown as CheckBody).output.summary;
+    expect(summary).toContain('```diff\n bot:\n-  check_name: APT snapshots\n+  branch_prefix: nope\n```');
+    expect(summary).toContain('**The new file is invalid:**\n\n- .github/apt-snapshots.yml: bot.branch\\_prefix: must be a branch name prefix ending in "/"');
+  });
+
+  it("checks the bot's own pull request, without offering to fix it", async () => {
+    const api = githubApi({ [SHA.botThaw]: rev(TREES.develFrozen, SHA.botThaw), [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter) });
+    api.read();
+    const written = mockCheck(api.scope, SHA.botThaw, CHECK);
+
+    await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened-by-bot'));
+
+    expect(written[0]).toMatchObject({ head_sha: SHA.botThaw, actions: [] });
+  });
+
+  it("ignores other bots' pull requests", async () => {
+    await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened-by-other-bot'));
+  });
+
+  it("checks a fork's pull request but offers no fix: the bot cannot push there", async () => {
+    const api = githubApi({ [SHA.prHead.replace(/c1/g, 'f1')]: rev(TREES.develFrozen, 'f1'.repeat(20)), [SHA.prBase]: rev(TREES.develThawed, SHA.prBase) });
+    api.read();
+    const written = mockCheck(api.scope, 'f1'.repeat(20), CHECK);
+
+    await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened-from-fork'));
+
+    expect(written[0]).toMatchObject({ conclusion: 'failure', actions: [] });
+  });
+});

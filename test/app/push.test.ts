@@ -1,0 +1,111 @@
+import { guardNock } from '../helpers/nock-guard.js';
+import { mockCheck } from '../helpers/github-rest.js';
+import { apiRequests, deliver, fixture, testProbot } from '../helpers/probot-app.js';
+import { githubApi, rev, SHA, TREES, ZERO } from './scenario.js';
+
+guardNock();
+
+const CHECK = 'APT snapshots';
+
+interface CheckBody {
+  name: string;
+  head_sha: string;
+  conclusion: string;
+  output: { title: string; summary: string; annotations?: { path: string; annotation_level: string }[] };
+  actions: { identifier: string }[];
+}
+
+describe('push to a topic branch', () => {
+  it('reports one check on after, compared with its base branch and before the push, in 4 requests', async () => {
+    const api = githubApi({
+      [SHA.topicAfter]: rev(TREES.topicBumped, SHA.topicAfter),
+      [SHA.topicBefore]: rev(TREES.testing, SHA.topicBefore),
+      'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
+    });
+    api.read();
+    api.read();
+    const written = mockCheck(api.scope, SHA.topicAfter, CHECK);
+
+    await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
+
+    expect(api.revisionsRead()).toEqual([[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing']]);
+    expect(apiRequests(api.log)).toEqual([
+      'POST /graphql',
+      'POST /graphql',
+      `GET /repos/tails/tails/commits/${SHA.topicAfter}/check-runs?check_name=APT%20snapshots&filter=latest&app_id=1`,
+      'POST /repos/tails/tails/check-runs',
+    ]);
+    const body = written[0] as unknown as CheckBody;
+    expect(body).toMatchObject({ name: CHECK, head_sha: SHA.topicAfter, status: 'completed', conclusion: 'success', actions: [] });
+    expect(body.output.title).toBe('All snapshot rules pass (1 notice)');
+    expect(body.output.summary).toContain('| origin | this branch (`feature/1234-foo`) | base branch (`testing` at `7e7e7e7`) | before the push (`b0b0b0b`) |');
+    expect(body.output.summary).toContain('| `torproject` | **`2021051401`** | `2021051301` | `2021051301` |');
+    expect(body.output.annotations).toEqual([
+      expect.objectContaining({ path: 'config/APT_snapshots.d/torproject/serial', start_line: 1, end_line: 1, annotation_level: 'notice', title: 'notice: diverges-from-base' }),
+    ]);
+  });
+
+  it('judges a new branch (before all zeros) alone, in one read of one revision', async () => {
+    const api = githubApi({ [SHA.topicAfter]: rev(TREES.topicBumped, SHA.topicAfter), 'refs/heads/testing': rev(TREES.testing, SHA.testingTip) });
+    api.read();
+    api.read();
+    const written = mockCheck(api.scope, SHA.topicAfter, CHECK);
+
+    await deliver(await testProbot(), 'push', fixture('push-new-branch'));
+
+    expect(api.revisionsRead()).toEqual([[SHA.topicAfter], ['refs/heads/testing']]);
+    const body = written[0] as unknown as CheckBody;
+    expect(body.output.summary).toContain('`feature/1234-foo` at `a1a1a1a`, a new branch.');
+    expect(body.output.summary).not.toContain('before the push');
+  });
+
+  it('does not compare a force-pushed topic branch with its rewritten past', async () => {
+    const api = githubApi({ [SHA.topicAfter]: rev(TREES.testing, SHA.topicAfter), 'refs/heads/testing': rev(TREES.testing, SHA.testingTip) });
+    api.read();
+    api.read();
+    const written = mockCheck(api.scope, SHA.topicAfter, CHECK);
+
+    await deliver(await testProbot(), 'push', fixture('push-force'));
+
+    expect(api.revisionsRead()).toEqual([[SHA.topicAfter], ['refs/heads/testing']]);
+    expect((written[0] as unknown as CheckBody).conclusion).toBe('success');
+  });
+
+  it('compares a force-pushed base branch with what it held, and fails it for going back in time', async () => {
+    const payload = fixture<{ ref: string; before: string; after: string }>('push-force');
+    payload.ref = 'refs/heads/stable';
+    const api = githubApi({
+      [SHA.topicAfter]: rev(TREES.stable, SHA.topicAfter),
+      [SHA.topicBefore]: rev({ ...TREES.stable, 'config/APT_snapshots.d/debian/serial': '2021060101\n' }, SHA.topicBefore),
+    });
+    api.read();
+    const written = mockCheck(api.scope, SHA.topicAfter, CHECK);
+
+    await deliver(await testProbot(), 'push', payload);
+
+    expect(api.revisionsRead()).toEqual([[SHA.topicAfter, SHA.topicBefore]]);
+    const body = written[0] as unknown as CheckBody;
+    expect(body.conclusion).toBe('failure');
+    expect(body.output.title).toMatch(/^1 error: debian in the main set .* goes back in time on stable/);
+  });
+
+  it.each([
+    ['a deleted branch', 'push-deleted-branch'],
+    ['a tag', 'push-tag'],
+  ])('ignores %s without a single request', async (_name, name) => {
+    await deliver(await testProbot(), 'push', fixture(name));
+  });
+
+  it('ignores pushes by bots, its own included', async () => {
+    const payload = fixture<{ sender: { login: string; type: string } }>('push-topic-branch');
+    payload.sender = { login: 'apt-snapshots-bot[bot]', type: 'Bot' };
+    await deliver(await testProbot(), 'push', payload);
+  });
+
+  it('refuses a push whose after is all zeros even without the deleted flag', async () => {
+    const payload = fixture<{ after: string; deleted: boolean }>('push-deleted-branch');
+    payload.deleted = false;
+    expect(payload.after).toBe(ZERO);
+    await deliver(await testProbot(), 'push', payload);
+  });
+});

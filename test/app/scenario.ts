@@ -1,0 +1,68 @@
+import nock from 'nock';
+import { fakeGitHub, mockRead, type FakeGitHub, type FakeRevision } from '../helpers/github-graphql.js';
+import { GITHUB_API, recordRequests } from '../helpers/nock-guard.js';
+import { mockTokenExchange } from '../helpers/probot-app.js';
+import { tailsTree } from '../helpers/snapshot.js';
+
+export const ZERO = '0'.repeat(40);
+const sha = (pair: string) => pair.repeat(20);
+
+/** The commits the webhook fixtures name. */
+export const SHA = {
+  topicBefore: sha('b0'),
+  topicAfter: sha('a1'),
+  develBefore: sha('d0'),
+  develAfter: sha('d1'),
+  prHead: sha('c1'),
+  prBase: sha('de'),
+  testingTip: sha('7e'),
+  stableTip: sha('5a'),
+  develTip: sha('dd'),
+  botThaw: sha('bb'),
+};
+
+export const FROZEN = { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' };
+export const BUMPED = { ...FROZEN, torproject: '2021051401' };
+
+export const TREES = {
+  testing: tailsTree({ baseBranch: 'testing', main: FROZEN }),
+  topicBumped: tailsTree({ baseBranch: 'testing', main: BUMPED }),
+  develThawed: tailsTree({ baseBranch: 'devel' }),
+  develFrozen: tailsTree({ baseBranch: 'devel', main: FROZEN }),
+  stable: tailsTree({ baseBranch: 'stable', main: FROZEN }),
+};
+
+export function rev(files: Record<string, unknown>, commitSha: string, subject = 'a commit'): FakeRevision {
+  return { files: files as FakeRevision['files'], commit: { sha: commitSha, subject } };
+}
+
+export interface Api {
+  fake: FakeGitHub;
+  scope: nock.Scope;
+  /** "METHOD /path?query" of every request answered, token exchange included. */
+  log: string[];
+  /** Expects one GraphQL read. */
+  read(): void;
+  /** The revisions each GraphQL request read, in order. */
+  revisionsRead(): string[][];
+}
+
+/** The GitHub API of tails/tails holding `revisions`, with the installation token mocked. */
+export function githubApi(revisions: Record<string, FakeRevision>): Api {
+  const fake = fakeGitHub(revisions);
+  const scope = nock(GITHUB_API);
+  const log = recordRequests(scope);
+  mockTokenExchange(scope);
+  return {
+    fake,
+    scope,
+    log,
+    read: () => mockRead(scope, fake),
+    revisionsRead: () =>
+      fake.requests.map((r) =>
+        Object.entries(r.variables)
+          .filter(([key]) => /^c\d+$/.test(key))
+          .map(([, value]) => String(value)),
+      ),
+  };
+}

@@ -1,0 +1,161 @@
+import { defaultConfig } from '../../src/config/defaults.js';
+import type { Finding } from '../../src/domain/finding.js';
+import { evaluate, type Evaluation } from '../../src/flow/evaluate.js';
+import type { CheckSubject } from '../../src/report/check-subject.js';
+import { parseSubjectMarker } from '../../src/report/check-subject.js';
+import { checkTitle, renderCheck, SUMMARY_BUDGET, type CheckInput } from '../../src/report/check-summary.js';
+import type { Verdict } from '../../src/rules/judge.js';
+import { MemoryReader } from '../helpers/memory-reader.js';
+import { PATHS, tailsTree } from '../helpers/snapshot.js';
+
+const NOW = new Date('2021-05-14T00:00:00Z');
+const FROZEN = { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' };
+const HEAD = '1'.repeat(40);
+const BASE = '2'.repeat(40);
+const BEFORE = '3'.repeat(40);
+
+async function evaluation(trees: Record<string, ReturnType<typeof tailsTree>>, branch: string, extra: { before?: boolean; base?: boolean } = {}): Promise<Evaluation> {
+  const reader = new MemoryReader(trees);
+  return evaluate({
+    reader,
+    rev: 'head',
+    branch,
+    ...(extra.before ? { beforeRev: 'before' } : {}),
+    ...(extra.base ? { baseRev: 'base' } : {}),
+    configSource: { kind: 'at-ref' },
+    defaults: defaultConfig(),
+    now: NOW,
+  });
+}
+
+function input(ev: Evaluation, overrides: Partial<CheckInput> = {}): CheckInput {
+  const subject: CheckSubject = { kind: 'push', branch: 'devel', sha: HEAD, before: BEFORE };
+  return {
+    name: 'APT snapshots',
+    subject,
+    evaluation: ev,
+    rules: { from: 'ref', rev: HEAD, path: '.github/apt-snapshots.yml', file: { kind: 'missing' } },
+    repoUrl: 'https://github.com/tails/tails',
+    fixable: true,
+    ...overrides,
+  };
+}
+
+const finding = (severity: Finding['severity'], message: string): Finding => ({ rule: 'r', severity, path: 'p', message });
+const verdict = (findings: Finding[]): Verdict => ({ conclusion: findings.some((f) => f.severity === 'error') ? 'failure' : 'success', findings, skipped: [] });
+
+describe('checkTitle', () => {
+  it.each([
+    [[], 'All snapshot rules pass'],
+    [[finding('notice', 'n1'), finding('notice', 'n2')], 'All snapshot rules pass (2 notices)'],
+    [[finding('warning', 'soon expires')], '1 warning: soon expires'],
+    [[finding('error', 'devel tracks frozen serials'), finding('error', 'other'), finding('warning', 'w')], '2 errors, 1 warning: devel tracks frozen serials'],
+  ])('%j -> %s', (findings, title) => {
+    expect(checkTitle(verdict(findings))).toBe(title);
+  });
+
+  it('cuts a long message to one line of at most 120 characters', () => {
+    const title = checkTitle(verdict([finding('error', `line one\n${'x'.repeat(300)}`)]));
+    expect(title).toHaveLength(120);
+    expect(title).toMatch(/^1 error: line one x+…$/);
+  });
+});
+
+describe('renderCheck', () => {
+  it('fails devel left frozen, with a table, findings with hints, annotations and a thaw button', async () => {
+    const ev = await evaluation({ head: tailsTree({ main: FROZEN }), before: tailsTree() }, 'devel', { before: true });
+    const report = renderCheck(input(ev));
+    expect(report).toMatchObject({ name: 'APT snapshots', headSha: HEAD, conclusion: 'failure' });
+    expect(report.title).toMatch(/^2 errors: devel was left frozen/);
+    expect(report.summary).toContain('#### main — `config/APT_snapshots.d` (frozen)');
+    expect(report.summary).toContain('| origin | this branch (`devel`) | before the push (`2222222`) |');
+    expect(report.summary).toContain('| `debian` | `2021051301` | `latest` |');
+    expect(report.summary).toContain('| `debian-security` | `latest` | `latest` |');
+    expect(report.summary).toContain(`[\`${PATHS.MAIN}/debian/serial\`](https://github.com/tails/tails/blob/${HEAD}/${PATHS.MAIN}/debian/serial)`);
+    expect(report.summary).toContain('<br>↳ Thaw devel: write `latest` into every serial file of the main set.');
+    expect(report.summary).toContain('**Rules:** the defaults; there is no `.github/apt-snapshots.yml` at this commit.');
+    expect(report.actions).toEqual([{ label: 'Fix it: thaw', description: 'Open a pull request that thaws it', identifier: 'fix-thaw' }]);
+    const tracks = report.annotations.filter((a) => a.title === 'error: tracks-latest');
+    expect(tracks.map((a) => [a.path, a.line, a.level])).toEqual([
+      [`${PATHS.MAIN}/debian/serial`, 1, 'failure'],
+      [`${PATHS.MAIN}/torproject/serial`, 1, 'failure'],
+    ]);
+    expect(tracks[0]?.message).toMatch(/pinned to 2021051301[\s\S]*\n\nThaw devel/);
+  });
+
+  it('passes a thawed devel and offers no button', async () => {
+    const ev = await evaluation({ head: tailsTree() }, 'devel');
+    const report = renderCheck(input(ev, { subject: { kind: 'push', branch: 'devel', sha: HEAD } }));
+    expect(report.conclusion).toBe('success');
+    expect(report.actions).toEqual([]);
+    expect(report.summary).toContain('✅ no errors or warnings** for `devel` at `1111111`, a new branch.');
+    expect(report.summary).toContain('| origin | this branch (`devel`) |\n| --- | --- |\n| `debian` | `latest` |\n');
+  });
+
+  it('compares a topic branch with its base and bolds what differs', async () => {
+    const ev = await evaluation(
+      { head: tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021051401' } }), base: tailsTree({ baseBranch: 'testing', main: FROZEN }) },
+      'bugfix/1-foo',
+      { base: true },
+    );
+    const report = renderCheck(input(ev, { subject: { kind: 'push', branch: 'bugfix/1-foo', sha: HEAD } }));
+    expect(report.summary).toContain('| origin | this branch (`bugfix/1-foo`) | base branch (`testing` at `2222222`) |\n| --- | --- | --- |\n');
+    expect(report.summary).toContain('| `debian` | **`2021051401`** | `2021051301` |');
+    expect(report.summary).toContain('| `torproject` | `2021051301` | `2021051301` |');
+  });
+
+  it('shows the fix only where the bot may push it', async () => {
+    const ev = await evaluation({ head: tailsTree({ main: FROZEN }) }, 'devel');
+    const report = renderCheck(input(ev, { fixable: false }));
+    expect(report.actions).toEqual([]);
+    expect(report.summary).not.toContain('opens a pull request');
+  });
+
+  it('says where the rules of a pull request came from and shows its configuration change with its problems', async () => {
+    const ev = await evaluation({ head: tailsTree() }, 'devel');
+    const subject: CheckSubject = { kind: 'pull_request', number: 7, branch: 'feature/x', sha: HEAD, baseRef: 'devel', baseSha: BASE, fromFork: false };
+    const report = renderCheck(
+      input(ev, {
+        subject,
+        rules: { from: 'base', rev: BASE, path: '.github/apt-snapshots.yml', file: { kind: 'text', text: 'bot:\n  check_name: APT\n' } },
+        configChange: {
+          path: '.github/apt-snapshots.yml',
+          before: { kind: 'text', text: 'bot:\n  check_name: APT\n' },
+          after: { kind: 'text', text: 'bot:\n  check_name: APT\nbranches:\n  development: []\n' },
+          problems: ['.github/apt-snapshots.yml: branches.development: nope'],
+        },
+      }),
+    );
+    expect(report.summary).toContain('pull request #7: `feature/x` at `1111111` into `devel` at `2222222`');
+    expect(report.summary).toContain('**Rules:** the defaults, overridden by `.github/apt-snapshots.yml` at the base branch at `2222222`. A pull request never changes the rules that judge it.');
+    expect(report.summary).toContain('### ⚠️ This pull request changes `.github/apt-snapshots.yml`');
+    expect(report.summary).toContain('```diff\n bot:\n   check_name: APT\n+branches:\n+  development: []\n```');
+    expect(report.summary).toContain('- .github/apt-snapshots.yml: branches.development: nope');
+    expect(parseSubjectMarker(report.summary)).toEqual(subject);
+  });
+
+  it('keeps the summary under GitHub limit by listing fewer findings', async () => {
+    const ev = await evaluation({ head: tailsTree() }, 'devel');
+    const many: Finding[] = Array.from({ length: 2000 }, (_, i) => ({ rule: 'r', severity: 'warning', path: `f${i}`, message: 'm'.repeat(100) }));
+    ev.verdict.findings = many;
+    const report = renderCheck(input(ev));
+    expect(report.summary.length).toBeGreaterThan(SUMMARY_BUDGET - 2000);
+    expect(report.summary.length).toBeLessThanOrEqual(65535);
+    expect(report.summary).toMatch(/- … and \d+ more findings, shown as annotations on the files\./);
+    expect(report.annotations).toHaveLength(2000);
+    expect(parseSubjectMarker(report.summary)?.sha).toBe(HEAD);
+  });
+
+  it('lists skipped rules and escapes hostile branch names', async () => {
+    const ev = await evaluation({ head: tailsTree() }, 'devel');
+    const report = renderCheck(input(ev, { subject: { kind: 'push', branch: 'a`b|<img>', sha: HEAD } }));
+    expect(report.summary).toContain('### Skipped rules\n\n- `snapshot-expiry`: needs the snapshot server (offline)');
+    expect(report.summary).toContain('this branch (``a`b\\|<img>``)');
+  });
+
+  it('adds the notes it is given at the top', async () => {
+    const ev = await evaluation({ head: tailsTree() }, 'devel');
+    const report = renderCheck(input(ev, { notes: ['Opened #12.'] }));
+    expect(report.summary.split('\n')[2]).toBe('Opened #12.');
+  });
+});
