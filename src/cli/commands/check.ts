@@ -59,7 +59,7 @@ DIR, as if it were the tip of branch NAME.
   --before REV      the revision before a push, to catch serials going back
   --config FILE     the configuration, merged over the defaults (default: the
                     repository's .github/apt-snapshots.yml at REV)
-${serverHelp(defaultConfig().snapshot_server.url)}
+${serverHelp(defaultConfig().snapshot_server.url, true)}
   --format FORMAT   text (default) or json:
                     {"ref", "branch", "conclusion", "findings": [...], "state": {...}}
   --now ISO-DATE    judge snapshot expiry as of this time (default: now)

@@ -111,6 +111,7 @@ ignored) at NEW as that branch, against its state at OLD.
 
   --snapshot-server URL  also check snapshot expiry (default: offline); a
                          lookup that fails is a warning, never a rejection
+  --now ISO-DATE         judge snapshot expiry as of this time (default: now)
 
 Install, e.g. in hooks/pre-receive:
   #!/bin/sh

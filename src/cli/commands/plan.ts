@@ -87,7 +87,7 @@ Plans the fix for REV, read from Git objects of the repository DIR:
   --ref REV         the revision to plan from
   --branch NAME     the branch the plan is for (default: the one named in
                     config/base_branch at REV)
-${serverHelp(defaultConfig().snapshot_server.url)}
+${serverHelp(defaultConfig().snapshot_server.url, false)}
                          (freeze and bump need the server; thaw does not)
   --format FORMAT   text (default: title, body and a diff) or json:
                     {"action", "branch", "title", "body", "edits": [{"path", "content"}]}
@@ -124,7 +124,8 @@ could not answer.
         return EXIT.failure;
       }
       const branch = values.branch ?? state.baseBranch.name ?? ref;
-      const result = await planAction({ action, state, config, server: snapshotServer(choice, config), origins: values.origin });
+      // The server comes from the command line and the defaults, never from the ref: a pushed file must not redirect the CLI.
+      const result = await planAction({ action, state, config, server: snapshotServer(choice, defaults), origins: values.origin });
       if (!result.ok) {
         io.stderr.write(`apt-snapshots-bot plan: ${result.error}\n`);
         return EXIT.failure;
