@@ -51,8 +51,8 @@ export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 
 /** The server's address, timeout and retries never come from the ref judged: a pushed file must not redirect the CLI. */
 export function serverHelp(defaultUrl: string, hasConfigOption: boolean): string {
-  const fallback = hasConfigOption ? `snapshot_server.url of --config, else ${defaultUrl}` : defaultUrl;
-  return `  --snapshot-server URL  the time-based snapshot server (default: ${fallback};
-                         never the one in the repository's file)
+  const fallback = hasConfigOption ? `snapshot_server.url of --config,\n                         else ${defaultUrl}` : defaultUrl;
+  return `  --snapshot-server URL  the time-based snapshot server (never the repository's
+                         own setting); default: ${fallback}
   --offline              do not ask the snapshot server; rules that need it are skipped`;
 }
