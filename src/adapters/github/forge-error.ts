@@ -26,19 +26,21 @@ export class ForgeError extends Error {
 interface ErrorShape {
   status?: unknown;
   message?: unknown;
-  request?: { method?: unknown; url?: unknown; query?: unknown };
+  request?: { method?: unknown; url?: unknown };
   response?: { status?: unknown; headers?: Record<string, unknown>; data?: unknown };
   errors?: unknown;
   headers?: Record<string, unknown>;
 }
 
 function endpointOf(request: ErrorShape['request']): string {
-  const method = typeof request?.method === 'string' ? request.method : 'POST';
-  if (typeof request?.url !== 'string') return typeof request?.query === 'string' ? 'POST /graphql' : method;
+  if (!request) return 'unknown endpoint';
+  const method = typeof request.method === 'string' ? request.method : 'GET';
+  if (typeof request.url !== 'string') return method;
   try {
     const url = new URL(request.url);
     return `${method} ${url.origin}${url.pathname}`;
   } catch {
+    // A relative URL, as GraphQL errors carry ("/graphql").
     return `${method} ${request.url.split('?')[0] ?? ''}`;
   }
 }
@@ -48,9 +50,13 @@ function githubMessage(error: ErrorShape): string {
     const messages = error.errors.map((e: { message?: unknown }) => (typeof e?.message === 'string' ? e.message : 'unknown error'));
     return messages.join('; ');
   }
-  const data = error.response?.data;
-  if (typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string') {
-    return (data as { message: string }).message;
+  const data = error.response?.data as { message?: unknown; errors?: unknown } | null | undefined;
+  if (typeof data?.message === 'string') {
+    // A 422 says what failed in `errors`, e.g. "A pull request already exists for o:branch."
+    const details = Array.isArray(data.errors)
+      ? data.errors.map((e: { message?: unknown; code?: unknown }) => (typeof e?.message === 'string' ? e.message : typeof e?.code === 'string' ? e.code : '')).filter((m) => m !== '')
+      : [];
+    return details.length > 0 ? `${data.message} (${details.join('; ')})` : data.message;
   }
   return transportMessage(typeof error.message === 'string' ? error.message : String(error));
 }
@@ -62,7 +68,7 @@ function githubMessage(error: ErrorShape): string {
  */
 function transportMessage(message: string): string {
   const firstLine = (message.split('\n')[0] ?? '').slice(0, 200);
-  return firstLine.replace(/\b(token|bearer|basic)\s+[^\s"',]+/gi, '$1 [REDACTED]');
+  return firstLine.replace(/\b(token|bearer|basic)\s+[^\s"',)]+/gi, '$1 [REDACTED]');
 }
 
 function rateLimitResetOf(headers: Record<string, unknown> | undefined): Date | undefined {
@@ -75,8 +81,9 @@ function rateLimitResetOf(headers: Record<string, unknown> | undefined): Date | 
 export function toForgeError(operation: string, error: unknown): ForgeError {
   if (error instanceof ForgeError) return error;
   const shape: ErrorShape = typeof error === 'object' && error !== null ? (error as ErrorShape) : { message: String(error) };
-  const endpoint = endpointOf(shape.request);
   const isGraphqlError = Array.isArray(shape.errors);
+  // A GraphQL error carries the query and variables, and a URL only on GitHub Enterprise Server.
+  const endpoint = isGraphqlError ? `POST ${typeof shape.request?.url === 'string' ? shape.request.url : '/graphql'}` : endpointOf(shape.request);
   const hasResponse = isGraphqlError || shape.response !== undefined;
   const status = !hasResponse ? undefined : isGraphqlError ? 200 : typeof shape.status === 'number' ? shape.status : undefined;
   const rateLimitReset = rateLimitResetOf(shape.response?.headers ?? shape.headers);

@@ -1,0 +1,49 @@
+import type { CheckAnnotation } from '../../ports/forge.js';
+
+/** GitHub's limits on a check run's output. */
+export const SUMMARY_LIMIT = 65_535;
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+/**
+ * The summary cut to GitHub's limit, with a note saying how much was left
+ * out; never splits a surrogate pair.
+ */
+export function truncateSummary(summary: string, limit = SUMMARY_LIMIT): string {
+  if (summary.length <= limit) return summary;
+  const note = (omitted: number) => `\n\n*(Summary truncated: ${omitted} more characters not shown.)*`;
+  // The note's length depends on the count it states: size it for the
+  // largest count it can state, then state the real one.
+  let keep = limit - note(summary.length).length;
+  const last = summary.charCodeAt(keep - 1);
+  if (last >= 0xd800 && last <= 0xdbff) keep -= 1;
+  return summary.slice(0, keep) + note(summary.length - keep);
+}
+
+export interface GitHubAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: CheckAnnotation['level'];
+  title: string;
+  message: string;
+}
+
+export function toGitHubAnnotation(annotation: CheckAnnotation): GitHubAnnotation {
+  return {
+    path: annotation.path,
+    start_line: annotation.line,
+    end_line: annotation.line,
+    annotation_level: annotation.level,
+    title: annotation.title,
+    message: annotation.message,
+  };
+}
+
+/** Annotations in the batches GitHub accepts, one batch per request; none for no annotations. */
+export function annotationBatches(annotations: CheckAnnotation[]): GitHubAnnotation[][] {
+  const batches: GitHubAnnotation[][] = [];
+  for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+    batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST).map(toGitHubAnnotation));
+  }
+  return batches;
+}

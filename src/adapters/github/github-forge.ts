@@ -1,0 +1,64 @@
+import type { Edit } from '../../planners/types.js';
+import type { CheckReport, EnsureBranchResult, Forge, Permission, PullRequestInfo } from '../../ports/forge.js';
+import { ensureBotBranch } from './bot-branch.js';
+import { ensureCheckRun } from './check-runs.js';
+import type { GitHubClient, GitHubRepository } from './client.js';
+import { ensureComment } from './comments.js';
+import { call, ForgeError } from './forge-error.js';
+import type { BotIdentity, ForgeContext } from './forge-context.js';
+import { closePullRequest, ensurePullRequest, findOpenPullRequest } from './pull-requests.js';
+
+const PERMISSIONS: readonly string[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none'] satisfies Permission[];
+
+/**
+ * The Forge on one GitHub repository, through the REST API. Every failure
+ * is a ForgeError naming the operation and the endpoint.
+ */
+export class GitHubForge implements Forge {
+  private readonly context: ForgeContext;
+
+  constructor(octokit: GitHubClient, repository: GitHubRepository, identity: BotIdentity) {
+    this.context = { octokit, repository, identity };
+  }
+
+  /** Requests: 2 (find, then create or update), plus 1 per further 50 annotations. */
+  ensureCheck(report: CheckReport): Promise<{ id: number; url: string }> {
+    return ensureCheckRun(this.context, report);
+  }
+
+  ensureBranch(branch: string, baseSha: string, edits: Edit[], message: string): Promise<EnsureBranchResult> {
+    return ensureBotBranch(this.context, branch, baseSha, edits, message);
+  }
+
+  ensurePullRequest(pr: { head: string; base: string; title: string; body: string }): Promise<PullRequestInfo & { status: 'created' | 'updated' | 'unchanged' }> {
+    return ensurePullRequest(this.context, pr);
+  }
+
+  findOpenPullRequest(head: string, base: string): Promise<PullRequestInfo | undefined> {
+    return findOpenPullRequest(this.context, head, base);
+  }
+
+  closePullRequest(number: number, comment: string): Promise<void> {
+    return closePullRequest(this.context, number, comment);
+  }
+
+  ensureComment(issueNumber: number, marker: string, body: string): Promise<{ url: string }> {
+    return ensureComment(this.context, issueNumber, marker, body);
+  }
+
+  /**
+   * The user's role on the repository (a custom role counts as the role it
+   * is based on); 'none' for someone GitHub does not know as a collaborator.
+   */
+  async permissionOf(user: string): Promise<Permission> {
+    const { octokit, repository } = this.context;
+    try {
+      const { data } = await call('permissionOf', () => octokit.rest.repos.getCollaboratorPermissionLevel({ ...repository, username: user }));
+      const role = PERMISSIONS.includes(data.role_name) ? data.role_name : data.permission;
+      return (PERMISSIONS.includes(role) ? role : 'none') as Permission;
+    } catch (error) {
+      if (error instanceof ForgeError && error.status === 404) return 'none';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,214 @@
+import { truncateSummary } from '../../../src/adapters/github/check-output.js';
+import { ForgeError } from '../../../src/adapters/github/forge-error.js';
+import type { CheckAnnotation, CheckReport } from '../../../src/ports/forge.js';
+import { IDENTITY, REPO, forgeWithScope } from '../../helpers/github-forge-setup.js';
+import { TEST_TOKEN, guardNock } from '../../helpers/nock-guard.js';
+
+guardNock();
+
+const SHA = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const LIST = `${REPO}/commits/${SHA}/check-runs`;
+const QUERY = { check_name: 'APT snapshots', filter: 'latest', app_id: '4242' };
+const URL_OF = (id: number) => `https://github.com/tails/tails/runs/${id}`;
+
+const annotation = (n: number): CheckAnnotation => ({
+  path: `config/APT_snapshots.d/origin${n}/serial`,
+  line: 1,
+  level: 'failure',
+  title: `serial-syntax ${n}`,
+  message: `not a serial (${n})`,
+});
+
+function report(overrides: Partial<CheckReport> = {}): CheckReport {
+  return {
+    name: 'APT snapshots',
+    headSha: SHA,
+    conclusion: 'failure',
+    title: '1 error',
+    summary: '| origin | this branch |\n| --- | --- |\n| debian | 2021051301 |',
+    annotations: [annotation(0)],
+    actions: [{ label: 'Fix it', description: 'Open a pull request that thaws devel', identifier: 'thaw' }],
+    ...overrides,
+  };
+}
+
+function existingRun(id: number, output: { title: string; summary: string; annotations_count: number }, app = { id: 4242, slug: 'apt-snapshots-bot' }) {
+  return { id, name: 'APT snapshots', html_url: URL_OF(id), url: `https://api.github.com${REPO}/check-runs/${id}`, app, status: 'completed', conclusion: 'failure', output };
+}
+
+const ghAnnotation = (n: number) => ({
+  path: `config/APT_snapshots.d/origin${n}/serial`,
+  start_line: 1,
+  end_line: 1,
+  annotation_level: 'failure',
+  title: `serial-syntax ${n}`,
+  message: `not a serial (${n})`,
+});
+
+describe('GitHubForge.ensureCheck', () => {
+  it('creates the run when the commit has none: 2 requests', async () => {
+    const { forge, scope, requests, bodies, capture } = forgeWithScope();
+    scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
+    scope.post(`${REPO}/check-runs`, capture).reply(201, { id: 7, html_url: URL_OF(7), url: 'api-url' });
+
+    const result = await forge.ensureCheck(report());
+
+    expect(result).toEqual({ id: 7, url: URL_OF(7) });
+    expect(requests).toEqual([`GET ${LIST}?check_name=APT%20snapshots&filter=latest&app_id=4242`, `POST ${REPO}/check-runs`]);
+    expect(bodies).toEqual([
+      {
+        name: 'APT snapshots',
+        head_sha: SHA,
+        status: 'completed',
+        conclusion: 'failure',
+        output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] },
+        actions: report().actions,
+      },
+    ]);
+  });
+
+  it('on redelivery updates the run without adding its annotations again: 2 requests', async () => {
+    const { forge, scope, requests, bodies, capture } = forgeWithScope();
+    scope
+      .get(LIST)
+      .query(QUERY)
+      .reply(200, { total_count: 1, check_runs: [existingRun(7, { title: '1 error', summary: report().summary, annotations_count: 1 })] });
+    scope.patch(`${REPO}/check-runs/7`, capture).reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
+
+    const result = await forge.ensureCheck(report());
+
+    expect(result).toEqual({ id: 7, url: URL_OF(7) });
+    expect(requests).toHaveLength(2);
+    expect(bodies).toEqual([{ status: 'completed', conclusion: 'failure', actions: report().actions, output: { title: '1 error', summary: report().summary } }]);
+  });
+
+  it('updates a run that has no annotations yet (e.g. one that reported an outage) with the new ones', async () => {
+    const { forge, scope, bodies, capture } = forgeWithScope();
+    scope
+      .get(LIST)
+      .query(QUERY)
+      .reply(200, { total_count: 1, check_runs: [existingRun(7, { title: 'GitHub API unavailable', summary: 'Re-run me.', annotations_count: 0 })] });
+    scope.patch(`${REPO}/check-runs/7`, capture).reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
+
+    await forge.ensureCheck(report());
+
+    expect(bodies).toEqual([
+      { status: 'completed', conclusion: 'failure', actions: report().actions, output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] } },
+    ]);
+  });
+
+  it('replaces a run whose annotations are stale with a new run, as GitHub cannot remove annotations', async () => {
+    const { forge, scope, requests, bodies, capture } = forgeWithScope();
+    scope
+      .get(LIST)
+      .query(QUERY)
+      .reply(200, { total_count: 1, check_runs: [existingRun(7, { title: '2 errors', summary: 'older findings', annotations_count: 2 })] });
+    scope.post(`${REPO}/check-runs`, capture).reply(201, { id: 8, html_url: URL_OF(8), url: 'api-url' });
+
+    const result = await forge.ensureCheck(report());
+
+    expect(result).toEqual({ id: 8, url: URL_OF(8) });
+    expect(requests).toHaveLength(2);
+    expect(bodies).toMatchObject([{ head_sha: SHA, output: { annotations: [ghAnnotation(0)] } }]);
+  });
+
+  it.each([
+    ['another app', { id: 99, slug: 'other-ci' }, { ...IDENTITY }],
+    ['another app, recognised by slug without an app id', { id: 99, slug: 'other-ci' }, { branchPrefix: IDENTITY.branchPrefix, botLogin: IDENTITY.botLogin }],
+  ])('leaves a run of the same name made by %s alone and creates its own', async (_what, app, identity) => {
+    const { forge, scope, requests } = forgeWithScope(identity);
+    const query = 'appId' in identity ? QUERY : { check_name: 'APT snapshots', filter: 'latest' };
+    scope
+      .get(LIST)
+      .query(query)
+      .reply(200, { total_count: 1, check_runs: [existingRun(5, { title: '1 error', summary: report().summary, annotations_count: 1 }, app)] });
+    scope.post(`${REPO}/check-runs`).reply(201, { id: 8, html_url: URL_OF(8), url: 'api-url' });
+
+    await expect(forge.ensureCheck(report())).resolves.toEqual({ id: 8, url: URL_OF(8) });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('recognises its own run by slug when it has no app id, and updates the newest', async () => {
+    const { forge, scope, requests } = forgeWithScope({ branchPrefix: IDENTITY.branchPrefix, botLogin: IDENTITY.botLogin });
+    const summary = report().summary;
+    scope
+      .get(LIST)
+      .query({ check_name: 'APT snapshots', filter: 'latest' })
+      .reply(200, {
+        total_count: 2,
+        check_runs: [
+          existingRun(3, { title: '1 error', summary, annotations_count: 1 }, { id: 4242, slug: 'apt-snapshots-bot' }),
+          existingRun(9, { title: '1 error', summary, annotations_count: 1 }, { id: 4242, slug: 'apt-snapshots-bot' }),
+        ],
+      });
+    scope.patch(`${REPO}/check-runs/9`).reply(200, { id: 9, html_url: URL_OF(9), url: 'api-url' });
+
+    await expect(forge.ensureCheck(report())).resolves.toEqual({ id: 9, url: URL_OF(9) });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('sends 120 annotations 50 at a time: the first 50 with the run, the rest in further updates', async () => {
+    const { forge, scope, requests, bodies, capture } = forgeWithScope();
+    const annotations = Array.from({ length: 120 }, (_, i) => annotation(i));
+    scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
+    scope.post(`${REPO}/check-runs`, capture).reply(201, { id: 7, html_url: URL_OF(7), url: 'api-url' });
+    scope.patch(`${REPO}/check-runs/7`, capture).twice().reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
+
+    await forge.ensureCheck(report({ annotations, title: '120 errors' }));
+
+    expect(requests).toEqual([expect.stringMatching(/^GET /), `POST ${REPO}/check-runs`, `PATCH ${REPO}/check-runs/7`, `PATCH ${REPO}/check-runs/7`]);
+    const sent = bodies as { output: { title: string; summary: string; annotations: { title: string }[] } }[];
+    expect(sent.map((b) => b.output.annotations.length)).toEqual([50, 50, 20]);
+    expect(sent.flatMap((b) => b.output.annotations.map((a) => a.title))).toEqual(annotations.map((a) => a.title));
+    expect(sent.map((b) => [b.output.title, b.output.summary])).toEqual(sent.map(() => ['120 errors', report().summary]));
+  });
+
+  it('sends a summary over 65535 characters cut to fit, with a note', async () => {
+    const { forge, scope, bodies, capture } = forgeWithScope();
+    scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
+    scope.post(`${REPO}/check-runs`, capture).reply(201, { id: 7, html_url: URL_OF(7), url: 'api-url' });
+
+    await forge.ensureCheck(report({ summary: '| row |\n'.repeat(10_000) }));
+
+    const summary = (bodies[0] as { output: { summary: string } }).output.summary;
+    expect(summary.length).toBeLessThanOrEqual(65_535);
+    expect(summary).toMatch(/\*\(Summary truncated: \d+ more characters not shown\.\)\*$/);
+  });
+
+  it('on redelivery of a long summary, compares it as GitHub holds it: cut', async () => {
+    const { forge, scope, bodies, capture } = forgeWithScope();
+    const long = '| row |\n'.repeat(10_000);
+    scope
+      .get(LIST)
+      .query(QUERY)
+      .reply(200, { total_count: 1, check_runs: [existingRun(7, { title: '1 error', summary: truncateSummary(long), annotations_count: 1 })] });
+    scope.patch(`${REPO}/check-runs/7`, capture).reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
+
+    await forge.ensureCheck(report({ summary: long }));
+
+    expect((bodies[0] as { output: Record<string, unknown> }).output.annotations).toBeUndefined();
+  });
+
+  it.each([
+    ['a 500 when creating', 500, { message: 'Server Error' }, {}, 'POST https://api.github.com/repos/tails/tails/check-runs answered 500: Server Error'],
+    [
+      'a 403 rate limit',
+      403,
+      { message: 'API rate limit exceeded for installation ID 42.' },
+      { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1620900000' },
+      'POST https://api.github.com/repos/tails/tails/check-runs answered 403: API rate limit exceeded for installation ID 42. (rate limit exhausted until 2021-05-13T10:00:00.000Z)',
+    ],
+  ])('surfaces %s as a ForgeError with the status and without the token', async (_what, status, body, headers, message) => {
+    const { forge, scope } = forgeWithScope();
+    scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
+    scope.post(`${REPO}/check-runs`).reply(status, body, headers);
+
+    const error = await forge.ensureCheck(report()).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ForgeError);
+    expect((error as ForgeError).status).toBe(status);
+    expect((error as ForgeError).message).toBe(`GitHub ensureCheck: ${message}`);
+    expect(String(error)).not.toContain(TEST_TOKEN);
+    expect((error as ForgeError).message).not.toContain(TEST_TOKEN);
+  });
+});
