@@ -1,6 +1,5 @@
-import type { OriginState, RefState } from '../domain/state.js';
 import { formatSerialValue } from '../domain/serial.js';
-import { describeFileRead } from '../domain/state.js';
+import { describeFileRead, type OriginState, type RefState } from '../domain/state.js';
 import type { Evaluation } from '../flow/evaluate.js';
 import { countBySeverity, formatFinding } from './findings-text.js';
 
