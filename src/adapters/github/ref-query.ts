@@ -47,7 +47,7 @@ const FRAGMENTS = {
 /** Revisions become `REV:PATH` expressions, so a colon would move the split. */
 export function checkRev(rev: string): void {
   if (rev === '' || /[:\s\x00-\x1f\x7f]/.test(rev)) {
-    throw new ReadError(`"${rev}" is not a revision this reader accepts: use a commit sha or refs/heads/BRANCH`);
+    throw new ReadError(`${JSON.stringify(rev)} is not a revision this reader accepts: use a commit sha or refs/heads/BRANCH`);
   }
 }
 
