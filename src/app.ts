@@ -48,12 +48,33 @@ export function snapshotServerFor(defaults: Config, env: NodeJS.ProcessEnv): Sna
 type AnyContext = Context<'push' | 'pull_request' | 'check_run' | 'issue_comment'>;
 
 /**
+ * What reaches Probot's error log when a handler fails: the message alone.
+ * The causes of an HTTP error can carry a whole request, and Probot logs an
+ * error with everything it holds.
+ */
+export function handled<C>(handler: (context: C) => Promise<void>): (context: C) => Promise<void> {
+  return async (context) => {
+    try {
+      await handler(context);
+    } catch (error) {
+      const clean = new Error(error instanceof Error ? error.message : String(error));
+      clean.name = error instanceof Error ? error.name : 'Error';
+      throw clean;
+    }
+  };
+}
+
+/**
  * The Probot app: events in, checks, pull requests and replies out. The
  * handlers live in src/app/; this only builds what they need per webhook.
  */
 export function createApp(options: AppOptions = {}): ApplicationFunction {
   return (app: Probot) => {
     const env = options.env ?? process.env;
+    if (env.NODE_ENV === 'production' && !env.WEBHOOK_SECRET) {
+      // Probot would verify signatures against its public default secret, "development".
+      throw new Error('WEBHOOK_SECRET is not set: refusing to accept webhooks that anyone could sign (see .env.example)');
+    }
     const defaults = options.defaults ?? defaultConfig();
     const server = options.snapshotServer === null ? undefined : (options.snapshotServer ?? snapshotServerFor(defaults, env));
     const now = options.now ?? (() => new Date());
@@ -109,31 +130,46 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       };
     };
 
-    app.on('push', async (context) => {
-      if (context.isBot) return;
-      await onPush(await depsFor(context), context.payload);
-    });
+    app.on(
+      'push',
+      handled(async (context) => {
+        if (context.isBot) return;
+        await onPush(await depsFor(context), context.payload);
+      }),
+    );
 
-    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.edited'], async (context) => {
-      // The bot's own pull requests still get checks: reviewers merge them.
-      if (context.isBot && !isBotPullRequest(context.payload, defaults.bot.branch_prefix)) return;
-      await onPullRequest(await depsFor(context), context.payload);
-    });
+    app.on(
+      ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.edited'],
+      handled(async (context) => {
+        // The bot's own pull requests still get checks: reviewers merge them.
+        if (context.isBot && !isBotPullRequest(context.payload, defaults.bot.branch_prefix)) return;
+        await onPullRequest(await depsFor(context), context.payload);
+      }),
+    );
 
-    app.on('check_run.rerequested', async (context) => {
-      if (context.isBot) return;
-      await onCheckRunRerequested(await depsFor(context), context.payload);
-    });
+    app.on(
+      'check_run.rerequested',
+      handled(async (context) => {
+        if (context.isBot) return;
+        await onCheckRunRerequested(await depsFor(context), context.payload);
+      }),
+    );
 
-    app.on('check_run.requested_action', async (context) => {
-      if (context.isBot) return;
-      await onCheckRunRequestedAction(await depsFor(context), context.payload);
-    });
+    app.on(
+      'check_run.requested_action',
+      handled(async (context) => {
+        if (context.isBot) return;
+        await onCheckRunRequestedAction(await depsFor(context), context.payload);
+      }),
+    );
 
-    app.on('issue_comment.created', async (context) => {
-      if (context.isBot) return;
-      await onIssueComment(await depsFor(context), context.payload);
-    });
+    app.on(
+      'issue_comment.created',
+      handled(async (context) => {
+        if (context.isBot) return;
+        await onIssueComment(await depsFor(context), context.payload);
+      }),
+    );
   };
 }
 

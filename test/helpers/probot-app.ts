@@ -65,6 +65,8 @@ export interface TestAppOptions {
   log?: Logger;
   throttle?: boolean;
   secret?: string;
+  /** GitHub Enterprise Server: https://HOST/api/v3, as Probot derives it from GHE_HOST. */
+  baseUrl?: string;
 }
 
 /** A Probot running the app, as `probot run` would, with the identity known so no GET /app is needed. */
@@ -75,6 +77,7 @@ export async function testProbot(options: TestAppOptions = {}): Promise<Probot> 
     Octokit: testOctokitClass({ throttle: options.throttle }),
     log: options.log ?? silentLog(),
     ...(options.secret ? { secret: options.secret } : {}),
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   });
   await probot.load(createApp({ identity: { appId: APP_ID, botLogin: BOT_LOGIN }, snapshotServer: null, now: () => NOW, ...options.app }));
   return probot;

@@ -1,0 +1,74 @@
+import { rerunTarget } from '../../src/app/on-check-run.js';
+import { isBotPullRequest, judgesPullRequest, pullRequestTarget, type PullRequestPayload } from '../../src/app/on-pull-request.js';
+import { decidePush, type PushPayload } from '../../src/app/on-push.js';
+import { defaultConfig } from '../../src/config/defaults.js';
+import { fixture } from '../helpers/probot-app.js';
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+const Z = '0'.repeat(40);
+
+describe('decidePush', () => {
+  it.each<[string, PushPayload, ReturnType<typeof decidePush>]>([
+    ['a push', { ref: 'refs/heads/feature/x', before: B, after: A }, { judge: true, target: { kind: 'push', branch: 'feature/x', rev: A, before: B } }],
+    ['a new branch', { ref: 'refs/heads/feature/x', before: Z, after: A, created: true }, { judge: true, target: { kind: 'push', branch: 'feature/x', rev: A } }],
+    ['a new branch without the flag', { ref: 'refs/heads/x', before: Z, after: A }, { judge: true, target: { kind: 'push', branch: 'x', rev: A } }],
+    ['a force push to a topic branch', { ref: 'refs/heads/feature/1234-x', before: B, after: A, forced: true }, { judge: true, target: { kind: 'push', branch: 'feature/1234-x', rev: A } }],
+    ['a force push to devel', { ref: 'refs/heads/devel', before: B, after: A, forced: true }, { judge: true, target: { kind: 'push', branch: 'devel', rev: A, before: B } }],
+    ['a force push to a port branch', { ref: 'refs/heads/feature/bookworm', before: B, after: A, forced: true }, { judge: true, target: { kind: 'push', branch: 'feature/bookworm', rev: A, before: B } }],
+    ['a deleted branch', { ref: 'refs/heads/x', before: B, after: Z, deleted: true }, { judge: false, reason: 'branch x was deleted' }],
+    ['a tag', { ref: 'refs/tags/4.19-rc1', before: Z, after: A, created: true }, { judge: false, reason: 'refs/tags/4.19-rc1 is not a branch' }],
+  ])('%s', (_name, payload, decision) => {
+    expect(decidePush(payload, defaultConfig())).toEqual(decision);
+  });
+});
+
+describe('pull requests', () => {
+  it.each([
+    ['pull-request-opened', true],
+    ['pull-request-synchronize', true],
+    ['pull-request-reopened', true],
+    ['pull-request-edited-base', true],
+    ['pull-request-edited-title', false],
+  ])('%s is judged: %s', (name, judged) => {
+    expect(judgesPullRequest(fixture<PullRequestPayload>(name))).toBe(judged);
+  });
+
+  it('does not judge a closed pull request', () => {
+    const payload = fixture<PullRequestPayload>('pull-request-edited-base');
+    payload.pull_request.state = 'closed';
+    expect(judgesPullRequest(payload)).toBe(false);
+  });
+
+  it.each([
+    ['pull-request-opened', false, false],
+    ['pull-request-opened-from-fork', true, false],
+    ['pull-request-opened-by-bot', false, true],
+  ])('%s: from a fork %s, the bot own %s', (name, fromFork, ownByBot) => {
+    const payload = fixture<PullRequestPayload>(name);
+    expect(pullRequestTarget(payload).fromFork).toBe(fromFork);
+    expect(isBotPullRequest(payload, 'apt-snapshots-bot/')).toBe(ownByBot);
+  });
+
+  it('treats a pull request whose fork was deleted as a fork', () => {
+    const payload = fixture<PullRequestPayload>('pull-request-opened-from-fork');
+    payload.pull_request.head.repo = null;
+    expect(pullRequestTarget(payload).fromFork).toBe(true);
+  });
+});
+
+describe('rerunTarget', () => {
+  it('judges a push again as it was, and a pull request against where its base is now', () => {
+    expect(rerunTarget({ kind: 'push', branch: 'devel', sha: A, before: B })).toEqual({ kind: 'push', branch: 'devel', rev: A, before: B });
+    expect(rerunTarget({ kind: 'pull_request', number: 3, branch: 'x', sha: A, baseRef: 'devel', baseSha: B, fromFork: false })).toEqual({
+      kind: 'pull_request',
+      number: 3,
+      branch: 'x',
+      rev: A,
+      baseRef: 'devel',
+      baseRev: 'refs/heads/devel',
+      baseSha: B,
+      fromFork: false,
+    });
+  });
+});

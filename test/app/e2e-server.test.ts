@@ -1,0 +1,142 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:net';
+import nock from 'nock';
+import { Probot, run, Server } from 'probot';
+import { createApp } from '../../src/app.js';
+import { mockCheck, mockCreateBranch, mockOpenPullRequest } from '../helpers/github-rest.js';
+import { APP_ID, BOT_LOGIN, captureLog, fixture, NOW, testOctokitClass, testPrivateKey } from '../helpers/probot-app.js';
+import { githubApi, rev, SHA, TREES } from './scenario.js';
+
+/**
+ * nock.disableNetConnect() with 127.0.0.1 allowed, where the server under
+ * test listens. Every test fails on a request to anywhere else that no mock
+ * expected, and on a mock it did not use.
+ */
+const unexpected: string[] = [];
+const onNoMatch = (request: { method?: string; href?: string; host?: string; path?: string }) => {
+  const where = request.href ?? `${request.host ?? ''}${request.path ?? ''}`;
+  if (!/^https?:\/\/127\.0\.0\.1[:/]/.test(where)) unexpected.push(`${request.method ?? 'GET'} ${where}`);
+};
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  nock.emitter.on('no match', onNoMatch);
+});
+afterAll(() => {
+  nock.emitter.removeListener('no match', onNoMatch);
+  nock.enableNetConnect();
+});
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect({ pending, unexpected: unexpected.splice(0) }).toEqual({ pending: [], unexpected: [] });
+});
+
+const SECRET = 'e2e-webhook-secret-5b1f0c7a9d';
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+function sign(body: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+async function post(url: string, event: string, payload: unknown, signature: (body: string) => string | undefined): Promise<Response> {
+  const body = JSON.stringify(payload);
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': `e2e-${Math.random().toString(16).slice(2)}` };
+  const signed = signature(body);
+  if (signed !== undefined) headers['x-hub-signature-256'] = signed;
+  return fetch(url, { method: 'POST', headers, body });
+}
+
+describe('the real server, over HTTP', () => {
+  const log = captureLog();
+  let server: Server;
+  let webhooks: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    server = new Server({
+      host: '127.0.0.1',
+      port,
+      log: log.logger,
+      Probot: Probot.defaults({ appId: APP_ID, privateKey: testPrivateKey(), secret: SECRET, Octokit: testOctokitClass(), log: log.logger }),
+    });
+    await server.load(createApp({ identity: { appId: APP_ID, botLogin: BOT_LOGIN }, snapshotServer: null, now: () => NOW }));
+    await server.start();
+    webhooks = `http://127.0.0.1:${port}/api/github/webhooks`;
+  });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it.each([
+    ['a signature made with another secret', (body: string) => sign(body, 'not-the-secret')],
+    ['a tampered signature', (body: string) => sign(body, SECRET).replace(/.$/, (c) => (c === '0' ? '1' : '0'))],
+    ['no signature', () => undefined],
+  ])('rejects a webhook with %s, and calls nothing', async (_name, signature) => {
+    const response = await post(webhooks, 'push', fixture('push-devel-left-frozen'), signature);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    await response.text();
+  });
+
+  it('handles a correctly signed webhook: the check and the thaw pull request', async () => {
+    const api = githubApi({ [SHA.develAfter]: rev(TREES.develFrozen, SHA.develAfter), [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore) });
+    api.read();
+    const check = mockCheck(api.scope, SHA.develAfter, 'APT snapshots');
+    mockCreateBranch(api.scope, 'apt-snapshots-bot/thaw-devel', SHA.develAfter);
+    const prs = mockOpenPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel', 60);
+
+    const response = await post(webhooks, 'push', fixture('push-devel-left-frozen'), (body) => sign(body, SECRET));
+
+    expect(response.status).toBe(200);
+    await response.text();
+    expect(check[0]).toMatchObject({ name: 'APT snapshots', head_sha: SHA.develAfter, conclusion: 'failure' });
+    expect(prs[0]).toMatchObject({ head: 'apt-snapshots-bot/thaw-devel', base: 'devel', title: 'Thaw APT snapshots.' });
+  });
+
+  it('never logs the webhook secret or the private key', () => {
+    const logged = log.text();
+    expect(logged).toContain('POST /api/github/webhooks');
+    expect(logged).not.toContain(SECRET);
+    for (const line of testPrivateKey().split('\n').filter((l) => l.length > 20)) expect(logged).not.toContain(line);
+  });
+});
+
+describe('npm start without credentials', () => {
+  it('serves the setup page, which registers the app from app.yml', async () => {
+    const port = await freePort();
+    const previous = process.env.NO_SMEE_SETUP;
+    process.env.NO_SMEE_SETUP = 'true';
+    const written: unknown[] = [];
+    const updateEnv = (env: NodeJS.ProcessEnv) => {
+      written.push(env);
+      return env;
+    };
+    const server = await run(createApp(), { env: { PORT: String(port), HOST: '127.0.0.1' }, log: captureLog().logger, updateEnv });
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/probot`);
+      const html = await response.text();
+      expect(response.status).toBe(200);
+      // The "Register GitHub App" button posts the manifest to GitHub.
+      const manifest = JSON.parse(/name="manifest" id="manifest" value='([^']*)'/.exec(html)?.[1] ?? '{}') as Record<string, unknown>;
+      expect(manifest).toMatchObject({
+        name: 'apt-snapshots-bot',
+        default_events: ['push', 'pull_request', 'check_run', 'issue_comment'],
+        default_permissions: { contents: 'write', pull_requests: 'write', checks: 'write', issues: 'write', metadata: 'read' },
+      });
+      expect(written).toEqual([]);
+    } finally {
+      await server.stop();
+      if (previous === undefined) delete process.env.NO_SMEE_SETUP;
+      else process.env.NO_SMEE_SETUP = previous;
+    }
+  });
+});

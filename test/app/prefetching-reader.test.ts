@@ -1,0 +1,63 @@
+import { PrefetchingReader, specCovers, type BatchRefReader } from '../../src/app/prefetching-reader.js';
+import { defaultConfig } from '../../src/config/defaults.js';
+import { readSpec } from '../../src/domain/state.js';
+import type { ReadSpec, RefSnapshot } from '../../src/domain/tree.js';
+import { ReadError } from '../../src/errors.js';
+import { fakeSnapshot, tailsTree } from '../helpers/snapshot.js';
+
+const WITH_CHANGELOG = readSpec(defaultConfig(), { changelog: true });
+const WITHOUT = readSpec(defaultConfig(), { changelog: false });
+
+class CountingReader implements BatchRefReader {
+  readonly calls: string[][] = [];
+  constructor(private readonly fail = false) {}
+  async read(rev: string): Promise<RefSnapshot> {
+    return (await this.readMany([rev]))[0] as RefSnapshot;
+  }
+  async readMany(revs: string[]): Promise<RefSnapshot[]> {
+    this.calls.push(revs);
+    if (this.fail) throw new ReadError(`cannot read ${revs.join(', ')}`);
+    return revs.map((rev) => fakeSnapshot(tailsTree(), { sha: rev.padEnd(40, '0').slice(0, 40), subject: rev }));
+  }
+}
+
+describe('specCovers', () => {
+  it.each([
+    ['the same spec', WITHOUT, WITHOUT, true],
+    ['a spec with more files', WITH_CHANGELOG, WITHOUT, true],
+    ['a spec without a file asked', WITHOUT, WITH_CHANGELOG, false],
+    ['a smaller byte limit', { files: [{ path: 'a', maxBytes: 10 }], dirs: [] }, { files: [{ path: 'a', maxBytes: 11 }], dirs: [] }, false],
+    ['a shallower directory', { files: [], dirs: [{ path: 'd', depth: 1, maxBytes: 9 }] }, { files: [], dirs: [{ path: 'd', depth: 2, maxBytes: 9 }] }, false],
+    ['a deeper directory', { files: [], dirs: [{ path: 'd', depth: 2, maxBytes: 9 }] }, { files: [], dirs: [{ path: 'd', depth: 1, maxBytes: 9 }] }, true],
+  ] as [string, ReadSpec, ReadSpec, boolean][])('%s', (_name, have, want, covers) => {
+    expect(specCovers(have, want)).toBe(covers);
+  });
+});
+
+describe('PrefetchingReader', () => {
+  it('reads the whole batch at the first read of any of it, then serves covered reads from memory', async () => {
+    const inner = new CountingReader();
+    const reader = new PrefetchingReader(inner, ['after', 'before', 'after']);
+    const after = await reader.read('after', WITH_CHANGELOG);
+    const before = await reader.read('before', WITHOUT);
+    const again = await reader.read('after', WITHOUT);
+    expect(inner.calls).toEqual([['after', 'before']]);
+    expect([after.commit.subject, before.commit.subject]).toEqual(['after', 'before']);
+    expect(again).toBe(after);
+  });
+
+  it('reads outside the batch, or beyond what was read, one at a time', async () => {
+    const inner = new CountingReader();
+    const reader = new PrefetchingReader(inner, ['after']);
+    await reader.read('after', WITHOUT);
+    await reader.read('refs/heads/testing', WITHOUT);
+    await reader.read('after', WITH_CHANGELOG);
+    expect(inner.calls).toEqual([['after'], ['refs/heads/testing'], ['after']]);
+  });
+
+  it('fails every read of a failed batch, without unhandled rejections for the others', async () => {
+    const reader = new PrefetchingReader(new CountingReader(true), ['after', 'before']);
+    await expect(reader.read('after', WITHOUT)).rejects.toThrow('cannot read after, before');
+    await expect(reader.read('before', WITHOUT)).rejects.toThrow('cannot read after, before');
+  });
+});

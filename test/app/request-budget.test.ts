@@ -1,0 +1,140 @@
+import { writeFileSync } from 'node:fs';
+import { guardNock } from '../helpers/nock-guard.js';
+import { mockCheck, mockCreateBranch, mockFindPullRequest, mockNewComment, mockOpenPullRequest, mockPermission } from '../helpers/github-rest.js';
+import { apiRequests, deliver, fixture, testProbot } from '../helpers/probot-app.js';
+import { githubApi, rev, SHA, TREES, type Api } from './scenario.js';
+
+guardNock();
+
+/**
+ * API requests per event type, token exchange excluded, with the budget each
+ * must stay within. `APT_SNAPSHOTS_REQUEST_COUNTS=FILE` writes the counts as
+ * JSON for `npm run bench`.
+ */
+interface Scenario {
+  event: string;
+  fixture: string;
+  budget: number;
+  mock(): Api;
+}
+
+const topicPush = (): Api => {
+  const api = githubApi({
+    [SHA.topicAfter]: rev(TREES.topicBumped, SHA.topicAfter),
+    [SHA.topicBefore]: rev(TREES.testing, SHA.topicBefore),
+    'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
+  });
+  api.read();
+  api.read();
+  mockCheck(api.scope, SHA.topicAfter, 'APT snapshots');
+  return api;
+};
+
+const SCENARIOS: Record<string, Scenario> = {
+  'push to a topic branch': { event: 'push', fixture: 'push-topic-branch', budget: 5, mock: topicPush },
+  'push to devel, thawed': {
+    event: 'push',
+    fixture: 'push-devel-left-frozen',
+    budget: 5,
+    mock: () => {
+      const api = githubApi({ [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter), [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore) });
+      api.read();
+      mockCheck(api.scope, SHA.develAfter, 'APT snapshots');
+      mockFindPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel');
+      return api;
+    },
+  },
+  'push to devel left frozen (opens the thaw pull request)': {
+    event: 'push',
+    fixture: 'push-devel-left-frozen',
+    budget: 10,
+    mock: () => {
+      const api = githubApi({ [SHA.develAfter]: rev(TREES.develFrozen, SHA.develAfter), [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore) });
+      api.read();
+      mockCheck(api.scope, SHA.develAfter, 'APT snapshots');
+      mockCreateBranch(api.scope, 'apt-snapshots-bot/thaw-devel', SHA.develAfter);
+      mockOpenPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel', 40);
+      return api;
+    },
+  },
+  'pull_request opened or synchronized': {
+    event: 'pull_request',
+    fixture: 'pull-request-synchronize',
+    budget: 3,
+    mock: () => {
+      const api = githubApi({ [SHA.prHead]: rev(TREES.develThawed, SHA.prHead), [SHA.prBase]: rev(TREES.develThawed, SHA.prBase) });
+      api.read();
+      mockCheck(api.scope, SHA.prHead, 'APT snapshots (pull request)');
+      return api;
+    },
+  },
+  'check_run rerequested (a pull request)': {
+    event: 'check_run',
+    fixture: 'check-run-rerequested-pull-request',
+    budget: 3,
+    mock: () => {
+      const api = githubApi({ [SHA.prHead]: rev(TREES.develThawed, SHA.prHead), 'refs/heads/devel': rev(TREES.develThawed, SHA.develTip) });
+      api.read();
+      mockCheck(api.scope, SHA.prHead, 'APT snapshots (pull request)', { existing: { id: 6001, title: 't', summary: 's', annotationsCount: 0 } });
+      return api;
+    },
+  },
+  'issue_comment /apt-snapshots check BRANCH': {
+    event: 'issue_comment',
+    fixture: 'issue-comment-check-branch',
+    budget: 6,
+    mock: () => {
+      const api = githubApi({ 'refs/heads/devel': rev(TREES.develThawed, SHA.develTip) });
+      mockPermission(api.scope, 'intrigeri', 'write');
+      api.read();
+      mockCheck(api.scope, SHA.develTip, 'APT snapshots');
+      mockNewComment(api.scope, 33);
+      return api;
+    },
+  },
+  'issue_comment from a user without write access': {
+    event: 'issue_comment',
+    fixture: 'issue-comment-no-write-access',
+    budget: 3,
+    mock: () => {
+      const api = githubApi({});
+      mockPermission(api.scope, 'curious-reader', 'read');
+      mockNewComment(api.scope, 12);
+      return api;
+    },
+  },
+};
+
+const counts: Record<string, number> = {};
+
+afterAll(() => {
+  const file = process.env.APT_SNAPSHOTS_REQUEST_COUNTS;
+  if (file) writeFileSync(file, `${JSON.stringify(counts, null, 2)}\n`);
+});
+
+describe('API requests per event type', () => {
+  it.each(Object.entries(SCENARIOS))('%s', async (name, scenario) => {
+    const api = scenario.mock();
+    await deliver(await testProbot(), scenario.event, fixture(scenario.fixture));
+    const requests = apiRequests(api.log);
+    counts[name] = requests.length;
+    expect(requests.length).toBeLessThanOrEqual(scenario.budget);
+  });
+
+  it("reading a ref's whole state costs one request, whatever the number of origins", async () => {
+    const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`origin-${i}`, '2021051301']));
+    const trees = { ...TREES.develThawed };
+    for (const [origin, serial] of Object.entries(many)) trees[`config/APT_snapshots.d/${origin}/serial`] = `${serial}\n`;
+    const api = githubApi({ [SHA.develAfter]: rev(trees, SHA.develAfter), [SHA.develBefore]: rev(trees, SHA.develBefore) });
+    api.read();
+    mockCheck(api.scope, SHA.develAfter, 'APT snapshots');
+    mockCreateBranch(api.scope, 'apt-snapshots-bot/thaw-devel', SHA.develAfter);
+    mockOpenPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel', 40);
+
+    await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
+
+    const reads = apiRequests(api.log).filter((r) => r === 'POST /graphql');
+    counts["reading a ref's whole state (30 origins, with the state before the push)"] = reads.length;
+    expect(reads).toHaveLength(1);
+  });
+});
