@@ -3,7 +3,7 @@ import type { RefState } from '../domain/state.js';
 import { escapeMarkdown, inlineCode } from '../report/markdown.js';
 import type { RepoDeps } from './deps.js';
 import type { Judged } from './judge.js';
-import { describeFix, fixBranch, proposeFix, type FixOutcome } from './propose-fix.js';
+import { describeFix, fixBranch, proposeFix } from './propose-fix.js';
 
 /** Marks the one comment that says the bot's branch was taken over, so later pushes edit it instead of adding more. */
 export const FOREIGN_COMMITS_MARKER = 'foreign-commits';
@@ -36,25 +36,24 @@ function footer(branch: string, head: string): string[] {
 /**
  * After a development branch is judged: keeps exactly one thaw pull request
  * open while the branch is left frozen, and closes it once the branch was
- * thawed some other way. Returns what it did, or undefined when the branch
- * is not a development branch or needed nothing.
+ * thawed some other way.
  */
-export async function followDevelopmentBranch(deps: RepoDeps, judged: Judged, checkUrl: string): Promise<FixOutcome | 'closed' | undefined> {
+export async function followDevelopmentBranch(deps: RepoDeps, judged: Judged, checkUrl: string): Promise<void> {
   const { evaluation, subject } = judged;
   const { config } = evaluation;
   const branch = subject.branch;
-  if (subject.kind !== 'push' || branchRole(branch, config) !== 'development') return undefined;
+  if (subject.kind !== 'push' || branchRole(branch, config) !== 'development') return;
   const head = fixBranch(deps.defaults.bot.branch_prefix, 'thaw', branch);
 
   if (!evaluation.verdict.findings.some((f) => f.fix === 'thaw')) {
     const open = await deps.forge.findOpenPullRequest(head, branch);
-    if (!open) return undefined;
+    if (!open) return;
     await deps.forge.closePullRequest(
       open.number,
       `${inlineCode(branch)} no longer needs thawing as of ${inlineCode(subject.sha.slice(0, 7))} (${commitLabel(evaluation.state)}): someone thawed it already, so this pull request is not needed any more. Closing it.`,
     );
     deps.log.info({ repository: deps.repository, pr: open.number }, 'closed the thaw pull request: the branch is thawed');
-    return 'closed';
+    return;
   }
 
   const outcome = await proposeFix(deps, { action: 'thaw', branch, evaluation, intro: intro(judged, checkUrl), footer: footer(branch, head) });
@@ -63,5 +62,4 @@ export async function followDevelopmentBranch(deps: RepoDeps, judged: Judged, ch
   } else if (outcome.status === 'cannot-plan' || outcome.status === 'nothing-to-do') {
     deps.log.warn({ repository: deps.repository, branch }, describeFix(outcome, 'thaw', branch));
   }
-  return outcome;
 }

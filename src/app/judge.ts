@@ -13,7 +13,7 @@ import { PrefetchingReader } from './prefetching-reader.js';
 import { branchRef, type JudgeTarget, type PullRequestTarget, type PushTarget } from './targets.js';
 
 /** A pull request's check has its own name: see checkName. */
-export const PULL_REQUEST_SUFFIX = ' (pull request)';
+const PULL_REQUEST_SUFFIX = ' (pull request)';
 
 /**
  * A push is judged under the branch's own configuration, a pull request

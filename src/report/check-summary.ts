@@ -132,7 +132,11 @@ function setTable(set: SnapshotSetState, others: Column[], input: CheckInput): s
 function tables(input: CheckInput): string[] {
   const { evaluation, subject } = input;
   const columns: Column[] = [];
-  if (evaluation.base) columns.push({ heading: `base branch (${inlineCode(evaluation.base.branch)} at ${inlineCode(short(evaluation.base.state.commit.sha))})`, state: evaluation.base.state });
+  if (evaluation.base) {
+    // A pull request is compared with what it goes into, whatever config/base_branch says.
+    const name = subject.kind === 'pull_request' ? subject.baseRef : evaluation.base.branch;
+    columns.push({ heading: `base branch (${inlineCode(name)} at ${inlineCode(short(evaluation.base.state.commit.sha))})`, state: evaluation.base.state });
+  }
   if (evaluation.before && subject.kind === 'push') columns.push({ heading: `before the push (${inlineCode(short(evaluation.before.commit.sha))})`, state: evaluation.before });
   return ['### Snapshots', '', ...evaluation.state.sets.flatMap((set) => setTable(set, columns, input))];
 }
@@ -209,10 +213,26 @@ function heading(input: CheckInput): string {
   return `**${verdict}** for ${what}.`;
 }
 
+function baseMismatch(input: CheckInput): string[] {
+  const { subject, evaluation } = input;
+  if (subject.kind !== 'pull_request' || !evaluation.base || evaluation.base.branch === subject.baseRef) return [];
+  const file = inlineCode(evaluation.state.baseBranch.path);
+  return [
+    `⚠️ ${file} names ${inlineCode(evaluation.base.branch)}, but this pull request goes into ${inlineCode(subject.baseRef)}: the serials were compared with ${inlineCode(subject.baseRef)}. Check the pull request's base, or ${file}.`,
+    '',
+  ];
+}
+
 /** Everything a reviewer needs to trust or fix the state of a commit, as a check run. */
 export function renderCheck(input: CheckInput): CheckReport {
   const { evaluation } = input;
-  const top = [heading(input), '', ...(input.notes ?? []).flatMap((n) => [n, '']), ...(input.configChange ? configChangeSection(input.configChange) : [])];
+  const top = [
+    heading(input),
+    '',
+    ...(input.notes ?? []).flatMap((n) => [n, '']),
+    ...baseMismatch(input),
+    ...(input.configChange ? configChangeSection(input.configChange) : []),
+  ];
   const tail = [...skipped(evaluation.verdict), rulesLine(input), '', subjectMarker(input.subject)];
   const middle = tables(input);
   const fixed = [...top, ...middle, ...tail].join('\n').length;

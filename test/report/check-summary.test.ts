@@ -104,6 +104,18 @@ describe('renderCheck', () => {
     expect(report.summary).toContain('| `torproject` | `2021051301` | `2021051301` |');
   });
 
+  it('warns when a pull request goes somewhere else than config/base_branch says, and names the real base', async () => {
+    const ev = await evaluation({ head: tailsTree({ baseBranch: 'testing', main: FROZEN }), base: tailsTree({ baseBranch: 'devel' }) }, 'bugfix/1-foo', { base: true });
+    const subject: CheckSubject = { kind: 'pull_request', number: 3, branch: 'bugfix/1-foo', sha: HEAD, baseRef: 'devel', baseSha: BASE, fromFork: false };
+    const report = renderCheck(input(ev, { subject }));
+    expect(report.summary).toContain(
+      '⚠️ `config/base_branch` names `testing`, but this pull request goes into `devel`: the serials were compared with `devel`. Check the pull request\'s base, or `config/base_branch`.',
+    );
+    expect(report.summary).toContain('| origin | this branch (`bugfix/1-foo`) | base branch (`devel` at `2222222`) |');
+    const matching = renderCheck(input(ev, { subject: { ...subject, baseRef: 'testing' } }));
+    expect(matching.summary).not.toContain('⚠️ `config/base_branch` names');
+  });
+
   it('shows the fix only where the bot may push it', async () => {
     const ev = await evaluation({ head: tailsTree({ main: FROZEN }) }, 'devel');
     const report = renderCheck(input(ev, { fixable: false }));
