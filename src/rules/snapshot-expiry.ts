@@ -1,0 +1,85 @@
+import { REPO_CONFIG_PATH } from '../config/load.js';
+import { branchRole } from '../domain/branch.js';
+import type { Finding } from '../domain/finding.js';
+import { pinnedSerial, setLabel } from './sets.js';
+import { expiryKey, type Rule } from './types.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function formatUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * A pinned snapshot that expires may be garbage-collected, and the branch
+ * that pins it can no longer build. Server answers are gathered beforehand
+ * into ctx.facts; the clock is ctx.now.
+ */
+export const snapshotExpiry: Rule = {
+  id: 'snapshot-expiry',
+  severity: 'error',
+  description: 'No pinned snapshot has expired (an error on release branches) or expires within snapshot_server.expiry_warning_days.',
+  needsServer: true,
+  check(ctx) {
+    const facts = ctx.facts;
+    if (!facts) return [];
+    const release = branchRole(ctx.branch, ctx.config) === 'release';
+    const warningDays = ctx.config.snapshot_server.expiry_warning_days;
+    const unchecked = new Set<string>();
+    const findings: Finding[] = [];
+    const add = (finding: Omit<Finding, 'rule'>) => findings.push({ rule: snapshotExpiry.id, ...finding });
+
+    for (const set of ctx.state.sets) {
+      for (const origin of set.origins) {
+        const serial = pinnedSerial(origin);
+        if (serial === undefined) continue;
+        const name = origin.origin;
+        const expiry = facts.expiries.get(expiryKey(name, serial));
+        if (!expiry) {
+          if (unchecked.has(name)) continue;
+          unchecked.add(name);
+          const configured = name in ctx.config.snapshot_server.dists;
+          add({
+            severity: 'notice',
+            path: origin.path,
+            message: configured
+              ? `The expiry of snapshot ${name} ${serial} was not looked up, so it is not checked on ${ctx.branch}.`
+              : `The expiry of ${name} snapshots is not checked on ${ctx.branch}: snapshot_server.dists names no dist for origin ${name}.`,
+            hint: configured ? 'Run the check again with the snapshot server reachable.' : `Add the dist of ${name} to snapshot_server.dists in ${REPO_CONFIG_PATH} to check its expiry.`,
+          });
+          continue;
+        }
+        const where = `pinned in ${setLabel(set)} on ${ctx.branch}`;
+        if (!expiry.ok) {
+          add({
+            severity: 'warning',
+            path: origin.path,
+            message: `Could not check when snapshot ${name} ${serial} (${where}) expires: ${expiry.error}`,
+            hint: 'Check that the snapshot exists on the server, then run the check again.',
+          });
+          continue;
+        }
+        if (expiry.validUntil === null) continue;
+        const left = expiry.validUntil.getTime() - ctx.now.getTime();
+        if (left <= 0) {
+          add({
+            severity: release ? 'error' : 'warning',
+            path: origin.path,
+            message: `Snapshot ${name} ${serial} (${where}) expired on ${formatUtc(expiry.validUntil)}; it may be garbage-collected and ${ctx.branch} cannot build from it.`,
+            hint: `Bump Valid-Until of ${name} ${serial} on the snapshot server, or move ${name} to a newer serial.`,
+            fix: 'bump',
+          });
+        } else if (left <= warningDays * DAY_MS) {
+          add({
+            severity: 'warning',
+            path: origin.path,
+            message: `Snapshot ${name} ${serial} (${where}) expires on ${formatUtc(expiry.validUntil)}, in ${Math.ceil(left / DAY_MS)} day(s).`,
+            hint: `Bump Valid-Until of ${name} ${serial} on the snapshot server, or move ${name} to a newer serial.`,
+            fix: 'bump',
+          });
+        }
+      }
+    }
+    return findings;
+  },
+};
