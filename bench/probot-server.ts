@@ -1,0 +1,110 @@
+import { fork } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { Probot, ProbotOctokit, Server, type ApplicationFunction } from 'probot';
+import { createApp } from '../src/app.js';
+
+/** The events src/app.ts handles: the bare app listens to the same. */
+export const APP_EVENTS = [
+  'push',
+  'pull_request.opened',
+  'pull_request.synchronize',
+  'pull_request.reopened',
+  'pull_request.edited',
+  'check_run.rerequested',
+  'check_run.requested_action',
+  'issue_comment.created',
+] as const;
+
+export type BenchedApp = 'real' | 'bare';
+
+export interface ProbotServerOptions {
+  app: BenchedApp;
+  appId: number;
+  privateKey: string;
+  secret: string;
+  /** The GitHub API root Probot's Octokit talks to. */
+  githubUrl: string;
+}
+
+export interface RunningServer {
+  /** Where GitHub would post webhooks. */
+  webhooksUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Probot's Octokit with retries and throttling off, as in the tests
+ * (test/helpers/probot-app.ts): a plain `{ throttle: { enabled: false } }`
+ * default is replaced by Probot's own throttle object, and throttling
+ * would space the writes a second apart.
+ */
+export const BenchOctokit = ProbotOctokit.defaults((instance: { throttle?: Record<string, unknown> }) => ({
+  ...instance,
+  retry: { enabled: false },
+  throttle: { ...instance.throttle, enabled: false },
+})) as typeof ProbotOctokit;
+
+/** The ceiling: Probot verifying, parsing and dispatching the same events to handlers that do nothing. */
+const bareApp: ApplicationFunction = (app) => {
+  app.on([...APP_EVENTS], async () => {});
+};
+
+/** The app as deployed, but offline: the snapshot server is not what is measured. GitHub identity comes from GET /app. */
+const realApp = (): ApplicationFunction => createApp({ snapshotServer: null, env: {} });
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((done) => probe.close(() => done()));
+  return port;
+}
+
+/** Probot's HTTP server, as `probot run` starts it, on 127.0.0.1, logging nothing. */
+export async function startProbotServer(options: ProbotServerOptions): Promise<RunningServer> {
+  const port = await freePort();
+  const log = pino({ level: 'silent' });
+  const server = new Server({
+    host: '127.0.0.1',
+    port,
+    log,
+    Probot: Probot.defaults({ appId: options.appId, privateKey: options.privateKey, secret: options.secret, Octokit: BenchOctokit, log, baseUrl: options.githubUrl }),
+  });
+  await server.load(options.app === 'real' ? realApp() : bareApp);
+  await server.start();
+  return { webhooksUrl: `http://127.0.0.1:${port}/api/github/webhooks`, stop: () => server.stop() };
+}
+
+const CHILD = fileURLToPath(new URL('./serve-app.js', import.meta.url));
+const STOP_TIMEOUT_MS = 10_000;
+
+/**
+ * startProbotServer in a process of its own (bench/serve-app.ts), as the
+ * app runs in production: the load and the fake GitHub then do not share
+ * its event loop. The credentials travel over the IPC channel, not argv or
+ * the environment. Stopping disconnects the channel; the child stops its
+ * server and exits, or is killed after STOP_TIMEOUT_MS.
+ */
+export async function forkProbotServer(options: ProbotServerOptions): Promise<RunningServer> {
+  const child = fork(CHILD, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const started = await new Promise<{ webhooksUrl?: string; error?: string }>((done) => {
+    child.once('message', (message) => done(message as { webhooksUrl?: string; error?: string }));
+    void exited.then((code) => done({ error: `the server process exited with code ${String(code)} before it listened` }));
+    child.send(options);
+  });
+  const stop = async () => {
+    if (child.connected) child.disconnect();
+    const timer = setTimeout(() => child.kill(), STOP_TIMEOUT_MS);
+    const code = await exited;
+    clearTimeout(timer);
+    if (code !== 0) throw new Error(`the ${options.app} Probot server process exited with code ${String(code)}`);
+  };
+  if (!started.webhooksUrl) {
+    await stop().catch(() => undefined);
+    throw new Error(`the ${options.app} Probot server did not start: ${started.error ?? 'no answer'}`);
+  }
+  return { webhooksUrl: started.webhooksUrl, stop };
+}

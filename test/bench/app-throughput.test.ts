@@ -1,0 +1,69 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { benchAppThroughput, formatThroughput, type AppThroughput, type ThroughputOptions } from '../../bench/app-throughput.js';
+import { startProbotServer, type BenchedApp, type ProbotServerOptions } from '../../bench/probot-server.js';
+
+const OPTIONS: ThroughputOptions = { webhooks: 6, concurrency: 2, warmup: 2, timeLimitMs: 10_000 };
+
+describe('benchAppThroughput', () => {
+  it('times the bare and the real app on the same pushes, and says what each real webhook asked of GitHub', async () => {
+    const started: BenchedApp[] = [];
+    const result = await benchAppThroughput(OPTIONS, (options) => {
+      started.push(options.app);
+      return startProbotServer(options);
+    });
+    expect(started).toEqual(['bare', 'real']);
+    expect([result.bare.processed, result.real.processed]).toEqual([6, 6]);
+    expect(result.ratio).toBeCloseTo(result.real.perSecond / result.bare.perSecond, 10);
+    expect(result.real.perSecond).toBeCloseTo(6 / result.real.seconds, 10);
+    expect(result.requestsPerWebhook).toEqual({
+      'POST /graphql': 2,
+      'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': 1,
+      'POST /repos/{owner}/{repo}/check-runs': 1,
+    });
+    expect(result.once).toEqual({ 'POST /app/installations/{id}/access_tokens': 1, 'GET /app': 1 });
+    expect(result.conclusions).toEqual({ success: 6 });
+  });
+
+  it('fails, naming the answers, when the server does not process the webhooks, and stops it', async () => {
+    let stopped = 0;
+    const failing = async (_options: ProbotServerOptions) => {
+      const server = createServer((_request, response) => response.writeHead(500).end('handler failed'));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return {
+        webhooksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`,
+        stop: () =>
+          new Promise<void>((resolve) => {
+            stopped += 1;
+            server.close(() => resolve());
+          }),
+      };
+    };
+    await expect(benchAppThroughput(OPTIONS, failing)).rejects.toThrow(/^webhooks failed:\n(.*: 500 handler failed\n)+the fake GitHub refused: nothing$/);
+    expect(stopped).toBe(1);
+  });
+});
+
+describe('formatThroughput', () => {
+  it('prints both rates, the ratio against its target, the requests per webhook and the check runs', () => {
+    const result: AppThroughput = {
+      bare: { processed: 2000, seconds: 0.8, perSecond: 2500 },
+      real: { processed: 2000, seconds: 8, perSecond: 250 },
+      ratio: 0.1,
+      requestsPerWebhook: { 'POST /graphql': 2, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': 1 },
+      once: { 'GET /app': 1 },
+      conclusions: { success: 1999, failure: 1 },
+    };
+    expect(formatThroughput(result, { webhooks: 2000, concurrency: 8, warmup: 100, timeLimitMs: 1 }).split('\n')).toEqual([
+      'push to a topic branch, 2000 signed webhooks over HTTP, 8 at a time, after 100 to warm up:',
+      '  bare Probot app (handlers do nothing)          2500.0 webhooks/s  (2000 in 0.80 s)',
+      '  apt-snapshots-bot (GitHub API on 127.0.0.1)     250.0 webhooks/s  (2000 in 8.00 s)',
+      '  ratio: 0.10 of the bare app (target ≥ 0.50)',
+      'API requests the fake GitHub answered per webhook in that run: 3.00',
+      '  GET /repos/{owner}/{repo}/commits/{ref}/check-runs   1.00',
+      '  POST /graphql                                        2.00',
+      '  once, during the warm-up: GET /app (1)',
+      'check runs created: 1999 success, 1 failure',
+    ]);
+  });
+});

@@ -1,0 +1,101 @@
+import { startFakeGitHub, type FakeGitHub } from '../../bench/fake-github.js';
+import type { FakeCommit } from '../../bench/fake-ref-graphql.js';
+
+const SHA = 'a1'.repeat(20);
+const JWT = 'Bearer eyJhbGciOi.eyJpYXQiOjE2.c2lnbmF0dXJl';
+const COMMIT: FakeCommit = { sha: SHA, parents: [], date: new Date('2021-05-13T08:00:00Z'), message: 'A commit', files: { 'config/base_branch': 'testing\n' } };
+
+let github: FakeGitHub;
+beforeEach(async () => {
+  github = await startFakeGitHub({ appId: 7, appSlug: 'the-bot', installationId: 42, repository: { owner: 'tails', repo: 'tails' }, commitOf: (rev) => (rev === SHA ? COMMIT : undefined) });
+});
+afterEach(async () => {
+  await github.close();
+});
+
+async function call(method: string, path: string, authorization: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${github.url}${path}`, {
+    method,
+    headers: { authorization, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+async function installationToken(): Promise<string> {
+  const { status, json } = await call('POST', '/app/installations/42/access_tokens', JWT);
+  expect(status).toBe(201);
+  return `token ${String(json.token)}`;
+}
+
+describe('the fake GitHub', () => {
+  it('hands out an installation token for the app JWT, and says which app it is', async () => {
+    const token = await installationToken();
+    expect(token).toMatch(/^token ghs_[0-9a-f]{36}$/);
+    expect(await call('GET', '/app', JWT)).toEqual({ status: 200, json: { id: 7, slug: 'the-bot', name: 'the-bot', owner: { login: 'tails' } } });
+    expect(github.counts()).toEqual({ 'POST /app/installations/{id}/access_tokens': 1, 'GET /app': 1 });
+    expect(github.unexpected()).toEqual([]);
+  });
+
+  it('lists no check run, creates them with growing ids, and records what it created', async () => {
+    const token = await installationToken();
+    expect(await call('GET', `/repos/tails/tails/commits/${SHA}/check-runs?check_name=APT%20snapshots&filter=latest&app_id=7`, token)).toEqual({
+      status: 200,
+      json: { total_count: 0, check_runs: [] },
+    });
+    const first = await call('POST', '/repos/tails/tails/check-runs', token, { name: 'APT snapshots', head_sha: SHA, conclusion: 'failure', output: { title: 't', summary: 's' } });
+    const second = await call('POST', '/repos/tails/tails/check-runs', token, { name: 'APT snapshots', head_sha: SHA, conclusion: 'success', output: { title: 't', summary: 's' } });
+    expect(first).toMatchObject({ status: 201, json: { id: 1, name: 'APT snapshots', head_sha: SHA, app: { id: 7, slug: 'the-bot' }, output: { annotations_count: 0 } } });
+    expect(second.json.id).toBe(2);
+    expect(github.checkRuns()).toEqual([
+      { name: 'APT snapshots', headSha: SHA, conclusion: 'failure' },
+      { name: 'APT snapshots', headSha: SHA, conclusion: 'success' },
+    ]);
+    expect(github.counts()).toMatchObject({ 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': 1, 'POST /repos/{owner}/{repo}/check-runs': 2 });
+  });
+
+  it('answers the GraphQL read from its commits', async () => {
+    const token = await installationToken();
+    const { status, json } = await call('POST', '/graphql', token, {
+      query: 'query ReadRefs($owner: String!, $name: String!, $c0: String!) { repository(owner: $owner, name: $name) { c0: object(expression: $c0) { ...CommitInfo } } }',
+      variables: { owner: 'tails', name: 'tails', c0: SHA },
+    });
+    expect({ status, json }).toEqual({
+      status: 200,
+      json: { data: { repository: { c0: { oid: SHA, committedDate: '2021-05-13T08:00:00.000Z', message: 'A commit', parents: { nodes: [] } } } } },
+    });
+  });
+
+  it.each([
+    ['the token exchange without the app JWT', 'POST', '/app/installations/42/access_tokens', 'token ghs_x', 401],
+    ['GET /app without the app JWT', 'GET', '/app', '', 401],
+    ['the token exchange of another installation', 'POST', '/app/installations/43/access_tokens', JWT, 404],
+    ['a repository route with the JWT', 'GET', `/repos/tails/tails/commits/${SHA}/check-runs`, JWT, 401],
+    ['GraphQL with a made-up token', 'POST', '/graphql', 'token ghs_madeup', 401],
+    ['another repository', 'POST', '/repos/tails/other/check-runs', 'token ghs_madeup', 404],
+    ['a route a push to a topic branch does not use', 'GET', '/repos/tails/tails/pulls', 'token ghs_madeup', 404],
+  ])('refuses %s, and reports it as unexpected', async (_name, method, path, authorization, status) => {
+    const answer = await call(method, path, authorization, method === 'POST' ? {} : undefined);
+    expect(answer.status).toBe(status);
+    expect(github.unexpected()).toEqual([`${method} ${path}: ${String(answer.json.message)}`]);
+    expect(github.counts()).toEqual({});
+  });
+
+  it('refuses a check run without name or head_sha, and a body that is not JSON', async () => {
+    const token = await installationToken();
+    expect((await call('POST', '/repos/tails/tails/check-runs', token, { name: 'APT snapshots' })).status).toBe(422);
+    const response = await fetch(`${github.url}/graphql`, { method: 'POST', headers: { authorization: token }, body: '{not json' });
+    expect(response.status).toBe(400);
+    expect(github.unexpected()).toEqual(['POST /repos/tails/tails/check-runs: a check run needs name and head_sha', 'POST /graphql: the body is not JSON']);
+    expect(github.checkRuns()).toEqual([]);
+  });
+
+  it('forgets counts, refusals and check runs on reset, but keeps its token valid', async () => {
+    const token = await installationToken();
+    await call('POST', '/repos/tails/tails/check-runs', token, { name: 'n', head_sha: SHA });
+    await call('GET', '/nowhere', token);
+    github.reset();
+    expect([github.counts(), github.unexpected(), github.checkRuns()]).toEqual([{}, [], []]);
+    expect((await call('GET', `/repos/tails/tails/commits/${SHA}/check-runs`, token)).status).toBe(200);
+  });
+});
