@@ -1,12 +1,12 @@
 import type { Finding, Severity } from '../domain/finding.js';
 import { formatSerialValue } from '../domain/serial.js';
 import { describeFileRead, type FileRead, type OriginState, type RefState, type SnapshotSetState } from '../domain/state.js';
+import { lineDiff } from '../domain/text-diff.js';
 import type { Evaluation } from '../flow/evaluate.js';
 import type { CheckReport } from '../ports/forge.js';
 import type { Verdict } from '../rules/judge.js';
 import { annotationsFor, fixActions } from './check-annotations.js';
 import { subjectMarker, type CheckSubject } from './check-subject.js';
-import { lineDiff } from './line-diff.js';
 import { escapeMarkdown, fencedBlock, inlineCode, tableCell } from './markdown.js';
 
 /** Where the rules came from: the repository's configuration file at the judged commit or at the pull request's base. */

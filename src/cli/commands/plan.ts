@@ -4,6 +4,7 @@ import { defaultConfig } from '../../config/defaults.js';
 import { describeConfigProblem } from '../../config/load.js';
 import type { PlanAction } from '../../domain/finding.js';
 import { describeFileRead, fileRead, LIMITS, type FileRead } from '../../domain/state.js';
+import { unifiedDiff } from '../../domain/text-diff.js';
 import { UsageError } from '../../errors.js';
 import { evaluate } from '../../flow/evaluate.js';
 import { planAction } from '../../flow/plan.js';
@@ -12,7 +13,6 @@ import type { RefReader } from '../../ports/ref-reader.js';
 import { HELP_OPTION, parseCommandArgs, parseFormat, parseServerChoice, requireOption, SERVER_OPTIONS, serverHelp } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
-import { unifiedDiff } from '../line-diff.js';
 import { withReader } from '../repository.js';
 import { snapshotServer } from '../server-option.js';
 
