@@ -1,4 +1,5 @@
 import { TextDecoder } from 'node:util';
+import { commitSubject } from '../../domain/commit-subject.js';
 import type { CommitInfo } from '../../domain/tree.js';
 
 export interface ParsedCommit extends CommitInfo {
@@ -14,19 +15,6 @@ function decoder(encoding: string | undefined): TextDecoder {
     }
   }
   return new TextDecoder('utf-8');
-}
-
-/**
- * The subject as `git log --format=%s` prints it: the first paragraph of the
- * message, its lines joined by single spaces.
- */
-function subjectOf(message: string): string {
-  const lines = message.split('\n');
-  let i = 0;
-  while (i < lines.length && (lines[i] as string).trim() === '') i += 1;
-  const paragraph: string[] = [];
-  for (; i < lines.length && (lines[i] as string).trim() !== ''; i += 1) paragraph.push((lines[i] as string).trimEnd());
-  return paragraph.join(' ');
 }
 
 /**
@@ -59,5 +47,5 @@ export function parseCommit(body: Buffer, sha: string): ParsedCommit {
   if (!tree) throw new Error(`commit ${sha} has no tree`);
   if (!date) throw new Error(`commit ${sha} has no committer`);
   const message = headerEnd < 0 ? '' : decoder(encoding).decode(body.subarray(headerEnd + 2));
-  return { sha, tree, parents, date, subject: subjectOf(message) };
+  return { sha, tree, parents, date, subject: commitSubject(message) };
 }

@@ -1,3 +1,4 @@
+import { commitSubject } from '../../domain/commit-subject.js';
 import { ReadError } from '../../errors.js';
 import { joinPath, type CommitInfo, type RawEntry, type RefSnapshot } from '../../domain/tree.js';
 import { nameOf, parentOf, type RevisionAliases } from './ref-query.js';
@@ -38,16 +39,6 @@ export interface PendingBlob {
 
 const MODE_EXECUTABLE = 0o100755;
 const MODE_SYMLINK = 0o120000;
-
-/** `git log --format=%s`: the message's first paragraph, its lines joined by single spaces. */
-export function subjectOf(message: string): string {
-  const lines = message.split('\n');
-  let i = 0;
-  while (i < lines.length && (lines[i] as string).trim() === '') i += 1;
-  const paragraph: string[] = [];
-  for (; i < lines.length && (lines[i] as string).trim() !== ''; i += 1) paragraph.push((lines[i] as string).trimEnd());
-  return paragraph.join(' ');
-}
 
 class Decoder {
   readonly entries = new Map<string, RawEntry>();
@@ -105,7 +96,7 @@ function commitOf(object: GqlObject | null | undefined, rev: string, where: stri
     sha: object.oid,
     parents: object.parents.nodes.map((p) => p.oid),
     date: new Date(object.committedDate),
-    subject: subjectOf(object.message),
+    subject: commitSubject(object.message),
   };
 }
 
