@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
+import type { Command } from './command.js';
+import type { CliIo } from './io.js';
 
 export type Format = 'text' | 'json';
 
@@ -48,6 +50,23 @@ export const SERVER_OPTIONS = {
 } as const;
 
 export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** `-h`/`--help` prints the command's help, after which the command stops with success. */
+export function printedHelp(values: { help?: boolean | undefined }, command: Pick<Command, 'help'>, io: Pick<CliIo, 'stdout'>): boolean {
+  if (!values.help) return false;
+  io.stdout.write(command.help());
+  return true;
+}
+
+/** The options of the commands that judge or plan one revision of a repository. */
+export const REVISION_OPTIONS = {
+  ...HELP_OPTION,
+  ...SERVER_OPTIONS,
+  repo: { type: 'string' },
+  ref: { type: 'string' },
+  branch: { type: 'string' },
+  format: { type: 'string' },
+} as const;
 
 /** The server's address, timeout and retries never come from the ref judged: a pushed file must not redirect the CLI. */
 export function serverHelp(defaultUrl: string, hasConfigOption: boolean): string {

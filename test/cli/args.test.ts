@@ -1,4 +1,4 @@
-import { parseCommandArgs, parseFormat, parseNow, parseServerChoice, requireOption } from '../../src/cli/args.js';
+import { parseCommandArgs, parseFormat, parseNow, parseServerChoice, printedHelp, requireOption } from '../../src/cli/args.js';
 import { UsageError } from '../../src/errors.js';
 
 describe('parseCommandArgs', () => {
@@ -55,4 +55,18 @@ describe('parseServerChoice', () => {
     [undefined, true, { kind: 'offline' }],
   ])('%j, offline %j', (url, offline, choice) => expect(parseServerChoice(url, offline)).toEqual(choice));
   it('refuses both', () => expect(() => parseServerChoice('http://x/', true)).toThrow('--snapshot-server and --offline exclude each other'));
+});
+
+describe('printedHelp', () => {
+  const command = { help: () => 'Usage: x\n' };
+
+  it.each([
+    [{ help: true }, true, ['Usage: x\n']],
+    [{ help: false }, false, []],
+    [{}, false, []],
+  ])('%j', (values, printed, written) => {
+    const out: string[] = [];
+    expect(printedHelp(values, command, { stdout: { write: (chunk: string) => out.push(chunk) } })).toBe(printed);
+    expect(out).toEqual(written);
+  });
 });

@@ -6,7 +6,7 @@ import { buildTimeline, freezeStatus, type AuditedCommit } from '../../flow/audi
 import { evaluate } from '../../flow/evaluate.js';
 import type { RefReader } from '../../ports/ref-reader.js';
 import { auditReport } from '../audit-report.js';
-import { HELP_OPTION, parseCommandArgs, parseFormat } from '../args.js';
+import { HELP_OPTION, parseCommandArgs, parseFormat, printedHelp } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo, type OutputStream } from '../io.js';
 import { withReader } from '../repository.js';
@@ -83,10 +83,7 @@ unreadable repository or revision.
 `,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values } = parseCommandArgs({ args, options: OPTIONS });
-    if (values.help) {
-      io.stdout.write(this.help());
-      return EXIT.success;
-    }
+    if (printedHelp(values, this, io)) return EXIT.success;
     if (values.repo === undefined) throw new UsageError('--repo DIR is required');
     const rev = values.rev ?? 'devel';
     const branch = values.branch ?? branchOfRev(rev);

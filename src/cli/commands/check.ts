@@ -2,7 +2,7 @@ import { resolveBaseBranchRev } from '../../adapters/git/history.js';
 import { defaultConfig } from '../../config/defaults.js';
 import { evaluate, type Evaluation } from '../../flow/evaluate.js';
 import { RULES } from '../../rules/index.js';
-import { HELP_OPTION, parseCommandArgs, parseFormat, parseNow, parseServerChoice, requireOption, SERVER_OPTIONS, serverHelp } from '../args.js';
+import { parseCommandArgs, parseFormat, parseNow, parseServerChoice, printedHelp, requireOption, REVISION_OPTIONS, serverHelp } from '../args.js';
 import { checkReport } from '../check-report.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -11,15 +11,10 @@ import { configOption, snapshotServer } from '../server-option.js';
 import { stateJson } from '../state-json.js';
 
 const OPTIONS = {
-  ...HELP_OPTION,
-  ...SERVER_OPTIONS,
-  repo: { type: 'string' },
-  ref: { type: 'string' },
-  branch: { type: 'string' },
+  ...REVISION_OPTIONS,
   'base-ref': { type: 'string' },
   before: { type: 'string' },
   config: { type: 'string' },
-  format: { type: 'string' },
   now: { type: 'string' },
 } as const;
 
@@ -73,10 +68,7 @@ not answer.
 `,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values } = parseCommandArgs({ args, options: OPTIONS });
-    if (values.help) {
-      io.stdout.write(this.help());
-      return EXIT.success;
-    }
+    if (printedHelp(values, this, io)) return EXIT.success;
     const repo = requireOption(values.repo, '--repo DIR');
     const ref = requireOption(values.ref, '--ref REV');
     const branch = requireOption(values.branch, '--branch NAME');

@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import { evaluate, type Evaluation } from '../../flow/evaluate.js';
 import type { RefReader } from '../../ports/ref-reader.js';
 import type { SnapshotServer } from '../../ports/snapshot-server.js';
-import { HELP_OPTION, parseCommandArgs, parseNow } from '../args.js';
+import { HELP_OPTION, parseCommandArgs, parseNow, printedHelp } from '../args.js';
 import type { Command } from '../command.js';
 import { countBySeverity, formatFinding } from '../findings-text.js';
 import { branchUpdates, isZeroId, parseRefUpdates, type RefUpdate } from '../hook/ref-updates.js';
@@ -121,10 +121,7 @@ Exit status: 0 accepted, 1 rejected, 2 bad usage or an unreadable repository.
 `,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs({ args, options: OPTIONS, allowPositionals: true });
-    if (values.help) {
-      io.stdout.write(this.help());
-      return EXIT.success;
-    }
+    if (printedHelp(values, this, io)) return EXIT.success;
     const [hook, ...extra] = positionals;
     if (hook === undefined || !(HOOKS as readonly string[]).includes(hook)) throw new UsageError(`the hook must be one of ${HOOKS.join(', ')}${hook === undefined ? '' : `, not "${hook}"`}`);
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);

@@ -10,7 +10,7 @@ import { evaluate } from '../../flow/evaluate.js';
 import { planAction } from '../../flow/plan.js';
 import type { Edit, Plan } from '../../planners/types.js';
 import type { RefReader } from '../../ports/ref-reader.js';
-import { HELP_OPTION, parseCommandArgs, parseFormat, parseServerChoice, requireOption, SERVER_OPTIONS, serverHelp } from '../args.js';
+import { parseCommandArgs, parseFormat, parseServerChoice, printedHelp, requireOption, REVISION_OPTIONS, serverHelp } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
 import { withReader } from '../repository.js';
@@ -19,12 +19,7 @@ import { snapshotServer } from '../server-option.js';
 const ACTIONS: readonly PlanAction[] = ['thaw', 'freeze', 'bump'];
 
 const OPTIONS = {
-  ...HELP_OPTION,
-  ...SERVER_OPTIONS,
-  repo: { type: 'string' },
-  ref: { type: 'string' },
-  branch: { type: 'string' },
-  format: { type: 'string' },
+  ...REVISION_OPTIONS,
   apply: { type: 'boolean' },
   origin: { type: 'string', multiple: true },
 } as const;
@@ -101,10 +96,7 @@ could not answer.
 `,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs({ args, options: OPTIONS, allowPositionals: true });
-    if (values.help) {
-      io.stdout.write(this.help());
-      return EXIT.success;
-    }
+    if (printedHelp(values, this, io)) return EXIT.success;
     const action = parseAction(positionals);
     const repo = requireOption(values.repo, '--repo DIR');
     const ref = requireOption(values.ref, '--ref REV');

@@ -5,7 +5,7 @@ import { formatSerialValue, LATEST, type SerialValue } from '../../domain/serial
 import { UsageError } from '../../errors.js';
 import { newestSerials } from '../../flow/server-facts.js';
 import type { SnapshotServer } from '../../ports/snapshot-server.js';
-import { HELP_OPTION, parseCommandArgs } from '../args.js';
+import { HELP_OPTION, parseCommandArgs, printedHelp } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
 import { originsToLookUp, parseSerialsJson, resolveBuildSerials, writePreparedSet } from '../serials/prepare-build.js';
@@ -137,10 +137,7 @@ option, a bad JSON argument); 3 the snapshot server could not answer.
 `,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs({ args, options: OPTIONS, allowPositionals: true });
-    if (values.help) {
-      io.stdout.write(this.help());
-      return EXIT.success;
-    }
+    if (printedHelp(values, this, io)) return EXIT.success;
     const [word, ...operands] = positionals;
     const action = parseAction(word);
     if (action === undefined) {
