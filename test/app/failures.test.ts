@@ -3,7 +3,7 @@ import { FakeSnapshotServer } from '../helpers/fake-snapshot-server.js';
 import { guardNock } from '../helpers/nock-guard.js';
 import { mockCheck } from '../helpers/github-rest.js';
 import { captureLog, deliver, fixture, testPrivateKey, testProbot } from '../helpers/probot-app.js';
-import { githubApi, rev, SHA, TREES } from './scenario.js';
+import { githubApi, rev, SHA, topicPushApi, TREES } from './scenario.js';
 
 const guard = guardNock();
 
@@ -12,14 +12,6 @@ const CHECK = 'APT snapshots';
 interface CheckBody {
   conclusion: string;
   output: { title: string; summary: string };
-}
-
-function topicApi() {
-  return githubApi({
-    [SHA.topicAfter]: rev(TREES.topicBumped, SHA.topicAfter),
-    [SHA.topicBefore]: rev(TREES.testing, SHA.topicBefore),
-    'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
-  });
 }
 
 describe('failures are visible checks', () => {
@@ -34,7 +26,7 @@ describe('failures are visible checks', () => {
     ],
     ['a 403 asking to retry later', 403, { 'retry-after': '60' }, 'Could not judge: GitHub API rate limit exceeded', 'GitHub asks to wait 60 s before retrying'],
   ])('reading answered %s: a failed check says so and can be re-run', async (_name, status, headers, title, detail) => {
-    const api = topicApi();
+    const api = topicPushApi();
     api.scope.post('/graphql').reply(status, { message: 'API rate limit exceeded for installation ID 4242.' }, headers);
     const written = mockCheck(api.scope, SHA.topicAfter, CHECK);
 
@@ -65,7 +57,7 @@ describe('failures are visible checks', () => {
   it('never crashes when even the failed check cannot be written: the delivery fails and the next one works', async () => {
     const capture = captureLog();
     const probot = await testProbot({ log: capture.logger });
-    const api = topicApi();
+    const api = topicPushApi();
     api.scope.post('/graphql').reply(500, { message: 'Server Error' });
     api.scope.get(`/repos/tails/tails/commits/${SHA.topicAfter}/check-runs`).query(true).reply(500, { message: 'Server Error' });
 
@@ -77,7 +69,7 @@ describe('failures are visible checks', () => {
   });
 
   it('honours a rate limit when throttling is on (as in production): waits for the reset, then goes on', async () => {
-    const api = topicApi();
+    const api = topicPushApi();
     // GitHub's reset is in whole seconds; the throttling plugin waits until a second after it.
     const reset = Math.floor(Date.now() / 1000);
     api.scope.post('/graphql').reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
@@ -96,7 +88,7 @@ describe('failures are visible checks', () => {
 describe('idempotence', () => {
   it('a redelivered webhook updates the one check run instead of creating a second', async () => {
     const probot = await testProbot();
-    const api = topicApi();
+    const api = topicPushApi();
     api.read();
     api.read();
     const first = mockCheck(api.scope, SHA.topicAfter, CHECK);
@@ -121,7 +113,7 @@ describe('secrets', () => {
   it('never logs the private key or the installation token, even at trace level and on errors', async () => {
     const capture = captureLog();
     const probot = await testProbot({ log: capture.logger });
-    const api = topicApi();
+    const api = topicPushApi();
     api.read();
     api.read();
     mockCheck(api.scope, SHA.topicAfter, CHECK);

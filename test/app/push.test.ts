@@ -1,7 +1,7 @@
 import { guardNock } from '../helpers/nock-guard.js';
 import { mockCheck } from '../helpers/github-rest.js';
 import { apiRequests, deliver, fixture, testProbot } from '../helpers/probot-app.js';
-import { githubApi, rev, SHA, TREES, ZERO } from './scenario.js';
+import { githubApi, rev, SHA, topicPushApi, TREES, ZERO } from './scenario.js';
 
 guardNock();
 
@@ -17,11 +17,7 @@ interface CheckBody {
 
 describe('push to a topic branch', () => {
   it('reports one check on after, compared with its base branch and before the push, in 4 requests', async () => {
-    const api = githubApi({
-      [SHA.topicAfter]: rev(TREES.topicBumped, SHA.topicAfter),
-      [SHA.topicBefore]: rev(TREES.testing, SHA.topicBefore),
-      'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
-    });
+    const api = topicPushApi();
     api.read();
     api.read();
     const written = mockCheck(api.scope, SHA.topicAfter, CHECK);

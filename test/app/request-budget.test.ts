@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { guardNock } from '../helpers/nock-guard.js';
 import { mockCheck, mockCreateBranch, mockFindPullRequest, mockNewComment, mockOpenPullRequest, mockPermission } from '../helpers/github-rest.js';
 import { apiRequests, deliver, fixture, testProbot } from '../helpers/probot-app.js';
-import { githubApi, rev, SHA, TREES, type Api } from './scenario.js';
+import { githubApi, rev, SHA, topicPushApi, TREES, type Api } from './scenario.js';
 
 guardNock();
 
@@ -19,11 +19,7 @@ interface Scenario {
 }
 
 const topicPush = (): Api => {
-  const api = githubApi({
-    [SHA.topicAfter]: rev(TREES.topicBumped, SHA.topicAfter),
-    [SHA.topicBefore]: rev(TREES.testing, SHA.topicBefore),
-    'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
-  });
+  const api = topicPushApi();
   api.read();
   api.read();
   mockCheck(api.scope, SHA.topicAfter, 'APT snapshots');

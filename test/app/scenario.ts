@@ -66,3 +66,12 @@ export function githubApi(revisions: Record<string, FakeRevision>): Api {
       ),
   };
 }
+
+/** The API behind the push-topic-branch fixture: the bumped topic commit, the testing-like commit it was pushed over, and testing's tip. */
+export function topicPushApi(): Api {
+  return githubApi({
+    [SHA.topicAfter]: rev(TREES.topicBumped, SHA.topicAfter),
+    [SHA.topicBefore]: rev(TREES.testing, SHA.topicBefore),
+    'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
+  });
+}
