@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../src/domain/finding.js';
 import { cloneFixture, removeFixtureClone } from '../helpers/fixture.js';
-import { commitFiles, makeRepo, type TestRepo } from '../helpers/git-repo.js';
+import { commitFiles, repoPerTest, type TestRepo } from '../helpers/git-repo.js';
 import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
 import { PATHS, tailsTree } from '../helpers/snapshot.js';
 import { runCli } from './helpers/run-cli.js';
@@ -12,16 +12,7 @@ import { releaseRoute } from './helpers/snapshot-routes.js';
 const FROZEN = { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' };
 const NOW = '2021-05-20T12:00:00Z';
 
-let repos: TestRepo[] = [];
-async function repo(...args: Parameters<typeof makeRepo>): Promise<TestRepo & { commit: string }> {
-  const made = await makeRepo(...args);
-  repos.push(made);
-  return made;
-}
-afterEach(async () => {
-  await Promise.all(repos.map((r) => r.cleanup()));
-  repos = [];
-});
+const repo = repoPerTest();
 
 function check(r: TestRepo, args: string[]) {
   return runCli(['check', '--repo', r.dir, '--now', NOW, ...args], { env: r.env });

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cloneFixture, removeFixtureClone } from '../helpers/fixture.js';
-import { makeRepo, runIn, type TestRepo } from '../helpers/git-repo.js';
+import { repoPerTest, runIn, type TestRepo } from '../helpers/git-repo.js';
 import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
 import { PATHS, tailsTree } from '../helpers/snapshot.js';
 import { runCli } from './helpers/run-cli.js';
@@ -10,16 +10,7 @@ import { traceRoute } from './helpers/snapshot-routes.js';
 const FROZEN = { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' };
 const PREFERENCES = 'Package: firefox\nPin: release o=Debian\nPin-Priority: 999\n\nExplanation: freeze exception (#18464)\nPackage: shim*\nPin: origin deb.tails.boum.org\nPin-Priority: 999\n';
 
-let repos: TestRepo[] = [];
-async function repo(...args: Parameters<typeof makeRepo>): Promise<TestRepo & { commit: string }> {
-  const made = await makeRepo(...args);
-  repos.push(made);
-  return made;
-}
-afterEach(async () => {
-  await Promise.all(repos.map((r) => r.cleanup()));
-  repos = [];
-});
+const repo = repoPerTest();
 
 const plan = (r: TestRepo, args: string[]) => runCli(['plan', ...args, '--repo', r.dir], { env: r.env });
 

@@ -70,6 +70,23 @@ export async function makeRepo(files: Record<string, FakeEntry>, options: MakeRe
   return { ...repo, commit };
 }
 
+/**
+ * makeRepo for a test file whose repositories are removed after each test;
+ * call it at the top of the file, as it registers an afterEach.
+ */
+export function repoPerTest(): typeof makeRepo {
+  let repos: TestRepo[] = [];
+  afterEach(async () => {
+    await Promise.all(repos.map((r) => r.cleanup()));
+    repos = [];
+  });
+  return async (...args) => {
+    const made = await makeRepo(...args);
+    repos.push(made);
+    return made;
+  };
+}
+
 /** Writes `files` (null removes a path), commits everything, and returns the new commit. */
 export async function commitFiles(repo: TestRepo, files: Record<string, FakeEntry | null>, message: string, options: CommitOptions = {}): Promise<string> {
   const submodules: string[] = [];
