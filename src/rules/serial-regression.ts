@@ -5,6 +5,10 @@ import type { SnapshotSetState } from '../domain/state.js';
 import { counterpart, isFreezeException, listWords, originNamed, pinnedSerial, setLabel } from './sets.js';
 import type { Rule } from './types.js';
 
+function stillFrozen(set: SnapshotSetState): boolean {
+  return set.origins.some((o) => !isFreezeException(set, o.origin) && pinnedSerial(o) !== undefined);
+}
+
 function pinnedIn(set: SnapshotSetState | undefined, origin: string): Serial | undefined {
   const state = set && originNamed(set, origin);
   return state && pinnedSerial(state);
@@ -14,16 +18,19 @@ function pinnedIn(set: SnapshotSetState | undefined, origin: string): Serial | u
  * Serials only move forward. A topic branch is compared with its base
  * branch (on a base branch, config/base_branch names the branch itself);
  * any branch with the state before the push. Going from a serial to
- * `latest` is a thaw, which is only wrong where a freeze must hold: a
- * release branch's origins that are not freeze exceptions. Topic branches
- * that unfreeze are reported by diverges-from-base.
+ * `latest` is a thaw, which is only wrong where a freeze must hold: on a
+ * release branch, an origin that is not a freeze exception, when the branch
+ * must always be frozen (stable) or the rest of its set stays frozen. A
+ * whole set thawed on testing is the thaw after a major release. Topic
+ * branches that unfreeze are reported by diverges-from-base.
  */
 export const serialRegression: Rule = {
   id: 'serial-regression',
   severity: 'error',
-  description: 'No serial goes back in time: not below the base branch, not below the state before the push, and a release branch is not unfrozen.',
+  description: 'No serial goes back in time: not below the base branch, not below the state before the push; a frozen release branch is not partly unfrozen, stable not at all.',
   check(ctx) {
     const role = branchRole(ctx.branch, ctx.config);
+    const alwaysFrozen = ctx.config.branches.always_frozen.includes(ctx.branch);
     const base = role === 'topic' ? ctx.base : undefined;
     const findings: Finding[] = [];
     for (const set of ctx.state.sets) {
@@ -46,7 +53,7 @@ export const serialRegression: Rule = {
             message: `${origin.origin} in ${setLabel(set)} goes back in time on ${ctx.branch}: ${serial} is older than ${listWords(newer.map((n) => `${n.serial} ${n.where}`))}.`,
             hint: `Use ${newest} or a newer serial: serials only move forward.`,
           });
-        } else if (origin.value?.kind === 'latest' && beforeSerial !== undefined && role === 'release' && !isFreezeException(set, origin.origin)) {
+        } else if (origin.value?.kind === 'latest' && beforeSerial !== undefined && role === 'release' && !isFreezeException(set, origin.origin) && (alwaysFrozen || stillFrozen(set))) {
           findings.push({
             rule: serialRegression.id,
             severity: 'error',

@@ -35,6 +35,7 @@ describe('serial-regression', () => {
     ['a freeze', 'testing', frozen(NEW), { before: tailsTree() }],
     ['a thaw of devel', 'devel', tailsTree(), { before: frozen(NEW, NEW, NEW) }],
     ['a thaw of a port', 'feature/bookworm', tailsTree(), { before: frozen(NEW) }],
+    ['testing thawed as a whole after a release', 'testing', frozen('latest', 'latest'), { before: frozen(NEW) }],
     ['debian-security thawed on testing (a freeze exception)', 'testing', frozen(NEW, NEW, 'latest'), { before: frozen(NEW, NEW, NEW) }],
     ['a topic branch thawed by its own push (diverges-from-base reports it)', 'bugfix/1-x', frozen('latest'), { before: frozen(NEW) }],
     ['a topic branch newer than its base', 'bugfix/1-x', frozen(NEWER), { base: { branch: 'testing', files: frozen(NEW) } }],
