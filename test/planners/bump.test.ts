@@ -25,22 +25,20 @@ function bump(files: Record<string, FakeEntry>, origins?: readonly string[], new
   return result.plan;
 }
 
+/** Bumping every pinned origin of TESTING to NEWEST. */
+const EVERY_PINNED: Edit[] = [
+  { path: main('debian'), content: '2021060101\n' },
+  { path: main('torproject'), content: '2021060102\n' },
+  { path: builder('debian-security'), content: '2021060101\n' },
+  { path: builder('debian'), content: '2021060101\n' },
+  { path: builder('tails'), content: '2021060103\n' },
+];
+const EVERY_PINNED_TITLE = 'Bump APT snapshots of debian, debian-security to 2021060101; torproject to 2021060102; tails to 2021060103.';
+
 describe('planBump edits and title', () => {
   it.each<[string, Record<string, FakeEntry>, readonly string[] | undefined, Edit[], string]>([
-    ['every pinned origin by default, in every set', TESTING, undefined, [
-      { path: main('debian'), content: '2021060101\n' },
-      { path: main('torproject'), content: '2021060102\n' },
-      { path: builder('debian-security'), content: '2021060101\n' },
-      { path: builder('debian'), content: '2021060101\n' },
-      { path: builder('tails'), content: '2021060103\n' },
-    ], 'Bump APT snapshots of debian, debian-security to 2021060101; torproject to 2021060102; tails to 2021060103.'],
-    ['an empty list means the default', TESTING, [], [
-      { path: main('debian'), content: '2021060101\n' },
-      { path: main('torproject'), content: '2021060102\n' },
-      { path: builder('debian-security'), content: '2021060101\n' },
-      { path: builder('debian'), content: '2021060101\n' },
-      { path: builder('tails'), content: '2021060103\n' },
-    ], 'Bump APT snapshots of debian, debian-security to 2021060101; torproject to 2021060102; tails to 2021060103.'],
+    ['every pinned origin by default, in every set', TESTING, undefined, EVERY_PINNED, EVERY_PINNED_TITLE],
+    ['an empty list means the default', TESTING, [], EVERY_PINNED, EVERY_PINNED_TITLE],
     ['named origins, in every set they are pinned in', TESTING, ['torproject', 'debian'], [
       { path: main('debian'), content: '2021060101\n' },
       { path: main('torproject'), content: '2021060102\n' },
