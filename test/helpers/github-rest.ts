@@ -26,23 +26,33 @@ function run(id: number, sha: string, name: string, output: { title: string; sum
   };
 }
 
+export interface MockCheckOptions {
+  existing?: ExistingRun;
+  id?: number;
+  update?: boolean;
+  /** False when the caller knows the runs already (they came with the read), so no lookup is made. */
+  lookup?: boolean;
+}
+
 /**
  * GitHubForge.ensureCheck: the lookup of the app's run of that name on that
- * commit, then an update of `existing`, or a create (no run yet, or
- * `update: false`: the existing run's annotations cannot be replaced).
- * Returns the bodies written.
+ * commit (unless `lookup: false`), then an update of `existing`, or a
+ * create (no run yet, or `update: false`: the existing run's annotations
+ * cannot be replaced). Returns the bodies written.
  */
-export function mockCheck(scope: nock.Scope, sha: string, name: string, options: { existing?: ExistingRun; id?: number; update?: boolean } = {}): Captured {
+export function mockCheck(scope: nock.Scope, sha: string, name: string, options: MockCheckOptions = {}): Captured {
   const written: Captured = [];
   const update = options.update ?? options.existing !== undefined;
   const id = options.id ?? options.existing?.id ?? 6001;
-  scope
-    .get(`${REPO}/commits/${sha}/check-runs`)
-    .query({ check_name: name, filter: 'latest', app_id: String(APP_ID) })
-    .reply(200, () => {
-      const e = options.existing;
-      return { total_count: e ? 1 : 0, check_runs: e ? [run(e.id, sha, name, { title: e.title, summary: e.summary, annotations_count: e.annotationsCount })] : [] };
-    });
+  if (options.lookup ?? true) {
+    scope
+      .get(`${REPO}/commits/${sha}/check-runs`)
+      .query({ check_name: name, filter: 'latest', app_id: String(APP_ID) })
+      .reply(200, () => {
+        const e = options.existing;
+        return { total_count: e ? 1 : 0, check_runs: e ? [run(e.id, sha, name, { title: e.title, summary: e.summary, annotations_count: e.annotationsCount })] : [] };
+      });
+  }
   const reply = (_uri: string, body: nock.Body) => {
     written.push(body as Record<string, unknown>);
     const b = body as { output: { title: string; summary: string } };

@@ -1,4 +1,4 @@
-import type { CheckReport } from '../../ports/forge.js';
+import type { CheckReport, ExistingCheckRun, KnownCheckRuns } from '../../ports/forge.js';
 import { annotationBatches, truncateSummary, type GitHubAnnotation } from './check-output.js';
 import { call } from './forge-error.js';
 import { isOurApp, type ForgeContext } from './forge-context.js';
@@ -7,6 +7,25 @@ interface Run {
   id: number;
   html_url: string | null;
   url: string;
+}
+
+/** The app's latest run of the report's name on its commit: from `known` when it is about that commit, else asked of GitHub. */
+async function existingRun({ octokit, repository, identity }: ForgeContext, report: CheckReport, known: KnownCheckRuns | undefined): Promise<ExistingCheckRun | undefined> {
+  if (known?.sha === report.headSha) return known.runs.get(report.name);
+  const listed = await call('ensureCheck', () =>
+    octokit.rest.checks.listForRef({
+      owner: repository.owner,
+      repo: repository.repo,
+      ref: report.headSha,
+      check_name: report.name,
+      filter: 'latest',
+      ...(identity.appId !== undefined ? { app_id: identity.appId } : {}),
+    }),
+  );
+  const run = listed.data.check_runs
+    .filter((r) => r.name === report.name && isOurApp(identity, r.app))
+    .sort((a, b) => b.id - a.id)[0];
+  return run && { id: run.id, title: run.output.title, summary: run.output.summary, annotationsCount: run.output.annotations_count };
 }
 
 /**
@@ -19,37 +38,23 @@ interface Run {
  * count; only status and actions are refreshed); otherwise a new run
  * replaces it, as GitHub shows the latest run of a name.
  */
-export async function ensureCheckRun({ octokit, repository, identity }: ForgeContext, report: CheckReport): Promise<{ id: number; url: string }> {
+export async function ensureCheckRun(context: ForgeContext, report: CheckReport, known?: KnownCheckRuns): Promise<{ id: number; url: string }> {
+  const { octokit, repository } = context;
   const { owner, repo } = repository;
   const op = 'ensureCheck';
   const output = { title: report.title, summary: truncateSummary(report.summary) };
   const batches = annotationBatches(report.annotations);
-  const listed = await call(op, () =>
-    octokit.rest.checks.listForRef({
-      owner,
-      repo,
-      ref: report.headSha,
-      check_name: report.name,
-      filter: 'latest',
-      ...(identity.appId !== undefined ? { app_id: identity.appId } : {}),
-    }),
-  );
-  const existing = listed.data.check_runs
-    .filter((run) => run.name === report.name && isOurApp(identity, run.app))
-    .sort((a, b) => b.id - a.id)[0];
+  const existing = await existingRun(context, report, known);
 
   const update = (id: number, fields: { output: typeof output & { annotations?: GitHubAnnotation[] } } & Record<string, unknown>) =>
     call(op, () => octokit.rest.checks.update({ owner, repo, check_run_id: id, ...fields }));
   const final = { status: 'completed' as const, conclusion: report.conclusion, actions: report.actions };
   const carriesThese =
-    existing !== undefined &&
-    existing.output.annotations_count === report.annotations.length &&
-    existing.output.title === output.title &&
-    existing.output.summary === output.summary;
+    existing !== undefined && existing.annotationsCount === report.annotations.length && existing.title === output.title && existing.summary === output.summary;
 
   let run: Run;
   let remaining: GitHubAnnotation[][];
-  if (existing && (carriesThese || existing.output.annotations_count === 0)) {
+  if (existing && (carriesThese || existing.annotationsCount === 0)) {
     const first = carriesThese ? [] : batches.slice(0, 1);
     run = (await update(existing.id, { ...final, output: { ...output, ...(first[0] ? { annotations: first[0] } : {}) } })).data;
     remaining = carriesThese ? [] : batches.slice(1);

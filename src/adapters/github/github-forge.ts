@@ -1,5 +1,5 @@
 import type { Edit } from '../../planners/types.js';
-import type { CheckReport, EnsureBranchResult, Forge, Permission, PullRequestInfo } from '../../ports/forge.js';
+import type { CheckReport, EnsureBranchResult, Forge, KnownCheckRuns, Permission, PullRequestInfo } from '../../ports/forge.js';
 import { ensureBotBranch } from './bot-branch.js';
 import { ensureCheckRun } from './check-runs.js';
 import type { GitHubClient, GitHubRepository } from './client.js';
@@ -21,9 +21,12 @@ export class GitHubForge implements Forge {
     this.context = { octokit, repository, identity };
   }
 
-  /** Requests: 2 (find, then create or update), plus 1 per further 50 annotations. */
-  ensureCheck(report: CheckReport): Promise<{ id: number; url: string }> {
-    return ensureCheckRun(this.context, report);
+  /**
+   * Requests: 1 (create or update) when `known` is about the report's
+   * commit, else 2 (find first); plus 1 per further 50 annotations.
+   */
+  ensureCheck(report: CheckReport, known?: KnownCheckRuns): Promise<{ id: number; url: string }> {
+    return ensureCheckRun(this.context, report, known);
   }
 
   ensureBranch(branch: string, baseSha: string, edits: Edit[], message: string): Promise<EnsureBranchResult> {

@@ -1,6 +1,6 @@
 import { truncateSummary } from '../../../src/adapters/github/check-output.js';
 import { ForgeError } from '../../../src/adapters/github/forge-error.js';
-import type { CheckAnnotation, CheckReport } from '../../../src/ports/forge.js';
+import type { CheckAnnotation, CheckReport, ExistingCheckRun, KnownCheckRuns } from '../../../src/ports/forge.js';
 import { IDENTITY, REPO, forgeWithScope } from '../../helpers/github-forge-setup.js';
 import { TEST_TOKEN, guardNock } from '../../helpers/nock-guard.js';
 
@@ -210,5 +210,50 @@ describe('GitHubForge.ensureCheck', () => {
     expect((error as ForgeError).message).toBe(`GitHub ensureCheck: ${message}`);
     expect(String(error)).not.toContain(TEST_TOKEN);
     expect((error as ForgeError).message).not.toContain(TEST_TOKEN);
+  });
+});
+
+describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
+  const known = (runs: [string, ExistingCheckRun][], sha = SHA): KnownCheckRuns => ({ sha, runs: new Map(runs) });
+  const created = { id: 7, html_url: URL_OF(7), url: 'api-url' };
+
+  it('creates the run without looking: 1 request', async () => {
+    const { forge, scope, requests } = forgeWithScope();
+    scope.post(`${REPO}/check-runs`).reply(201, created);
+
+    await expect(forge.ensureCheck(report(), known([['APT snapshots (pull request)', { id: 3, title: 't', summary: 's', annotationsCount: 0 }]]))).resolves.toEqual({ id: 7, url: URL_OF(7) });
+    expect(requests).toEqual([`POST ${REPO}/check-runs`]);
+  });
+
+  it.each<[string, ExistingCheckRun, Record<string, unknown>]>([
+    ['carrying these findings', { id: 7, title: '1 error', summary: report().summary, annotationsCount: 1 }, { output: { title: '1 error', summary: report().summary } }],
+    ['without annotations yet', { id: 7, title: 'GitHub API unavailable', summary: 'Re-run me.', annotationsCount: 0 }, { output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] } }],
+  ])('updates the run it was told of, %s: 1 request', async (_what, existing, body) => {
+    const { forge, scope, requests, bodies, capture } = forgeWithScope();
+    scope.patch(`${REPO}/check-runs/7`, capture).reply(200, created);
+
+    await forge.ensureCheck(report(), known([['APT snapshots', existing]]));
+
+    expect(requests).toEqual([`PATCH ${REPO}/check-runs/7`]);
+    expect(bodies).toEqual([{ status: 'completed', conclusion: 'failure', actions: report().actions, ...body }]);
+  });
+
+  it('replaces the run it was told of when its annotations are stale', async () => {
+    const { forge, scope, requests } = forgeWithScope();
+    scope.post(`${REPO}/check-runs`).reply(201, { id: 8, html_url: URL_OF(8), url: 'api-url' });
+
+    await forge.ensureCheck(report(), known([['APT snapshots', { id: 7, title: '2 errors', summary: 'older', annotationsCount: 2 }]]));
+
+    expect(requests).toEqual([`POST ${REPO}/check-runs`]);
+  });
+
+  it('looks up for itself when told about another commit', async () => {
+    const { forge, scope, requests } = forgeWithScope();
+    scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
+    scope.post(`${REPO}/check-runs`).reply(201, created);
+
+    await forge.ensureCheck(report(), known([], 'b'.repeat(40)));
+
+    expect(requests).toEqual([`GET ${LIST}?check_name=APT%20snapshots&filter=latest&app_id=4242`, `POST ${REPO}/check-runs`]);
   });
 });
