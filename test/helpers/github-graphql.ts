@@ -117,6 +117,47 @@ function entriesOf(tree: Tree, path: string): TreeEntry[] {
     .map(([name, { mode, node }]) => ({ name, mode, node, path: path === '' ? name : `${path}/${name}` }));
 }
 
+/** A check run on a commit, as the fake's GraphQL API reports it. */
+export interface FakeCheckRun {
+  sha: string;
+  appId: number;
+  id: number;
+  name: string;
+  title: string | null;
+  summary: string | null;
+  annotationsCount: number;
+}
+
+interface CheckSuite {
+  appId: number;
+  runs: FakeCheckRun[];
+}
+
+/** GitHub refuses a connection without `first` (or `last`), and `first` outside 1..100. */
+function firstOf(args: Record<string, unknown>): number {
+  const first = Number(args.first);
+  if (!Number.isInteger(first) || first < 1 || first > 100) throw new GqlResolveError('`first` must be between 1 and 100', 'ARGUMENT_ERROR');
+  return first;
+}
+
+/** Arguments and input-object fields outside `known` are a typo GitHub would reject. */
+function onlyArguments(args: Record<string, unknown>, known: string[], where: string): void {
+  for (const key of Object.keys(args)) if (!known.includes(key)) throw new GqlResolveError(`${where} has no argument or field '${key}'`, 'ARGUMENT_ERROR');
+}
+
+function filterOf(args: Record<string, unknown>, known: string[], where: string): Record<string, unknown> {
+  const filter = (args.filterBy ?? {}) as Record<string, unknown>;
+  onlyArguments(filter, known, `${where}.filterBy`);
+  return filter;
+}
+
+/** The latest run of each name, as GitHub's `checkType: LATEST` gives them. */
+function latestRuns(runs: FakeCheckRun[]): FakeCheckRun[] {
+  const latest = new Map<string, FakeCheckRun>();
+  for (const run of runs) if ((latest.get(run.name)?.id ?? -1) < run.id) latest.set(run.name, run);
+  return [...latest.values()];
+}
+
 const typeName = (node: Blob | Tree | Gitlink) => (node.kind === 'Blob' ? 'blob' : node.kind === 'Tree' ? 'tree' : 'commit');
 
 export interface FakeGitHub {
@@ -130,6 +171,8 @@ export interface FakeGitHub {
   oidOf(rev: string, path: string): string;
   /** GitHub's answer to GET /repos/{owner}/{repo}/git/blobs/{oid}. */
   blob(oid: string): { sha: string; size: number; encoding: 'base64'; content: string };
+  /** A check run the GraphQL API reports from now on (Commit.checkSuites). */
+  addCheckRun(run: FakeCheckRun): void;
 }
 
 /**
@@ -180,6 +223,18 @@ export function fakeGitHub(revisions: Record<string, FakeRevision>, repository =
     return node.kind === 'Gitlink' ? null : node;
   };
 
+  const checkRuns: FakeCheckRun[] = [];
+  const suitesOf = (sha: string, appId: unknown): CheckSuite[] => {
+    const suites = new Map<number, CheckSuite>();
+    for (const run of checkRuns) {
+      if (run.sha !== sha || (appId !== undefined && run.appId !== appId)) continue;
+      const suite = suites.get(run.appId) ?? { appId: run.appId, runs: [] };
+      suite.runs.push(run);
+      suites.set(run.appId, suite);
+    }
+    return [...suites.values()];
+  };
+
   const treePaths = new WeakMap<Tree, string>();
   const schema: GqlSchema = {
     types: {
@@ -213,7 +268,40 @@ export function fakeGitHub(revisions: Record<string, FakeRevision>, repository =
           return { totalCount: parents.length, nodes: parents.slice(0, first).map((oid) => commits.get(oid) ?? { kind: 'Commit', oid, parents: [] }) };
         },
         tree: (c) => (c as Commit).tree ?? null,
+        checkSuites: (c, args) => {
+          onlyArguments(args, ['first', 'filterBy'], 'Commit.checkSuites');
+          const first = firstOf(args);
+          const suites = suitesOf((c as Commit).oid, filterOf(args, ['appId', 'checkName'], 'Commit.checkSuites').appId);
+          return { totalCount: suites.length, nodes: suites.slice(0, first) };
+        },
       },
+      CheckSuiteConnection: { totalCount: (c) => (c as { totalCount: number }).totalCount, nodes: (c) => (c as { nodes: CheckSuite[] }).nodes },
+      CheckSuite: {
+        app: (s) => ({ databaseId: (s as CheckSuite).appId }),
+        checkRuns: (s, args) => {
+          onlyArguments(args, ['first', 'filterBy'], 'CheckSuite.checkRuns');
+          const first = firstOf(args);
+          const filter = filterOf(args, ['appId', 'checkName', 'checkType'], 'CheckSuite.checkRuns');
+          if (filter.checkType !== undefined && filter.checkType !== 'LATEST' && filter.checkType !== 'ALL') throw new GqlResolveError(`no CheckRunType ${String(filter.checkType)}`, 'ARGUMENT_ERROR');
+          const named = (s as CheckSuite).runs.filter((run) => filter.checkName === undefined || run.name === filter.checkName);
+          const runs = (filter.checkType === 'LATEST' ? latestRuns(named) : named).sort((a, b) => b.id - a.id);
+          return { totalCount: runs.length, nodes: runs.slice(0, first) };
+        },
+      },
+      App: { databaseId: (a) => (a as { databaseId: number }).databaseId },
+      CheckRunConnection: { totalCount: (c) => (c as { totalCount: number }).totalCount, nodes: (c) => (c as { nodes: FakeCheckRun[] }).nodes },
+      CheckRun: {
+        databaseId: (r) => (r as FakeCheckRun).id,
+        name: (r) => (r as FakeCheckRun).name,
+        title: (r) => (r as FakeCheckRun).title,
+        summary: (r) => (r as FakeCheckRun).summary,
+        annotations: (r, args) => {
+          onlyArguments(args, ['first'], 'CheckRun.annotations');
+          firstOf(args);
+          return { totalCount: (r as FakeCheckRun).annotationsCount };
+        },
+      },
+      CheckAnnotationConnection: { totalCount: (c) => (c as { totalCount: number }).totalCount },
       CommitConnection: { totalCount: (c) => (c as { totalCount: number }).totalCount, nodes: (c) => (c as { nodes: Commit[] }).nodes },
       Tree: {
         oid: (t) => (t as Tree).oid,
@@ -245,7 +333,11 @@ export function fakeGitHub(revisions: Record<string, FakeRevision>, repository =
     fieldTypes: {
       Query: { repository: 'Repository' },
       Repository: { object: 'GitObject' },
-      Commit: { parents: 'CommitConnection', tree: 'Tree' },
+      Commit: { parents: 'CommitConnection', tree: 'Tree', checkSuites: 'CheckSuiteConnection' },
+      CheckSuiteConnection: { nodes: 'CheckSuite' },
+      CheckSuite: { app: 'App', checkRuns: 'CheckRunConnection' },
+      CheckRunConnection: { nodes: 'CheckRun' },
+      CheckRun: { annotations: 'CheckAnnotationConnection' },
       CommitConnection: { nodes: 'Commit' },
       Tree: { entries: 'TreeEntry' },
       TreeEntry: { object: 'GitObject' },
@@ -274,6 +366,9 @@ export function fakeGitHub(revisions: Record<string, FakeRevision>, repository =
       if (!blob) throw new Error(`fake GitHub: no blob ${oid}`);
       const base64 = blob.bytes(blob.size).toString('base64');
       return { sha: oid, size: blob.size, encoding: 'base64', content: (base64.match(/.{1,60}/g) ?? []).join('\n') };
+    },
+    addCheckRun(run) {
+      checkRuns.push(run);
     },
   };
 }

@@ -1,12 +1,13 @@
 /**
  * Just enough of GraphQL to answer the queries our adapters send the way
- * GitHub would: operations with variable definitions, aliases, arguments,
- * inline fragments and named fragments. It validates what GitHub validates
+ * GitHub would: operations with variable definitions, aliases, arguments
+ * (input objects and enum values included), inline fragments and named
+ * fragments. It validates what GitHub validates
  * and a typo would break (unknown fields, undeclared, unused or missing
  * variables, unused fragments), so a test against it also tests the query.
  */
 
-export type GqlValue = { variable: string } | string | number | boolean | null;
+export type GqlValue = { variable: string } | { fields: Record<string, GqlValue> } | string | number | boolean | null;
 
 export interface GqlField {
   kind: 'field';
@@ -61,6 +62,16 @@ export function parseGql(source: string): GqlDocument {
   const value = (): GqlValue => {
     const token = next();
     if (token === '$') return { variable: name() };
+    if (token === '{') {
+      const fields: Record<string, GqlValue> = {};
+      while (peek() !== '}') {
+        const field = name();
+        expect(':');
+        fields[field] = value();
+      }
+      next();
+      return { fields };
+    }
     if (token.startsWith('"')) return JSON.parse(token) as string;
     if (/^-?\d+$/.test(token)) return Number(token);
     if (token === 'true' || token === 'false') return token === 'true';
@@ -178,10 +189,15 @@ export interface GqlResponse {
 
 function usedVariables(document: GqlDocument): Set<string> {
   const used = new Set<string>();
+  const inValue = (value: GqlValue) => {
+    if (value === null || typeof value !== 'object') return;
+    if ('variable' in value) used.add(value.variable);
+    else Object.values(value.fields).forEach(inValue);
+  };
   const walk = (selections: GqlSelection[]) => {
     for (const s of selections) {
       if (s.kind === 'field') {
-        for (const v of Object.values(s.args)) if (v !== null && typeof v === 'object') used.add(v.variable);
+        Object.values(s.args).forEach(inValue);
         if (s.selections) walk(s.selections);
       } else if (s.kind === 'inline') {
         walk(s.selections);
@@ -258,7 +274,11 @@ export function executeGql(schema: GqlSchema, root: unknown, query: string, vari
   }
 
   const matches = (condition: string | undefined, type: string) => condition === undefined || condition === type || (schema.interfaces[condition] ?? []).includes(type);
-  const argValue = (value: GqlValue): unknown => (value !== null && typeof value === 'object' ? variables[value.variable] : value);
+  const argValue = (value: GqlValue): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if ('variable' in value) return variables[value.variable];
+    return Object.fromEntries(Object.entries(value.fields).map(([k, v]) => [k, argValue(v)]));
+  };
   const errors: NonNullable<GqlResponse['errors']> = [];
 
   const resolveObject = (selections: GqlSelection[], value: unknown, type: string, path: string[]): Record<string, unknown> => {

@@ -1,9 +1,11 @@
 import { ReadError } from '../../errors.js';
 import type { ReadSpec, RefSnapshot } from '../../domain/tree.js';
+import type { KnownCheckRuns } from '../../ports/forge.js';
 import type { RefReader } from '../../ports/ref-reader.js';
+import { decodeCheckRuns, type GqlCheckRunsObject } from './check-runs-read.js';
 import type { GitHubReadClient, GitHubRepository } from './client.js';
 import { toForgeError } from './forge-error.js';
-import { buildRefQuery } from './ref-query.js';
+import { buildRefQuery, type CheckRunsRequest } from './ref-query.js';
 import { decodeRevision, type GqlRepository, type PendingBlob } from './ref-response.js';
 
 /** REST blob requests one read may add to its GraphQL query. */
@@ -19,9 +21,14 @@ export const MAX_BLOB_REQUESTS = 8;
  * Revisions are commit shas or `refs/heads/NAME`.
  */
 export class GraphqlRefReader implements RefReader {
+  /**
+   * @param options.appId the GitHub App reading, whose check runs a read can
+   *   bring back (readManyWithCheckRuns); without it, it cannot
+   */
   constructor(
     private readonly octokit: GitHubReadClient,
     private readonly repository: GitHubRepository,
+    private readonly options: { appId?: number } = {},
   ) {}
 
   private get where(): string {
@@ -36,7 +43,22 @@ export class GraphqlRefReader implements RefReader {
   /** Reads every revision of `revs` in one query; the snapshots come in the same order. */
   async readMany(revs: string[], spec: ReadSpec): Promise<RefSnapshot[]> {
     if (revs.length === 0) return [];
-    const { query, variables, revisions } = buildRefQuery(revs, spec);
+    return (await this.query(revs, spec)).snapshots;
+  }
+
+  /**
+   * readMany, and in the same query the app's latest check runs on the
+   * commit `checkRunsOf` (one of `revs`) names. `checkRuns` is undefined
+   * when the answer cannot say for sure, or the reader does not know its
+   * app.
+   */
+  async readManyWithCheckRuns(revs: string[], spec: ReadSpec, checkRunsOf: string): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }> {
+    const { appId } = this.options;
+    return this.query(revs, spec, appId === undefined ? undefined : { rev: checkRunsOf, appId });
+  }
+
+  private async query(revs: string[], spec: ReadSpec, checkRunsRequest?: CheckRunsRequest): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }> {
+    const { query, variables, revisions, checkRuns } = buildRefQuery(revs, spec, checkRunsRequest);
     const what = `${revs.join(', ')} of ${this.where}`;
     let answer: { repository: GqlRepository | null };
     try {
@@ -50,10 +72,12 @@ export class GraphqlRefReader implements RefReader {
       throw new ReadError(`cannot read ${what}: ${forgeError.message}`, { cause: forgeError });
     }
     if (!answer.repository) throw new ReadError(`cannot read ${what}: GitHub did not return the repository`);
+    const repository = answer.repository;
     const pending: PendingBlob[] = [];
-    const snapshots = revisions.map((aliases) => decodeRevision(answer.repository as GqlRepository, aliases, this.where, pending));
+    const snapshots = revisions.map((aliases) => decodeRevision(repository, aliases, this.where, pending));
     await this.fillPending(pending);
-    return snapshots;
+    const known = checkRuns && checkRunsRequest ? decodeCheckRuns(repository[checkRuns] as GqlCheckRunsObject | undefined, checkRunsRequest.appId) : undefined;
+    return { snapshots, ...(known ? { checkRuns: known } : {}) };
   }
 
   /**

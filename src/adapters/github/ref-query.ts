@@ -1,5 +1,6 @@
 import { ReadError } from '../../errors.js';
 import type { ReadSpec } from '../../domain/tree.js';
+import { CHECK_RUNS_FRAGMENT } from './check-runs-read.js';
 
 /** One path to read: 0 for a file, 1 or 2 for a directory and that many levels below it. */
 export interface ReadTarget {
@@ -23,12 +24,24 @@ export interface RevisionAliases {
   listings: Map<string, string>;
 }
 
+/** The app's check runs to read beside the revisions: on the commit `rev` (one of them) names, made by app `appId`. */
+export interface CheckRunsRequest {
+  rev: string;
+  appId: number;
+}
+
 export interface RefQuery {
   query: string;
-  /** Every revision and path travels here, never in the query text. */
-  variables: Record<string, string>;
+  /** Every revision, path and app id travels here, never in the query text. */
+  variables: Record<string, string | number>;
   revisions: RevisionAliases[];
+  /** Alias of the check runs, when asked for. */
+  checkRuns?: string;
 }
+
+/** The alias and variable of the check runs' commit, and the variable of the app id. */
+const CHECK_RUNS_ALIAS = 'runs';
+const APP_ID_VARIABLE = 'appId';
 
 /*
  * Fragment DepthN reads an object and, if it is a tree, its entries N levels
@@ -42,6 +55,7 @@ const FRAGMENTS = {
   Depth0: 'fragment Depth0 on GitObject { ...Content ...Names }',
   Depth1: 'fragment Depth1 on GitObject { ...Content ... on Tree { entries { name type mode object { ...Depth0 } } } }',
   Depth2: 'fragment Depth2 on GitObject { ...Content ... on Tree { entries { name type mode object { ...Depth1 } } } }',
+  AppCheckRuns: CHECK_RUNS_FRAGMENT,
 } as const;
 
 /** Revisions become `REV:PATH` expressions, so a colon would move the split. */
@@ -86,10 +100,10 @@ export function readTargets(spec: ReadSpec): ReadTarget[] {
   return [...byPath.values()];
 }
 
-/** One query reading `spec` at every revision of `revs`. */
-export function buildRefQuery(revs: string[], spec: ReadSpec): RefQuery {
+/** One query reading `spec` at every revision of `revs`, and the app's check runs when asked. */
+export function buildRefQuery(revs: string[], spec: ReadSpec, checkRuns?: CheckRunsRequest): RefQuery {
   const targets = readTargets(spec);
-  const variables: Record<string, string> = {};
+  const variables: Record<string, string | number> = {};
   const fields: string[] = [];
   const used = new Set<keyof typeof FRAGMENTS>(['CommitInfo']);
   const field = (alias: string, expression: string, fragment: keyof typeof FRAGMENTS) => {
@@ -116,6 +130,11 @@ export function buildRefQuery(revs: string[], spec: ReadSpec): RefQuery {
     });
     return aliases;
   });
+  if (checkRuns) {
+    checkRev(checkRuns.rev);
+    field(CHECK_RUNS_ALIAS, checkRuns.rev, 'AppCheckRuns');
+    variables[APP_ID_VARIABLE] = checkRuns.appId;
+  }
 
   if (used.has('Depth2')) used.add('Depth1');
   if (used.has('Depth1')) used.add('Depth0');
@@ -123,7 +142,7 @@ export function buildRefQuery(revs: string[], spec: ReadSpec): RefQuery {
     used.add('Content');
     used.add('Names');
   }
-  const declarations = ['$owner: String!', '$name: String!', ...Object.keys(variables).map((alias) => `$${alias}: String!`)];
+  const declarations = ['$owner: String!', '$name: String!', ...Object.entries(variables).map(([name, value]) => `$${name}: ${typeof value === 'number' ? 'Int' : 'String'}!`)];
   const query = [
     `query ReadRefs(${declarations.join(', ')}) {`,
     '  repository(owner: $owner, name: $name) {',
@@ -132,5 +151,5 @@ export function buildRefQuery(revs: string[], spec: ReadSpec): RefQuery {
     '}',
     ...(Object.keys(FRAGMENTS) as (keyof typeof FRAGMENTS)[]).filter((name) => used.has(name)).map((name) => FRAGMENTS[name]),
   ].join('\n');
-  return { query, variables, revisions };
+  return { query, variables, revisions, ...(checkRuns ? { checkRuns: CHECK_RUNS_ALIAS } : {}) };
 }

@@ -18,11 +18,11 @@ const BEFORE = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 const SPEC = readSpec(defaultConfig());
 const FROZEN = tailsTree({ baseBranch: 'testing', main: { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051302' } });
 
-function setup(revisions: Record<string, FakeRevision>, repository = { owner: 'tails', repo: 'tails' }) {
+function setup(revisions: Record<string, FakeRevision>, repository = { owner: 'tails', repo: 'tails' }, options: { appId?: number } = {}) {
   const fake = fakeGitHub(revisions);
   const scope = nock(GITHUB_API);
   const requests = recordRequests(scope);
-  const reader = new GraphqlRefReader(testOctokit(), repository);
+  const reader = new GraphqlRefReader(testOctokit(), repository, options);
   return { fake, scope, requests, reader };
 }
 
@@ -242,5 +242,49 @@ describe('GraphqlRefReader.readMany', () => {
   it('asks nothing for no revisions', async () => {
     const { reader } = setup({});
     await expect(reader.readMany([], SPEC)).resolves.toEqual([]);
+  });
+});
+
+describe('GraphqlRefReader.readManyWithCheckRuns', () => {
+  const APP = 4242;
+  const run = (id: number, name: string, sha = AFTER, appId = APP) => ({ sha, appId, id, name, title: `t${id}`, summary: `s${id}`, annotationsCount: id % 3 });
+
+  it("brings the app's latest check runs on the commit in the same request", async () => {
+    const { fake, scope, requests, reader } = setup(
+      { 'refs/heads/devel': { files: FROZEN, commit: { sha: AFTER } }, [BEFORE]: { files: tailsTree(), commit: { sha: BEFORE } } },
+      undefined,
+      { appId: APP },
+    );
+    for (const r of [run(4, 'APT snapshots'), run(8, 'APT snapshots'), run(5, 'APT snapshots (pull request)'), run(9, 'APT snapshots', AFTER, 77), run(10, 'APT snapshots', BEFORE)]) fake.addCheckRun(r);
+    mockRead(scope, fake);
+
+    const { snapshots, checkRuns } = await reader.readManyWithCheckRuns(['refs/heads/devel', BEFORE], SPEC, 'refs/heads/devel');
+
+    expect(requests).toEqual(['POST /graphql']);
+    expect(snapshots.map((s) => s.commit.sha)).toEqual([AFTER, BEFORE]);
+    expect(checkRuns?.sha).toBe(AFTER);
+    expect([...(checkRuns?.runs ?? [])]).toEqual([
+      ['APT snapshots', { id: 8, title: 't8', summary: 's8', annotationsCount: 2 }],
+      ['APT snapshots (pull request)', { id: 5, title: 't5', summary: 's5', annotationsCount: 2 }],
+    ]);
+    expect(fake.requests[0]?.variables).toMatchObject({ runs: 'refs/heads/devel', appId: APP });
+  });
+
+  it('knows there are none on a commit without runs', async () => {
+    const { fake, scope, reader } = setup({ [AFTER]: { files: FROZEN, commit: { sha: AFTER } } }, undefined, { appId: APP });
+    mockRead(scope, fake);
+
+    await expect(reader.readManyWithCheckRuns([AFTER], SPEC, AFTER)).resolves.toMatchObject({ checkRuns: { sha: AFTER, runs: new Map() } });
+  });
+
+  it('reads only the snapshots when it does not know its app', async () => {
+    const { fake, scope, reader } = setup({ [AFTER]: { files: FROZEN, commit: { sha: AFTER } } });
+    mockRead(scope, fake);
+
+    const result = await reader.readManyWithCheckRuns([AFTER], SPEC, AFTER);
+
+    expect(result.checkRuns).toBeUndefined();
+    expect(result.snapshots.map((s) => s.commit.sha)).toEqual([AFTER]);
+    expect(fake.requests[0]?.query).not.toContain('checkSuites');
   });
 });

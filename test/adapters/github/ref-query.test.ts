@@ -83,5 +83,25 @@ describe('buildRefQuery', () => {
 
   it.each(['a:b', 'a b', '', 'new\nline'])('rejects the revision %j', (rev) => {
     expect(() => buildRefQuery([rev], spec)).toThrow(ReadError);
+    expect(() => buildRefQuery(['abc123'], spec, { rev, appId: 1 })).toThrow(ReadError);
+  });
+
+  it("asks for the app's check runs on one revision's commit, the app id as an Int variable", () => {
+    const { query, variables, checkRuns } = buildRefQuery(['abc123', 'def456'], spec, { rev: 'abc123', appId: 4242 });
+
+    expect(checkRuns).toBe('runs');
+    expect(variables).toMatchObject({ runs: 'abc123', appId: 4242 });
+    expect(query).toContain('runs: object(expression: $runs) { ...AppCheckRuns }');
+    expect(query).toContain('$appId: Int!');
+    expect(query).toContain('$runs: String!');
+    expect(query).toMatch(/^fragment AppCheckRuns on Commit \{ oid checkSuites\(first: \d+, filterBy: \{ appId: \$appId \}\)/m);
+  });
+
+  it('asks for no check runs unless told to', () => {
+    const { query, variables, checkRuns } = buildRefQuery(['abc123'], spec);
+
+    expect(checkRuns).toBeUndefined();
+    expect(Object.keys(variables)).not.toContain('appId');
+    expect(query).not.toContain('AppCheckRuns');
   });
 });
