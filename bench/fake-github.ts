@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeRefGraphql, type FakeCommit } from './fake-ref-graphql.js';
+import { FakeRefGraphql, type FakeCheckRun, type FakeCommit } from './fake-ref-graphql.js';
 
 export interface FakeGitHubOptions {
   appId: number;
@@ -31,7 +31,7 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
-type Handler = (request: { match: RegExpExecArray; body: unknown; authorization: string }) => { status: number; json: unknown };
+type Handler = (request: { match: RegExpExecArray; query: URLSearchParams; body: unknown; authorization: string }) => { status: number; json: unknown };
 
 interface Route {
   name: string;
@@ -63,19 +63,21 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 
 /**
  * The part of the GitHub API a push to a topic branch uses, on 127.0.0.1:
- * the installation token exchange, GET /app, the GraphQL read, and the
- * check-run lookup and create. It checks the credentials Probot sends (the
- * app's JWT for /app routes, the token it handed out for the rest) and
- * counts what it answers, so a benchmark can say what a webhook cost.
+ * the installation token exchange, GET /app, the GraphQL read (check runs
+ * included), and the check-run lookup and create. It checks the
+ * credentials Probot sends (the app's JWT for /app routes, the token it
+ * handed out for the rest) and counts what it answers, so a benchmark can
+ * say what a webhook cost. The check runs it created stay, across resets,
+ * as they would on GitHub.
  */
 export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
   const { owner, repo } = options.repository;
   const token = `ghs_${randomBytes(18).toString('hex')}`;
-  const graphql = new FakeRefGraphql(options.repository, options.commitOf);
+  const runs: (FakeCheckRun & { headSha: string })[] = [];
+  const graphql = new FakeRefGraphql(options.repository, options.commitOf, (sha) => runs.filter((run) => run.headSha === sha));
   let counts: Record<string, number> = {};
   let unexpected: string[] = [];
   let created: CreatedCheckRun[] = [];
-  let nextRunId = 1;
 
   const asApp = (authorization: string) => {
     if (!/^bearer \S+\.\S+\.\S+$/i.test(authorization)) throw new Refusal(401, 'an /app route without the app JWT');
@@ -117,10 +119,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     {
       name: 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
       method: 'GET',
-      path: new RegExp(`^${repoPath}/commits/[^/]+/check-runs$`),
-      handler: ({ authorization }) => {
+      path: new RegExp(`^${repoPath}/commits/([^/]+)/check-runs$`),
+      handler: ({ match, query, authorization }) => {
         asInstallation(authorization);
-        return { status: 200, json: { total_count: 0, check_runs: [] } };
+        const listed = runs
+          .filter((run) => run.headSha === match[1] && run.name === query.get('check_name') && String(run.appId) === query.get('app_id'))
+          .map((run) => ({
+            id: run.id,
+            name: run.name,
+            head_sha: run.headSha,
+            app: { id: run.appId, slug: options.appSlug },
+            output: { title: run.title, summary: run.summary, annotations_count: run.annotationsCount },
+          }));
+        return { status: 200, json: { total_count: listed.length, check_runs: listed } };
       },
     },
     {
@@ -129,10 +140,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       path: new RegExp(`^${repoPath}/check-runs$`),
       handler: ({ body, authorization }) => {
         asInstallation(authorization);
-        const run = (body ?? {}) as { name?: string; head_sha?: string; conclusion?: string; output?: { title?: string; summary?: string } };
+        const run = (body ?? {}) as { name?: string; head_sha?: string; conclusion?: string; output?: { title?: string; summary?: string; annotations?: unknown[] } };
         if (!run.name || !run.head_sha) throw new Refusal(422, 'a check run needs name and head_sha');
         created.push({ name: run.name, headSha: run.head_sha, conclusion: run.conclusion ?? 'none' });
-        const id = nextRunId++;
+        const id = runs.length + 1;
+        const annotationsCount = run.output?.annotations?.length ?? 0;
+        runs.push({ id, appId: options.appId, name: run.name, headSha: run.head_sha, title: run.output?.title ?? null, summary: run.output?.summary ?? null, annotationsCount });
         return {
           status: 201,
           json: {
@@ -144,7 +157,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
             html_url: `https://github.com/${owner}/${repo}/runs/${id}`,
             url: `${repoPath}/check-runs/${id}`,
             app: { id: options.appId, slug: options.appSlug },
-            output: { title: run.output?.title, summary: run.output?.summary, annotations_count: 0 },
+            output: { title: run.output?.title, summary: run.output?.summary, annotations_count: annotationsCount },
           },
         };
       },
@@ -152,7 +165,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   ];
 
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
-    const path = new URL(request.url ?? '/', 'http://fake').pathname;
+    const url = new URL(request.url ?? '/', 'http://fake');
+    const path = url.pathname;
     const where = `${request.method ?? '?'} ${path}`;
     let status: number;
     let json: unknown;
@@ -160,7 +174,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const body = await readBody(request);
       const route = routes.find((r) => r.method === request.method && r.path.test(path));
       if (!route) throw new Refusal(404, 'no such route');
-      ({ status, json } = route.handler({ match: route.path.exec(path) as RegExpExecArray, body, authorization: request.headers.authorization ?? '' }));
+      ({ status, json } = route.handler({ match: route.path.exec(path) as RegExpExecArray, query: url.searchParams, body, authorization: request.headers.authorization ?? '' }));
       counts[route.name] = (counts[route.name] ?? 0) + 1;
     } catch (error) {
       status = error instanceof Refusal ? error.status : 500;

@@ -9,6 +9,16 @@ export interface FakeCommit {
   files: Readonly<Record<string, string>>;
 }
 
+/** A check run of the fake repository, as the reader's AppCheckRuns fragment reports it. */
+export interface FakeCheckRun {
+  id: number;
+  appId: number;
+  name: string;
+  title: string | null;
+  summary: string | null;
+  annotationsCount: number;
+}
+
 const MODE_FILE = 0o100644;
 const MODE_TREE = 0o040000;
 
@@ -71,11 +81,27 @@ export interface GraphqlAnswer {
   errors?: { type: string; message: string }[];
 }
 
+/** AppCheckRuns: the app's suite on the commit, if it has runs there, with the latest run of each name. */
+function appCheckRuns(sha: string, runs: readonly FakeCheckRun[], appId: unknown): Record<string, unknown> {
+  const latest = new Map<string, FakeCheckRun>();
+  for (const run of runs) if (run.appId === appId && (latest.get(run.name)?.id ?? -1) < run.id) latest.set(run.name, run);
+  const nodes = [...latest.values()].map((run) => ({
+    databaseId: run.id,
+    name: run.name,
+    title: run.title,
+    summary: run.summary,
+    annotations: { totalCount: run.annotationsCount },
+  }));
+  const suites = nodes.length === 0 ? [] : [{ app: { databaseId: appId }, checkRuns: { totalCount: nodes.length, nodes } }];
+  return { oid: sha, checkSuites: { totalCount: suites.length, nodes: suites } };
+}
+
 /**
  * Answers the GraphQL query of GraphqlRefReader (one `object(expression:)`
  * per alias, a fragment each) from commits held in memory, as GitHub
  * would for a tree of plain text files: `REV` is the commit, `REV:PATH`
  * the object at PATH, `REV:` the root. Unknown revisions and paths are null.
+ * The check runs a commit has come from `checkRunsOf` (by commit sha).
  */
 export class FakeRefGraphql {
   /** By file set: commits that share one share its tree. */
@@ -84,6 +110,7 @@ export class FakeRefGraphql {
   constructor(
     private readonly repository: { owner: string; repo: string },
     private readonly commitOf: (rev: string) => FakeCommit | undefined,
+    private readonly checkRunsOf: (sha: string) => readonly FakeCheckRun[] = () => [],
   ) {}
 
   answer(body: unknown): GraphqlAnswer {
@@ -95,15 +122,16 @@ export class FakeRefGraphql {
     }
     const repository: Record<string, unknown> = {};
     for (const [, alias, variable, fragment] of query.matchAll(FIELD)) {
-      repository[alias as string] = this.object(String(variables[variable as string]), fragment as string);
+      repository[alias as string] = this.object(String(variables[variable as string]), fragment as string, variables.appId);
     }
     return { data: { repository } };
   }
 
-  private object(expression: string, fragment: string): Record<string, unknown> | null {
+  private object(expression: string, fragment: string, appId: unknown): Record<string, unknown> | null {
     const colon = expression.indexOf(':');
     const commit = this.commitOf(colon < 0 ? expression : expression.slice(0, colon));
     if (!commit) return null;
+    if (colon < 0 && fragment === 'AppCheckRuns') return appCheckRuns(commit.sha, this.checkRunsOf(commit.sha), appId);
     if (colon < 0) {
       return { oid: commit.sha, committedDate: commit.date.toISOString(), message: commit.message, parents: { nodes: commit.parents.map((oid) => ({ oid })) } };
     }

@@ -5,6 +5,7 @@ import type { BotIdentity } from './adapters/github/forge-context.js';
 import { GitHubForge } from './adapters/github/github-forge.js';
 import { GraphqlRefReader } from './adapters/github/graphql-ref-reader.js';
 import { HttpSnapshotServer } from './adapters/snapshot-server/http-snapshot-server.js';
+import { CheckLedger } from './app/check-ledger.js';
 import type { RepoDeps } from './app/deps.js';
 import { KeyedLock } from './app/keyed-lock.js';
 import { onCheckRunRequestedAction, onCheckRunRerequested } from './app/on-check-run.js';
@@ -79,6 +80,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const server = options.snapshotServer === null ? undefined : (options.snapshotServer ?? snapshotServerFor(defaults, env));
     const now = options.now ?? (() => new Date());
     const locks = new KeyedLock();
+    const checkLedger = new CheckLedger();
 
     let identity: Promise<BotIdentity> | undefined;
     const identityOf = (): Promise<BotIdentity> => {
@@ -104,14 +106,16 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const depsFor = async (context: AnyContext): Promise<RepoDeps> => {
       const repository = context.repo();
       const octokit = context.octokit as unknown as GitHubClient;
+      const identity = await identityOf();
       return {
-        forge: new GitHubForge(octokit, repository, await identityOf()),
-        reader: new GraphqlRefReader(octokit, repository),
+        forge: new GitHubForge(octokit, repository, identity),
+        reader: new GraphqlRefReader(octokit, repository, identity.appId === undefined ? {} : { appId: identity.appId }),
         ...(server ? { server } : {}),
         defaults,
         now: now(),
         log: context.log,
         locks,
+        checkLedger,
         repository: `${repository.owner}/${repository.repo}`,
         repoUrl: context.payload.repository.html_url,
         pullRequest: async (number: number): Promise<PullRequestTarget> => {

@@ -2,6 +2,7 @@ import type { Logger } from 'probot';
 import type { Config } from '../config/schema.js';
 import type { Forge } from '../ports/forge.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
+import type { CheckLedger } from './check-ledger.js';
 import type { KeyedLock } from './keyed-lock.js';
 import type { BatchRefReader } from './prefetching-reader.js';
 import type { PullRequestTarget } from './targets.js';
@@ -16,6 +17,8 @@ export interface RepoDeps {
   now: Date;
   log: Logger;
   locks: KeyedLock;
+  /** The checks this process wrote, so that check runs read before one of those writes are not trusted after it. */
+  checkLedger: CheckLedger;
   /** owner/name, for lock keys and messages. */
   repository: string;
   /** https://github.com/OWNER/REPO (or the GHE equivalent), for links. */

@@ -8,6 +8,7 @@ import type { RefReader } from '../ports/ref-reader.js';
 import { renderFailure } from '../report/check-failure.js';
 import type { CheckSubject } from '../report/check-subject.js';
 import { renderCheck, type CheckInput, type ConfigChange } from '../report/check-summary.js';
+import type { CheckRunsSeen } from './check-ledger.js';
 import type { RepoDeps } from './deps.js';
 import { PrefetchingReader } from './prefetching-reader.js';
 import { branchRef, type JudgeTarget, type PullRequestTarget, type PushTarget } from './targets.js';
@@ -31,6 +32,8 @@ export interface Judged {
   evaluation: Evaluation;
   /** Everything renderCheck needs but the notes. */
   input: CheckInput;
+  /** The app's check runs on the judged commit, read with it; absent when the read could not tell. */
+  checkRuns?: CheckRunsSeen;
 }
 
 export interface JudgeOptions {
@@ -59,8 +62,15 @@ function isFixable(deps: RepoDeps, branch: string, fromFork: boolean): boolean {
   return !fromFork && !branch.startsWith(deps.defaults.bot.branch_prefix);
 }
 
+/** What the read of the judged commit said about its check runs, stamped with when the read began. */
+async function checkRunsSeen(reader: PrefetchingReader, seenAt: number): Promise<{ checkRuns?: CheckRunsSeen }> {
+  const known = await reader.checkRuns();
+  return known ? { checkRuns: { known, seenAt } } : {};
+}
+
 async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean): Promise<Judged> {
-  const reader = new PrefetchingReader(deps.reader, target.before ? [target.rev, target.before] : [target.rev]);
+  const seenAt = deps.checkLedger.now();
+  const reader = new PrefetchingReader(deps.reader, target.before ? [target.rev, target.before] : [target.rev], { checkRunsOf: target.rev });
   const evaluation = await evaluate({
     reader,
     rev: target.rev,
@@ -87,6 +97,7 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
       repoUrl: deps.repoUrl,
       fixable: isFixable(deps, target.branch, false),
     },
+    ...(await checkRunsSeen(reader, seenAt)),
   };
 }
 
@@ -103,7 +114,8 @@ function configChange(defaults: Config, before: { path: string; file: FileRead }
 }
 
 async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, changelog: boolean): Promise<Judged> {
-  const reader = new PrefetchingReader(deps.reader, [target.rev, target.baseRev]);
+  const seenAt = deps.checkLedger.now();
+  const reader = new PrefetchingReader(deps.reader, [target.rev, target.baseRev], { checkRunsOf: target.rev });
   const evaluation = await evaluate({
     reader,
     rev: target.rev,
@@ -138,6 +150,7 @@ async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, chang
       repoUrl: deps.repoUrl,
       fixable: isFixable(deps, target.branch, target.fromFork),
     },
+    ...(await checkRunsSeen(reader, seenAt)),
   };
 }
 
@@ -147,9 +160,20 @@ export function judge(deps: RepoDeps, target: JudgeTarget, options: JudgeOptions
   return target.kind === 'push' ? judgePush(deps, target, changelog) : judgePullRequest(deps, target, changelog);
 }
 
-/** Creates or updates the check; reports for one commit and name are written one at a time. */
-export function publishCheck(deps: RepoDeps, report: CheckReport): Promise<{ id: number; url: string }> {
-  return deps.locks.run(`check ${deps.repository} ${report.headSha} ${report.name}`, () => deps.forge.ensureCheck(report));
+/**
+ * Creates or updates the check; reports for one commit and name are written
+ * one at a time. `seen`, the check runs read with the commit, spares the
+ * forge its lookup unless this process wrote that check since the read.
+ */
+export function publishCheck(deps: RepoDeps, report: CheckReport, seen?: CheckRunsSeen): Promise<{ id: number; url: string }> {
+  const key = `check ${deps.repository} ${report.headSha} ${report.name}`;
+  return deps.locks.run(key, async () => {
+    try {
+      return await deps.forge.ensureCheck(report, deps.checkLedger.fresh(key, seen));
+    } finally {
+      deps.checkLedger.wrote(key);
+    }
+  });
 }
 
 export type CheckOutcome = { ok: true; judged: Judged; check: { id: number; url: string } } | { ok: false; error: unknown; check: { id: number; url: string } };
@@ -170,7 +194,7 @@ function failedSubject(target: JudgeTarget, sha: string): CheckSubject {
 export async function checkCommit(deps: RepoDeps, target: JudgeTarget, notes?: string[]): Promise<CheckOutcome> {
   try {
     const judged = await judge(deps, target);
-    const check = await publishCheck(deps, renderCheck({ ...judged.input, notes }));
+    const check = await publishCheck(deps, renderCheck({ ...judged.input, notes }), judged.checkRuns);
     deps.log.info({ repository: deps.repository, branch: target.branch, sha: judged.subject.sha, conclusion: judged.evaluation.verdict.conclusion }, 'check reported');
     return { ok: true, judged, check };
   } catch (error) {

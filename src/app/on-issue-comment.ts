@@ -32,7 +32,7 @@ function checkSentence(judged: Judged, url: string): string {
 async function runCheck(deps: RepoDeps, command: Extract<Command, { kind: 'check' }>, payload: IssueCommentPayload): Promise<string> {
   if (command.branch !== undefined) {
     const judged = await judge(deps, { kind: 'push', branch: command.branch, rev: branchRef(command.branch) });
-    const check = await publishCheck(deps, renderCheck(judged.input));
+    const check = await publishCheck(deps, renderCheck(judged.input), judged.checkRuns);
     return checkSentence(judged, check.url);
   }
   if (payload.issue.pull_request === undefined) {

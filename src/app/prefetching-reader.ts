@@ -1,9 +1,21 @@
 import type { ReadSpec, RefSnapshot } from '../domain/tree.js';
+import type { KnownCheckRuns } from '../ports/forge.js';
 import type { RefReader } from '../ports/ref-reader.js';
 
 /** A reader that can read several revisions in one request (GitHub's GraphQL reader). */
 export interface BatchRefReader extends RefReader {
   readMany(revs: string[], spec: ReadSpec): Promise<RefSnapshot[]>;
+  /**
+   * readMany, and in the same request the app's check runs on the commit
+   * `checkRunsOf` (one of `revs`) names; `checkRuns` is undefined when the
+   * reader cannot tell.
+   */
+  readManyWithCheckRuns(revs: string[], spec: ReadSpec, checkRunsOf: string): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }>;
+}
+
+export interface PrefetchOptions {
+  /** A revision of the batch whose commit's check runs the batch read also brings back (see checkRuns). */
+  checkRunsOf?: string;
 }
 
 /** Whether what was read for `have` holds everything `want` asks for. */
@@ -28,12 +40,34 @@ interface Cached {
 export class PrefetchingReader implements RefReader {
   private readonly cache = new Map<string, Cached>();
   private pending: string[];
+  private checkRunsRead: Promise<KnownCheckRuns | undefined> | undefined;
 
   constructor(
     private readonly inner: BatchRefReader,
     batch: readonly string[],
+    private readonly options: PrefetchOptions = {},
   ) {
     this.pending = [...new Set(batch)];
+  }
+
+  /**
+   * The check runs the batch read brought back with `checkRunsOf`;
+   * undefined when none were asked for, the batch was not read or failed,
+   * or the reader could not tell.
+   */
+  async checkRuns(): Promise<KnownCheckRuns | undefined> {
+    return this.checkRunsRead;
+  }
+
+  private readBatch(revs: string[], spec: ReadSpec): Promise<RefSnapshot[]> {
+    const { checkRunsOf } = this.options;
+    if (checkRunsOf === undefined || !revs.includes(checkRunsOf)) return this.inner.readMany(revs, spec);
+    const read = this.inner.readManyWithCheckRuns(revs, spec, checkRunsOf);
+    this.checkRunsRead = read.then(
+      (result) => result.checkRuns,
+      () => undefined,
+    );
+    return read.then((result) => result.snapshots);
   }
 
   read(rev: string, spec: ReadSpec): Promise<RefSnapshot> {
@@ -42,7 +76,7 @@ export class PrefetchingReader implements RefReader {
     if (this.pending.includes(rev)) {
       const revs = this.pending;
       this.pending = [];
-      const all = this.inner.readMany(revs, spec);
+      const all = this.readBatch(revs, spec);
       revs.forEach((r, i) => {
         const snapshot = all.then((snapshots) => snapshots[i] as RefSnapshot);
         // A revision of the batch nobody asks for must not turn a failed batch into an unhandled rejection.

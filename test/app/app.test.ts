@@ -46,14 +46,14 @@ describe('createApp', () => {
     const api = githubApi({ [SHA.prHead]: rev(TREES.develThawed, SHA.prHead), [SHA.prBase]: rev(TREES.develThawed, SHA.prBase) });
     api.scope.get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot', name: 'apt-snapshots-bot' });
     api.read();
-    mockCheck(api.scope, SHA.prHead, 'APT snapshots (pull request)');
-    api.read();
-    mockCheck(api.scope, SHA.prHead, 'APT snapshots (pull request)', { existing: { id: 6001, title: 't', summary: 's', annotationsCount: 0 } });
-
+    api.check(SHA.prHead, 'APT snapshots (pull request)');
     await deliver(app, 'pull_request', fixture('pull-request-opened'));
+    api.read();
+    api.check(SHA.prHead, 'APT snapshots (pull request)', { existing: { id: 6001, title: 't', summary: 's', annotationsCount: 0 } });
     await deliver(app, 'pull_request', fixture('pull-request-synchronize'));
 
     expect(api.log.filter((l) => l === 'GET /app')).toHaveLength(1);
+    expect(api.fake.requests.map((r) => r.variables.appId)).toEqual([APP_ID, APP_ID]);
   });
 
   it('works against GitHub Enterprise Server: REST under /api/v3, GraphQL at /api/graphql, links to the server', async () => {
@@ -62,7 +62,7 @@ describe('createApp', () => {
     mockTokenExchange(rest);
     const graphql = nock('https://ghe.example.org/api');
     mockRead(graphql, fake);
-    const written = mockCheck(rest, SHA.prHead, 'APT snapshots (pull request)');
+    const written = mockCheck(rest, SHA.prHead, 'APT snapshots (pull request)', { lookup: false });
     const payload = fixture<{ repository: { html_url: string } }>('pull-request-opened');
     payload.repository.html_url = 'https://ghe.example.org/tails/tails';
 

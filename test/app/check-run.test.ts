@@ -1,6 +1,6 @@
 import { subjectMarker } from '../../src/report/check-subject.js';
 import { guardNock } from '../helpers/nock-guard.js';
-import { mockCheck, mockCreateBranch, mockFindPullRequest, mockOpenPullRequest } from '../helpers/github-rest.js';
+import { mockCreateBranch, mockFindPullRequest, mockOpenPullRequest } from '../helpers/github-rest.js';
 import { deliver, fixture, testProbot } from '../helpers/probot-app.js';
 import { githubApi, rev, SHA, TREES } from './scenario.js';
 
@@ -15,7 +15,7 @@ describe('check_run.rerequested', () => {
   it('judges the push again with the revision before it that the check recorded, then looks after devel', async () => {
     const api = githubApi({ [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter), [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore) });
     api.read();
-    const written = mockCheck(api.scope, SHA.develAfter, CHECK, { existing: EXISTING });
+    const written = api.check(SHA.develAfter, CHECK, { existing: EXISTING });
     mockFindPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel');
 
     await deliver(await testProbot(), 'check_run', fixture('check-run-rerequested'));
@@ -27,7 +27,7 @@ describe('check_run.rerequested', () => {
   it('judges a pull request again against where its base is now', async () => {
     const api = githubApi({ [SHA.prHead]: rev(TREES.develThawed, SHA.prHead), 'refs/heads/devel': rev(TREES.develThawed, SHA.develTip) });
     api.read();
-    const written = mockCheck(api.scope, SHA.prHead, 'APT snapshots (pull request)', { existing: EXISTING });
+    const written = api.check(SHA.prHead, 'APT snapshots (pull request)', { existing: EXISTING });
 
     await deliver(await testProbot(), 'check_run', fixture('check-run-rerequested-pull-request'));
 
@@ -51,7 +51,7 @@ describe('check_run.requested_action ("Fix it")', () => {
     mockCreateBranch(api.scope, 'apt-snapshots-bot/thaw-devel', SHA.develAfter);
     const prs = mockOpenPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel', 41);
     api.read();
-    const written = mockCheck(api.scope, SHA.develAfter, CHECK, { existing: EXISTING });
+    const written = api.check(SHA.develAfter, CHECK, { existing: EXISTING });
 
     await deliver(await testProbot(), 'check_run', fixture('check-run-requested-action'));
 
@@ -69,7 +69,7 @@ describe('check_run.requested_action ("Fix it")', () => {
     });
     api.read();
     api.read();
-    const written = mockCheck(api.scope, SHA.develAfter, CHECK, { existing: EXISTING });
+    const written = api.check(SHA.develAfter, CHECK, { existing: EXISTING });
 
     await deliver(await testProbot(), 'check_run', fixture('check-run-requested-action'));
 
@@ -83,7 +83,7 @@ describe('check_run.requested_action ("Fix it")', () => {
     payload.check_run.output.summary = `old summary\n\n${subjectMarker(subject)}`;
     const api = githubApi({ [SHA.develAfter]: rev(TREES.develFrozen, SHA.develAfter), 'refs/heads/devel': rev(TREES.develThawed, SHA.develTip) });
     api.read();
-    const written = mockCheck(api.scope, SHA.develAfter, 'APT snapshots (pull request)', { existing: EXISTING });
+    const written = api.check(SHA.develAfter, 'APT snapshots (pull request)', { existing: EXISTING });
 
     await deliver(await testProbot(), 'check_run', payload);
 

@@ -23,7 +23,7 @@ type Tree = { base_tree: string; tree: { path: string; content: string }[] };
 describe('devel left frozen', () => {
   it('fails the check with a thaw button and opens one thaw pull request linking it', async () => {
     const api = frozenDevel();
-    const check = mockCheck(api.scope, SHA.develAfter, CHECK);
+    const check = api.check(SHA.develAfter, CHECK);
     const trees = mockCreateBranch(api.scope, BOT_BRANCH, SHA.develAfter);
     const prs = mockOpenPullRequest(api.scope, BOT_BRANCH, 'devel', 40);
 
@@ -42,12 +42,12 @@ describe('devel left frozen', () => {
     expect(pr.body).toContain('- `config/APT_snapshots.d/debian/serial`: devel was left frozen');
     expect(pr.body).toContain('## Snapshots thawed');
     expect(pr.body).toContain('If you push to `apt-snapshots-bot/thaw-devel`, the bot leaves that branch alone');
-    expect(apiRequests(api.log)).toHaveLength(10);
+    expect(apiRequests(api.log)).toHaveLength(9);
   });
 
   it('recomputes the same pull request when devel moves, never opening a second one', async () => {
     const api = frozenDevel();
-    mockCheck(api.scope, SHA.develAfter, CHECK);
+    api.check(SHA.develAfter, CHECK);
     const trees = mockUpdateBranch(api.scope, BOT_BRANCH, SHA.develAfter, SHA.botThaw);
     const updates = mockUpdatePullRequest(api.scope, BOT_BRANCH, 'devel', 40);
 
@@ -60,7 +60,7 @@ describe('devel left frozen', () => {
 
   it('leaves the branch alone and says so once on the pull request when someone pushed to it', async () => {
     const api = frozenDevel();
-    mockCheck(api.scope, SHA.develAfter, CHECK);
+    api.check(SHA.develAfter, CHECK);
     mockForeignBranch(api.scope, BOT_BRANCH, SHA.develAfter, SHA.botThaw);
     mockFindPullRequest(api.scope, BOT_BRANCH, 'devel', [{ number: 40 }]);
     const comments = mockNewComment(api.scope, 40);
@@ -76,7 +76,7 @@ describe('devel left frozen', () => {
     const payload = fixture<{ before: string; after: string }>('push-devel-left-frozen');
     const api = githubApi({ [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter, 'Thaw APT snapshots.'), [SHA.develBefore]: rev(TREES.develFrozen, SHA.develBefore) });
     api.read();
-    const check = mockCheck(api.scope, SHA.develAfter, CHECK);
+    const check = api.check(SHA.develAfter, CHECK);
     mockFindPullRequest(api.scope, BOT_BRANCH, 'devel', [{ number: 40 }]);
     const comments = mockClosePullRequest(api.scope, 40);
 
@@ -91,17 +91,17 @@ describe('devel left frozen', () => {
   it('only looks for its pull request when devel is fine and none is open', async () => {
     const api = githubApi({ [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter), [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore) });
     api.read();
-    mockCheck(api.scope, SHA.develAfter, CHECK);
+    api.check(SHA.develAfter, CHECK);
     mockFindPullRequest(api.scope, BOT_BRANCH, 'devel');
 
     await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
 
-    expect(apiRequests(api.log)).toHaveLength(4);
+    expect(apiRequests(api.log)).toHaveLength(3);
   });
 
   it('says on the check when the pull request could not be opened', async () => {
     const api = frozenDevel();
-    mockCheck(api.scope, SHA.develAfter, CHECK);
+    api.check(SHA.develAfter, CHECK);
     api.scope.get(`/repos/tails/tails/git/ref/${refPath(BOT_BRANCH)}`).reply(500, { message: 'Server Error' });
     const second = mockCheck(api.scope, SHA.develAfter, CHECK, { existing: { id: 6001, title: 'x', summary: 'y', annotationsCount: 3 }, update: false, id: 6002 });
 

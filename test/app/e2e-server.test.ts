@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import nock from 'nock';
 import { Probot, run, Server } from 'probot';
 import { createApp } from '../../src/app.js';
-import { mockCheck, mockCreateBranch, mockOpenPullRequest } from '../helpers/github-rest.js';
+import { mockCreateBranch, mockOpenPullRequest } from '../helpers/github-rest.js';
 import { APP_ID, BOT_LOGIN, captureLog, fixture, NOW, testOctokitClass, testPrivateKey } from '../helpers/probot-app.js';
 import { githubApi, rev, SHA, TREES } from './scenario.js';
 
@@ -90,7 +90,7 @@ describe('the real server, over HTTP', () => {
   it('handles a correctly signed webhook: the check and the thaw pull request', async () => {
     const api = githubApi({ [SHA.develAfter]: rev(TREES.develFrozen, SHA.develAfter), [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore) });
     api.read();
-    const check = mockCheck(api.scope, SHA.develAfter, 'APT snapshots');
+    const check = api.check(SHA.develAfter, 'APT snapshots');
     mockCreateBranch(api.scope, 'apt-snapshots-bot/thaw-devel', SHA.develAfter);
     const prs = mockOpenPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel', 60);
 

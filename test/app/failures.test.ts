@@ -28,6 +28,7 @@ describe('failures are visible checks', () => {
   ])('reading answered %s: a failed check says so and can be re-run', async (_name, status, headers, title, detail) => {
     const api = topicPushApi();
     api.scope.post('/graphql').reply(status, { message: 'API rate limit exceeded for installation ID 4242.' }, headers);
+    // Nothing was read, so the forge looks for the run itself.
     const written = mockCheck(api.scope, SHA.topicAfter, CHECK);
 
     await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
@@ -41,7 +42,7 @@ describe('failures are visible checks', () => {
   it('says so when the snapshot server is down, and judges everything else', async () => {
     const api = githubApi({ 'refs/heads/testing': rev(TREES.testing, SHA.testingTip), [SHA.testingTip]: rev(TREES.testing, SHA.testingTip) });
     api.read();
-    const written = mockCheck(api.scope, SHA.testingTip, CHECK);
+    const written = api.check(SHA.testingTip, CHECK);
     const payload = fixture<{ ref: string; before: string; after: string; created: boolean }>('push-new-branch');
     Object.assign(payload, { ref: 'refs/heads/testing', after: SHA.testingTip });
     const down = new FakeSnapshotServer({ failures: { 'debian/2021051301': 'connection refused', 'torproject/2021051301': 'connection refused' } });
@@ -75,7 +76,7 @@ describe('failures are visible checks', () => {
     api.scope.post('/graphql').reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
     api.read();
     api.read();
-    const written = mockCheck(api.scope, SHA.topicAfter, CHECK);
+    const written = api.check(SHA.topicAfter, CHECK);
     const started = Date.now();
 
     await deliver(await testProbot({ throttle: true }), 'push', fixture('push-topic-branch'));
@@ -91,13 +92,13 @@ describe('idempotence', () => {
     const api = topicPushApi();
     api.read();
     api.read();
-    const first = mockCheck(api.scope, SHA.topicAfter, CHECK);
+    const first = api.check(SHA.topicAfter, CHECK);
     await deliver(probot, 'push', fixture('push-topic-branch'), 'delivery-1');
     const created = first[0] as unknown as CheckBody & { output: { annotations: unknown[] } };
 
     api.read();
     api.read();
-    const second = mockCheck(api.scope, SHA.topicAfter, CHECK, {
+    const second = api.check(SHA.topicAfter, CHECK, {
       existing: { id: 6001, title: created.output.title, summary: created.output.summary, annotationsCount: created.output.annotations.length },
     });
     await deliver(probot, 'push', fixture('push-topic-branch'), 'delivery-1');
@@ -116,7 +117,7 @@ describe('secrets', () => {
     const api = topicPushApi();
     api.read();
     api.read();
-    mockCheck(api.scope, SHA.topicAfter, CHECK);
+    api.check(SHA.topicAfter, CHECK);
     await deliver(probot, 'push', fixture('push-topic-branch'));
     // No mock for the check: nock's error then dumps the request, token
     // included, deep in the error's causes, which Probot would log whole.

@@ -1,6 +1,6 @@
 import { guardNock } from '../helpers/nock-guard.js';
 import { FakeSnapshotServer } from '../helpers/fake-snapshot-server.js';
-import { mockCheck, mockCreateBranch, mockNewComment, mockOpenPullRequest, mockPermission, REPO } from '../helpers/github-rest.js';
+import { mockCreateBranch, mockNewComment, mockOpenPullRequest, mockPermission, REPO } from '../helpers/github-rest.js';
 import { apiRequests, deliver, fixture, testProbot } from '../helpers/probot-app.js';
 import { githubApi, rev, SHA, TREES } from './scenario.js';
 
@@ -74,7 +74,7 @@ describe('/apt-snapshots commands', () => {
     mockPermission(api.scope, 'intrigeri', 'write');
     api.scope.get(`${REPO}/pulls/12`).reply(200, fixture<{ pull_request: Record<string, unknown> }>('pull-request-opened').pull_request);
     api.read();
-    mockCheck(api.scope, SHA.prHead, 'APT snapshots (pull request)');
+    api.check(SHA.prHead, 'APT snapshots (pull request)');
     const replies = mockNewComment(api.scope, 12);
 
     await deliver(await testProbot(), 'issue_comment', fixture('issue-comment-check'));
@@ -86,7 +86,7 @@ describe('/apt-snapshots commands', () => {
     const api = githubApi({ 'refs/heads/devel': rev(TREES.develFrozen, SHA.develTip) });
     mockPermission(api.scope, 'intrigeri', 'admin');
     api.read();
-    const written = mockCheck(api.scope, SHA.develTip, 'APT snapshots');
+    const written = api.check(SHA.develTip, 'APT snapshots');
     const replies = mockNewComment(api.scope, 33);
 
     await deliver(await testProbot(), 'issue_comment', fixture('issue-comment-check-branch'));

@@ -3,21 +3,36 @@ import { defaultConfig } from '../../src/config/defaults.js';
 import { readSpec } from '../../src/domain/state.js';
 import type { ReadSpec, RefSnapshot } from '../../src/domain/tree.js';
 import { ReadError } from '../../src/errors.js';
+import type { KnownCheckRuns } from '../../src/ports/forge.js';
 import { fakeSnapshot, tailsTree } from '../helpers/snapshot.js';
 
 const WITH_CHANGELOG = readSpec(defaultConfig(), { changelog: true });
 const WITHOUT = readSpec(defaultConfig(), { changelog: false });
 
+const RUNS: KnownCheckRuns = { sha: 'after'.padEnd(40, '0'), runs: new Map([['APT snapshots', { id: 7, title: 't', summary: 's', annotationsCount: 0 }]]) };
+
 class CountingReader implements BatchRefReader {
   readonly calls: string[][] = [];
-  constructor(private readonly fail = false) {}
+  /** The revision whose check runs each call asked for, or null. */
+  readonly checkRunsOf: (string | null)[] = [];
+  constructor(
+    private readonly fail = false,
+    /** null: the reader cannot tell. */
+    private readonly checkRuns: KnownCheckRuns | null = RUNS,
+  ) {}
   async read(rev: string): Promise<RefSnapshot> {
     return (await this.readMany([rev]))[0] as RefSnapshot;
   }
   async readMany(revs: string[]): Promise<RefSnapshot[]> {
     this.calls.push(revs);
+    this.checkRunsOf.push(null);
     if (this.fail) throw new ReadError(`cannot read ${revs.join(', ')}`);
     return revs.map((rev) => fakeSnapshot(tailsTree(), { sha: rev.padEnd(40, '0').slice(0, 40), subject: rev }));
+  }
+  async readManyWithCheckRuns(revs: string[], _spec: ReadSpec, checkRunsOf: string): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }> {
+    const snapshots = await this.readMany(revs);
+    this.checkRunsOf[this.checkRunsOf.length - 1] = checkRunsOf;
+    return { snapshots, ...(this.checkRuns ? { checkRuns: this.checkRuns } : {}) };
   }
 }
 
@@ -59,5 +74,32 @@ describe('PrefetchingReader', () => {
     const reader = new PrefetchingReader(new CountingReader(true), ['after', 'before']);
     await expect(reader.read('after', WITHOUT)).rejects.toThrow('cannot read after, before');
     await expect(reader.read('before', WITHOUT)).rejects.toThrow('cannot read after, before');
+  });
+
+  it('brings the check runs of `checkRunsOf` with the batch, in the same read', async () => {
+    const inner = new CountingReader();
+    const reader = new PrefetchingReader(inner, ['after', 'before'], { checkRunsOf: 'after' });
+    await reader.read('before', WITHOUT);
+    await reader.read('after', WITHOUT);
+    await reader.read('refs/heads/testing', WITHOUT);
+    expect(inner.calls).toEqual([['after', 'before'], ['refs/heads/testing']]);
+    expect(inner.checkRunsOf).toEqual(['after', null]);
+    await expect(reader.checkRuns()).resolves.toBe(RUNS);
+  });
+
+  it.each([
+    ['none were asked for', new CountingReader(), {}],
+    ['the reader could not tell', new CountingReader(false, null), { checkRunsOf: 'after' }],
+    ['the batch failed', new CountingReader(true), { checkRunsOf: 'after' }],
+    ['the revision is not in the batch', new CountingReader(), { checkRunsOf: 'elsewhere' }],
+  ])('knows no check runs when %s', async (_name, inner, options) => {
+    const reader = new PrefetchingReader(inner, ['after'], options);
+    await reader.read('after', WITHOUT).catch(() => undefined);
+    await expect(reader.checkRuns()).resolves.toBeUndefined();
+  });
+
+  it('knows no check runs before the batch is read', async () => {
+    const reader = new PrefetchingReader(new CountingReader(), ['after'], { checkRunsOf: 'after' });
+    await expect(reader.checkRuns()).resolves.toBeUndefined();
   });
 });

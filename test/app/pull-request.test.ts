@@ -1,5 +1,4 @@
 import { guardNock } from '../helpers/nock-guard.js';
-import { mockCheck } from '../helpers/github-rest.js';
 import { apiRequests, deliver, fixture, testProbot } from '../helpers/probot-app.js';
 import { tailsTree } from '../helpers/snapshot.js';
 import { githubApi, rev, SHA, TREES } from './scenario.js';
@@ -19,15 +18,15 @@ interface CheckBody {
 }
 
 describe('pull_request', () => {
-  it.each(['pull-request-opened', 'pull-request-synchronize', 'pull-request-reopened'])('%s: checks the head against the base, under the base rules, in 3 requests', async (name) => {
+  it.each(['pull-request-opened', 'pull-request-synchronize', 'pull-request-reopened'])('%s: checks the head against the base, under the base rules, in 2 requests', async (name) => {
     const api = githubApi({ [SHA.prHead]: rev(PINNED_ON_DEVEL, SHA.prHead), [SHA.prBase]: rev(TREES.develThawed, SHA.prBase) });
     api.read();
-    const written = mockCheck(api.scope, SHA.prHead, CHECK);
+    const written = api.check(SHA.prHead, CHECK);
 
     await deliver(await testProbot(), 'pull_request', fixture(name));
 
     expect(api.revisionsRead()).toEqual([[SHA.prHead, SHA.prBase]]);
-    expect(apiRequests(api.log)).toHaveLength(3);
+    expect(apiRequests(api.log)).toEqual(['POST /graphql', 'POST /repos/tails/tails/check-runs']);
     const body = written[0] as unknown as CheckBody;
     expect(body).toMatchObject({ name: CHECK, head_sha: SHA.prHead, conclusion: 'success' });
     expect(body.output.title).toMatch(/^1 warning: feature\/1234-foo pins torproject in the main set \(config\/APT_snapshots.d\) to 2021051401 where/);
@@ -39,7 +38,7 @@ describe('pull_request', () => {
   it('judges again against the new base when the base branch changed', async () => {
     const api = githubApi({ [SHA.prHead]: rev(TREES.topicBumped, SHA.prHead), [SHA.testingTip]: rev(TREES.testing, SHA.testingTip) });
     api.read();
-    const written = mockCheck(api.scope, SHA.prHead, CHECK);
+    const written = api.check(SHA.prHead, CHECK);
 
     await deliver(await testProbot(), 'pull_request', fixture('pull-request-edited-base'));
 
@@ -64,7 +63,7 @@ describe('pull_request', () => {
       [SHA.prBase]: rev(TREES.develThawed, SHA.prBase),
     });
     api.read();
-    const written = mockCheck(api.scope, SHA.prHead, CHECK);
+    const written = api.check(SHA.prHead, CHECK);
 
     await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened'));
 
@@ -82,7 +81,7 @@ describe('pull_request', () => {
       [SHA.prBase]: rev({ ...TREES.develThawed, [CONFIG]: 'bot:\n  check_name: APT snapshots\n' }, SHA.prBase),
     });
     api.read();
-    const written = mockCheck(api.scope, SHA.prHead, CHECK);
+    const written = api.check(SHA.prHead, CHECK);
 
     await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened'));
 
@@ -94,7 +93,7 @@ describe('pull_request', () => {
   it("checks the bot's own pull request, without offering to fix it", async () => {
     const api = githubApi({ [SHA.botThaw]: rev(TREES.develFrozen, SHA.botThaw), [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter) });
     api.read();
-    const written = mockCheck(api.scope, SHA.botThaw, CHECK);
+    const written = api.check(SHA.botThaw, CHECK);
 
     await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened-by-bot'));
 
@@ -108,7 +107,7 @@ describe('pull_request', () => {
   it("checks a fork's pull request but offers no fix: the bot cannot push there", async () => {
     const api = githubApi({ [SHA.prHead.replace(/c1/g, 'f1')]: rev(TREES.develFrozen, 'f1'.repeat(20)), [SHA.prBase]: rev(TREES.develThawed, SHA.prBase) });
     api.read();
-    const written = mockCheck(api.scope, 'f1'.repeat(20), CHECK);
+    const written = api.check('f1'.repeat(20), CHECK);
 
     await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened-from-fork'));
 

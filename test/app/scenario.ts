@@ -1,7 +1,8 @@
 import nock from 'nock';
 import { fakeGitHub, mockRead, type FakeGitHub, type FakeRevision } from '../helpers/github-graphql.js';
+import { mockCheck, type Captured, type MockCheckOptions } from '../helpers/github-rest.js';
 import { GITHUB_API, recordRequests } from '../helpers/nock-guard.js';
-import { mockTokenExchange } from '../helpers/probot-app.js';
+import { APP_ID, mockTokenExchange } from '../helpers/probot-app.js';
 import { tailsTree } from '../helpers/snapshot.js';
 
 export const ZERO = '0'.repeat(40);
@@ -43,6 +44,12 @@ export interface Api {
   log: string[];
   /** Expects one GraphQL read. */
   read(): void;
+  /**
+   * The check the app writes after a read that brought the commit's check
+   * runs: `existing` is reported by the read, and no lookup is expected.
+   * Returns the bodies written.
+   */
+  check(sha: string, name: string, options?: Omit<MockCheckOptions, 'lookup'>): Captured;
   /** The revisions each GraphQL request read, in order. */
   revisionsRead(): string[][];
 }
@@ -58,6 +65,11 @@ export function githubApi(revisions: Record<string, FakeRevision>): Api {
     scope,
     log,
     read: () => mockRead(scope, fake),
+    check: (sha, name, options = {}) => {
+      const { existing } = options;
+      if (existing) fake.addCheckRun({ sha, appId: APP_ID, name, ...existing });
+      return mockCheck(scope, sha, name, { ...options, lookup: false });
+    },
     revisionsRead: () =>
       fake.requests.map((r) =>
         Object.entries(r.variables)

@@ -18,7 +18,6 @@ describe('benchAppThroughput', () => {
     expect(result.real.perSecond).toBeCloseTo(6 / result.real.seconds, 10);
     expect(result.requestsPerWebhook).toEqual({
       'POST /graphql': 2,
-      'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': 1,
       'POST /repos/{owner}/{repo}/check-runs': 1,
     });
     expect(result.once).toEqual({ 'POST /app/installations/{id}/access_tokens': 1, 'GET /app': 1 });

@@ -37,21 +37,50 @@ describe('the fake GitHub', () => {
     expect(github.unexpected()).toEqual([]);
   });
 
-  it('lists no check run, creates them with growing ids, and records what it created', async () => {
+  it('creates check runs with growing ids, records what it created, and lists them for their commit, name and app', async () => {
     const token = await installationToken();
-    expect(await call('GET', `/repos/tails/tails/commits/${SHA}/check-runs?check_name=APT%20snapshots&filter=latest&app_id=7`, token)).toEqual({
-      status: 200,
-      json: { total_count: 0, check_runs: [] },
+    const list = (query: string) => call('GET', `/repos/tails/tails/commits/${SHA}/check-runs?${query}`, token);
+    expect(await list('check_name=APT%20snapshots&filter=latest&app_id=7')).toEqual({ status: 200, json: { total_count: 0, check_runs: [] } });
+    const first = await call('POST', '/repos/tails/tails/check-runs', token, {
+      name: 'APT snapshots',
+      head_sha: SHA,
+      conclusion: 'failure',
+      output: { title: 't', summary: 's', annotations: [{ path: 'a' }] },
     });
-    const first = await call('POST', '/repos/tails/tails/check-runs', token, { name: 'APT snapshots', head_sha: SHA, conclusion: 'failure', output: { title: 't', summary: 's' } });
     const second = await call('POST', '/repos/tails/tails/check-runs', token, { name: 'APT snapshots', head_sha: SHA, conclusion: 'success', output: { title: 't', summary: 's' } });
-    expect(first).toMatchObject({ status: 201, json: { id: 1, name: 'APT snapshots', head_sha: SHA, app: { id: 7, slug: 'the-bot' }, output: { annotations_count: 0 } } });
+    expect(first).toMatchObject({ status: 201, json: { id: 1, name: 'APT snapshots', head_sha: SHA, app: { id: 7, slug: 'the-bot' }, output: { annotations_count: 1 } } });
     expect(second.json.id).toBe(2);
     expect(github.checkRuns()).toEqual([
       { name: 'APT snapshots', headSha: SHA, conclusion: 'failure' },
       { name: 'APT snapshots', headSha: SHA, conclusion: 'success' },
     ]);
-    expect(github.counts()).toMatchObject({ 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': 1, 'POST /repos/{owner}/{repo}/check-runs': 2 });
+    expect((await list('check_name=APT%20snapshots&filter=latest&app_id=7')).json).toMatchObject({ total_count: 2, check_runs: [{ id: 1, output: { annotations_count: 1 } }, { id: 2 }] });
+    expect((await list('check_name=other&filter=latest&app_id=7')).json).toEqual({ total_count: 0, check_runs: [] });
+    expect((await list('check_name=APT%20snapshots&filter=latest&app_id=8')).json).toEqual({ total_count: 0, check_runs: [] });
+    expect(github.counts()).toMatchObject({ 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': 4, 'POST /repos/{owner}/{repo}/check-runs': 2 });
+  });
+
+  it("reports the check runs it created in the GraphQL read of the commit, the latest of each name", async () => {
+    const token = await installationToken();
+    await call('POST', '/repos/tails/tails/check-runs', token, { name: 'APT snapshots', head_sha: SHA, output: { title: 'old', summary: 's' } });
+    await call('POST', '/repos/tails/tails/check-runs', token, { name: 'APT snapshots', head_sha: SHA, output: { title: 'new', summary: 's' } });
+    const { json } = await call('POST', '/graphql', token, {
+      query: 'query ReadRefs($owner: String!, $name: String!, $runs: String!, $appId: Int!) { repository(owner: $owner, name: $name) { runs: object(expression: $runs) { ...AppCheckRuns } } }',
+      variables: { owner: 'tails', name: 'tails', runs: SHA, appId: 7 },
+    });
+    expect(json).toEqual({
+      data: {
+        repository: {
+          runs: {
+            oid: SHA,
+            checkSuites: {
+              totalCount: 1,
+              nodes: [{ app: { databaseId: 7 }, checkRuns: { totalCount: 1, nodes: [{ databaseId: 2, name: 'APT snapshots', title: 'new', summary: 's', annotations: { totalCount: 0 } }] } }],
+            },
+          },
+        },
+      },
+    });
   });
 
   it('answers the GraphQL read from its commits', async () => {
@@ -90,12 +119,12 @@ describe('the fake GitHub', () => {
     expect(github.checkRuns()).toEqual([]);
   });
 
-  it('forgets counts, refusals and check runs on reset, but keeps its token valid', async () => {
+  it('forgets counts, refusals and what it created on reset, but keeps its token valid and the runs on GitHub', async () => {
     const token = await installationToken();
     await call('POST', '/repos/tails/tails/check-runs', token, { name: 'n', head_sha: SHA });
     await call('GET', '/nowhere', token);
     github.reset();
     expect([github.counts(), github.unexpected(), github.checkRuns()]).toEqual([{}, [], []]);
-    expect((await call('GET', `/repos/tails/tails/commits/${SHA}/check-runs`, token)).status).toBe(200);
+    expect(await call('GET', `/repos/tails/tails/commits/${SHA}/check-runs?check_name=n&app_id=7`, token)).toMatchObject({ status: 200, json: { total_count: 1 } });
   });
 });

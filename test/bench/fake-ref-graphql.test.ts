@@ -1,5 +1,5 @@
 import { Octokit } from '@octokit/rest';
-import { FakeRefGraphql, type FakeCommit } from '../../bench/fake-ref-graphql.js';
+import { FakeRefGraphql, type FakeCheckRun, type FakeCommit } from '../../bench/fake-ref-graphql.js';
 import { GraphqlRefReader } from '../../src/adapters/github/graphql-ref-reader.js';
 import { ReadError } from '../../src/errors.js';
 import { CONTRACT_SPECS, CONTRACT_TREES, selectEntries } from '../contract/ref-reader.contract.js';
@@ -15,13 +15,13 @@ function commit(sha: string, files: Record<string, string>, message = 'Bump torp
 }
 
 /** The reader the app uses, with GitHub's GraphQL endpoint answered by `fake` in memory. */
-function readerOver(fake: FakeRefGraphql, repository = REPOSITORY): GraphqlRefReader {
+function readerOver(fake: FakeRefGraphql, repository = REPOSITORY, appId?: number): GraphqlRefReader {
   const fetchFromFake: typeof fetch = async (input, init) => {
     const url = new URL(String(input instanceof Request ? input.url : input));
     if (init?.method !== 'POST' || url.pathname !== '/graphql') return new Response('{"message":"Not Found"}', { status: 404 });
     return new Response(JSON.stringify(fake.answer(JSON.parse(String(init.body)))), { status: 200, headers: { 'content-type': 'application/json' } });
   };
-  return new GraphqlRefReader(new Octokit({ request: { fetch: fetchFromFake } }), repository);
+  return new GraphqlRefReader(new Octokit({ request: { fetch: fetchFromFake } }), repository, appId === undefined ? {} : { appId });
 }
 
 const textTrees = Object.entries(CONTRACT_TREES).filter(([, files]) => Object.values(files).every((v) => typeof v === 'string')) as [string, Record<string, string>][];
@@ -60,6 +60,20 @@ describe('FakeRefGraphql answers the GitHub reader as GitHub would', () => {
     const read = reader.read(rev, CONTRACT_SPECS['readSpec(defaultConfig())']!);
     await expect(read).rejects.toThrow(ReadError);
     await expect(read).rejects.toThrow(message);
+  });
+
+  it("reports the app's latest check run of each name on the commit", async () => {
+    const run = (id: number, name: string, appId = 7): FakeCheckRun => ({ id, appId, name, title: `t${id}`, summary: `s${id}`, annotationsCount: id });
+    const runs = [run(1, 'APT snapshots'), run(3, 'APT snapshots'), run(2, 'APT snapshots (pull request)'), run(4, 'APT snapshots', 8)];
+    const fake = new FakeRefGraphql(REPOSITORY, (rev) => (rev === SHA ? commit(SHA, tailsTree() as Record<string, string>) : undefined), (sha) => (sha === SHA ? runs : []));
+    const { checkRuns } = await readerOver(fake, REPOSITORY, 7).readManyWithCheckRuns([SHA], CONTRACT_SPECS['readSpec(defaultConfig())']!, SHA);
+    expect(checkRuns).toEqual({
+      sha: SHA,
+      runs: new Map([
+        ['APT snapshots', { id: 3, title: 't3', summary: 's3', annotationsCount: 3 }],
+        ['APT snapshots (pull request)', { id: 2, title: 't2', summary: 's2', annotationsCount: 2 }],
+      ]),
+    });
   });
 
   it.each([

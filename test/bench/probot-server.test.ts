@@ -51,7 +51,6 @@ describe('startProbotServer', () => {
       'POST /app/installations/{id}/access_tokens': 1,
       'GET /app': 1,
       'POST /graphql': 2,
-      'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': 1,
       'POST /repos/{owner}/{repo}/check-runs': 1,
     });
     expect(github.checkRuns()).toEqual([{ name: 'APT snapshots', headSha: push.after, conclusion: 'success' }]);

@@ -1,0 +1,54 @@
+import { CheckLedger, type CheckRunsSeen } from '../../src/app/check-ledger.js';
+import type { KnownCheckRuns } from '../../src/ports/forge.js';
+
+const KNOWN: KnownCheckRuns = { sha: 'a'.repeat(40), runs: new Map() };
+
+describe('CheckLedger', () => {
+  it('trusts what was read when nothing was written since', () => {
+    const ledger = new CheckLedger();
+    ledger.wrote('check A');
+    const seen: CheckRunsSeen = { known: KNOWN, seenAt: ledger.now() };
+    expect(ledger.fresh('check A', seen)).toBe(KNOWN);
+    expect(ledger.fresh('check B', seen)).toBe(KNOWN);
+  });
+
+  it('drops what was read before a write of the same check, and only of that check', () => {
+    const ledger = new CheckLedger();
+    const seen: CheckRunsSeen = { known: KNOWN, seenAt: ledger.now() };
+    ledger.wrote('check A');
+    expect(ledger.fresh('check A', seen)).toBeUndefined();
+    expect(ledger.fresh('check B', seen)).toBe(KNOWN);
+  });
+
+  it('knows nothing when nothing was read', () => {
+    expect(new CheckLedger().fresh('check A', undefined)).toBeUndefined();
+  });
+
+  it('remembers a bounded number of writes, and trusts nothing read before the ones it forgot', () => {
+    const ledger = new CheckLedger(2);
+    const early: CheckRunsSeen = { known: KNOWN, seenAt: ledger.now() };
+    ledger.wrote('check A');
+    const middle: CheckRunsSeen = { known: KNOWN, seenAt: ledger.now() };
+    ledger.wrote('check B');
+    ledger.wrote('check C');
+    const late: CheckRunsSeen = { known: KNOWN, seenAt: ledger.now() };
+    // A was forgotten: a read before it might predate it, one after it cannot.
+    expect(ledger.fresh('check A', early)).toBeUndefined();
+    expect(ledger.fresh('check A', middle)).toBe(KNOWN);
+    expect(ledger.fresh('check B', middle)).toBeUndefined();
+    expect(ledger.fresh('check C', late)).toBe(KNOWN);
+    expect(ledger.fresh('check D', early)).toBeUndefined();
+  });
+
+  it('a check written again moves to the end, so it is the last forgotten', () => {
+    const ledger = new CheckLedger(2);
+    ledger.wrote('check A');
+    ledger.wrote('check B');
+    const between: CheckRunsSeen = { known: KNOWN, seenAt: ledger.now() };
+    ledger.wrote('check A');
+    ledger.wrote('check C');
+    // B went, not A: a read before A's second write stays untrusted for A.
+    expect(ledger.fresh('check A', between)).toBeUndefined();
+    expect(ledger.fresh('check B', between)).toBe(KNOWN);
+  });
+});
