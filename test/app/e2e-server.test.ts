@@ -1,36 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
-import nock from 'nock';
 import { Probot, run, Server } from 'probot';
 import { createApp } from '../../src/app.js';
 import { mockCreateBranch, mockOpenPullRequest } from '../helpers/github-rest.js';
+import { guardNock } from '../helpers/nock-guard.js';
 import { APP_ID, BOT_LOGIN, captureLog, fixture, NOW, testOctokitClass, testPrivateKey } from '../helpers/probot-app.js';
 import { githubApi, rev, SHA, TREES } from './scenario.js';
 
-/**
- * nock.disableNetConnect() with 127.0.0.1 allowed, where the server under
- * test listens. Every test fails on a request to anywhere else that no mock
- * expected, and on a mock it did not use.
- */
-const unexpected: string[] = [];
-const onNoMatch = (request: { method?: string; href?: string; host?: string; path?: string }) => {
-  const where = request.href ?? `${request.host ?? ''}${request.path ?? ''}`;
-  if (!/^https?:\/\/127\.0\.0\.1[:/]/.test(where)) unexpected.push(`${request.method ?? 'GET'} ${where}`);
-};
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  nock.emitter.on('no match', onNoMatch);
-});
-afterAll(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  nock.enableNetConnect();
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect({ pending, unexpected: unexpected.splice(0) }).toEqual({ pending: [], unexpected: [] });
-});
+// The server under test listens on 127.0.0.1; anything else unmocked fails the test.
+guardNock({ allowLoopback: true });
 
 const SECRET = 'e2e-webhook-secret-5b1f0c7a9d';
 

@@ -22,11 +22,16 @@ function describeRequest(request: unknown): string {
  * mock it did not use. A test that provokes an unexpected request on
  * purpose empties `unexpected` after asserting on it.
  */
-export function guardNock(): NockGuard {
+export function guardNock(options: { allowLoopback?: boolean } = {}): NockGuard {
   const unexpected: string[] = [];
-  const onNoMatch = (request: unknown) => unexpected.push(describeRequest(request));
+  const onNoMatch = (request: unknown) => {
+    const described = describeRequest(request);
+    // A server under test on 127.0.0.1 is reached for real, not mocked.
+    if (!(options.allowLoopback && /^[A-Z]+ (https?:\/\/)?127\.0\.0\.1[:/]/.test(described))) unexpected.push(described);
+  };
   beforeAll(() => {
     nock.disableNetConnect();
+    if (options.allowLoopback) nock.enableNetConnect('127.0.0.1');
     nock.emitter.on('no match', onNoMatch);
   });
   afterAll(() => {
