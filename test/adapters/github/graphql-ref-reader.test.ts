@@ -3,7 +3,7 @@ import { ForgeError } from '../../../src/adapters/github/forge-error.js';
 import { GraphqlRefReader, MAX_BLOB_REQUESTS } from '../../../src/adapters/github/graphql-ref-reader.js';
 import { defaultConfig } from '../../../src/config/defaults.js';
 import { fileRead, findSet, interpretRef, readSpec } from '../../../src/domain/state.js';
-import type { RawEntry, ReadSpec } from '../../../src/domain/tree.js';
+import type { RawEntry } from '../../../src/domain/tree.js';
 import { ReadError } from '../../../src/errors.js';
 import { selectEntries } from '../../contract/ref-reader.contract.js';
 import { fakeGitHub, mockRead, type FakeRevision } from '../../helpers/github-graphql.js';
