@@ -19,7 +19,7 @@ function intro(judged: Judged, checkUrl: string): string[] {
   return [
     `## What happened`,
     '',
-    `${inlineCode(subject.branch)} at ${inlineCode(subject.sha.slice(0, 7))} (${commitLabel(evaluation.state)}) was left frozen, typically by merging a release branch into it without thawing afterwards. The check [${escapeMarkdown(evaluation.config.bot.check_name)}](${checkUrl}) found:`,
+    `${inlineCode(subject.branch)} at ${inlineCode(subject.sha.slice(0, 7))} (${commitLabel(evaluation.state)}) was left frozen, typically by merging a release branch into it without thawing afterwards. The check [${escapeMarkdown(judged.input.name)}](${checkUrl}) found:`,
     '',
     ...findings.map((f) => `- ${inlineCode(f.path)}: ${f.message}`),
     '',

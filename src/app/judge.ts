@@ -22,6 +22,9 @@ const PULL_REQUEST_SUFFIX = ' (pull request)';
  * whichever finished last would win, and a pull request that relaxes the
  * rules would pass a required check through its push. So the pull
  * request's check is named apart, and that is the one to require.
+ * `config` is the app's own (its defaults), never a judged branch's: a
+ * branch that could name its push check would name it after the pull
+ * request's check, or after any other check a branch protection requires.
  */
 export function checkName(config: Config, kind: JudgeTarget['kind']): string {
   return kind === 'push' ? config.bot.check_name : `${config.bot.check_name}${PULL_REQUEST_SUFFIX}`;
@@ -90,7 +93,7 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
     subject,
     evaluation,
     input: {
-      name: checkName(evaluation.config, 'push'),
+      name: checkName(deps.defaults, 'push'),
       subject,
       evaluation,
       rules: { from: 'ref', rev: sha, path, file },
@@ -142,7 +145,7 @@ async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, chang
     subject,
     evaluation,
     input: {
-      name: checkName(evaluation.config, 'pull_request'),
+      name: checkName(deps.defaults, 'pull_request'),
       subject,
       evaluation,
       rules: { from: 'base', rev: base.commit.sha, path: base.configFile.path, file: base.configFile.file },

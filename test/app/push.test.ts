@@ -80,6 +80,22 @@ describe('push to a topic branch', () => {
     expect(body.output.title).toMatch(/^1 error: debian in the main set .* goes back in time on stable/);
   });
 
+  it("names its check from the app's own configuration, so a branch cannot write the pull request's check under its own rules", async () => {
+    const renamed = 'bot:\n  check_name: APT snapshots (pull request)\n';
+    const api = githubApi({
+      [SHA.topicAfter]: rev({ ...TREES.topicBumped, '.github/apt-snapshots.yml': renamed }, SHA.topicAfter),
+      [SHA.topicBefore]: rev(TREES.testing, SHA.topicBefore),
+      'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
+    });
+    api.read();
+    api.read();
+    const written = api.check(SHA.topicAfter, CHECK);
+
+    await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
+
+    expect((written[0] as unknown as CheckBody).name).toBe(CHECK);
+  });
+
   it.each([
     ['a deleted branch', 'push-deleted-branch'],
     ['a tag', 'push-tag'],
