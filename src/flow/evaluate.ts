@@ -1,6 +1,6 @@
-import { applyConfigOverride, describeConfigProblem, type ConfigProblem } from '../config/load.js';
+import { applyConfigOverride, describeConfigProblem, REPO_CONFIG_PATH, type ConfigProblem } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { branchRole } from '../domain/branch.js';
+import { branchRole, PortPatternTimeoutError } from '../domain/branch.js';
 import { compareFindings, type Finding } from '../domain/finding.js';
 import { describeFileRead, interpretRef, readSpec, type FileRead, type RefState } from '../domain/state.js';
 import type { RefSnapshot } from '../domain/tree.js';
@@ -67,6 +67,21 @@ function resolveConfig(defaults: Config, file: FileRead, path: string): { config
   return result.ok ? { config: result.config, problems: [] } : { config: defaults, problems: result.problems };
 }
 
+/**
+ * A port_pattern that backtracks for ever on the judged branch makes the
+ * configuration unusable for it: like an invalid file, it is an error on that
+ * file and the defaults judge meanwhile.
+ */
+function usableForBranch(resolved: { config: Config; problems: ConfigProblem[] }, defaults: Config, branch: string, file: string): { config: Config; problems: ConfigProblem[] } {
+  try {
+    branchRole(branch, resolved.config);
+    return resolved;
+  } catch (error) {
+    if (!(error instanceof PortPatternTimeoutError)) throw error;
+    return { config: defaults, problems: [...resolved.problems, { file, field: 'branches.port_pattern', message: error.message.replace(/^branches\.port_pattern /, '') }] };
+  }
+}
+
 function sameLayout(a: Config, b: Config): boolean {
   return JSON.stringify([a.paths, a.snapshot_sets.map((s) => s.dir)]) === JSON.stringify([b.paths, b.snapshot_sets.map((s) => s.dir)]);
 }
@@ -99,6 +114,7 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
       break;
     }
   }
+  resolved = usableForBranch(resolved, input.defaults, input.branch, input.configSource.kind === 'text' ? input.configSource.file : REPO_CONFIG_PATH);
   const { config } = resolved;
   // Only a configuration that moves the files we read costs a second read.
   const state = sameLayout(config, input.defaults) ? interpretRef(headSnapshot, config) : await readState(input.reader, input.rev, config, readChangelog);

@@ -102,4 +102,17 @@ describe('evaluate', () => {
     expect(result.verdict.findings[0]).toMatchObject({ rule: 'config', path: '.github/apt-snapshots.yml' });
     expect(result.verdict.findings[0]!.message).toMatch(/symbolic link/);
   });
+
+  it.each<[string, Partial<EvaluateInput>, string]>([
+    ['the file at the ref', {}, '.github/apt-snapshots.yml'],
+    ['a file given', { configSource: { kind: 'text', text: 'branches:\n  port_pattern: "^(a+)+$"\n', file: 'mine.yml' } }, 'mine.yml'],
+  ])('judges under the defaults, with an error on %s, when its port_pattern backtracks for ever on the branch', async (_name, overrides, file) => {
+    const branch = `${'a'.repeat(40)}!`;
+    const files = { ...tailsTree({ main: FROZEN }), '.github/apt-snapshots.yml': 'branches:\n  port_pattern: "^(a+)+$"\n' };
+    const result = await evaluate(input(new MemoryReader({ head: files }), { branch, resolveBaseRev: async () => undefined, ...overrides }));
+    expect(result.config).toEqual(defaultConfig());
+    expect(result.configProblems).toEqual([{ file, field: 'branches.port_pattern', message: expect.stringContaining(`took too long to match the branch "${branch}"`) }]);
+    expect(result.verdict.conclusion).toBe('failure');
+    expect(result.verdict.findings[0]).toMatchObject({ rule: 'config', severity: 'error', path: file });
+  });
 });
