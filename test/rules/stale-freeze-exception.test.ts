@@ -1,6 +1,9 @@
 import { staleFreezeException } from '../../src/rules/stale-freeze-exception.js';
 import { brief, ctxFor, CUSTOM, customConfig, customTree } from '../helpers/rule-context.js';
-import { tailsTree } from '../helpers/snapshot.js';
+import { isActiveFreezeException } from '../../src/planners/preferences-edit.js';
+import { fakeState, tailsTree } from '../helpers/snapshot.js';
+
+const tailsState = (preferences: string) => fakeState(tailsTree({ preferences }));
 
 const PREFS = 'config/chroot_apt/preferences';
 const FIREFOX = 'Package: firefox\nPin: release o=Debian\nPin-Priority: 999\n\n';
@@ -13,15 +16,25 @@ describe('stale-freeze-exception', () => {
   it.each([
     ['an active pin', prefs('Pin-Priority: 999\n'), 8, /the stanza "freeze exception \(#18464\)" for shim\* has Pin-Priority 999; after a release, freeze exceptions are neutralised/],
     ['a pin of 1', prefs('Pin-Priority: 1\n'), 8, /has Pin-Priority 1;/],
-    ['a non-numeric priority, on its line', prefs('Pin-Priority: high\n'), 8, /has no numeric Pin-Priority/],
-    ['a missing priority, at the stanza start', prefs(''), 5, /has no numeric Pin-Priority/],
     ['a differently capitalised explanation', prefs('Pin-Priority: 999\n', 'Explanation: Freeze exception: linux 4.18.20-2'), 8, /"Freeze exception: linux 4\.18\.20-2"/],
-  ])('warns about %s on devel', (_name, preferences, line, message) => {
+  ])('warns about %s on devel, fixed by the thaw', (_name, preferences, line, message) => {
     const findings = staleFreezeException.check(ctxFor('devel', tailsTree({ preferences })));
     expect(findings.map(brief)).toEqual([{ rule: 'stale-freeze-exception', severity: 'warning', path: PREFS, line, fix: 'thaw' }]);
     expect(findings[0]?.message).toMatch(/^devel still carries an active freeze exception/);
     expect(findings[0]?.message).toMatch(message);
     expect(findings[0]?.hint).toMatch(/Pin-Priority to -1/);
+  });
+
+  // The thaw only rewrites a numeric Pin-Priority: offering it as the fix here would open an empty pull request.
+  it.each([
+    ['a non-numeric priority, on its line', prefs('Pin-Priority: high\n'), 8],
+    ['a missing priority, at the stanza start', prefs(''), 5],
+  ])('warns about %s on devel, to be fixed by hand', (_name, preferences, line) => {
+    const findings = staleFreezeException.check(ctxFor('devel', tailsTree({ preferences })));
+    expect(findings.map(brief)).toEqual([{ rule: 'stale-freeze-exception', severity: 'warning', path: PREFS, line }]);
+    expect(findings[0]?.message).toMatch(/has no numeric Pin-Priority/);
+    expect(findings[0]?.hint).toBe('Write `Pin-Priority: -1` into that stanza by hand: the thaw only rewrites a numeric Pin-Priority.');
+    expect(isActiveFreezeException(tailsState(preferences).preferences.freezeExceptions[0]!)).toBe(false);
   });
 
   it.each([
