@@ -4,6 +4,7 @@ import { escapeMarkdown, inlineCode } from '../report/markdown.js';
 import type { RepoDeps } from './deps.js';
 import type { Judged } from './judge.js';
 import { describeFix, fixBranch, proposeFix } from './propose-fix.js';
+import { branchRef } from './targets.js';
 
 /** Marks the one comment that says the bot's branch was taken over, so later pushes edit it instead of adding more. */
 export const FOREIGN_COMMITS_MARKER = 'foreign-commits';
@@ -33,33 +34,61 @@ function footer(branch: string, head: string): string[] {
   ];
 }
 
+/** A whole-commit read: just the commit the branch points at. */
+const COMMIT_ONLY = { files: [], dirs: [] };
+
+/**
+ * Whether `sha` is still where `branch` points. A redelivered push, or a
+ * re-run of an older commit's check, judges a commit the branch has moved
+ * past: acting on it would reopen a pull request a person's thaw closed,
+ * rewind the pull request onto an older tip, or close the one a newer
+ * frozen tip needs.
+ */
+async function isTip(deps: RepoDeps, branch: string, sha: string): Promise<boolean> {
+  const tip = (await deps.reader.read(branchRef(branch), COMMIT_ONLY)).commit.sha;
+  if (tip === sha) return true;
+  deps.log.info({ repository: deps.repository, branch, judged: sha, tip }, 'thaw pull request left as it is: the branch has moved past the judged commit');
+  return false;
+}
+
 /**
  * After a development branch is judged: keeps exactly one thaw pull request
  * open while the branch is left frozen, and closes it once the branch was
- * thawed some other way.
+ * thawed some other way. Only the branch's tip decides, and one webhook at
+ * a time per branch, so that two pushes a second apart end with the
+ * pull request of the later one. Returns a note for the check when the
+ * pull request could not follow for a reason the check should show.
  */
-export async function followDevelopmentBranch(deps: RepoDeps, judged: Judged, checkUrl: string): Promise<void> {
+export async function followDevelopmentBranch(deps: RepoDeps, judged: Judged, checkUrl: string): Promise<string | undefined> {
   const { evaluation, subject } = judged;
-  const { config } = evaluation;
   const branch = subject.branch;
-  if (subject.kind !== 'push' || branchRole(branch, config) !== 'development') return;
+  if (subject.kind !== 'push' || branchRole(branch, evaluation.config) !== 'development') return undefined;
   const head = fixBranch(deps.defaults.bot.branch_prefix, 'thaw', branch);
+  const needsThaw = evaluation.verdict.findings.some((f) => f.fix === 'thaw');
 
-  if (!evaluation.verdict.findings.some((f) => f.fix === 'thaw')) {
-    const open = await deps.forge.findOpenPullRequest(head, branch);
-    if (!open) return;
-    await deps.forge.closePullRequest(
-      open.number,
-      `${inlineCode(branch)} no longer needs thawing as of ${inlineCode(subject.sha.slice(0, 7))} (${commitLabel(evaluation.state)}): someone thawed it already, so this pull request is not needed any more. Closing it.`,
-    );
-    deps.log.info({ repository: deps.repository, pr: open.number }, 'closed the thaw pull request: the branch is thawed');
-    return;
-  }
+  return deps.locks.run(`follow ${deps.repository} ${branch}`, async () => {
+    if (!needsThaw) {
+      const open = await deps.forge.findOpenPullRequest(head, branch);
+      if (!open || !(await isTip(deps, branch, subject.sha))) return undefined;
+      await deps.forge.closePullRequest(
+        open.number,
+        `${inlineCode(branch)} no longer needs thawing as of ${inlineCode(subject.sha.slice(0, 7))} (${commitLabel(evaluation.state)}): someone thawed it already, so this pull request is not needed any more. Closing it.`,
+      );
+      deps.log.info({ repository: deps.repository, pr: open.number }, 'closed the thaw pull request: the branch is thawed');
+      return undefined;
+    }
 
-  const outcome = await proposeFix(deps, { action: 'thaw', branch, evaluation, intro: intro(judged, checkUrl), footer: footer(branch, head) });
-  if (outcome.status === 'foreign-commits' && outcome.pr) {
-    await deps.forge.ensureComment(outcome.pr.number, FOREIGN_COMMITS_MARKER, describeFix(outcome, 'thaw', branch));
-  } else if (outcome.status === 'cannot-plan' || outcome.status === 'nothing-to-do') {
-    deps.log.warn({ repository: deps.repository, branch }, describeFix(outcome, 'thaw', branch));
-  }
+    if (!(await isTip(deps, branch, subject.sha))) return undefined;
+    const outcome = await proposeFix(deps, { action: 'thaw', branch, evaluation, intro: intro(judged, checkUrl), footer: footer(branch, head) });
+    if (outcome.status === 'foreign-commits' && outcome.pr) {
+      await deps.forge.ensureComment(outcome.pr.number, FOREIGN_COMMITS_MARKER, describeFix(outcome, 'thaw', branch));
+      return undefined;
+    }
+    if (outcome.status === 'foreign-commits' || outcome.status === 'cannot-plan' || outcome.status === 'nothing-to-do') {
+      const explanation = describeFix(outcome, 'thaw', branch);
+      deps.log.warn({ repository: deps.repository, branch }, explanation);
+      return `⚠️ **No thaw pull request:** ${explanation}`;
+    }
+    return undefined;
+  });
 }

@@ -45,20 +45,21 @@ export function decidePush(payload: PushPayload, defaults: Config): PushDecision
 
 /**
  * One check on the pushed commit, then, on a development branch, the thaw
- * pull request kept in step. A re-run of the check does the same.
+ * pull request kept in step; what got in its way is added to the check. A
+ * re-run of the check does the same.
  */
 export async function checkPush(deps: RepoDeps, target: PushTarget): Promise<void> {
   const outcome = await checkCommit(deps, target);
   if (!outcome.ok) return;
+  let note: string | undefined;
   try {
-    await followDevelopmentBranch(deps, outcome.judged, outcome.check.url);
+    note = await followDevelopmentBranch(deps, outcome.judged, outcome.check.url);
   } catch (error) {
-    // The check is there, but the pull request that should follow it is not: the check says so.
     deps.log.warn({ repository: deps.repository, err: describeForLog(error) }, 'could not keep the thaw pull request in step');
     const { reason, detail } = describeFailure(error);
-    const note = `⚠️ **The thaw pull request could not be opened or updated** (${reason}). ${detail}`;
-    await publishCheck(deps, renderCheck({ ...outcome.judged.input, notes: [note] }));
+    note = `⚠️ **The thaw pull request could not be opened or updated** (${reason}). ${detail}`;
   }
+  if (note !== undefined) await publishCheck(deps, renderCheck({ ...outcome.judged.input, notes: [note] }));
 }
 
 export async function onPush(deps: RepoDeps, payload: PushPayload): Promise<void> {

@@ -9,11 +9,11 @@ const CHECK = 'APT snapshots';
 const BOT_BRANCH = 'apt-snapshots-bot/thaw-devel';
 const FREEZE_EXCEPTION = 'Explanation: freeze exception for tor (#18123)\nPackage: tor\nPin: release o=TorProject\nPin-Priority: 999\n';
 
+/** devel left frozen at the pushed commit, still its tip: the judging read, then the read of the tip before the pull request is touched. */
 function frozenDevel(): ReturnType<typeof githubApi> {
-  const api = githubApi({
-    [SHA.develAfter]: rev({ ...TREES.develFrozen, 'config/chroot_apt/preferences': FREEZE_EXCEPTION }, SHA.develAfter, "Merge branch 'stable' into devel"),
-    [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
-  });
+  const frozen = rev({ ...TREES.develFrozen, 'config/chroot_apt/preferences': FREEZE_EXCEPTION }, SHA.develAfter, "Merge branch 'stable' into devel");
+  const api = githubApi({ [SHA.develAfter]: frozen, [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore), 'refs/heads/devel': frozen });
+  api.read();
   api.read();
   return api;
 }
@@ -42,7 +42,8 @@ describe('devel left frozen', () => {
     expect(pr.body).toContain('- `config/APT_snapshots.d/debian/serial`: devel was left frozen');
     expect(pr.body).toContain('## Snapshots thawed');
     expect(pr.body).toContain('If you push to `apt-snapshots-bot/thaw-devel`, the bot leaves that branch alone');
-    expect(apiRequests(api.log)).toHaveLength(9);
+    expect(api.revisionsRead()).toEqual([[SHA.develAfter, SHA.develBefore], ['refs/heads/devel']]);
+    expect(apiRequests(api.log)).toHaveLength(10);
   });
 
   it('recomputes the same pull request when devel moves, never opening a second one', async () => {
@@ -74,10 +75,12 @@ describe('devel left frozen', () => {
 
   it('closes its pull request with a comment once devel was thawed by hand', async () => {
     const payload = fixture<{ before: string; after: string }>('push-devel-left-frozen');
-    const api = githubApi({ [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter, 'Thaw APT snapshots.'), [SHA.develBefore]: rev(TREES.develFrozen, SHA.develBefore) });
+    const thawed = rev(TREES.develThawed, SHA.develAfter, 'Thaw APT snapshots.');
+    const api = githubApi({ [SHA.develAfter]: thawed, [SHA.develBefore]: rev(TREES.develFrozen, SHA.develBefore), 'refs/heads/devel': thawed });
     api.read();
     const check = api.check(SHA.develAfter, CHECK);
     mockFindPullRequest(api.scope, BOT_BRANCH, 'devel', [{ number: 40 }]);
+    api.read();
     const comments = mockClosePullRequest(api.scope, 40);
 
     await deliver(await testProbot(), 'push', payload);
@@ -97,6 +100,78 @@ describe('devel left frozen', () => {
     await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
 
     expect(apiRequests(api.log)).toHaveLength(3);
+  });
+
+  it.each([
+    ['a redelivered push', 'push', 'push-devel-left-frozen'],
+    ['a re-run of its check', 'check_run', 'check-run-rerequested'],
+  ])('leaves the thaw pull request alone when %s is about a commit devel has moved past', async (_what, event, name) => {
+    const api = githubApi({
+      [SHA.develAfter]: rev(TREES.develFrozen, SHA.develAfter),
+      [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+      'refs/heads/devel': rev(TREES.develThawed, SHA.develTip, 'Thaw APT snapshots.'),
+    });
+    api.read();
+    const check = api.check(SHA.develAfter, CHECK);
+    api.read();
+
+    await deliver(await testProbot(), event, fixture(name));
+
+    expect(check[0]).toMatchObject({ conclusion: 'failure' });
+    expect(api.revisionsRead()).toEqual([[SHA.develAfter, SHA.develBefore], ['refs/heads/devel']]);
+  });
+
+  it('two pushes a second apart: only the later one, the tip, writes the thaw pull request, based on it', async () => {
+    const later = fixture<{ before: string; after: string }>('push-devel-left-frozen');
+    Object.assign(later, { before: SHA.develAfter, after: SHA.develTip });
+    const tip = rev({ ...TREES.develFrozen, 'config/chroot_apt/preferences': FREEZE_EXCEPTION }, SHA.develTip);
+    const api = githubApi({
+      [SHA.develAfter]: rev(TREES.develFrozen, SHA.develAfter),
+      [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+      [SHA.develTip]: tip,
+      'refs/heads/devel': tip,
+    });
+    for (let i = 0; i < 4; i += 1) api.read();
+    api.check(SHA.develAfter, CHECK);
+    api.check(SHA.develTip, CHECK, { id: 6002 });
+    const trees = mockCreateBranch(api.scope, BOT_BRANCH, SHA.develTip);
+    mockOpenPullRequest(api.scope, BOT_BRANCH, 'devel', 40);
+
+    const probot = await testProbot();
+    await Promise.all([deliver(probot, 'push', fixture('push-devel-left-frozen')), deliver(probot, 'push', later)]);
+
+    expect((trees[0] as Tree).tree.map((t) => t.path)).toContain('config/chroot_apt/preferences');
+  });
+
+  it('does not close the thaw pull request a newer frozen tip needs when an older thawed push is redelivered', async () => {
+    const api = githubApi({
+      [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter),
+      [SHA.develBefore]: rev(TREES.develFrozen, SHA.develBefore),
+      'refs/heads/devel': rev(TREES.develFrozen, SHA.develTip),
+    });
+    api.read();
+    api.check(SHA.develAfter, CHECK);
+    mockFindPullRequest(api.scope, BOT_BRANCH, 'devel', [{ number: 40 }]);
+    api.read();
+
+    await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
+
+    expect(api.log.filter((l) => l.includes('/pulls/40') || l.includes('/issues/40'))).toEqual([]);
+  });
+
+  it('says on the check when someone took over the bot branch and no pull request is open to say it on', async () => {
+    const api = frozenDevel();
+    api.check(SHA.develAfter, CHECK);
+    mockForeignBranch(api.scope, BOT_BRANCH, SHA.develAfter, SHA.botThaw);
+    mockFindPullRequest(api.scope, BOT_BRANCH, 'devel');
+    const second = mockCheck(api.scope, SHA.develAfter, CHECK, { existing: { id: 6001, title: 'x', summary: 'y', annotationsCount: 3 }, update: false, id: 6002 });
+
+    await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
+
+    const summary = (second[0] as { output: { summary: string } }).output.summary;
+    expect(summary).toContain(
+      '⚠️ **No thaw pull request:** Did not touch `apt-snapshots-bot/thaw-devel`: it has commits by `someone`, and the bot never overwrites other people\'s work. Merge or close it, or delete the branch so the bot can start afresh.',
+    );
   });
 
   it('says on the check when the pull request could not be opened', async () => {

@@ -66,9 +66,11 @@ describe('the real server, over HTTP', () => {
   });
 
   it('handles a correctly signed webhook: the check and the thaw pull request', async () => {
-    const api = githubApi({ [SHA.develAfter]: rev(TREES.develFrozen, SHA.develAfter), [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore) });
+    const frozen = rev(TREES.develFrozen, SHA.develAfter);
+    const api = githubApi({ [SHA.develAfter]: frozen, [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore), 'refs/heads/devel': frozen });
     api.read();
     const check = api.check(SHA.develAfter, 'APT snapshots');
+    api.read();
     mockCreateBranch(api.scope, 'apt-snapshots-bot/thaw-devel', SHA.develAfter);
     const prs = mockOpenPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel', 60);
 
