@@ -21,15 +21,21 @@ const ORIGIN_RE = /^[a-z0-9][a-z0-9.+-]*$/;
 const MAX_ORIGINS = 20;
 
 /**
- * The command in a comment: the first line that starts with the prefix
+ * The command in a comment: the line whose first word is the prefix
  * (quoted lines start with ">", so quoting a command does not repeat it).
- * Undefined when the comment holds no command at all.
+ * Undefined when the comment holds no command at all. A comment holds one
+ * command: with several, running the first alone would silently drop the
+ * others, so none runs and the reply says why.
  */
 export function parseCommand(body: string): Command | undefined {
-  const line = body.split(/\r?\n/).find((l) => l.trimStart().startsWith(COMMAND_PREFIX));
+  const lines = body
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.split(/\s/, 1)[0] === COMMAND_PREFIX);
+  const [line] = lines;
   if (line === undefined) return undefined;
-  const words = line.trim().split(/\s+/);
-  if (words[0] !== COMMAND_PREFIX) return undefined;
+  if (lines.length > 1) return { kind: 'invalid', reason: `one command per comment, and this one has ${lines.length}: none was run` };
+  const words = line.split(/\s+/);
   const [verb, branch, ...rest] = words.slice(1);
   if (verb === undefined) return { kind: 'invalid', reason: 'no command given' };
   if (verb === 'check') {
