@@ -1,4 +1,4 @@
-import type { ParseResult } from './serial.js';
+import { printable, type ParseResult } from './serial.js';
 
 /** The top entry of debian/changelog, which names the version being prepared. */
 export interface ChangelogEntry {
@@ -8,14 +8,16 @@ export interface ChangelogEntry {
   distribution: string;
 }
 
-// Debian policy 4.4: "package (version) distribution(s); urgency=urgency".
-const HEADER_RE = /^([a-z0-9][a-z0-9+.-]*) \(([^()\s]+)\) ([^;]+);/;
+// Debian policy 4.4: "package (version) distribution(s); urgency=urgency",
+// the version as in 5.6.12 (it names freezes, commits and tags, so nothing
+// else gets through), no control character in the distributions.
+const HEADER_RE = /^([a-z0-9][a-z0-9+.-]*) \(((?:\d+:)?\d[A-Za-z0-9.+~-]*)\) ([^;\u0000-\u001f\u007f]+);/;
 
 export function parseChangelogTop(text: string): ParseResult<ChangelogEntry> {
   const first = text.split('\n', 50).find((line) => line.trim() !== '');
   if (first === undefined) return { ok: false, error: 'is empty' };
   const m = HEADER_RE.exec(first);
-  if (!m) return { ok: false, error: `first line "${first.slice(0, 80)}" is not a changelog entry header "package (version) distribution; urgency=…"` };
+  if (!m) return { ok: false, error: `first line "${printable(first, 80)}" is not a changelog entry header "package (version) distribution; urgency=…"` };
   const [, pkg, version, distribution] = m as unknown as [string, string, string, string];
   return { ok: true, value: { package: pkg, version, distribution: distribution.trim() } };
 }

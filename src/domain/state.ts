@@ -2,7 +2,7 @@ import type { Config, SnapshotSetConfig } from '../config/schema.js';
 import { REPO_CONFIG_PATH } from '../config/load.js';
 import { freezeExceptions, parseAptPreferences, type AptStanza, type FreezeException } from './apt-preferences.js';
 import { parseChangelogTop, type ChangelogEntry } from './changelog.js';
-import { parseSerialFile, type SerialValue } from './serial.js';
+import { parseSerialFile, printable, type SerialValue } from './serial.js';
 import { joinPath, type CommitInfo, type RawEntry, type ReadSpec, type RefSnapshot } from './tree.js';
 
 /** A file as the rules see it: text, or why there is no usable text. */
@@ -138,7 +138,7 @@ export function describeFileRead(file: FileRead): string {
     case 'too-large':
       return `is ${file.size} bytes, far too large`;
     case 'symlink':
-      return `is a symbolic link to "${file.target}", not a regular file`;
+      return `is a symbolic link to "${printable(file.target)}", not a regular file`;
     case 'dir':
       return 'is a directory, not a file';
     case 'submodule':
@@ -179,7 +179,7 @@ function readBaseBranch(path: string, file: FileRead): RefState['baseBranch'] {
   const body = file.text.endsWith('\n') ? file.text.slice(0, -1) : file.text;
   if (body.includes('\n')) return { path, file, error: `has ${body.split('\n').length} lines; it must hold exactly one line, the base branch` };
   if (body.trim() === '') return { path, file, error: 'is empty; it must name the base branch' };
-  if (body.trim() !== body) return { path, file, error: `"${body}" has surrounding whitespace` };
+  if (body.trim() !== body) return { path, file, error: `"${printable(body)}" has surrounding whitespace` };
   return { path, file, name: body };
 }
 

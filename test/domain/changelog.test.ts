@@ -14,6 +14,10 @@ describe('parseChangelogTop', () => {
     ['\n\n', /empty/],
     ['Tails 4.22 released\n', /not a changelog entry header/],
     ['tails 4.22 UNRELEASED; urgency=medium\n', /not a changelog entry header/],
+    // The version names freezes, commits and tags: it must be a Debian version, not terminal escapes.
+    ['tails (4.20\u001b[5m) unstable; urgency=medium\n', /^first line "tails \(4\.20\\u001b\[5m\) unstable; urgency=medium" is not a changelog entry header/],
+    ['tails (rc1) unstable; urgency=medium\n', /not a changelog entry header/],
+    ['tails (4.20) unstable\u0007; urgency=medium\n', /"tails \(4\.20\) unstable\\u0007; urgency/],
   ])('rejects %j', (text, error) => {
     const result = parseChangelogTop(text);
     expect(result.ok).toBe(false);

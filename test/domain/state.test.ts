@@ -32,6 +32,7 @@ describe('interpretRef', () => {
 
   it.each([
     [{ symlink: '../debian/serial' }, 'symlink', /symbolic link to "..\/debian\/serial"/],
+    [{ symlink: 'x\nerror    forged finding\u001b[2J' }, 'symlink', /symbolic link to "x\\nerror    forged finding\\u001b\[2J", not/],
     [Buffer.from([0x32, 0x00, 0x31]), 'binary', /binary/],
     [Buffer.from([0xff, 0xfe, 0x41]), 'binary', /binary/],
     [{ tooLarge: 10_000_000 }, 'too-large', /10000000 bytes/],
@@ -71,6 +72,7 @@ describe('interpretRef', () => {
     ['devel\ntesting\n', { error: expect.stringMatching(/2 lines/) }],
     ['\n', { error: expect.stringMatching(/empty/) }],
     [' devel\n', { error: expect.stringMatching(/whitespace/) }],
+    ['devel\r\n', { error: '"devel\\r" has surrounding whitespace' }],
   ])('reads config/base_branch %j', (content, expected) => {
     const files = tailsTree();
     files['config/base_branch'] = content;
