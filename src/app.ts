@@ -12,6 +12,7 @@ import { onCheckRunRequestedAction, onCheckRunRerequested } from './app/on-check
 import { onIssueComment } from './app/on-issue-comment.js';
 import { isBotPullRequest, onPullRequest } from './app/on-pull-request.js';
 import { onPush } from './app/on-push.js';
+import { payloadProblem, type HandledEvent } from './app/payloads.js';
 import type { PullRequestTarget } from './app/targets.js';
 import { defaultConfig } from './config/defaults.js';
 import type { Config } from './config/schema.js';
@@ -47,6 +48,13 @@ export function snapshotServerFor(defaults: Config, env: NodeJS.ProcessEnv): Sna
 }
 
 type AnyContext = Context<'push' | 'pull_request' | 'check_run' | 'issue_comment'>;
+
+/** Whether the payload has what the handlers read; a webhook without it is logged and left alone. */
+function wellFormed(event: HandledEvent, context: AnyContext): boolean {
+  const problem = payloadProblem(event, context.payload);
+  if (problem !== undefined) context.log.warn({ delivery: context.id }, `webhook ignored: ${problem}`);
+  return problem === undefined;
+}
 
 /**
  * What reaches Probot's error log when a handler fails: the message alone.
@@ -137,7 +145,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on(
       'push',
       handled(async (context) => {
-        if (context.isBot) return;
+        if (!wellFormed('push', context) || context.isBot) return;
         await onPush(await depsFor(context), context.payload);
       }),
     );
@@ -145,6 +153,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on(
       ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.edited'],
       handled(async (context) => {
+        if (!wellFormed('pull_request', context)) return;
         // The bot's own pull requests still get checks: reviewers merge them.
         if (context.isBot && !isBotPullRequest(context.payload, defaults.bot.branch_prefix)) return;
         await onPullRequest(await depsFor(context), context.payload);
@@ -154,7 +163,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on(
       'check_run.rerequested',
       handled(async (context) => {
-        if (context.isBot) return;
+        if (!wellFormed('check_run', context) || context.isBot) return;
         await onCheckRunRerequested(await depsFor(context), context.payload);
       }),
     );
@@ -162,7 +171,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on(
       'check_run.requested_action',
       handled(async (context) => {
-        if (context.isBot) return;
+        if (!wellFormed('check_run', context) || context.isBot) return;
         await onCheckRunRequestedAction(await depsFor(context), context.payload);
       }),
     );
@@ -170,7 +179,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on(
       'issue_comment.created',
       handled(async (context) => {
-        if (context.isBot) return;
+        if (!wellFormed('issue_comment', context) || context.isBot) return;
         await onIssueComment(await depsFor(context), context.payload);
       }),
     );
