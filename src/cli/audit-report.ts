@@ -1,3 +1,4 @@
+import { terminalLine } from './terminal-text.js';
 import { periodDays, summarizeTimeline, type AuditedCommit, type Period, type TimelineSummary } from '../flow/audit-timeline.js';
 
 function day(date: Date): string {
@@ -17,7 +18,7 @@ export function periodLine(period: Period): string {
   const head = `${day(period.start)} → ${day(period.end)} (${periodDays(period)} d)`;
   const what = `${period.status} after '${period.first.subject}' (${period.first.sha.slice(0, 10)}, ${plural(period.commits, 'commit')})`;
   const wrong = period.wrong.length === 0 ? '' : `; wrong: ${period.wrong.join(', ')}: ${firstError(period.first)}`;
-  return `${head}  ${what}${wrong}${period.ongoing ? '; still so at the tip' : ''}`;
+  return terminalLine(`${head}  ${what}${wrong}${period.ongoing ? '; still so at the tip' : ''}`);
 }
 
 export function summaryLine(summary: TimelineSummary): string {
@@ -35,7 +36,7 @@ export function auditReport(rev: string, branch: string, periods: readonly Perio
   const first = periods[0] as Period;
   const last = periods[periods.length - 1] as Period;
   const lines = [
-    `Audit of ${rev} as branch ${branch}, first-parent history ${day(first.start)} → ${day(last.end)}:`,
+    `Audit of ${terminalLine(rev)} as branch ${terminalLine(branch)}, first-parent history ${day(first.start)} → ${day(last.end)}:`,
     '',
     ...periods.map(periodLine),
     '',

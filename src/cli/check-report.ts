@@ -2,6 +2,7 @@ import { formatSerialValue } from '../domain/serial.js';
 import { describeFileRead, type OriginState, type RefState } from '../domain/state.js';
 import type { Evaluation } from '../flow/evaluate.js';
 import { countBySeverity, formatFinding } from './findings-text.js';
+import { terminalLine } from './terminal-text.js';
 
 function originValue(origin: OriginState): string {
   if (origin.value) return formatSerialValue(origin.value);
@@ -41,13 +42,14 @@ function stateLines(state: RefState): string[] {
   ];
 }
 
-/** The human report of `check`: what was read, what is wrong, the conclusion. */
+/** The human report of `check`: what was read, what is wrong, the conclusion. Each line is one line, whatever the repository holds. */
 export function checkReport(evaluation: Evaluation, ref: string, branch: string): string {
   const { state, base, before, verdict } = evaluation;
-  const lines = [`Checked ${ref} = ${describeRef(state)} as branch ${branch}`];
-  if (base) lines.push(`Compared with base branch ${base.branch} at ${short(base.state.commit.sha)}`);
-  if (before) lines.push(`Compared with the state before the push at ${short(before.commit.sha)}`);
-  lines.push('', ...stateLines(state), '', 'Snapshot sets:', ...setsTable(state), '');
+  const read = [`Checked ${ref} = ${describeRef(state)} as branch ${branch}`];
+  if (base) read.push(`Compared with base branch ${base.branch} at ${short(base.state.commit.sha)}`);
+  if (before) read.push(`Compared with the state before the push at ${short(before.commit.sha)}`);
+  read.push('', ...stateLines(state), '', 'Snapshot sets:', ...setsTable(state), '');
+  const lines = read.map(terminalLine);
   if (verdict.findings.length === 0) lines.push('Findings: none');
   else lines.push('Findings:', ...verdict.findings.map((f) => formatFinding(f, '  ')));
   if (verdict.skipped.length > 0) {

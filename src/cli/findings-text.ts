@@ -1,13 +1,14 @@
 import type { Finding } from '../domain/finding.js';
+import { terminalLine } from './terminal-text.js';
 
 export function findingLocation(finding: Finding): string {
   return finding.line === undefined ? finding.path : `${finding.path}:${finding.line}`;
 }
 
-/** `error    path:line  message`, then the hint indented under it. */
+/** `error    path:line  message`, then the hint indented under it; what came from the repository cannot add lines or escapes. */
 export function formatFinding(finding: Finding, indent = ''): string {
-  const head = `${indent}${finding.severity.padEnd(8)} ${findingLocation(finding)}  ${finding.message}`;
-  return finding.hint === undefined ? head : `${head}\n${indent}${' '.repeat(9)}hint: ${finding.hint}`;
+  const head = `${indent}${finding.severity.padEnd(8)} ${terminalLine(findingLocation(finding))}  ${terminalLine(finding.message)}`;
+  return finding.hint === undefined ? head : `${head}\n${indent}${' '.repeat(9)}hint: ${terminalLine(finding.hint)}`;
 }
 
 export function countBySeverity(findings: readonly Finding[]): string {

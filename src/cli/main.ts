@@ -7,6 +7,7 @@ import { planCommand } from './commands/plan.js';
 import { serialsCommand } from './commands/serials.js';
 import type { Command } from './command.js';
 import { EXIT, type CliIo } from './io.js';
+import { terminalText } from './terminal-text.js';
 
 export type { CliIo } from './io.js';
 
@@ -65,7 +66,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (code === EXIT.internal) {
       io.stderr.write(`${prefix}internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     } else {
-      io.stderr.write(`${prefix}${errorMessage(error)}\n`);
+      io.stderr.write(`${prefix}${terminalText(errorMessage(error))}\n`);
       if (error instanceof UsageError) io.stderr.write(`Run '${PROGRAM} ${command.name} --help' for usage.\n`);
     }
     return code;

@@ -14,6 +14,7 @@ import { changedPaths, pushVerdict } from '../hook/push-verdict.js';
 import { EXIT, readAll, type CliIo } from '../io.js';
 import { withReader } from '../repository.js';
 import { snapshotServer } from '../server-option.js';
+import { terminalLine } from '../terminal-text.js';
 
 const HOOKS = ['pre-receive', 'post-receive'] as const;
 type Hook = (typeof HOOKS)[number];
@@ -82,7 +83,7 @@ export function wouldDo(branch: string, findings: readonly Finding[]): string[] 
   const lines = [...fixes].map(([action, finding]) => `${branch}: ${finding.message.replace(/\.$/, '')}: would open a ${action} pull request`);
   const errors = findings.filter((f) => f.severity === 'error' && !f.fix);
   if (errors.length > 0) lines.push(`${branch}: would report ${errors.length} error(s) that no planner fixes, e.g. ${(errors[0] as Finding).path}: ${(errors[0] as Finding).message}`);
-  return lines.length > 0 ? lines : [`${branch}: nothing to do`];
+  return lines.length > 0 ? lines.map(terminalLine) : [`${branch}: nothing to do`];
 }
 
 async function postReceive(judge: Judge, update: RefUpdate & { branch: string }, io: CliIo): Promise<void> {

@@ -15,6 +15,7 @@ import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
 import { withReader } from '../repository.js';
 import { snapshotServer } from '../server-option.js';
+import { terminalLine, terminalText } from '../terminal-text.js';
 
 const ACTIONS: readonly PlanAction[] = ['thaw', 'freeze', 'bump'];
 
@@ -44,10 +45,11 @@ function editDiff(edit: Edit, before: FileRead | undefined): string {
   return `${note}${unifiedDiff(edit.path, undefined, edit.content)}`;
 }
 
+/** The title, the body and a diff per file; file contents may hold anything, so control characters are shown escaped. */
 export function planText(plan: Plan, branch: string, ref: string, before: ReadonlyMap<string, FileRead>): string {
-  if (plan.edits.length === 0) return `Nothing to do: ${branch} at ${ref} needs no ${plan.action}.\n\n${plan.body.trimEnd()}\n`;
+  if (plan.edits.length === 0) return terminalText(`Nothing to do: ${terminalLine(branch)} at ${ref} needs no ${plan.action}.\n\n${plan.body.trimEnd()}\n`);
   const diffs = plan.edits.map((edit) => editDiff(edit, before.get(edit.path)));
-  return `${plan.title}\n\n${plan.body.trimEnd()}\n\n${diffs.join('')}`;
+  return terminalText(`${terminalLine(plan.title)}\n\n${plan.body.trimEnd()}\n\n${diffs.join('')}`);
 }
 
 async function applyPlan(repoDir: string, ref: string, plan: Plan, io: CliIo): Promise<{ ok: true; message: string } | { ok: false; message: string }> {
@@ -112,14 +114,14 @@ could not answer.
       // Only the state and the configuration at REV matter here; judging is not.
       const { state, config, configProblems } = await evaluate({ reader, rev: ref, branch: values.branch ?? ref, configSource: { kind: 'at-ref' }, defaults, now: new Date(0) });
       if (configProblems.length > 0) {
-        io.stderr.write(`apt-snapshots-bot plan: cannot plan with an invalid configuration at ${ref}:\n${configProblems.map((p) => `  ${describeConfigProblem(p)}\n`).join('')}`);
+        io.stderr.write(terminalText(`apt-snapshots-bot plan: cannot plan with an invalid configuration at ${ref}:\n${configProblems.map((p) => `  ${describeConfigProblem(p)}\n`).join('')}`));
         return EXIT.failure;
       }
       const branch = values.branch ?? state.baseBranch.name ?? ref;
       // The server comes from the command line and the defaults, never from the ref: a pushed file must not redirect the CLI.
       const result = await planAction({ action, state, config, server: snapshotServer(choice, defaults), origins: values.origin });
       if (!result.ok) {
-        io.stderr.write(`apt-snapshots-bot plan: ${result.error}\n`);
+        io.stderr.write(`apt-snapshots-bot plan: ${terminalText(result.error)}\n`);
         return EXIT.failure;
       }
       const { plan } = result;

@@ -10,6 +10,7 @@ import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
 import { originsToLookUp, parseSerialsJson, resolveBuildSerials, writePreparedSet } from '../serials/prepare-build.js';
 import { readWorkingSet, selectOrigins, WORKING_SET_DIR, WorkingSetError, writeSerial, type WorkingOrigin } from '../serials/working-set.js';
+import { terminalLine, terminalText } from '../terminal-text.js';
 
 export const SERIALS_ACTIONS = ['cat', 'cat-json', 'get-latest', 'freeze', 'thaw', 'prepare-build'] as const;
 type Action = (typeof SERIALS_ACTIONS)[number];
@@ -44,11 +45,11 @@ function readSet(io: CliIo): Promise<WorkingOrigin[]> {
 }
 
 function lines(origins: readonly { origin: string; value: string }[], serialsOnly: boolean): string {
-  return origins.map((o) => (serialsOnly ? `${o.value}\n` : `${o.origin}: ${o.value}\n`)).join('');
+  return origins.map((o) => (serialsOnly ? `${o.value}\n` : `${terminalLine(o.origin)}: ${o.value}\n`)).join('');
 }
 
 function change(origin: string, from: SerialValue, to: SerialValue): string {
-  return `Origin ${origin}:\n  old: ${formatSerialValue(from)}\n  new: ${formatSerialValue(to)}\n`;
+  return `Origin ${terminalLine(origin)}:\n  old: ${formatSerialValue(from)}\n  new: ${formatSerialValue(to)}\n`;
 }
 
 function atMostOne(operands: string[], what: string): string | undefined {
@@ -150,7 +151,7 @@ option, a bad JSON argument); 3 the snapshot server could not answer.
       await RUN[action]({ action, operands, serialsOnly: values['print-serials-only'] ?? false, freezeExceptions: values['freeze-debian-security'] ?? false, io });
     } catch (error) {
       if (!(error instanceof WorkingSetError)) throw error;
-      io.stderr.write(`apt-snapshots-bot serials: ${error.message}\n`);
+      io.stderr.write(`apt-snapshots-bot serials: ${terminalText(error.message)}\n`);
       return EXIT.failure;
     }
     return EXIT.success;
