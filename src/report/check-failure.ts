@@ -1,6 +1,7 @@
 import { errorMessage, ReadError, SnapshotServerError } from '../errors.js';
 import type { CheckReport } from '../ports/forge.js';
 import { subjectMarker, type CheckSubject } from './check-subject.js';
+import { fitSummary } from './fit-summary.js';
 import { short } from './check-summary.js';
 import { fencedBlock, inlineCode } from './markdown.js';
 
@@ -109,7 +110,7 @@ export function renderFailure(name: string, subject: CheckSubject, error: unknow
     headSha: subject.sha,
     conclusion: 'failure',
     title: `Could not judge: ${reason}`,
-    summary: [`**Could not judge ${what} at ${inlineCode(short(subject.sha))}.**`, '', detail, '', subjectMarker(subject)].join('\n'),
+    summary: fitSummary([`**Could not judge ${what} at ${inlineCode(short(subject.sha))}.**`, '', detail, ''].join('\n'), subjectMarker(subject)),
     annotations: [],
     actions: [],
   };

@@ -7,6 +7,7 @@ import type { CheckReport } from '../ports/forge.js';
 import type { Verdict } from '../rules/judge.js';
 import { annotationsFor, fixActions } from './check-annotations.js';
 import { subjectMarker, type CheckSubject } from './check-subject.js';
+import { fitSummary, keepLines } from './fit-summary.js';
 import { escapeMarkdown, fencedBlock, inlineCode, tableCell } from './markdown.js';
 
 /** Where the rules came from: the repository's configuration file at the judged commit or at the pull request's base. */
@@ -43,6 +44,13 @@ export interface CheckInput {
 
 /** GitHub refuses longer summaries; we stop listing findings well before. */
 export const SUMMARY_BUDGET = 60_000;
+/**
+ * The most the snapshot tables and a configuration diff may take, so that
+ * a branch with thousands of origins or a rewritten configuration file
+ * still leaves room for the findings.
+ */
+export const TABLES_BUDGET = 20_000;
+export const CONFIG_DIFF_BUDGET = 15_000;
 const TITLE_MAX = 120;
 
 const ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
@@ -138,7 +146,11 @@ function tables(input: CheckInput): string[] {
     columns.push({ heading: `base branch (${inlineCode(name)} at ${inlineCode(short(evaluation.base.state.commit.sha))})`, state: evaluation.base.state });
   }
   if (evaluation.before && subject.kind === 'push') columns.push({ heading: `before the push (${inlineCode(short(evaluation.before.commit.sha))})`, state: evaluation.before });
-  return ['### Snapshots', '', ...evaluation.state.sets.flatMap((set) => setTable(set, columns, input))];
+  const { kept, omitted } = keepLines(
+    evaluation.state.sets.flatMap((set) => setTable(set, columns, input)),
+    TABLES_BUDGET,
+  );
+  return ['### Snapshots', '', ...kept, ...(omitted > 0 ? ['', `*(… ${plural(omitted, 'more line')} of these tables not shown; every finding below names its file.)*`, ''] : [])];
 }
 
 function findingLine(f: Finding, input: CheckInput): string {
@@ -184,6 +196,12 @@ function fileText(file: FileRead): string {
   return file.kind === 'text' ? file.text : file.kind === 'missing' ? '' : `(the file ${describeFileRead(file)})\n`;
 }
 
+/** A fenced block of the lines that fit in `budget`, and a line saying how many did not. */
+function cappedBlock(lines: readonly string[], info: string, budget: number): string[] {
+  const { kept, omitted } = keepLines(lines, budget);
+  return [fencedBlock(kept.join('\n'), info), ...(omitted > 0 ? ['', `*(… ${plural(omitted, 'more line')} of the change not shown.)*`] : [])];
+}
+
 function configChangeSection(change: ConfigChange): string[] {
   const lines = [
     `### ⚠️ This pull request changes ${inlineCode(change.path)}`,
@@ -194,8 +212,8 @@ function configChangeSection(change: ConfigChange): string[] {
   const before = fileText(change.before);
   const after = fileText(change.after);
   const diff = lineDiff(before, after);
-  if (diff) lines.push(fencedBlock(diff.join('\n'), 'diff'));
-  else lines.push('Before:', '', fencedBlock(before, 'yaml'), '', 'After:', '', fencedBlock(after, 'yaml'));
+  if (diff) lines.push(...cappedBlock(diff, 'diff', CONFIG_DIFF_BUDGET));
+  else lines.push('Before:', '', ...cappedBlock(before.split('\n'), 'yaml', CONFIG_DIFF_BUDGET / 2), '', 'After:', '', ...cappedBlock(after.split('\n'), 'yaml', CONFIG_DIFF_BUDGET / 2));
   if (change.after.kind === 'missing') lines.push('', 'The file is deleted: the defaults will apply.');
   if (change.problems.length > 0) lines.push('', '**The new file is invalid:**', '', ...change.problems.map((p) => `- ${escapeMarkdown(p)}`));
   return [...lines, ''];
@@ -233,10 +251,11 @@ export function renderCheck(input: CheckInput): CheckReport {
     ...baseMismatch(input),
     ...(input.configChange ? configChangeSection(input.configChange) : []),
   ];
-  const tail = [...skipped(evaluation.verdict), rulesLine(input), '', subjectMarker(input.subject)];
+  const tail = [...skipped(evaluation.verdict), rulesLine(input), ''];
+  const marker = subjectMarker(input.subject);
   const middle = tables(input);
-  const fixed = [...top, ...middle, ...tail].join('\n').length;
-  const summary = [...top, ...middle, ...findings(input, Math.max(1000, SUMMARY_BUDGET - fixed)), ...tail].join('\n');
+  const fixed = [...top, ...middle, ...tail, marker].join('\n').length;
+  const summary = fitSummary([...top, ...middle, ...findings(input, Math.max(1000, SUMMARY_BUDGET - fixed)), ...tail].join('\n'), marker);
   return {
     name: input.name,
     headSha: input.subject.sha,

@@ -50,4 +50,11 @@ describe('renderFailure', () => {
     expect(report.summary).toMatch(/^\*\*Could not judge `devel` at `aaaaaaa`\.\*\*/);
     expect(parseSubjectMarker(report.summary)).toEqual(subject);
   });
+
+  it('keeps the subject within GitHub limit whatever the length of the error', () => {
+    const subject = { kind: 'push' as const, branch: 'devel', sha: 'a'.repeat(40) };
+    const report = renderFailure('APT snapshots', subject, new Error(Array.from({ length: 5000 }, (_, i) => `line ${i} of a long error`).join('\n')));
+    expect(report.summary.length).toBeLessThanOrEqual(65_535);
+    expect(parseSubjectMarker(report.summary)).toEqual(subject);
+  });
 });

@@ -158,6 +158,28 @@ describe('renderCheck', () => {
     expect(parseSubjectMarker(report.summary)?.sha).toBe(HEAD);
   });
 
+  it.each([
+    ['a branch with thousands of origins', 'origins', 'more lines of these tables not shown; every finding below names its file.)*'],
+    ['a pull request that rewrites a large configuration file', 'config', 'more lines of the change not shown.)*'],
+    ['a note longer than the limit', 'note', "*(Summary cut to GitHub's limit: "],
+  ])('keeps %s under GitHub limit with its subject marker, so it can still be re-run', async (_what, kind, cut) => {
+    const origins = kind === 'origins' ? Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`origin-${i}`, '2021051301'])) : FROZEN;
+    const ev = await evaluation({ head: tailsTree({ main: origins }), before: tailsTree() }, 'devel', { before: true });
+    const big = (seed: string) => Array.from({ length: 2000 }, (_, i) => `# ${seed} ${i} ${'x'.repeat(20)}`).join('\n');
+    const subject: CheckSubject = { kind: 'pull_request', number: 7, branch: 'feature/x', sha: HEAD, baseRef: 'devel', baseSha: BASE, fromFork: false };
+    const overrides: Partial<CheckInput> =
+      kind === 'config'
+        ? { subject, configChange: { path: '.github/apt-snapshots.yml', before: { kind: 'text', text: big('old') }, after: { kind: 'text', text: big('new') }, problems: [] } }
+        : kind === 'note'
+          ? { notes: ['n'.repeat(70_000)] }
+          : {};
+    const report = renderCheck(input(ev, overrides));
+    expect(report.summary.length).toBeLessThanOrEqual(65535);
+    expect(parseSubjectMarker(report.summary)).toEqual(overrides.subject ?? input(ev).subject);
+    expect(report.summary).toContain(cut);
+    if (kind !== 'note') expect(report.summary).toContain('### Findings');
+  });
+
   it('lists skipped rules and escapes hostile branch names', async () => {
     const ev = await evaluation({ head: tailsTree() }, 'devel');
     const report = renderCheck(input(ev, { subject: { kind: 'push', branch: 'a`b|<img>', sha: HEAD } }));
