@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
@@ -169,6 +169,56 @@ describe('serials prepare-build', () => {
     await expect(readFile(join(cwd, CACHED))).rejects.toThrow();
   });
 });
+
+// The work tree may come from a branch anyone pushed: a symlink in it must not
+// make freeze, thaw or prepare-build write outside the checkout.
+describe('serials and symbolic links', () => {
+  let outside: string;
+  beforeEach(async () => {
+    outside = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-outside-'));
+  });
+  afterEach(() => rm(outside, { recursive: true, force: true }));
+
+  it.each([
+    ['the set', SET],
+    ['the directory above it', 'config'],
+  ])('refuses %s as a symbolic link out of the checkout, writing nothing there', async (_name, linked) => {
+    await rename(join(cwd, linked), join(outside, 'moved'));
+    await symlink(join(outside, 'moved'), join(cwd, linked));
+    for (const action of ['thaw', 'cat']) {
+      const run = await serials([action]);
+      expect(run).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot serials: ${linked} is a symbolic link; refusing to follow it out of the checkout\n` });
+    }
+    const movedSet = linked === SET ? join(outside, 'moved') : join(outside, 'moved', 'APT_snapshots.d');
+    expect(await readFile(join(movedSet, 'debian', 'serial'), 'utf8')).toBe('2021051301\n');
+  });
+
+  it('refuses an origin directory that is a symbolic link instead of skipping it', async () => {
+    await writeSet({ tails: '2021051301' }, 'elsewhere');
+    await rename(join(cwd, 'elsewhere', 'tails'), join(outside, 'tails'));
+    await symlink(join(outside, 'tails'), join(cwd, SET, 'tails'));
+    const run = await serials(['thaw']);
+    expect(run).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot serials: ${SET}/tails is a symbolic link, not an origin directory\n` });
+    expect(await readFile(join(outside, 'tails', 'serial'), 'utf8')).toBe('2021051301\n');
+    expect(await serialOf('debian')).toBe('2021051301\n');
+  });
+
+  it.each([
+    ['tmp/cached_APT_snapshots_serials', 'victim'],
+    ['tmp', 'tmp-elsewhere'],
+  ])('prepare-build refuses %s as a symbolic link, writing nothing', async (linked, target) => {
+    await mkdir(join(cwd, 'tmp'), { recursive: true });
+    if (linked === 'tmp') await rm(join(cwd, 'tmp'), { recursive: true });
+    await symlink(join(outside, target), join(cwd, linked));
+    const run = await serials(['prepare-build', '{"torproject": "2021050101", "debian-security": "2021050102"}']);
+    expect(run).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot serials: ${linked} is a symbolic link; refusing to write through it\n` });
+    expect(await readdirNames(outside)).toEqual([]);
+  });
+});
+
+async function readdirNames(dir: string): Promise<string[]> {
+  return (await readdir(dir)).sort();
+}
 
 describe('serials with an unknown action', () => {
   it('lists the valid ones and exits 1', async () => {

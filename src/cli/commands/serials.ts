@@ -9,7 +9,7 @@ import { HELP_OPTION, parseCommandArgs, printedHelp } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
 import { originsToLookUp, parseSerialsJson, resolveBuildSerials, writePreparedSet } from '../serials/prepare-build.js';
-import { readWorkingSet, selectOrigins, WORKING_SET_DIR, WorkingSetError, writeSerial, type WorkingOrigin } from '../serials/working-set.js';
+import { readSetInCheckout, readWorkingSet, selectOrigins, WORKING_SET_DIR, WorkingSetError, writeSerial, type WorkingOrigin } from '../serials/working-set.js';
 import { terminalLine, terminalText } from '../terminal-text.js';
 
 export const SERIALS_ACTIONS = ['cat', 'cat-json', 'get-latest', 'freeze', 'thaw', 'prepare-build'] as const;
@@ -41,7 +41,7 @@ function server(io: CliIo): SnapshotServer {
 }
 
 function readSet(io: CliIo): Promise<WorkingOrigin[]> {
-  return readWorkingSet(join(io.cwd, WORKING_SET_DIR), WORKING_SET_DIR);
+  return readSetInCheckout(io.cwd, WORKING_SET_DIR);
 }
 
 function lines(origins: readonly { origin: string; value: string }[], serialsOnly: boolean): string {
@@ -63,8 +63,8 @@ const RUN: Record<Action, (r: Request) => Promise<void>> = {
     io.stdout.write(lines(origins.map((o) => ({ origin: o.origin, value: formatSerialValue(o.value) })), serialsOnly));
   },
   async 'cat-json'({ operands, io }) {
-    const dir = atMostOne(operands, 'DIR') ?? WORKING_SET_DIR;
-    const origins = await readWorkingSet(resolve(io.cwd, dir), dir);
+    const dir = atMostOne(operands, 'DIR');
+    const origins = dir === undefined ? await readSet(io) : await readWorkingSet(resolve(io.cwd, dir), dir);
     io.stdout.write(`${JSON.stringify(Object.fromEntries(origins.map((o) => [o.origin, formatSerialValue(o.value)])))}\n`);
   },
   async 'get-latest'({ operands, serialsOnly, io }) {
@@ -132,9 +132,14 @@ Actions:
   --print-serials-only      cat, get-latest: print only the serials
   --freeze-debian-security  freeze: freeze ${exceptionOrigins().join(', ') || 'the exceptions'} too
 
-Exit status: 0 done; 1 an unknown action, an unknown origin, or a serial file
-that is missing or invalid (the message names it); 2 bad usage (an unknown
-option, a bad JSON argument); 3 the snapshot server could not answer.
+Symbolic links are not followed: a set, origin directory, serial file, tmp or
+tmp/cached_APT_snapshots_serials that is one is refused, so a checked-out
+branch cannot make this write outside the checkout.
+
+Exit status: 0 done; 1 an unknown action, an unknown origin, a serial file
+that is missing or invalid, a symbolic link refused or a file that cannot be
+written (the message names it); 2 bad usage (an unknown option, a bad JSON
+argument); 3 the snapshot server could not answer.
 `,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs({ args, options: OPTIONS, allowPositionals: true });

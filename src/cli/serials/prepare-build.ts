@@ -1,8 +1,9 @@
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSerial, printable, type Serial } from '../../domain/serial.js';
 import { UsageError } from '../../errors.js';
-import { WorkingSetError, type WorkingOrigin } from './working-set.js';
+import { errorMessage } from '../../errors.js';
+import { WorkingSetError, writeNoFollow, type WorkingOrigin } from './working-set.js';
 
 export const PREPARED_SET_DIR = 'tmp/APT_snapshots.d';
 export const CACHED_SERIALS_FILE = 'tmp/cached_APT_snapshots_serials';
@@ -65,12 +66,25 @@ export function cachedSerialsText(resolved: ReadonlyMap<string, Serial>): string
   return [...resolved].map(([origin, serial]) => `${origin}: ${serial}\n`).join('');
 }
 
-/** Replaces tmp/APT_snapshots.d with a copy of the set whose serials are all resolved; config/ is untouched. */
+/**
+ * Replaces tmp/APT_snapshots.d with a copy of the set whose serials are all
+ * resolved; config/ is untouched. Refuses, before writing anything, when tmp
+ * or the cached serials file is a symbolic link, which a checked-out branch
+ * could point anywhere.
+ * @throws WorkingSetError naming the path
+ */
 export async function writePreparedSet(cwd: string, setDir: string, resolved: ReadonlyMap<string, Serial>): Promise<void> {
+  for (const path of ['tmp', CACHED_SERIALS_FILE]) {
+    if ((await lstat(join(cwd, path)).catch(() => undefined))?.isSymbolicLink()) throw new WorkingSetError(`${path} is a symbolic link; refusing to write through it`);
+  }
   const target = join(cwd, PREPARED_SET_DIR);
-  await rm(target, { recursive: true, force: true });
-  await mkdir(join(cwd, 'tmp'), { recursive: true });
-  await cp(setDir, target, { recursive: true });
-  for (const [origin, serial] of resolved) await writeFile(join(target, origin, 'serial'), `${serial}\n`);
-  await writeFile(join(cwd, CACHED_SERIALS_FILE), cachedSerialsText(resolved));
+  try {
+    await rm(target, { recursive: true, force: true });
+    await mkdir(join(cwd, 'tmp'), { recursive: true });
+    await cp(setDir, target, { recursive: true });
+  } catch (error) {
+    throw new WorkingSetError(`cannot copy the set to ${PREPARED_SET_DIR}: ${(error as Error).message ?? errorMessage(error)}`);
+  }
+  for (const [origin, serial] of resolved) await writeNoFollow(join(target, origin, 'serial'), `${PREPARED_SET_DIR}/${origin}/serial`, `${serial}\n`);
+  await writeNoFollow(join(cwd, CACHED_SERIALS_FILE), CACHED_SERIALS_FILE, cachedSerialsText(resolved));
 }

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { lstat, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatSerialValue, parseSerialFile, printable, type SerialValue } from '../../domain/serial.js';
@@ -37,8 +38,26 @@ export async function readWorkingSet(dir: string, shown: string): Promise<Workin
     if (code === 'ENOENT') throw new WorkingSetError(`there is no snapshot set ${shown} (${dir}): run this from the top of a Tails checkout`);
     throw new WorkingSetError(`cannot read the snapshot set ${shown}: ${(error as Error).message ?? errorMessage(error)}`);
   }
+  const linked = entries.find((e) => e.isSymbolicLink());
+  if (linked) throw new WorkingSetError(`${shown}/${linked.name} is a symbolic link, not an origin directory`);
   const names = entries.filter((e) => e.isDirectory() && e.name !== PLACEHOLDER).map((e) => e.name).sort();
   return Promise.all(names.map((origin) => readOrigin(dir, shown, origin)));
+}
+
+/**
+ * readWorkingSet for a set at `relative` under `cwd`, the checkout, refusing
+ * a symbolic link on the way there: freeze and thaw write into the set, and a
+ * checked-out branch must not send those writes outside the checkout.
+ */
+export async function readSetInCheckout(cwd: string, relative: string): Promise<WorkingOrigin[]> {
+  const parts = relative.split('/');
+  for (let i = 1; i <= parts.length; i += 1) {
+    const shown = parts.slice(0, i).join('/');
+    if ((await lstat(join(cwd, shown)).catch(() => undefined))?.isSymbolicLink()) {
+      throw new WorkingSetError(`${shown} is a symbolic link; refusing to follow it out of the checkout`);
+    }
+  }
+  return readWorkingSet(join(cwd, relative), relative);
 }
 
 async function readOrigin(dir: string, shown: string, origin: string): Promise<WorkingOrigin> {
@@ -63,6 +82,23 @@ export function selectOrigins(set: readonly WorkingOrigin[], names: readonly str
   return set.filter((o) => names.includes(o.origin));
 }
 
+/** Open flags that replace a file's content but fail (ELOOP) on a symbolic link instead of writing through it. */
+export const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+
+/**
+ * Writes `content` to `file` (named `shown` in messages), never through a
+ * symbolic link, even one that appeared after the file was read.
+ * @throws WorkingSetError naming the file
+ */
+export async function writeNoFollow(file: string, shown: string, content: string): Promise<void> {
+  try {
+    await writeFile(file, content, { flag: WRITE_NO_FOLLOW });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new WorkingSetError(`${shown} is a symbolic link; refusing to write through it`);
+    throw new WorkingSetError(`cannot write ${shown}: ${(error as Error).message ?? errorMessage(error)}`);
+  }
+}
+
 export function writeSerial(origin: WorkingOrigin, value: SerialValue): Promise<void> {
-  return writeFile(origin.file, `${formatSerialValue(value)}\n`);
+  return writeNoFollow(origin.file, origin.path, `${formatSerialValue(value)}\n`);
 }

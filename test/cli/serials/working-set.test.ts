@@ -54,6 +54,23 @@ describe('selectOrigins and writeSerial', () => {
     expect(() => selectOrigins(set, ['a', 'zz'], 'S')).toThrow(new WorkingSetError('no origin "zz" in S; its origins are a, b, c'));
   });
 
+  it('does not write through a serial file that became a symbolic link after it was read', async () => {
+    await put({ 'a/serial': 'latest\n', 'victim': 'precious\n' });
+    const [a] = await readWorkingSet(dir, 'S');
+    await rm(join(dir, 'a', 'serial'));
+    await symlink(join(dir, 'victim'), join(dir, 'a', 'serial'));
+    await expect(writeSerial(a!, { kind: 'latest' })).rejects.toThrow(new WorkingSetError('S/a/serial is a symbolic link; refusing to write through it'));
+    expect(await readFile(join(dir, 'victim'), 'utf8')).toBe('precious\n');
+  });
+
+  it('names the file it cannot write', async () => {
+    await put({ 'a/serial': 'latest\n' });
+    const [a] = await readWorkingSet(dir, 'S');
+    await rm(join(dir, 'a'), { recursive: true });
+    await expect(writeSerial(a!, { kind: 'latest' })).rejects.toThrow(WorkingSetError);
+    await expect(writeSerial(a!, { kind: 'latest' })).rejects.toThrow(/^cannot write S\/a\/serial: ENOENT/);
+  });
+
   it('writes one line', async () => {
     await put({ 'a/serial': 'latest\n' });
     const [a] = await readWorkingSet(dir, 'S');
