@@ -5,11 +5,10 @@ import { applyConfigOverride, describeConfigProblem } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage, UsageError } from '../errors.js';
 import type { ConfigSource } from '../flow/evaluate.js';
-import type { SnapshotServer } from '../ports/snapshot-server.js';
 import type { ServerChoice } from './args.js';
 
 /** The HTTP client for the chosen server; undefined offline. @throws UsageError on a bad URL */
-export function snapshotServer(choice: ServerChoice, config: Config): SnapshotServer | undefined {
+export function snapshotServer(choice: ServerChoice, config: Config): HttpSnapshotServer | undefined {
   if (choice.kind === 'offline') return undefined;
   return HttpSnapshotServer.fromConfig(config, choice.url === undefined ? {} : { baseUrl: choice.url });
 }

@@ -156,6 +156,20 @@ describe('plan freeze and bump with a snapshot server', () => {
     ]);
   });
 
+  // The body tells the release manager where to bump Valid-Until: the server the serials came from.
+  it.each([
+    ['freeze', tailsTree({ baseBranch: 'testing' })],
+    ['bump', tailsTree({ baseBranch: 'testing', main: FROZEN })],
+  ])('%s names the server it asked, not the one the ref configures', async (action, files) => {
+    const r = await repo({ ...files, '.github/apt-snapshots.yml': 'snapshot_server:\n  url: http://elsewhere.example/\n' }, { branch: 'testing' });
+    const run = await plan(r, [action, '--ref', 'HEAD', '--snapshot-server', server.url, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const { body } = JSON.parse(run.stdout);
+    expect(body).toContain(`Valid-Until\` of th`);
+    expect(body).toContain(` on ${server.url}/`);
+    expect(body).not.toContain('elsewhere.example');
+  });
+
   it('bumps only the origins named', async () => {
     const r = await repo(tailsTree({ baseBranch: 'testing', main: FROZEN }), { branch: 'testing' });
     const run = await plan(r, ['bump', '--ref', 'HEAD', '--snapshot-server', server.url, '--origin', 'torproject', '--format', 'json']);

@@ -118,8 +118,11 @@ could not answer.
         return EXIT.failure;
       }
       const branch = values.branch ?? state.baseBranch.name ?? ref;
-      // The server comes from the command line and the defaults, never from the ref: a pushed file must not redirect the CLI.
-      const result = await planAction({ action, state, config, server: snapshotServer(choice, defaults), origins: values.origin });
+      // The server comes from the command line and the defaults, never from the ref: a pushed file must not redirect the CLI,
+      // nor tell the release manager to bump Valid-Until on another server than the one the serials came from.
+      const server = snapshotServer(choice, defaults);
+      const planConfig = server === undefined ? config : { ...config, snapshot_server: { ...config.snapshot_server, url: server.baseUrl } };
+      const result = await planAction({ action, state, config: planConfig, server, origins: values.origin });
       if (!result.ok) {
         io.stderr.write(`apt-snapshots-bot plan: ${terminalText(result.error)}\n`);
         return EXIT.failure;
