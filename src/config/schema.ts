@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORIGIN_NAME_RE } from '../domain/origin.js';
 
 const relativePath = z
   .string()
@@ -8,7 +9,7 @@ const relativePath = z
   });
 
 const branchName = z.string().min(1).regex(/^[^\s~^:?*[\\]+$/, 'is not a valid Git branch name');
-const originName = z.string().regex(/^[a-z0-9][a-z0-9.+-]*$/, 'is not a valid origin name');
+const originName = z.string().regex(ORIGIN_NAME_RE, 'is not a valid origin name');
 
 const regexSource = z.string().refine(
   (source) => {

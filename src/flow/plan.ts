@@ -1,5 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { PlanAction } from '../domain/finding.js';
+import { isOriginName, ORIGIN_NAME_RULE } from '../domain/origin.js';
+import { printable } from '../domain/serial.js';
 import type { RefState } from '../domain/state.js';
 import { planBump } from '../planners/bump.js';
 import { planFreeze } from '../planners/freeze.js';
@@ -30,6 +32,11 @@ function originsToResolve(request: PlanRequest): Set<string> {
   return names;
 }
 
+/** The directories of origins to resolve whose names the server cannot be asked about. */
+function unaskable(state: RefState, names: ReadonlySet<string>): string[] {
+  return [...new Set(state.sets.flatMap((set) => set.origins.filter((o) => names.has(o.origin) && !isOriginName(o.origin)).map((o) => o.dir)))];
+}
+
 /**
  * Plans a fix. Asks the snapshot server for what freeze and bump need;
  * throws SnapshotServerError when it cannot answer.
@@ -38,6 +45,11 @@ export async function planAction(request: PlanRequest): Promise<PlanResult> {
   const { action, state, config } = request;
   if (action === 'thaw') return planThaw(state, config);
   if (!request.server) return { ok: false, error: `${action} needs the newest serials from the snapshot server, which is not available offline` };
-  const newest = await newestSerials(request.server, originsToResolve(request));
+  const names = originsToResolve(request);
+  const invalid = unaskable(state, names);
+  if (invalid.length > 0) {
+    return { ok: false, error: `cannot ${action}: ${invalid.map((dir) => `${printable(dir)} is not a valid origin name (${ORIGIN_NAME_RULE})`).join('; ')}, so the snapshot server cannot be asked for its newest serial` };
+  }
+  const newest = await newestSerials(request.server, names);
   return action === 'freeze' ? planFreeze(state, config, newest) : planBump(state, config, newest, request.origins);
 }

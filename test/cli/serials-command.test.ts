@@ -220,6 +220,18 @@ async function readdirNames(dir: string): Promise<string[]> {
   return (await readdir(dir)).sort();
 }
 
+describe('serials with an origin directory the server cannot be asked about', () => {
+  it.each([['get-latest'], ['freeze'], ['prepare-build']])('%s exits 1 naming it, asking nothing and writing nothing', async (action) => {
+    await writeSet({ Debian_Extra: 'latest' });
+    const before = server.requests.length;
+    const run = await serials([action]);
+    expect(run).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot serials: ${SET}/Debian_Extra is not a valid origin name (lowercase letters, digits, ".", "+" and "-"), so the snapshot server cannot be asked for its newest serial\n` });
+    expect(server.requests.length).toBe(before);
+    expect(await serialOf('debian')).toBe('2021051301\n');
+    await expect(readFile(join(cwd, 'tmp/cached_APT_snapshots_serials'))).rejects.toThrow();
+  });
+});
+
 describe('serials with an unknown action', () => {
   it('lists the valid ones and exits 1', async () => {
     expect(await serials(['unfreeze'])).toEqual({

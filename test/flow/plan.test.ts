@@ -41,6 +41,15 @@ describe('planAction', () => {
     expect(result).toEqual({ ok: false, error: expect.stringMatching(new RegExp(`${action} needs the newest serials.*offline`)) });
   });
 
+  // A directory name the server cannot be asked about is the branch's problem (exit 1), not an unreachable server (exit 3).
+  it.each(['freeze', 'bump'] as const)('refuses to %s an origin directory that is not an origin name, without asking the server', async (action) => {
+    const server = new FakeSnapshotServer({ latest: NEWEST });
+    const files = { ...tailsTree({ baseBranch: 'testing', main: FROZEN }), [`${PATHS.MAIN}/Debian_Extra/serial`]: '2021051301\n' };
+    const result = await planAction({ action, state: fakeState(files), config, server });
+    expect(result).toEqual({ ok: false, error: `cannot ${action}: ${PATHS.MAIN}/Debian_Extra is not a valid origin name (lowercase letters, digits, ".", "+" and "-"), so the snapshot server cannot be asked for its newest serial` });
+    expect(server.calls).toEqual([]);
+  });
+
   it('lets a server failure through as a SnapshotServerError', async () => {
     const server = new FakeSnapshotServer({ latest: NEWEST }).fail('torproject', 'connection refused');
     await expect(planAction({ action: 'freeze', state: fakeState(tailsTree()), config, server })).rejects.toBeInstanceOf(SnapshotServerError);

@@ -1,7 +1,8 @@
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { HttpSnapshotServer } from '../../adapters/snapshot-server/http-snapshot-server.js';
 import { defaultConfig } from '../../config/defaults.js';
-import { formatSerialValue, LATEST, type SerialValue } from '../../domain/serial.js';
+import { isOriginName, ORIGIN_NAME_RULE } from '../../domain/origin.js';
+import { formatSerialValue, LATEST, type Serial, type SerialValue } from '../../domain/serial.js';
 import { UsageError } from '../../errors.js';
 import { newestSerials } from '../../flow/server-facts.js';
 import type { SnapshotServer } from '../../ports/snapshot-server.js';
@@ -40,6 +41,19 @@ function server(io: CliIo): SnapshotServer {
   return HttpSnapshotServer.fromConfig(defaultConfig(), url === undefined || url === '' ? {} : { baseUrl: url });
 }
 
+/**
+ * The newest serial of each origin, from the server. An origin directory the
+ * server cannot be asked about is the checkout's problem, not the server's.
+ * @throws WorkingSetError naming it, before anything is asked
+ */
+function newestOf(io: CliIo, origins: readonly WorkingOrigin[]): Promise<Map<string, Serial>> {
+  const invalid = origins.find((o) => !isOriginName(o.origin));
+  if (invalid) {
+    throw new WorkingSetError(`${dirname(invalid.path)} is not a valid origin name (${ORIGIN_NAME_RULE}), so the snapshot server cannot be asked for its newest serial`);
+  }
+  return origins.length === 0 ? Promise.resolve(new Map()) : newestSerials(server(io), origins.map((o) => o.origin));
+}
+
 function readSet(io: CliIo): Promise<WorkingOrigin[]> {
   return readSetInCheckout(io.cwd, WORKING_SET_DIR);
 }
@@ -69,7 +83,7 @@ const RUN: Record<Action, (r: Request) => Promise<void>> = {
   },
   async 'get-latest'({ operands, serialsOnly, io }) {
     const origins = selectOrigins(await readSet(io), operands, WORKING_SET_DIR);
-    const newest = await newestSerials(server(io), origins.map((o) => o.origin));
+    const newest = await newestOf(io, origins);
     io.stdout.write(lines(origins.map((o) => ({ origin: o.origin, value: newest.get(o.origin) as string })), serialsOnly));
   },
   async freeze({ operands, freezeExceptions, io }) {
@@ -77,7 +91,7 @@ const RUN: Record<Action, (r: Request) => Promise<void>> = {
     const exceptions = freezeExceptions ? [] : exceptionOrigins();
     const frozen = origins.filter((o) => !exceptions.includes(o.origin));
     // Every lookup before any write: a failure leaves the set as it was.
-    const newest = frozen.length === 0 ? new Map() : await newestSerials(server(io), frozen.map((o) => o.origin));
+    const newest = await newestOf(io, frozen);
     for (const origin of origins) {
       const serial = newest.get(origin.origin);
       const value: SerialValue = serial === undefined ? LATEST : { kind: 'serial', serial };
@@ -96,7 +110,7 @@ const RUN: Record<Action, (r: Request) => Promise<void>> = {
     const given = json === undefined ? new Map() : parseSerialsJson(json);
     const set = await readSet(io);
     const lookUp = originsToLookUp(set, given);
-    const newest = lookUp.length === 0 ? new Map() : await newestSerials(server(io), lookUp);
+    const newest = await newestOf(io, set.filter((o) => lookUp.includes(o.origin)));
     await writePreparedSet(io.cwd, join(io.cwd, WORKING_SET_DIR), resolveBuildSerials(set, given, newest));
   },
 };
