@@ -116,7 +116,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const octokit = context.octokit as unknown as GitHubClient;
       const identity = await identityOf();
       return {
-        forge: new GitHubForge(octokit, repository, identity),
+        forge: new GitHubForge(octokit, repository, identity, { repositoryId: context.payload.repository.node_id }),
         reader: new GraphqlRefReader(octokit, repository, identity.appId === undefined ? {} : { appId: identity.appId }),
         ...(server ? { server } : {}),
         defaults,

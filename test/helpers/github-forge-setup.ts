@@ -7,8 +7,11 @@ export const REPO = '/repos/tails/tails';
 
 export const IDENTITY: BotIdentity = { branchPrefix: 'apt-snapshots-bot/', botLogin: 'apt-snapshots-bot[bot]', appId: 4242 };
 
+/** tails/tails's GraphQL node id, as webhooks carry it. */
+export const REPOSITORY_ID = 'R_kgDOtails';
+
 /** A GitHubForge on tails/tails with a nock scope, the requests it answered, and the JSON bodies it received. */
-export function forgeWithScope(identity: BotIdentity = IDENTITY) {
+export function forgeWithScope(identity: BotIdentity = IDENTITY, options: { repositoryId?: string } = { repositoryId: REPOSITORY_ID }) {
   const scope = nock(GITHUB_API);
   const requests = recordRequests(scope);
   const bodies: unknown[] = [];
@@ -16,6 +19,6 @@ export function forgeWithScope(identity: BotIdentity = IDENTITY) {
     bodies.push(body);
     return true;
   };
-  const forge = new GitHubForge(testOctokit(), { owner: 'tails', repo: 'tails' }, identity);
+  const forge = new GitHubForge(testOctokit(), { owner: 'tails', repo: 'tails' }, identity, options);
   return { forge, scope, requests, bodies, capture };
 }

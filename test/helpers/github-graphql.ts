@@ -379,7 +379,8 @@ export function fakeGitHub(revisions: Record<string, FakeRevision>, repository =
  * `restBlobs` entry, for files whose text GitHub truncates.
  */
 export function mockRead(scope: nock.Scope, fake: FakeGitHub, options: { restBlobs?: { rev: string; path: string }[] } = {}): nock.Scope {
-  scope.post('/graphql').reply(200, (_uri, body) => fake.answer(body));
+  // Reads only: a mutation (moving a bot branch) has mocks of its own.
+  scope.post('/graphql', (body: { query?: unknown }) => !/^\s*mutation\b/.test(String(body.query))).reply(200, (_uri, body) => fake.answer(body));
   for (const { rev, path } of options.restBlobs ?? []) {
     const oid = fake.oidOf(rev, path);
     scope.get(`/repos/${fake.owner}/${fake.repo}/git/blobs/${oid}`).reply(200, fake.blob(oid));

@@ -125,7 +125,7 @@ export function mockCreateBranch(scope: nock.Scope, branch: string, baseSha: str
   return trees;
 }
 
-/** A bot branch that exists on an older base: read ref, compare, tree, commit, move ref. */
+/** A bot branch that exists on an older base: read ref, compare, tree, commit, move ref (GraphQL updateRefs from `head`). */
 export function mockUpdateBranch(scope: nock.Scope, branch: string, baseSha: string, head: string): Captured {
   const trees: Captured = [];
   scope.get(`${REPO}/git/ref/${refPath(branch)}`).reply(200, { ref: `refs/heads/${branch}`, object: { sha: head } });
@@ -140,7 +140,9 @@ export function mockUpdateBranch(scope: nock.Scope, branch: string, baseSha: str
     return { sha: 'e2'.repeat(20) };
   });
   scope.post(`${REPO}/git/commits`).reply(201, { sha: 'e3'.repeat(20) });
-  scope.patch(`${REPO}/git/refs/${refPath(branch)}`).reply(200, { ref: `refs/heads/${branch}`, object: { sha: 'e3'.repeat(20) } });
+  scope
+    .post('/graphql', (body: { query: string; variables: Record<string, unknown> }) => /\bupdateRefs\b/.test(body.query) && body.variables.before === head)
+    .reply(200, { data: { updateRefs: { clientMutationId: null } } });
   return trees;
 }
 

@@ -39,13 +39,27 @@ export function foreignAuthors(identity: BotIdentity, commits: ListedCommit[]): 
 
 const isRaceOnCreate = (error: unknown) => error instanceof ForgeError && error.status === 422 && /reference already exists/i.test(error.message);
 
+/** The branch moved between the bot's look at it and its write: the write was refused, and the branch must be looked at again. */
+class BranchMoved extends ForgeError {}
+
+/**
+ * Moves a ref only if it still points at `before`, atomically: between the
+ * compare that found only bot commits and this write, a person may have
+ * pushed, and a plain forced update would throw their commit away.
+ */
+const MOVE_REF = `mutation MoveBotBranch($repositoryId: ID!, $name: GitRefname!, $before: GitObjectID!, $after: GitObjectID!) {
+  updateRefs(input: { repositoryId: $repositoryId, refUpdates: [{ name: $name, beforeOid: $before, afterOid: $after, force: true }] }) { clientMutationId }
+}`;
+
 /**
  * Makes `branch` hold `baseSha` plus one bot commit with `edits`.
  *
  * Requests: a new branch 5 (read ref, base commit, tree, commit, create
  * ref); an existing bot branch 5 when it changes (read ref, compare, tree,
- * commit, move ref), 3 when it already holds these edits on this base;
- * a branch with someone else's commits 2, and nothing is written.
+ * commit, move ref; plus 1, once, for the repository's node id when the
+ * context lacks it), 3 when it already holds these edits on this base;
+ * a branch with someone else's commits 2, and nothing is written. A write
+ * that loses a race is judged again once, from a fresh read.
  */
 export async function ensureBotBranch(context: ForgeContext, branch: string, baseSha: string, edits: Edit[], message: string): Promise<EnsureBranchResult> {
   const { branchPrefix } = context.identity;
@@ -56,16 +70,47 @@ export async function ensureBotBranch(context: ForgeContext, branch: string, bas
   try {
     return await attempt(context, branch, baseSha, edits, message);
   } catch (error) {
-    // Another delivery created the branch between our read and our write: judge it afresh.
-    if (!isRaceOnCreate(error)) throw error;
+    // Someone (another delivery, a person) wrote the branch between our read and our write: judge it afresh.
+    if (!isRaceOnCreate(error) && !(error instanceof BranchMoved)) throw error;
     return attempt(context, branch, baseSha, edits, message);
   }
 }
 
-async function attempt({ octokit, repository, identity }: ForgeContext, branch: string, baseSha: string, edits: Edit[], message: string): Promise<EnsureBranchResult> {
+async function repositoryIdOf(context: ForgeContext): Promise<string> {
+  if (context.repositoryId === undefined) {
+    const { data } = await call('ensureBranch', () => context.octokit.rest.repos.get({ ...context.repository }));
+    context.repositoryId = data.node_id;
+  }
+  return context.repositoryId;
+}
+
+/**
+ * Moves `branch` from `head` to `sha`, never over a commit it did not
+ * check: a fast-forward is refused by GitHub when the branch moved, and
+ * any other move names the commit it replaces. A refused move whose
+ * branch did move is a BranchMoved; any other failure is passed on.
+ */
+async function moveBranch(context: ForgeContext, branch: string, head: string, sha: string, fastForward: boolean): Promise<void> {
+  const { octokit, repository } = context;
+  const op = 'ensureBranch';
+  try {
+    if (fastForward) {
+      await call(op, () => octokit.rest.git.updateRef({ ...repository, ref: `heads/${branch}`, sha, force: false }));
+    } else {
+      const repositoryId = await repositoryIdOf(context);
+      await call(op, () => octokit.graphql(MOVE_REF, { repositoryId, name: `refs/heads/${branch}`, before: head, after: sha }));
+    }
+  } catch (error) {
+    if (!(error instanceof ForgeError) || (await headOf(context, branch)) === head) throw error;
+    throw new BranchMoved(`GitHub ensureBranch: ${branch} moved while the bot was updating it, and was left as it is`, op, error.endpoint, { cause: error });
+  }
+}
+
+async function attempt(context: ForgeContext, branch: string, baseSha: string, edits: Edit[], message: string): Promise<EnsureBranchResult> {
+  const { octokit, repository, identity } = context;
   const { owner, repo } = repository;
   const op = 'ensureBranch';
-  const head = await headOf({ octokit, repository, identity }, branch);
+  const head = await headOf(context, branch);
 
   let baseTree: string;
   let single: ListedCommit | undefined;
@@ -99,7 +144,7 @@ async function attempt({ octokit, repository, identity }: ForgeContext, branch: 
     await call(op, () => octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha }));
     return { status: 'created', sha };
   }
-  await call(op, () => octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha, force: true }));
+  await moveBranch(context, branch, head, sha, head === baseSha);
   return { status: 'updated', sha };
 }
 

@@ -14,6 +14,8 @@ export interface ForgeContext {
   octokit: GitHubClient;
   repository: GitHubRepository;
   identity: BotIdentity;
+  /** The repository's GraphQL node id, which webhooks carry; looked up (once) when absent. */
+  repositoryId?: string;
 }
 
 /** Whether a check run (or anything carrying `app`) was made by this bot's app. */

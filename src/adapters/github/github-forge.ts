@@ -17,8 +17,9 @@ const PERMISSIONS: readonly string[] = ['admin', 'maintain', 'write', 'triage', 
 export class GitHubForge implements Forge {
   private readonly context: ForgeContext;
 
-  constructor(octokit: GitHubClient, repository: GitHubRepository, identity: BotIdentity) {
-    this.context = { octokit, repository, identity };
+  /** @param options.repositoryId the repository's GraphQL node id (a webhook's `repository.node_id`), which moving a bot branch needs; asked of GitHub when absent */
+  constructor(octokit: GitHubClient, repository: GitHubRepository, identity: BotIdentity, options: { repositoryId?: string } = {}) {
+    this.context = { octokit, repository, identity, ...(options.repositoryId ? { repositoryId: options.repositoryId } : {}) };
   }
 
   /**

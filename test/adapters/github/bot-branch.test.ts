@@ -2,7 +2,7 @@ import { foreignAuthors, isBotCommit, type ListedCommit } from '../../../src/ada
 import { ForgeError } from '../../../src/adapters/github/forge-error.js';
 import { UsageError } from '../../../src/errors.js';
 import type { Edit } from '../../../src/planners/types.js';
-import { IDENTITY, REPO, forgeWithScope } from '../../helpers/github-forge-setup.js';
+import { IDENTITY, REPO, REPOSITORY_ID, forgeWithScope } from '../../helpers/github-forge-setup.js';
 import { guardNock } from '../../helpers/nock-guard.js';
 
 guardNock();
@@ -45,6 +45,15 @@ function expectWrites(scope: ReturnType<typeof forgeWithScope>['scope'], capture
   scope.post(`${REPO}/git/commits`, capture).reply(201, { sha: NEW_COMMIT });
 }
 
+const PERSON_HEAD = '9'.repeat(40);
+
+/** The move of an existing bot branch: a GraphQL updateRefs that names the commit it replaces. */
+function moveMutation(scope: ReturnType<typeof forgeWithScope>['scope'], capture: (body: unknown) => boolean) {
+  return scope.post('/graphql', (body: { query: string }) => /\bupdateRefs\b/.test(body.query) && capture(body));
+}
+
+const MOVE_VARIABLES = { repositoryId: REPOSITORY_ID, name: `refs/heads/${BRANCH}`, before: HEAD, after: NEW_COMMIT };
+
 const TREE_BODY = {
   base_tree: BASE_TREE,
   tree: EDITS.map((e) => ({ path: e.path, mode: '100644', type: 'blob', content: e.content })),
@@ -82,19 +91,58 @@ describe('GitHubForge.ensureBranch', () => {
     ['the base moved on', 2, [listed(HEAD, OLD_TREE, BOT)]],
     ['the edits changed on the same base', 0, [listed(HEAD, OLD_TREE, BOT)]],
     ['several bot commits, one committed by GitHub itself', 0, [listed('7'.repeat(40), OLD_TREE, BOT), listed(HEAD, OLD_TREE, BOT, 'web-flow')]],
-  ])('moves a branch holding only bot commits when %s: force-updates the ref (5 requests)', async (_what, behindBy, commits) => {
+  ])('moves a branch holding only bot commits when %s, only from the commit it checked (5 requests)', async (_what, behindBy, commits) => {
     const { forge, scope, requests, bodies, capture } = forgeWithScope();
     scope.get(REF).reply(200, { ref: `refs/heads/${BRANCH}`, object: { sha: HEAD, type: 'commit' } });
     scope.get(`${REPO}/compare/${BASE}...${HEAD}`).reply(200, compare(commits, behindBy));
     expectWrites(scope, capture);
-    scope.patch(REFS, capture).reply(200, { object: { sha: NEW_COMMIT } });
+    moveMutation(scope, capture).reply(200, { data: { updateRefs: { clientMutationId: null } } });
 
     await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({ status: 'updated', sha: NEW_COMMIT });
     expect(requests).toHaveLength(5);
-    expect(bodies).toEqual([TREE_BODY, COMMIT_BODY, { sha: NEW_COMMIT, force: true }]);
+    expect(bodies).toEqual([TREE_BODY, COMMIT_BODY, expect.objectContaining({ variables: MOVE_VARIABLES })]);
+    expect((bodies[2] as { query: string }).query).toContain('refUpdates: [{ name: $name, beforeOid: $before, afterOid: $after, force: true }]');
   });
 
-  it('adds the commit to a branch that points at the base itself', async () => {
+  it('leaves the branch alone when a person pushed to it between the look and the move', async () => {
+    const { forge, scope, requests, capture } = forgeWithScope();
+    scope.get(REF).reply(200, { object: { sha: HEAD } });
+    scope.get(`${REPO}/compare/${BASE}...${HEAD}`).reply(200, compare([listed(HEAD, OLD_TREE, BOT)], 2));
+    expectWrites(scope, capture);
+    moveMutation(scope, capture).reply(200, { data: null, errors: [{ type: 'UNPROCESSABLE', message: 'A ref update was rejected: the ref did not point to the expected commit' }] });
+    scope.get(REF).times(2).reply(200, { object: { sha: PERSON_HEAD } });
+    scope.get(`${REPO}/compare/${BASE}...${PERSON_HEAD}`).reply(200, compare([listed(HEAD, OLD_TREE, BOT), listed(PERSON_HEAD, OLD_TREE, 'alice')], 2));
+
+    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({ status: 'foreign-commits', sha: PERSON_HEAD, authors: ['alice'] });
+    expect(requests.filter((r) => r.startsWith('PATCH'))).toEqual([]);
+  });
+
+  it('surfaces a refused move when the branch did not move, writing nothing more', async () => {
+    const { forge, scope, capture } = forgeWithScope();
+    scope.get(REF).reply(200, { object: { sha: HEAD } });
+    scope.get(`${REPO}/compare/${BASE}...${HEAD}`).reply(200, compare([listed(HEAD, OLD_TREE, BOT)], 2));
+    expectWrites(scope, capture);
+    moveMutation(scope, capture).reply(200, { data: null, errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }] });
+    scope.get(REF).reply(200, { object: { sha: HEAD } });
+
+    const error = await forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ForgeError);
+    expect((error as ForgeError).message).toContain('Resource not accessible by integration');
+  });
+
+  it("asks for the repository's node id when it was not given, once", async () => {
+    const { forge, scope, bodies, capture } = forgeWithScope(IDENTITY, {});
+    scope.get(REF).reply(200, { object: { sha: HEAD } });
+    scope.get(`${REPO}/compare/${BASE}...${HEAD}`).reply(200, compare([listed(HEAD, OLD_TREE, BOT)], 2));
+    expectWrites(scope, capture);
+    scope.get(REPO).reply(200, { node_id: REPOSITORY_ID, full_name: 'tails/tails' });
+    moveMutation(scope, capture).reply(200, { data: { updateRefs: { clientMutationId: null } } });
+
+    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({ status: 'updated', sha: NEW_COMMIT });
+    expect(bodies[2]).toMatchObject({ variables: MOVE_VARIABLES });
+  });
+
+  it('adds the commit to a branch that points at the base itself, as a fast-forward that a push in between would refuse', async () => {
     const { forge, scope, requests, bodies, capture } = forgeWithScope();
     scope.get(REF).reply(200, { object: { sha: BASE } });
     scope.get(`${REPO}/git/commits/${BASE}`).reply(200, { sha: BASE, tree: { sha: BASE_TREE } });
@@ -103,7 +151,7 @@ describe('GitHubForge.ensureBranch', () => {
 
     await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({ status: 'updated', sha: NEW_COMMIT });
     expect(requests).toHaveLength(5);
-    expect(bodies).toEqual([TREE_BODY, COMMIT_BODY, { sha: NEW_COMMIT, force: true }]);
+    expect(bodies).toEqual([TREE_BODY, COMMIT_BODY, { sha: NEW_COMMIT, force: false }]);
   });
 
   it('leaves a branch that already holds base + a bot commit with this tree: no commit, no ref move (3 requests)', async () => {
