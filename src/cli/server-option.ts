@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { HttpSnapshotServer } from '../adapters/snapshot-server/http-snapshot-server.js';
 import { applyConfigOverride, describeConfigProblem } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { LIMITS } from '../domain/state.js';
 import { errorMessage, UsageError } from '../errors.js';
 import type { ConfigSource } from '../flow/evaluate.js';
 import type { ServerChoice } from './args.js';
@@ -19,6 +20,24 @@ export interface ConfigOption {
   config: Config;
 }
 
+/** The file's text; a device or file that goes on past `limit` bytes is refused rather than read whole. */
+async function readBounded(path: string, limit: number): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > limit) throw new Error(`it is larger than ${limit} bytes, far too large for a configuration file`);
+    }
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * `--config FILE`: a file the user names is input to the command, so one
  * that cannot be read or is invalid is bad usage (exit 2), unlike the
@@ -28,7 +47,7 @@ export async function configOption(file: string | undefined, cwd: string, defaul
   if (file === undefined) return { source: { kind: 'at-ref' }, config: defaults };
   let text: string;
   try {
-    text = await readFile(resolve(cwd, file), 'utf8');
+    text = await readBounded(resolve(cwd, file), LIMITS.configBytes);
   } catch (error) {
     throw new UsageError(`cannot read --config ${file}: ${(error as Error).message ?? errorMessage(error)}`);
   }

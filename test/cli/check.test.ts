@@ -109,6 +109,18 @@ describe('check --config', () => {
     expect(run.stderr).toContain(`apt-snapshots-bot check: cannot read --config ${join(dir, 'missing.yml')}: ENOENT`);
   });
 
+  it.each([
+    ['a huge file', 'huge.yml'],
+    ['an endless device', '/dev/zero'],
+  ])('is bad usage (exit 2), read no further than its limit, for %s', async (_name, file) => {
+    const r = await repo(tailsTree());
+    const path = file.startsWith('/') ? file : join(dir, file);
+    if (!file.startsWith('/')) await writeFile(path, `# ${'x'.repeat(200_000)}\n`);
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--config', path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`apt-snapshots-bot check: cannot read --config ${path}: it is larger than 65536 bytes, far too large for a configuration file`);
+  });
+
   it('is bad usage (exit 2) when the file is invalid, naming the field', async () => {
     const r = await repo(tailsTree());
     await writeFile(join(dir, 'c.yml'), 'snapshot_server:\n  retries: 99\n');
