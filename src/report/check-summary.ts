@@ -174,6 +174,10 @@ function findings(input: CheckInput, budget: number): string[] {
     lines.push(line);
     used += line.length + 1;
   }
+  const { subject } = input;
+  if (subject.kind === 'pull_request' && subject.fromFork && all.some((f) => f.fix !== undefined)) {
+    lines.push('', "This pull request comes from a fork, which the bot never pushes to: its author applies the fixes on the fork's branch, as each finding's ↳ says.");
+  }
   return [...lines, ''];
 }
 

@@ -112,5 +112,6 @@ describe('pull_request', () => {
     await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened-from-fork'));
 
     expect(written[0]).toMatchObject({ conclusion: 'failure', actions: [] });
+    expect((written[0] as unknown as CheckBody).output.summary).toContain('This pull request comes from a fork, which the bot never pushes to');
   });
 });

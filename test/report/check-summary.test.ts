@@ -123,6 +123,18 @@ describe('renderCheck', () => {
     expect(report.summary).not.toContain('opens a pull request');
   });
 
+  it("says a fork's pull request is fixed by its author, since the bot cannot push there", async () => {
+    const ev = await evaluation({ head: tailsTree({ main: FROZEN }) }, 'devel');
+    const fork: CheckSubject = { kind: 'pull_request', number: 7, branch: 'devel', sha: HEAD, baseRef: 'devel', baseSha: BASE, fromFork: true };
+    const report = renderCheck(input(ev, { subject: fork, fixable: false }));
+    expect(report.actions).toEqual([]);
+    expect(report.summary).toContain(
+      "This pull request comes from a fork, which the bot never pushes to: its author applies the fixes on the fork's branch, as each finding's ↳ says.",
+    );
+    const same = renderCheck(input(ev, { subject: { ...fork, fromFork: false }, fixable: false }));
+    expect(same.summary).not.toContain('comes from a fork');
+  });
+
   it('says where the rules of a pull request came from and shows its configuration change with its problems', async () => {
     const ev = await evaluation({ head: tailsTree() }, 'devel');
     const subject: CheckSubject = { kind: 'pull_request', number: 7, branch: 'feature/x', sha: HEAD, baseRef: 'devel', baseSha: BASE, fromFork: false };
