@@ -60,11 +60,16 @@ async function runPlan(deps: RepoDeps, command: Extract<Command, { kind: 'plan' 
 /**
  * `/apt-snapshots …` in a comment. Only people with write access are
  * obeyed; everyone who typed a command gets an answer that says what
- * happened or exactly why not.
+ * happened or exactly why not. Deliveries of one comment are handled one
+ * at a time, so two at once cannot both find no reply and both post one.
  */
 export async function onIssueComment(deps: RepoDeps, payload: IssueCommentPayload): Promise<void> {
   const command = parseCommand(payload.comment.body);
   if (!command) return;
+  await deps.locks.run(`command ${deps.repository} ${payload.comment.id}`, () => runCommand(deps, payload, command));
+}
+
+async function runCommand(deps: RepoDeps, payload: IssueCommentPayload, command: Command): Promise<void> {
   const login = payload.sender.login;
   const reply = (text: string) => deps.forge.ensureComment(payload.issue.number, replyMarker(payload.comment.id), `@${escapeMarkdown(login)} ${text}`);
 

@@ -112,6 +112,23 @@ describe('/apt-snapshots commands', () => {
     ]);
   });
 
+  it('a webhook delivered twice at once still gets one reply', async () => {
+    const api = githubApi({});
+    mockPermission(api.scope, 'curious-reader', 'read');
+    mockPermission(api.scope, 'curious-reader', 'read');
+    const posted: { id: number; body: string; html_url: string; user: { login: string } }[] = [];
+    api.scope.get(`${REPO}/issues/12/comments`).query({ per_page: '100' }).times(2).reply(200, () => posted);
+    api.scope.post(`${REPO}/issues/12/comments`).reply(201, (_uri, body) => {
+      posted.push({ id: 9901, body: (body as { body: string }).body, html_url: 'https://github.com/tails/tails/issues/12#issuecomment-9901', user: { login: 'apt-snapshots-bot[bot]' } });
+      return posted[0];
+    });
+
+    const probot = await testProbot();
+    await Promise.all([1, 2].map(() => deliver(probot, 'issue_comment', fixture('issue-comment-no-write-access'), 'delivery-twice')));
+
+    expect(posted).toHaveLength(1);
+  });
+
   it('answers a command it does not know with the ones it knows', async () => {
     const api = githubApi({});
     mockPermission(api.scope, 'intrigeri', 'write');
