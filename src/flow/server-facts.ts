@@ -54,7 +54,8 @@ export async function gatherFacts(
     try {
       return { ok: true, validUntil: await server.validUntil(origin, dist, serial) };
     } catch (error) {
-      return { ok: false, error: errorMessage(error) };
+      const missing = error instanceof SnapshotServerError && (error.status === 404 || error.status === 410);
+      return missing ? { ok: false, missing, error: errorMessage(error) } : { ok: false, error: errorMessage(error) };
     }
   });
   return { expiries: new Map(lookups.map(([key], i) => [key, expiries[i] as Expiry])) };

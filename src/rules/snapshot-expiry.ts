@@ -50,6 +50,16 @@ export const snapshotExpiry: Rule = {
           continue;
         }
         const where = `pinned in ${setLabel(set)} on ${ctx.branch}`;
+        if (!expiry.ok && expiry.missing) {
+          add({
+            severity: release ? 'error' : 'warning',
+            path: origin.path,
+            message: `Snapshot ${name} ${serial} (${where}) is not on the snapshot server: ${expiry.error}. It was garbage-collected, or never existed; ${ctx.branch} cannot build from it.`,
+            hint: `Move ${name} to a serial the server has, or, if every ${name} snapshot is reported missing, check snapshot_server.dists.${name} (${ctx.config.snapshot_server.dists[name] ?? 'none'}).`,
+            fix: 'bump',
+          });
+          continue;
+        }
         if (!expiry.ok) {
           add({
             severity: 'warning',

@@ -2,7 +2,8 @@ import type { Config } from '../config/schema.js';
 import type { Finding, Severity } from '../domain/finding.js';
 import type { RefState } from '../domain/state.js';
 
-export type Expiry = { ok: true; validUntil: Date | null } | { ok: false; error: string };
+/** `missing`: the server answered that it has no such snapshot (HTTP 404 or 410), rather than not answering. */
+export type Expiry = { ok: true; validUntil: Date | null } | { ok: false; error: string; missing?: true };
 
 /** What the snapshot server told us, gathered before judging. */
 export interface ServerFacts {

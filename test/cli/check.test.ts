@@ -178,6 +178,27 @@ describe('check with a snapshot server', () => {
     expect(run.stdout).toMatch(/error {4}config\/APT_snapshots\.d\/torproject\/serial {2}Snapshot torproject 2021051301 .* expired on 2021-05-22 10:00 UTC/);
   });
 
+  // A 404 is an answer: the snapshot is gone (garbage-collected) or never was (a mistyped serial).
+  it.each([
+    ['testing', 1, 'error'],
+    ['feature/1234-foo', 0, 'warning'],
+  ] as const)('judges a snapshot the server does not have on %s like an expired one, not as a server that did not answer', async (branch, code, severity) => {
+    const files = { ...TESTING, [`${PATHS.MAIN}/debian/serial`]: '2021051399\n' };
+    const r = await repo(files, { branch: 'testing' });
+    const run = await check(r, ['--ref', 'HEAD', '--branch', branch, '--base-ref', 'HEAD', '--snapshot-server', server.url, '--format', 'json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(code);
+    const findings: Finding[] = JSON.parse(run.stdout).findings;
+    expect(findings.filter((f) => f.path === `${PATHS.MAIN}/debian/serial`)).toContainEqual(
+      expect.objectContaining({
+        rule: 'snapshot-expiry',
+        severity,
+        fix: 'bump',
+        message: expect.stringContaining(`Snapshot debian 2021051399 (pinned in the main set (${PATHS.MAIN}) on ${branch}) is not on the snapshot server: ${server.url}/debian/dists/stable/snapshots/2021051399/Release: HTTP 404`),
+      }),
+    );
+  });
+
   it('exits 3 when the server cannot be reached, still printing the report', async () => {
     const r = await repo(TESTING, { branch: 'testing' });
     const down = await closedPortUrl();

@@ -60,6 +60,7 @@ describe('gatherFacts', () => {
     });
     expect(facts.expiries.get('torproject/2021051302')).toEqual({
       ok: false,
+      missing: true,
       error: 'fake://snapshots/torproject/dists/buster/snapshots/2021051302/Release: HTTP 404 Not Found',
     });
   });

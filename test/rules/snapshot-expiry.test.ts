@@ -53,10 +53,23 @@ describe('snapshot-expiry', () => {
   });
 
   it('warns, with the reason, when the expiry could not be looked up', () => {
-    const error = 'HTTP 404 from http://time-based.snapshots.deb.tails.boum.org/debian-security/dists/buster/updates/snapshots/2021042702/Release';
+    const error = 'http://time-based.snapshots.deb.tails.boum.org/debian-security/dists/buster/updates/snapshots/2021042702/Release: connection refused';
     const findings = snapshotExpiry.check(ctxFor('testing', TESTING, { expiries: { ...FINE, 'debian-security/2021042702': { ok: false, error }, 'tails/2021050302': at(180 * DAY) } }));
     expect(findings.map(brief)).toEqual([{ rule: 'snapshot-expiry', severity: 'warning', path: `${BUILDER}/debian-security/serial`, line: undefined, fix: undefined }]);
     expect(findings[0]?.message).toBe(`Could not check when snapshot debian-security 2021042702 (pinned in the builder set (${BUILDER}) on testing) expires: ${error}`);
+  });
+
+  it.each([
+    ['testing', 'error'],
+    ['feature/1234-foo', 'warning'],
+  ] as const)('reports a snapshot the server does not have on %s like an expired one', (branch, severity) => {
+    const error = 'http://time-based.snapshots.deb.tails.boum.org/debian/dists/stable/snapshots/2021051301/Release: HTTP 404 Not Found';
+    const findings = snapshotExpiry.check(ctxFor(branch, TESTING, { expiries: { ...FINE, [`debian/${S}`]: { ok: false, missing: true, error }, 'tails/2021050302': at(180 * DAY) } }));
+    expect(findings.map(brief)).toEqual([{ rule: 'snapshot-expiry', severity, path: `${MAIN}/debian/serial`, line: undefined, fix: 'bump' }]);
+    expect(findings[0]?.message).toBe(
+      `Snapshot debian 2021051301 (pinned in the main set (${MAIN}) on ${branch}) is not on the snapshot server: ${error}. It was garbage-collected, or never existed; ${branch} cannot build from it.`,
+    );
+    expect(findings[0]?.hint).toBe('Move debian to a serial the server has, or, if every debian snapshot is reported missing, check snapshot_server.dists.debian (stable).');
   });
 
   it('notes a configured origin whose serial was not looked up', () => {

@@ -18,10 +18,10 @@ const OPTIONS = {
   now: { type: 'string' },
 } as const;
 
-/** The lookups that failed, e.g. "http://…/Release: connection refused". */
+/** The lookups the server did not answer, e.g. "http://…/Release: connection refused"; a snapshot it says it lacks is a finding instead. */
 export function serverFailures(evaluation: Evaluation): string[] {
   if (!evaluation.facts) return [];
-  return [...evaluation.facts.expiries.values()].flatMap((expiry) => (expiry.ok ? [] : [expiry.error]));
+  return [...evaluation.facts.expiries.values()].flatMap((expiry) => (expiry.ok || expiry.missing ? [] : [expiry.error]));
 }
 
 /** The exit code of a judged ref: an unanswered server outranks the verdict, which may lack its facts. */

@@ -111,7 +111,9 @@ ignored) at NEW as that branch, against its state at OLD.
   post-receive   prints what the bot would do (open a thaw pull request...).
 
   --snapshot-server URL  also check snapshot expiry (default: offline); a
-                         lookup that fails is a warning, never a rejection
+                         lookup the server does not answer is a warning, never
+                         a rejection; a snapshot it says it does not have
+                         (404) counts as expired
   --now ISO-DATE         judge snapshot expiry as of this time (default: now)
 
 Install, e.g. in hooks/pre-receive:
