@@ -45,7 +45,8 @@ describe('failures are visible checks', () => {
     const written = api.check(SHA.testingTip, CHECK);
     const payload = fixture<{ ref: string; before: string; after: string; created: boolean }>('push-new-branch');
     Object.assign(payload, { ref: 'refs/heads/testing', after: SHA.testingTip });
-    const down = new FakeSnapshotServer({ failures: { 'debian/2021051301': 'connection refused', 'torproject/2021051301': 'connection refused' } });
+    const refused = ['debian/2021051301', 'torproject/2021051301', 'debian/2021042702', 'debian-security/2021042702'];
+    const down = new FakeSnapshotServer({ failures: Object.fromEntries(refused.map((key) => [key, 'connection refused'])) });
 
     await deliver(await testProbot({ app: { snapshotServer: down } }), 'push', payload);
 
