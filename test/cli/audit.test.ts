@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { auditHistory, branchOfRev, parseSince } from '../../src/cli/commands/audit.js';
 import type { CommitInfo } from '../../src/domain/tree.js';
 import { UsageError } from '../../src/errors.js';
@@ -54,6 +55,19 @@ describe('audit of a short history', () => {
     expect(since.commits.map((c: { sha: string }) => c.sha)).toEqual([shas[2], shas[3]]);
     const asTesting = await runCli(['audit', '--repo', r.dir, '--branch', 'testing', '--format', 'json'], { env: r.env });
     expect(JSON.parse(asTesting.stdout).commits[1].findings.map((f: { rule: string }) => f.rule)).not.toContain('tracks-latest');
+  });
+
+  it('warns that a shallow clone holds only part of the history, whose first period may have begun earlier', async () => {
+    const shallow = `${r.dir}-shallow`;
+    await runIn(r.dir, r.env, ['clone', '--quiet', '--depth', '2', '--branch', 'devel', `file://${r.dir}`, shallow]);
+    try {
+      const run = await runCli(['audit', '--repo', shallow, '--rev', 'devel'], { env: r.env });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe(`apt-snapshots-bot audit: ${shallow} is a shallow clone: the history stops at its oldest fetched commit, so the first period may have begun earlier (git fetch --unshallow for all of it)\n`);
+      expect(run.stdout).toContain('Summary: 2 commits');
+    } finally {
+      await rm(shallow, { recursive: true, force: true });
+    }
   });
 
   it('says so when the range is empty', async () => {

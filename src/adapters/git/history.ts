@@ -45,6 +45,20 @@ export async function firstParentHistory(repoDir: string, rev: string, options: 
 }
 
 /**
+ * Whether the repository is a shallow clone, whose history stops at the
+ * oldest commit fetched.
+ * @throws ReadError naming the repository
+ */
+export async function isShallowRepository(repoDir: string, options: GitEnvOptions = {}): Promise<boolean> {
+  try {
+    const { stdout } = await runGit(repoDir, ['rev-parse', '--is-shallow-repository'], { env: options.env });
+    return stdout.trim() === 'true';
+  } catch (error) {
+    throw new ReadError(`cannot tell whether repository ${repoDir} is shallow: ${describe(error)}`, { cause: error });
+  }
+}
+
+/**
  * The full commit id `rev` names.
  * @throws ReadError naming the revision and the repository when there is no such commit
  */

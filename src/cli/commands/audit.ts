@@ -1,4 +1,4 @@
-import { firstParentHistory } from '../../adapters/git/history.js';
+import { firstParentHistory, isShallowRepository } from '../../adapters/git/history.js';
 import { defaultConfig } from '../../config/defaults.js';
 import type { CommitInfo } from '../../domain/tree.js';
 import { UsageError } from '../../errors.js';
@@ -91,6 +91,9 @@ unreadable repository or revision.
     const format = parseFormat(values.format);
     const audited = await withReader(values.repo, io, async (reader, repoDir) => {
       const commits = await firstParentHistory(repoDir, rev, { since, env: io.env });
+      if (await isShallowRepository(repoDir, { env: io.env })) {
+        io.stderr.write(`apt-snapshots-bot audit: ${repoDir} is a shallow clone: the history stops at its oldest fetched commit, so the first period may have begun earlier (git fetch --unshallow for all of it)\n`);
+      }
       const progress = format === 'text' && io.stderr.isTTY ? io.stderr : undefined;
       return auditHistory(reader, commits, branch, progress);
     });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstParentHistory, resolveBaseBranchRev, resolveRevision } from '../../../src/adapters/git/history.js';
+import { firstParentHistory, isShallowRepository, resolveBaseBranchRev, resolveRevision } from '../../../src/adapters/git/history.js';
 import { ReadError } from '../../../src/errors.js';
 import { commitFiles, makeRepo, runIn, type TestRepo } from '../../helpers/git-repo.js';
 
@@ -120,6 +120,37 @@ describe('resolveBaseBranchRev', () => {
       const found = resolveBaseBranchRev(dir, 'devel', { env: { ...repo.env, GIT_CEILING_DIRECTORIES: tmpdir() } });
       await expect(found).rejects.toBeInstanceOf(ReadError);
       await expect(found).rejects.toThrow(`cannot list the branches of repository ${dir}: fatal: not a git repository`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('isShallowRepository', () => {
+  let repo: TestRepo & { commit: string };
+  beforeAll(async () => {
+    repo = await makeRepo({ a: '1\n' });
+    await commitFiles(repo, { a: '2\n' }, 'Two');
+  });
+  afterAll(() => repo.cleanup());
+
+  it('tells a shallow clone from a full repository', async () => {
+    const shallow = `${repo.dir}-shallow`;
+    await repo.git(['clone', '--quiet', '--depth', '1', `file://${repo.dir}`, shallow]);
+    try {
+      expect(await isShallowRepository(shallow, { env: repo.env })).toBe(true);
+      expect(await isShallowRepository(repo.dir, { env: repo.env })).toBe(false);
+    } finally {
+      await rm(shallow, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a directory that is not a repository with a ReadError naming it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-history-'));
+    try {
+      const shallow = isShallowRepository(dir, { env: { ...repo.env, GIT_CEILING_DIRECTORIES: tmpdir() } });
+      await expect(shallow).rejects.toBeInstanceOf(ReadError);
+      await expect(shallow).rejects.toThrow(`cannot tell whether repository ${dir} is shallow: fatal: not a git repository`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
