@@ -1,12 +1,13 @@
 import { branchRole } from '../domain/branch.js';
 import type { Finding } from '../domain/finding.js';
 import { compareSerials } from '../domain/serial.js';
-import { counterpart, originNamed, pinnedSerial, setLabel } from './sets.js';
+import { counterpart, keptSinceFork, originNamed, pinnedSerial, setLabel } from './sets.js';
 import type { Rule } from './types.js';
 
 /**
- * A topic branch inherits its base branch's serials; any difference is
- * something reviewers must see. Older serials are serial-regression's.
+ * A topic branch inherits its base branch's serials; any difference the
+ * branch made is something reviewers must see (one the base made after the
+ * branch forked is not). Older serials are serial-regression's.
  */
 export const divergesFromBase: Rule = {
   id: 'diverges-from-base',
@@ -29,7 +30,7 @@ export const divergesFromBase: Rule = {
           add('warning', origin.dir, `${ctx.branch} adds origin ${origin.origin} to ${setLabel(set)}, which its base branch ${base.branch} does not have.`, `Check that adding ${origin.origin} is intended and that the snapshot server mirrors it.`);
           continue;
         }
-        if (!origin.value || !baseOrigin.value) continue;
+        if (!origin.value || !baseOrigin.value || keptSinceFork(base.forkPoint, set, origin)) continue;
         const serial = pinnedSerial(origin);
         const baseSerial = pinnedSerial(baseOrigin);
         if (serial !== undefined && baseSerial !== undefined) {

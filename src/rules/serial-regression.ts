@@ -2,7 +2,7 @@ import { branchRole } from '../domain/branch.js';
 import type { Finding } from '../domain/finding.js';
 import { compareSerials, type Serial } from '../domain/serial.js';
 import type { SnapshotSetState } from '../domain/state.js';
-import { counterpart, isFreezeException, listWords, originNamed, pinnedSerial, setLabel } from './sets.js';
+import { counterpart, isFreezeException, keptSinceFork, listWords, originNamed, pinnedSerial, setLabel } from './sets.js';
 import type { Rule } from './types.js';
 
 function stillFrozen(set: SnapshotSetState): boolean {
@@ -16,7 +16,8 @@ function pinnedIn(set: SnapshotSetState | undefined, origin: string): Serial | u
 
 /**
  * Serials only move forward. A topic branch is compared with its base
- * branch (on a base branch, config/base_branch names the branch itself);
+ * branch (on a base branch, config/base_branch names the branch itself),
+ * unless it still has the serial it forked with and the base moved on;
  * any branch with the state before the push. Going from a serial to
  * `latest` is a thaw, which is only wrong where a freeze must hold: on a
  * release branch, an origin that is not a freeze exception, when the branch
@@ -42,7 +43,7 @@ export const serialRegression: Rule = {
         const beforeSerial = pinnedIn(beforeSet, origin.origin);
         if (serial !== undefined) {
           const newer: { serial: Serial; where: string }[] = [];
-          if (base && baseSerial !== undefined && compareSerials(serial, baseSerial) < 0) newer.push({ serial: baseSerial, where: `on its base branch ${base.branch}` });
+          if (base && baseSerial !== undefined && compareSerials(serial, baseSerial) < 0 && !keptSinceFork(base.forkPoint, set, origin)) newer.push({ serial: baseSerial, where: `on its base branch ${base.branch}` });
           if (beforeSerial !== undefined && compareSerials(serial, beforeSerial) < 0) newer.push({ serial: beforeSerial, where: 'before the push' });
           if (newer.length === 0) continue;
           const newest = newer.map((n) => n.serial).reduce((a, b) => (compareSerials(a, b) >= 0 ? a : b));

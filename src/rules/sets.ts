@@ -1,4 +1,4 @@
-import type { Serial } from '../domain/serial.js';
+import { formatSerialValue, type Serial } from '../domain/serial.js';
 import type { OriginState, RefState, SnapshotSetState } from '../domain/state.js';
 
 /** How messages name a set: `the main set (config/APT_snapshots.d)`. */
@@ -23,6 +23,18 @@ export function counterpart(state: RefState, set: SnapshotSetState): SnapshotSet
 
 export function originNamed(set: SnapshotSetState, origin: string): OriginState | undefined {
   return set.origins.find((o) => o.origin === origin);
+}
+
+/**
+ * Whether a topic branch still has the value it forked with for this origin:
+ * then a difference from its base is the base moving on since, which a merge
+ * brings in, not something the branch did. False when the fork point is unknown.
+ */
+export function keptSinceFork(forkPoint: RefState | undefined, set: SnapshotSetState, origin: OriginState): boolean {
+  const forkSet = forkPoint && counterpart(forkPoint, set);
+  const atFork = forkSet && originNamed(forkSet, origin.origin);
+  if (!atFork?.value || !origin.value) return false;
+  return formatSerialValue(atFork.value) === formatSerialValue(origin.value);
 }
 
 /** Capitalises a message that starts with a set label. */

@@ -15,8 +15,12 @@ export interface RuleContext {
   /** The branch the state is judged as (not necessarily the name in config/base_branch). */
   branch: string;
   state: RefState;
-  /** The branch named in config/base_branch and its state, for topic branches. */
-  base?: { branch: string; state: RefState };
+  /**
+   * The branch named in config/base_branch and its state, for topic branches;
+   * `forkPoint`, when known, is the state where the branch forked from it (their
+   * merge base): what the base changed since then is not the branch's doing.
+   */
+  base?: { branch: string; state: RefState; forkPoint?: RefState };
   /** The state before a push, when judging a push. */
   before?: RefState;
   config: Config;

@@ -12,7 +12,8 @@ export const NOW = new Date('2021-05-13T12:00:00Z');
 
 export interface CtxOptions {
   config?: Config;
-  base?: { branch: string; files: Files };
+  /** `forkPoint`: the files where the branch forked from its base (their merge base). */
+  base?: { branch: string; files: Files; forkPoint?: Files };
   before?: Files;
   /** Keyed by expiryKey(origin, serial); given means "online". */
   expiries?: Record<string, Expiry>;
@@ -26,7 +27,9 @@ export function ctxFor(branch: string, files: Files, opts: CtxOptions = {}): Rul
     branch,
     config,
     state: fakeState(files, config),
-    ...(opts.base ? { base: { branch: opts.base.branch, state: fakeState(opts.base.files, config) } } : {}),
+    ...(opts.base
+      ? { base: { branch: opts.base.branch, state: fakeState(opts.base.files, config), ...(opts.base.forkPoint ? { forkPoint: fakeState(opts.base.forkPoint, config) } : {}) } }
+      : {}),
     ...(opts.before ? { before: fakeState(opts.before, config) } : {}),
     ...(opts.expiries ? { facts: { expiries: new Map(Object.entries(opts.expiries)) } } : {}),
     now: opts.now ?? NOW,

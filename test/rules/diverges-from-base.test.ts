@@ -32,6 +32,25 @@ describe('diverges-from-base', () => {
     expect(findings[0]?.hint).toBeTruthy();
   });
 
+  // Differences the base made after the branch forked are not the branch's: a merge takes the base's side.
+  it.each<[string, Files, Files]>([
+    ['kept pins where the base has since thawed', topic({ debian: NEW, 'debian-security': 'latest', torproject: NEW }), topic({ debian: 'latest', 'debian-security': 'latest', torproject: 'latest' })],
+    ['kept latest where the base has since frozen', topic({ debian: 'latest', 'debian-security': 'latest', torproject: 'latest' }), TESTING],
+    ['kept serials the base has since bumped', topic({ debian: OLD, 'debian-security': 'latest', torproject: OLD }), TESTING],
+  ])('accepts %s', (_name, files, baseFiles) => {
+    const findings = divergesFromBase.check(ctxFor('feature/1234-foo', files, { base: { branch: 'testing', files: baseFiles, forkPoint: files } }));
+    expect(findings).toEqual([]);
+  });
+
+  it('still shows a bump the branch made after it forked', () => {
+    const forkPoint = topic({ debian: 'latest', 'debian-security': 'latest', torproject: 'latest' });
+    const files = topic({ debian: NEWER, 'debian-security': 'latest', torproject: 'latest' });
+    const findings = divergesFromBase.check(ctxFor('feature/1234-foo', files, { base: { branch: 'testing', files: TESTING, forkPoint } }));
+    expect(findings.map((f) => [f.severity, f.path])).toEqual([
+      ['notice', `${MAIN}/debian/serial`],
+    ]);
+  });
+
   it.each<[string, Files, Files]>([
     ['the same serials', topic({ debian: NEW, 'debian-security': 'latest', torproject: NEW }), TESTING],
     ['an older serial (serial-regression reports it)', topic({ debian: OLD, 'debian-security': 'latest', torproject: NEW }), TESTING],

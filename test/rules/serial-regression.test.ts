@@ -14,6 +14,7 @@ describe('serial-regression', () => {
     ['devel going back before the push', 'devel', frozen(OLD), { before: frozen(NEW) }, `${MAIN}/debian/serial`, /on devel: 2021050101 is older than 2021051301 before the push/],
     ['the builder set going back on devel', 'devel', tailsTree({ builder: { debian: OLD, tails: NEW } }), { before: tailsTree({ builder: { debian: NEW, tails: NEW } }) }, `${BUILDER}/debian/serial`, /debian in the builder set .* goes back in time on devel/],
     ['a topic branch older than its base', 'bugfix/1-x', frozen(OLD), { base: { branch: 'testing', files: frozen(NEW) } }, `${MAIN}/debian/serial`, /on bugfix\/1-x: 2021050101 is older than 2021051301 on its base branch testing\.$/],
+    ['a topic branch that moved back from where it forked', 'bugfix/1-x', frozen(OLD), { base: { branch: 'testing', files: frozen(NEW), forkPoint: frozen(NEW) } }, `${MAIN}/debian/serial`, /2021050101 is older than 2021051301 on its base branch testing\.$/],
     ['a topic branch older than both', 'bugfix/1-x', frozen(OLD), { base: { branch: 'testing', files: frozen(NEW) }, before: frozen(NEWER) }, `${MAIN}/debian/serial`, /2021050101 is older than 2021051301 on its base branch testing and 2021051402 before the push\./],
     ['testing unfrozen by the push', 'testing', frozen('latest'), { before: frozen(NEW) }, `${MAIN}/debian/serial`, /^debian in the main set .* went from 2021051301 back to latest on the release branch testing: that unfreezes it, and debian is not a freeze exception\.$/],
     ['stable unfrozen by the push', 'stable', frozen('latest'), { before: frozen(NEW) }, `${MAIN}/debian/serial`, /release branch stable: that unfreezes it/],
@@ -38,6 +39,8 @@ describe('serial-regression', () => {
     ['testing thawed as a whole after a release', 'testing', frozen('latest', 'latest'), { before: frozen(NEW) }],
     ['debian-security thawed on testing (a freeze exception)', 'testing', frozen(NEW, NEW, 'latest'), { before: frozen(NEW, NEW, NEW) }],
     ['a topic branch thawed by its own push (diverges-from-base reports it)', 'bugfix/1-x', frozen('latest'), { before: frozen(NEW) }],
+    // Forked before the base was frozen anew: the branch changed nothing, and a merge takes the base's serials.
+    ['a topic branch that kept what it forked with while its base moved on', 'bugfix/1-x', frozen(OLD), { base: { branch: 'testing', files: frozen(NEW), forkPoint: frozen(OLD) } }],
     ['a topic branch newer than its base', 'bugfix/1-x', frozen(NEWER), { base: { branch: 'testing', files: frozen(NEW) } }],
     ['a topic branch thawed where its base is frozen', 'bugfix/1-x', frozen('latest'), { base: { branch: 'testing', files: frozen(NEW) } }],
     ['an unreadable serial before the push', 'testing', frozen(NEW), { before: frozen('20210514') }],

@@ -1,4 +1,4 @@
-import { counterpart, isFreezeException, listWords, originNamed, pinnedSerial, sentence, setLabel } from '../../src/rules/sets.js';
+import { counterpart, isFreezeException, keptSinceFork, listWords, originNamed, pinnedSerial, sentence, setLabel } from '../../src/rules/sets.js';
 import { PATHS, fakeState, tailsTree } from '../helpers/snapshot.js';
 
 const state = fakeState(tailsTree({ main: { debian: '2021051301', 'debian-security': 'latest', torproject: 'junk' } }));
@@ -38,5 +38,22 @@ describe('rule helpers', () => {
     expect(counterpart(other, main)?.config.dir).toBe(PATHS.MAIN);
     expect(counterpart(other, state.sets[1]!)).toBeUndefined();
     expect(originNamed(main, 'tails')).toBeUndefined();
+  });
+
+  it.each([
+    ['the same serial', 'debian', { debian: '2021051301' }, true],
+    ['latest both times', 'debian-security', { 'debian-security': 'latest' }, true],
+    ['another serial', 'debian', { debian: '2021050101' }, false],
+    ['latest then, a serial now', 'debian', { debian: 'latest' }, false],
+    ['an unreadable serial now', 'torproject', { torproject: 'junk' }, false],
+    ['an unreadable serial then', 'debian', { debian: 'junk' }, false],
+    ['no such origin then', 'debian', { torproject: 'latest' }, false],
+  ])('keptSinceFork: %s is %s', (_name, origin, atFork, kept) => {
+    const forkPoint = fakeState(tailsTree({ main: atFork }));
+    expect(keptSinceFork(forkPoint, main, originNamed(main, origin)!)).toBe(kept);
+  });
+
+  it('keptSinceFork is false when the fork point is unknown', () => {
+    expect(keptSinceFork(undefined, main, originNamed(main, 'debian')!)).toBe(false);
   });
 });
