@@ -27,6 +27,8 @@ export interface EvaluateInput {
   /** The base state's revision; when absent, `resolveBaseRev` finds it from config/base_branch. */
   baseRev?: string;
   resolveBaseRev?: (baseBranch: string) => Promise<string | undefined>;
+  /** Where `rev` forked from the base's revision (their merge base), when the reader's repository can tell. */
+  resolveForkRev?: (baseRev: string) => Promise<string | undefined>;
   /** The revision before a push. */
   beforeRev?: string;
   configSource: ConfigSource;
@@ -42,7 +44,7 @@ export interface Evaluation {
   config: Config;
   configProblems: ConfigProblem[];
   state: RefState;
-  base?: { branch: string; rev: string; state: RefState };
+  base?: { branch: string; rev: string; state: RefState; forkRev?: string; forkPoint?: RefState };
   before?: RefState;
   facts?: ServerFacts;
   verdict: Verdict;
@@ -124,8 +126,11 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
   const baseName = state.baseBranch.name;
   if (branchRole(input.branch, config) === 'topic' && baseName !== undefined && baseName !== input.branch) {
     const baseRev = input.baseRev ?? (await input.resolveBaseRev?.(baseName));
-    if (baseRev !== undefined) base = { branch: baseName, rev: baseRev, state: await readState(input.reader, baseRev, config, false) };
-    else {
+    if (baseRev !== undefined) {
+      const forkRev = await input.resolveForkRev?.(baseRev);
+      const fork = forkRev === undefined ? {} : { forkRev, forkPoint: await readState(input.reader, forkRev, config, false) };
+      base = { branch: baseName, rev: baseRev, state: await readState(input.reader, baseRev, config, false), ...fork };
+    } else {
       flowFindings.push({
         rule: BASE_STATE_RULE,
         severity: 'notice',
@@ -138,7 +143,7 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
   const before = input.beforeRev === undefined ? undefined : await readState(input.reader, input.beforeRev, config, false);
   const facts = input.server ? await gatherFacts(state, config, input.server) : undefined;
 
-  const verdict = judge({ branch: input.branch, state, base: base && { branch: base.branch, state: base.state }, before, config, facts, now: input.now });
+  const verdict = judge({ branch: input.branch, state, base: base && { branch: base.branch, state: base.state, forkPoint: base.forkPoint }, before, config, facts, now: input.now });
   const problems: Finding[] = [
     ...flowFindings,
     ...resolved.problems.map((p): Finding => ({

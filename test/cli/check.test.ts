@@ -65,6 +65,21 @@ describe('check on temporary repositories, offline', () => {
     expect(rulesOf(JSON.parse(given.stdout).findings).filter((f) => f.includes('diverges-from-base'))).toEqual([]);
   });
 
+  // Tails topic branches live for weeks; testing is frozen anew meanwhile.
+  it('does not blame a topic branch for its base moving on since it forked, only for what it changed itself', async () => {
+    const r = await repo(tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021050101', torproject: '2021050101' } }), { branch: 'testing' });
+    await r.git(['branch', 'bugfix/1234-foo']);
+    await commitFiles(r, { [`${PATHS.MAIN}/debian/serial`]: '2021051301\n', [`${PATHS.MAIN}/torproject/serial`]: '2021051301\n' }, 'Freeze APT snapshots for 4.20~rc1.');
+    await r.git(['checkout', '--quiet', 'bugfix/1234-foo']);
+    const kept = await check(r, ['--ref', 'HEAD', '--branch', 'bugfix/1234-foo', '--offline']);
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toMatch(new RegExp(`^Compared with base branch testing at [0-9a-f]{10}, forked at ${r.commit.slice(0, 10)}$`, 'm'));
+    await commitFiles(r, { [`${PATHS.MAIN}/torproject/serial`]: '2021040101\n' }, 'Go back');
+    const moved = await check(r, ['--ref', 'HEAD', '--branch', 'bugfix/1234-foo', '--offline', '--format', 'json']);
+    expect(moved.code).toBe(1);
+    expect(rulesOf(JSON.parse(moved.stdout).findings)).toEqual([`error serial-regression ${PATHS.MAIN}/torproject/serial`]);
+  });
+
   it('says when the base branch cannot be found', async () => {
     const r = await repo(tailsTree({ baseBranch: 'testing' }), { branch: 'feature/1234-foo' });
     const run = await check(r, ['--ref', 'HEAD', '--branch', 'feature/1234-foo', '--offline']);

@@ -51,6 +51,18 @@ describe('hook pre-receive', () => {
     expect(run.stderr).toContain(`\n  error    ${TORPROJECT}  devel was left frozen`);
   });
 
+  it('accepts a new topic branch forked before its base was frozen anew, which changed no serial', async () => {
+    await pushed({ 'config/base_branch': 'testing\n', ...FROZEN }, 'Freeze for 4.19~rc1');
+    await work.git(['checkout', '--quiet', '-b', 'bugfix/1234-foo']);
+    const topic = await pushed({ README: 'fix\n' }, 'Fix a bug');
+    await work.git(['checkout', '--quiet', 'devel']);
+    const refrozen = await pushed({ [DEBIAN]: '2021051301\n', [TORPROJECT]: '2021051301\n' }, 'Freeze for 4.20~rc1');
+    await setBranch('testing', refrozen);
+    const run = await hook('pre-receive', `${ZERO} ${topic} refs/heads/bugfix/1234-foo\n`);
+    expect(run.stderr).toBe(`apt-snapshots-bot: bugfix/1234-foo (new branch at ${topic.slice(0, 10)}): no new error\n`);
+    expect(run.code).toBe(0);
+  });
+
   it('accepts a push that leaves an old error alone, and shows it', async () => {
     const frozen = await pushed(FROZEN, 'Freeze');
     await setBranch('devel', frozen);

@@ -50,6 +50,38 @@ describe('evaluate', () => {
     expect(result.verdict.conclusion).toBe('failure');
   });
 
+  it('reads the fork point from the base, and does not blame a topic branch for its base moving on', async () => {
+    const reader = new MemoryReader({
+      head: tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021050101' } }),
+      'testing-tip': tailsTree({ baseBranch: 'testing', main: FROZEN }),
+      fork: tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021050101' } }),
+    });
+    const asked: string[] = [];
+    const result = await evaluate(
+      input(reader, {
+        branch: 'bugfix/1234-foo',
+        resolveBaseRev: async () => 'testing-tip',
+        resolveForkRev: async (baseRev) => {
+          asked.push(baseRev);
+          return 'fork';
+        },
+      }),
+    );
+    expect(asked).toEqual(['testing-tip']);
+    expect(result.base?.forkRev).toBe('fork');
+    expect(result.base?.forkPoint?.commit.subject).toBe('fork');
+    expect(result.verdict.findings.filter((f) => f.rule === 'serial-regression')).toEqual([]);
+    expect(result.verdict.conclusion).toBe('success');
+  });
+
+  it('compares with the base alone when there is no fork point', async () => {
+    const reader = new MemoryReader({ head: tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021050101' } }), 'testing-tip': tailsTree({ baseBranch: 'testing', main: FROZEN }) });
+    const result = await evaluate(input(reader, { branch: 'bugfix/1234-foo', resolveBaseRev: async () => 'testing-tip', resolveForkRev: async () => undefined }));
+    expect(result.base?.forkPoint).toBeUndefined();
+    expect(result.verdict.findings).toContainEqual(expect.objectContaining({ rule: 'serial-regression', path: `${PATHS.MAIN}/debian/serial` }));
+    expect(reader.reads.map((r) => r.rev)).toEqual(['head', 'testing-tip']);
+  });
+
   it('says so when the base branch cannot be found', async () => {
     const reader = new MemoryReader({ head: tailsTree({ baseBranch: 'testing', main: FROZEN }) });
     const result = await evaluate(input(reader, { branch: 'bugfix/1', resolveBaseRev: async () => undefined }));

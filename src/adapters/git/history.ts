@@ -75,6 +75,24 @@ export async function resolveRevision(repoDir: string, rev: string, options: Git
 }
 
 /**
+ * Where two revisions forked: their best common ancestor (git merge-base),
+ * or undefined when their histories share no commit (or a shallow clone
+ * does not reach it).
+ * @throws ReadError naming the revisions and the repository
+ */
+export async function mergeBase(repoDir: string, a: string, b: string, options: GitEnvOptions = {}): Promise<string | undefined> {
+  checkRevision(repoDir, a);
+  checkRevision(repoDir, b);
+  let run;
+  try {
+    run = await runGit(repoDir, ['merge-base', a, b], { env: options.env, okCodes: [1] });
+  } catch (error) {
+    throw new ReadError(`cannot find where "${a}" and "${b}" forked in repository ${repoDir}: ${describe(error)}`, { cause: error });
+  }
+  return run.code === 0 ? run.stdout.trim() : undefined;
+}
+
+/**
  * Where a base branch is in a local repository: the local branch if there is
  * one, else the remote-tracking branch of `origin` (a fresh clone has only
  * that), else undefined.

@@ -1,4 +1,4 @@
-import { resolveBaseBranchRev } from '../../adapters/git/history.js';
+import { mergeBase, resolveBaseBranchRev } from '../../adapters/git/history.js';
 import { defaultConfig } from '../../config/defaults.js';
 import { evaluate, type Evaluation } from '../../flow/evaluate.js';
 import { RULES } from '../../rules/index.js';
@@ -50,7 +50,9 @@ DIR, as if it were the tip of branch NAME.
   --ref REV         the revision to judge
   --branch NAME     the branch REV is judged as (devel, testing, feature/1234-foo…)
   --base-ref REV    the base state for a topic branch (default: the branch named
-                    in config/base_branch: the local branch, else origin/NAME)
+                    in config/base_branch: the local branch, else origin/NAME);
+                    a serial the branch kept since it forked from there (git
+                    merge-base) while the base moved on is not held against it
   --before REV      the revision before a push, to catch serials going back
   --config FILE     the configuration, merged over the defaults (default: the
                     repository's .github/apt-snapshots.yml at REV)
@@ -85,6 +87,7 @@ not answer.
         branch,
         baseRev: values['base-ref'],
         resolveBaseRev: (name) => resolveBaseBranchRev(repoDir, name, { env: io.env }),
+        resolveForkRev: (baseRev) => mergeBase(repoDir, ref, baseRev, { env: io.env }),
         beforeRev: values.before,
         configSource: source,
         defaults,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { resolveBaseBranchRev } from '../../adapters/git/history.js';
+import { mergeBase, resolveBaseBranchRev } from '../../adapters/git/history.js';
 import { defaultConfig } from '../../config/defaults.js';
 import type { Finding, PlanAction } from '../../domain/finding.js';
 import { UsageError } from '../../errors.js';
@@ -41,6 +41,7 @@ function judgeRev(judge: Judge, rev: string, branch: string, beforeRev?: string)
     beforeRev,
     // Inside the server's repository the base branch is refs/heads/NAME, as pushed before.
     resolveBaseRev: (name) => resolveBaseBranchRev(judge.repoDir, name, { env: judge.env }),
+    resolveForkRev: (baseRev) => mergeBase(judge.repoDir, rev, baseRev, { env: judge.env }),
     configSource: { kind: 'at-ref' },
     defaults: defaultConfig(),
     server: judge.server,

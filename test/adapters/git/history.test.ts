@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstParentHistory, isShallowRepository, resolveBaseBranchRev, resolveRevision } from '../../../src/adapters/git/history.js';
+import { firstParentHistory, isShallowRepository, mergeBase, resolveBaseBranchRev, resolveRevision } from '../../../src/adapters/git/history.js';
 import { ReadError } from '../../../src/errors.js';
 import { commitFiles, makeRepo, runIn, type TestRepo } from '../../helpers/git-repo.js';
 
@@ -154,5 +154,42 @@ describe('isShallowRepository', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('mergeBase', () => {
+  let repo: TestRepo & { commit: string };
+  let fork: string;
+  let topic: string;
+  let base: string;
+  let unrelated: string;
+  beforeAll(async () => {
+    repo = await makeRepo({ a: '1\n' });
+    fork = await commitFiles(repo, { a: '2\n' }, 'Fork point');
+    await repo.git(['checkout', '--quiet', '-b', 'topic']);
+    topic = await commitFiles(repo, { b: '1\n' }, 'On the topic');
+    await repo.git(['checkout', '--quiet', 'devel']);
+    base = await commitFiles(repo, { a: '3\n' }, 'The base moves on');
+    await repo.git(['checkout', '--quiet', '--orphan', 'other']);
+    unrelated = await commitFiles(repo, { c: '1\n' }, 'Unrelated root');
+  });
+  afterAll(() => repo.cleanup());
+
+  it.each([
+    ['a topic branch and its base', () => [topic, base], () => fork],
+    ['names rather than ids', () => ['topic', 'devel'], () => fork],
+    ['a commit and its ancestor', () => [base, fork], () => fork],
+    ['histories without a common commit', () => [topic, unrelated], () => undefined],
+  ])('finds where %s forked', async (_name, revs, expected) => {
+    const [a, b] = revs() as [string, string];
+    expect(await mergeBase(repo.dir, a, b, { env: repo.env })).toBe(expected());
+  });
+
+  it.each([['-x', 'devel'], ['devel', '--all']])('refuses %s and %s before git sees an option', async (a, b) => {
+    await expect(mergeBase(repo.dir, a, b, { env: repo.env })).rejects.toThrow(ReadError);
+  });
+
+  it('names a revision that does not exist', async () => {
+    await expect(mergeBase(repo.dir, 'nope', 'devel', { env: repo.env })).rejects.toThrow(new RegExp(`cannot find where "nope" and "devel" forked in repository ${repo.dir}: .*nope`));
   });
 });
