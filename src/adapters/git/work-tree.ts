@@ -1,10 +1,10 @@
 import { lstat, mkdir, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Edit } from '../../planners/types.js';
 import { errorMessage } from '../../errors.js';
 import { runGit, type RunGitOptions } from './run-git.js';
 
-export type WorkTreeRefusal = 'bare' | 'detached-head' | 'uncommitted-changes' | 'bad-path' | 'git-failed';
+export type WorkTreeRefusal = 'bare' | 'detached-head' | 'operation-in-progress' | 'uncommitted-changes' | 'bad-path' | 'git-failed';
 
 /** applyEdits would not, or could not, commit; nothing of the person's work was touched. */
 export class WorkTreeError extends Error {
@@ -59,6 +59,10 @@ export async function applyEdits(
   if (head.code !== 0) {
     throw new WorkTreeError(`HEAD is detached in ${workTreeDir}: check out the branch to commit ${paths.join(', ')} on`, 'detached-head', paths);
   }
+  const operation = await operationInProgress(git, workTreeDir);
+  if (operation !== undefined) {
+    throw new WorkTreeError(`${operation} is in progress in ${workTreeDir}: finish or abort it before committing ${paths.join(', ')}`, 'operation-in-progress', paths);
+  }
   const top = (await git(['rev-parse', '--show-toplevel'])).stdout.replace(/\n$/, '');
   cwd = top;
   const dirty = await changedPaths(git, paths);
@@ -89,7 +93,23 @@ export async function applyEdits(
   return { commit: (await git(['rev-parse', 'HEAD'])).stdout.trim() };
 }
 
-type Git = (args: string[], okCodes?: number[]) => Promise<{ stdout: string }>;
+type Git = (args: string[], okCodes?: number[]) => Promise<{ stdout: string; code: number }>;
+
+/**
+ * A merge, cherry-pick, revert, rebase or `git am` the person left
+ * unfinished: writing and committing now would slip the edits into it, or
+ * end it. The branch may still be checked out (a conflicted merge, `git am`).
+ */
+async function operationInProgress(git: Git, cwd: string): Promise<string | undefined> {
+  for (const [ref, what] of [['MERGE_HEAD', 'a merge'], ['CHERRY_PICK_HEAD', 'a cherry-pick'], ['REVERT_HEAD', 'a revert']] as const) {
+    if ((await git(['rev-parse', '--quiet', '--verify', ref], [1])).code === 0) return what;
+  }
+  for (const dir of ['rebase-apply', 'rebase-merge']) {
+    const path = (await git(['rev-parse', '--git-path', dir])).stdout.replace(/\n$/, '');
+    if (await lstat(resolve(cwd, path)).then(() => true, () => false)) return 'a rebase or git am';
+  }
+  return undefined;
+}
 
 async function changedPaths(git: Git, paths: string[]): Promise<string[]> {
   const { stdout } = await git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching', '--', ...paths]);

@@ -114,6 +114,11 @@ describe('applyEdits', () => {
       ['secret'],
       'has uncommitted changes to secret',
     ],
+    // The person's merge, cherry-pick, revert or `git am` would take the edits in, or lose its state.
+    ['a merge in progress', (r) => r.git(['update-ref', 'MERGE_HEAD', 'HEAD']), [`${MAIN}/debian/serial`], 'operation-in-progress', [`${MAIN}/debian/serial`], 'a merge is in progress in'],
+    ['a cherry-pick in progress', (r) => r.git(['update-ref', 'CHERRY_PICK_HEAD', 'HEAD']), [`${MAIN}/debian/serial`], 'operation-in-progress', [`${MAIN}/debian/serial`], 'a cherry-pick is in progress in'],
+    ['a revert in progress', (r) => r.git(['update-ref', 'REVERT_HEAD', 'HEAD']), [`${MAIN}/debian/serial`], 'operation-in-progress', [`${MAIN}/debian/serial`], 'a revert is in progress in'],
+    ['git am or a rebase in progress', (r) => mkdir(join(r.dir, '.git', 'rebase-apply')), [`${MAIN}/debian/serial`], 'operation-in-progress', [`${MAIN}/debian/serial`], 'a rebase or git am is in progress in'],
     ['a detached HEAD', (r) => r.git(['checkout', '--quiet', '--detach']), [`${MAIN}/debian/serial`], 'detached-head', [`${MAIN}/debian/serial`], 'HEAD is detached in'],
     ['a path outside the work tree', async () => undefined, ['../escape'], 'bad-path', ['../escape'], 'not a path inside the work tree: "../escape"'],
     ['an absolute path', async () => undefined, ['/etc/passwd', 'ok'], 'bad-path', ['/etc/passwd'], 'not a path inside the work tree: "/etc/passwd"'],
