@@ -33,7 +33,8 @@ export class GitCommandError extends Error {
     // Duck-typed: errors from Node's own modules may come from another realm (Jest's VM) than this Error.
     const causeMessage = (options?.cause as { message?: unknown } | undefined)?.message;
     const detail = stderr.trim() || (typeof causeMessage === 'string' ? causeMessage : `exit code ${code}`);
-    super(`git ${args[0] ?? ''} failed in ${repoDir}: ${detail}`, options);
+    // Global options such as --literal-pathspecs come first: name the command itself.
+    super(`git ${args.find((arg) => !arg.startsWith('-')) ?? ''} failed in ${repoDir}: ${detail}`, options);
   }
 }
 

@@ -19,6 +19,7 @@ describe('runGit', () => {
   it.each([
     ['an unexpected exit code', {}, ['rev-parse', '--verify', 'nope'], 128, 'fatal: Needed a single revision', `git rev-parse failed in DIR: fatal: Needed a single revision`],
     ['git that cannot start', { PATH: '/nonexistent-bin' }, ['status'], null, '', `git status failed in DIR: spawn git ENOENT`],
+    ['a command after global options', {}, ['--literal-pathspecs', 'rev-parse', '--verify', 'nope'], 128, 'fatal: Needed a single revision', `git rev-parse failed in DIR: fatal: Needed a single revision`],
   ])('rejects %s with a GitCommandError naming the repository', async (_what, env, args, code, stderr, message) => {
     const run = runGit(repo.dir, args, { env: { ...repo.env, ...env } });
     await expect(run).rejects.toBeInstanceOf(GitCommandError);
