@@ -4,6 +4,7 @@ import { call } from './adapters/github/forge-error.js';
 import type { BotIdentity } from './adapters/github/forge-context.js';
 import { GitHubForge } from './adapters/github/github-forge.js';
 import { GraphqlRefReader } from './adapters/github/graphql-ref-reader.js';
+import { mergeBase } from './adapters/github/merge-base.js';
 import { HttpSnapshotServer } from './adapters/snapshot-server/http-snapshot-server.js';
 import { CheckLedger } from './app/check-ledger.js';
 import type { RepoDeps } from './app/deps.js';
@@ -118,6 +119,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       return {
         forge: new GitHubForge(octokit, repository, identity, { repositoryId: context.payload.repository.node_id }),
         reader: new GraphqlRefReader(octokit, repository, identity.appId === undefined ? {} : { appId: identity.appId }),
+        mergeBase: (base, head) => mergeBase(octokit, repository, base, head),
         ...(server ? { server } : {}),
         defaults,
         now: now(),

@@ -11,6 +11,8 @@ import type { PullRequestTarget } from './targets.js';
 export interface RepoDeps {
   forge: Forge;
   reader: BatchRefReader;
+  /** Where `head` forked from `base` (branch names or shas); rejects when GitHub cannot tell. */
+  mergeBase(base: string, head: string): Promise<string>;
   /** Absent: rules that need the snapshot server are skipped, and freeze and bump cannot be planned. */
   server?: SnapshotServer;
   defaults: Config;

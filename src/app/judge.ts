@@ -1,5 +1,6 @@
 import { applyConfigOverride, describeConfigProblem } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { branchRole } from '../domain/branch.js';
 import { interpretRef, readSpec, type FileRead } from '../domain/state.js';
 import { ReadError } from '../errors.js';
 import { evaluate, type Evaluation } from '../flow/evaluate.js';
@@ -71,15 +72,36 @@ async function checkRunsSeen(reader: PrefetchingReader, seenAt: number): Promise
   return known ? { checkRuns: { known, seenAt } } : {};
 }
 
+/**
+ * Where `head` forked from `base`, so that a topic branch is not blamed for
+ * its base moving on; when GitHub cannot tell (unrelated histories, an API
+ * error), undefined: judged without it, as the fork point only spares.
+ */
+async function forkPoint(deps: RepoDeps, base: string, head: string): Promise<string | undefined> {
+  try {
+    return await deps.mergeBase(base, head);
+  } catch (error) {
+    deps.log.warn({ repository: deps.repository, base, head, err: describeForLog(error) }, 'no fork point; judging against the base alone');
+    return undefined;
+  }
+}
+
 async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean): Promise<Judged> {
   const seenAt = deps.checkLedger.now();
   const reader = new PrefetchingReader(deps.reader, target.before ? [target.rev, target.before] : [target.rev], { checkRunsOf: target.rev });
+  let forkRev: string | undefined;
   const evaluation = await evaluate({
     reader,
     rev: target.rev,
     branch: target.branch,
     beforeRev: target.before,
-    resolveBaseRev: (name) => existingBranch(reader, name, deps.defaults),
+    // Only a topic branch has its base resolved: the fork point is asked for then, and read in the base's request.
+    resolveBaseRev: async (name) => {
+      forkRev = await forkPoint(deps, name, target.rev);
+      if (forkRev !== undefined) reader.batchNext([branchRef(name), forkRev]);
+      return existingBranch(reader, name, deps.defaults);
+    },
+    resolveForkRev: async () => forkRev,
     configSource: { kind: 'at-ref' },
     defaults: deps.defaults,
     server: deps.server,
@@ -118,12 +140,16 @@ function configChange(defaults: Config, before: { path: string; file: FileRead }
 
 async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, changelog: boolean): Promise<Judged> {
   const seenAt = deps.checkLedger.now();
-  const reader = new PrefetchingReader(deps.reader, [target.rev, target.baseRev], { checkRunsOf: target.rev });
+  // Asked before the first read, so that the fork point is read with the head and the base. The role is
+  // the defaults' guess: the base's rules, not read yet, may disagree, costing a request or the fork point.
+  const forkRev = branchRole(target.branch, deps.defaults) === 'topic' ? await forkPoint(deps, target.baseRev.replace(/^refs\/heads\//, ''), target.rev) : undefined;
+  const reader = new PrefetchingReader(deps.reader, [target.rev, target.baseRev, ...(forkRev === undefined ? [] : [forkRev])], { checkRunsOf: target.rev });
   const evaluation = await evaluate({
     reader,
     rev: target.rev,
     branch: target.branch,
     baseRev: target.baseRev,
+    resolveForkRev: async () => forkRev,
     configSource: { kind: 'at-rev', rev: target.baseRev },
     defaults: deps.defaults,
     server: deps.server,

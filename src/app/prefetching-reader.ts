@@ -59,6 +59,15 @@ export class PrefetchingReader implements RefReader {
     return this.checkRunsRead;
   }
 
+  /**
+   * Adds revisions to the next batch: the first read of any of them reads
+   * them all, with whatever of the first batch is still unread, in one
+   * request (a topic branch's base and its fork point).
+   */
+  batchNext(revs: readonly string[]): void {
+    this.pending = [...new Set([...this.pending, ...revs.filter((rev) => !this.cache.has(rev))])];
+  }
+
   private readBatch(revs: string[], spec: ReadSpec): Promise<RefSnapshot[]> {
     const { checkRunsOf } = this.options;
     if (checkRunsOf === undefined || !revs.includes(checkRunsOf)) return this.inner.readMany(revs, spec);

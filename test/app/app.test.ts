@@ -60,6 +60,7 @@ describe('createApp', () => {
     const fake = fakeGitHub({ [SHA.prHead]: rev(TREES.develFrozen, SHA.prHead), [SHA.prBase]: rev(TREES.develThawed, SHA.prBase) });
     const rest = nock('https://ghe.example.org/api/v3');
     mockTokenExchange(rest);
+    rest.get(`/repos/tails/tails/compare/${SHA.prBase}...${SHA.prHead}`).query({ per_page: '1' }).reply(200, { merge_base_commit: { sha: SHA.prBase } });
     const graphql = nock('https://ghe.example.org/api');
     mockRead(graphql, fake);
     const written = mockCheck(rest, SHA.prHead, 'APT snapshots (pull request)', { lookup: false });

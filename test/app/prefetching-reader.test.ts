@@ -61,6 +61,21 @@ describe('PrefetchingReader', () => {
     expect(again).toBe(after);
   });
 
+  it.each([
+    ['after the first batch: a batch of its own, less what was read', ['after'], ['refs/heads/testing', 'fork', 'after'], [['after'], ['refs/heads/testing', 'fork']]],
+    ['before the first batch: joins it', [], ['after', 'refs/heads/testing', 'fork'], [['after', 'refs/heads/testing', 'fork']]],
+  ])('batchNext %s', async (_name, readFirst, next, calls) => {
+    const inner = new CountingReader();
+    const reader = new PrefetchingReader(inner, ['after']);
+    for (const rev of readFirst) await reader.read(rev, WITHOUT);
+    reader.batchNext(next);
+    await reader.read('refs/heads/testing', WITHOUT);
+    const fork = await reader.read('fork', WITHOUT);
+    await reader.read('after', WITHOUT);
+    expect(inner.calls).toEqual(calls);
+    expect(fork.commit.subject).toBe('fork');
+  });
+
   it('reads outside the batch, or beyond what was read, one at a time', async () => {
     const inner = new CountingReader();
     const reader = new PrefetchingReader(inner, ['after']);

@@ -1,12 +1,13 @@
 import { guardNock } from '../helpers/nock-guard.js';
 import { apiRequests, deliver, fixture, testProbot } from '../helpers/probot-app.js';
 import { tailsTree } from '../helpers/snapshot.js';
-import { githubApi, rev, SHA, TREES } from './scenario.js';
+import { BUMPED, FROZEN, githubApi, rev, SHA, TREES } from './scenario.js';
 
 guardNock();
 
 const CHECK = 'APT snapshots (pull request)';
 const CONFIG = '.github/apt-snapshots.yml';
+const COMPARE = `GET /repos/tails/tails/compare/${SHA.prBase}...${SHA.prHead}?per_page=1`;
 const PINNED_ON_DEVEL = tailsTree({ baseBranch: 'devel', main: { debian: 'latest', 'debian-security': 'latest', torproject: '2021051401' } });
 
 interface CheckBody {
@@ -18,7 +19,35 @@ interface CheckBody {
 }
 
 describe('pull_request', () => {
-  it.each(['pull-request-opened', 'pull-request-synchronize', 'pull-request-reopened'])('%s: checks the head against the base, under the base rules, in 2 requests', async (name) => {
+  it.each([
+    // The fork point, read in the one request with the head and the base: the head kept the serial it forked with.
+    { fork: SHA.topicFork, regressions: 0, reads: [[SHA.prHead, SHA.prBase, SHA.topicFork]] },
+    // Without it the head is blamed for its base's bump, as before; the check is written all the same.
+    { fork: 404, regressions: 1, reads: [[SHA.prHead, SHA.prBase]] },
+    { fork: 502, regressions: 1, reads: [[SHA.prHead, SHA.prBase]] },
+  ])('a head forked before its base was bumped, compare answering $fork: $regressions serial-regression', async ({ fork, regressions, reads }) => {
+    const forked = tailsTree({ baseBranch: 'devel', main: FROZEN });
+    const api = githubApi(
+      {
+        [SHA.prHead]: rev(forked, SHA.prHead),
+        [SHA.prBase]: rev(tailsTree({ baseBranch: 'devel', main: BUMPED }), SHA.prBase),
+        [SHA.topicFork]: rev(forked, SHA.topicFork),
+      },
+      { forks: { [SHA.prHead]: fork } },
+    );
+    api.read();
+    const written = api.check(SHA.prHead, CHECK);
+
+    await deliver(await testProbot(), 'pull_request', fixture('pull-request-synchronize'));
+
+    expect(api.revisionsRead()).toEqual(reads);
+    expect(apiRequests(api.log)).toEqual([COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
+    const body = written[0] as unknown as CheckBody & { output: { annotations?: unknown[] } };
+    expect(body.head_sha).toBe(SHA.prHead);
+    expect((body.output.annotations ?? []).filter((a) => /serial-regression/.test(JSON.stringify(a)))).toHaveLength(regressions);
+  });
+
+  it.each(['pull-request-opened', 'pull-request-synchronize', 'pull-request-reopened'])('%s: checks the head against the base, under the base rules, in 3 requests', async (name) => {
     const api = githubApi({ [SHA.prHead]: rev(PINNED_ON_DEVEL, SHA.prHead), [SHA.prBase]: rev(TREES.develThawed, SHA.prBase) });
     api.read();
     const written = api.check(SHA.prHead, CHECK);
@@ -26,7 +55,8 @@ describe('pull_request', () => {
     await deliver(await testProbot(), 'pull_request', fixture(name));
 
     expect(api.revisionsRead()).toEqual([[SHA.prHead, SHA.prBase]]);
-    expect(apiRequests(api.log)).toEqual(['POST /graphql', 'POST /repos/tails/tails/check-runs']);
+    // The fork point is asked for first, so that it can be read with the head and the base; here there is none (404).
+    expect(apiRequests(api.log)).toEqual([COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
     const body = written[0] as unknown as CheckBody;
     expect(body).toMatchObject({ name: CHECK, head_sha: SHA.prHead, conclusion: 'success' });
     expect(body.output.title).toMatch(/^1 warning: feature\/1234-foo pins torproject in the main set \(config\/APT_snapshots.d\) to 2021051401 where/);

@@ -1,10 +1,12 @@
 import { guardNock } from '../helpers/nock-guard.js';
 import { apiRequests, deliver, fixture, testProbot } from '../helpers/probot-app.js';
-import { githubApi, rev, SHA, topicPushApi, TREES, ZERO } from './scenario.js';
+import { tailsTree } from '../helpers/snapshot.js';
+import { BUMPED, FROZEN, githubApi, rev, SHA, topicPushApi, TREES, ZERO } from './scenario.js';
 
 guardNock();
 
 const CHECK = 'APT snapshots';
+const COMPARE = `GET /repos/tails/tails/compare/testing...${SHA.topicAfter}?per_page=1`;
 
 interface CheckBody {
   name: string;
@@ -14,8 +16,43 @@ interface CheckBody {
   actions: { identifier: string }[];
 }
 
+describe('push to a topic branch forked from testing before testing was bumped', () => {
+  const bumpedTesting = tailsTree({ baseBranch: 'testing', main: BUMPED });
+  const forkedFrozen = tailsTree({ baseBranch: 'testing', main: FROZEN });
+  const regressions = (body: CheckBody) => (body.output.annotations ?? []).filter((a) => /serial-regression/.test(JSON.stringify(a)));
+
+  it.each([
+    // The fork point, read with testing's tip: the branch kept the serial it forked with.
+    { fork: SHA.topicFork, conclusion: 'success', regressions: 0, reads: [[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing', SHA.topicFork]] },
+    // Without it (no merge base, or GitHub failing) the branch is blamed for testing's bump, as before.
+    { fork: 404, conclusion: 'failure', regressions: 1, reads: [[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing']] },
+    { fork: 500, conclusion: 'failure', regressions: 1, reads: [[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing']] },
+  ])('compare answering $fork: $conclusion, $regressions serial-regression, in 4 requests', async ({ fork, conclusion, regressions: count, reads }) => {
+    const api = githubApi(
+      {
+        [SHA.topicAfter]: rev(forkedFrozen, SHA.topicAfter),
+        [SHA.topicBefore]: rev(forkedFrozen, SHA.topicBefore),
+        [SHA.topicFork]: rev(forkedFrozen, SHA.topicFork),
+        'refs/heads/testing': rev(bumpedTesting, SHA.testingTip),
+      },
+      { forks: { [SHA.topicAfter]: fork } },
+    );
+    api.read();
+    api.read();
+    const written = api.check(SHA.topicAfter, CHECK);
+
+    await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
+
+    expect(api.revisionsRead()).toEqual(reads);
+    expect(apiRequests(api.log)).toEqual(['POST /graphql', COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
+    const body = written[0] as unknown as CheckBody;
+    expect(body).toMatchObject({ name: CHECK, head_sha: SHA.topicAfter, conclusion });
+    expect(regressions(body)).toHaveLength(count);
+  });
+});
+
 describe('push to a topic branch', () => {
-  it('reports one check on after, compared with its base branch and before the push, in 3 requests', async () => {
+  it('reports one check on after, compared with its base branch and before the push, in 4 requests', async () => {
     const api = topicPushApi();
     api.read();
     api.read();
@@ -25,7 +62,8 @@ describe('push to a topic branch', () => {
 
     expect(api.revisionsRead()).toEqual([[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing']]);
     // The first read also brought after's check runs: none, so the check is created without a lookup.
-    expect(apiRequests(api.log)).toEqual(['POST /graphql', 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
+    // The compare request found no fork point (404): judged against the base alone.
+    expect(apiRequests(api.log)).toEqual(['POST /graphql', COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
     const body = written[0] as unknown as CheckBody;
     expect(body).toMatchObject({ name: CHECK, head_sha: SHA.topicAfter, status: 'completed', conclusion: 'success', actions: [] });
     expect(body.output.title).toBe('All snapshot rules pass (1 notice)');

@@ -20,6 +20,8 @@ export const SHA = {
   stableTip: sha('5a'),
   develTip: sha('dd'),
   botThaw: sha('bb'),
+  /** Where the topic branch forked from testing. */
+  topicFork: sha('f0'),
 };
 
 export const FROZEN = { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' };
@@ -54,12 +56,42 @@ export interface Api {
   revisionsRead(): string[][];
 }
 
-/** The GitHub API of tails/tails holding `revisions`, with the installation token mocked. */
-export function githubApi(revisions: Record<string, FakeRevision>): Api {
+export interface ApiOptions {
+  /**
+   * Where each head sha forked from its base, as the compare API answers,
+   * or the error status it answers for that head; any other head has no
+   * merge base (404).
+   */
+  forks?: Record<string, string | number>;
+}
+
+/**
+ * Answers every compare request the test makes (none is required): the
+ * merge base `forks` names for the head, or 404 as for unrelated histories.
+ * Only the fork point's request, one commit a page, is answered here: other
+ * compare requests (the bot branch's) are the test's to mock.
+ */
+function mockCompare(scope: nock.Scope, forks: Record<string, string | number>): void {
+  scope
+    .get(/^\/repos\/tails\/tails\/compare\/[^?]+/)
+    .query({ per_page: '1' })
+    .times(20)
+    .optionally()
+    .reply((uri) => {
+      const basehead = decodeURIComponent(uri.split('/compare/')[1]?.split('?')[0] ?? '');
+      const head = basehead.split('...')[1] ?? '';
+      const fork = forks[head] ?? 404;
+      return typeof fork === 'number' ? [fork, { message: `answered ${fork}` }] : [200, { merge_base_commit: { sha: fork }, commits: [] }];
+    });
+}
+
+/** The GitHub API of tails/tails holding `revisions`, with the installation token and compare requests mocked. */
+export function githubApi(revisions: Record<string, FakeRevision>, options: ApiOptions = {}): Api {
   const fake = fakeGitHub(revisions);
   const scope = nock(GITHUB_API);
   const log = recordRequests(scope);
   mockTokenExchange(scope);
+  mockCompare(scope, options.forks ?? {});
   return {
     fake,
     scope,
