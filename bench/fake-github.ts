@@ -64,7 +64,8 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 /**
  * The part of the GitHub API a push to a topic branch uses, on 127.0.0.1:
  * the installation token exchange, GET /app, the GraphQL read (check runs
- * included), and the check-run lookup and create. It checks the
+ * included), the compare request for the fork point, and the check-run
+ * lookup and create. It checks the
  * credentials Probot sends (the app's JWT for /app routes, the token it
  * handed out for the rest) and counts what it answers, so a benchmark can
  * say what a webhook cost. The check runs it created stay, across resets,
@@ -114,6 +115,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       handler: ({ body, authorization }) => {
         asInstallation(authorization);
         return { status: 200, json: graphql.answer(body) };
+      },
+    },
+    {
+      name: 'GET /repos/{owner}/{repo}/compare/{basehead}',
+      method: 'GET',
+      path: new RegExp(`^${repoPath}/compare/([^/]+)\\.\\.\\.([^/]+)$`),
+      handler: ({ match, authorization }) => {
+        asInstallation(authorization);
+        const base = decodeURIComponent(match[1] ?? '');
+        const head = options.commitOf(decodeURIComponent(match[2] ?? ''));
+        if (!head || !(options.commitOf(`refs/heads/${base}`) ?? options.commitOf(base))) throw new Refusal(404, `no merge base of ${base} and ${match[2]}`);
+        // The head forked where its first parent is: the bench's topic commits sit on a testing-like commit.
+        return { status: 200, json: { merge_base_commit: { sha: head.parents[0] ?? head.sha }, commits: [] } };
       },
     },
     {

@@ -17,6 +17,7 @@ describe('benchAppThroughput', () => {
     expect(result.ratio).toBeCloseTo(result.real.perSecond / result.bare.perSecond, 10);
     expect(result.real.perSecond).toBeCloseTo(6 / result.real.seconds, 10);
     expect(result.requestsPerWebhook).toEqual({
+      'GET /repos/{owner}/{repo}/compare/{basehead}': 1,
       'POST /graphql': 2,
       'POST /repos/{owner}/{repo}/check-runs': 1,
     });

@@ -29,6 +29,19 @@ async function installationToken(): Promise<string> {
 }
 
 describe('the fake GitHub', () => {
+  it.each([
+    ['a known base and head: the head forked at its first parent', `testing...${SHA}`, 200, { merge_base_commit: { sha: 'b0'.repeat(20) }, commits: [] }],
+    ['an unknown base: no merge base', `nowhere...${SHA}`, 404, { message: `no merge base of nowhere and ${SHA}` }],
+    ['an unknown head: no merge base', `testing...${'c1'.repeat(20)}`, 404, { message: `no merge base of testing and ${'c1'.repeat(20)}` }],
+  ])('compare, %s', async (_name, basehead, status, json) => {
+    await github.close();
+    const head: FakeCommit = { ...COMMIT, parents: ['b0'.repeat(20)] };
+    const testing: FakeCommit = { ...COMMIT, sha: '7e'.repeat(20) };
+    const commits: Record<string, FakeCommit> = { [SHA]: head, 'refs/heads/testing': testing };
+    github = await startFakeGitHub({ appId: 7, appSlug: 'the-bot', installationId: 42, repository: { owner: 'tails', repo: 'tails' }, commitOf: (rev) => commits[rev] });
+    expect(await call('GET', `/repos/tails/tails/compare/${basehead}?per_page=1`, await installationToken())).toEqual({ status, json });
+  });
+
   it('hands out an installation token for the app JWT, and says which app it is', async () => {
     const token = await installationToken();
     expect(token).toMatch(/^token ghs_[0-9a-f]{36}$/);

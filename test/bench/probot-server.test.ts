@@ -50,6 +50,7 @@ describe('startProbotServer', () => {
     expect(github.counts()).toEqual({
       'POST /app/installations/{id}/access_tokens': 1,
       'GET /app': 1,
+      'GET /repos/{owner}/{repo}/compare/{basehead}': 1,
       'POST /graphql': 2,
       'POST /repos/{owner}/{repo}/check-runs': 1,
     });
