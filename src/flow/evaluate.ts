@@ -3,7 +3,6 @@ import type { Config } from '../config/schema.js';
 import { branchRole, PortPatternTimeoutError } from '../domain/branch.js';
 import { compareFindings, type Finding } from '../domain/finding.js';
 import { describeFileRead, interpretRef, readSpec, type FileRead, type RefState } from '../domain/state.js';
-import type { RefSnapshot } from '../domain/tree.js';
 import type { RefReader } from '../ports/ref-reader.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
 import { judge, type Verdict } from '../rules/judge.js';
@@ -88,9 +87,8 @@ function sameLayout(a: Config, b: Config): boolean {
   return JSON.stringify([a.paths, a.snapshot_sets.map((s) => s.dir)]) === JSON.stringify([b.paths, b.snapshot_sets.map((s) => s.dir)]);
 }
 
-async function readState(reader: RefReader, rev: string, config: Config, readChangelog: boolean, first?: RefSnapshot): Promise<RefState> {
-  const snapshot = first ?? (await reader.read(rev, readSpec(config, { changelog: readChangelog })));
-  return interpretRef(snapshot, config);
+async function readState(reader: RefReader, rev: string, config: Config, readChangelog: boolean): Promise<RefState> {
+  return interpretRef(await reader.read(rev, readSpec(config, { changelog: readChangelog })), config);
 }
 
 /** Read, then judge: the one flow every entry point goes through. */
@@ -106,7 +104,8 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
       resolved = resolveConfig(input.defaults, headFirst.configFile.file, headFirst.configFile.path);
       break;
     case 'at-rev': {
-      const other = interpretRef(await input.reader.read(input.configSource.rev, defaultSpec), input.defaults);
+      // Only the configuration file is wanted here, so the same read as a base state's: no changelog.
+      const other = await readState(input.reader, input.configSource.rev, input.defaults, false);
       resolved = resolveConfig(input.defaults, other.configFile.file, other.configFile.path);
       break;
     }

@@ -113,6 +113,8 @@ describe('evaluate', () => {
     const reader = new MemoryReader({ head: relaxed, base: tailsTree() });
     const result = await evaluate(input(reader, { configSource: { kind: 'at-rev', rev: 'base' } }));
     expect(result.verdict.findings.filter((f) => f.rule === 'tracks-latest')).toHaveLength(2);
+    const configRead = reader.reads.find((r) => r.rev === 'base');
+    expect(configRead?.spec.files.map((f) => f.path)).not.toContain('debian/changelog');
   });
 
   it('re-reads only when the configuration moves the files it reads', async () => {
