@@ -18,14 +18,16 @@ const FIXTURE = resolve(process.cwd(), 'test', 'fixtures', 'webhooks', 'push-top
 function tailsFiles(baseBranch: string, main: Record<string, string>): Record<string, string> {
   const files: Record<string, string> = {
     'config/base_branch': `${baseBranch}\n`,
-    'debian/changelog': 'tails (4.19~rc1) UNRELEASED; urgency=medium\n\n  * Dummy entry.\n\n -- RM <rm@example.org>  Thu, 13 May 2021 10:00:00 +0200\n',
+    'debian/changelog':
+      'tails (4.19~rc1) UNRELEASED; urgency=medium\n\n  * Dummy entry.\n\n -- RM <rm@example.org>  Thu, 13 May 2021 10:00:00 +0200\n',
     'config/APT_overlays.d/.placeholder': '',
     'config/chroot_apt/preferences': 'Package: firefox\nPin: release o=Debian\nPin-Priority: 999\n',
     'config/APT_snapshots.d/.placeholder': '',
     'vagrant/definitions/tails-builder/config/APT_snapshots.d/.placeholder': '',
   };
   for (const [origin, serial] of Object.entries(main)) files[`config/APT_snapshots.d/${origin}/serial`] = `${serial}\n`;
-  for (const origin of ['debian', 'debian-security', 'tails']) files[`vagrant/definitions/tails-builder/config/APT_snapshots.d/${origin}/serial`] = '2021042702\n';
+  for (const origin of ['debian', 'debian-security', 'tails'])
+    files[`vagrant/definitions/tails-builder/config/APT_snapshots.d/${origin}/serial`] = '2021042702\n';
   return files;
 }
 
@@ -46,7 +48,13 @@ interface PushFixture {
  * two of them wait for each other on the app's per-commit lock.
  */
 function commitOf(before: string): (rev: string) => FakeCommit | undefined {
-  const commit = (sha: string, files: Record<string, string>): FakeCommit => ({ sha, parents: [before], date: new Date('2021-05-13T10:00:00Z'), message: 'A commit', files });
+  const commit = (sha: string, files: Record<string, string>): FakeCommit => ({
+    sha,
+    parents: [before],
+    date: new Date('2021-05-13T10:00:00Z'),
+    message: 'A commit',
+    files,
+  });
   return (rev) => {
     if (rev === 'refs/heads/testing') return commit('7e'.repeat(20), TESTING);
     if (rev === before) return commit(before, TESTING);
@@ -91,7 +99,9 @@ function readFixture(): PushFixture {
   try {
     return JSON.parse(readFileSync(FIXTURE, 'utf8')) as PushFixture;
   } catch (error) {
-    throw new Error(`the benchmark reads the webhook ${FIXTURE}, from the project root (npm run bench): ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `the benchmark reads the webhook ${FIXTURE}, from the project root (npm run bench): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -118,15 +128,25 @@ interface Bench {
   start: StartServer;
 }
 
-async function measureServer({ credentials, github, options, fixture, start }: Bench, app: BenchedApp, tag: string): Promise<Measured> {
+async function measureServer(
+  { credentials, github, options, fixture, start }: Bench,
+  app: BenchedApp,
+  tag: string,
+): Promise<Measured> {
   github.reset();
   const warmupWebhooks = pushes(fixture, options.warmup, credentials, `${tag}0`);
   const timedWebhooks = pushes(fixture, options.webhooks, credentials, `${tag}1`);
   const server = await start({ app, appId: APP_ID, ...credentials, githubUrl: github.url });
   const check = (result: LoadResult) => {
-    const failures = result.failures.length === 0 && result.processed === 0 ? [`no webhook was processed within ${options.timeLimitMs} ms`] : result.failures;
+    const failures =
+      result.failures.length === 0 && result.processed === 0
+        ? [`no webhook was processed within ${options.timeLimitMs} ms`]
+        : result.failures;
     const refused = github.unexpected();
-    if (failures.length > 0) throw new Error(`webhooks failed:\n${failures.join('\n')}\nthe fake GitHub refused: ${refused.join('; ') || 'nothing'}`);
+    if (failures.length > 0)
+      throw new Error(
+        `webhooks failed:\n${failures.join('\n')}\nthe fake GitHub refused: ${refused.join('; ') || 'nothing'}`,
+      );
     if (refused.length > 0) throw new Error(`the fake GitHub refused: ${refused.join('; ')}`);
   };
   try {
@@ -135,7 +155,10 @@ async function measureServer({ credentials, github, options, fixture, start }: B
     github.reset();
     const run = await sendWebhooks(server.webhooksUrl, timedWebhooks, options);
     check(run);
-    return { throughput: { processed: run.processed, seconds: run.seconds, perSecond: run.processed / run.seconds }, warmupRequests };
+    return {
+      throughput: { processed: run.processed, seconds: run.seconds, perSecond: run.processed / run.seconds },
+      warmupRequests,
+    };
   } finally {
     await server.stop();
   }
@@ -149,19 +172,34 @@ async function measureServer({ credentials, github, options, fixture, start }: B
  * figure is the app's own work. Each server runs in a process of its own
  * unless `start` says otherwise.
  */
-export async function benchAppThroughput(options: ThroughputOptions, start: StartServer = forkProbotServer): Promise<AppThroughput> {
+export async function benchAppThroughput(
+  options: ThroughputOptions,
+  start: StartServer = forkProbotServer,
+): Promise<AppThroughput> {
   const fixture = readFixture();
   const credentials: Credentials = {
-    privateKey: generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey,
+    privateKey: generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey,
     secret: randomBytes(24).toString('hex'),
   };
-  const github = await startFakeGitHub({ appId: APP_ID, appSlug: APP_SLUG, installationId: INSTALLATION_ID, repository: REPOSITORY, commitOf: commitOf(fixture.before) });
+  const github = await startFakeGitHub({
+    appId: APP_ID,
+    appSlug: APP_SLUG,
+    installationId: INSTALLATION_ID,
+    repository: REPOSITORY,
+    commitOf: commitOf(fixture.before),
+  });
   try {
     const bench: Bench = { credentials, github, options, fixture, start };
     const { throughput: bare } = await measureServer(bench, 'bare', 'ba');
     const { throughput: real, warmupRequests } = await measureServer(bench, 'real', 'a1');
     const timed = github.counts();
-    const requestsPerWebhook = Object.fromEntries(Object.entries(timed).map(([route, n]) => [route, n / real.processed]));
+    const requestsPerWebhook = Object.fromEntries(
+      Object.entries(timed).map(([route, n]) => [route, n / real.processed]),
+    );
     const once = Object.fromEntries(Object.entries(warmupRequests).filter(([route]) => !(route in timed)));
     const conclusions: Record<string, number> = {};
     for (const run of github.checkRuns()) conclusions[run.conclusion] = (conclusions[run.conclusion] ?? 0) + 1;
@@ -172,7 +210,8 @@ export async function benchAppThroughput(options: ThroughputOptions, start: Star
 }
 
 export function formatThroughput(result: AppThroughput, options: ThroughputOptions): string {
-  const line = (name: string, t: ServerThroughput) => `  ${name.padEnd(44)} ${t.perSecond.toFixed(1).padStart(8)} webhooks/s  (${t.processed} in ${t.seconds.toFixed(2)} s)`;
+  const line = (name: string, t: ServerThroughput) =>
+    `  ${name.padEnd(44)} ${t.perSecond.toFixed(1).padStart(8)} webhooks/s  (${t.processed} in ${t.seconds.toFixed(2)} s)`;
   const routes = Object.entries(result.requestsPerWebhook).sort(([a], [b]) => (a < b ? -1 : 1));
   const total = routes.reduce((sum, [, n]) => sum + n, 0);
   return [
@@ -182,11 +221,15 @@ export function formatThroughput(result: AppThroughput, options: ThroughputOptio
     `  ratio: ${result.ratio.toFixed(2)} of the bare app (target ≥ 0.50)`,
     `API requests the fake GitHub answered per webhook in that run: ${total.toFixed(2)}`,
     ...routes.map(([route, n]) => `  ${route.padEnd(52)} ${n.toFixed(2)}`),
-    `  once, during the warm-up: ${Object.entries(result.once)
-      .map(([route, n]) => `${route} (${n})`)
-      .join(', ') || 'nothing'}`,
-    `check runs created: ${Object.entries(result.conclusions)
-      .map(([conclusion, n]) => `${n} ${conclusion}`)
-      .join(', ') || 'none'}`,
+    `  once, during the warm-up: ${
+      Object.entries(result.once)
+        .map(([route, n]) => `${route} (${n})`)
+        .join(', ') || 'nothing'
+    }`,
+    `check runs created: ${
+      Object.entries(result.conclusions)
+        .map(([conclusion, n]) => `${n} ${conclusion}`)
+        .join(', ') || 'none'
+    }`,
   ].join('\n');
 }

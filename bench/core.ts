@@ -64,12 +64,17 @@ export async function benchCore(runs: number): Promise<Figure[]> {
         auditCommits = (JSON.parse(io.out.join('')) as { commits: unknown[] }).commits.length;
       }),
     );
-    if (auditCommits !== commits.length) throw new Error(`audit reported ${auditCommits} commits, git has ${commits.length}`);
+    if (auditCommits !== commits.length)
+      throw new Error(`audit reported ${auditCommits} commits, git has ${commits.length}`);
     figures.push(
-      await measure(`git log + cat-file --batch of the same ${auditPaths.length} paths × ${commits.length} commits`, runs, async () => {
-        git(repo, ['log', '--first-parent', '--format=%H%x00%ct%x00%s', 'devel']);
-        gitBatchRead(repo, commits, auditPaths);
-      }),
+      await measure(
+        `git log + cat-file --batch of the same ${auditPaths.length} paths × ${commits.length} commits`,
+        runs,
+        async () => {
+          git(repo, ['log', '--first-parent', '--format=%H%x00%ct%x00%s', 'devel']);
+          gitBatchRead(repo, commits, auditPaths);
+        },
+      ),
     );
     figures.push(
       await measure(`git log -p of the same paths along the same ${commits.length} commits`, runs, async () => {
@@ -78,7 +83,10 @@ export async function benchCore(runs: number): Promise<Figure[]> {
     );
     figures.push(
       await measure('check of devel tip (offline, changelog included)', runs * 5, async () => {
-        const code = await main(['check', '--repo', repo, '--ref', tip, '--branch', 'devel', '--offline', '--format', 'json'], silentIo(repo));
+        const code = await main(
+          ['check', '--repo', repo, '--ref', tip, '--branch', 'devel', '--offline', '--format', 'json'],
+          silentIo(repo),
+        );
         if (code !== 0 && code !== 1) throw new Error(`check exited ${code}`);
       }),
     );

@@ -31,7 +31,10 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
-type Handler = (request: { match: RegExpExecArray; query: URLSearchParams; body: unknown; authorization: string }) => { status: number; json: unknown };
+type Handler = (request: { match: RegExpExecArray; query: URLSearchParams; body: unknown; authorization: string }) => {
+  status: number;
+  json: unknown;
+};
 
 interface Route {
   name: string;
@@ -75,7 +78,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const { owner, repo } = options.repository;
   const token = `ghs_${randomBytes(18).toString('hex')}`;
   const runs: (FakeCheckRun & { headSha: string })[] = [];
-  const graphql = new FakeRefGraphql(options.repository, options.commitOf, (sha) => runs.filter((run) => run.headSha === sha));
+  const graphql = new FakeRefGraphql(options.repository, options.commitOf, (sha) =>
+    runs.filter((run) => run.headSha === sha),
+  );
   let counts: Record<string, number> = {};
   let unexpected: string[] = [];
   let created: CreatedCheckRun[] = [];
@@ -105,7 +110,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       path: /^\/app$/,
       handler: ({ authorization }) => {
         asApp(authorization);
-        return { status: 200, json: { id: options.appId, slug: options.appSlug, name: options.appSlug, owner: { login: owner } } };
+        return {
+          status: 200,
+          json: { id: options.appId, slug: options.appSlug, name: options.appSlug, owner: { login: owner } },
+        };
       },
     },
     {
@@ -125,7 +133,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         asInstallation(authorization);
         const base = decodeURIComponent(match[1] ?? '');
         const head = options.commitOf(decodeURIComponent(match[2] ?? ''));
-        if (!head || !(options.commitOf(`refs/heads/${base}`) ?? options.commitOf(base))) throw new Refusal(404, `no merge base of ${base} and ${match[2]}`);
+        if (!head || !(options.commitOf(`refs/heads/${base}`) ?? options.commitOf(base)))
+          throw new Refusal(404, `no merge base of ${base} and ${match[2]}`);
         // The head forked where its first parent is: the bench's topic commits sit on a testing-like commit.
         return { status: 200, json: { merge_base_commit: { sha: head.parents[0] ?? head.sha }, commits: [] } };
       },
@@ -137,7 +146,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       handler: ({ match, query, authorization }) => {
         asInstallation(authorization);
         const listed = runs
-          .filter((run) => run.headSha === match[1] && run.name === query.get('check_name') && String(run.appId) === query.get('app_id'))
+          .filter(
+            (run) =>
+              run.headSha === match[1] &&
+              run.name === query.get('check_name') &&
+              String(run.appId) === query.get('app_id'),
+          )
           .map((run) => ({
             id: run.id,
             name: run.name,
@@ -154,12 +168,25 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       path: new RegExp(`^${repoPath}/check-runs$`),
       handler: ({ body, authorization }) => {
         asInstallation(authorization);
-        const run = (body ?? {}) as { name?: string; head_sha?: string; conclusion?: string; output?: { title?: string; summary?: string; annotations?: unknown[] } };
+        const run = (body ?? {}) as {
+          name?: string;
+          head_sha?: string;
+          conclusion?: string;
+          output?: { title?: string; summary?: string; annotations?: unknown[] };
+        };
         if (!run.name || !run.head_sha) throw new Refusal(422, 'a check run needs name and head_sha');
         created.push({ name: run.name, headSha: run.head_sha, conclusion: run.conclusion ?? 'none' });
         const id = runs.length + 1;
         const annotationsCount = run.output?.annotations?.length ?? 0;
-        runs.push({ id, appId: options.appId, name: run.name, headSha: run.head_sha, title: run.output?.title ?? null, summary: run.output?.summary ?? null, annotationsCount });
+        runs.push({
+          id,
+          appId: options.appId,
+          name: run.name,
+          headSha: run.head_sha,
+          title: run.output?.title ?? null,
+          summary: run.output?.summary ?? null,
+          annotationsCount,
+        });
         return {
           status: 201,
           json: {
@@ -188,7 +215,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const body = await readBody(request);
       const route = routes.find((r) => r.method === request.method && r.path.test(path));
       if (!route) throw new Refusal(404, 'no such route');
-      ({ status, json } = route.handler({ match: route.path.exec(path) as RegExpExecArray, query: url.searchParams, body, authorization: request.headers.authorization ?? '' }));
+      ({ status, json } = route.handler({
+        match: route.path.exec(path) as RegExpExecArray,
+        query: url.searchParams,
+        body,
+        authorization: request.headers.authorization ?? '',
+      }));
       counts[route.name] = (counts[route.name] ?? 0) + 1;
     } catch (error) {
       status = error instanceof Refusal ? error.status : 500;

@@ -52,7 +52,12 @@ function buildTree(files: Readonly<Record<string, string>>): Tree {
       dir = child;
     }
     const bytes = Buffer.from(text, 'utf8');
-    dir.children.set(name, { kind: 'blob', oid: sha1(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes])), text, size: bytes.length });
+    dir.children.set(name, {
+      kind: 'blob',
+      oid: sha1(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes])),
+      text,
+      size: bytes.length,
+    });
   }
   const hash = (tree: Tree): string => {
     const sorted = [...tree.children].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -64,13 +69,23 @@ function buildTree(files: Readonly<Record<string, string>>): Tree {
   return root;
 }
 
-const entryHead = (name: string, node: Blob | Tree) => ({ name, type: node.kind, mode: node.kind === 'tree' ? MODE_TREE : MODE_FILE });
+const entryHead = (name: string, node: Blob | Tree) => ({
+  name,
+  type: node.kind,
+  mode: node.kind === 'tree' ? MODE_TREE : MODE_FILE,
+});
 
 /** The fields of fragment DepthN of the reader's query (src/adapters/github/ref-query.ts). */
 function atDepth(node: Blob | Tree, depth: number): Record<string, unknown> {
-  if (node.kind === 'blob') return { oid: node.oid, byteSize: node.size, isBinary: false, isTruncated: false, text: node.text };
+  if (node.kind === 'blob')
+    return { oid: node.oid, byteSize: node.size, isBinary: false, isTruncated: false, text: node.text };
   if (depth === 0) return { entries: [...node.children.keys()].map((name) => ({ name })) };
-  return { entries: [...node.children].map(([name, child]) => ({ ...entryHead(name, child), object: atDepth(child, depth - 1) })) };
+  return {
+    entries: [...node.children].map(([name, child]) => ({
+      ...entryHead(name, child),
+      object: atDepth(child, depth - 1),
+    })),
+  };
 }
 
 /** `alias: object(expression: $alias) { ...Fragment }`, as buildRefQuery writes each field. */
@@ -84,7 +99,8 @@ export interface GraphqlAnswer {
 /** AppCheckRuns: the app's suite on the commit, if it has runs there, with the latest run of each name. */
 function appCheckRuns(sha: string, runs: readonly FakeCheckRun[], appId: unknown): Record<string, unknown> {
   const latest = new Map<string, FakeCheckRun>();
-  for (const run of runs) if (run.appId === appId && (latest.get(run.name)?.id ?? -1) < run.id) latest.set(run.name, run);
+  for (const run of runs)
+    if (run.appId === appId && (latest.get(run.name)?.id ?? -1) < run.id) latest.set(run.name, run);
   const nodes = [...latest.values()].map((run) => ({
     databaseId: run.id,
     name: run.name,
@@ -92,7 +108,8 @@ function appCheckRuns(sha: string, runs: readonly FakeCheckRun[], appId: unknown
     summary: run.summary,
     annotations: { totalCount: run.annotationsCount },
   }));
-  const suites = nodes.length === 0 ? [] : [{ app: { databaseId: appId }, checkRuns: { totalCount: nodes.length, nodes } }];
+  const suites =
+    nodes.length === 0 ? [] : [{ app: { databaseId: appId }, checkRuns: { totalCount: nodes.length, nodes } }];
   return { oid: sha, checkSuites: { totalCount: suites.length, nodes: suites } };
 }
 
@@ -115,14 +132,19 @@ export class FakeRefGraphql {
 
   answer(body: unknown): GraphqlAnswer {
     const { query, variables } = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
-    if (typeof query !== 'string' || !variables) throw new Error('fake GitHub: a GraphQL request needs "query" and "variables"');
+    if (typeof query !== 'string' || !variables)
+      throw new Error('fake GitHub: a GraphQL request needs "query" and "variables"');
     if (variables.owner !== this.repository.owner || variables.name !== this.repository.repo) {
       const message = `Could not resolve to a Repository with the name '${String(variables.owner)}/${String(variables.name)}'.`;
       return { data: { repository: null }, errors: [{ type: 'NOT_FOUND', message }] };
     }
     const repository: Record<string, unknown> = {};
     for (const [, alias, variable, fragment] of query.matchAll(FIELD)) {
-      repository[alias as string] = this.object(String(variables[variable as string]), fragment as string, variables.appId);
+      repository[alias as string] = this.object(
+        String(variables[variable as string]),
+        fragment as string,
+        variables.appId,
+      );
     }
     return { data: { repository } };
   }
@@ -133,7 +155,12 @@ export class FakeRefGraphql {
     if (!commit) return null;
     if (colon < 0 && fragment === 'AppCheckRuns') return appCheckRuns(commit.sha, this.checkRunsOf(commit.sha), appId);
     if (colon < 0) {
-      return { oid: commit.sha, committedDate: commit.date.toISOString(), message: commit.message, parents: { nodes: commit.parents.map((oid) => ({ oid })) } };
+      return {
+        oid: commit.sha,
+        committedDate: commit.date.toISOString(),
+        message: commit.message,
+        parents: { nodes: commit.parents.map((oid) => ({ oid })) },
+      };
     }
     const node = this.resolve(commit, expression.slice(colon + 1));
     if (!node) return null;
@@ -152,7 +179,8 @@ export class FakeRefGraphql {
       this.trees.set(commit.files, tree);
     }
     let node: Blob | Tree | undefined = tree;
-    for (const part of path === '' ? [] : path.split('/')) node = node?.kind === 'tree' ? node.children.get(part) : undefined;
+    for (const part of path === '' ? [] : path.split('/'))
+      node = node?.kind === 'tree' ? node.children.get(part) : undefined;
     return node;
   }
 }

@@ -22,5 +22,10 @@ export async function measure(name: string, runs: number, task: () => Promise<vo
 
 export function formatFigures(figures: Figure[]): string {
   const width = Math.max(...figures.map((f) => f.name.length));
-  return figures.map((f) => `${f.name.padEnd(width)}  median ${f.medianMs.toFixed(1).padStart(8)} ms  best ${f.minMs.toFixed(1).padStart(8)} ms  (${f.runs} runs)`).join('\n');
+  return figures
+    .map(
+      (f) =>
+        `${f.name.padEnd(width)}  median ${f.medianMs.toFixed(1).padStart(8)} ms  best ${f.minMs.toFixed(1).padStart(8)} ms  (${f.runs} runs)`,
+    )
+    .join('\n');
 }

@@ -70,7 +70,14 @@ export async function startProbotServer(options: ProbotServerOptions): Promise<R
     host: '127.0.0.1',
     port,
     log,
-    Probot: Probot.defaults({ appId: options.appId, privateKey: options.privateKey, secret: options.secret, Octokit: BenchOctokit, log, baseUrl: options.githubUrl }),
+    Probot: Probot.defaults({
+      appId: options.appId,
+      privateKey: options.privateKey,
+      secret: options.secret,
+      Octokit: BenchOctokit,
+      log,
+      baseUrl: options.githubUrl,
+    }),
   });
   await server.load(options.app === 'real' ? realApp() : bareApp);
   await server.start();
@@ -92,7 +99,9 @@ export async function forkProbotServer(options: ProbotServerOptions): Promise<Ru
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const started = await new Promise<{ webhooksUrl?: string; error?: string }>((done) => {
     child.once('message', (message) => done(message as { webhooksUrl?: string; error?: string }));
-    void exited.then((code) => done({ error: `the server process exited with code ${String(code)} before it listened` }));
+    void exited.then((code) =>
+      done({ error: `the server process exited with code ${String(code)} before it listened` }),
+    );
     child.send(options);
   });
   const stop = async () => {

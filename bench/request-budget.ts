@@ -13,10 +13,12 @@ export function parseRequestCounts(text: string, file: string): Record<string, n
   } catch (error) {
     throw new Error(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${file} must hold an object of event → request count`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`${file} must hold an object of event → request count`);
   const entries = Object.entries(parsed as Record<string, unknown>);
   const wrong = entries.find(([, count]) => typeof count !== 'number' || !Number.isInteger(count) || count < 0);
-  if (wrong) throw new Error(`${file}: the count of "${wrong[0]}" must be a whole number, not ${JSON.stringify(wrong[1])}`);
+  if (wrong)
+    throw new Error(`${file}: the count of "${wrong[0]}" must be a whole number, not ${JSON.stringify(wrong[1])}`);
   if (entries.length === 0) throw new Error(`${file} holds no event`);
   return Object.fromEntries(entries) as Record<string, number>;
 }
@@ -37,11 +39,16 @@ export async function requestCountsFromTests(root: string): Promise<Record<strin
       execFile(
         'npx',
         ['jest', REQUEST_BUDGET_TEST],
-        { cwd: root, env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules', APT_SNAPSHOTS_REQUEST_COUNTS: file }, maxBuffer: 16 << 20 },
+        {
+          cwd: root,
+          env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules', APT_SNAPSHOTS_REQUEST_COUNTS: file },
+          maxBuffer: 16 << 20,
+        },
         (error, stdout, stderr) => {
           if (!error) return resolve();
           const output = `${stdout}${stderr}`;
-          const why = typeof error.code === 'number' ? `exited with code ${error.code}` : `could not run (${error.message})`;
+          const why =
+            typeof error.code === 'number' ? `exited with code ${error.code}` : `could not run (${error.message})`;
           reject(new Error(`npx jest ${REQUEST_BUDGET_TEST} ${why}:\n${output.slice(-OUTPUT_TAIL)}`));
         },
       );
@@ -50,7 +57,9 @@ export async function requestCountsFromTests(root: string): Promise<Record<strin
     try {
       text = readFileSync(file, 'utf8');
     } catch {
-      throw new Error(`npx jest ${REQUEST_BUDGET_TEST} passed but wrote no counts to ${file} (APT_SNAPSHOTS_REQUEST_COUNTS)`);
+      throw new Error(
+        `npx jest ${REQUEST_BUDGET_TEST} passed but wrote no counts to ${file} (APT_SNAPSHOTS_REQUEST_COUNTS)`,
+      );
     }
     return parseRequestCounts(text, file);
   } finally {

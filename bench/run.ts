@@ -9,7 +9,8 @@ function positiveInteger(name: string, fallback: number): number {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, not ${JSON.stringify(text)}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a whole number of at least 1, not ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -29,14 +30,18 @@ const throughputOptions: ThroughputOptions = {
 
 const core = await benchCore(runs);
 process.stdout.write(`# Core (real Tails history)\n${formatFigures(core)}\n`);
-process.stdout.write(`audit: ${(core[0]!.medianMs / 1000).toFixed(2)} s (target < 5 s); ${ratio(core, 0, 1)} (cat-file), ${ratio(core, 0, 2)} (log -p) (target ≤ 5×)\n`);
+process.stdout.write(
+  `audit: ${(core[0]!.medianMs / 1000).toFixed(2)} s (target < 5 s); ${ratio(core, 0, 1)} (cat-file), ${ratio(core, 0, 2)} (log -p) (target ≤ 5×)\n`,
+);
 process.stdout.write(`check: ${core[3]!.medianMs.toFixed(1)} ms; ${ratio(core, 3, 4)}\n`);
 
 const counts = await requestCountsFromTests(process.cwd());
 const throughput = await benchAppThroughput(throughputOptions);
 const perWebhook = Object.values(throughput.requestsPerWebhook).reduce((sum, n) => sum + n, 0);
 const tested = counts[TOPIC_PUSH];
-process.stdout.write(`\n# GitHub App\nAPI requests per event type (counted by ${REQUEST_BUDGET_TEST}, token exchange excluded):\n${formatRequestCounts(counts)}\n`);
+process.stdout.write(
+  `\n# GitHub App\nAPI requests per event type (counted by ${REQUEST_BUDGET_TEST}, token exchange excluded):\n${formatRequestCounts(counts)}\n`,
+);
 process.stdout.write(`${formatThroughput(throughput, throughputOptions)}\n`);
 process.stdout.write(
   `requests per webhook: ${perWebhook.toFixed(2)} served, ${tested ?? 'n/a'} counted by the tests for "${TOPIC_PUSH}" (target ≤ 5)${tested === perWebhook ? '' : ': THEY DIFFER'}\n`,

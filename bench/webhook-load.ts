@@ -13,7 +13,12 @@ export interface SignedWebhook {
 /** A webhook as GitHub sends it: the JSON body and its HMAC-SHA256 under the app's secret. */
 export function signWebhook(event: string, payload: unknown, secret: string): SignedWebhook {
   const body = JSON.stringify(payload);
-  return { event, delivery: randomUUID(), body, signature: `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` };
+  return {
+    event,
+    delivery: randomUUID(),
+    body,
+    signature: `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+  };
 }
 
 export interface LoadOptions {
@@ -48,7 +53,9 @@ function post(url: URL, agent: Agent, webhook: SignedWebhook): Promise<{ status:
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         response.on('error', reject);
       },
     );
@@ -66,7 +73,11 @@ const MAX_FAILURES = 3;
  * its timeout 202), so a 200 is a webhook processed. Stops sending at the
  * first failure or when the time is up.
  */
-export async function sendWebhooks(url: string, webhooks: readonly SignedWebhook[], options: LoadOptions): Promise<LoadResult> {
+export async function sendWebhooks(
+  url: string,
+  webhooks: readonly SignedWebhook[],
+  options: LoadOptions,
+): Promise<LoadResult> {
   const target = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const failures: string[] = [];
@@ -81,7 +92,8 @@ export async function sendWebhooks(url: string, webhooks: readonly SignedWebhook
         if (status === 200) processed += 1;
         else if (failures.length < MAX_FAILURES) failures.push(`${webhook.delivery}: ${status} ${body.slice(0, 300)}`);
       } catch (error) {
-        if (failures.length < MAX_FAILURES) failures.push(`${webhook.delivery}: ${error instanceof Error ? error.message : String(error)}`);
+        if (failures.length < MAX_FAILURES)
+          failures.push(`${webhook.delivery}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   };

@@ -83,10 +83,13 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const env = options.env ?? process.env;
     if (env.NODE_ENV === 'production' && !env.WEBHOOK_SECRET) {
       // Probot would verify signatures against its public default secret, "development".
-      throw new Error('WEBHOOK_SECRET is not set: refusing to accept webhooks that anyone could sign (see .env.example)');
+      throw new Error(
+        'WEBHOOK_SECRET is not set: refusing to accept webhooks that anyone could sign (see .env.example)',
+      );
     }
     const defaults = options.defaults ?? defaultConfig();
-    const server = options.snapshotServer === null ? undefined : (options.snapshotServer ?? snapshotServerFor(defaults, env));
+    const server =
+      options.snapshotServer === null ? undefined : (options.snapshotServer ?? snapshotServerFor(defaults, env));
     const now = options.now ?? (() => new Date());
     const locks = new KeyedLock();
     const checkLedger = new CheckLedger();
@@ -102,7 +105,11 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
               .then((octokit) => call('identify the app', () => octokit.rest.apps.getAuthenticated()))
               .then(({ data }) => {
                 if (!data) throw new Error('GitHub did not say which app this is (GET /app)');
-                return { appId: data.id, botLogin: `${data.slug ?? data.name}[bot]`, branchPrefix: defaults.bot.branch_prefix };
+                return {
+                  appId: data.id,
+                  botLogin: `${data.slug ?? data.name}[bot]`,
+                  branchPrefix: defaults.bot.branch_prefix,
+                };
               });
         // A failed lookup is asked again at the next webhook.
         identity.catch(() => {
@@ -118,7 +125,11 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const identity = await identityOf();
       return {
         forge: new GitHubForge(octokit, repository, identity, { repositoryId: context.payload.repository.node_id }),
-        reader: new GraphqlRefReader(octokit, repository, identity.appId === undefined ? {} : { appId: identity.appId }),
+        reader: new GraphqlRefReader(
+          octokit,
+          repository,
+          identity.appId === undefined ? {} : { appId: identity.appId },
+        ),
         mergeBase: (base, head) => mergeBase(octokit, repository, base, head),
         ...(server ? { server } : {}),
         defaults,
@@ -129,7 +140,9 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         repository: `${repository.owner}/${repository.repo}`,
         repoUrl: context.payload.repository.html_url,
         pullRequest: async (number: number): Promise<PullRequestTarget> => {
-          const { data } = await call('get pull request', () => octokit.rest.pulls.get({ ...repository, pull_number: number }));
+          const { data } = await call('get pull request', () =>
+            octokit.rest.pulls.get({ ...repository, pull_number: number }),
+          );
           return {
             kind: 'pull_request',
             number,

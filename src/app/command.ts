@@ -34,13 +34,15 @@ export function parseCommand(body: string): Command | undefined {
     .filter((l) => l.split(/\s/, 1)[0] === COMMAND_PREFIX);
   const [line] = lines;
   if (line === undefined) return undefined;
-  if (lines.length > 1) return { kind: 'invalid', reason: `one command per comment, and this one has ${lines.length}: none was run` };
+  if (lines.length > 1)
+    return { kind: 'invalid', reason: `one command per comment, and this one has ${lines.length}: none was run` };
   const words = line.split(/\s+/);
   const [verb, branch, ...rest] = words.slice(1);
   if (verb === undefined) return { kind: 'invalid', reason: 'no command given' };
   if (verb === 'check') {
     if (rest.length > 0) return { kind: 'invalid', reason: '`check` takes at most one branch' };
-    if (branch !== undefined && !BRANCH_RE.test(branch)) return { kind: 'invalid', reason: 'that is not a branch name' };
+    if (branch !== undefined && !BRANCH_RE.test(branch))
+      return { kind: 'invalid', reason: 'that is not a branch name' };
     return branch === undefined ? { kind: 'check' } : { kind: 'check', branch };
   }
   if (verb !== 'freeze' && verb !== 'thaw' && verb !== 'bump') return { kind: 'invalid', reason: 'unknown command' };

@@ -47,7 +47,10 @@ const COMMIT_ONLY = { files: [], dirs: [] };
 async function isTip(deps: RepoDeps, branch: string, sha: string): Promise<boolean> {
   const tip = (await deps.reader.read(branchRef(branch), COMMIT_ONLY)).commit.sha;
   if (tip === sha) return true;
-  deps.log.info({ repository: deps.repository, branch, judged: sha, tip }, 'thaw pull request left as it is: the branch has moved past the judged commit');
+  deps.log.info(
+    { repository: deps.repository, branch, judged: sha, tip },
+    'thaw pull request left as it is: the branch has moved past the judged commit',
+  );
   return false;
 }
 
@@ -59,7 +62,11 @@ async function isTip(deps: RepoDeps, branch: string, sha: string): Promise<boole
  * pull request of the later one. Returns a note for the check when the
  * pull request could not follow for a reason the check should show.
  */
-export async function followDevelopmentBranch(deps: RepoDeps, judged: Judged, checkUrl: string): Promise<string | undefined> {
+export async function followDevelopmentBranch(
+  deps: RepoDeps,
+  judged: Judged,
+  checkUrl: string,
+): Promise<string | undefined> {
   const { evaluation, subject } = judged;
   const branch = subject.branch;
   if (subject.kind !== 'push' || branchRole(branch, evaluation.config) !== 'development') return undefined;
@@ -74,17 +81,30 @@ export async function followDevelopmentBranch(deps: RepoDeps, judged: Judged, ch
         open.number,
         `${inlineCode(branch)} no longer needs thawing as of ${inlineCode(subject.sha.slice(0, 7))} (${commitLabel(evaluation.state)}): someone thawed it already, so this pull request is not needed any more. Closing it.`,
       );
-      deps.log.info({ repository: deps.repository, pr: open.number }, 'closed the thaw pull request: the branch is thawed');
+      deps.log.info(
+        { repository: deps.repository, pr: open.number },
+        'closed the thaw pull request: the branch is thawed',
+      );
       return undefined;
     }
 
     if (!(await isTip(deps, branch, subject.sha))) return undefined;
-    const outcome = await proposeFix(deps, { action: 'thaw', branch, evaluation, intro: intro(judged, checkUrl), footer: footer(branch, head) });
+    const outcome = await proposeFix(deps, {
+      action: 'thaw',
+      branch,
+      evaluation,
+      intro: intro(judged, checkUrl),
+      footer: footer(branch, head),
+    });
     if (outcome.status === 'foreign-commits' && outcome.pr) {
       await deps.forge.ensureComment(outcome.pr.number, FOREIGN_COMMITS_MARKER, describeFix(outcome, 'thaw', branch));
       return undefined;
     }
-    if (outcome.status === 'foreign-commits' || outcome.status === 'cannot-plan' || outcome.status === 'nothing-to-do') {
+    if (
+      outcome.status === 'foreign-commits' ||
+      outcome.status === 'cannot-plan' ||
+      outcome.status === 'nothing-to-do'
+    ) {
       const explanation = describeFix(outcome, 'thaw', branch);
       deps.log.warn({ repository: deps.repository, branch }, explanation);
       return `⚠️ **No thaw pull request:** ${explanation}`;

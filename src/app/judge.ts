@@ -81,14 +81,19 @@ async function forkPoint(deps: RepoDeps, base: string, head: string): Promise<st
   try {
     return await deps.mergeBase(base, head);
   } catch (error) {
-    deps.log.warn({ repository: deps.repository, base, head, err: describeForLog(error) }, 'no fork point; judging against the base alone');
+    deps.log.warn(
+      { repository: deps.repository, base, head, err: describeForLog(error) },
+      'no fork point; judging against the base alone',
+    );
     return undefined;
   }
 }
 
 async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean): Promise<Judged> {
   const seenAt = deps.checkLedger.now();
-  const reader = new PrefetchingReader(deps.reader, target.before ? [target.rev, target.before] : [target.rev], { checkRunsOf: target.rev });
+  const reader = new PrefetchingReader(deps.reader, target.before ? [target.rev, target.before] : [target.rev], {
+    checkRunsOf: target.rev,
+  });
   let forkRev: string | undefined;
   const evaluation = await evaluate({
     reader,
@@ -109,7 +114,12 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
     readChangelog: changelog,
   });
   const sha = evaluation.state.commit.sha;
-  const subject: CheckSubject = { kind: 'push', branch: target.branch, sha, ...(evaluation.before ? { before: evaluation.before.commit.sha } : {}) };
+  const subject: CheckSubject = {
+    kind: 'push',
+    branch: target.branch,
+    sha,
+    ...(evaluation.before ? { before: evaluation.before.commit.sha } : {}),
+  };
   const { path, file } = evaluation.state.configFile;
   return {
     subject,
@@ -126,7 +136,11 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
   };
 }
 
-function configChange(defaults: Config, before: { path: string; file: FileRead }, after: FileRead): ConfigChange | undefined {
+function configChange(
+  defaults: Config,
+  before: { path: string; file: FileRead },
+  after: FileRead,
+): ConfigChange | undefined {
   if (sameFile(before.file, after)) return undefined;
   let problems: string[] = [];
   if (after.kind === 'text') {
@@ -142,8 +156,15 @@ async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, chang
   const seenAt = deps.checkLedger.now();
   // Asked before the first read, so that the fork point is read with the head and the base. The role is
   // the defaults' guess: the base's rules, not read yet, may disagree, costing a request or the fork point.
-  const forkRev = branchRole(target.branch, deps.defaults) === 'topic' ? await forkPoint(deps, target.baseRev.replace(/^refs\/heads\//, ''), target.rev) : undefined;
-  const reader = new PrefetchingReader(deps.reader, [target.rev, target.baseRev, ...(forkRev === undefined ? [] : [forkRev])], { checkRunsOf: target.rev });
+  const forkRev =
+    branchRole(target.branch, deps.defaults) === 'topic'
+      ? await forkPoint(deps, target.baseRev.replace(/^refs\/heads\//, ''), target.rev)
+      : undefined;
+  const reader = new PrefetchingReader(
+    deps.reader,
+    [target.rev, target.baseRev, ...(forkRev === undefined ? [] : [forkRev])],
+    { checkRunsOf: target.rev },
+  );
   const evaluation = await evaluate({
     reader,
     rev: target.rev,
@@ -194,7 +215,11 @@ export function judge(deps: RepoDeps, target: JudgeTarget, options: JudgeOptions
  * one at a time. `seen`, the check runs read with the commit, spares the
  * forge its lookup unless this process wrote that check since the read.
  */
-export function publishCheck(deps: RepoDeps, report: CheckReport, seen?: CheckRunsSeen): Promise<{ id: number; url: string }> {
+export function publishCheck(
+  deps: RepoDeps,
+  report: CheckReport,
+  seen?: CheckRunsSeen,
+): Promise<{ id: number; url: string }> {
   const key = `check ${deps.repository} ${report.headSha} ${report.name}`;
   return deps.locks.run(key, async () => {
     try {
@@ -205,12 +230,22 @@ export function publishCheck(deps: RepoDeps, report: CheckReport, seen?: CheckRu
   });
 }
 
-export type CheckOutcome = { ok: true; judged: Judged; check: { id: number; url: string } } | { ok: false; error: unknown; check: { id: number; url: string } };
+export type CheckOutcome =
+  | { ok: true; judged: Judged; check: { id: number; url: string } }
+  | { ok: false; error: unknown; check: { id: number; url: string } };
 
 function failedSubject(target: JudgeTarget, sha: string): CheckSubject {
   return target.kind === 'push'
     ? { kind: 'push', branch: target.branch, sha, ...(target.before ? { before: target.before } : {}) }
-    : { kind: 'pull_request', number: target.number, branch: target.branch, sha, baseRef: target.baseRef, baseSha: target.baseSha, fromFork: target.fromFork };
+    : {
+        kind: 'pull_request',
+        number: target.number,
+        branch: target.branch,
+        sha,
+        baseRef: target.baseRef,
+        baseSha: target.baseSha,
+        fromFork: target.fromFork,
+      };
 }
 
 /**
@@ -224,16 +259,32 @@ export async function checkCommit(deps: RepoDeps, target: JudgeTarget, notes?: s
   try {
     const judged = await judge(deps, target);
     const check = await publishCheck(deps, renderCheck({ ...judged.input, notes }), judged.checkRuns);
-    deps.log.info({ repository: deps.repository, branch: target.branch, sha: judged.subject.sha, conclusion: judged.evaluation.verdict.conclusion }, 'check reported');
+    deps.log.info(
+      {
+        repository: deps.repository,
+        branch: target.branch,
+        sha: judged.subject.sha,
+        conclusion: judged.evaluation.verdict.conclusion,
+      },
+      'check reported',
+    );
     return { ok: true, judged, check };
   } catch (error) {
-    deps.log.warn({ repository: deps.repository, branch: target.branch, sha: target.rev, err: describeForLog(error) }, 'could not judge; reporting the failure');
-    const check = await publishCheck(deps, renderFailure(checkName(deps.defaults, target.kind), failedSubject(target, target.rev), error));
+    deps.log.warn(
+      { repository: deps.repository, branch: target.branch, sha: target.rev, err: describeForLog(error) },
+      'could not judge; reporting the failure',
+    );
+    const check = await publishCheck(
+      deps,
+      renderFailure(checkName(deps.defaults, target.kind), failedSubject(target, target.rev), error),
+    );
     return { ok: false, error, check };
   }
 }
 
 /** Errors are logged by message only: their causes can hold whole requests. */
 export function describeForLog(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
 }

@@ -23,7 +23,13 @@ export interface CheckRunPayload {
  * base is today (the base moving sends no pull_request event).
  */
 export function rerunTarget(subject: CheckSubject): JudgeTarget {
-  if (subject.kind === 'push') return { kind: 'push', branch: subject.branch, rev: subject.sha, ...(subject.before ? { before: subject.before } : {}) };
+  if (subject.kind === 'push')
+    return {
+      kind: 'push',
+      branch: subject.branch,
+      rev: subject.sha,
+      ...(subject.before ? { before: subject.before } : {}),
+    };
   return {
     kind: 'pull_request',
     number: subject.number,
@@ -40,7 +46,10 @@ export function rerunTarget(subject: CheckSubject): JudgeTarget {
 function subjectOf(deps: RepoDeps, payload: CheckRunPayload): CheckSubject | undefined {
   const subject = parseSubjectMarker(payload.check_run.output.summary);
   if (!subject || subject.sha !== payload.check_run.head_sha) {
-    deps.log.debug({ repository: deps.repository }, `check_run.${payload.action} ignored: not one of this app's checks`);
+    deps.log.debug(
+      { repository: deps.repository },
+      `check_run.${payload.action} ignored: not one of this app's checks`,
+    );
     return undefined;
   }
   return subject;
@@ -54,15 +63,24 @@ export async function onCheckRunRerequested(deps: RepoDeps, payload: CheckRunPay
 }
 
 async function fix(deps: RepoDeps, subject: CheckSubject, action: PlanAction, requester: string): Promise<string> {
-  if (subject.kind === 'pull_request' && subject.fromFork) return `Could not ${action}: ${inlineCode(subject.branch)} is a fork's branch, which the bot cannot push to.`;
+  if (subject.kind === 'pull_request' && subject.fromFork)
+    return `Could not ${action}: ${inlineCode(subject.branch)} is a fork's branch, which the bot cannot push to.`;
   // The fix goes on the branch as it is now, which may have moved since the check.
-  const tip = await judge(deps, { kind: 'push', branch: subject.branch, rev: branchRef(subject.branch) }, { changelog: action === 'freeze' });
+  const tip = await judge(
+    deps,
+    { kind: 'push', branch: subject.branch, rev: branchRef(subject.branch) },
+    { changelog: action === 'freeze' },
+  );
   const outcome = await proposeFix(deps, {
     action,
     branch: subject.branch,
     evaluation: tip.evaluation,
-    intro: [`Requested by @${requester} with “Fix it” on the check of ${inlineCode(subject.branch)} at ${inlineCode(subject.sha.slice(0, 7))}.`],
-    footer: ['*Opened by apt-snapshots-bot. Pressing “Fix it” again updates this pull request instead of opening another.*'],
+    intro: [
+      `Requested by @${requester} with “Fix it” on the check of ${inlineCode(subject.branch)} at ${inlineCode(subject.sha.slice(0, 7))}.`,
+    ],
+    footer: [
+      '*Opened by apt-snapshots-bot. Pressing “Fix it” again updates this pull request instead of opening another.*',
+    ],
   });
   return describeFix(outcome, action, subject.branch);
 }

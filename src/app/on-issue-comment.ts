@@ -25,11 +25,18 @@ export function replyMarker(commentId: number): string {
 
 function checkSentence(judged: Judged, url: string): string {
   const { verdict } = judged.evaluation;
-  const what = judged.subject.kind === 'push' ? inlineCode(judged.subject.branch) : `this pull request (${inlineCode(judged.subject.branch)})`;
+  const what =
+    judged.subject.kind === 'push'
+      ? inlineCode(judged.subject.branch)
+      : `this pull request (${inlineCode(judged.subject.branch)})`;
   return `Checked ${what} at ${inlineCode(judged.subject.sha.slice(0, 7))}: **${verdict.conclusion}**. See the check: ${url}`;
 }
 
-async function runCheck(deps: RepoDeps, command: Extract<Command, { kind: 'check' }>, payload: IssueCommentPayload): Promise<string> {
+async function runCheck(
+  deps: RepoDeps,
+  command: Extract<Command, { kind: 'check' }>,
+  payload: IssueCommentPayload,
+): Promise<string> {
   if (command.branch !== undefined) {
     const judged = await judge(deps, { kind: 'push', branch: command.branch, rev: branchRef(command.branch) });
     const check = await publishCheck(deps, renderCheck(judged.input), judged.checkRuns);
@@ -43,7 +50,11 @@ async function runCheck(deps: RepoDeps, command: Extract<Command, { kind: 'check
   return `Could not judge this pull request (${describeFailure(outcome.error).reason}); the check says why and can be re-run: ${outcome.check.url}`;
 }
 
-async function runPlan(deps: RepoDeps, command: Extract<Command, { kind: 'plan' }>, payload: IssueCommentPayload): Promise<string> {
+async function runPlan(
+  deps: RepoDeps,
+  command: Extract<Command, { kind: 'plan' }>,
+  payload: IssueCommentPayload,
+): Promise<string> {
   const { action, branch, origins } = command;
   const tip = await judge(deps, { kind: 'push', branch, rev: branchRef(branch) }, { changelog: action === 'freeze' });
   const outcome = await proposeFix(deps, {
@@ -52,7 +63,9 @@ async function runPlan(deps: RepoDeps, command: Extract<Command, { kind: 'plan' 
     evaluation: tip.evaluation,
     ...(origins.length > 0 ? { origins } : {}),
     intro: [`Requested by @${escapeMarkdown(payload.sender.login)} in #${payload.issue.number}.`],
-    footer: [`*Opened by apt-snapshots-bot. Running the same command again updates this pull request instead of opening another.*`],
+    footer: [
+      `*Opened by apt-snapshots-bot. Running the same command again updates this pull request instead of opening another.*`,
+    ],
   });
   return describeFix(outcome, action, branch);
 }
@@ -71,7 +84,12 @@ export async function onIssueComment(deps: RepoDeps, payload: IssueCommentPayloa
 
 async function runCommand(deps: RepoDeps, payload: IssueCommentPayload, command: Command): Promise<void> {
   const login = payload.sender.login;
-  const reply = (text: string) => deps.forge.ensureComment(payload.issue.number, replyMarker(payload.comment.id), `@${escapeMarkdown(login)} ${text}`);
+  const reply = (text: string) =>
+    deps.forge.ensureComment(
+      payload.issue.number,
+      replyMarker(payload.comment.id),
+      `@${escapeMarkdown(login)} ${text}`,
+    );
 
   const permission = await deps.forge.permissionOf(login);
   if (!WRITERS.includes(permission)) {

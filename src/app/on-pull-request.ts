@@ -44,7 +44,10 @@ export function isBotPullRequest(payload: PullRequestPayload, branchPrefix: stri
 
 export async function onPullRequest(deps: RepoDeps, payload: PullRequestPayload): Promise<void> {
   if (!judgesPullRequest(payload)) {
-    deps.log.debug({ repository: deps.repository, pr: payload.number }, `pull_request.${payload.action} ignored: nothing judged changed`);
+    deps.log.debug(
+      { repository: deps.repository, pr: payload.number },
+      `pull_request.${payload.action} ignored: nothing judged changed`,
+    );
     return;
   }
   await checkCommit(deps, pullRequestTarget(payload));

@@ -36,7 +36,8 @@ export type PushDecision = { judge: true; target: PushTarget } | { judge: false;
 export function decidePush(payload: PushPayload, defaults: Config): PushDecision {
   if (!payload.ref.startsWith('refs/heads/')) return { judge: false, reason: `${payload.ref} is not a branch` };
   const branch = payload.ref.slice('refs/heads/'.length);
-  if (payload.deleted === true || payload.after === ZERO_SHA) return { judge: false, reason: `branch ${branch} was deleted` };
+  if (payload.deleted === true || payload.after === ZERO_SHA)
+    return { judge: false, reason: `branch ${branch} was deleted` };
   const isNew = payload.created === true || payload.before === ZERO_SHA;
   const rewritten = payload.forced === true && branchRole(branch, defaults) === 'topic';
   const before = isNew || rewritten ? undefined : payload.before;
@@ -55,7 +56,10 @@ export async function checkPush(deps: RepoDeps, target: PushTarget): Promise<voi
   try {
     note = await followDevelopmentBranch(deps, outcome.judged, outcome.check.url);
   } catch (error) {
-    deps.log.warn({ repository: deps.repository, err: describeForLog(error) }, 'could not keep the thaw pull request in step');
+    deps.log.warn(
+      { repository: deps.repository, err: describeForLog(error) },
+      'could not keep the thaw pull request in step',
+    );
     const { reason, detail } = describeFailure(error);
     note = `⚠️ **The thaw pull request could not be opened or updated** (${reason}). ${detail}`;
   }

@@ -10,7 +10,11 @@ export interface BatchRefReader extends RefReader {
    * `checkRunsOf` (one of `revs`) names; `checkRuns` is undefined when the
    * reader cannot tell.
    */
-  readManyWithCheckRuns(revs: string[], spec: ReadSpec, checkRunsOf: string): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }>;
+  readManyWithCheckRuns(
+    revs: string[],
+    spec: ReadSpec,
+    checkRunsOf: string,
+  ): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }>;
 }
 
 export interface PrefetchOptions {
@@ -21,7 +25,9 @@ export interface PrefetchOptions {
 /** Whether what was read for `have` holds everything `want` asks for. */
 export function specCovers(have: ReadSpec, want: ReadSpec): boolean {
   const files = want.files.every((w) => have.files.some((h) => h.path === w.path && h.maxBytes >= w.maxBytes));
-  const dirs = want.dirs.every((w) => have.dirs.some((h) => h.path === w.path && h.depth >= w.depth && h.maxBytes >= w.maxBytes));
+  const dirs = want.dirs.every((w) =>
+    have.dirs.some((h) => h.path === w.path && h.depth >= w.depth && h.maxBytes >= w.maxBytes),
+  );
   return files && dirs;
 }
 

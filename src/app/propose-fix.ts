@@ -50,7 +50,13 @@ function firstParagraph(markdown: string): string {
 export async function proposeFix(deps: RepoDeps, request: FixRequest): Promise<FixOutcome> {
   const { evaluation, action } = request;
   const head = fixBranch(deps.defaults.bot.branch_prefix, action, request.branch);
-  const result = await planAction({ action, state: evaluation.state, config: evaluation.config, server: deps.server, origins: request.origins });
+  const result = await planAction({
+    action,
+    state: evaluation.state,
+    config: evaluation.config,
+    server: deps.server,
+    origins: request.origins,
+  });
   if (!result.ok) return { status: 'cannot-plan', branch: head, explanation: result.error };
   const { plan } = result;
   if (plan.edits.length === 0) return { status: 'nothing-to-do', branch: head, explanation: firstParagraph(plan.body) };

@@ -32,7 +32,8 @@ export function parseFormat(value: string | undefined): Format {
 export function parseNow(value: string | undefined): Date {
   if (value === undefined) return new Date();
   const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) throw new UsageError(`--now must be an ISO 8601 date such as 2021-05-13T08:00:00Z, not "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()))
+    throw new UsageError(`--now must be an ISO 8601 date such as 2021-05-13T08:00:00Z, not "${value}"`);
   return date;
 }
 
@@ -52,7 +53,11 @@ export const SERVER_OPTIONS = {
 export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 
 /** `-h`/`--help` prints the command's help, after which the command stops with success. */
-export function printedHelp(values: { help?: boolean | undefined }, command: Pick<Command, 'help'>, io: Pick<CliIo, 'stdout'>): boolean {
+export function printedHelp(
+  values: { help?: boolean | undefined },
+  command: Pick<Command, 'help'>,
+  io: Pick<CliIo, 'stdout'>,
+): boolean {
   if (!values.help) return false;
   io.stdout.write(command.help());
   return true;
@@ -70,7 +75,9 @@ export const REVISION_OPTIONS = {
 
 /** The server's address, timeout and retries never come from the ref judged: a pushed file must not redirect the CLI. */
 export function serverHelp(defaultUrl: string, hasConfigOption: boolean): string {
-  const fallback = hasConfigOption ? `snapshot_server.url of --config,\n                         else ${defaultUrl}` : defaultUrl;
+  const fallback = hasConfigOption
+    ? `snapshot_server.url of --config,\n                         else ${defaultUrl}`
+    : defaultUrl;
   return `  --snapshot-server URL  the time-based snapshot server (never the repository's
                          own setting); default: ${fallback}
   --offline              do not ask the snapshot server; rules that need it are skipped`;

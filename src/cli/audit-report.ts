@@ -1,5 +1,11 @@
 import { terminalLine } from './terminal-text.js';
-import { periodDays, summarizeTimeline, type AuditedCommit, type Period, type TimelineSummary } from '../flow/audit-timeline.js';
+import {
+  periodDays,
+  summarizeTimeline,
+  type AuditedCommit,
+  type Period,
+  type TimelineSummary,
+} from '../flow/audit-timeline.js';
 
 function day(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -22,9 +28,11 @@ export function periodLine(period: Period): string {
 }
 
 export function summaryLine(summary: TimelineSummary): string {
-  const stretch = (label: string, tally: { periods: number; days: number }) => `${label} ${plural(tally.periods, 'time')} (${tally.days} d in all)`;
+  const stretch = (label: string, tally: { periods: number; days: number }) =>
+    `${label} ${plural(tally.periods, 'time')} (${tally.days} d in all)`;
   const parts = [stretch('frozen', summary.byStatus.frozen), stretch('thawed', summary.byStatus.thawed)];
-  if (summary.byStatus['partly frozen'].periods > 0) parts.push(stretch('partly frozen', summary.byStatus['partly frozen']));
+  if (summary.byStatus['partly frozen'].periods > 0)
+    parts.push(stretch('partly frozen', summary.byStatus['partly frozen']));
   if (summary.byStatus.undecidable.periods > 0) parts.push(stretch('undecidable', summary.byStatus.undecidable));
   parts.push(stretch('wrong', summary.wrong));
   return `Summary: ${plural(summary.commits, 'commit')}, ${summary.failures} wrong (failure); ${parts.join(', ')}.`;

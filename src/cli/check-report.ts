@@ -46,7 +46,10 @@ function stateLines(state: RefState): string[] {
 export function checkReport(evaluation: Evaluation, ref: string, branch: string): string {
   const { state, base, before, verdict } = evaluation;
   const read = [`Checked ${ref} = ${describeRef(state)} as branch ${branch}`];
-  if (base) read.push(`Compared with base branch ${base.branch} at ${short(base.state.commit.sha)}${base.forkPoint ? `, forked at ${short(base.forkPoint.commit.sha)}` : ''}`);
+  if (base)
+    read.push(
+      `Compared with base branch ${base.branch} at ${short(base.state.commit.sha)}${base.forkPoint ? `, forked at ${short(base.forkPoint.commit.sha)}` : ''}`,
+    );
   if (before) read.push(`Compared with the state before the push at ${short(before.commit.sha)}`);
   read.push('', ...stateLines(state), '', 'Snapshot sets:', ...setsTable(state), '');
   const lines = read.map(terminalLine);

@@ -55,7 +55,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`${PROGRAM}: unknown command "${name}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')}\nRun '${PROGRAM} --help' for usage.\n`);
+    io.stderr.write(
+      `${PROGRAM}: unknown command "${name}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')}\nRun '${PROGRAM} --help' for usage.\n`,
+    );
     return EXIT.usage;
   }
   try {
@@ -64,7 +66,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const code = exitFor(error);
     const prefix = `${PROGRAM} ${command.name}: `;
     if (code === EXIT.internal) {
-      io.stderr.write(`${prefix}internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      io.stderr.write(
+        `${prefix}internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
     } else {
       io.stderr.write(`${prefix}${terminalText(errorMessage(error))}\n`);
       if (error instanceof UsageError) io.stderr.write(`Run '${PROGRAM} ${command.name} --help' for usage.\n`);

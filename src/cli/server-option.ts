@@ -52,6 +52,9 @@ export async function configOption(file: string | undefined, cwd: string, defaul
     throw new UsageError(`cannot read --config ${file}: ${(error as Error).message ?? errorMessage(error)}`);
   }
   const result = applyConfigOverride(defaults, text, file);
-  if (!result.ok) throw new UsageError(`invalid --config ${file}:\n${result.problems.map((p) => `  ${describeConfigProblem(p)}`).join('\n')}`);
+  if (!result.ok)
+    throw new UsageError(
+      `invalid --config ${file}:\n${result.problems.map((p) => `  ${describeConfigProblem(p)}`).join('\n')}`,
+    );
   return { source: { kind: 'text', text, file }, config: result.config };
 }

@@ -10,7 +10,10 @@ export interface OriginJson {
 
 export interface StateJson {
   commit: { sha: string; parents: string[]; date: string; subject: string };
-  sets: Record<string, { dir: string; presence: string; origins: Record<string, OriginJson>; strays: { path: string; kind: string }[] }>;
+  sets: Record<
+    string,
+    { dir: string; presence: string; origins: Record<string, OriginJson>; strays: { path: string; kind: string }[] }
+  >;
   baseBranch: { path: string; name: string | null; problem?: string };
   changelog: { path: string; version: string | null; distribution: string | null; problem?: string };
   overlays: { path: string; presence: string; entries: string[] };
@@ -28,7 +31,10 @@ function withProblem<T extends object>(value: T, problem: string | undefined): T
 }
 
 function originJson(origin: OriginState): OriginJson {
-  return withProblem({ path: origin.path, serial: origin.value ? formatSerialValue(origin.value) : null }, problemOf(origin.file, origin.syntaxError));
+  return withProblem(
+    { path: origin.path, serial: origin.value ? formatSerialValue(origin.value) : null },
+    problemOf(origin.file, origin.syntaxError),
+  );
 }
 
 /** A plain JSON rendering of a ref's state: strings, numbers and nulls only, no Buffers or Dates. */
@@ -46,9 +52,16 @@ export function stateJson(state: RefState): StateJson {
   return {
     commit: { sha: commit.sha, parents: [...commit.parents], date: commit.date.toISOString(), subject: commit.subject },
     sets,
-    baseBranch: withProblem({ path: baseBranch.path, name: baseBranch.name ?? null }, problemOf(baseBranch.file, baseBranch.error)),
+    baseBranch: withProblem(
+      { path: baseBranch.path, name: baseBranch.name ?? null },
+      problemOf(baseBranch.file, baseBranch.error),
+    ),
     changelog: withProblem(
-      { path: changelog.path, version: changelog.entry?.version ?? null, distribution: changelog.entry?.distribution ?? null },
+      {
+        path: changelog.path,
+        version: changelog.entry?.version ?? null,
+        distribution: changelog.entry?.distribution ?? null,
+      },
       problemOf(changelog.file, changelog.error),
     ),
     overlays: { path: overlays.path, presence: overlays.presence, entries: [...overlays.entries] },

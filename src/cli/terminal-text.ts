@@ -4,7 +4,8 @@
  * the screen, retitle the window, rewrite the line before it, or reverse
  * the order of what follows; each is shown as a \u escape (four hex digits) instead.
  */
-const CONTROLS = '\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+const CONTROLS =
+  '\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
 const UNSAFE_IN_TEXT = new RegExp(`[${CONTROLS}]`, 'g');
 const UNSAFE_IN_LINE = new RegExp(`[${CONTROLS}\\t\\n]`, 'g');
 

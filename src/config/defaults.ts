@@ -15,7 +15,9 @@ function packageRoot(): string {
       dir = dirname(dir);
     }
   }
-  throw new Error('apt-snapshots-bot: cannot find the package root (package.json) above ' + dirname(fileURLToPath(import.meta.url)));
+  throw new Error(
+    'apt-snapshots-bot: cannot find the package root (package.json) above ' + dirname(fileURLToPath(import.meta.url)),
+  );
 }
 
 export const DEFAULT_CONFIG_FILE = join(packageRoot(), 'config', 'apt-snapshots.yml');
@@ -26,7 +28,8 @@ let cached: Config | undefined;
 export function defaultConfig(): Config {
   if (cached) return cached;
   const result = parseFullConfig(readFileSync(DEFAULT_CONFIG_FILE, 'utf8'), DEFAULT_CONFIG_FILE);
-  if (!result.ok) throw new Error(`invalid default configuration:\n${result.problems.map(describeConfigProblem).join('\n')}`);
+  if (!result.ok)
+    throw new Error(`invalid default configuration:\n${result.problems.map(describeConfigProblem).join('\n')}`);
   cached = result.config;
   return cached;
 }

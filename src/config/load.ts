@@ -32,7 +32,10 @@ export function mergeConfig(base: unknown, override: unknown): unknown {
 }
 
 export function formatField(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc === '' ? String(key) : `${acc}.${String(key)}`), '');
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc === '' ? String(key) : `${acc}.${String(key)}`),
+    '',
+  );
 }
 
 function zodProblems(file: string, error: z.ZodError): ConfigProblem[] {
@@ -40,7 +43,10 @@ function zodProblems(file: string, error: z.ZodError): ConfigProblem[] {
 }
 
 /** Parses YAML text into plain data, naming the file and line of a syntax error. */
-export function parseYaml(text: string, file: string): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[] } {
+export function parseYaml(
+  text: string,
+  file: string,
+): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
@@ -56,7 +62,12 @@ export function parseYaml(text: string, file: string): { ok: true; value: unknow
     return { ok: true, value: doc.toJS({ maxAliasCount: 50 }) };
   } catch (error) {
     // yaml throws on alias bombs rather than reporting them as document errors.
-    return { ok: false, problems: [{ file, field: '', message: `invalid YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+    return {
+      ok: false,
+      problems: [
+        { file, field: '', message: `invalid YAML: ${error instanceof Error ? error.message : String(error)}` },
+      ],
+    };
   }
 }
 

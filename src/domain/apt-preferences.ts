@@ -61,7 +61,9 @@ export function freezeExceptions(stanzas: AptStanza[], explanationPrefix: string
   const prefix = explanationPrefix.toLowerCase();
   const out: FreezeException[] = [];
   for (const stanza of stanzas) {
-    const explanation = stanza.fields.find((f) => f.name.toLowerCase() === 'explanation' && f.value.toLowerCase().startsWith(prefix));
+    const explanation = stanza.fields.find(
+      (f) => f.name.toLowerCase() === 'explanation' && f.value.toLowerCase().startsWith(prefix),
+    );
     if (!explanation) continue;
     const priority = field(stanza, 'Pin-Priority');
     out.push({

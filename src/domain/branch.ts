@@ -17,7 +17,9 @@ export class PortPatternTimeoutError extends Error {
     readonly pattern: string,
     readonly branch: string,
   ) {
-    super(`branches.port_pattern /${printable(pattern)}/ took too long to match the branch "${printable(branch)}": use a simple pattern such as ^feature/[a-z]+$`);
+    super(
+      `branches.port_pattern /${printable(pattern)}/ took too long to match the branch "${printable(branch)}": use a simple pattern such as ^feature/[a-z]+$`,
+    );
   }
 }
 

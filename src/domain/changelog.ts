@@ -17,7 +17,11 @@ export function parseChangelogTop(text: string): ParseResult<ChangelogEntry> {
   const first = text.split('\n', 50).find((line) => line.trim() !== '');
   if (first === undefined) return { ok: false, error: 'is empty' };
   const m = HEADER_RE.exec(first);
-  if (!m) return { ok: false, error: `first line "${printable(first, 80)}" is not a changelog entry header "package (version) distribution; urgency=…"` };
+  if (!m)
+    return {
+      ok: false,
+      error: `first line "${printable(first, 80)}" is not a changelog entry header "package (version) distribution; urgency=…"`,
+    };
   const [, pkg, version, distribution] = m as unknown as [string, string, string, string];
   return { ok: true, value: { package: pkg, version, distribution: distribution.trim() } };
 }

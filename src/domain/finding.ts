@@ -20,5 +20,10 @@ export interface Finding {
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return ORDER[a.severity] - ORDER[b.severity] || a.path.localeCompare(b.path) || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message);
+  return (
+    ORDER[a.severity] - ORDER[b.severity] ||
+    a.path.localeCompare(b.path) ||
+    a.rule.localeCompare(b.rule) ||
+    a.message.localeCompare(b.message)
+  );
 }

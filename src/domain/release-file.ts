@@ -25,7 +25,10 @@ function headerFields(text: string, url: string): ParseResult<Field[]> {
     }
     const m = FIELD_RE.exec(line);
     if (!m || m[1]?.startsWith('#') || m[1]?.startsWith('-')) {
-      return { ok: false, error: `${url}: line ${i + 1} is not a "Field: value" line: "${printable(line)}"; this is not a Release file` };
+      return {
+        ok: false,
+        error: `${url}: line ${i + 1} is not a "Field: value" line: "${printable(line)}"; this is not a Release file`,
+      };
     }
     fields.push({ name: m[1] as string, value: (m[2] as string).trim() });
   }
@@ -51,7 +54,8 @@ export function parseValidUntil(text: string, url: string): ParseResult<Date | n
   }
   const validUntil = named('Valid-Until');
   if (validUntil.length === 0) return { ok: true, value: null };
-  if (validUntil.length > 1) return { ok: false, error: `${url}: the Release file has ${validUntil.length} Valid-Until fields` };
+  if (validUntil.length > 1)
+    return { ok: false, error: `${url}: the Release file has ${validUntil.length} Valid-Until fields` };
   const date = parseRfc2822Date((validUntil[0] as Field).value);
   return date.ok ? date : { ok: false, error: `${url}: Valid-Until ${date.error}` };
 }

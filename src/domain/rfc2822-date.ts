@@ -3,7 +3,8 @@ import { printable, type ParseResult } from './serial.js';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
-const DATE_RE = /^(?:([A-Z][a-z]{2}), )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (UTC|GMT|Z|[+-]\d{4})$/;
+const DATE_RE =
+  /^(?:([A-Z][a-z]{2}), )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (UTC|GMT|Z|[+-]\d{4})$/;
 
 /**
  * Parses a date as APT writes it in Release files and as HTTP writes it in
@@ -17,7 +18,17 @@ export function parseRfc2822Date(text: string): ParseResult<Date> {
   const m = DATE_RE.exec(text);
   const bad = (why: string): ParseResult<Date> => ({ ok: false, error: `"${printable(text)}" ${why}` });
   if (!m) return bad('is not a date like "Sat, 22 May 2021 13:43:45 UTC"');
-  const [, weekday, dayText, monthName, yearText, hh, mm, ss, zone] = m as unknown as [string, string | undefined, string, string, string, string, string, string, string];
+  const [, weekday, dayText, monthName, yearText, hh, mm, ss, zone] = m as unknown as [
+    string,
+    string | undefined,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const month = MONTHS.indexOf(monthName);
   if (month < 0) return bad(`has an unknown month "${monthName}"`);
   const year = Number(yearText);
@@ -26,7 +37,8 @@ export function parseRfc2822Date(text: string): ParseResult<Date> {
   const day = Number(dayText);
   const [hours, minutes, seconds] = [Number(hh), Number(mm), Number(ss)];
   const calendar = new Date(Date.UTC(year, month, day));
-  if (calendar.getUTCMonth() !== month || calendar.getUTCDate() !== day) return bad(`has an impossible date: day ${day} of ${monthName} ${year}`);
+  if (calendar.getUTCMonth() !== month || calendar.getUTCDate() !== day)
+    return bad(`has an impossible date: day ${day} of ${monthName} ${year}`);
   if (hours > 23 || minutes > 59 || seconds > 59) return bad(`has an impossible time ${hh}:${mm}:${ss}`);
   if (weekday !== undefined) {
     if (!WEEKDAYS.includes(weekday)) return bad(`has an unknown weekday "${weekday}"`);

@@ -22,7 +22,13 @@ export function parseSerial(text: string): ParseResult<Serial> {
   const month = Number(mo);
   const day = Number(d);
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (month < 1 || month > 12 || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+  if (
+    month < 1 ||
+    month > 12 ||
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day
+  ) {
     return { ok: false, error: `"${text}" has an impossible date ${y}-${mo}-${d}` };
   }
   if (n === '00') return { ok: false, error: `"${text}" has counter 00; the first snapshot of a day is 01` };
@@ -35,7 +41,11 @@ export function parseSerial(text: string): ParseResult<Serial> {
  * a second line, is an error.
  */
 export function parseSerialFile(content: string): ParseResult<SerialValue> {
-  const body = content.endsWith('\r\n') ? content.slice(0, -2) : content.endsWith('\n') ? content.slice(0, -1) : content;
+  const body = content.endsWith('\r\n')
+    ? content.slice(0, -2)
+    : content.endsWith('\n')
+      ? content.slice(0, -1)
+      : content;
   if (body.includes('\n')) {
     const lines = body.split('\n').length;
     return { ok: false, error: `has ${lines} lines; a serial file holds exactly one line` };

@@ -177,7 +177,12 @@ function readSet(snapshot: RefSnapshot, set: SnapshotSetConfig): SnapshotSetStat
 function readBaseBranch(path: string, file: FileRead): RefState['baseBranch'] {
   if (file.kind !== 'text') return { path, file };
   const body = file.text.endsWith('\n') ? file.text.slice(0, -1) : file.text;
-  if (body.includes('\n')) return { path, file, error: `has ${body.split('\n').length} lines; it must hold exactly one line, the base branch` };
+  if (body.includes('\n'))
+    return {
+      path,
+      file,
+      error: `has ${body.split('\n').length} lines; it must hold exactly one line, the base branch`,
+    };
   if (body.trim() === '') return { path, file, error: 'is empty; it must name the base branch' };
   if (body.trim() !== body) return { path, file, error: `"${printable(body)}" has surrounding whitespace` };
   return { path, file, name: body };

@@ -36,10 +36,14 @@ function replacement(oldText: string, newText: string): StructuredPatchHunk {
 export function unifiedDiff(path: string, oldText: string | undefined, newText: string, context = 3): string {
   const before = oldText ?? '';
   if (before === newText) return '';
-  const patch = structuredPatch(path, path, before, newText, undefined, undefined, { context, maxEditLength: MAX_EDIT_LENGTH });
+  const patch = structuredPatch(path, path, before, newText, undefined, undefined, {
+    context,
+    maxEditLength: MAX_EDIT_LENGTH,
+  });
   const hunks = patch ? patch.hunks : [replacement(before, newText)];
   const out = [oldText === undefined ? '--- /dev/null' : `--- a/${path}`, `+++ b/${path}`];
-  for (const hunk of hunks) out.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`, ...hunk.lines);
+  for (const hunk of hunks)
+    out.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`, ...hunk.lines);
   return `${out.join('\n')}\n`;
 }
 

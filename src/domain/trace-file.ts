@@ -17,8 +17,13 @@ export function parseTraceFile(text: string, url: string): ParseResult<Serial> {
   const distinct = [...new Set(values)];
   if (distinct.length === 0) return { ok: false, error: `${url}: the trace file has no "${KEY}" line` };
   if (distinct.length > 1) {
-    return { ok: false, error: `${url}: the trace file has ${distinct.length} different "${KEY}" lines (${distinct.map((v) => `"${printable(v)}"`).join(', ')})` };
+    return {
+      ok: false,
+      error: `${url}: the trace file has ${distinct.length} different "${KEY}" lines (${distinct.map((v) => `"${printable(v)}"`).join(', ')})`,
+    };
   }
   const serial = parseSerial(distinct[0] as string);
-  return serial.ok ? serial : { ok: false, error: `${url}: the trace file's "${KEY}" line is invalid: ${serial.error}` };
+  return serial.ok
+    ? serial
+    : { ok: false, error: `${url}: the trace file's "${KEY}" line is invalid: ${serial.error}` };
 }

@@ -33,7 +33,9 @@ export interface Period {
 }
 
 export function freezeStatus(state: RefState): FreezeStatus {
-  const origins = state.sets.filter((set) => set.config.thaws).flatMap((set) => set.origins.filter((o) => !set.config.freeze_exceptions.includes(o.origin)));
+  const origins = state.sets
+    .filter((set) => set.config.thaws)
+    .flatMap((set) => set.origins.filter((o) => !set.config.freeze_exceptions.includes(o.origin)));
   if (origins.length === 0 || origins.some((o) => o.value === undefined)) return 'undecidable';
   const pinned = origins.filter((o) => o.value?.kind === 'serial').length;
   if (pinned === origins.length) return 'frozen';
@@ -56,7 +58,15 @@ export function buildTimeline(commits: readonly AuditedCommit[]): Period[] {
       continue;
     }
     if (current) current.end = commit.date;
-    periods.push({ status: commit.status, wrong, first: commit, commits: 1, start: commit.date, end: commit.date, ongoing: false });
+    periods.push({
+      status: commit.status,
+      wrong,
+      first: commit,
+      commits: 1,
+      start: commit.date,
+      end: commit.date,
+      ongoing: false,
+    });
   }
   const last = periods[periods.length - 1];
   if (last) last.ongoing = true;
@@ -90,7 +100,9 @@ export interface TimelineSummary {
 
 export function summarizeTimeline(periods: readonly Period[]): TimelineSummary {
   const statuses: FreezeStatus[] = ['frozen', 'thawed', 'partly frozen', 'undecidable'];
-  const counts = new Map<FreezeStatus | 'wrong', { periods: number; ms: number }>([...statuses, 'wrong' as const].map((k) => [k, { periods: 0, ms: 0 }]));
+  const counts = new Map<FreezeStatus | 'wrong', { periods: number; ms: number }>(
+    [...statuses, 'wrong' as const].map((k) => [k, { periods: 0, ms: 0 }]),
+  );
   let commits = 0;
   let failures = 0;
   periods.forEach((period, i) => {
@@ -114,7 +126,12 @@ export function summarizeTimeline(periods: readonly Period[]): TimelineSummary {
   return {
     commits,
     failures,
-    byStatus: { frozen: tally('frozen'), thawed: tally('thawed'), 'partly frozen': tally('partly frozen'), undecidable: tally('undecidable') },
+    byStatus: {
+      frozen: tally('frozen'),
+      thawed: tally('thawed'),
+      'partly frozen': tally('partly frozen'),
+      undecidable: tally('undecidable'),
+    },
     wrong: tally('wrong'),
   };
 }

@@ -73,18 +73,32 @@ function resolveConfig(defaults: Config, file: FileRead, path: string): { config
  * configuration unusable for it: like an invalid file, it is an error on that
  * file and the defaults judge meanwhile.
  */
-function usableForBranch(resolved: { config: Config; problems: ConfigProblem[] }, defaults: Config, branch: string, file: string): { config: Config; problems: ConfigProblem[] } {
+function usableForBranch(
+  resolved: { config: Config; problems: ConfigProblem[] },
+  defaults: Config,
+  branch: string,
+  file: string,
+): { config: Config; problems: ConfigProblem[] } {
   try {
     branchRole(branch, resolved.config);
     return resolved;
   } catch (error) {
     if (!(error instanceof PortPatternTimeoutError)) throw error;
-    return { config: defaults, problems: [...resolved.problems, { file, field: 'branches.port_pattern', message: error.message.replace(/^branches\.port_pattern /, '') }] };
+    return {
+      config: defaults,
+      problems: [
+        ...resolved.problems,
+        { file, field: 'branches.port_pattern', message: error.message.replace(/^branches\.port_pattern /, '') },
+      ],
+    };
   }
 }
 
 function sameLayout(a: Config, b: Config): boolean {
-  return JSON.stringify([a.paths, a.snapshot_sets.map((s) => s.dir)]) === JSON.stringify([b.paths, b.snapshot_sets.map((s) => s.dir)]);
+  return (
+    JSON.stringify([a.paths, a.snapshot_sets.map((s) => s.dir)]) ===
+    JSON.stringify([b.paths, b.snapshot_sets.map((s) => s.dir)])
+  );
 }
 
 async function readState(reader: RefReader, rev: string, config: Config, readChangelog: boolean): Promise<RefState> {
@@ -111,14 +125,23 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
     }
     case 'text': {
       const result = applyConfigOverride(input.defaults, input.configSource.text, input.configSource.file);
-      resolved = result.ok ? { config: result.config, problems: [] } : { config: input.defaults, problems: result.problems };
+      resolved = result.ok
+        ? { config: result.config, problems: [] }
+        : { config: input.defaults, problems: result.problems };
       break;
     }
   }
-  resolved = usableForBranch(resolved, input.defaults, input.branch, input.configSource.kind === 'text' ? input.configSource.file : REPO_CONFIG_PATH);
+  resolved = usableForBranch(
+    resolved,
+    input.defaults,
+    input.branch,
+    input.configSource.kind === 'text' ? input.configSource.file : REPO_CONFIG_PATH,
+  );
   const { config } = resolved;
   // Only a configuration that moves the files we read costs a second read.
-  const state = sameLayout(config, input.defaults) ? interpretRef(headSnapshot, config) : await readState(input.reader, input.rev, config, readChangelog);
+  const state = sameLayout(config, input.defaults)
+    ? interpretRef(headSnapshot, config)
+    : await readState(input.reader, input.rev, config, readChangelog);
 
   let base: Evaluation['base'];
   const flowFindings: Finding[] = [];
@@ -127,7 +150,8 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
     const baseRev = input.baseRev ?? (await input.resolveBaseRev?.(baseName));
     if (baseRev !== undefined) {
       const forkRev = await input.resolveForkRev?.(baseRev);
-      const fork = forkRev === undefined ? {} : { forkRev, forkPoint: await readState(input.reader, forkRev, config, false) };
+      const fork =
+        forkRev === undefined ? {} : { forkRev, forkPoint: await readState(input.reader, forkRev, config, false) };
       base = { branch: baseName, rev: baseRev, state: await readState(input.reader, baseRev, config, false), ...fork };
     } else {
       flowFindings.push({
@@ -139,10 +163,19 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
       });
     }
   }
-  const before = input.beforeRev === undefined ? undefined : await readState(input.reader, input.beforeRev, config, false);
+  const before =
+    input.beforeRev === undefined ? undefined : await readState(input.reader, input.beforeRev, config, false);
   const facts = input.server ? await gatherFacts(state, config, input.server) : undefined;
 
-  const verdict = judge({ branch: input.branch, state, base: base && { branch: base.branch, state: base.state, forkPoint: base.forkPoint }, before, config, facts, now: input.now });
+  const verdict = judge({
+    branch: input.branch,
+    state,
+    base: base && { branch: base.branch, state: base.state, forkPoint: base.forkPoint },
+    before,
+    config,
+    facts,
+    now: input.now,
+  });
   const problems: Finding[] = [
     ...flowFindings,
     ...resolved.problems.map((p): Finding => ({

@@ -34,7 +34,13 @@ function originsToResolve(request: PlanRequest): Set<string> {
 
 /** The directories of origins to resolve whose names the server cannot be asked about. */
 function unaskable(state: RefState, names: ReadonlySet<string>): string[] {
-  return [...new Set(state.sets.flatMap((set) => set.origins.filter((o) => names.has(o.origin) && !isOriginName(o.origin)).map((o) => o.dir)))];
+  return [
+    ...new Set(
+      state.sets.flatMap((set) =>
+        set.origins.filter((o) => names.has(o.origin) && !isOriginName(o.origin)).map((o) => o.dir),
+      ),
+    ),
+  ];
 }
 
 /**
@@ -44,11 +50,18 @@ function unaskable(state: RefState, names: ReadonlySet<string>): string[] {
 export async function planAction(request: PlanRequest): Promise<PlanResult> {
   const { action, state, config } = request;
   if (action === 'thaw') return planThaw(state, config);
-  if (!request.server) return { ok: false, error: `${action} needs the newest serials from the snapshot server, which is not available offline` };
+  if (!request.server)
+    return {
+      ok: false,
+      error: `${action} needs the newest serials from the snapshot server, which is not available offline`,
+    };
   const names = originsToResolve(request);
   const invalid = unaskable(state, names);
   if (invalid.length > 0) {
-    return { ok: false, error: `cannot ${action}: ${invalid.map((dir) => `${printable(dir)} is not a valid origin name (${ORIGIN_NAME_RULE})`).join('; ')}, so the snapshot server cannot be asked for its newest serial` };
+    return {
+      ok: false,
+      error: `cannot ${action}: ${invalid.map((dir) => `${printable(dir)} is not a valid origin name (${ORIGIN_NAME_RULE})`).join('; ')}, so the snapshot server cannot be asked for its newest serial`,
+    };
   }
   const newest = await newestSerials(request.server, names);
   return action === 'freeze' ? planFreeze(state, config, newest) : planBump(state, config, newest, request.origins);

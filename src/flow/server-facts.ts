@@ -46,18 +46,26 @@ export async function gatherFacts(
     for (const origin of set.origins) {
       const dist = dists[origin.origin];
       if (dist === undefined || origin.value?.kind !== 'serial') continue;
-      wanted.set(expiryKey(origin.origin, origin.value.serial), { origin: origin.origin, dist, serial: origin.value.serial });
+      wanted.set(expiryKey(origin.origin, origin.value.serial), {
+        origin: origin.origin,
+        dist,
+        serial: origin.value.serial,
+      });
     }
   }
   const lookups = [...wanted];
-  const expiries = await mapBounded(lookups, options.concurrency ?? DEFAULT_CONCURRENCY, async ([, { origin, dist, serial }]): Promise<Expiry> => {
-    try {
-      return { ok: true, validUntil: await server.validUntil(origin, dist, serial) };
-    } catch (error) {
-      const missing = error instanceof SnapshotServerError && (error.status === 404 || error.status === 410);
-      return missing ? { ok: false, missing, error: errorMessage(error) } : { ok: false, error: errorMessage(error) };
-    }
-  });
+  const expiries = await mapBounded(
+    lookups,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    async ([, { origin, dist, serial }]): Promise<Expiry> => {
+      try {
+        return { ok: true, validUntil: await server.validUntil(origin, dist, serial) };
+      } catch (error) {
+        const missing = error instanceof SnapshotServerError && (error.status === 404 || error.status === 410);
+        return missing ? { ok: false, missing, error: errorMessage(error) } : { ok: false, error: errorMessage(error) };
+      }
+    },
+  );
   return { expiries: new Map(lookups.map(([key], i) => [key, expiries[i] as Expiry])) };
 }
 
@@ -85,7 +93,11 @@ export async function newestSerials(
   if (failures.length > 1) {
     const first = failures[0];
     const url = first instanceof SnapshotServerError ? first.url : '';
-    throw new SnapshotServerError(`cannot find the newest serial of ${failures.length} origins:\n${failures.map((e) => `- ${errorMessage(e)}`).join('\n')}`, url, { cause: first });
+    throw new SnapshotServerError(
+      `cannot find the newest serial of ${failures.length} origins:\n${failures.map((e) => `- ${errorMessage(e)}`).join('\n')}`,
+      url,
+      { cause: first },
+    );
   }
   return new Map(names.map((origin, i) => [origin, (results[i] as { serial: Serial }).serial]));
 }

@@ -1,7 +1,15 @@
 import type { Config } from '../config/schema.js';
 import { compareSerials, type Serial } from '../domain/serial.js';
 import type { OriginState, RefState, SnapshotSetState } from '../domain/state.js';
-import { editsOf, markdownText, planOriginSerial, renderRepairs, renderSetTable, sortedEdits, type SerialChange } from './serial-edits.js';
+import {
+  editsOf,
+  markdownText,
+  planOriginSerial,
+  renderRepairs,
+  renderSetTable,
+  sortedEdits,
+  type SerialChange,
+} from './serial-edits.js';
 import type { PlanResult } from './types.js';
 
 interface Candidate {
@@ -12,7 +20,8 @@ interface Candidate {
 const isPinned = (origin: OriginState) => origin.value?.kind === 'serial';
 /** A serial file that is not valid: its value is unknown, so bumping it is a repair. */
 const isBroken = (origin: OriginState) => origin.value === undefined;
-const isException = (set: SnapshotSetState, origin: OriginState) => set.config.freeze_exceptions.includes(origin.origin);
+const isException = (set: SnapshotSetState, origin: OriginState) =>
+  set.config.freeze_exceptions.includes(origin.origin);
 
 /**
  * Without names: every pinned origin of every set, except freeze exceptions
@@ -22,7 +31,9 @@ const isException = (set: SnapshotSetState, origin: OriginState) => set.config.f
 function defaultCandidates(state: RefState): Candidate[] {
   return state.sets.flatMap((set) => {
     const frozen = set.origins.some(isPinned);
-    return set.origins.filter((o) => !isException(set, o) && (isPinned(o) || (frozen && isBroken(o)))).map((origin) => ({ set, origin }));
+    return set.origins
+      .filter((o) => !isException(set, o) && (isPinned(o) || (frozen && isBroken(o))))
+      .map((origin) => ({ set, origin }));
   });
 }
 
@@ -30,12 +41,17 @@ function defaultCandidates(state: RefState): Candidate[] {
  * A named origin is bumped in every set where it is pinned (or broken) and
  * not a freeze exception; it is an error when that is true of no set.
  */
-function namedCandidates(state: RefState, names: readonly string[]): { candidates: Candidate[]; skipped: string[]; problems: string[] } {
+function namedCandidates(
+  state: RefState,
+  names: readonly string[],
+): { candidates: Candidate[]; skipped: string[]; problems: string[] } {
   const candidates: Candidate[] = [];
   const skipped: string[] = [];
   const problems: string[] = [];
   for (const name of new Set(names)) {
-    const found = state.sets.flatMap((set) => set.origins.filter((o) => o.origin === name).map((origin) => ({ set, origin })));
+    const found = state.sets.flatMap((set) =>
+      set.origins.filter((o) => o.origin === name).map((origin) => ({ set, origin })),
+    );
     if (found.length === 0) {
       const where = state.sets.map((s) => s.config.dir).join(', ');
       problems.push(`origin "${name}" does not exist in any snapshot set (${where})`);
@@ -43,8 +59,10 @@ function namedCandidates(state: RefState, names: readonly string[]): { candidate
     }
     const reasons: string[] = [];
     for (const c of found) {
-      if (isException(c.set, c.origin)) reasons.push(`${c.origin.path} is a freeze exception of set "${c.set.config.name}", which stays latest`);
-      else if (c.origin.value?.kind === 'latest') reasons.push(`${c.origin.path} is latest; only pinned serials are bumped`);
+      if (isException(c.set, c.origin))
+        reasons.push(`${c.origin.path} is a freeze exception of set "${c.set.config.name}", which stays latest`);
+      else if (c.origin.value?.kind === 'latest')
+        reasons.push(`${c.origin.path} is latest; only pinned serials are bumped`);
       else candidates.push(c);
     }
     if (reasons.length === found.length) problems.push(`origin "${name}": ${reasons.join('; ')}`);
@@ -76,7 +94,12 @@ export function bumpTitle(changes: readonly SerialChange[]): string {
  * server, on purpose and never backwards. `origins` names them; absent or
  * empty means the default of defaultCandidates.
  */
-export function planBump(state: RefState, config: Config, newest: ReadonlyMap<string, Serial>, origins?: readonly string[]): PlanResult {
+export function planBump(
+  state: RefState,
+  config: Config,
+  newest: ReadonlyMap<string, Serial>,
+  origins?: readonly string[],
+): PlanResult {
   const named = origins !== undefined && origins.length > 0 ? namedCandidates(state, origins) : undefined;
   const candidates = named ? named.candidates : defaultCandidates(state);
   const problems = named ? [...named.problems] : [];
@@ -88,7 +111,9 @@ export function planBump(state: RefState, config: Config, newest: ReadonlyMap<st
       continue;
     }
     if (origin.value?.kind === 'serial' && compareSerials(serial, origin.value.serial) < 0) {
-      problems.push(`${origin.path}: the newest serial of origin "${origin.origin}", ${serial}, is older than the pinned ${origin.value.serial}; serials only move forward`);
+      problems.push(
+        `${origin.path}: the newest serial of origin "${origin.origin}", ${serial}, is older than the pinned ${origin.value.serial}; serials only move forward`,
+      );
       continue;
     }
     changes.push(planOriginSerial(set, origin, { kind: 'serial', serial }));
@@ -111,10 +136,21 @@ export function planBump(state: RefState, config: Config, newest: ReadonlyMap<st
       ...touched.flatMap((set) => renderSetTable(set, changes, ['origin', 'before', 'after'])),
     );
   }
-  if (named && named.skipped.length > 0) body.push('## Not bumped', '', ...named.skipped.map((s) => `- ${markdownText(s)}`), '');
+  if (named && named.skipped.length > 0)
+    body.push('## Not bumped', '', ...named.skipped.map((s) => `- ${markdownText(s)}`), '');
   body.push(...renderRepairs(changes));
   if (edits.length > 0) {
-    body.push(`If this branch is frozen for a release, the release manager must also bump \`Valid-Until\` of the new snapshots on ${config.snapshot_server.url}, so that they survive the freeze.`);
+    body.push(
+      `If this branch is frozen for a release, the release manager must also bump \`Valid-Until\` of the new snapshots on ${config.snapshot_server.url}, so that they survive the freeze.`,
+    );
   }
-  return { ok: true, plan: { action: 'bump', title: bumpTitle(changes), body: body.join('\n').trimEnd() + '\n', edits: sortedEdits(edits) } };
+  return {
+    ok: true,
+    plan: {
+      action: 'bump',
+      title: bumpTitle(changes),
+      body: body.join('\n').trimEnd() + '\n',
+      edits: sortedEdits(edits),
+    },
+  };
 }

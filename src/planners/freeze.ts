@@ -1,7 +1,16 @@
 import type { Config } from '../config/schema.js';
 import { compareSerials, LATEST, type Serial, type SerialValue } from '../domain/serial.js';
 import { describeFileRead, type RefState } from '../domain/state.js';
-import { editsOf, markdownText, planOriginSerial, renderRepairs, renderSetTable, setProblem, sortedEdits, type SerialChange } from './serial-edits.js';
+import {
+  editsOf,
+  markdownText,
+  planOriginSerial,
+  renderRepairs,
+  renderSetTable,
+  setProblem,
+  sortedEdits,
+  type SerialChange,
+} from './serial-edits.js';
 import type { PlanResult } from './types.js';
 
 export function freezeTitle(version: string): string {
@@ -21,7 +30,9 @@ export function planFreeze(state: RefState, config: Config, newest: ReadonlyMap<
   const problems: string[] = [];
   const { changelog } = state;
   if (!changelog.entry) {
-    problems.push(`${changelog.path} ${changelog.error ?? describeFileRead(changelog.file)}; the freeze is named after the version of its top entry`);
+    problems.push(
+      `${changelog.path} ${changelog.error ?? describeFileRead(changelog.file)}; the freeze is named after the version of its top entry`,
+    );
   }
   const changes: SerialChange[] = [];
   for (const set of state.sets) {
@@ -40,7 +51,9 @@ export function planFreeze(state: RefState, config: Config, newest: ReadonlyMap<
         }
         const current = origin.value?.kind === 'serial' ? origin.value.serial : undefined;
         if (current !== undefined && compareSerials(serial, current) < 0) {
-          problems.push(`${origin.path}: the newest serial of origin "${origin.origin}", ${serial}, is older than ${current} which the branch already pins; a freeze never goes back in time`);
+          problems.push(
+            `${origin.path}: the newest serial of origin "${origin.origin}", ${serial}, is older than ${current} which the branch already pins; a freeze never goes back in time`,
+          );
           continue;
         }
         target = { kind: 'serial', serial };
@@ -52,10 +65,14 @@ export function planFreeze(state: RefState, config: Config, newest: ReadonlyMap<
 
   const version = changelog.entry.version;
   const exceptions = state.sets.flatMap((set) =>
-    set.config.freeze_exceptions.filter((name) => set.origins.some((o) => o.origin === name)).map((name) => `${markdownText(name)} in ${markdownText(set.config.name)}`),
+    set.config.freeze_exceptions
+      .filter((name) => set.origins.some((o) => o.origin === name))
+      .map((name) => `${markdownText(name)} in ${markdownText(set.config.name)}`),
   );
-  const pinned = [...new Map(changes.filter((c) => c.after !== 'latest').map((c) => [`${c.origin} ${c.after}`, c])).values()].sort(
-    (a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.after < b.after ? -1 : a.after > b.after ? 1 : 0),
+  const pinned = [
+    ...new Map(changes.filter((c) => c.after !== 'latest').map((c) => [`${c.origin} ${c.after}`, c])).values(),
+  ].sort((a, b) =>
+    a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.after < b.after ? -1 : a.after > b.after ? 1 : 0,
   );
   const body = [
     `Freezes the APT snapshots for ${markdownText(version)} (top entry of \`${changelog.path}\`): every origin is pinned to the newest serial on the snapshot server${exceptions.length > 0 ? `, except the freeze exceptions (${exceptions.join(', ')}), which stay \`latest\` so that security updates reach every build` : ''}.`,
@@ -70,5 +87,13 @@ export function planFreeze(state: RefState, config: Config, newest: ReadonlyMap<
     '',
     ...pinned.map((c) => `- ${markdownText(c.origin)}: ${c.after}`),
   ];
-  return { ok: true, plan: { action: 'freeze', title: freezeTitle(version), body: body.join('\n').trimEnd() + '\n', edits: sortedEdits(editsOf(changes)) } };
+  return {
+    ok: true,
+    plan: {
+      action: 'freeze',
+      title: freezeTitle(version),
+      body: body.join('\n').trimEnd() + '\n',
+      edits: sortedEdits(editsOf(changes)),
+    },
+  };
 }

@@ -22,7 +22,9 @@ export function neutraliseFreezeExceptions(text: string, exceptions: readonly Fr
     const line = lines[index];
     const m = line === undefined ? null : PRIORITY_LINE_RE.exec(line);
     if (!m) {
-      throw new Error(`line ${index + 1} of the APT preferences is not the Pin-Priority line of the freeze exception "${exception.explanation}"; the exceptions were not parsed from this text`);
+      throw new Error(
+        `line ${index + 1} of the APT preferences is not the Pin-Priority line of the freeze exception "${exception.explanation}"; the exceptions were not parsed from this text`,
+      );
     }
     lines[index] = `${m[1]}-1${m[3]}`;
   }

@@ -58,7 +58,13 @@ function describeRepair(origin: OriginState, target: string): string | undefined
  */
 export function planOriginSerial(set: SnapshotSetState, origin: OriginState, target: SerialValue): SerialChange {
   const after = formatSerialValue(target);
-  const change: SerialChange = { set: set.config.name, origin: origin.origin, path: origin.path, before: describeBefore(origin), after };
+  const change: SerialChange = {
+    set: set.config.name,
+    origin: origin.origin,
+    path: origin.path,
+    before: describeBefore(origin),
+    after,
+  };
   const repair = describeRepair(origin, after);
   if (repair !== undefined) change.repair = repair;
   if (!holdsExactly(origin.file, after)) change.edit = { path: origin.path, content: `${after}\n` };
@@ -93,7 +99,11 @@ export function markdownText(text: string): string {
 }
 
 /** `### name (dir)` then a table of the set's origins. */
-export function renderSetTable(set: SnapshotSetState, changes: readonly SerialChange[], headings: readonly [string, string, string]): string[] {
+export function renderSetTable(
+  set: SnapshotSetState,
+  changes: readonly SerialChange[],
+  headings: readonly [string, string, string],
+): string[] {
   const rows = changes.filter((c) => c.set === set.config.name);
   return [
     `### ${markdownText(set.config.name)} (\`${set.config.dir}\`)`,

@@ -2,7 +2,16 @@ import type { Config } from '../config/schema.js';
 import { LATEST } from '../domain/serial.js';
 import type { RefState } from '../domain/state.js';
 import { isActiveFreezeException, neutraliseFreezeExceptions } from './preferences-edit.js';
-import { editsOf, markdownText, planOriginSerial, renderRepairs, renderSetTable, setProblem, sortedEdits, type SerialChange } from './serial-edits.js';
+import {
+  editsOf,
+  markdownText,
+  planOriginSerial,
+  renderRepairs,
+  renderSetTable,
+  setProblem,
+  sortedEdits,
+  type SerialChange,
+} from './serial-edits.js';
 import type { Edit, PlanResult } from './types.js';
 
 export const THAW_TITLE = 'Thaw APT snapshots.';
@@ -28,7 +37,10 @@ export function planThaw(state: RefState, config: Config): PlanResult {
   const active = preferences.file.kind === 'text' ? preferences.freezeExceptions.filter(isActiveFreezeException) : [];
   const edits: Edit[] = [...serialEdits];
   if (preferences.file.kind === 'text' && active.length > 0) {
-    edits.push({ path: config.paths.apt_preferences, content: neutraliseFreezeExceptions(preferences.file.text, active) });
+    edits.push({
+      path: config.paths.apt_preferences,
+      content: neutraliseFreezeExceptions(preferences.file.text, active),
+    });
   }
 
   const development = config.branches.development.map((b) => `\`${b}\``).join(', ') || 'the development branch';
@@ -42,7 +54,12 @@ export function planThaw(state: RefState, config: Config): PlanResult {
       '## Snapshots thawed',
       '',
       ...thawing.flatMap((set) => renderSetTable(set, changes, ['origin', 'from', 'to'])),
-      ...(frozen.length > 0 ? [`Not thawed, because they never thaw (\`thaws: false\`): ${frozen.map((s) => `${markdownText(s.config.name)} (\`${s.config.dir}\`)`).join(', ')}.`, ''] : []),
+      ...(frozen.length > 0
+        ? [
+            `Not thawed, because they never thaw (\`thaws: false\`): ${frozen.map((s) => `${markdownText(s.config.name)} (\`${s.config.dir}\`)`).join(', ')}.`,
+            '',
+          ]
+        : []),
     );
   } else {
     body.push(`Every origin of ${sets} is already \`latest\`.`, '');
@@ -55,12 +72,18 @@ export function planThaw(state: RefState, config: Config): PlanResult {
       '',
       '| explanation | packages | line | priority |',
       '| --- | --- | --- | --- |',
-      ...active.map((e) => `| ${markdownText(e.explanation)} | ${markdownText(e.packages)} | ${(e.priorityLine as number) + 1} | ${e.priority} → -1 |`),
+      ...active.map(
+        (e) =>
+          `| ${markdownText(e.explanation)} | ${markdownText(e.packages)} | ${(e.priorityLine as number) + 1} | ${e.priority} → -1 |`,
+      ),
       '',
     );
   } else if (serialEdits.length === 0) {
     body.push(`No freeze exception in \`${config.paths.apt_preferences}\` is active: nothing to thaw.`, '');
   }
   body.push(...renderRepairs(changes));
-  return { ok: true, plan: { action: 'thaw', title: THAW_TITLE, body: body.join('\n').trimEnd() + '\n', edits: sortedEdits(edits) } };
+  return {
+    ok: true,
+    plan: { action: 'thaw', title: THAW_TITLE, body: body.join('\n').trimEnd() + '\n', edits: sortedEdits(edits) },
+  };
 }

@@ -82,7 +82,12 @@ export interface Forge {
    */
   ensureBranch(branch: string, baseSha: string, edits: Edit[], message: string): Promise<EnsureBranchResult>;
   /** The open pull request from `head` into `base`, created or updated with this title and body. */
-  ensurePullRequest(pr: { head: string; base: string; title: string; body: string }): Promise<PullRequestInfo & { status: 'created' | 'updated' | 'unchanged' }>;
+  ensurePullRequest(pr: {
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<PullRequestInfo & { status: 'created' | 'updated' | 'unchanged' }>;
   findOpenPullRequest(head: string, base: string): Promise<PullRequestInfo | undefined>;
   closePullRequest(number: number, comment: string): Promise<void>;
   /** Posts a comment, or edits the bot's earlier comment carrying the same marker. */

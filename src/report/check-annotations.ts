@@ -25,7 +25,11 @@ const FIX_ORDER: readonly PlanAction[] = ['thaw', 'freeze', 'bump'];
 
 const FIX_ACTIONS: Record<PlanAction, CheckAction> = {
   thaw: { label: 'Fix it: thaw', description: 'Open a pull request that thaws it', identifier: 'fix-thaw' },
-  freeze: { label: 'Fix it: freeze', description: 'Open a PR freezing to the newest serials', identifier: 'fix-freeze' },
+  freeze: {
+    label: 'Fix it: freeze',
+    description: 'Open a PR freezing to the newest serials',
+    identifier: 'fix-freeze',
+  },
   bump: { label: 'Fix it: bump', description: 'Open a PR bumping to the newest serials', identifier: 'fix-bump' },
 };
 

@@ -13,7 +13,13 @@ interface HttpLike {
   endpoint?: string;
 }
 
-type ErrorLink = { status?: unknown; response?: { headers?: unknown }; request?: { method?: unknown; url?: unknown }; endpoint?: unknown; cause?: unknown };
+type ErrorLink = {
+  status?: unknown;
+  response?: { headers?: unknown };
+  request?: { method?: unknown; url?: unknown };
+  endpoint?: unknown;
+  cause?: unknown;
+};
 
 /**
  * Reads the chain of causes by shape, so Octokit's RequestError works
@@ -28,7 +34,8 @@ function httpErrorIn(error: unknown): HttpLike | undefined {
   for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth += 1) {
     const link = current as ErrorLink;
     if (status === undefined && typeof link.status === 'number') status = link.status;
-    if (headers === undefined && typeof link.response?.headers === 'object' && link.response.headers !== null) headers = link.response.headers as Record<string, unknown>;
+    if (headers === undefined && typeof link.response?.headers === 'object' && link.response.headers !== null)
+      headers = link.response.headers as Record<string, unknown>;
     if (endpoint === undefined && typeof link.endpoint === 'string') endpoint = link.endpoint;
     if (endpoint === undefined && typeof link.request?.url === 'string') {
       endpoint = `${typeof link.request.method === 'string' ? link.request.method : 'GET'} ${link.request.url.split('?')[0]}`;
@@ -44,10 +51,13 @@ function requestLabel(http: HttpLike): string {
 
 function rateLimitWait(http: HttpLike): string | undefined {
   const retryAfter = http.headers['retry-after'];
-  if (retryAfter !== undefined && /^\d+$/.test(String(retryAfter))) return `GitHub asks to wait ${String(retryAfter)} s before retrying`;
+  if (retryAfter !== undefined && /^\d+$/.test(String(retryAfter)))
+    return `GitHub asks to wait ${String(retryAfter)} s before retrying`;
   if (String(http.headers['x-ratelimit-remaining']) === '0') {
     const reset = Number(http.headers['x-ratelimit-reset']);
-    return Number.isFinite(reset) && reset > 0 ? `the limit resets at ${new Date(reset * 1000).toISOString().replace('.000Z', 'Z')}` : 'the limit resets within the hour';
+    return Number.isFinite(reset) && reset > 0
+      ? `the limit resets at ${new Date(reset * 1000).toISOString().replace('.000Z', 'Z')}`
+      : 'the limit resets within the hour';
   }
   return undefined;
 }
@@ -89,12 +99,21 @@ export function describeFailure(error: unknown, again = 'Re-run this check'): Fa
     };
   }
   if (http || (error instanceof Error && error.name === 'ForgeError')) {
-    return { reason: 'GitHub API request failed', detail: `${fencedBlock(message)}\n\nThis is usually temporary: ${again.toLowerCase()}.` };
+    return {
+      reason: 'GitHub API request failed',
+      detail: `${fencedBlock(message)}\n\nThis is usually temporary: ${again.toLowerCase()}.`,
+    };
   }
   if (error instanceof ReadError) {
-    return { reason: 'a revision could not be read', detail: `${fencedBlock(message)}\n\n${again}; if it fails again, the revision may be gone (force-pushed away).` };
+    return {
+      reason: 'a revision could not be read',
+      detail: `${fencedBlock(message)}\n\n${again}; if it fails again, the revision may be gone (force-pushed away).`,
+    };
   }
-  return { reason: 'unexpected error', detail: `${fencedBlock(message)}\n\n${again}; if it fails again, please report it with this message.` };
+  return {
+    reason: 'unexpected error',
+    detail: `${fencedBlock(message)}\n\n${again}; if it fails again, please report it with this message.`,
+  };
 }
 
 /**
@@ -104,15 +123,20 @@ export function describeFailure(error: unknown, again = 'Re-run this check'): Fa
  */
 export function renderFailure(name: string, subject: CheckSubject, error: unknown): CheckReport {
   const { reason, detail } = describeFailure(error);
-  const what = subject.kind === 'push' ? inlineCode(subject.branch) : `pull request #${subject.number} (${inlineCode(subject.branch)})`;
+  const what =
+    subject.kind === 'push'
+      ? inlineCode(subject.branch)
+      : `pull request #${subject.number} (${inlineCode(subject.branch)})`;
   return {
     name,
     headSha: subject.sha,
     conclusion: 'failure',
     title: `Could not judge: ${reason}`,
-    summary: fitSummary([`**Could not judge ${what} at ${inlineCode(short(subject.sha))}.**`, '', detail, ''].join('\n'), subjectMarker(subject)),
+    summary: fitSummary(
+      [`**Could not judge ${what} at ${inlineCode(short(subject.sha))}.**`, '', detail, ''].join('\n'),
+      subjectMarker(subject),
+    ),
     annotations: [],
     actions: [],
   };
 }
-

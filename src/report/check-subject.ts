@@ -49,15 +49,28 @@ export function parseSubjectMarker(summary: string | null | undefined): CheckSub
   } catch {
     return undefined;
   }
-  if (typeof data !== 'object' || data === null || !isString(data.branch) || typeof data.sha !== 'string' || !SHA_RE.test(data.sha)) return undefined;
+  if (
+    typeof data !== 'object' ||
+    data === null ||
+    !isString(data.branch) ||
+    typeof data.sha !== 'string' ||
+    !SHA_RE.test(data.sha)
+  )
+    return undefined;
   if (data.kind === 'push') {
     if (data.before !== undefined && (typeof data.before !== 'string' || !SHA_RE.test(data.before))) return undefined;
-    return { kind: 'push', branch: data.branch, sha: data.sha, ...(data.before === undefined ? {} : { before: data.before }) };
+    return {
+      kind: 'push',
+      branch: data.branch,
+      sha: data.sha,
+      ...(data.before === undefined ? {} : { before: data.before }),
+    };
   }
   if (data.kind === 'pull_request') {
     const { number, baseRef, baseSha, fromFork } = data;
     if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) return undefined;
-    if (!isString(baseRef) || typeof baseSha !== 'string' || !SHA_RE.test(baseSha) || typeof fromFork !== 'boolean') return undefined;
+    if (!isString(baseRef) || typeof baseSha !== 'string' || !SHA_RE.test(baseSha) || typeof fromFork !== 'boolean')
+      return undefined;
     return { kind: 'pull_request', number, branch: data.branch, sha: data.sha, baseRef, baseSha, fromFork };
   }
   return undefined;

@@ -1,6 +1,12 @@
 import type { Finding, Severity } from '../domain/finding.js';
 import { formatSerialValue } from '../domain/serial.js';
-import { describeFileRead, type FileRead, type OriginState, type RefState, type SnapshotSetState } from '../domain/state.js';
+import {
+  describeFileRead,
+  type FileRead,
+  type OriginState,
+  type RefState,
+  type SnapshotSetState,
+} from '../domain/state.js';
 import { lineDiff } from '../domain/text-diff.js';
 import type { Evaluation } from '../flow/evaluate.js';
 import type { CheckReport } from '../ports/forge.js';
@@ -77,9 +83,13 @@ function counts(findings: readonly Finding[]): Record<Severity, number> {
 /** One line for the check's title: how bad, and the worst finding. */
 export function checkTitle(verdict: Verdict): string {
   const n = counts(verdict.findings);
-  const worst = verdict.findings.find((f) => f.severity === 'error') ?? verdict.findings.find((f) => f.severity === 'warning');
-  if (!worst) return n.notice > 0 ? `All snapshot rules pass (${plural(n.notice, 'notice')})` : 'All snapshot rules pass';
-  const tally = [n.error > 0 ? plural(n.error, 'error') : '', n.warning > 0 ? plural(n.warning, 'warning') : ''].filter(Boolean).join(', ');
+  const worst =
+    verdict.findings.find((f) => f.severity === 'error') ?? verdict.findings.find((f) => f.severity === 'warning');
+  if (!worst)
+    return n.notice > 0 ? `All snapshot rules pass (${plural(n.notice, 'notice')})` : 'All snapshot rules pass';
+  const tally = [n.error > 0 ? plural(n.error, 'error') : '', n.warning > 0 ? plural(n.warning, 'warning') : '']
+    .filter(Boolean)
+    .join(', ');
   return truncate(`${tally}: ${worst.message}`, TITLE_MAX);
 }
 
@@ -126,11 +136,23 @@ function setTable(set: SnapshotSetState, others: Column[], input: CheckInput): s
   if (origins.length === 0) return [...lines, 'No origin in any of the compared commits.', ''];
   const base = input.evaluation.base ? sets[0] : undefined;
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  lines.push(row(['origin', `this branch (${tableCell(inlineCode(input.subject.branch))})`, ...others.map((c) => tableCell(c.heading))]), row(['---', '---', ...others.map(() => '---')]));
+  lines.push(
+    row([
+      'origin',
+      `this branch (${tableCell(inlineCode(input.subject.branch))})`,
+      ...others.map((c) => tableCell(c.heading)),
+    ]),
+    row(['---', '---', ...others.map(() => '---')]),
+  );
   for (const origin of origins) {
     const own = set.origins.find((o) => o.origin === origin);
     const theirs = sets.map((s) => s?.origins.find((o) => o.origin === origin));
-    const differs = input.evaluation.base !== undefined && !sameValue(own, base?.origins.find((o) => o.origin === origin));
+    const differs =
+      input.evaluation.base !== undefined &&
+      !sameValue(
+        own,
+        base?.origins.find((o) => o.origin === origin),
+      );
     const mine = differs ? `**${cell(own)}**` : cell(own);
     lines.push(row([tableCell(inlineCode(origin)), tableCell(mine), ...theirs.map((o) => tableCell(cell(o)))]));
   }
@@ -143,14 +165,28 @@ function tables(input: CheckInput): string[] {
   if (evaluation.base) {
     // A pull request is compared with what it goes into, whatever config/base_branch says.
     const name = subject.kind === 'pull_request' ? subject.baseRef : evaluation.base.branch;
-    columns.push({ heading: `base branch (${inlineCode(name)} at ${inlineCode(short(evaluation.base.state.commit.sha))})`, state: evaluation.base.state });
+    columns.push({
+      heading: `base branch (${inlineCode(name)} at ${inlineCode(short(evaluation.base.state.commit.sha))})`,
+      state: evaluation.base.state,
+    });
   }
-  if (evaluation.before && subject.kind === 'push') columns.push({ heading: `before the push (${inlineCode(short(evaluation.before.commit.sha))})`, state: evaluation.before });
+  if (evaluation.before && subject.kind === 'push')
+    columns.push({
+      heading: `before the push (${inlineCode(short(evaluation.before.commit.sha))})`,
+      state: evaluation.before,
+    });
   const { kept, omitted } = keepLines(
     evaluation.state.sets.flatMap((set) => setTable(set, columns, input)),
     TABLES_BUDGET,
   );
-  return ['### Snapshots', '', ...kept, ...(omitted > 0 ? ['', `*(… ${plural(omitted, 'more line')} of these tables not shown; every finding below names its file.)*`, ''] : [])];
+  return [
+    '### Snapshots',
+    '',
+    ...kept,
+    ...(omitted > 0
+      ? ['', `*(… ${plural(omitted, 'more line')} of these tables not shown; every finding below names its file.)*`, '']
+      : []),
+  ];
 }
 
 function findingLine(f: Finding, input: CheckInput): string {
@@ -176,7 +212,10 @@ function findings(input: CheckInput, budget: number): string[] {
   }
   const { subject } = input;
   if (subject.kind === 'pull_request' && subject.fromFork && all.some((f) => f.fix !== undefined)) {
-    lines.push('', "This pull request comes from a fork, which the bot never pushes to: its author applies the fixes on the fork's branch, as each finding's ↳ says.");
+    lines.push(
+      '',
+      "This pull request comes from a fork, which the bot never pushes to: its author applies the fixes on the fork's branch, as each finding's ↳ says.",
+    );
   }
   return [...lines, ''];
 }
@@ -192,7 +231,8 @@ function rulesLine(input: CheckInput): string {
   const file = inlineCode(rules.path);
   const why = rules.from === 'base' ? ' A pull request never changes the rules that judge it.' : '';
   if (rules.file.kind === 'missing') return `**Rules:** the defaults; there is no ${file} at ${where}.${why}`;
-  const invalid = evaluation.configProblems.length > 0 ? ', which is invalid, so the defaults were used (see the findings)' : '';
+  const invalid =
+    evaluation.configProblems.length > 0 ? ', which is invalid, so the defaults were used (see the findings)' : '';
   return `**Rules:** the defaults, overridden by ${file} at ${where}${invalid}.${why}`;
 }
 
@@ -203,7 +243,10 @@ function fileText(file: FileRead): string {
 /** A fenced block of the lines that fit in `budget`, and a line saying how many did not. */
 function cappedBlock(lines: readonly string[], info: string, budget: number): string[] {
   const { kept, omitted } = keepLines(lines, budget);
-  return [fencedBlock(kept.join('\n'), info), ...(omitted > 0 ? ['', `*(… ${plural(omitted, 'more line')} of the change not shown.)*`] : [])];
+  return [
+    fencedBlock(kept.join('\n'), info),
+    ...(omitted > 0 ? ['', `*(… ${plural(omitted, 'more line')} of the change not shown.)*`] : []),
+  ];
 }
 
 function configChangeSection(change: ConfigChange): string[] {
@@ -217,9 +260,19 @@ function configChangeSection(change: ConfigChange): string[] {
   const after = fileText(change.after);
   const diff = lineDiff(before, after);
   if (diff) lines.push(...cappedBlock(diff, 'diff', CONFIG_DIFF_BUDGET));
-  else lines.push('Before:', '', ...cappedBlock(before.split('\n'), 'yaml', CONFIG_DIFF_BUDGET / 2), '', 'After:', '', ...cappedBlock(after.split('\n'), 'yaml', CONFIG_DIFF_BUDGET / 2));
+  else
+    lines.push(
+      'Before:',
+      '',
+      ...cappedBlock(before.split('\n'), 'yaml', CONFIG_DIFF_BUDGET / 2),
+      '',
+      'After:',
+      '',
+      ...cappedBlock(after.split('\n'), 'yaml', CONFIG_DIFF_BUDGET / 2),
+    );
   if (change.after.kind === 'missing') lines.push('', 'The file is deleted: the defaults will apply.');
-  if (change.problems.length > 0) lines.push('', '**The new file is invalid:**', '', ...change.problems.map((p) => `- ${escapeMarkdown(p)}`));
+  if (change.problems.length > 0)
+    lines.push('', '**The new file is invalid:**', '', ...change.problems.map((p) => `- ${escapeMarkdown(p)}`));
   return [...lines, ''];
 }
 
@@ -227,7 +280,11 @@ function heading(input: CheckInput): string {
   const { subject, evaluation } = input;
   const n = counts(evaluation.verdict.findings);
   const verdict =
-    n.error > 0 ? `${ICON.error} ${plural(n.error, 'error')}` : n.warning > 0 ? `${ICON.warning} no errors, ${plural(n.warning, 'warning')}` : '✅ no errors or warnings';
+    n.error > 0
+      ? `${ICON.error} ${plural(n.error, 'error')}`
+      : n.warning > 0
+        ? `${ICON.warning} no errors, ${plural(n.warning, 'warning')}`
+        : '✅ no errors or warnings';
   const what =
     subject.kind === 'push'
       ? `${inlineCode(subject.branch)} at ${inlineCode(short(subject.sha))}, ${subject.before ? `pushed over ${inlineCode(short(subject.before))}` : 'a new branch'}`
@@ -259,7 +316,10 @@ export function renderCheck(input: CheckInput): CheckReport {
   const marker = subjectMarker(input.subject);
   const middle = tables(input);
   const fixed = [...top, ...middle, ...tail, marker].join('\n').length;
-  const summary = fitSummary([...top, ...middle, ...findings(input, Math.max(1000, SUMMARY_BUDGET - fixed)), ...tail].join('\n'), marker);
+  const summary = fitSummary(
+    [...top, ...middle, ...findings(input, Math.max(1000, SUMMARY_BUDGET - fixed)), ...tail].join('\n'),
+    marker,
+  );
   return {
     name: input.name,
     headSha: input.subject.sha,

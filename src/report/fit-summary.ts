@@ -31,7 +31,8 @@ export function fitSummary(body: string, marker: string, max = SUMMARY_MAX): str
   const whole = `${body}\n${marker}`;
   if (whole.length <= max) return whole;
   const lines = body.split('\n');
-  const tail = (omitted: number) => `\n\n*(Summary cut to GitHub's limit: ${omitted} more characters not shown; every finding is also an annotation on its file.)*\n\n${marker}`;
+  const tail = (omitted: number) =>
+    `\n\n*(Summary cut to GitHub's limit: ${omitted} more characters not shown; every finding is also an annotation on its file.)*\n\n${marker}`;
   let { kept } = keepLines(lines, max - tail(body.length).length);
   for (;;) {
     const fence = openFence(kept);

@@ -7,7 +7,9 @@ import type { Rule } from './types.js';
 
 function knownBases(config: Config): string {
   const names = config.branches.base.join(', ');
-  return config.branches.port_pattern === null ? names : `${names}, or a branch matching /${config.branches.port_pattern}/`;
+  return config.branches.port_pattern === null
+    ? names
+    : `${names}, or a branch matching /${config.branches.port_pattern}/`;
 }
 
 export const baseBranchFile: Rule = {
@@ -23,10 +25,16 @@ export const baseBranchFile: Rule = {
     ];
 
     if (file.kind !== 'text') {
-      return finding(`${path} ${describeFileRead(file)} on ${ctx.branch}; it must be a text file naming the base branch.`, `Make ${path} a regular file with one line: ${expected}.`);
+      return finding(
+        `${path} ${describeFileRead(file)} on ${ctx.branch}; it must be a text file naming the base branch.`,
+        `Make ${path} a regular file with one line: ${expected}.`,
+      );
     }
     if (name === undefined) {
-      return finding(`${path} on ${ctx.branch} ${error ?? 'cannot be read'}.`, `Write exactly one line into ${path}: ${expected}.`);
+      return finding(
+        `${path} on ${ctx.branch} ${error ?? 'cannot be read'}.`,
+        `Write exactly one line into ${path}: ${expected}.`,
+      );
     }
     if (onBase && name !== ctx.branch) {
       return finding(

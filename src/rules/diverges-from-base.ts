@@ -27,7 +27,12 @@ export const divergesFromBase: Rule = {
       for (const origin of set.origins) {
         const baseOrigin = originNamed(baseSet, origin.origin);
         if (!baseOrigin) {
-          add('warning', origin.dir, `${ctx.branch} adds origin ${origin.origin} to ${setLabel(set)}, which its base branch ${base.branch} does not have.`, `Check that adding ${origin.origin} is intended and that the snapshot server mirrors it.`);
+          add(
+            'warning',
+            origin.dir,
+            `${ctx.branch} adds origin ${origin.origin} to ${setLabel(set)}, which its base branch ${base.branch} does not have.`,
+            `Check that adding ${origin.origin} is intended and that the snapshot server mirrors it.`,
+          );
           continue;
         }
         if (!origin.value || !baseOrigin.value || keptSinceFork(base.forkPoint, set, origin)) continue;
@@ -35,17 +40,37 @@ export const divergesFromBase: Rule = {
         const baseSerial = pinnedSerial(baseOrigin);
         if (serial !== undefined && baseSerial !== undefined) {
           if (compareSerials(serial, baseSerial) > 0) {
-            add('notice', origin.path, `${ctx.branch} bumps ${origin.origin} in ${setLabel(set)} from ${baseSerial} (on ${base.branch}) to ${serial}: reviewers, check this is on purpose.`, `If the bump is not intended, restore ${baseSerial}, the serial of ${base.branch}.`);
+            add(
+              'notice',
+              origin.path,
+              `${ctx.branch} bumps ${origin.origin} in ${setLabel(set)} from ${baseSerial} (on ${base.branch}) to ${serial}: reviewers, check this is on purpose.`,
+              `If the bump is not intended, restore ${baseSerial}, the serial of ${base.branch}.`,
+            );
           }
         } else if (serial !== undefined) {
-          add('warning', origin.path, `${ctx.branch} pins ${origin.origin} in ${setLabel(set)} to ${serial} where its base branch ${base.branch} uses latest: merging it would freeze ${origin.origin} on ${base.branch}.`, `Restore \`latest\` unless freezing ${origin.origin} on ${base.branch} is intended.`);
+          add(
+            'warning',
+            origin.path,
+            `${ctx.branch} pins ${origin.origin} in ${setLabel(set)} to ${serial} where its base branch ${base.branch} uses latest: merging it would freeze ${origin.origin} on ${base.branch}.`,
+            `Restore \`latest\` unless freezing ${origin.origin} on ${base.branch} is intended.`,
+          );
         } else if (baseSerial !== undefined) {
-          add('warning', origin.path, `${ctx.branch} uses latest for ${origin.origin} in ${setLabel(set)} where its base branch ${base.branch} pins ${baseSerial}: merging it would unfreeze ${origin.origin} on ${base.branch}.`, `Restore ${baseSerial}, the serial of ${base.branch}.`);
+          add(
+            'warning',
+            origin.path,
+            `${ctx.branch} uses latest for ${origin.origin} in ${setLabel(set)} where its base branch ${base.branch} pins ${baseSerial}: merging it would unfreeze ${origin.origin} on ${base.branch}.`,
+            `Restore ${baseSerial}, the serial of ${base.branch}.`,
+          );
         }
       }
       for (const baseOrigin of baseSet.origins) {
         if (originNamed(set, baseOrigin.origin)) continue;
-        add('warning', baseOrigin.dir, `${ctx.branch} removes origin ${baseOrigin.origin} from ${setLabel(set)}; its base branch ${base.branch} has it.`, `Check that removing ${baseOrigin.origin} is intended, or restore ${baseOrigin.path}.`);
+        add(
+          'warning',
+          baseOrigin.dir,
+          `${ctx.branch} removes origin ${baseOrigin.origin} from ${setLabel(set)}; its base branch ${base.branch} has it.`,
+          `Check that removing ${baseOrigin.origin} is intended, or restore ${baseOrigin.path}.`,
+        );
       }
     }
     return findings;

@@ -7,7 +7,9 @@ import type { Rule, RuleContext } from './types.js';
 function exceptionsNote(set: SnapshotSetState): string {
   const exceptions = set.config.freeze_exceptions;
   if (exceptions.length === 0) return '';
-  return exceptions.length === 1 ? ` (the freeze exception ${exceptions[0]} stays latest)` : ` (the freeze exceptions ${listWords(exceptions)} stay latest)`;
+  return exceptions.length === 1
+    ? ` (the freeze exception ${exceptions[0]} stays latest)`
+    : ` (the freeze exceptions ${listWords(exceptions)} stay latest)`;
 }
 
 function setFindings(ctx: RuleContext, set: SnapshotSetState): Finding[] {
@@ -55,7 +57,8 @@ function setFindings(ctx: RuleContext, set: SnapshotSetState): Finding[] {
 export const freezeConsistency: Rule = {
   id: 'freeze-consistency',
   severity: 'error',
-  description: 'A release branch is frozen or thawed as a whole in each set that thaws; an always-frozen branch is frozen.',
+  description:
+    'A release branch is frozen or thawed as a whole in each set that thaws; an always-frozen branch is frozen.',
   check(ctx) {
     if (branchRole(ctx.branch, ctx.config) !== 'release') return [];
     return ctx.state.sets.filter((set) => set.config.thaws).flatMap((set) => setFindings(ctx, set));

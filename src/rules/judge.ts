@@ -25,7 +25,12 @@ export function judge(ctx: RuleContext, rules: readonly Rule[] = RULES): Verdict
     try {
       findings.push(...rule.check(ctx));
     } catch (error) {
-      findings.push({ rule: rule.id, severity: 'error', path: '.', message: `rule ${rule.id} could not decide: ${errorMessage(error)}` });
+      findings.push({
+        rule: rule.id,
+        severity: 'error',
+        path: '.',
+        message: `rule ${rule.id} could not decide: ${errorMessage(error)}`,
+      });
     }
   }
   findings.sort(compareFindings);

@@ -7,11 +7,13 @@ import type { Rule } from './types.js';
 export const overlaysAtRelease: Rule = {
   id: 'overlays-at-release',
   severity: 'error',
-  description: 'When a release branch releases (top changelog entry not UNRELEASED), the APT overlays directory is empty.',
+  description:
+    'When a release branch releases (top changelog entry not UNRELEASED), the APT overlays directory is empty.',
   check(ctx) {
     const entry = ctx.state.changelog.entry;
     const { path, entries } = ctx.state.overlays;
-    if (branchRole(ctx.branch, ctx.config) !== 'release' || !entry || !isReleased(entry) || entries.length === 0) return [];
+    if (branchRole(ctx.branch, ctx.config) !== 'release' || !entry || !isReleased(entry) || entries.length === 0)
+      return [];
     return [
       {
         rule: overlaysAtRelease.id,

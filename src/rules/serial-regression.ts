@@ -2,7 +2,15 @@ import { branchRole } from '../domain/branch.js';
 import type { Finding } from '../domain/finding.js';
 import { compareSerials, type Serial } from '../domain/serial.js';
 import type { SnapshotSetState } from '../domain/state.js';
-import { counterpart, isFreezeException, keptSinceFork, listWords, originNamed, pinnedSerial, setLabel } from './sets.js';
+import {
+  counterpart,
+  isFreezeException,
+  keptSinceFork,
+  listWords,
+  originNamed,
+  pinnedSerial,
+  setLabel,
+} from './sets.js';
 import type { Rule } from './types.js';
 
 function stillFrozen(set: SnapshotSetState): boolean {
@@ -28,7 +36,8 @@ function pinnedIn(set: SnapshotSetState | undefined, origin: string): Serial | u
 export const serialRegression: Rule = {
   id: 'serial-regression',
   severity: 'error',
-  description: 'No serial goes back in time: not below the base branch, not below the state before the push; a frozen release branch is not partly unfrozen, stable not at all.',
+  description:
+    'No serial goes back in time: not below the base branch, not below the state before the push; a frozen release branch is not partly unfrozen, stable not at all.',
   check(ctx) {
     const role = branchRole(ctx.branch, ctx.config);
     const alwaysFrozen = ctx.config.branches.always_frozen.includes(ctx.branch);
@@ -43,8 +52,15 @@ export const serialRegression: Rule = {
         const beforeSerial = pinnedIn(beforeSet, origin.origin);
         if (serial !== undefined) {
           const newer: { serial: Serial; where: string }[] = [];
-          if (base && baseSerial !== undefined && compareSerials(serial, baseSerial) < 0 && !keptSinceFork(base.forkPoint, set, origin)) newer.push({ serial: baseSerial, where: `on its base branch ${base.branch}` });
-          if (beforeSerial !== undefined && compareSerials(serial, beforeSerial) < 0) newer.push({ serial: beforeSerial, where: 'before the push' });
+          if (
+            base &&
+            baseSerial !== undefined &&
+            compareSerials(serial, baseSerial) < 0 &&
+            !keptSinceFork(base.forkPoint, set, origin)
+          )
+            newer.push({ serial: baseSerial, where: `on its base branch ${base.branch}` });
+          if (beforeSerial !== undefined && compareSerials(serial, beforeSerial) < 0)
+            newer.push({ serial: beforeSerial, where: 'before the push' });
           if (newer.length === 0) continue;
           const newest = newer.map((n) => n.serial).reduce((a, b) => (compareSerials(a, b) >= 0 ? a : b));
           findings.push({
@@ -54,7 +70,13 @@ export const serialRegression: Rule = {
             message: `${origin.origin} in ${setLabel(set)} goes back in time on ${ctx.branch}: ${serial} is older than ${listWords(newer.map((n) => `${n.serial} ${n.where}`))}.`,
             hint: `Use ${newest} or a newer serial: serials only move forward.`,
           });
-        } else if (origin.value?.kind === 'latest' && beforeSerial !== undefined && role === 'release' && !isFreezeException(set, origin.origin) && (alwaysFrozen || stillFrozen(set))) {
+        } else if (
+          origin.value?.kind === 'latest' &&
+          beforeSerial !== undefined &&
+          role === 'release' &&
+          !isFreezeException(set, origin.origin) &&
+          (alwaysFrozen || stillFrozen(set))
+        ) {
           findings.push({
             rule: serialRegression.id,
             severity: 'error',

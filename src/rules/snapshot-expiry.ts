@@ -18,7 +18,8 @@ function formatUtc(date: Date): string {
 export const snapshotExpiry: Rule = {
   id: 'snapshot-expiry',
   severity: 'error',
-  description: 'No pinned snapshot has expired (an error on release branches) or expires within snapshot_server.expiry_warning_days.',
+  description:
+    'No pinned snapshot has expired (an error on release branches) or expires within snapshot_server.expiry_warning_days.',
   needsServer: true,
   check(ctx) {
     const facts = ctx.facts;
@@ -45,7 +46,9 @@ export const snapshotExpiry: Rule = {
             message: configured
               ? `The expiry of snapshot ${name} ${serial} was not looked up, so it is not checked on ${ctx.branch}.`
               : `The expiry of ${name} snapshots is not checked on ${ctx.branch}: snapshot_server.dists names no dist for origin ${name}.`,
-            hint: configured ? 'Run the check again with the snapshot server reachable.' : `Add the dist of ${name} to snapshot_server.dists in ${REPO_CONFIG_PATH} to check its expiry.`,
+            hint: configured
+              ? 'Run the check again with the snapshot server reachable.'
+              : `Add the dist of ${name} to snapshot_server.dists in ${REPO_CONFIG_PATH} to check its expiry.`,
           });
           continue;
         }

@@ -13,18 +13,39 @@ const KIND_WORDS: Record<RawEntry['type'], string> = {
 
 function setFindings(set: SnapshotSetState, branch: string): Finding[] {
   const dir = set.config.dir;
-  const error = (message: string, hint: string): Finding => ({ rule: snapshotLayout.id, severity: 'error', path: dir, message, hint });
+  const error = (message: string, hint: string): Finding => ({
+    rule: snapshotLayout.id,
+    severity: 'error',
+    path: dir,
+    message,
+    hint,
+  });
   switch (set.presence) {
     case 'missing':
-      return [error(sentence(`${setLabel(set)} is missing on ${branch}: there is no ${dir}.`), `Restore ${dir} with one directory per origin, each holding a serial file.`)];
+      return [
+        error(
+          sentence(`${setLabel(set)} is missing on ${branch}: there is no ${dir}.`),
+          `Restore ${dir} with one directory per origin, each holding a serial file.`,
+        ),
+      ];
     case 'not-a-dir':
-      return [error(`${dir} is not a directory on ${branch}; it must hold ${setLabel(set)}, one directory per origin.`, `Replace ${dir} with a directory holding one directory per origin.`)];
+      return [
+        error(
+          `${dir} is not a directory on ${branch}; it must hold ${setLabel(set)}, one directory per origin.`,
+          `Replace ${dir} with a directory holding one directory per origin.`,
+        ),
+      ];
     case 'dir':
       break;
   }
   const findings: Finding[] = [];
   if (set.origins.length === 0) {
-    findings.push(error(sentence(`${setLabel(set)} has no origins on ${branch}: ${dir} holds no origin directory.`), `Add one directory per origin to ${dir}, each holding a serial file.`));
+    findings.push(
+      error(
+        sentence(`${setLabel(set)} has no origins on ${branch}: ${dir} holds no origin directory.`),
+        `Add one directory per origin to ${dir}, each holding a serial file.`,
+      ),
+    );
   }
   for (const origin of set.origins) {
     if (origin.file.kind === 'text') continue;

@@ -26,7 +26,9 @@ export const staleFreezeException: Rule = {
           }; after a release, freeze exceptions are neutralised on a development branch.`,
           ...(numeric
             ? { hint: 'Set its Pin-Priority to -1, as the thaw after a release does.', fix: 'thaw' }
-            : { hint: 'Write `Pin-Priority: -1` into that stanza by hand: the thaw only rewrites a numeric Pin-Priority.' }),
+            : {
+                hint: 'Write `Pin-Priority: -1` into that stanza by hand: the thaw only rewrites a numeric Pin-Priority.',
+              }),
         };
       });
   },

@@ -15,11 +15,18 @@ describe("the app's check runs come with the read of the commit", () => {
     const api = topicPushApi();
     api.read();
     api.read();
-    const written = api.check(SHA.topicAfter, CHECK, { existing: { id: 6001, title: 'old', summary: 'old', annotationsCount: 0 } });
+    const written = api.check(SHA.topicAfter, CHECK, {
+      existing: { id: 6001, title: 'old', summary: 'old', annotationsCount: 0 },
+    });
 
     await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
 
-    expect(apiRequests(api.log)).toEqual(['POST /graphql', COMPARE, 'POST /graphql', 'PATCH /repos/tails/tails/check-runs/6001']);
+    expect(apiRequests(api.log)).toEqual([
+      'POST /graphql',
+      COMPARE,
+      'POST /graphql',
+      'PATCH /repos/tails/tails/check-runs/6001',
+    ]);
     expect(written).toHaveLength(1);
   });
 
@@ -27,14 +34,29 @@ describe("the app's check runs come with the read of the commit", () => {
     const api = topicPushApi();
     const existing = { id: 6001, title: 'old', summary: 'old', annotationsCount: 0 };
     api.fake.addCheckRun({ sha: SHA.topicAfter, appId: APP_ID, name: CHECK, ...existing });
-    for (let i = 0; i < CHECK_RUNS_READ; i += 1) api.fake.addCheckRun({ sha: SHA.topicAfter, appId: APP_ID, id: 7000 + i, name: `other ${i}`, title: 't', summary: 's', annotationsCount: 0 });
+    for (let i = 0; i < CHECK_RUNS_READ; i += 1)
+      api.fake.addCheckRun({
+        sha: SHA.topicAfter,
+        appId: APP_ID,
+        id: 7000 + i,
+        name: `other ${i}`,
+        title: 't',
+        summary: 's',
+        annotationsCount: 0,
+      });
     api.read();
     api.read();
     mockCheck(api.scope, SHA.topicAfter, CHECK, { existing });
 
     await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
 
-    expect(apiRequests(api.log)).toEqual(['POST /graphql', COMPARE, 'POST /graphql', LOOKUP, 'PATCH /repos/tails/tails/check-runs/6001']);
+    expect(apiRequests(api.log)).toEqual([
+      'POST /graphql',
+      COMPARE,
+      'POST /graphql',
+      LOOKUP,
+      'PATCH /repos/tails/tails/check-runs/6001',
+    ]);
   });
 
   it('a redelivery racing the original: both read "no run yet", one creates it, the other looks it up and updates it', async () => {
@@ -42,9 +64,14 @@ describe("the app's check runs come with the read of the commit", () => {
     const api = topicPushApi();
     for (let i = 0; i < 4; i += 1) api.read();
     api.check(SHA.topicAfter, CHECK);
-    mockCheck(api.scope, SHA.topicAfter, CHECK, { existing: { id: 6001, title: 'created', summary: 'by the other', annotationsCount: 0 } });
+    mockCheck(api.scope, SHA.topicAfter, CHECK, {
+      existing: { id: 6001, title: 'created', summary: 'by the other', annotationsCount: 0 },
+    });
 
-    await Promise.all([deliver(probot, 'push', fixture('push-topic-branch'), 'delivery-1'), deliver(probot, 'push', fixture('push-topic-branch'), 'delivery-1')]);
+    await Promise.all([
+      deliver(probot, 'push', fixture('push-topic-branch'), 'delivery-1'),
+      deliver(probot, 'push', fixture('push-topic-branch'), 'delivery-1'),
+    ]);
 
     const writes = apiRequests(api.log).filter((r) => !r.startsWith('POST /graphql') && r !== COMPARE);
     expect(writes).toEqual(['POST /repos/tails/tails/check-runs', LOOKUP, 'PATCH /repos/tails/tails/check-runs/6001']);

@@ -1,5 +1,10 @@
 import { rerunTarget } from '../../src/app/on-check-run.js';
-import { isBotPullRequest, judgesPullRequest, pullRequestTarget, type PullRequestPayload } from '../../src/app/on-pull-request.js';
+import {
+  isBotPullRequest,
+  judgesPullRequest,
+  pullRequestTarget,
+  type PullRequestPayload,
+} from '../../src/app/on-pull-request.js';
 import { decidePush, type PushPayload } from '../../src/app/on-push.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { fixture } from '../helpers/probot-app.js';
@@ -10,14 +15,46 @@ const Z = '0'.repeat(40);
 
 describe('decidePush', () => {
   it.each<[string, PushPayload, ReturnType<typeof decidePush>]>([
-    ['a push', { ref: 'refs/heads/feature/x', before: B, after: A }, { judge: true, target: { kind: 'push', branch: 'feature/x', rev: A, before: B } }],
-    ['a new branch', { ref: 'refs/heads/feature/x', before: Z, after: A, created: true }, { judge: true, target: { kind: 'push', branch: 'feature/x', rev: A } }],
-    ['a new branch without the flag', { ref: 'refs/heads/x', before: Z, after: A }, { judge: true, target: { kind: 'push', branch: 'x', rev: A } }],
-    ['a force push to a topic branch', { ref: 'refs/heads/feature/1234-x', before: B, after: A, forced: true }, { judge: true, target: { kind: 'push', branch: 'feature/1234-x', rev: A } }],
-    ['a force push to devel', { ref: 'refs/heads/devel', before: B, after: A, forced: true }, { judge: true, target: { kind: 'push', branch: 'devel', rev: A, before: B } }],
-    ['a force push to a port branch', { ref: 'refs/heads/feature/bookworm', before: B, after: A, forced: true }, { judge: true, target: { kind: 'push', branch: 'feature/bookworm', rev: A, before: B } }],
-    ['a deleted branch', { ref: 'refs/heads/x', before: B, after: Z, deleted: true }, { judge: false, reason: 'branch x was deleted' }],
-    ['a tag', { ref: 'refs/tags/4.19-rc1', before: Z, after: A, created: true }, { judge: false, reason: 'refs/tags/4.19-rc1 is not a branch' }],
+    [
+      'a push',
+      { ref: 'refs/heads/feature/x', before: B, after: A },
+      { judge: true, target: { kind: 'push', branch: 'feature/x', rev: A, before: B } },
+    ],
+    [
+      'a new branch',
+      { ref: 'refs/heads/feature/x', before: Z, after: A, created: true },
+      { judge: true, target: { kind: 'push', branch: 'feature/x', rev: A } },
+    ],
+    [
+      'a new branch without the flag',
+      { ref: 'refs/heads/x', before: Z, after: A },
+      { judge: true, target: { kind: 'push', branch: 'x', rev: A } },
+    ],
+    [
+      'a force push to a topic branch',
+      { ref: 'refs/heads/feature/1234-x', before: B, after: A, forced: true },
+      { judge: true, target: { kind: 'push', branch: 'feature/1234-x', rev: A } },
+    ],
+    [
+      'a force push to devel',
+      { ref: 'refs/heads/devel', before: B, after: A, forced: true },
+      { judge: true, target: { kind: 'push', branch: 'devel', rev: A, before: B } },
+    ],
+    [
+      'a force push to a port branch',
+      { ref: 'refs/heads/feature/bookworm', before: B, after: A, forced: true },
+      { judge: true, target: { kind: 'push', branch: 'feature/bookworm', rev: A, before: B } },
+    ],
+    [
+      'a deleted branch',
+      { ref: 'refs/heads/x', before: B, after: Z, deleted: true },
+      { judge: false, reason: 'branch x was deleted' },
+    ],
+    [
+      'a tag',
+      { ref: 'refs/tags/4.19-rc1', before: Z, after: A, created: true },
+      { judge: false, reason: 'refs/tags/4.19-rc1 is not a branch' },
+    ],
   ])('%s', (_name, payload, decision) => {
     expect(decidePush(payload, defaultConfig())).toEqual(decision);
   });
@@ -59,8 +96,23 @@ describe('pull requests', () => {
 
 describe('rerunTarget', () => {
   it('judges a push again as it was, and a pull request against where its base is now', () => {
-    expect(rerunTarget({ kind: 'push', branch: 'devel', sha: A, before: B })).toEqual({ kind: 'push', branch: 'devel', rev: A, before: B });
-    expect(rerunTarget({ kind: 'pull_request', number: 3, branch: 'x', sha: A, baseRef: 'devel', baseSha: B, fromFork: false })).toEqual({
+    expect(rerunTarget({ kind: 'push', branch: 'devel', sha: A, before: B })).toEqual({
+      kind: 'push',
+      branch: 'devel',
+      rev: A,
+      before: B,
+    });
+    expect(
+      rerunTarget({
+        kind: 'pull_request',
+        number: 3,
+        branch: 'x',
+        sha: A,
+        baseRef: 'devel',
+        baseSha: B,
+        fromFork: false,
+      }),
+    ).toEqual({
       kind: 'pull_request',
       number: 3,
       branch: 'x',

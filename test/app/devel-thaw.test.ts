@@ -1,5 +1,16 @@
 import { guardNock } from '../helpers/nock-guard.js';
-import { mockCheck, mockClosePullRequest, mockCreateBranch, mockFindPullRequest, mockForeignBranch, mockNewComment, mockOpenPullRequest, mockUpdateBranch, mockUpdatePullRequest, refPath } from '../helpers/github-rest.js';
+import {
+  mockCheck,
+  mockClosePullRequest,
+  mockCreateBranch,
+  mockFindPullRequest,
+  mockForeignBranch,
+  mockNewComment,
+  mockOpenPullRequest,
+  mockUpdateBranch,
+  mockUpdatePullRequest,
+  refPath,
+} from '../helpers/github-rest.js';
 import { apiRequests, deliver, fixture, testProbot } from '../helpers/probot-app.js';
 import { githubApi, rev, SHA, TREES } from './scenario.js';
 
@@ -7,12 +18,21 @@ guardNock();
 
 const CHECK = 'APT snapshots';
 const BOT_BRANCH = 'apt-snapshots-bot/thaw-devel';
-const FREEZE_EXCEPTION = 'Explanation: freeze exception for tor (#18123)\nPackage: tor\nPin: release o=TorProject\nPin-Priority: 999\n';
+const FREEZE_EXCEPTION =
+  'Explanation: freeze exception for tor (#18123)\nPackage: tor\nPin: release o=TorProject\nPin-Priority: 999\n';
 
 /** devel left frozen at the pushed commit, still its tip: the judging read, then the read of the tip before the pull request is touched. */
 function frozenDevel(): ReturnType<typeof githubApi> {
-  const frozen = rev({ ...TREES.develFrozen, 'config/chroot_apt/preferences': FREEZE_EXCEPTION }, SHA.develAfter, "Merge branch 'stable' into devel");
-  const api = githubApi({ [SHA.develAfter]: frozen, [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore), 'refs/heads/devel': frozen });
+  const frozen = rev(
+    { ...TREES.develFrozen, 'config/chroot_apt/preferences': FREEZE_EXCEPTION },
+    SHA.develAfter,
+    "Merge branch 'stable' into devel",
+  );
+  const api = githubApi({
+    [SHA.develAfter]: frozen,
+    [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+    'refs/heads/devel': frozen,
+  });
   api.read();
   api.read();
   return api;
@@ -29,7 +49,10 @@ describe('devel left frozen', () => {
 
     await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
 
-    expect(check[0]).toMatchObject({ conclusion: 'failure', actions: [{ identifier: 'fix-thaw', label: 'Fix it: thaw', description: 'Open a pull request that thaws it' }] });
+    expect(check[0]).toMatchObject({
+      conclusion: 'failure',
+      actions: [{ identifier: 'fix-thaw', label: 'Fix it: thaw', description: 'Open a pull request that thaws it' }],
+    });
     expect((trees[0] as Tree).tree.map((t) => [t.path, t.content])).toEqual([
       ['config/APT_snapshots.d/debian/serial', 'latest\n'],
       ['config/APT_snapshots.d/torproject/serial', 'latest\n'],
@@ -37,7 +60,7 @@ describe('devel left frozen', () => {
     ]);
     const pr = prs[0] as { head: string; base: string; title: string; body: string };
     expect(pr).toMatchObject({ head: BOT_BRANCH, base: 'devel', title: 'Thaw APT snapshots.' });
-    expect(pr.body).toContain('`devel` at `d1d1d1d` (“Merge branch \'stable\' into devel”) was left frozen');
+    expect(pr.body).toContain("`devel` at `d1d1d1d` (“Merge branch 'stable' into devel”) was left frozen");
     expect(pr.body).toContain('The check [APT snapshots](https://github.com/tails/tails/runs/6001) found:');
     expect(pr.body).toContain('- `config/APT_snapshots.d/debian/serial`: devel was left frozen');
     expect(pr.body).toContain('## Snapshots thawed');
@@ -70,13 +93,19 @@ describe('devel left frozen', () => {
 
     const body = (comments[0] as { body: string }).body;
     expect(body.split('\n')[0]).toBe('<!-- apt-snapshots-bot:foreign-commits -->');
-    expect(body).toContain('Did not touch `apt-snapshots-bot/thaw-devel` (pull request #40, https://github.com/tails/tails/pull/40): it has commits by `someone`');
+    expect(body).toContain(
+      'Did not touch `apt-snapshots-bot/thaw-devel` (pull request #40, https://github.com/tails/tails/pull/40): it has commits by `someone`',
+    );
   });
 
   it('closes its pull request with a comment once devel was thawed by hand', async () => {
     const payload = fixture<{ before: string; after: string }>('push-devel-left-frozen');
     const thawed = rev(TREES.develThawed, SHA.develAfter, 'Thaw APT snapshots.');
-    const api = githubApi({ [SHA.develAfter]: thawed, [SHA.develBefore]: rev(TREES.develFrozen, SHA.develBefore), 'refs/heads/devel': thawed });
+    const api = githubApi({
+      [SHA.develAfter]: thawed,
+      [SHA.develBefore]: rev(TREES.develFrozen, SHA.develBefore),
+      'refs/heads/devel': thawed,
+    });
     api.read();
     const check = api.check(SHA.develAfter, CHECK);
     mockFindPullRequest(api.scope, BOT_BRANCH, 'devel', [{ number: 40 }]);
@@ -92,7 +121,10 @@ describe('devel left frozen', () => {
   });
 
   it('only looks for its pull request when devel is fine and none is open', async () => {
-    const api = githubApi({ [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter), [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore) });
+    const api = githubApi({
+      [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter),
+      [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+    });
     api.read();
     api.check(SHA.develAfter, CHECK);
     mockFindPullRequest(api.scope, BOT_BRANCH, 'devel');
@@ -105,21 +137,24 @@ describe('devel left frozen', () => {
   it.each([
     ['a redelivered push', 'push', 'push-devel-left-frozen'],
     ['a re-run of its check', 'check_run', 'check-run-rerequested'],
-  ])('leaves the thaw pull request alone when %s is about a commit devel has moved past', async (_what, event, name) => {
-    const api = githubApi({
-      [SHA.develAfter]: rev(TREES.develFrozen, SHA.develAfter),
-      [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
-      'refs/heads/devel': rev(TREES.develThawed, SHA.develTip, 'Thaw APT snapshots.'),
-    });
-    api.read();
-    const check = api.check(SHA.develAfter, CHECK);
-    api.read();
+  ])(
+    'leaves the thaw pull request alone when %s is about a commit devel has moved past',
+    async (_what, event, name) => {
+      const api = githubApi({
+        [SHA.develAfter]: rev(TREES.develFrozen, SHA.develAfter),
+        [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+        'refs/heads/devel': rev(TREES.develThawed, SHA.develTip, 'Thaw APT snapshots.'),
+      });
+      api.read();
+      const check = api.check(SHA.develAfter, CHECK);
+      api.read();
 
-    await deliver(await testProbot(), event, fixture(name));
+      await deliver(await testProbot(), event, fixture(name));
 
-    expect(check[0]).toMatchObject({ conclusion: 'failure' });
-    expect(api.revisionsRead()).toEqual([[SHA.develAfter, SHA.develBefore], ['refs/heads/devel']]);
-  });
+      expect(check[0]).toMatchObject({ conclusion: 'failure' });
+      expect(api.revisionsRead()).toEqual([[SHA.develAfter, SHA.develBefore], ['refs/heads/devel']]);
+    },
+  );
 
   it('two pushes a second apart: only the later one, the tip, writes the thaw pull request, based on it', async () => {
     const later = fixture<{ before: string; after: string }>('push-devel-left-frozen');
@@ -164,13 +199,17 @@ describe('devel left frozen', () => {
     api.check(SHA.develAfter, CHECK);
     mockForeignBranch(api.scope, BOT_BRANCH, SHA.develAfter, SHA.botThaw);
     mockFindPullRequest(api.scope, BOT_BRANCH, 'devel');
-    const second = mockCheck(api.scope, SHA.develAfter, CHECK, { existing: { id: 6001, title: 'x', summary: 'y', annotationsCount: 3 }, update: false, id: 6002 });
+    const second = mockCheck(api.scope, SHA.develAfter, CHECK, {
+      existing: { id: 6001, title: 'x', summary: 'y', annotationsCount: 3 },
+      update: false,
+      id: 6002,
+    });
 
     await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
 
     const summary = (second[0] as { output: { summary: string } }).output.summary;
     expect(summary).toContain(
-      '⚠️ **No thaw pull request:** Did not touch `apt-snapshots-bot/thaw-devel`: it has commits by `someone`, and the bot never overwrites other people\'s work. Merge or close it, or delete the branch so the bot can start afresh.',
+      "⚠️ **No thaw pull request:** Did not touch `apt-snapshots-bot/thaw-devel`: it has commits by `someone`, and the bot never overwrites other people's work. Merge or close it, or delete the branch so the bot can start afresh.",
     );
   });
 
@@ -178,7 +217,11 @@ describe('devel left frozen', () => {
     const api = frozenDevel();
     api.check(SHA.develAfter, CHECK);
     api.scope.get(`/repos/tails/tails/git/ref/${refPath(BOT_BRANCH)}`).reply(500, { message: 'Server Error' });
-    const second = mockCheck(api.scope, SHA.develAfter, CHECK, { existing: { id: 6001, title: 'x', summary: 'y', annotationsCount: 3 }, update: false, id: 6002 });
+    const second = mockCheck(api.scope, SHA.develAfter, CHECK, {
+      existing: { id: 6001, title: 'x', summary: 'y', annotationsCount: 3 },
+      update: false,
+      id: 6002,
+    });
 
     await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
 

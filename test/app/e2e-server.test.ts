@@ -4,7 +4,15 @@ import { Probot, run, Server } from 'probot';
 import { createApp } from '../../src/app.js';
 import { mockCreateBranch, mockOpenPullRequest } from '../helpers/github-rest.js';
 import { guardNock } from '../helpers/nock-guard.js';
-import { APP_ID, BOT_LOGIN, captureLog, fixture, NOW, testOctokitClass, testPrivateKey } from '../helpers/probot-app.js';
+import {
+  APP_ID,
+  BOT_LOGIN,
+  captureLog,
+  fixture,
+  NOW,
+  testOctokitClass,
+  testPrivateKey,
+} from '../helpers/probot-app.js';
 import { githubApi, rev, SHA, TREES } from './scenario.js';
 
 // The server under test listens on 127.0.0.1; anything else unmocked fails the test.
@@ -24,9 +32,18 @@ function sign(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-async function post(url: string, event: string, payload: unknown, signature: (body: string) => string | undefined): Promise<Response> {
+async function post(
+  url: string,
+  event: string,
+  payload: unknown,
+  signature: (body: string) => string | undefined,
+): Promise<Response> {
   const body = JSON.stringify(payload);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': `e2e-${Math.random().toString(16).slice(2)}` };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-github-event': event,
+    'x-github-delivery': `e2e-${Math.random().toString(16).slice(2)}`,
+  };
   const signed = signature(body);
   if (signed !== undefined) headers['x-hub-signature-256'] = signed;
   return fetch(url, { method: 'POST', headers, body });
@@ -43,9 +60,17 @@ describe('the real server, over HTTP', () => {
       host: '127.0.0.1',
       port,
       log: log.logger,
-      Probot: Probot.defaults({ appId: APP_ID, privateKey: testPrivateKey(), secret: SECRET, Octokit: testOctokitClass(), log: log.logger }),
+      Probot: Probot.defaults({
+        appId: APP_ID,
+        privateKey: testPrivateKey(),
+        secret: SECRET,
+        Octokit: testOctokitClass(),
+        log: log.logger,
+      }),
     });
-    await server.load(createApp({ identity: { appId: APP_ID, botLogin: BOT_LOGIN }, snapshotServer: null, now: () => NOW }));
+    await server.load(
+      createApp({ identity: { appId: APP_ID, botLogin: BOT_LOGIN }, snapshotServer: null, now: () => NOW }),
+    );
     await server.start();
     webhooks = `http://127.0.0.1:${port}/api/github/webhooks`;
   });
@@ -67,7 +92,11 @@ describe('the real server, over HTTP', () => {
 
   it('handles a correctly signed webhook: the check and the thaw pull request', async () => {
     const frozen = rev(TREES.develFrozen, SHA.develAfter);
-    const api = githubApi({ [SHA.develAfter]: frozen, [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore), 'refs/heads/devel': frozen });
+    const api = githubApi({
+      [SHA.develAfter]: frozen,
+      [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+      'refs/heads/devel': frozen,
+    });
     api.read();
     const check = api.check(SHA.develAfter, 'APT snapshots');
     api.read();
@@ -86,7 +115,10 @@ describe('the real server, over HTTP', () => {
     const logged = log.text();
     expect(logged).toContain('POST /api/github/webhooks');
     expect(logged).not.toContain(SECRET);
-    for (const line of testPrivateKey().split('\n').filter((l) => l.length > 20)) expect(logged).not.toContain(line);
+    for (const line of testPrivateKey()
+      .split('\n')
+      .filter((l) => l.length > 20))
+      expect(logged).not.toContain(line);
   });
 });
 
@@ -100,17 +132,30 @@ describe('npm start without credentials', () => {
       written.push(env);
       return env;
     };
-    const server = await run(createApp(), { env: { PORT: String(port), HOST: '127.0.0.1' }, log: captureLog().logger, updateEnv });
+    const server = await run(createApp(), {
+      env: { PORT: String(port), HOST: '127.0.0.1' },
+      log: captureLog().logger,
+      updateEnv,
+    });
     try {
       const response = await fetch(`http://127.0.0.1:${port}/probot`);
       const html = await response.text();
       expect(response.status).toBe(200);
       // The "Register GitHub App" button posts the manifest to GitHub.
-      const manifest = JSON.parse(/name="manifest" id="manifest" value='([^']*)'/.exec(html)?.[1] ?? '{}') as Record<string, unknown>;
+      const manifest = JSON.parse(/name="manifest" id="manifest" value='([^']*)'/.exec(html)?.[1] ?? '{}') as Record<
+        string,
+        unknown
+      >;
       expect(manifest).toMatchObject({
         name: 'apt-snapshots-bot',
         default_events: ['push', 'pull_request', 'check_run', 'issue_comment'],
-        default_permissions: { contents: 'write', pull_requests: 'write', checks: 'write', issues: 'write', metadata: 'read' },
+        default_permissions: {
+          contents: 'write',
+          pull_requests: 'write',
+          checks: 'write',
+          issues: 'write',
+          metadata: 'read',
+        },
       });
       expect(written).toEqual([]);
     } finally {

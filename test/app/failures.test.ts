@@ -16,7 +16,13 @@ interface CheckBody {
 
 describe('failures are visible checks', () => {
   it.each([
-    ['a 500', 500, {}, 'Could not judge: GitHub API error 500', 'GitHub had an internal error (POST https://api.github.com/graphql)'],
+    [
+      'a 500',
+      500,
+      {},
+      'Could not judge: GitHub API error 500',
+      'GitHub had an internal error (POST https://api.github.com/graphql)',
+    ],
     [
       'a 403 rate limit',
       403,
@@ -24,7 +30,13 @@ describe('failures are visible checks', () => {
       'Could not judge: GitHub API rate limit exceeded',
       "the app's API rate limit is exhausted (POST https://api.github.com/graphql); the limit resets at 2021-05-14T13:46:40Z. Re-run this check after that.",
     ],
-    ['a 403 asking to retry later', 403, { 'retry-after': '60' }, 'Could not judge: GitHub API rate limit exceeded', 'GitHub asks to wait 60 s before retrying'],
+    [
+      'a 403 asking to retry later',
+      403,
+      { 'retry-after': '60' },
+      'Could not judge: GitHub API rate limit exceeded',
+      'GitHub asks to wait 60 s before retrying',
+    ],
   ])('reading answered %s: a failed check says so and can be re-run', async (_name, status, headers, title, detail) => {
     const api = topicPushApi();
     api.scope.post('/graphql').reply(status, { message: 'API rate limit exceeded for installation ID 4242.' }, headers);
@@ -36,22 +48,34 @@ describe('failures are visible checks', () => {
     const body = written[0] as unknown as CheckBody;
     expect(body).toMatchObject({ conclusion: 'failure', output: { title } });
     expect(body.output.summary).toContain(detail);
-    expect(parseSubjectMarker(body.output.summary)).toEqual({ kind: 'push', branch: 'feature/1234-foo', sha: SHA.topicAfter, before: SHA.topicBefore });
+    expect(parseSubjectMarker(body.output.summary)).toEqual({
+      kind: 'push',
+      branch: 'feature/1234-foo',
+      sha: SHA.topicAfter,
+      before: SHA.topicBefore,
+    });
   });
 
   it('says so when the snapshot server is down, and judges everything else', async () => {
-    const api = githubApi({ 'refs/heads/testing': rev(TREES.testing, SHA.testingTip), [SHA.testingTip]: rev(TREES.testing, SHA.testingTip) });
+    const api = githubApi({
+      'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
+      [SHA.testingTip]: rev(TREES.testing, SHA.testingTip),
+    });
     api.read();
     const written = api.check(SHA.testingTip, CHECK);
     const payload = fixture<{ ref: string; before: string; after: string; created: boolean }>('push-new-branch');
     Object.assign(payload, { ref: 'refs/heads/testing', after: SHA.testingTip });
     const refused = ['debian/2021051301', 'torproject/2021051301', 'debian/2021042702', 'debian-security/2021042702'];
-    const down = new FakeSnapshotServer({ failures: Object.fromEntries(refused.map((key) => [key, 'connection refused'])) });
+    const down = new FakeSnapshotServer({
+      failures: Object.fromEntries(refused.map((key) => [key, 'connection refused'])),
+    });
 
     await deliver(await testProbot({ app: { snapshotServer: down } }), 'push', payload);
 
     const body = written[0] as unknown as CheckBody;
-    expect(body.output.title).toMatch(/^4 warnings: Could not check when snapshot debian 2021051301 \(pinned in the main set/);
+    expect(body.output.title).toMatch(
+      /^4 warnings: Could not check when snapshot debian 2021051301 \(pinned in the main set/,
+    );
     expect(body.output.summary).toContain('connection refused');
     expect(body.output.summary).not.toContain('Skipped rules');
   });
@@ -61,7 +85,10 @@ describe('failures are visible checks', () => {
     const probot = await testProbot({ log: capture.logger });
     const api = topicPushApi();
     api.scope.post('/graphql').reply(500, { message: 'Server Error' });
-    api.scope.get(`/repos/tails/tails/commits/${SHA.topicAfter}/check-runs`).query(true).reply(500, { message: 'Server Error' });
+    api.scope
+      .get(`/repos/tails/tails/commits/${SHA.topicAfter}/check-runs`)
+      .query(true)
+      .reply(500, { message: 'Server Error' });
 
     await expect(deliver(probot, 'push', fixture('push-topic-branch'))).rejects.toThrow(/ensureCheck.*answered 500/);
 
@@ -74,7 +101,13 @@ describe('failures are visible checks', () => {
     const api = topicPushApi();
     // GitHub's reset is in whole seconds; the throttling plugin waits until a second after it.
     const reset = Math.floor(Date.now() / 1000);
-    api.scope.post('/graphql').reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
+    api.scope
+      .post('/graphql')
+      .reply(
+        403,
+        { message: 'API rate limit exceeded' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      );
     api.read();
     api.read();
     const written = api.check(SHA.topicAfter, CHECK);
@@ -100,7 +133,12 @@ describe('idempotence', () => {
     api.read();
     api.read();
     const second = api.check(SHA.topicAfter, CHECK, {
-      existing: { id: 6001, title: created.output.title, summary: created.output.summary, annotationsCount: created.output.annotations.length },
+      existing: {
+        id: 6001,
+        title: created.output.title,
+        summary: created.output.summary,
+        annotationsCount: created.output.annotations.length,
+      },
     });
     await deliver(probot, 'push', fixture('push-topic-branch'), 'delivery-1');
 
@@ -128,7 +166,9 @@ describe('secrets', () => {
 
     const logged = capture.text();
     expect(logged.length).toBeGreaterThan(1000);
-    const keyBody = testPrivateKey().split('\n').filter((line) => line.length > 20);
+    const keyBody = testPrivateKey()
+      .split('\n')
+      .filter((line) => line.length > 20);
     for (const line of keyBody) expect(logged).not.toContain(line);
     expect(logged).not.toContain('ghs_installationtoken');
   });

@@ -13,14 +13,20 @@ const NEWEST = { debian: '2021051402', torproject: '2021051403', 'debian-securit
 
 describe('/apt-snapshots commands', () => {
   it('freeze BRANCH: opens the freeze pull request with the newest serials and replies with its link', async () => {
-    const api = githubApi({ 'refs/heads/testing': rev({ ...TREES.develThawed, 'config/base_branch': 'testing\n' }, SHA.testingTip) });
+    const api = githubApi({
+      'refs/heads/testing': rev({ ...TREES.develThawed, 'config/base_branch': 'testing\n' }, SHA.testingTip),
+    });
     mockPermission(api.scope, 'intrigeri', 'admin');
     api.read();
     const trees = mockCreateBranch(api.scope, 'apt-snapshots-bot/freeze-testing', SHA.testingTip);
     const prs = mockOpenPullRequest(api.scope, 'apt-snapshots-bot/freeze-testing', 'testing', 50);
     const replies = mockNewComment(api.scope, 30);
 
-    await deliver(await testProbot({ app: { snapshotServer: new FakeSnapshotServer({ latest: NEWEST }) } }), 'issue_comment', fixture('issue-comment-freeze'));
+    await deliver(
+      await testProbot({ app: { snapshotServer: new FakeSnapshotServer({ latest: NEWEST }) } }),
+      'issue_comment',
+      fixture('issue-comment-freeze'),
+    );
 
     expect((trees[0] as Tree).tree.map((t) => [t.path, t.content])).toEqual([
       ['config/APT_snapshots.d/debian/serial', '2021051402\n'],
@@ -29,7 +35,11 @@ describe('/apt-snapshots commands', () => {
       ['vagrant/definitions/tails-builder/config/APT_snapshots.d/debian/serial', '2021051402\n'],
       ['vagrant/definitions/tails-builder/config/APT_snapshots.d/tails/serial', '2021051405\n'],
     ]);
-    expect(prs[0]).toMatchObject({ head: 'apt-snapshots-bot/freeze-testing', base: 'testing', title: 'Freeze APT snapshots for 4.19~rc1.' });
+    expect(prs[0]).toMatchObject({
+      head: 'apt-snapshots-bot/freeze-testing',
+      base: 'testing',
+      title: 'Freeze APT snapshots for 4.19~rc1.',
+    });
     expect(bodyOf(prs)).toMatch(/^Requested by @intrigeri in #30\./);
     expect(bodyOf(replies)).toBe(
       '<!-- apt-snapshots-bot:reply:8001 -->\n@intrigeri Opened pull request #50 (https://github.com/tails/tails/pull/50) to freeze `testing`.',
@@ -47,7 +57,9 @@ describe('/apt-snapshots commands', () => {
     await deliver(await testProbot(), 'issue_comment', fixture('issue-comment-thaw'));
 
     expect(prs[0]).toMatchObject({ title: 'Thaw APT snapshots.' });
-    expect(bodyOf(replies)).toContain('@intrigeri Opened pull request #51 (https://github.com/tails/tails/pull/51) to thaw `devel`.');
+    expect(bodyOf(replies)).toContain(
+      '@intrigeri Opened pull request #51 (https://github.com/tails/tails/pull/51) to thaw `devel`.',
+    );
   });
 
   it('bump BRANCH ORIGIN...: moves only the origins named', async () => {
@@ -58,7 +70,11 @@ describe('/apt-snapshots commands', () => {
     mockOpenPullRequest(api.scope, 'apt-snapshots-bot/bump-stable', 'stable', 52);
     const replies = mockNewComment(api.scope, 32);
 
-    await deliver(await testProbot({ app: { snapshotServer: new FakeSnapshotServer({ latest: NEWEST }) } }), 'issue_comment', fixture('issue-comment-bump'));
+    await deliver(
+      await testProbot({ app: { snapshotServer: new FakeSnapshotServer({ latest: NEWEST }) } }),
+      'issue_comment',
+      fixture('issue-comment-bump'),
+    );
 
     // The builder set's debian moves too; its tails origin, not named, stays.
     expect((trees[0] as Tree).tree.map((t) => t.path)).toEqual([
@@ -70,16 +86,23 @@ describe('/apt-snapshots commands', () => {
   });
 
   it('check in a pull request: checks it and links the check', async () => {
-    const api = githubApi({ [SHA.prHead]: rev(TREES.develThawed, SHA.prHead), [SHA.prBase]: rev(TREES.develThawed, SHA.prBase) });
+    const api = githubApi({
+      [SHA.prHead]: rev(TREES.develThawed, SHA.prHead),
+      [SHA.prBase]: rev(TREES.develThawed, SHA.prBase),
+    });
     mockPermission(api.scope, 'intrigeri', 'write');
-    api.scope.get(`${REPO}/pulls/12`).reply(200, fixture<{ pull_request: Record<string, unknown> }>('pull-request-opened').pull_request);
+    api.scope
+      .get(`${REPO}/pulls/12`)
+      .reply(200, fixture<{ pull_request: Record<string, unknown> }>('pull-request-opened').pull_request);
     api.read();
     api.check(SHA.prHead, 'APT snapshots (pull request)');
     const replies = mockNewComment(api.scope, 12);
 
     await deliver(await testProbot(), 'issue_comment', fixture('issue-comment-check'));
 
-    expect(bodyOf(replies)).toContain('@intrigeri Checked this pull request (`feature/1234-foo`) at `c1c1c1c`: **success**. See the check: https://github.com/tails/tails/runs/6001');
+    expect(bodyOf(replies)).toContain(
+      '@intrigeri Checked this pull request (`feature/1234-foo`) at `c1c1c1c`: **success**. See the check: https://github.com/tails/tails/runs/6001',
+    );
   });
 
   it('check BRANCH in an issue: checks the branch tip', async () => {
@@ -92,7 +115,9 @@ describe('/apt-snapshots commands', () => {
     await deliver(await testProbot(), 'issue_comment', fixture('issue-comment-check-branch'));
 
     expect(written[0]).toMatchObject({ conclusion: 'failure' });
-    expect(bodyOf(replies)).toContain('Checked `devel` at `ddddddd`: **failure**. See the check: https://github.com/tails/tails/runs/6001');
+    expect(bodyOf(replies)).toContain(
+      'Checked `devel` at `ddddddd`: **failure**. See the check: https://github.com/tails/tails/runs/6001',
+    );
   });
 
   it('politely refuses someone without write access, and does nothing else', async () => {
@@ -117,14 +142,25 @@ describe('/apt-snapshots commands', () => {
     mockPermission(api.scope, 'curious-reader', 'read');
     mockPermission(api.scope, 'curious-reader', 'read');
     const posted: { id: number; body: string; html_url: string; user: { login: string } }[] = [];
-    api.scope.get(`${REPO}/issues/12/comments`).query({ per_page: '100' }).times(2).reply(200, () => posted);
+    api.scope
+      .get(`${REPO}/issues/12/comments`)
+      .query({ per_page: '100' })
+      .times(2)
+      .reply(200, () => posted);
     api.scope.post(`${REPO}/issues/12/comments`).reply(201, (_uri, body) => {
-      posted.push({ id: 9901, body: (body as { body: string }).body, html_url: 'https://github.com/tails/tails/issues/12#issuecomment-9901', user: { login: 'apt-snapshots-bot[bot]' } });
+      posted.push({
+        id: 9901,
+        body: (body as { body: string }).body,
+        html_url: 'https://github.com/tails/tails/issues/12#issuecomment-9901',
+        user: { login: 'apt-snapshots-bot[bot]' },
+      });
       return posted[0];
     });
 
     const probot = await testProbot();
-    await Promise.all([1, 2].map(() => deliver(probot, 'issue_comment', fixture('issue-comment-no-write-access'), 'delivery-twice')));
+    await Promise.all(
+      [1, 2].map(() => deliver(probot, 'issue_comment', fixture('issue-comment-no-write-access'), 'delivery-twice')),
+    );
 
     expect(posted).toHaveLength(1);
   });
@@ -136,17 +172,25 @@ describe('/apt-snapshots commands', () => {
 
     await deliver(await testProbot(), 'issue_comment', fixture('issue-comment-invalid'));
 
-    expect(bodyOf(replies)).toContain('@intrigeri I did not understand that command (unknown command). I know:\n\n```\n/apt-snapshots freeze BRANCH\n');
+    expect(bodyOf(replies)).toContain(
+      '@intrigeri I did not understand that command (unknown command). I know:\n\n```\n/apt-snapshots freeze BRANCH\n',
+    );
   });
 
   it('says why a freeze could not be planned when the snapshot server is down', async () => {
-    const api = githubApi({ 'refs/heads/testing': rev({ ...TREES.develThawed, 'config/base_branch': 'testing\n' }, SHA.testingTip) });
+    const api = githubApi({
+      'refs/heads/testing': rev({ ...TREES.develThawed, 'config/base_branch': 'testing\n' }, SHA.testingTip),
+    });
     mockPermission(api.scope, 'intrigeri', 'admin');
     api.read();
     const replies = mockNewComment(api.scope, 30);
     const server = new FakeSnapshotServer({ latest: NEWEST, failures: { debian: 'connection refused' } });
 
-    await deliver(await testProbot({ app: { snapshotServer: server } }), 'issue_comment', fixture('issue-comment-freeze'));
+    await deliver(
+      await testProbot({ app: { snapshotServer: server } }),
+      'issue_comment',
+      fixture('issue-comment-freeze'),
+    );
 
     expect(bodyOf(replies)).toContain('@intrigeri that did not work (the snapshot server did not answer).');
     expect(bodyOf(replies)).toContain('fake://snapshots/debian/project/trace/debian: connection refused');

@@ -12,7 +12,11 @@ describe('KeyedLock', () => {
       events.push(`end ${name}`);
       return name;
     };
-    const results = await Promise.all([lock.run('a', task('a1')), lock.run('a', task('a2')), lock.run('b', task('b1'))]);
+    const results = await Promise.all([
+      lock.run('a', task('a1')),
+      lock.run('a', task('a2')),
+      lock.run('b', task('b1')),
+    ]);
     expect(results).toEqual(['a1', 'a2', 'b1']);
     expect(events.indexOf('end a1')).toBeLessThan(events.indexOf('start a2'));
     expect(events.indexOf('start b1')).toBeLessThan(events.indexOf('end a1'));

@@ -45,10 +45,30 @@ describe('a webhook missing what the app reads is ignored with a message naming 
     ['push webhook without a valid installation', 'push', 'push-topic-branch', drop('installation')],
     ['push webhook without a valid repository', 'push', 'push-topic-branch', drop('repository')],
     ['check_run webhook without a valid sender', 'check_run', 'check-run-requested-action', drop('sender')],
-    ['pull_request webhook without a valid pull_request.head', 'pull_request', 'pull-request-opened', drop('pull_request.head')],
-    ['pull_request webhook without a valid pull_request.base.sha', 'pull_request', 'pull-request-opened', set('pull_request.base.sha', 'main')],
-    ['check_run webhook without a valid check_run.output', 'check_run', 'check-run-requested-action', drop('check_run.output')],
-    ['issue_comment webhook without a valid comment.body', 'issue_comment', 'issue-comment-thaw', set('comment.body', 42)],
+    [
+      'pull_request webhook without a valid pull_request.head',
+      'pull_request',
+      'pull-request-opened',
+      drop('pull_request.head'),
+    ],
+    [
+      'pull_request webhook without a valid pull_request.base.sha',
+      'pull_request',
+      'pull-request-opened',
+      set('pull_request.base.sha', 'main'),
+    ],
+    [
+      'check_run webhook without a valid check_run.output',
+      'check_run',
+      'check-run-requested-action',
+      drop('check_run.output'),
+    ],
+    [
+      'issue_comment webhook without a valid comment.body',
+      'issue_comment',
+      'issue-comment-thaw',
+      set('comment.body', 42),
+    ],
     ['issue_comment webhook without a valid issue.number', 'issue_comment', 'issue-comment-thaw', drop('issue.number')],
   ])('%s', async (message, event, name, edit) => {
     const payload = fixture<Payload>(name);

@@ -9,7 +9,10 @@ import { fakeSnapshot, tailsTree } from '../helpers/snapshot.js';
 const WITH_CHANGELOG = readSpec(defaultConfig(), { changelog: true });
 const WITHOUT = readSpec(defaultConfig(), { changelog: false });
 
-const RUNS: KnownCheckRuns = { sha: 'after'.padEnd(40, '0'), runs: new Map([['APT snapshots', { id: 7, title: 't', summary: 's', annotationsCount: 0 }]]) };
+const RUNS: KnownCheckRuns = {
+  sha: 'after'.padEnd(40, '0'),
+  runs: new Map([['APT snapshots', { id: 7, title: 't', summary: 's', annotationsCount: 0 }]]),
+};
 
 class CountingReader implements BatchRefReader {
   readonly calls: string[][] = [];
@@ -29,7 +32,11 @@ class CountingReader implements BatchRefReader {
     if (this.fail) throw new ReadError(`cannot read ${revs.join(', ')}`);
     return revs.map((rev) => fakeSnapshot(tailsTree(), { sha: rev.padEnd(40, '0').slice(0, 40), subject: rev }));
   }
-  async readManyWithCheckRuns(revs: string[], _spec: ReadSpec, checkRunsOf: string): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }> {
+  async readManyWithCheckRuns(
+    revs: string[],
+    _spec: ReadSpec,
+    checkRunsOf: string,
+  ): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }> {
     const snapshots = await this.readMany(revs);
     this.checkRunsOf[this.checkRunsOf.length - 1] = checkRunsOf;
     return { snapshots, ...(this.checkRuns ? { checkRuns: this.checkRuns } : {}) };
@@ -41,9 +48,24 @@ describe('specCovers', () => {
     ['the same spec', WITHOUT, WITHOUT, true],
     ['a spec with more files', WITH_CHANGELOG, WITHOUT, true],
     ['a spec without a file asked', WITHOUT, WITH_CHANGELOG, false],
-    ['a smaller byte limit', { files: [{ path: 'a', maxBytes: 10 }], dirs: [] }, { files: [{ path: 'a', maxBytes: 11 }], dirs: [] }, false],
-    ['a shallower directory', { files: [], dirs: [{ path: 'd', depth: 1, maxBytes: 9 }] }, { files: [], dirs: [{ path: 'd', depth: 2, maxBytes: 9 }] }, false],
-    ['a deeper directory', { files: [], dirs: [{ path: 'd', depth: 2, maxBytes: 9 }] }, { files: [], dirs: [{ path: 'd', depth: 1, maxBytes: 9 }] }, true],
+    [
+      'a smaller byte limit',
+      { files: [{ path: 'a', maxBytes: 10 }], dirs: [] },
+      { files: [{ path: 'a', maxBytes: 11 }], dirs: [] },
+      false,
+    ],
+    [
+      'a shallower directory',
+      { files: [], dirs: [{ path: 'd', depth: 1, maxBytes: 9 }] },
+      { files: [], dirs: [{ path: 'd', depth: 2, maxBytes: 9 }] },
+      false,
+    ],
+    [
+      'a deeper directory',
+      { files: [], dirs: [{ path: 'd', depth: 2, maxBytes: 9 }] },
+      { files: [], dirs: [{ path: 'd', depth: 1, maxBytes: 9 }] },
+      true,
+    ],
   ] as [string, ReadSpec, ReadSpec, boolean][])('%s', (_name, have, want, covers) => {
     expect(specCovers(have, want)).toBe(covers);
   });
@@ -62,8 +84,18 @@ describe('PrefetchingReader', () => {
   });
 
   it.each([
-    ['after the first batch: a batch of its own, less what was read', ['after'], ['refs/heads/testing', 'fork', 'after'], [['after'], ['refs/heads/testing', 'fork']]],
-    ['before the first batch: joins it', [], ['after', 'refs/heads/testing', 'fork'], [['after', 'refs/heads/testing', 'fork']]],
+    [
+      'after the first batch: a batch of its own, less what was read',
+      ['after'],
+      ['refs/heads/testing', 'fork', 'after'],
+      [['after'], ['refs/heads/testing', 'fork']],
+    ],
+    [
+      'before the first batch: joins it',
+      [],
+      ['after', 'refs/heads/testing', 'fork'],
+      [['after', 'refs/heads/testing', 'fork']],
+    ],
   ])('batchNext %s', async (_name, readFirst, next, calls) => {
     const inner = new CountingReader();
     const reader = new PrefetchingReader(inner, ['after']);

@@ -8,7 +8,10 @@ guardNock();
 const CHECK = 'APT snapshots (pull request)';
 const CONFIG = '.github/apt-snapshots.yml';
 const COMPARE = `GET /repos/tails/tails/compare/${SHA.prBase}...${SHA.prHead}?per_page=1`;
-const PINNED_ON_DEVEL = tailsTree({ baseBranch: 'devel', main: { debian: 'latest', 'debian-security': 'latest', torproject: '2021051401' } });
+const PINNED_ON_DEVEL = tailsTree({
+  baseBranch: 'devel',
+  main: { debian: 'latest', 'debian-security': 'latest', torproject: '2021051401' },
+});
 
 interface CheckBody {
   name: string;
@@ -25,48 +28,68 @@ describe('pull_request', () => {
     // Without it the head is blamed for its base's bump, as before; the check is written all the same.
     { fork: 404, regressions: 1, reads: [[SHA.prHead, SHA.prBase]] },
     { fork: 502, regressions: 1, reads: [[SHA.prHead, SHA.prBase]] },
-  ])('a head forked before its base was bumped, compare answering $fork: $regressions serial-regression', async ({ fork, regressions, reads }) => {
-    const forked = tailsTree({ baseBranch: 'devel', main: FROZEN });
-    const api = githubApi(
-      {
-        [SHA.prHead]: rev(forked, SHA.prHead),
-        [SHA.prBase]: rev(tailsTree({ baseBranch: 'devel', main: BUMPED }), SHA.prBase),
-        [SHA.topicFork]: rev(forked, SHA.topicFork),
-      },
-      { forks: { [SHA.prHead]: fork } },
-    );
-    api.read();
-    const written = api.check(SHA.prHead, CHECK);
+  ])(
+    'a head forked before its base was bumped, compare answering $fork: $regressions serial-regression',
+    async ({ fork, regressions, reads }) => {
+      const forked = tailsTree({ baseBranch: 'devel', main: FROZEN });
+      const api = githubApi(
+        {
+          [SHA.prHead]: rev(forked, SHA.prHead),
+          [SHA.prBase]: rev(tailsTree({ baseBranch: 'devel', main: BUMPED }), SHA.prBase),
+          [SHA.topicFork]: rev(forked, SHA.topicFork),
+        },
+        { forks: { [SHA.prHead]: fork } },
+      );
+      api.read();
+      const written = api.check(SHA.prHead, CHECK);
 
-    await deliver(await testProbot(), 'pull_request', fixture('pull-request-synchronize'));
+      await deliver(await testProbot(), 'pull_request', fixture('pull-request-synchronize'));
 
-    expect(api.revisionsRead()).toEqual(reads);
-    expect(apiRequests(api.log)).toEqual([COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
-    const body = written[0] as unknown as CheckBody & { output: { annotations?: unknown[] } };
-    expect(body.head_sha).toBe(SHA.prHead);
-    expect((body.output.annotations ?? []).filter((a) => /serial-regression/.test(JSON.stringify(a)))).toHaveLength(regressions);
-  });
+      expect(api.revisionsRead()).toEqual(reads);
+      expect(apiRequests(api.log)).toEqual([COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
+      const body = written[0] as unknown as CheckBody & { output: { annotations?: unknown[] } };
+      expect(body.head_sha).toBe(SHA.prHead);
+      expect((body.output.annotations ?? []).filter((a) => /serial-regression/.test(JSON.stringify(a)))).toHaveLength(
+        regressions,
+      );
+    },
+  );
 
-  it.each(['pull-request-opened', 'pull-request-synchronize', 'pull-request-reopened'])('%s: checks the head against the base, under the base rules, in 3 requests', async (name) => {
-    const api = githubApi({ [SHA.prHead]: rev(PINNED_ON_DEVEL, SHA.prHead), [SHA.prBase]: rev(TREES.develThawed, SHA.prBase) });
-    api.read();
-    const written = api.check(SHA.prHead, CHECK);
+  it.each(['pull-request-opened', 'pull-request-synchronize', 'pull-request-reopened'])(
+    '%s: checks the head against the base, under the base rules, in 3 requests',
+    async (name) => {
+      const api = githubApi({
+        [SHA.prHead]: rev(PINNED_ON_DEVEL, SHA.prHead),
+        [SHA.prBase]: rev(TREES.develThawed, SHA.prBase),
+      });
+      api.read();
+      const written = api.check(SHA.prHead, CHECK);
 
-    await deliver(await testProbot(), 'pull_request', fixture(name));
+      await deliver(await testProbot(), 'pull_request', fixture(name));
 
-    expect(api.revisionsRead()).toEqual([[SHA.prHead, SHA.prBase]]);
-    // The fork point is asked for first, so that it can be read with the head and the base; here there is none (404).
-    expect(apiRequests(api.log)).toEqual([COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
-    const body = written[0] as unknown as CheckBody;
-    expect(body).toMatchObject({ name: CHECK, head_sha: SHA.prHead, conclusion: 'success' });
-    expect(body.output.title).toMatch(/^1 warning: feature\/1234-foo pins torproject in the main set \(config\/APT_snapshots.d\) to 2021051401 where/);
-    expect(body.output.summary).toContain('pull request #12: `feature/1234-foo` at `c1c1c1c` into `devel` at `dededed`');
-    expect(body.output.summary).toContain('| `torproject` | **`2021051401`** | `latest` |');
-    expect(body.output.summary).toContain('at the base branch at `dededed`. A pull request never changes the rules that judge it.');
-  });
+      expect(api.revisionsRead()).toEqual([[SHA.prHead, SHA.prBase]]);
+      // The fork point is asked for first, so that it can be read with the head and the base; here there is none (404).
+      expect(apiRequests(api.log)).toEqual([COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
+      const body = written[0] as unknown as CheckBody;
+      expect(body).toMatchObject({ name: CHECK, head_sha: SHA.prHead, conclusion: 'success' });
+      expect(body.output.title).toMatch(
+        /^1 warning: feature\/1234-foo pins torproject in the main set \(config\/APT_snapshots.d\) to 2021051401 where/,
+      );
+      expect(body.output.summary).toContain(
+        'pull request #12: `feature/1234-foo` at `c1c1c1c` into `devel` at `dededed`',
+      );
+      expect(body.output.summary).toContain('| `torproject` | **`2021051401`** | `latest` |');
+      expect(body.output.summary).toContain(
+        'at the base branch at `dededed`. A pull request never changes the rules that judge it.',
+      );
+    },
+  );
 
   it('judges again against the new base when the base branch changed', async () => {
-    const api = githubApi({ [SHA.prHead]: rev(TREES.topicBumped, SHA.prHead), [SHA.testingTip]: rev(TREES.testing, SHA.testingTip) });
+    const api = githubApi({
+      [SHA.prHead]: rev(TREES.topicBumped, SHA.prHead),
+      [SHA.testingTip]: rev(TREES.testing, SHA.testingTip),
+    });
     api.read();
     const written = api.check(SHA.prHead, CHECK);
 
@@ -89,7 +112,16 @@ describe('pull_request', () => {
       '',
     ].join('\n');
     const api = githubApi({
-      [SHA.prHead]: rev({ ...tailsTree({ baseBranch: 'devel', main: { debian: 'latest', 'debian-security': '2021051301', torproject: 'latest' } }), [CONFIG]: relaxed }, SHA.prHead),
+      [SHA.prHead]: rev(
+        {
+          ...tailsTree({
+            baseBranch: 'devel',
+            main: { debian: 'latest', 'debian-security': '2021051301', torproject: 'latest' },
+          }),
+          [CONFIG]: relaxed,
+        },
+        SHA.prHead,
+      ),
       [SHA.prBase]: rev(TREES.develThawed, SHA.prBase),
     });
     api.read();
@@ -100,9 +132,13 @@ describe('pull_request', () => {
     const body = written[0] as unknown as CheckBody;
     expect(body.conclusion).toBe('failure');
     expect(body.output.summary).toContain('`freeze-exception` in');
-    expect(body.output.summary).toContain('**Rules:** the defaults; there is no `.github/apt-snapshots.yml` at the base branch at `dededed`.');
+    expect(body.output.summary).toContain(
+      '**Rules:** the defaults; there is no `.github/apt-snapshots.yml` at the base branch at `dededed`.',
+    );
     expect(body.output.summary).toContain('### ⚠️ This pull request changes `.github/apt-snapshots.yml`');
-    expect(body.output.summary).toContain('```diff\n+snapshot_sets:\n+  - { name: main, dir: config/APT_snapshots.d, freeze_exceptions: [], thaws: true }\n');
+    expect(body.output.summary).toContain(
+      '```diff\n+snapshot_sets:\n+  - { name: main, dir: config/APT_snapshots.d, freeze_exceptions: [], thaws: true }\n',
+    );
   });
 
   it('names the problems of an invalid configuration the pull request proposes', async () => {
@@ -117,11 +153,16 @@ describe('pull_request', () => {
 
     const summary = (written[0] as unknown as CheckBody).output.summary;
     expect(summary).toContain('```diff\n bot:\n-  check_name: APT snapshots\n+  branch_prefix: nope\n```');
-    expect(summary).toContain('**The new file is invalid:**\n\n- .github/apt-snapshots.yml: bot.branch\\_prefix: must be a branch name prefix ending in "/"');
+    expect(summary).toContain(
+      '**The new file is invalid:**\n\n- .github/apt-snapshots.yml: bot.branch\\_prefix: must be a branch name prefix ending in "/"',
+    );
   });
 
   it("checks the bot's own pull request, without offering to fix it", async () => {
-    const api = githubApi({ [SHA.botThaw]: rev(TREES.develFrozen, SHA.botThaw), [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter) });
+    const api = githubApi({
+      [SHA.botThaw]: rev(TREES.develFrozen, SHA.botThaw),
+      [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter),
+    });
     api.read();
     const written = api.check(SHA.botThaw, CHECK);
 
@@ -135,13 +176,18 @@ describe('pull_request', () => {
   });
 
   it("checks a fork's pull request but offers no fix: the bot cannot push there", async () => {
-    const api = githubApi({ [SHA.prHead.replace(/c1/g, 'f1')]: rev(TREES.develFrozen, 'f1'.repeat(20)), [SHA.prBase]: rev(TREES.develThawed, SHA.prBase) });
+    const api = githubApi({
+      [SHA.prHead.replace(/c1/g, 'f1')]: rev(TREES.develFrozen, 'f1'.repeat(20)),
+      [SHA.prBase]: rev(TREES.develThawed, SHA.prBase),
+    });
     api.read();
     const written = api.check('f1'.repeat(20), CHECK);
 
     await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened-from-fork'));
 
     expect(written[0]).toMatchObject({ conclusion: 'failure', actions: [] });
-    expect((written[0] as unknown as CheckBody).output.summary).toContain('This pull request comes from a fork, which the bot never pushes to');
+    expect((written[0] as unknown as CheckBody).output.summary).toContain(
+      'This pull request comes from a fork, which the bot never pushes to',
+    );
   });
 });

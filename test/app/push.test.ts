@@ -19,36 +19,63 @@ interface CheckBody {
 describe('push to a topic branch forked from testing before testing was bumped', () => {
   const bumpedTesting = tailsTree({ baseBranch: 'testing', main: BUMPED });
   const forkedFrozen = tailsTree({ baseBranch: 'testing', main: FROZEN });
-  const regressions = (body: CheckBody) => (body.output.annotations ?? []).filter((a) => /serial-regression/.test(JSON.stringify(a)));
+  const regressions = (body: CheckBody) =>
+    (body.output.annotations ?? []).filter((a) => /serial-regression/.test(JSON.stringify(a)));
 
   it.each([
     // The fork point, read with testing's tip: the branch kept the serial it forked with.
-    { fork: SHA.topicFork, conclusion: 'success', regressions: 0, reads: [[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing', SHA.topicFork]] },
+    {
+      fork: SHA.topicFork,
+      conclusion: 'success',
+      regressions: 0,
+      reads: [
+        [SHA.topicAfter, SHA.topicBefore],
+        ['refs/heads/testing', SHA.topicFork],
+      ],
+    },
     // Without it (no merge base, or GitHub failing) the branch is blamed for testing's bump, as before.
-    { fork: 404, conclusion: 'failure', regressions: 1, reads: [[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing']] },
-    { fork: 500, conclusion: 'failure', regressions: 1, reads: [[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing']] },
-  ])('compare answering $fork: $conclusion, $regressions serial-regression, in 4 requests', async ({ fork, conclusion, regressions: count, reads }) => {
-    const api = githubApi(
-      {
-        [SHA.topicAfter]: rev(forkedFrozen, SHA.topicAfter),
-        [SHA.topicBefore]: rev(forkedFrozen, SHA.topicBefore),
-        [SHA.topicFork]: rev(forkedFrozen, SHA.topicFork),
-        'refs/heads/testing': rev(bumpedTesting, SHA.testingTip),
-      },
-      { forks: { [SHA.topicAfter]: fork } },
-    );
-    api.read();
-    api.read();
-    const written = api.check(SHA.topicAfter, CHECK);
+    {
+      fork: 404,
+      conclusion: 'failure',
+      regressions: 1,
+      reads: [[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing']],
+    },
+    {
+      fork: 500,
+      conclusion: 'failure',
+      regressions: 1,
+      reads: [[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing']],
+    },
+  ])(
+    'compare answering $fork: $conclusion, $regressions serial-regression, in 4 requests',
+    async ({ fork, conclusion, regressions: count, reads }) => {
+      const api = githubApi(
+        {
+          [SHA.topicAfter]: rev(forkedFrozen, SHA.topicAfter),
+          [SHA.topicBefore]: rev(forkedFrozen, SHA.topicBefore),
+          [SHA.topicFork]: rev(forkedFrozen, SHA.topicFork),
+          'refs/heads/testing': rev(bumpedTesting, SHA.testingTip),
+        },
+        { forks: { [SHA.topicAfter]: fork } },
+      );
+      api.read();
+      api.read();
+      const written = api.check(SHA.topicAfter, CHECK);
 
-    await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
+      await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
 
-    expect(api.revisionsRead()).toEqual(reads);
-    expect(apiRequests(api.log)).toEqual(['POST /graphql', COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
-    const body = written[0] as unknown as CheckBody;
-    expect(body).toMatchObject({ name: CHECK, head_sha: SHA.topicAfter, conclusion });
-    expect(regressions(body)).toHaveLength(count);
-  });
+      expect(api.revisionsRead()).toEqual(reads);
+      expect(apiRequests(api.log)).toEqual([
+        'POST /graphql',
+        COMPARE,
+        'POST /graphql',
+        'POST /repos/tails/tails/check-runs',
+      ]);
+      const body = written[0] as unknown as CheckBody;
+      expect(body).toMatchObject({ name: CHECK, head_sha: SHA.topicAfter, conclusion });
+      expect(regressions(body)).toHaveLength(count);
+    },
+  );
 });
 
 describe('push to a topic branch', () => {
@@ -63,19 +90,41 @@ describe('push to a topic branch', () => {
     expect(api.revisionsRead()).toEqual([[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing']]);
     // The first read also brought after's check runs: none, so the check is created without a lookup.
     // The compare request found no fork point (404): judged against the base alone.
-    expect(apiRequests(api.log)).toEqual(['POST /graphql', COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
+    expect(apiRequests(api.log)).toEqual([
+      'POST /graphql',
+      COMPARE,
+      'POST /graphql',
+      'POST /repos/tails/tails/check-runs',
+    ]);
     const body = written[0] as unknown as CheckBody;
-    expect(body).toMatchObject({ name: CHECK, head_sha: SHA.topicAfter, status: 'completed', conclusion: 'success', actions: [] });
+    expect(body).toMatchObject({
+      name: CHECK,
+      head_sha: SHA.topicAfter,
+      status: 'completed',
+      conclusion: 'success',
+      actions: [],
+    });
     expect(body.output.title).toBe('All snapshot rules pass (1 notice)');
-    expect(body.output.summary).toContain('| origin | this branch (`feature/1234-foo`) | base branch (`testing` at `7e7e7e7`) | before the push (`b0b0b0b`) |');
+    expect(body.output.summary).toContain(
+      '| origin | this branch (`feature/1234-foo`) | base branch (`testing` at `7e7e7e7`) | before the push (`b0b0b0b`) |',
+    );
     expect(body.output.summary).toContain('| `torproject` | **`2021051401`** | `2021051301` | `2021051301` |');
     expect(body.output.annotations).toEqual([
-      expect.objectContaining({ path: 'config/APT_snapshots.d/torproject/serial', start_line: 1, end_line: 1, annotation_level: 'notice', title: 'notice: diverges-from-base' }),
+      expect.objectContaining({
+        path: 'config/APT_snapshots.d/torproject/serial',
+        start_line: 1,
+        end_line: 1,
+        annotation_level: 'notice',
+        title: 'notice: diverges-from-base',
+      }),
     ]);
   });
 
   it('judges a new branch (before all zeros) alone, in one read of one revision', async () => {
-    const api = githubApi({ [SHA.topicAfter]: rev(TREES.topicBumped, SHA.topicAfter), 'refs/heads/testing': rev(TREES.testing, SHA.testingTip) });
+    const api = githubApi({
+      [SHA.topicAfter]: rev(TREES.topicBumped, SHA.topicAfter),
+      'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
+    });
     api.read();
     api.read();
     const written = api.check(SHA.topicAfter, CHECK);
@@ -89,7 +138,10 @@ describe('push to a topic branch', () => {
   });
 
   it('does not compare a force-pushed topic branch with its rewritten past', async () => {
-    const api = githubApi({ [SHA.topicAfter]: rev(TREES.testing, SHA.topicAfter), 'refs/heads/testing': rev(TREES.testing, SHA.testingTip) });
+    const api = githubApi({
+      [SHA.topicAfter]: rev(TREES.testing, SHA.topicAfter),
+      'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
+    });
     api.read();
     api.read();
     const written = api.check(SHA.topicAfter, CHECK);
@@ -105,7 +157,10 @@ describe('push to a topic branch', () => {
     payload.ref = 'refs/heads/stable';
     const api = githubApi({
       [SHA.topicAfter]: rev(TREES.stable, SHA.topicAfter),
-      [SHA.topicBefore]: rev({ ...TREES.stable, 'config/APT_snapshots.d/debian/serial': '2021060101\n' }, SHA.topicBefore),
+      [SHA.topicBefore]: rev(
+        { ...TREES.stable, 'config/APT_snapshots.d/debian/serial': '2021060101\n' },
+        SHA.topicBefore,
+      ),
     });
     api.read();
     const written = api.check(SHA.topicAfter, CHECK);

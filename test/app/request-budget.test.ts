@@ -1,6 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { guardNock } from '../helpers/nock-guard.js';
-import { mockCreateBranch, mockFindPullRequest, mockNewComment, mockOpenPullRequest, mockPermission } from '../helpers/github-rest.js';
+import {
+  mockCreateBranch,
+  mockFindPullRequest,
+  mockNewComment,
+  mockOpenPullRequest,
+  mockPermission,
+} from '../helpers/github-rest.js';
 import { apiRequests, deliver, fixture, testProbot } from '../helpers/probot-app.js';
 import { githubApi, rev, SHA, TREES, type Api } from './scenario.js';
 
@@ -44,7 +50,10 @@ const SCENARIOS: Record<string, Scenario> = {
     fixture: 'push-devel-left-frozen',
     budget: 3,
     mock: () => {
-      const api = githubApi({ [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter), [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore) });
+      const api = githubApi({
+        [SHA.develAfter]: rev(TREES.develThawed, SHA.develAfter),
+        [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+      });
       api.read();
       api.check(SHA.develAfter, 'APT snapshots');
       mockFindPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel');
@@ -57,7 +66,11 @@ const SCENARIOS: Record<string, Scenario> = {
     budget: 10,
     mock: () => {
       const frozen = rev(TREES.develFrozen, SHA.develAfter);
-      const api = githubApi({ [SHA.develAfter]: frozen, [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore), 'refs/heads/devel': frozen });
+      const api = githubApi({
+        [SHA.develAfter]: frozen,
+        [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+        'refs/heads/devel': frozen,
+      });
       api.read();
       api.check(SHA.develAfter, 'APT snapshots');
       // devel's tip, read before the pull request is touched.
@@ -72,7 +85,10 @@ const SCENARIOS: Record<string, Scenario> = {
     fixture: 'pull-request-synchronize',
     budget: 3,
     mock: () => {
-      const api = githubApi({ [SHA.prHead]: rev(TREES.develThawed, SHA.prHead), [SHA.prBase]: rev(TREES.develThawed, SHA.prBase) });
+      const api = githubApi({
+        [SHA.prHead]: rev(TREES.develThawed, SHA.prHead),
+        [SHA.prBase]: rev(TREES.develThawed, SHA.prBase),
+      });
       api.read();
       api.check(SHA.prHead, 'APT snapshots (pull request)');
       return api;
@@ -83,9 +99,14 @@ const SCENARIOS: Record<string, Scenario> = {
     fixture: 'check-run-rerequested-pull-request',
     budget: 3,
     mock: () => {
-      const api = githubApi({ [SHA.prHead]: rev(TREES.develThawed, SHA.prHead), 'refs/heads/devel': rev(TREES.develThawed, SHA.develTip) });
+      const api = githubApi({
+        [SHA.prHead]: rev(TREES.develThawed, SHA.prHead),
+        'refs/heads/devel': rev(TREES.develThawed, SHA.develTip),
+      });
       api.read();
-      api.check(SHA.prHead, 'APT snapshots (pull request)', { existing: { id: 6001, title: 't', summary: 's', annotationsCount: 0 } });
+      api.check(SHA.prHead, 'APT snapshots (pull request)', {
+        existing: { id: 6001, title: 't', summary: 's', annotationsCount: 0 },
+      });
       return api;
     },
   },
@@ -134,8 +155,13 @@ describe('API requests per event type', () => {
   it("reading a ref's whole state costs one request, whatever the number of origins", async () => {
     const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`origin-${i}`, '2021051301']));
     const trees = { ...TREES.develThawed };
-    for (const [origin, serial] of Object.entries(many)) trees[`config/APT_snapshots.d/${origin}/serial`] = `${serial}\n`;
-    const api = githubApi({ [SHA.develAfter]: rev(trees, SHA.develAfter), [SHA.develBefore]: rev(trees, SHA.develBefore), 'refs/heads/devel': rev(trees, SHA.develAfter) });
+    for (const [origin, serial] of Object.entries(many))
+      trees[`config/APT_snapshots.d/${origin}/serial`] = `${serial}\n`;
+    const api = githubApi({
+      [SHA.develAfter]: rev(trees, SHA.develAfter),
+      [SHA.develBefore]: rev(trees, SHA.develBefore),
+      'refs/heads/devel': rev(trees, SHA.develAfter),
+    });
     api.read();
     api.check(SHA.develAfter, 'APT snapshots');
     api.read();

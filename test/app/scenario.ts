@@ -81,7 +81,9 @@ function mockCompare(scope: nock.Scope, forks: Record<string, string | number>):
       const basehead = decodeURIComponent(uri.split('/compare/')[1]?.split('?')[0] ?? '');
       const head = basehead.split('...')[1] ?? '';
       const fork = forks[head] ?? 404;
-      return typeof fork === 'number' ? [fork, { message: `answered ${fork}` }] : [200, { merge_base_commit: { sha: fork }, commits: [] }];
+      return typeof fork === 'number'
+        ? [fork, { message: `answered ${fork}` }]
+        : [200, { merge_base_commit: { sha: fork }, commits: [] }];
     });
 }
 

@@ -1,6 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { benchAppThroughput, formatThroughput, type AppThroughput, type ThroughputOptions } from '../../bench/app-throughput.js';
+import {
+  benchAppThroughput,
+  formatThroughput,
+  type AppThroughput,
+  type ThroughputOptions,
+} from '../../bench/app-throughput.js';
 import { startProbotServer, type BenchedApp, type ProbotServerOptions } from '../../bench/probot-server.js';
 
 const OPTIONS: ThroughputOptions = { webhooks: 6, concurrency: 2, warmup: 2, timeLimitMs: 10_000 };
@@ -39,7 +44,9 @@ describe('benchAppThroughput', () => {
           }),
       };
     };
-    await expect(benchAppThroughput(OPTIONS, failing)).rejects.toThrow(/^webhooks failed:\n(.*: 500 handler failed\n)+the fake GitHub refused: nothing$/);
+    await expect(benchAppThroughput(OPTIONS, failing)).rejects.toThrow(
+      /^webhooks failed:\n(.*: 500 handler failed\n)+the fake GitHub refused: nothing$/,
+    );
     expect(stopped).toBe(1);
   });
 });
@@ -54,7 +61,9 @@ describe('formatThroughput', () => {
       once: { 'GET /app': 1 },
       conclusions: { success: 1999, failure: 1 },
     };
-    expect(formatThroughput(result, { webhooks: 2000, concurrency: 8, warmup: 100, timeLimitMs: 1 }).split('\n')).toEqual([
+    expect(
+      formatThroughput(result, { webhooks: 2000, concurrency: 8, warmup: 100, timeLimitMs: 1 }).split('\n'),
+    ).toEqual([
       'push to a topic branch, 2000 signed webhooks over HTTP, 8 at a time, after 100 to warm up:',
       '  bare Probot app (handlers do nothing)          2500.0 webhooks/s  (2000 in 0.80 s)',
       '  apt-snapshots-bot (GitHub API on 127.0.0.1)     250.0 webhooks/s  (2000 in 8.00 s)',

@@ -3,17 +3,34 @@ import type { FakeCommit } from '../../bench/fake-ref-graphql.js';
 
 const SHA = 'a1'.repeat(20);
 const JWT = 'Bearer eyJhbGciOi.eyJpYXQiOjE2.c2lnbmF0dXJl';
-const COMMIT: FakeCommit = { sha: SHA, parents: [], date: new Date('2021-05-13T08:00:00Z'), message: 'A commit', files: { 'config/base_branch': 'testing\n' } };
+const COMMIT: FakeCommit = {
+  sha: SHA,
+  parents: [],
+  date: new Date('2021-05-13T08:00:00Z'),
+  message: 'A commit',
+  files: { 'config/base_branch': 'testing\n' },
+};
 
 let github: FakeGitHub;
 beforeEach(async () => {
-  github = await startFakeGitHub({ appId: 7, appSlug: 'the-bot', installationId: 42, repository: { owner: 'tails', repo: 'tails' }, commitOf: (rev) => (rev === SHA ? COMMIT : undefined) });
+  github = await startFakeGitHub({
+    appId: 7,
+    appSlug: 'the-bot',
+    installationId: 42,
+    repository: { owner: 'tails', repo: 'tails' },
+    commitOf: (rev) => (rev === SHA ? COMMIT : undefined),
+  });
 });
 afterEach(async () => {
   await github.close();
 });
 
-async function call(method: string, path: string, authorization: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function call(
+  method: string,
+  path: string,
+  authorization: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${github.url}${path}`, {
     method,
     headers: { authorization, 'content-type': 'application/json' },
@@ -30,22 +47,44 @@ async function installationToken(): Promise<string> {
 
 describe('the fake GitHub', () => {
   it.each([
-    ['a known base and head: the head forked at its first parent', `testing...${SHA}`, 200, { merge_base_commit: { sha: 'b0'.repeat(20) }, commits: [] }],
+    [
+      'a known base and head: the head forked at its first parent',
+      `testing...${SHA}`,
+      200,
+      { merge_base_commit: { sha: 'b0'.repeat(20) }, commits: [] },
+    ],
     ['an unknown base: no merge base', `nowhere...${SHA}`, 404, { message: `no merge base of nowhere and ${SHA}` }],
-    ['an unknown head: no merge base', `testing...${'c1'.repeat(20)}`, 404, { message: `no merge base of testing and ${'c1'.repeat(20)}` }],
+    [
+      'an unknown head: no merge base',
+      `testing...${'c1'.repeat(20)}`,
+      404,
+      { message: `no merge base of testing and ${'c1'.repeat(20)}` },
+    ],
   ])('compare, %s', async (_name, basehead, status, json) => {
     await github.close();
     const head: FakeCommit = { ...COMMIT, parents: ['b0'.repeat(20)] };
     const testing: FakeCommit = { ...COMMIT, sha: '7e'.repeat(20) };
     const commits: Record<string, FakeCommit> = { [SHA]: head, 'refs/heads/testing': testing };
-    github = await startFakeGitHub({ appId: 7, appSlug: 'the-bot', installationId: 42, repository: { owner: 'tails', repo: 'tails' }, commitOf: (rev) => commits[rev] });
-    expect(await call('GET', `/repos/tails/tails/compare/${basehead}?per_page=1`, await installationToken())).toEqual({ status, json });
+    github = await startFakeGitHub({
+      appId: 7,
+      appSlug: 'the-bot',
+      installationId: 42,
+      repository: { owner: 'tails', repo: 'tails' },
+      commitOf: (rev) => commits[rev],
+    });
+    expect(await call('GET', `/repos/tails/tails/compare/${basehead}?per_page=1`, await installationToken())).toEqual({
+      status,
+      json,
+    });
   });
 
   it('hands out an installation token for the app JWT, and says which app it is', async () => {
     const token = await installationToken();
     expect(token).toMatch(/^token ghs_[0-9a-f]{36}$/);
-    expect(await call('GET', '/app', JWT)).toEqual({ status: 200, json: { id: 7, slug: 'the-bot', name: 'the-bot', owner: { login: 'tails' } } });
+    expect(await call('GET', '/app', JWT)).toEqual({
+      status: 200,
+      json: { id: 7, slug: 'the-bot', name: 'the-bot', owner: { login: 'tails' } },
+    });
     expect(github.counts()).toEqual({ 'POST /app/installations/{id}/access_tokens': 1, 'GET /app': 1 });
     expect(github.unexpected()).toEqual([]);
   });
@@ -53,32 +92,67 @@ describe('the fake GitHub', () => {
   it('creates check runs with growing ids, records what it created, and lists them for their commit, name and app', async () => {
     const token = await installationToken();
     const list = (query: string) => call('GET', `/repos/tails/tails/commits/${SHA}/check-runs?${query}`, token);
-    expect(await list('check_name=APT%20snapshots&filter=latest&app_id=7')).toEqual({ status: 200, json: { total_count: 0, check_runs: [] } });
+    expect(await list('check_name=APT%20snapshots&filter=latest&app_id=7')).toEqual({
+      status: 200,
+      json: { total_count: 0, check_runs: [] },
+    });
     const first = await call('POST', '/repos/tails/tails/check-runs', token, {
       name: 'APT snapshots',
       head_sha: SHA,
       conclusion: 'failure',
       output: { title: 't', summary: 's', annotations: [{ path: 'a' }] },
     });
-    const second = await call('POST', '/repos/tails/tails/check-runs', token, { name: 'APT snapshots', head_sha: SHA, conclusion: 'success', output: { title: 't', summary: 's' } });
-    expect(first).toMatchObject({ status: 201, json: { id: 1, name: 'APT snapshots', head_sha: SHA, app: { id: 7, slug: 'the-bot' }, output: { annotations_count: 1 } } });
+    const second = await call('POST', '/repos/tails/tails/check-runs', token, {
+      name: 'APT snapshots',
+      head_sha: SHA,
+      conclusion: 'success',
+      output: { title: 't', summary: 's' },
+    });
+    expect(first).toMatchObject({
+      status: 201,
+      json: {
+        id: 1,
+        name: 'APT snapshots',
+        head_sha: SHA,
+        app: { id: 7, slug: 'the-bot' },
+        output: { annotations_count: 1 },
+      },
+    });
     expect(second.json.id).toBe(2);
     expect(github.checkRuns()).toEqual([
       { name: 'APT snapshots', headSha: SHA, conclusion: 'failure' },
       { name: 'APT snapshots', headSha: SHA, conclusion: 'success' },
     ]);
-    expect((await list('check_name=APT%20snapshots&filter=latest&app_id=7')).json).toMatchObject({ total_count: 2, check_runs: [{ id: 1, output: { annotations_count: 1 } }, { id: 2 }] });
+    expect((await list('check_name=APT%20snapshots&filter=latest&app_id=7')).json).toMatchObject({
+      total_count: 2,
+      check_runs: [{ id: 1, output: { annotations_count: 1 } }, { id: 2 }],
+    });
     expect((await list('check_name=other&filter=latest&app_id=7')).json).toEqual({ total_count: 0, check_runs: [] });
-    expect((await list('check_name=APT%20snapshots&filter=latest&app_id=8')).json).toEqual({ total_count: 0, check_runs: [] });
-    expect(github.counts()).toMatchObject({ 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': 4, 'POST /repos/{owner}/{repo}/check-runs': 2 });
+    expect((await list('check_name=APT%20snapshots&filter=latest&app_id=8')).json).toEqual({
+      total_count: 0,
+      check_runs: [],
+    });
+    expect(github.counts()).toMatchObject({
+      'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': 4,
+      'POST /repos/{owner}/{repo}/check-runs': 2,
+    });
   });
 
-  it("reports the check runs it created in the GraphQL read of the commit, the latest of each name", async () => {
+  it('reports the check runs it created in the GraphQL read of the commit, the latest of each name', async () => {
     const token = await installationToken();
-    await call('POST', '/repos/tails/tails/check-runs', token, { name: 'APT snapshots', head_sha: SHA, output: { title: 'old', summary: 's' } });
-    await call('POST', '/repos/tails/tails/check-runs', token, { name: 'APT snapshots', head_sha: SHA, output: { title: 'new', summary: 's' } });
+    await call('POST', '/repos/tails/tails/check-runs', token, {
+      name: 'APT snapshots',
+      head_sha: SHA,
+      output: { title: 'old', summary: 's' },
+    });
+    await call('POST', '/repos/tails/tails/check-runs', token, {
+      name: 'APT snapshots',
+      head_sha: SHA,
+      output: { title: 'new', summary: 's' },
+    });
     const { json } = await call('POST', '/graphql', token, {
-      query: 'query ReadRefs($owner: String!, $name: String!, $runs: String!, $appId: Int!) { repository(owner: $owner, name: $name) { runs: object(expression: $runs) { ...AppCheckRuns } } }',
+      query:
+        'query ReadRefs($owner: String!, $name: String!, $runs: String!, $appId: Int!) { repository(owner: $owner, name: $name) { runs: object(expression: $runs) { ...AppCheckRuns } } }',
       variables: { owner: 'tails', name: 'tails', runs: SHA, appId: 7 },
     });
     expect(json).toEqual({
@@ -88,7 +162,23 @@ describe('the fake GitHub', () => {
             oid: SHA,
             checkSuites: {
               totalCount: 1,
-              nodes: [{ app: { databaseId: 7 }, checkRuns: { totalCount: 1, nodes: [{ databaseId: 2, name: 'APT snapshots', title: 'new', summary: 's', annotations: { totalCount: 0 } }] } }],
+              nodes: [
+                {
+                  app: { databaseId: 7 },
+                  checkRuns: {
+                    totalCount: 1,
+                    nodes: [
+                      {
+                        databaseId: 2,
+                        name: 'APT snapshots',
+                        title: 'new',
+                        summary: 's',
+                        annotations: { totalCount: 0 },
+                      },
+                    ],
+                  },
+                },
+              ],
             },
           },
         },
@@ -99,12 +189,19 @@ describe('the fake GitHub', () => {
   it('answers the GraphQL read from its commits', async () => {
     const token = await installationToken();
     const { status, json } = await call('POST', '/graphql', token, {
-      query: 'query ReadRefs($owner: String!, $name: String!, $c0: String!) { repository(owner: $owner, name: $name) { c0: object(expression: $c0) { ...CommitInfo } } }',
+      query:
+        'query ReadRefs($owner: String!, $name: String!, $c0: String!) { repository(owner: $owner, name: $name) { c0: object(expression: $c0) { ...CommitInfo } } }',
       variables: { owner: 'tails', name: 'tails', c0: SHA },
     });
     expect({ status, json }).toEqual({
       status: 200,
-      json: { data: { repository: { c0: { oid: SHA, committedDate: '2021-05-13T08:00:00.000Z', message: 'A commit', parents: { nodes: [] } } } } },
+      json: {
+        data: {
+          repository: {
+            c0: { oid: SHA, committedDate: '2021-05-13T08:00:00.000Z', message: 'A commit', parents: { nodes: [] } },
+          },
+        },
+      },
     });
   });
 
@@ -126,9 +223,16 @@ describe('the fake GitHub', () => {
   it('refuses a check run without name or head_sha, and a body that is not JSON', async () => {
     const token = await installationToken();
     expect((await call('POST', '/repos/tails/tails/check-runs', token, { name: 'APT snapshots' })).status).toBe(422);
-    const response = await fetch(`${github.url}/graphql`, { method: 'POST', headers: { authorization: token }, body: '{not json' });
+    const response = await fetch(`${github.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: token },
+      body: '{not json',
+    });
     expect(response.status).toBe(400);
-    expect(github.unexpected()).toEqual(['POST /repos/tails/tails/check-runs: a check run needs name and head_sha', 'POST /graphql: the body is not JSON']);
+    expect(github.unexpected()).toEqual([
+      'POST /repos/tails/tails/check-runs: a check run needs name and head_sha',
+      'POST /graphql: the body is not JSON',
+    ]);
     expect(github.checkRuns()).toEqual([]);
   });
 
@@ -138,6 +242,8 @@ describe('the fake GitHub', () => {
     await call('GET', '/nowhere', token);
     github.reset();
     expect([github.counts(), github.unexpected(), github.checkRuns()]).toEqual([{}, [], []]);
-    expect(await call('GET', `/repos/tails/tails/commits/${SHA}/check-runs?check_name=n&app_id=7`, token)).toMatchObject({ status: 200, json: { total_count: 1 } });
+    expect(
+      await call('GET', `/repos/tails/tails/commits/${SHA}/check-runs?check_name=n&app_id=7`, token),
+    ).toMatchObject({ status: 200, json: { total_count: 1 } });
   });
 });

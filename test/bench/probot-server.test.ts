@@ -11,13 +11,26 @@ import { fixture } from '../helpers/probot-app.js';
 import { tailsTree } from '../helpers/snapshot.js';
 
 const SECRET = 'bench-test-secret-3f9a';
-const PRIVATE_KEY = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+const PRIVATE_KEY = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+}).privateKey;
 const FROZEN = { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' };
 const TESTING = tailsTree({ baseBranch: 'testing', main: FROZEN }) as Record<string, string>;
-const TOPIC = tailsTree({ baseBranch: 'testing', main: { ...FROZEN, torproject: '2021051401' } }) as Record<string, string>;
+const TOPIC = tailsTree({ baseBranch: 'testing', main: { ...FROZEN, torproject: '2021051401' } }) as Record<
+  string,
+  string
+>;
 
 const push = fixture<{ before: string; after: string }>('push-topic-branch');
-const commit = (sha: string, files: Record<string, string>): FakeCommit => ({ sha, parents: [], date: new Date('2021-05-13T10:00:00Z'), message: 'c', files });
+const commit = (sha: string, files: Record<string, string>): FakeCommit => ({
+  sha,
+  parents: [],
+  date: new Date('2021-05-13T10:00:00Z'),
+  message: 'c',
+  files,
+});
 
 describe('startProbotServer', () => {
   let github: FakeGitHub;
@@ -27,7 +40,12 @@ describe('startProbotServer', () => {
       appSlug: 'apt-snapshots-bot',
       installationId: 4242,
       repository: { owner: 'tails', repo: 'tails' },
-      commitOf: (rev) => (rev === push.after ? commit(rev, TOPIC) : rev === push.before || rev === 'refs/heads/testing' ? commit(rev === push.before ? rev : '7e'.repeat(20), TESTING) : undefined),
+      commitOf: (rev) =>
+        rev === push.after
+          ? commit(rev, TOPIC)
+          : rev === push.before || rev === 'refs/heads/testing'
+            ? commit(rev === push.before ? rev : '7e'.repeat(20), TESTING)
+            : undefined,
     });
   });
   afterAll(async () => {
@@ -36,9 +54,18 @@ describe('startProbotServer', () => {
   beforeEach(() => github.reset());
 
   async function deliver(app: BenchedApp, secret: string) {
-    const server = await startProbotServer({ app, appId: 1, privateKey: PRIVATE_KEY, secret: SECRET, githubUrl: github.url });
+    const server = await startProbotServer({
+      app,
+      appId: 1,
+      privateKey: PRIVATE_KEY,
+      secret: SECRET,
+      githubUrl: github.url,
+    });
     try {
-      return await sendWebhooks(server.webhooksUrl, [signWebhook('push', push, secret)], { concurrency: 1, timeLimitMs: 10_000 });
+      return await sendWebhooks(server.webhooksUrl, [signWebhook('push', push, secret)], {
+        concurrency: 1,
+        timeLimitMs: 10_000,
+      });
     } finally {
       await server.stop();
     }
@@ -63,12 +90,15 @@ describe('startProbotServer', () => {
     expect(github.counts()).toEqual({});
   });
 
-  it.each<BenchedApp>(['real', 'bare'])('%s: a webhook signed with another secret is refused and costs nothing', async (app) => {
-    const result = await deliver(app, 'another-secret');
-    expect(result.processed).toBe(0);
-    expect(result.failures).toEqual([expect.stringMatching(/: 400 /)]);
-    expect(github.counts()).toEqual({});
-  });
+  it.each<BenchedApp>(['real', 'bare'])(
+    '%s: a webhook signed with another secret is refused and costs nothing',
+    async (app) => {
+      const result = await deliver(app, 'another-secret');
+      expect(result.processed).toBe(0);
+      expect(result.failures).toEqual([expect.stringMatching(/: 400 /)]);
+      expect(github.counts()).toEqual({});
+    },
+  );
 });
 
 describe('BenchOctokit, as Probot builds it', () => {
@@ -80,9 +110,13 @@ describe('BenchOctokit, as Probot builds it', () => {
     server = createServer((request, response) => {
       hits.push(`${request.method} ${request.url}`);
       if (request.url?.endsWith('/access_tokens')) {
-        response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ token: 'ghs_t', expires_at: '2099-01-01T00:00:00Z' }));
+        response
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ token: 'ghs_t', expires_at: '2099-01-01T00:00:00Z' }));
       } else if (request.url === '/repos/tails/tails/issues/429') {
-        response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' }).end('{"message":"You have exceeded a secondary rate limit"}');
+        response
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' })
+          .end('{"message":"You have exceeded a secondary rate limit"}');
       } else {
         response.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"boom"}');
       }
@@ -97,9 +131,17 @@ describe('BenchOctokit, as Probot builds it', () => {
     ['a 429 with Retry-After (the throttling plugin would ask again)', 429],
   ])('asks once on %s', async (_name, status) => {
     hits.length = 0;
-    const probot = new Probot({ appId: 1, privateKey: PRIVATE_KEY, Octokit: BenchOctokit, baseUrl, log: pino({ level: 'silent' }) });
+    const probot = new Probot({
+      appId: 1,
+      privateKey: PRIVATE_KEY,
+      Octokit: BenchOctokit,
+      baseUrl,
+      log: pino({ level: 'silent' }),
+    });
     const octokit = await probot.auth(4242);
-    await expect(octokit.request('GET /repos/{owner}/{repo}/issues/{n}', { owner: 'tails', repo: 'tails', n: status })).rejects.toMatchObject({ status });
+    await expect(
+      octokit.request('GET /repos/{owner}/{repo}/issues/{n}', { owner: 'tails', repo: 'tails', n: status }),
+    ).rejects.toMatchObject({ status });
     expect(hits.filter((hit) => !hit.endsWith('/access_tokens'))).toEqual([`GET /repos/tails/tails/issues/${status}`]);
   });
 });

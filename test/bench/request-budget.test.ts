@@ -5,7 +5,10 @@ import { formatRequestCounts, parseRequestCounts, requestCountsFromTests } from 
 
 describe('parseRequestCounts', () => {
   it('reads { event: count }', () => {
-    expect(parseRequestCounts('{"push to a topic branch": 4, "pull_request": 3}', 'counts.json')).toEqual({ 'push to a topic branch': 4, pull_request: 3 });
+    expect(parseRequestCounts('{"push to a topic branch": 4, "pull_request": 3}', 'counts.json')).toEqual({
+      'push to a topic branch': 4,
+      pull_request: 3,
+    });
   });
 
   it.each([
@@ -23,7 +26,10 @@ describe('parseRequestCounts', () => {
 
 describe('formatRequestCounts', () => {
   it('prints one aligned line per event, in the order the tests wrote them', () => {
-    expect(formatRequestCounts({ 'push to a topic branch': 4, 'a pull_request': 10 }).split('\n')).toEqual(['  push to a topic branch    4', '  a pull_request           10']);
+    expect(formatRequestCounts({ 'push to a topic branch': 4, 'a pull_request': 10 }).split('\n')).toEqual([
+      '  push to a topic branch    4',
+      '  a pull_request           10',
+    ]);
   });
 });
 
@@ -38,7 +44,10 @@ describe('requestCountsFromTests', () => {
   /** A stand-in for jest in `root`: records how it was called, then runs `body`. */
   function fakeJest(body: string): void {
     const script = join(root, 'node_modules', '.bin', 'jest');
-    writeFileSync(script, `#!/bin/sh\nprintf '%s\\n%s\\n%s\\n' "$*" "$NODE_OPTIONS" "$APT_SNAPSHOTS_REQUEST_COUNTS" > "${root}/called"\n${body}\n`);
+    writeFileSync(
+      script,
+      `#!/bin/sh\nprintf '%s\\n%s\\n%s\\n' "$*" "$NODE_OPTIONS" "$APT_SNAPSHOTS_REQUEST_COUNTS" > "${root}/called"\n${body}\n`,
+    );
     chmodSync(script, 0o755);
   }
   const called = () => readFileSync(join(root, 'called'), 'utf8').split('\n');
@@ -52,8 +61,16 @@ describe('requestCountsFromTests', () => {
   });
 
   it.each([
-    ['the tests fail', `echo 'FAIL test/app/request-budget.test.ts: over budget' >&2; exit 1`, /npx jest test\/app\/request-budget\.test\.ts exited with code 1:\n[\s\S]*FAIL test\/app\/request-budget\.test\.ts: over budget/],
-    ['the tests pass without writing counts', 'exit 0', /passed but wrote no counts to .*counts\.json \(APT_SNAPSHOTS_REQUEST_COUNTS\)/],
+    [
+      'the tests fail',
+      `echo 'FAIL test/app/request-budget.test.ts: over budget' >&2; exit 1`,
+      /npx jest test\/app\/request-budget\.test\.ts exited with code 1:\n[\s\S]*FAIL test\/app\/request-budget\.test\.ts: over budget/,
+    ],
+    [
+      'the tests pass without writing counts',
+      'exit 0',
+      /passed but wrote no counts to .*counts\.json \(APT_SNAPSHOTS_REQUEST_COUNTS\)/,
+    ],
     ['the counts are not JSON', `echo 'oops' > "$APT_SNAPSHOTS_REQUEST_COUNTS"`, /counts\.json is not JSON/],
   ])('says so when %s', async (_name, body, message) => {
     fakeJest(body);

@@ -36,7 +36,8 @@ async function receiver(reply: (index: number) => { status: number; body?: strin
   };
 }
 
-const webhooks = (n: number): SignedWebhook[] => Array.from({ length: n }, (_, i) => signWebhook('push', { after: String(i) }, 'the-secret'));
+const webhooks = (n: number): SignedWebhook[] =>
+  Array.from({ length: n }, (_, i) => signWebhook('push', { after: String(i) }, 'the-secret'));
 
 describe('signWebhook', () => {
   it('signs the exact body with HMAC-SHA256 under the secret, as GitHub does', () => {

@@ -17,8 +17,10 @@ describe('audit of a short history', () => {
   beforeAll(async () => {
     r = await makeRepo(tailsTree(), { date: new Date('2021-04-01T10:00:00Z') });
     shas.push(r.commit);
-    shas.push(await commitFiles(r, FROZEN, 'Freeze APT snapshots for 4.19~beta1.', { date: new Date('2021-04-27T10:00:00Z') }));
-    shas.push(await commitFiles(r, { 'README': 'x\n' }, 'Unrelated', { date: new Date('2021-05-01T10:00:00Z') }));
+    shas.push(
+      await commitFiles(r, FROZEN, 'Freeze APT snapshots for 4.19~beta1.', { date: new Date('2021-04-27T10:00:00Z') }),
+    );
+    shas.push(await commitFiles(r, { README: 'x\n' }, 'Unrelated', { date: new Date('2021-05-01T10:00:00Z') }));
     shas.push(await commitFiles(r, THAWED, 'Thaw APT snapshots.', { date: new Date('2021-05-13T10:00:00Z') }));
   });
   afterAll(() => r.cleanup());
@@ -27,34 +29,63 @@ describe('audit of a short history', () => {
     const run = await runCli(['audit', '--repo', r.dir], { env: r.env, stderrIsTTY: true });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const lines = run.stdout.split('\n');
-    expect(lines.slice(0, 2)).toEqual(['Audit of devel as branch devel, first-parent history 2021-04-01 → 2021-05-13:', '']);
-    expect(lines[2]).toBe(`2021-04-01 → 2021-04-27 (26 d)  thawed after 'Initial commit' (${shas[0]!.slice(0, 10)}, 1 commit)`);
-    expect(lines[3]).toMatch(
-      new RegExp(`^2021-04-27 → 2021-05-13 \\(16 d\\)  frozen after 'Freeze APT snapshots for 4\\.19~beta1\\.' \\(${shas[1]!.slice(0, 10)}, 2 commits\\); wrong: tracks-latest: ${PATHS.MAIN}/debian/serial: devel was left frozen`),
+    expect(lines.slice(0, 2)).toEqual([
+      'Audit of devel as branch devel, first-parent history 2021-04-01 → 2021-05-13:',
+      '',
+    ]);
+    expect(lines[2]).toBe(
+      `2021-04-01 → 2021-04-27 (26 d)  thawed after 'Initial commit' (${shas[0]!.slice(0, 10)}, 1 commit)`,
     );
-    expect(lines[4]).toBe(`2021-05-13 → 2021-05-13 (0 d)  thawed after 'Thaw APT snapshots.' (${shas[3]!.slice(0, 10)}, 1 commit); still so at the tip`);
-    expect(lines.slice(5)).toEqual(['', 'Summary: 4 commits, 2 wrong (failure); frozen 1 time (16 d in all), thawed 2 times (26 d in all), wrong 1 time (16 d in all).', '']);
+    expect(lines[3]).toMatch(
+      new RegExp(
+        `^2021-04-27 → 2021-05-13 \\(16 d\\)  frozen after 'Freeze APT snapshots for 4\\.19~beta1\\.' \\(${shas[1]!.slice(0, 10)}, 2 commits\\); wrong: tracks-latest: ${PATHS.MAIN}/debian/serial: devel was left frozen`,
+      ),
+    );
+    expect(lines[4]).toBe(
+      `2021-05-13 → 2021-05-13 (0 d)  thawed after 'Thaw APT snapshots.' (${shas[3]!.slice(0, 10)}, 1 commit); still so at the tip`,
+    );
+    expect(lines.slice(5)).toEqual([
+      '',
+      'Summary: 4 commits, 2 wrong (failure); frozen 1 time (16 d in all), thawed 2 times (26 d in all), wrong 1 time (16 d in all).',
+      '',
+    ]);
   });
 
   it('reports every commit, oldest first, as JSON', async () => {
-    const run = await runCli(['audit', '--repo', r.dir, '--rev', 'devel', '--format', 'json'], { env: r.env, stderrIsTTY: true });
+    const run = await runCli(['audit', '--repo', r.dir, '--rev', 'devel', '--format', 'json'], {
+      env: r.env,
+      stderrIsTTY: true,
+    });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const { commits } = JSON.parse(run.stdout);
-    expect(commits.map((c: Record<string, unknown>) => Object.keys(c))).toEqual(Array(4).fill(['sha', 'date', 'subject', 'conclusion', 'findings']));
-    expect(commits.map((c: { sha: string; date: string; conclusion: string }) => [c.sha, c.date, c.conclusion])).toEqual([
+    expect(commits.map((c: Record<string, unknown>) => Object.keys(c))).toEqual(
+      Array(4).fill(['sha', 'date', 'subject', 'conclusion', 'findings']),
+    );
+    expect(
+      commits.map((c: { sha: string; date: string; conclusion: string }) => [c.sha, c.date, c.conclusion]),
+    ).toEqual([
       [shas[0], '2021-04-01T10:00:00.000Z', 'success'],
       [shas[1], '2021-04-27T10:00:00.000Z', 'failure'],
       [shas[2], '2021-05-01T10:00:00.000Z', 'failure'],
       [shas[3], '2021-05-13T10:00:00.000Z', 'success'],
     ]);
-    expect(commits[1].findings.map((f: { rule: string; path: string }) => `${f.rule} ${f.path}`)).toEqual([`tracks-latest ${PATHS.MAIN}/debian/serial`, `tracks-latest ${PATHS.MAIN}/torproject/serial`]);
+    expect(commits[1].findings.map((f: { rule: string; path: string }) => `${f.rule} ${f.path}`)).toEqual([
+      `tracks-latest ${PATHS.MAIN}/debian/serial`,
+      `tracks-latest ${PATHS.MAIN}/torproject/serial`,
+    ]);
   });
 
   it('starts at --since and judges as --branch', async () => {
-    const since = JSON.parse((await runCli(['audit', '--repo', r.dir, '--since', '2021-04-28', '--format', 'json'], { env: r.env })).stdout);
+    const since = JSON.parse(
+      (await runCli(['audit', '--repo', r.dir, '--since', '2021-04-28', '--format', 'json'], { env: r.env })).stdout,
+    );
     expect(since.commits.map((c: { sha: string }) => c.sha)).toEqual([shas[2], shas[3]]);
-    const asTesting = await runCli(['audit', '--repo', r.dir, '--branch', 'testing', '--format', 'json'], { env: r.env });
-    expect(JSON.parse(asTesting.stdout).commits[1].findings.map((f: { rule: string }) => f.rule)).not.toContain('tracks-latest');
+    const asTesting = await runCli(['audit', '--repo', r.dir, '--branch', 'testing', '--format', 'json'], {
+      env: r.env,
+    });
+    expect(JSON.parse(asTesting.stdout).commits[1].findings.map((f: { rule: string }) => f.rule)).not.toContain(
+      'tracks-latest',
+    );
   });
 
   it('warns that a shallow clone holds only part of the history, whose first period may have begun earlier', async () => {
@@ -63,7 +94,9 @@ describe('audit of a short history', () => {
     try {
       const run = await runCli(['audit', '--repo', shallow, '--rev', 'devel'], { env: r.env });
       expect(run.code).toBe(0);
-      expect(run.stderr).toBe(`apt-snapshots-bot audit: ${shallow} is a shallow clone: the history stops at its oldest fetched commit, so the first period may have begun earlier (git fetch --unshallow for all of it)\n`);
+      expect(run.stderr).toBe(
+        `apt-snapshots-bot audit: ${shallow} is a shallow clone: the history stops at its oldest fetched commit, so the first period may have begun earlier (git fetch --unshallow for all of it)\n`,
+      );
       expect(run.stdout).toContain('Summary: 2 commits');
     } finally {
       await rm(shallow, { recursive: true, force: true });
@@ -72,7 +105,11 @@ describe('audit of a short history', () => {
 
   it('says so when the range is empty', async () => {
     const run = await runCli(['audit', '--repo', r.dir, '--since', '2030-01-01'], { env: r.env });
-    expect(run).toEqual({ code: 0, stdout: 'No commits in the first-parent history of devel in that range.\n', stderr: '' });
+    expect(run).toEqual({
+      code: 0,
+      stdout: 'No commits in the first-parent history of devel in that range.\n',
+      stderr: '',
+    });
   });
 
   it('is bad usage (exit 2) for a revision that does not exist', async () => {
@@ -83,7 +120,12 @@ describe('audit of a short history', () => {
 });
 
 describe('auditHistory progress', () => {
-  const commits: CommitInfo[] = Array.from({ length: 250 }, (_, i) => ({ sha: `c${i}`, parents: [], date: new Date(Date.UTC(2021, 0, 1) + i * 3600_000), subject: `commit ${i}` }));
+  const commits: CommitInfo[] = Array.from({ length: 250 }, (_, i) => ({
+    sha: `c${i}`,
+    parents: [],
+    date: new Date(Date.UTC(2021, 0, 1) + i * 3600_000),
+    subject: `commit ${i}`,
+  }));
   const reader = new MemoryReader(Object.fromEntries(commits.map((c) => [c.sha, tailsTree()])));
 
   it('shows on the given stream about every 100 commits, then clears the line', async () => {
@@ -128,7 +170,9 @@ describe('audit of the real devel history', () => {
     const run = await runCli(['audit', '--repo', fixture, '--format', 'json']);
     const elapsed = performance.now() - started;
     expect(run.code).toBe(0);
-    const count = Number((await runIn(fixture, process.env, ['rev-list', '--first-parent', '--count', 'devel'])).trim());
+    const count = Number(
+      (await runIn(fixture, process.env, ['rev-list', '--first-parent', '--count', 'devel'])).trim(),
+    );
     expect(JSON.parse(run.stdout).commits).toHaveLength(count);
     expect(count).toBeGreaterThan(700);
     expect(elapsed).toBeLessThan(5000);
@@ -136,8 +180,12 @@ describe('audit of the real devel history', () => {
 
   it('reports the 4.19~rc1 freeze left on devel for minutes, and the thaw that ends at the tip', async () => {
     const { stdout } = await runCli(['audit', '--repo', fixture, '--rev', 'devel', '--since', '2021-01-01']);
-    expect(stdout).toMatch(/^2021-05-13 → 2021-05-13 \(0 d\) {2}frozen after 'Freeze APT snapshots for 4\.19~rc1\.' \(bf1e35f1cb, 1 commit\); wrong: tracks-latest: config\/APT_snapshots\.d\/debian\/serial: devel was left frozen/m);
-    expect(stdout).toMatch(/^2021-05-13 → 2021-07-13 \(61 d\) {2}thawed after 'Thaw APT snapshots\.' \(207581b5f7, 22 commits\); still so at the tip$/m);
+    expect(stdout).toMatch(
+      /^2021-05-13 → 2021-05-13 \(0 d\) {2}frozen after 'Freeze APT snapshots for 4\.19~rc1\.' \(bf1e35f1cb, 1 commit\); wrong: tracks-latest: config\/APT_snapshots\.d\/debian\/serial: devel was left frozen/m,
+    );
+    expect(stdout).toMatch(
+      /^2021-05-13 → 2021-07-13 \(61 d\) {2}thawed after 'Thaw APT snapshots\.' \(207581b5f7, 22 commits\); still so at the tip$/m,
+    );
     expect(stdout).toMatch(/^Summary: \d+ commits, \d+ wrong \(failure\); frozen \d+ times? \(\d+ d in all\)/m);
   });
 });

@@ -4,8 +4,16 @@ import { evaluate } from '../../src/flow/evaluate.js';
 import { MemoryReader } from '../helpers/memory-reader.js';
 import { PATHS, tailsTree } from '../helpers/snapshot.js';
 
-async function report(files: ReturnType<typeof tailsTree>, branch = 'devel', extra: { base?: ReturnType<typeof tailsTree>; before?: ReturnType<typeof tailsTree> } = {}): Promise<string> {
-  const reader = new MemoryReader({ head: files, ...(extra.base ? { base: extra.base } : {}), ...(extra.before ? { before: extra.before } : {}) });
+async function report(
+  files: ReturnType<typeof tailsTree>,
+  branch = 'devel',
+  extra: { base?: ReturnType<typeof tailsTree>; before?: ReturnType<typeof tailsTree> } = {},
+): Promise<string> {
+  const reader = new MemoryReader({
+    head: files,
+    ...(extra.base ? { base: extra.base } : {}),
+    ...(extra.before ? { before: extra.before } : {}),
+  });
   const evaluation = await evaluate({
     reader,
     rev: 'head',
@@ -21,7 +29,11 @@ async function report(files: ReturnType<typeof tailsTree>, branch = 'devel', ext
 
 describe('checkReport', () => {
   it('says what it read and why a value is missing', async () => {
-    const files = tailsTree({ overlays: ['bullseye.list'], preferences: 'Explanation: freeze exception (#1)\nPackage: a\nPin-Priority: 999\n\nExplanation: freeze exception (#2)\nPackage: b\nPin-Priority: -1\n' });
+    const files = tailsTree({
+      overlays: ['bullseye.list'],
+      preferences:
+        'Explanation: freeze exception (#1)\nPackage: a\nPin-Priority: 999\n\nExplanation: freeze exception (#2)\nPackage: b\nPin-Priority: -1\n',
+    });
     files[`${PATHS.MAIN}/debian/serial`] = { symlink: 'x' };
     files[`${PATHS.MAIN}/torproject/serial`] = 'soon\n';
     files['config/base_branch'] = '';
@@ -31,20 +43,30 @@ describe('checkReport', () => {
     expect(text).toContain('Changelog:   ?  (debian/changelog first line "garbage" is not a changelog entry header');
     expect(text).toContain('Overlays:    bullseye.list\n');
     expect(text).toContain('Freeze exceptions: 2 (1 active)\n');
-    expect(text).toContain(`    debian           ?  (${PATHS.MAIN}/debian/serial is a symbolic link to "x", not a regular file)\n`);
-    expect(text).toContain(`    torproject       ?  (${PATHS.MAIN}/torproject/serial "soon" is not a serial of the form YYYYMMDDNN)\n`);
+    expect(text).toContain(
+      `    debian           ?  (${PATHS.MAIN}/debian/serial is a symbolic link to "x", not a regular file)\n`,
+    );
+    expect(text).toContain(
+      `    torproject       ?  (${PATHS.MAIN}/torproject/serial "soon" is not a serial of the form YYYYMMDDNN)\n`,
+    );
     expect(text).toMatch(/Conclusion: failure \(\d+ errors?, \d+ warnings?, \d+ notices?\)\n$/);
   });
 
   it('names a missing set and what the ref was compared with', async () => {
     const files = Object.fromEntries(Object.entries(tailsTree()).filter(([path]) => !path.startsWith(PATHS.BUILDER)));
     const text = await report(files, 'feature/1234-foo', { base: tailsTree(), before: tailsTree() });
-    expect(text).toMatch(/^Checked HEAD = 1111111111 "head" \(2021-05-13\) as branch feature\/1234-foo\nCompared with base branch devel at 2222222222\nCompared with the state before the push at 3333333333\n/);
+    expect(text).toMatch(
+      /^Checked HEAD = 1111111111 "head" \(2021-05-13\) as branch feature\/1234-foo\nCompared with base branch devel at 2222222222\nCompared with the state before the push at 3333333333\n/,
+    );
     expect(text).toContain(`  builder (${PATHS.BUILDER}): missing\n`);
   });
 
   it('says when a set has no origins', async () => {
-    const files = Object.fromEntries(Object.entries(tailsTree()).filter(([path]) => !path.startsWith(`${PATHS.BUILDER}/`) || path.endsWith('.placeholder')));
+    const files = Object.fromEntries(
+      Object.entries(tailsTree()).filter(
+        ([path]) => !path.startsWith(`${PATHS.BUILDER}/`) || path.endsWith('.placeholder'),
+      ),
+    );
     expect(await report(files)).toContain(`  builder (${PATHS.BUILDER})\n    no origins\n`);
   });
 });

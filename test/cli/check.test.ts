@@ -27,7 +27,9 @@ describe('check on temporary repositories, offline', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain(`Checked devel = ${r.commit.slice(0, 10)} "Initial commit"`);
-    expect(run.stdout).toMatch(/^ {2}main \(config\/APT_snapshots\.d\)\n {4}debian {11}latest\n {4}debian-security {2}latest\n {4}torproject {7}latest$/m);
+    expect(run.stdout).toMatch(
+      /^ {2}main \(config\/APT_snapshots\.d\)\n {4}debian {11}latest\n {4}debian-security {2}latest\n {4}torproject {7}latest$/m,
+    );
     expect(run.stdout).toContain('Findings: none');
     expect(run.stdout).toContain('Skipped rules:\n  snapshot-expiry: needs the snapshot server (offline)');
     expect(run.stdout).toMatch(/Conclusion: success \(0 errors, 0 warnings, 0 notices\)\n$/);
@@ -49,7 +51,10 @@ describe('check on temporary repositories, offline', () => {
     const json = JSON.parse(run.stdout);
     expect(Object.keys(json)).toEqual(['ref', 'branch', 'conclusion', 'findings', 'state']);
     expect(json).toMatchObject({ ref: 'HEAD', branch: 'devel', conclusion: 'failure' });
-    expect(rulesOf(json.findings)).toEqual([`error tracks-latest ${PATHS.MAIN}/debian/serial`, `error tracks-latest ${PATHS.MAIN}/torproject/serial`]);
+    expect(rulesOf(json.findings)).toEqual([
+      `error tracks-latest ${PATHS.MAIN}/debian/serial`,
+      `error tracks-latest ${PATHS.MAIN}/torproject/serial`,
+    ]);
     expect(json.state.commit.sha).toBe(r.commit);
     expect(json.state.sets.main.origins.debian).toEqual({ path: `${PATHS.MAIN}/debian/serial`, serial: '2021051301' });
     expect(json.state.baseBranch.name).toBe('devel');
@@ -59,25 +64,48 @@ describe('check on temporary repositories, offline', () => {
     const r = await repo(tailsTree());
     await r.git(['checkout', '--quiet', '-b', 'feature/1234-foo']);
     await commitFiles(r, { [`${PATHS.MAIN}/debian/serial`]: '2021051301\n' }, 'Pin debian');
-    const found = JSON.parse((await check(r, ['--ref', 'HEAD', '--branch', 'feature/1234-foo', '--offline', '--format', 'json'])).stdout);
+    const found = JSON.parse(
+      (await check(r, ['--ref', 'HEAD', '--branch', 'feature/1234-foo', '--offline', '--format', 'json'])).stdout,
+    );
     expect(rulesOf(found.findings)).toContain(`warning diverges-from-base ${PATHS.MAIN}/debian/serial`);
-    const given = await check(r, ['--ref', 'HEAD', '--branch', 'feature/1234-foo', '--base-ref', 'HEAD', '--offline', '--format', 'json']);
+    const given = await check(r, [
+      '--ref',
+      'HEAD',
+      '--branch',
+      'feature/1234-foo',
+      '--base-ref',
+      'HEAD',
+      '--offline',
+      '--format',
+      'json',
+    ]);
     expect(rulesOf(JSON.parse(given.stdout).findings).filter((f) => f.includes('diverges-from-base'))).toEqual([]);
   });
 
   // Tails topic branches live for weeks; testing is frozen anew meanwhile.
   it('does not blame a topic branch for its base moving on since it forked, only for what it changed itself', async () => {
-    const r = await repo(tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021050101', torproject: '2021050101' } }), { branch: 'testing' });
+    const r = await repo(
+      tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021050101', torproject: '2021050101' } }),
+      { branch: 'testing' },
+    );
     await r.git(['branch', 'bugfix/1234-foo']);
-    await commitFiles(r, { [`${PATHS.MAIN}/debian/serial`]: '2021051301\n', [`${PATHS.MAIN}/torproject/serial`]: '2021051301\n' }, 'Freeze APT snapshots for 4.20~rc1.');
+    await commitFiles(
+      r,
+      { [`${PATHS.MAIN}/debian/serial`]: '2021051301\n', [`${PATHS.MAIN}/torproject/serial`]: '2021051301\n' },
+      'Freeze APT snapshots for 4.20~rc1.',
+    );
     await r.git(['checkout', '--quiet', 'bugfix/1234-foo']);
     const kept = await check(r, ['--ref', 'HEAD', '--branch', 'bugfix/1234-foo', '--offline']);
     expect(kept.code).toBe(0);
-    expect(kept.stdout).toMatch(new RegExp(`^Compared with base branch testing at [0-9a-f]{10}, forked at ${r.commit.slice(0, 10)}$`, 'm'));
+    expect(kept.stdout).toMatch(
+      new RegExp(`^Compared with base branch testing at [0-9a-f]{10}, forked at ${r.commit.slice(0, 10)}$`, 'm'),
+    );
     await commitFiles(r, { [`${PATHS.MAIN}/torproject/serial`]: '2021040101\n' }, 'Go back');
     const moved = await check(r, ['--ref', 'HEAD', '--branch', 'bugfix/1234-foo', '--offline', '--format', 'json']);
     expect(moved.code).toBe(1);
-    expect(rulesOf(JSON.parse(moved.stdout).findings)).toEqual([`error serial-regression ${PATHS.MAIN}/torproject/serial`]);
+    expect(rulesOf(JSON.parse(moved.stdout).findings)).toEqual([
+      `error serial-regression ${PATHS.MAIN}/torproject/serial`,
+    ]);
   });
 
   it('says when the base branch cannot be found', async () => {
@@ -87,10 +115,22 @@ describe('check on temporary repositories, offline', () => {
   });
 
   it('catches a serial going back in time since --before', async () => {
-    const r = await repo(tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021051302' } }), { branch: 'testing' });
+    const r = await repo(tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021051302' } }), {
+      branch: 'testing',
+    });
     const before = r.commit;
     await commitFiles(r, { [`${PATHS.MAIN}/debian/serial`]: '2021051301\n' }, 'Go back');
-    const run = await check(r, ['--ref', 'HEAD', '--branch', 'testing', '--before', before, '--offline', '--format', 'json']);
+    const run = await check(r, [
+      '--ref',
+      'HEAD',
+      '--branch',
+      'testing',
+      '--before',
+      before,
+      '--offline',
+      '--format',
+      'json',
+    ]);
     expect(run.code).toBe(1);
     expect(rulesOf(JSON.parse(run.stdout).findings)).toContain(`error serial-regression ${PATHS.MAIN}/debian/serial`);
   });
@@ -99,7 +139,11 @@ describe('check on temporary repositories, offline', () => {
     const r = await repo({ ...tailsTree(), '.github/apt-snapshots.yml': 'branches:\n  development: [nope]\n' });
     const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--format', 'json']);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout).findings[0]).toMatchObject({ rule: 'config', severity: 'error', path: '.github/apt-snapshots.yml' });
+    expect(JSON.parse(run.stdout).findings[0]).toMatchObject({
+      rule: 'config',
+      severity: 'error',
+      path: '.github/apt-snapshots.yml',
+    });
   });
 });
 
@@ -113,13 +157,31 @@ describe('check --config', () => {
   it('judges with the file given, merged over the defaults', async () => {
     const r = await repo(tailsTree({ main: FROZEN }));
     await writeFile(join(dir, 'c.yml'), 'branches:\n  development: []\n');
-    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--config', join(dir, 'c.yml'), '--format', 'json']);
+    const run = await check(r, [
+      '--ref',
+      'HEAD',
+      '--branch',
+      'devel',
+      '--offline',
+      '--config',
+      join(dir, 'c.yml'),
+      '--format',
+      'json',
+    ]);
     expect(rulesOf(JSON.parse(run.stdout).findings).filter((f) => f.includes('tracks-latest'))).toEqual([]);
   });
 
   it('is bad usage (exit 2) when the file cannot be read', async () => {
     const r = await repo(tailsTree());
-    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--config', join(dir, 'missing.yml')]);
+    const run = await check(r, [
+      '--ref',
+      'HEAD',
+      '--branch',
+      'devel',
+      '--offline',
+      '--config',
+      join(dir, 'missing.yml'),
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`apt-snapshots-bot check: cannot read --config ${join(dir, 'missing.yml')}: ENOENT`);
   });
@@ -133,7 +195,9 @@ describe('check --config', () => {
     if (!file.startsWith('/')) await writeFile(path, `# ${'x'.repeat(200_000)}\n`);
     const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--config', path]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`apt-snapshots-bot check: cannot read --config ${path}: it is larger than 65536 bytes, far too large for a configuration file`);
+    expect(run.stderr).toContain(
+      `apt-snapshots-bot check: cannot read --config ${path}: it is larger than 65536 bytes, far too large for a configuration file`,
+    );
   });
 
   it('is bad usage (exit 2) when the file is invalid, naming the field', async () => {
@@ -141,15 +205,25 @@ describe('check --config', () => {
     await writeFile(join(dir, 'c.yml'), 'snapshot_server:\n  retries: 99\n');
     const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--config', join(dir, 'c.yml')]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`invalid --config ${join(dir, 'c.yml')}:\n  ${join(dir, 'c.yml')}: snapshot_server.retries:`);
+    expect(run.stderr).toContain(
+      `invalid --config ${join(dir, 'c.yml')}:\n  ${join(dir, 'c.yml')}: snapshot_server.retries:`,
+    );
   });
 });
 
 describe('check of what cannot be read (exit 2)', () => {
   it.each<[string, (r: TestRepo) => string[], string]>([
     ['a missing repository', (r) => ['--repo', join(r.dir, 'nope'), '--ref', 'HEAD'], 'is not a directory'],
-    ['a directory that is no repository', (r) => ['--repo', join(r.dir, 'config'), '--ref', 'HEAD'], 'not a git repository'],
-    ['a missing revision', (r) => ['--repo', r.dir, '--ref', 'no-such-branch'], 'revision "no-such-branch" does not exist'],
+    [
+      'a directory that is no repository',
+      (r) => ['--repo', join(r.dir, 'config'), '--ref', 'HEAD'],
+      'not a git repository',
+    ],
+    [
+      'a missing revision',
+      (r) => ['--repo', r.dir, '--ref', 'no-such-branch'],
+      'revision "no-such-branch" does not exist',
+    ],
   ])('%s', async (_name, args, words) => {
     const r = await repo(tailsTree());
     const env = { ...r.env, GIT_CEILING_DIRECTORIES: r.dir };
@@ -161,7 +235,11 @@ describe('check of what cannot be read (exit 2)', () => {
 
 describe('check with a snapshot server', () => {
   let server: LocalHttpServer;
-  const TESTING = tailsTree({ baseBranch: 'testing', main: FROZEN, builder: { debian: '2021051301', 'debian-security': '2021051301', tails: '2021051301' } });
+  const TESTING = tailsTree({
+    baseBranch: 'testing',
+    main: FROZEN,
+    builder: { debian: '2021051301', 'debian-security': '2021051301', tails: '2021051301' },
+  });
   beforeAll(async () => {
     server = await startHttpServer(
       Object.fromEntries([
@@ -175,44 +253,94 @@ describe('check with a snapshot server', () => {
 
   it('checks the expiry of pinned snapshots', async () => {
     const r = await repo(TESTING, { branch: 'testing' });
-    const run = await check(r, ['--ref', 'HEAD', '--branch', 'testing', '--snapshot-server', server.url, '--format', 'json']);
+    const run = await check(r, [
+      '--ref',
+      'HEAD',
+      '--branch',
+      'testing',
+      '--snapshot-server',
+      server.url,
+      '--format',
+      'json',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const findings: Finding[] = JSON.parse(run.stdout).findings;
     expect(findings.filter((f) => f.rule === 'snapshot-expiry')).toEqual([
-      expect.objectContaining({ severity: 'warning', path: `${PATHS.MAIN}/torproject/serial`, message: expect.stringContaining('expires on 2021-05-22 10:00 UTC') }),
-      expect.objectContaining({ severity: 'notice', path: `${PATHS.BUILDER}/tails/serial`, message: expect.stringContaining('The expiry of tails snapshots is not checked') }),
+      expect.objectContaining({
+        severity: 'warning',
+        path: `${PATHS.MAIN}/torproject/serial`,
+        message: expect.stringContaining('expires on 2021-05-22 10:00 UTC'),
+      }),
+      expect.objectContaining({
+        severity: 'notice',
+        path: `${PATHS.BUILDER}/tails/serial`,
+        message: expect.stringContaining('The expiry of tails snapshots is not checked'),
+      }),
     ]);
     expect(server.requestsTo('/debian/dists/stable/snapshots/2021051301/Release')).toHaveLength(1);
   });
 
   it('fails a release branch whose snapshot expired', async () => {
     const r = await repo(TESTING, { branch: 'testing' });
-    const run = await runCli(['check', '--repo', r.dir, '--ref', 'HEAD', '--branch', 'testing', '--snapshot-server', server.url, '--now', '2021-06-01T00:00:00Z'], { env: r.env });
+    const run = await runCli(
+      [
+        'check',
+        '--repo',
+        r.dir,
+        '--ref',
+        'HEAD',
+        '--branch',
+        'testing',
+        '--snapshot-server',
+        server.url,
+        '--now',
+        '2021-06-01T00:00:00Z',
+      ],
+      { env: r.env },
+    );
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/error {4}config\/APT_snapshots\.d\/torproject\/serial {2}Snapshot torproject 2021051301 .* expired on 2021-05-22 10:00 UTC/);
+    expect(run.stdout).toMatch(
+      /error {4}config\/APT_snapshots\.d\/torproject\/serial {2}Snapshot torproject 2021051301 .* expired on 2021-05-22 10:00 UTC/,
+    );
   });
 
   // A 404 is an answer: the snapshot is gone (garbage-collected) or never was (a mistyped serial).
   it.each([
     ['testing', 1, 'error'],
     ['feature/1234-foo', 0, 'warning'],
-  ] as const)('judges a snapshot the server does not have on %s like an expired one, not as a server that did not answer', async (branch, code, severity) => {
-    const files = { ...TESTING, [`${PATHS.MAIN}/debian/serial`]: '2021051399\n' };
-    const r = await repo(files, { branch: 'testing' });
-    const run = await check(r, ['--ref', 'HEAD', '--branch', branch, '--base-ref', 'HEAD', '--snapshot-server', server.url, '--format', 'json']);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(code);
-    const findings: Finding[] = JSON.parse(run.stdout).findings;
-    expect(findings.filter((f) => f.path === `${PATHS.MAIN}/debian/serial`)).toContainEqual(
-      expect.objectContaining({
-        rule: 'snapshot-expiry',
-        severity,
-        fix: 'bump',
-        message: expect.stringContaining(`Snapshot debian 2021051399 (pinned in the main set (${PATHS.MAIN}) on ${branch}) is not on the snapshot server: ${server.url}/debian/dists/stable/snapshots/2021051399/Release: HTTP 404`),
-      }),
-    );
-  });
+  ] as const)(
+    'judges a snapshot the server does not have on %s like an expired one, not as a server that did not answer',
+    async (branch, code, severity) => {
+      const files = { ...TESTING, [`${PATHS.MAIN}/debian/serial`]: '2021051399\n' };
+      const r = await repo(files, { branch: 'testing' });
+      const run = await check(r, [
+        '--ref',
+        'HEAD',
+        '--branch',
+        branch,
+        '--base-ref',
+        'HEAD',
+        '--snapshot-server',
+        server.url,
+        '--format',
+        'json',
+      ]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(code);
+      const findings: Finding[] = JSON.parse(run.stdout).findings;
+      expect(findings.filter((f) => f.path === `${PATHS.MAIN}/debian/serial`)).toContainEqual(
+        expect.objectContaining({
+          rule: 'snapshot-expiry',
+          severity,
+          fix: 'bump',
+          message: expect.stringContaining(
+            `Snapshot debian 2021051399 (pinned in the main set (${PATHS.MAIN}) on ${branch}) is not on the snapshot server: ${server.url}/debian/dists/stable/snapshots/2021051399/Release: HTTP 404`,
+          ),
+        }),
+      );
+    },
+  );
 
   it('exits 3 when the server cannot be reached, still printing the report', async () => {
     const r = await repo(TESTING, { branch: 'testing' });
@@ -232,7 +360,14 @@ describe('check with a snapshot server', () => {
 
   it('refuses a server URL with credentials without echoing them', async () => {
     const r = await repo(tailsTree());
-    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--snapshot-server', 'http://user:s3cret@127.0.0.1:1/']);
+    const run = await check(r, [
+      '--ref',
+      'HEAD',
+      '--branch',
+      'devel',
+      '--snapshot-server',
+      'http://user:s3cret@127.0.0.1:1/',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('must not contain credentials');
     expect(run.stderr).not.toContain('s3cret');
@@ -247,17 +382,47 @@ describe('check against the real Tails history', () => {
   afterAll(() => removeFixtureClone());
 
   it('passes devel right after the 4.19~rc1 thaw (207581b)', async () => {
-    const run = await runCli(['check', '--repo', fixture, '--ref', '207581b', '--branch', 'devel', '--offline', '--format', 'json']);
+    const run = await runCli([
+      'check',
+      '--repo',
+      fixture,
+      '--ref',
+      '207581b',
+      '--branch',
+      'devel',
+      '--offline',
+      '--format',
+      'json',
+    ]);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ref: '207581b', branch: 'devel', conclusion: 'success', findings: [] });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ref: '207581b',
+      branch: 'devel',
+      conclusion: 'success',
+      findings: [],
+    });
   });
 
   it('fails the 4.19~rc1 freeze (bf1e35f) judged as devel with tracks-latest', async () => {
-    const run = await runCli(['check', '--repo', fixture, '--ref', 'bf1e35f', '--branch', 'devel', '--offline', '--format', 'json']);
+    const run = await runCli([
+      'check',
+      '--repo',
+      fixture,
+      '--ref',
+      'bf1e35f',
+      '--branch',
+      'devel',
+      '--offline',
+      '--format',
+      'json',
+    ]);
     expect(run.code).toBe(1);
     const json = JSON.parse(run.stdout);
     expect(json.conclusion).toBe('failure');
-    expect(rulesOf(json.findings)).toEqual([`error tracks-latest ${PATHS.MAIN}/debian/serial`, `error tracks-latest ${PATHS.MAIN}/torproject/serial`]);
+    expect(rulesOf(json.findings)).toEqual([
+      `error tracks-latest ${PATHS.MAIN}/debian/serial`,
+      `error tracks-latest ${PATHS.MAIN}/torproject/serial`,
+    ]);
     expect(json.state.changelog).toEqual({ path: 'debian/changelog', version: '4.19~beta1', distribution: 'unstable' });
   });
 });

@@ -47,7 +47,9 @@ describe('hook pre-receive', () => {
     const run = await hook('pre-receive', `${work.commit} ${frozen} refs/heads/devel\n`);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain(`apt-snapshots-bot: rejecting the push to devel (${work.commit.slice(0, 10)}..${frozen.slice(0, 10)}): it would bring 2 error(s):\n  error    ${DEBIAN}  devel was left frozen`);
+    expect(run.stderr).toContain(
+      `apt-snapshots-bot: rejecting the push to devel (${work.commit.slice(0, 10)}..${frozen.slice(0, 10)}): it would bring 2 error(s):\n  error    ${DEBIAN}  devel was left frozen`,
+    );
     expect(run.stderr).toContain(`\n  error    ${TORPROJECT}  devel was left frozen`);
   });
 
@@ -69,7 +71,9 @@ describe('hook pre-receive', () => {
     const readme = await pushed({ README: 'hello\n' }, 'Unrelated');
     const run = await hook('pre-receive', `${frozen} ${readme} refs/heads/devel\n`);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain(`apt-snapshots-bot: devel (${frozen.slice(0, 10)}..${readme.slice(0, 10)}): no new error\nAlready wrong before this push, in files it does not change (not blocking):\n  error    ${DEBIAN}`);
+    expect(run.stderr).toContain(
+      `apt-snapshots-bot: devel (${frozen.slice(0, 10)}..${readme.slice(0, 10)}): no new error\nAlready wrong before this push, in files it does not change (not blocking):\n  error    ${DEBIAN}`,
+    );
   });
 
   it('rejects a push that changes a file with an old error without fixing it', async () => {
@@ -87,7 +91,11 @@ describe('hook pre-receive', () => {
     await setBranch('devel', frozen);
     const thawed = await pushed({ [DEBIAN]: 'latest\n', [TORPROJECT]: 'latest\n' }, 'Thaw');
     const run = await hook('pre-receive', `${frozen} ${thawed} refs/heads/devel\n`);
-    expect(run).toEqual({ code: 0, stdout: '', stderr: `apt-snapshots-bot: devel (${frozen.slice(0, 10)}..${thawed.slice(0, 10)}): no new error\n` });
+    expect(run).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: `apt-snapshots-bot: devel (${frozen.slice(0, 10)}..${thawed.slice(0, 10)}): no new error\n`,
+    });
   });
 
   it('judges a new branch against its base branch in the bare repository, rejecting any error', async () => {
@@ -95,7 +103,9 @@ describe('hook pre-receive', () => {
     const topic = await pushed({ [DEBIAN]: '2021042701\n' }, 'Pin debian');
     const ok = await hook('pre-receive', `${ZERO} ${topic} refs/heads/feature/1234-foo\n`);
     expect(ok.code).toBe(0);
-    expect(ok.stderr).toContain(`apt-snapshots-bot: feature/1234-foo (new branch at ${topic.slice(0, 10)}): no new error\nAlso:\n  warning  ${DEBIAN}`);
+    expect(ok.stderr).toContain(
+      `apt-snapshots-bot: feature/1234-foo (new branch at ${topic.slice(0, 10)}): no new error\nAlso:\n  warning  ${DEBIAN}`,
+    );
     const broken = await pushed({ 'config/base_branch': 'nope\n' }, 'Base on nothing');
     const run = await hook('pre-receive', `${ZERO} ${broken} refs/heads/feature/1234-foo\n`);
     expect(run.code).toBe(1);
@@ -104,9 +114,15 @@ describe('hook pre-receive', () => {
 
   it('ignores deletions and tags, and rejects if any branch of the push is wrong', async () => {
     const frozen = await pushed(FROZEN, 'Freeze');
-    const ignored = await hook('pre-receive', `${work.commit} ${ZERO} refs/heads/devel\n${ZERO} ${frozen} refs/tags/4.19\n`);
+    const ignored = await hook(
+      'pre-receive',
+      `${work.commit} ${ZERO} refs/heads/devel\n${ZERO} ${frozen} refs/tags/4.19\n`,
+    );
     expect(ignored).toEqual({ code: 0, stdout: '', stderr: '' });
-    const run = await hook('pre-receive', `${ZERO} ${work.commit} refs/heads/other\n${work.commit} ${frozen} refs/heads/devel\n`);
+    const run = await hook(
+      'pre-receive',
+      `${ZERO} ${work.commit} refs/heads/other\n${work.commit} ${frozen} refs/heads/devel\n`,
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('apt-snapshots-bot: other (new branch at');
     expect(run.stderr).toContain('rejecting the push to devel');
@@ -114,14 +130,28 @@ describe('hook pre-receive', () => {
 
   it('finds the repository from a relative GIT_DIR', async () => {
     const frozen = await pushed(FROZEN, 'Freeze');
-    const run = await runCli(['hook', 'pre-receive'], { env: { ...work.env, GIT_DIR: basename(bare) }, cwd: dirname(bare), stdin: `${work.commit} ${frozen} refs/heads/devel\n` });
+    const run = await runCli(['hook', 'pre-receive'], {
+      env: { ...work.env, GIT_DIR: basename(bare) },
+      cwd: dirname(bare),
+      stdin: `${work.commit} ${frozen} refs/heads/devel\n`,
+    });
     expect(run.code).toBe(1);
   });
 
   it.each<[string, NodeJS.ProcessEnv, string, string]>([
     ['without GIT_DIR', { GIT_DIR: '' }, '', 'GIT_DIR is not set: run this as a hook of a Git repository'],
-    ['with a malformed line', {}, 'not a ref update\n', 'standard input line 1 "not a ref update" is not "OLD-ID NEW-ID REFNAME"'],
-    ['with an object the repository lacks', {}, `${ZERO} ${'e'.repeat(40)} refs/heads/x\n`, `revision "${'e'.repeat(40)}" does not exist`],
+    [
+      'with a malformed line',
+      {},
+      'not a ref update\n',
+      'standard input line 1 "not a ref update" is not "OLD-ID NEW-ID REFNAME"',
+    ],
+    [
+      'with an object the repository lacks',
+      {},
+      `${ZERO} ${'e'.repeat(40)} refs/heads/x\n`,
+      `revision "${'e'.repeat(40)}" does not exist`,
+    ],
   ])('is an error (exit 2) %s', async (_name, env, stdin, message) => {
     const run = await hook('pre-receive', stdin, env);
     expect(run.code).toBe(2);
@@ -132,10 +162,19 @@ describe('hook pre-receive', () => {
 describe('hook post-receive', () => {
   it('says what the bot would do for each pushed branch', async () => {
     const frozen = await pushed(FROZEN, 'Freeze');
-    const run = await hook('post-receive', `${work.commit} ${frozen} refs/heads/devel\n${ZERO} ${work.commit} refs/heads/other\n`);
+    const run = await hook(
+      'post-receive',
+      `${work.commit} ${frozen} refs/heads/devel\n${ZERO} ${work.commit} refs/heads/other\n`,
+    );
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^apt-snapshots-bot: devel \\(${work.commit.slice(0, 10)}\\.\\.${frozen.slice(0, 10)}\\): failure \\(2 errors, 0 warnings, 0 notices\\)\\n {2}devel: devel was left frozen: .*: would open a thaw pull request\\n`));
-    expect(run.stdout).toContain(`apt-snapshots-bot: other (new branch at ${work.commit.slice(0, 10)}): success (0 errors, 0 warnings, 0 notices)\n  other: nothing to do\n`);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^apt-snapshots-bot: devel \\(${work.commit.slice(0, 10)}\\.\\.${frozen.slice(0, 10)}\\): failure \\(2 errors, 0 warnings, 0 notices\\)\\n {2}devel: devel was left frozen: .*: would open a thaw pull request\\n`,
+      ),
+    );
+    expect(run.stdout).toContain(
+      `apt-snapshots-bot: other (new branch at ${work.commit.slice(0, 10)}): success (0 errors, 0 warnings, 0 notices)\n  other: nothing to do\n`,
+    );
   });
 });
 
@@ -149,9 +188,15 @@ describe('wouldDo', () => {
         { rule: 'tracks-latest', severity: 'error', path: 'b', message: 'devel was left frozen again.', fix: 'thaw' },
         { rule: 'snapshot-expiry', severity: 'warning', path: 'c', message: 'expires soon.', fix: 'bump' },
       ],
-      ['devel: devel was left frozen: would open a thaw pull request', 'devel: expires soon: would open a bump pull request'],
+      [
+        'devel: devel was left frozen: would open a thaw pull request',
+        'devel: expires soon: would open a bump pull request',
+      ],
     ],
-    [[{ rule: 'base-branch-file', severity: 'error', path: 'config/base_branch', message: 'names testing' }], ['devel: would report 1 error(s) that no planner fixes, e.g. config/base_branch: names testing']],
+    [
+      [{ rule: 'base-branch-file', severity: 'error', path: 'config/base_branch', message: 'names testing' }],
+      ['devel: would report 1 error(s) that no planner fixes, e.g. config/base_branch: names testing'],
+    ],
   ] as const)('%j', (findings, lines) => {
     expect(wouldDo('devel', [...findings])).toEqual(lines);
   });

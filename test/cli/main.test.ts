@@ -8,7 +8,8 @@ describe('the program', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^Usage: apt-snapshots-bot COMMAND/);
-    for (const command of ['check', 'plan', 'audit', 'serials', 'hook']) expect(run.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const command of ['check', 'plan', 'audit', 'serials', 'hook'])
+      expect(run.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
   });
 
   it('prints the usage on stderr and exits 2 without a command', async () => {
@@ -21,7 +22,8 @@ describe('the program', () => {
     expect(await runCli(['chekc'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'apt-snapshots-bot: unknown command "chekc"; the commands are check, plan, audit, serials, hook\nRun \'apt-snapshots-bot --help\' for usage.\n',
+      stderr:
+        'apt-snapshots-bot: unknown command "chekc"; the commands are check, plan, audit, serials, hook\nRun \'apt-snapshots-bot --help\' for usage.\n',
     });
   });
 });
@@ -45,7 +47,10 @@ describe('check --help', () => {
   it('lists every rule with its description', async () => {
     const { stdout } = await runCli(['check', '--help']);
     expect(RULES.length).toBeGreaterThan(0);
-    for (const rule of RULES) expect(stdout).toMatch(new RegExp(`^  ${rule.id} +${rule.severity} +${rule.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+    for (const rule of RULES)
+      expect(stdout).toMatch(
+        new RegExp(`^  ${rule.id} +${rule.severity} +${rule.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'),
+      );
   });
 });
 
@@ -53,13 +58,36 @@ describe.each([
   [['check', '--ref', 'HEAD', '--branch', 'devel'], '--repo DIR is required'],
   [['check', '--repo', '.', '--branch', 'devel'], '--ref REV is required'],
   [['check', '--repo', '.', '--ref', 'HEAD'], '--branch NAME is required'],
-  [['check', '--repo', '.', '--ref', 'HEAD', '--branch', 'devel', '--format', 'xml'], '--format must be "text" or "json", not "xml"'],
-  [['check', '--repo', '.', '--ref', 'HEAD', '--branch', 'devel', '--offline', '--snapshot-server', 'http://127.0.0.1:1/'], '--snapshot-server and --offline exclude each other'],
+  [
+    ['check', '--repo', '.', '--ref', 'HEAD', '--branch', 'devel', '--format', 'xml'],
+    '--format must be "text" or "json", not "xml"',
+  ],
+  [
+    [
+      'check',
+      '--repo',
+      '.',
+      '--ref',
+      'HEAD',
+      '--branch',
+      'devel',
+      '--offline',
+      '--snapshot-server',
+      'http://127.0.0.1:1/',
+    ],
+    '--snapshot-server and --offline exclude each other',
+  ],
   [['check', '--repo'], "Option '--repo <value>' argument missing"],
   [['plan', '--repo', '.', '--ref', 'HEAD'], 'an action is required: thaw, freeze, bump'],
   [['plan', 'melt', '--repo', '.', '--ref', 'HEAD'], 'unknown action "melt"; the actions are thaw, freeze, bump'],
-  [['plan', 'freeze', '--repo', '.', '--ref', 'HEAD', '--offline'], 'freeze needs the newest serials from the snapshot server: drop --offline'],
-  [['plan', 'bump', '--repo', '.', '--ref', 'HEAD', '--offline'], 'bump needs the newest serials from the snapshot server: drop --offline'],
+  [
+    ['plan', 'freeze', '--repo', '.', '--ref', 'HEAD', '--offline'],
+    'freeze needs the newest serials from the snapshot server: drop --offline',
+  ],
+  [
+    ['plan', 'bump', '--repo', '.', '--ref', 'HEAD', '--offline'],
+    'bump needs the newest serials from the snapshot server: drop --offline',
+  ],
   [['plan', 'thaw', '--repo', '.', '--ref', 'HEAD', '--origin', 'debian'], '--origin only applies to plan bump'],
   [['audit'], '--repo DIR is required'],
   [['audit', '--repo', '.', '--since', 'last week'], '--since must be a date such as 2021-01-01, not "last week"'],

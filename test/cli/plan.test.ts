@@ -8,7 +8,8 @@ import { runCli } from './helpers/run-cli.js';
 import { traceRoute } from './helpers/snapshot-routes.js';
 
 const FROZEN = { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' };
-const PREFERENCES = 'Package: firefox\nPin: release o=Debian\nPin-Priority: 999\n\nExplanation: freeze exception (#18464)\nPackage: shim*\nPin: origin deb.tails.boum.org\nPin-Priority: 999\n';
+const PREFERENCES =
+  'Package: firefox\nPin: release o=Debian\nPin-Priority: 999\n\nExplanation: freeze exception (#18464)\nPackage: shim*\nPin: origin deb.tails.boum.org\nPin-Priority: 999\n';
 
 const repo = repoPerTest();
 
@@ -21,7 +22,9 @@ describe('plan thaw', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(/^Thaw APT snapshots\.\n\n/);
     expect(run.stdout).toContain('## Snapshots thawed');
-    expect(run.stdout).toContain(`--- a/${PATHS.MAIN}/debian/serial\n+++ b/${PATHS.MAIN}/debian/serial\n@@ -1 +1 @@\n-2021051301\n+latest\n`);
+    expect(run.stdout).toContain(
+      `--- a/${PATHS.MAIN}/debian/serial\n+++ b/${PATHS.MAIN}/debian/serial\n@@ -1 +1 @@\n-2021051301\n+latest\n`,
+    );
     expect(run.stdout).toContain(' Pin: origin deb.tails.boum.org\n-Pin-Priority: 999\n+Pin-Priority: -1\n');
     expect(run.stdout).not.toContain('debian-security/serial\n+++');
   });
@@ -41,8 +44,12 @@ describe('plan thaw', () => {
 
   it('takes the branch from --branch, else config/base_branch', async () => {
     const r = await repo(tailsTree({ main: FROZEN, baseBranch: 'feature/bookworm' }));
-    expect(JSON.parse((await plan(r, ['thaw', '--ref', 'HEAD', '--format', 'json'])).stdout).branch).toBe('feature/bookworm');
-    expect(JSON.parse((await plan(r, ['thaw', '--ref', 'HEAD', '--branch', 'devel', '--format', 'json'])).stdout).branch).toBe('devel');
+    expect(JSON.parse((await plan(r, ['thaw', '--ref', 'HEAD', '--format', 'json'])).stdout).branch).toBe(
+      'feature/bookworm',
+    );
+    expect(
+      JSON.parse((await plan(r, ['thaw', '--ref', 'HEAD', '--branch', 'devel', '--format', 'json'])).stdout).branch,
+    ).toBe('devel');
   });
 
   it('succeeds with nothing to do on a thawed branch', async () => {
@@ -54,11 +61,17 @@ describe('plan thaw', () => {
     expect(JSON.parse(json.stdout).edits).toEqual([]);
   });
 
-  it('fails (exit 1) with the planner\'s reason', async () => {
-    const files = Object.fromEntries(Object.entries(tailsTree()).filter(([path]) => !path.startsWith(`${PATHS.MAIN}/`)));
+  it("fails (exit 1) with the planner's reason", async () => {
+    const files = Object.fromEntries(
+      Object.entries(tailsTree()).filter(([path]) => !path.startsWith(`${PATHS.MAIN}/`)),
+    );
     const r = await repo(files);
     const run = await plan(r, ['thaw', '--ref', 'HEAD']);
-    expect(run).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot plan: cannot thaw: snapshot set "main": ${PATHS.MAIN} is missing, so its origins are unknown\n` });
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `apt-snapshots-bot plan: cannot thaw: snapshot set "main": ${PATHS.MAIN} is missing, so its origins are unknown\n`,
+    });
   });
 
   it('says what a file that is not text becomes', async () => {
@@ -67,14 +80,18 @@ describe('plan thaw', () => {
     const r = await repo(files);
     const run = await plan(r, ['thaw', '--ref', 'HEAD']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`${PATHS.MAIN}/debian/serial is a symbolic link to "/etc/hostname", not a regular file; it becomes a regular file:\n--- /dev/null\n+++ b/${PATHS.MAIN}/debian/serial\n@@ -0,0 +1 @@\n+latest\n`);
+    expect(run.stdout).toContain(
+      `${PATHS.MAIN}/debian/serial is a symbolic link to "/etc/hostname", not a regular file; it becomes a regular file:\n--- /dev/null\n+++ b/${PATHS.MAIN}/debian/serial\n@@ -0,0 +1 @@\n+latest\n`,
+    );
   });
 
   it('refuses to plan under an invalid configuration at the ref (exit 1)', async () => {
     const r = await repo({ ...tailsTree({ main: FROZEN }), '.github/apt-snapshots.yml': 'snapshot_sets: []\n' });
     const run = await plan(r, ['thaw', '--ref', 'HEAD']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('apt-snapshots-bot plan: cannot plan with an invalid configuration at HEAD:\n  .github/apt-snapshots.yml: snapshot_sets:');
+    expect(run.stderr).toContain(
+      'apt-snapshots-bot plan: cannot plan with an invalid configuration at HEAD:\n  .github/apt-snapshots.yml: snapshot_sets:',
+    );
   });
 
   it('is bad usage (exit 2) for a revision that does not exist', async () => {
@@ -136,7 +153,12 @@ describe('plan freeze and bump with a snapshot server', () => {
   let server: LocalHttpServer;
   beforeAll(async () => {
     server = await startHttpServer(
-      Object.fromEntries([traceRoute('debian', '2021051302'), traceRoute('debian-security', '2021051303'), traceRoute('torproject', '2021051304'), traceRoute('tails', '2021051305')]),
+      Object.fromEntries([
+        traceRoute('debian', '2021051302'),
+        traceRoute('debian-security', '2021051303'),
+        traceRoute('torproject', '2021051304'),
+        traceRoute('tails', '2021051305'),
+      ]),
     );
   });
   afterAll(() => server.close());
@@ -161,7 +183,10 @@ describe('plan freeze and bump with a snapshot server', () => {
     ['freeze', tailsTree({ baseBranch: 'testing' })],
     ['bump', tailsTree({ baseBranch: 'testing', main: FROZEN })],
   ])('%s names the server it asked, not the one the ref configures', async (action, files) => {
-    const r = await repo({ ...files, '.github/apt-snapshots.yml': 'snapshot_server:\n  url: http://elsewhere.example/\n' }, { branch: 'testing' });
+    const r = await repo(
+      { ...files, '.github/apt-snapshots.yml': 'snapshot_server:\n  url: http://elsewhere.example/\n' },
+      { branch: 'testing' },
+    );
     const run = await plan(r, [action, '--ref', 'HEAD', '--snapshot-server', server.url, '--format', 'json']);
     expect(run.code).toBe(0);
     const { body } = JSON.parse(run.stdout);
@@ -172,13 +197,27 @@ describe('plan freeze and bump with a snapshot server', () => {
 
   it('bumps only the origins named', async () => {
     const r = await repo(tailsTree({ baseBranch: 'testing', main: FROZEN }), { branch: 'testing' });
-    const run = await plan(r, ['bump', '--ref', 'HEAD', '--snapshot-server', server.url, '--origin', 'torproject', '--format', 'json']);
+    const run = await plan(r, [
+      'bump',
+      '--ref',
+      'HEAD',
+      '--snapshot-server',
+      server.url,
+      '--origin',
+      'torproject',
+      '--format',
+      'json',
+    ]);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).edits).toEqual([{ path: `${PATHS.MAIN}/torproject/serial`, content: '2021051304\n' }]);
+    expect(JSON.parse(run.stdout).edits).toEqual([
+      { path: `${PATHS.MAIN}/torproject/serial`, content: '2021051304\n' },
+    ]);
   });
 
   it('fails (exit 1) rather than move a serial backwards', async () => {
-    const r = await repo(tailsTree({ baseBranch: 'testing', main: { ...FROZEN, torproject: '2021060101' } }), { branch: 'testing' });
+    const r = await repo(tailsTree({ baseBranch: 'testing', main: { ...FROZEN, torproject: '2021060101' } }), {
+      branch: 'testing',
+    });
     const run = await plan(r, ['bump', '--ref', 'HEAD', '--snapshot-server', server.url]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('is older than the pinned 2021060101; serials only move forward');
@@ -209,8 +248,12 @@ describe('plan against the real Tails history', () => {
     expect(run.code).toBe(0);
     const edits: { path: string; content: string }[] = JSON.parse(run.stdout).edits;
     expect(edits.length).toBeGreaterThan(0);
-    const changed = (await runIn(fixture, process.env, ['diff', '--name-only', parent, real])).trim().split('\n').sort();
+    const changed = (await runIn(fixture, process.env, ['diff', '--name-only', parent, real]))
+      .trim()
+      .split('\n')
+      .sort();
     expect(edits.map((e) => e.path).sort()).toEqual(changed);
-    for (const edit of edits) expect(edit.content).toBe(await runIn(fixture, process.env, ['show', `${real}:${edit.path}`]));
+    for (const edit of edits)
+      expect(edit.content).toBe(await runIn(fixture, process.env, ['show', `${real}:${edit.path}`]));
   });
 });

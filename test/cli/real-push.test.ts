@@ -7,7 +7,12 @@ import { PATHS, tailsTree } from '../helpers/snapshot.js';
 import { transpiledBuild, type TranspiledBuild } from './helpers/transpiled-build.js';
 
 /** Runs a command and resolves with its exit code and output, whatever the code. */
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(command, args, { cwd, env }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
@@ -28,7 +33,10 @@ beforeAll(async () => {
   bare = join(root, 'server.git');
   clone = join(root, 'clone');
   await runIn(root, origin.env, ['clone', '--quiet', '--bare', origin.dir, bare]);
-  await writeFile(join(bare, 'hooks', 'pre-receive'), `#!/bin/sh\nexec "${process.execPath}" "${build.bin}" hook pre-receive\n`);
+  await writeFile(
+    join(bare, 'hooks', 'pre-receive'),
+    `#!/bin/sh\nexec "${process.execPath}" "${build.bin}" hook pre-receive\n`,
+  );
   await chmod(join(bare, 'hooks', 'pre-receive'), 0o755);
   await runIn(root, origin.env, ['clone', '--quiet', bare, clone]);
   await runIn(clone, origin.env, ['config', 'user.name', 'Test Person']);
@@ -50,7 +58,12 @@ describe('the binary', () => {
 });
 
 describe('a real git push to a bare repository with the pre-receive hook installed', () => {
-  const repo = (): TestRepo => ({ dir: clone, env: origin.env, git: (args) => runIn(clone, origin.env, args), cleanup: async () => undefined });
+  const repo = (): TestRepo => ({
+    dir: clone,
+    env: origin.env,
+    git: (args) => runIn(clone, origin.env, args),
+    cleanup: async () => undefined,
+  });
 
   it('is rejected when it freezes devel, and git shows the pusher why', async () => {
     await commitFiles(repo(), { [`${PATHS.MAIN}/debian/serial`]: '2021051301\n' }, 'Freeze debian');

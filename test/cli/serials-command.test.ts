@@ -10,7 +10,13 @@ let cwd: string;
 let server: LocalHttpServer;
 
 beforeAll(async () => {
-  server = await startHttpServer(Object.fromEntries([traceRoute('debian', '2021051302'), traceRoute('debian-security', '2021051303'), traceRoute('torproject', '2021051304')]));
+  server = await startHttpServer(
+    Object.fromEntries([
+      traceRoute('debian', '2021051302'),
+      traceRoute('debian-security', '2021051303'),
+      traceRoute('torproject', '2021051304'),
+    ]),
+  );
 });
 afterAll(() => server.close());
 
@@ -29,7 +35,8 @@ async function writeSet(serials: Record<string, string>, dir = SET): Promise<voi
 }
 
 const serialOf = (origin: string, dir = SET) => readFile(join(cwd, dir, origin, 'serial'), 'utf8');
-const serials = (args: string[], env: NodeJS.ProcessEnv = { APT_SNAPSHOTS_SERVER: server.url }) => runCli(['serials', ...args], { cwd, env });
+const serials = (args: string[], env: NodeJS.ProcessEnv = { APT_SNAPSHOTS_SERVER: server.url }) =>
+  runCli(['serials', ...args], { cwd, env });
 
 describe('serials cat', () => {
   it.each<[string[], string]>([
@@ -43,12 +50,20 @@ describe('serials cat', () => {
   });
 
   it('refuses an origin the set lacks', async () => {
-    expect(await serials(['cat', 'tails'])).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot serials: no origin "tails" in ${SET}; its origins are debian, debian-security, torproject\n` });
+    expect(await serials(['cat', 'tails'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `apt-snapshots-bot serials: no origin "tails" in ${SET}; its origins are debian, debian-security, torproject\n`,
+    });
   });
 
   it('names an invalid serial file', async () => {
     await writeFile(join(cwd, SET, 'debian', 'serial'), 'latest \n');
-    expect(await serials(['cat'])).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot serials: ${SET}/debian/serial "latest " has surrounding whitespace\n` });
+    expect(await serials(['cat'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `apt-snapshots-bot serials: ${SET}/debian/serial "latest " has surrounding whitespace\n`,
+    });
   });
 
   it('says where to run it when there is no set', async () => {
@@ -61,12 +76,19 @@ describe('serials cat', () => {
 
 describe('serials cat-json', () => {
   it('prints the set as one JSON object', async () => {
-    expect(await serials(['cat-json'])).toEqual({ code: 0, stdout: '{"debian":"2021051301","debian-security":"latest","torproject":"latest"}\n', stderr: '' });
+    expect(await serials(['cat-json'])).toEqual({
+      code: 0,
+      stdout: '{"debian":"2021051301","debian-security":"latest","torproject":"latest"}\n',
+      stderr: '',
+    });
   });
 
   it('reads another directory, relative to the current one', async () => {
     await writeSet({ debian: '2021042702', tails: '2021050302' }, 'vagrant/set');
-    expect(JSON.parse((await serials(['cat-json', 'vagrant/set'])).stdout)).toEqual({ debian: '2021042702', tails: '2021050302' });
+    expect(JSON.parse((await serials(['cat-json', 'vagrant/set'])).stdout)).toEqual({
+      debian: '2021042702',
+      tails: '2021050302',
+    });
   });
 
   it('takes at most one directory', async () => {
@@ -76,8 +98,16 @@ describe('serials cat-json', () => {
 
 describe('serials get-latest', () => {
   it('asks the server from APT_SNAPSHOTS_SERVER', async () => {
-    expect(await serials(['get-latest'])).toEqual({ code: 0, stdout: 'debian: 2021051302\ndebian-security: 2021051303\ntorproject: 2021051304\n', stderr: '' });
-    expect(await serials(['get-latest', '--print-serials-only', 'torproject'])).toEqual({ code: 0, stdout: '2021051304\n', stderr: '' });
+    expect(await serials(['get-latest'])).toEqual({
+      code: 0,
+      stdout: 'debian: 2021051302\ndebian-security: 2021051303\ntorproject: 2021051304\n',
+      stderr: '',
+    });
+    expect(await serials(['get-latest', '--print-serials-only', 'torproject'])).toEqual({
+      code: 0,
+      stdout: '2021051304\n',
+      stderr: '',
+    });
   });
 
   it('exits 3 naming the URL when the server is down', async () => {
@@ -93,11 +123,21 @@ describe('serials freeze and thaw', () => {
     const before = server.requests.length;
     expect(await serials(['freeze'])).toEqual({
       code: 0,
-      stdout: 'Origin debian:\n  old: 2021051301\n  new: 2021051302\nOrigin debian-security:\n  old: latest\n  new: latest\nOrigin torproject:\n  old: latest\n  new: 2021051304\n',
+      stdout:
+        'Origin debian:\n  old: 2021051301\n  new: 2021051302\nOrigin debian-security:\n  old: latest\n  new: latest\nOrigin torproject:\n  old: latest\n  new: 2021051304\n',
       stderr: '',
     });
-    expect([await serialOf('debian'), await serialOf('debian-security'), await serialOf('torproject')]).toEqual(['2021051302\n', 'latest\n', '2021051304\n']);
-    expect(server.requests.slice(before).map((r) => r.url).sort()).toEqual(['/debian/project/trace/debian', '/torproject/project/trace/torproject']);
+    expect([await serialOf('debian'), await serialOf('debian-security'), await serialOf('torproject')]).toEqual([
+      '2021051302\n',
+      'latest\n',
+      '2021051304\n',
+    ]);
+    expect(
+      server.requests
+        .slice(before)
+        .map((r) => r.url)
+        .sort(),
+    ).toEqual(['/debian/project/trace/debian', '/torproject/project/trace/torproject']);
   });
 
   it('freezes debian-security too with --freeze-debian-security, and only the named origins', async () => {
@@ -113,7 +153,11 @@ describe('serials freeze and thaw', () => {
   });
 
   it('thaws', async () => {
-    expect(await serials(['thaw', 'debian'])).toEqual({ code: 0, stdout: 'Origin debian:\n  old: 2021051301\n  new: latest\n', stderr: '' });
+    expect(await serials(['thaw', 'debian'])).toEqual({
+      code: 0,
+      stdout: 'Origin debian:\n  old: 2021051301\n  new: latest\n',
+      stderr: '',
+    });
     expect(await serialOf('debian')).toBe('latest\n');
   });
 
@@ -133,12 +177,14 @@ describe('serials prepare-build', () => {
 
   it('resolves latest from the server into tmp/, leaving config/ untouched', async () => {
     expect(await serials(['prepare-build'])).toEqual({ code: 0, stdout: '', stderr: '' });
-    expect(await readFile(join(cwd, CACHED), 'utf8')).toBe('debian: 2021051301\ndebian-security: 2021051303\ntorproject: 2021051304\n');
-    expect([await serialOf('debian', 'tmp/APT_snapshots.d'), await serialOf('debian-security', 'tmp/APT_snapshots.d'), await serialOf('torproject', 'tmp/APT_snapshots.d')]).toEqual([
-      '2021051301\n',
-      '2021051303\n',
-      '2021051304\n',
-    ]);
+    expect(await readFile(join(cwd, CACHED), 'utf8')).toBe(
+      'debian: 2021051301\ndebian-security: 2021051303\ntorproject: 2021051304\n',
+    );
+    expect([
+      await serialOf('debian', 'tmp/APT_snapshots.d'),
+      await serialOf('debian-security', 'tmp/APT_snapshots.d'),
+      await serialOf('torproject', 'tmp/APT_snapshots.d'),
+    ]).toEqual(['2021051301\n', '2021051303\n', '2021051304\n']);
     await expect(readFile(join(cwd, 'tmp/APT_snapshots.d/.placeholder'), 'utf8')).resolves.toBe('');
     expect(await serialOf('torproject')).toBe('latest\n');
   });
@@ -148,12 +194,16 @@ describe('serials prepare-build', () => {
     const before = server.requests.length;
     expect((await serials(['prepare-build', '{"torproject": "2021050101"}'])).code).toBe(0);
     expect(server.requests.slice(before).map((r) => r.url)).toEqual(['/debian-security/project/trace/debian-security']);
-    expect(await readFile(join(cwd, CACHED), 'utf8')).toBe('debian: 2021051301\ndebian-security: 2021051303\ntorproject: 2021050101\n');
+    expect(await readFile(join(cwd, CACHED), 'utf8')).toBe(
+      'debian: 2021051301\ndebian-security: 2021051303\ntorproject: 2021050101\n',
+    );
     await expect(readFile(join(cwd, 'tmp/APT_snapshots.d/stale'))).rejects.toThrow();
   });
 
   it('needs no server when the JSON gives every latest', async () => {
-    const run = await serials(['prepare-build', '{"torproject": "2021050101", "debian-security": "2021050102"}'], { APT_SNAPSHOTS_SERVER: await closedPortUrl() });
+    const run = await serials(['prepare-build', '{"torproject": "2021050101", "debian-security": "2021050102"}'], {
+      APT_SNAPSHOTS_SERVER: await closedPortUrl(),
+    });
     expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
@@ -187,7 +237,11 @@ describe('serials and symbolic links', () => {
     await symlink(join(outside, 'moved'), join(cwd, linked));
     for (const action of ['thaw', 'cat']) {
       const run = await serials([action]);
-      expect(run).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot serials: ${linked} is a symbolic link; refusing to follow it out of the checkout\n` });
+      expect(run).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `apt-snapshots-bot serials: ${linked} is a symbolic link; refusing to follow it out of the checkout\n`,
+      });
     }
     const movedSet = linked === SET ? join(outside, 'moved') : join(outside, 'moved', 'APT_snapshots.d');
     expect(await readFile(join(movedSet, 'debian', 'serial'), 'utf8')).toBe('2021051301\n');
@@ -198,7 +252,11 @@ describe('serials and symbolic links', () => {
     await rename(join(cwd, 'elsewhere', 'tails'), join(outside, 'tails'));
     await symlink(join(outside, 'tails'), join(cwd, SET, 'tails'));
     const run = await serials(['thaw']);
-    expect(run).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot serials: ${SET}/tails is a symbolic link, not an origin directory\n` });
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `apt-snapshots-bot serials: ${SET}/tails is a symbolic link, not an origin directory\n`,
+    });
     expect(await readFile(join(outside, 'tails', 'serial'), 'utf8')).toBe('2021051301\n');
     expect(await serialOf('debian')).toBe('2021051301\n');
   });
@@ -211,7 +269,11 @@ describe('serials and symbolic links', () => {
     if (linked === 'tmp') await rm(join(cwd, 'tmp'), { recursive: true });
     await symlink(join(outside, target), join(cwd, linked));
     const run = await serials(['prepare-build', '{"torproject": "2021050101", "debian-security": "2021050102"}']);
-    expect(run).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot serials: ${linked} is a symbolic link; refusing to write through it\n` });
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `apt-snapshots-bot serials: ${linked} is a symbolic link; refusing to write through it\n`,
+    });
     expect(await readdirNames(outside)).toEqual([]);
   });
 });
@@ -221,15 +283,22 @@ async function readdirNames(dir: string): Promise<string[]> {
 }
 
 describe('serials with an origin directory the server cannot be asked about', () => {
-  it.each([['get-latest'], ['freeze'], ['prepare-build']])('%s exits 1 naming it, asking nothing and writing nothing', async (action) => {
-    await writeSet({ Debian_Extra: 'latest' });
-    const before = server.requests.length;
-    const run = await serials([action]);
-    expect(run).toEqual({ code: 1, stdout: '', stderr: `apt-snapshots-bot serials: ${SET}/Debian_Extra is not a valid origin name (lowercase letters, digits, ".", "+" and "-"), so the snapshot server cannot be asked for its newest serial\n` });
-    expect(server.requests.length).toBe(before);
-    expect(await serialOf('debian')).toBe('2021051301\n');
-    await expect(readFile(join(cwd, 'tmp/cached_APT_snapshots_serials'))).rejects.toThrow();
-  });
+  it.each([['get-latest'], ['freeze'], ['prepare-build']])(
+    '%s exits 1 naming it, asking nothing and writing nothing',
+    async (action) => {
+      await writeSet({ Debian_Extra: 'latest' });
+      const before = server.requests.length;
+      const run = await serials([action]);
+      expect(run).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `apt-snapshots-bot serials: ${SET}/Debian_Extra is not a valid origin name (lowercase letters, digits, ".", "+" and "-"), so the snapshot server cannot be asked for its newest serial\n`,
+      });
+      expect(server.requests.length).toBe(before);
+      expect(await serialOf('debian')).toBe('2021051301\n');
+      await expect(readFile(join(cwd, 'tmp/cached_APT_snapshots_serials'))).rejects.toThrow();
+    },
+  );
 });
 
 describe('serials with an unknown action', () => {
@@ -237,7 +306,8 @@ describe('serials with an unknown action', () => {
     expect(await serials(['unfreeze'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'apt-snapshots-bot serials: unknown action "unfreeze"; the actions are cat, cat-json, get-latest, freeze, thaw, prepare-build\n',
+      stderr:
+        'apt-snapshots-bot serials: unknown action "unfreeze"; the actions are cat, cat-json, get-latest, freeze, thaw, prepare-build\n',
     });
   });
 });

@@ -12,7 +12,11 @@ const repo = repoPerTest();
 
 /** A branch whose every value that reaches the output carries terminal escapes. */
 async function hostileRepo() {
-  const files = tailsTree({ baseBranch: `devel${ESC}[2J`, main: { debian: '2021051301', 'debian-security': 'latest', torproject: `2021051301${ESC}[31m` }, overlays: [`evil${ESC}]0;owned\u0007.list`] });
+  const files = tailsTree({
+    baseBranch: `devel${ESC}[2J`,
+    main: { debian: '2021051301', 'debian-security': 'latest', torproject: `2021051301${ESC}[31m` },
+    overlays: [`evil${ESC}]0;owned\u0007.list`],
+  });
   files[`${PATHS.MAIN}/a${ESC}[1mx\u202e/serial`] = '2021051301\n';
   files[`${PATHS.BUILDER}/tails/serial`] = { symlink: `x\nerror    ${PATHS.MAIN}/debian/serial  forged` };
   return repo(files, { message: `Freeze${ESC}]0;owned\u0007 \u009b2J` });
@@ -21,7 +25,9 @@ async function hostileRepo() {
 describe('output on a terminal', () => {
   it('check shows every value from the repository escaped, and a newline in one cannot forge a line', async () => {
     const r = await hostileRepo();
-    const run = await runCli(['check', '--repo', r.dir, '--ref', 'HEAD', '--branch', 'devel', '--offline'], { env: r.env });
+    const run = await runCli(['check', '--repo', r.dir, '--ref', 'HEAD', '--branch', 'devel', '--offline'], {
+      env: r.env,
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).not.toMatch(RAW_CONTROL);
     expect(run.stdout).toContain('"Freeze\\u001b]0;owned\\u0007 \\u009b2J"');
@@ -54,7 +60,10 @@ describe('output on a terminal', () => {
   ] as const)('the %s hook shows findings escaped to the pusher', async (hook, code, stream) => {
     const r = await hostileRepo();
     const head = (await r.git(['rev-parse', 'HEAD'])).trim();
-    const run = await runCli(['hook', hook], { env: { ...r.env, GIT_DIR: `${r.dir}/.git` }, stdin: `${'0'.repeat(40)} ${head} refs/heads/devel\n` });
+    const run = await runCli(['hook', hook], {
+      env: { ...r.env, GIT_DIR: `${r.dir}/.git` },
+      stdin: `${'0'.repeat(40)} ${head} refs/heads/devel\n`,
+    });
     expect(run.code).toBe(code);
     expect(run[stream]).not.toMatch(RAW_CONTROL);
     expect(run[stream]).toContain('\\u001b');
@@ -64,7 +73,9 @@ describe('output on a terminal', () => {
 describe('messages on a terminal', () => {
   it('an error names what it is about escaped', async () => {
     const r = await hostileRepo();
-    const run = await runCli(['check', '--repo', r.dir, '--ref', `nope${ESC}[2J`, '--branch', 'devel', '--offline'], { env: r.env });
+    const run = await runCli(['check', '--repo', r.dir, '--ref', `nope${ESC}[2J`, '--branch', 'devel', '--offline'], {
+      env: r.env,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).not.toMatch(RAW_CONTROL);
     expect(run.stderr).toContain('revision "nope\\u001b[2J" does not exist');
@@ -74,7 +85,11 @@ describe('messages on a terminal', () => {
     const r = await hostileRepo();
     await writeFile(join(r.dir, PATHS.MAIN, 'torproject', 'serial'), 'latest\n');
     const run = await runCli(['serials', 'cat'], { cwd: r.dir, env: r.env });
-    expect(run).toEqual({ code: 0, stdout: 'a\\u001b[1mx\\u202e: 2021051301\ndebian: 2021051301\ndebian-security: latest\ntorproject: latest\n', stderr: '' });
+    expect(run).toEqual({
+      code: 0,
+      stdout: 'a\\u001b[1mx\\u202e: 2021051301\ndebian: 2021051301\ndebian-security: latest\ntorproject: latest\n',
+      stderr: '',
+    });
     const refused = await runCli(['serials', 'cat', 'tails'], { cwd: r.dir, env: r.env });
     expect(refused.code).toBe(1);
     expect(refused.stderr).not.toMatch(RAW_CONTROL);

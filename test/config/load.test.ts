@@ -53,7 +53,11 @@ describe('applyConfigOverride', () => {
     ['branches:\n  port_pattern: "("\n', 'branches.port_pattern', /regular expression/],
     ['bot:\n  branch_prefix: "x"\n', 'bot.branch_prefix', /.+/],
     ['unknown_key: 1\n', '', /unknown_key|Unrecognized/i],
-    ['snapshot_sets:\n  - name: main\n    dir: a\n    freeze_exceptions: []\n    thaws: true\n  - name: main\n    dir: b\n    freeze_exceptions: []\n    thaws: true\n', 'snapshot_sets', /unique/],
+    [
+      'snapshot_sets:\n  - name: main\n    dir: a\n    freeze_exceptions: []\n    thaws: true\n  - name: main\n    dir: b\n    freeze_exceptions: []\n    thaws: true\n',
+      'snapshot_sets',
+      /unique/,
+    ],
   ])('rejects %j naming the field', (text, field, message) => {
     const result = applyConfigOverride(defaults, text, '.github/apt-snapshots.yml');
     expect(result.ok).toBe(false);
@@ -80,7 +84,14 @@ describe('applyConfigOverride', () => {
   });
 
   it('does not expand a billion laughs', () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...Array.from(
+        { length: 9 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+      ),
+    ].join('\n');
     const result = applyConfigOverride(defaults, bomb);
     expect(result.ok).toBe(false);
   });

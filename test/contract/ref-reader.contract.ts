@@ -39,7 +39,8 @@ export function selectEntries(all: ReadonlyMap<string, RawEntry>, spec: ReadSpec
     want(dir.path, dir.maxBytes);
     if (entry.type !== 'dir') continue;
     for (const path of all.keys()) {
-      if (path.startsWith(`${dir.path}/`) && path.slice(dir.path.length + 1).split('/').length <= dir.depth) want(path, dir.maxBytes);
+      if (path.startsWith(`${dir.path}/`) && path.slice(dir.path.length + 1).split('/').length <= dir.depth)
+        want(path, dir.maxBytes);
     }
   }
   const selected = new Map<string, RawEntry>();
@@ -53,7 +54,9 @@ export function selectEntries(all: ReadonlyMap<string, RawEntry>, spec: ReadSpec
 }
 
 function without(files: Record<string, FakeEntry>, ...prefixes: string[]): Record<string, FakeEntry> {
-  return Object.fromEntries(Object.entries(files).filter(([path]) => !prefixes.some((p) => path === p || path.startsWith(`${p}/`))));
+  return Object.fromEntries(
+    Object.entries(files).filter(([path]) => !prefixes.some((p) => path === p || path.startsWith(`${p}/`))),
+  );
 }
 
 const FREEZE_EXCEPTION = [

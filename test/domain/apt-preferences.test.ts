@@ -42,13 +42,27 @@ describe('APT preferences', () => {
   it('finds freeze exceptions by their Explanation prefix, case-insensitively', () => {
     expect(freezeExceptions(parseAptPreferences(PREFS), 'freeze exception')).toEqual([
       { startLine: 5, explanation: 'freeze exception (#18464)', packages: 'shim*', priority: 999, priorityLine: 8 },
-      { startLine: 10, explanation: 'Freeze exception for #15936. Remove with: git revert', packages: 'linux-image-*', priority: -1, priorityLine: 13 },
-      { startLine: 20, explanation: 'freeze exception (#1)', packages: 'broken', priority: Number.NaN, priorityLine: 22 },
+      {
+        startLine: 10,
+        explanation: 'Freeze exception for #15936. Remove with: git revert',
+        packages: 'linux-image-*',
+        priority: -1,
+        priorityLine: 13,
+      },
+      {
+        startLine: 20,
+        explanation: 'freeze exception (#1)',
+        packages: 'broken',
+        priority: Number.NaN,
+        priorityLine: 22,
+      },
     ]);
   });
 
   it('reads CRLF files and continuation lines', () => {
-    const stanzas = parseAptPreferences('Explanation: freeze exception\r\n more words\r\nPackage: a\r\nPin-Priority: 990\r\n');
+    const stanzas = parseAptPreferences(
+      'Explanation: freeze exception\r\n more words\r\nPackage: a\r\nPin-Priority: 990\r\n',
+    );
     expect(stanzas[0]!.fields[0]!.value).toBe('freeze exception\nmore words');
     expect(freezeExceptions(stanzas, 'freeze exception')[0]!.priority).toBe(990);
   });

@@ -31,7 +31,9 @@ describe('branchRole', () => {
     const branch = `${'a'.repeat(40)}!`;
     const started = Date.now();
     expect(() => branchRole(branch, config)).toThrow(PortPatternTimeoutError);
-    expect(() => branchRole(branch, config)).toThrow(`branches.port_pattern /^(a+)+$/ took too long to match the branch "${branch}"`);
+    expect(() => branchRole(branch, config)).toThrow(
+      `branches.port_pattern /^(a+)+$/ took too long to match the branch "${branch}"`,
+    );
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });

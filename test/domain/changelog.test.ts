@@ -2,9 +2,18 @@ import { isReleased, parseChangelogTop, tagForVersion } from '../../src/domain/c
 
 describe('parseChangelogTop', () => {
   it.each([
-    ['tails (4.22) UNRELEASED; urgency=medium\n\n  * Dummy.\n', { package: 'tails', version: '4.22', distribution: 'UNRELEASED' }],
-    ['\ntails (4.19~rc1) unstable; urgency=medium\n', { package: 'tails', version: '4.19~rc1', distribution: 'unstable' }],
-    ['tails (1:2.0+dfsg-1) stable-security unstable; urgency=low\n', { package: 'tails', version: '1:2.0+dfsg-1', distribution: 'stable-security unstable' }],
+    [
+      'tails (4.22) UNRELEASED; urgency=medium\n\n  * Dummy.\n',
+      { package: 'tails', version: '4.22', distribution: 'UNRELEASED' },
+    ],
+    [
+      '\ntails (4.19~rc1) unstable; urgency=medium\n',
+      { package: 'tails', version: '4.19~rc1', distribution: 'unstable' },
+    ],
+    [
+      'tails (1:2.0+dfsg-1) stable-security unstable; urgency=low\n',
+      { package: 'tails', version: '1:2.0+dfsg-1', distribution: 'stable-security unstable' },
+    ],
   ])('reads the top entry of %j', (text, entry) => {
     expect(parseChangelogTop(text)).toEqual({ ok: true, value: entry });
   });
@@ -15,7 +24,10 @@ describe('parseChangelogTop', () => {
     ['Tails 4.22 released\n', /not a changelog entry header/],
     ['tails 4.22 UNRELEASED; urgency=medium\n', /not a changelog entry header/],
     // The version names freezes, commits and tags: it must be a Debian version, not terminal escapes.
-    ['tails (4.20\u001b[5m) unstable; urgency=medium\n', /^first line "tails \(4\.20\\u001b\[5m\) unstable; urgency=medium" is not a changelog entry header/],
+    [
+      'tails (4.20\u001b[5m) unstable; urgency=medium\n',
+      /^first line "tails \(4\.20\\u001b\[5m\) unstable; urgency=medium" is not a changelog entry header/,
+    ],
     ['tails (rc1) unstable; urgency=medium\n', /not a changelog entry header/],
     ['tails (4.20) unstable\u0007; urgency=medium\n', /"tails \(4\.20\) unstable\\u0007; urgency/],
   ])('rejects %j', (text, error) => {

@@ -31,10 +31,22 @@ describe('parseValidUntil', () => {
     ['a realistic Release file', release(), '2021-05-22T13:43:45.000Z'],
     ['a +0000 zone', release(['Valid-Until: Sat, 22 May 2021 13:43:45 +0000']), '2021-05-22T13:43:45.000Z'],
     ['CRLF line endings', release().replace(/\n/g, '\r\n'), '2021-05-22T13:43:45.000Z'],
-    ['a field name in another case', release(['valid-until: Sat, 22 May 2021 13:43:45 UTC']), '2021-05-22T13:43:45.000Z'],
-    ['extra spaces around the value', release(['Valid-Until:   Sat, 22 May 2021 13:43:45 UTC  ']), '2021-05-22T13:43:45.000Z'],
+    [
+      'a field name in another case',
+      release(['valid-until: Sat, 22 May 2021 13:43:45 UTC']),
+      '2021-05-22T13:43:45.000Z',
+    ],
+    [
+      'extra spaces around the value',
+      release(['Valid-Until:   Sat, 22 May 2021 13:43:45 UTC  ']),
+      '2021-05-22T13:43:45.000Z',
+    ],
     ['leading blank lines', `\n\n${release()}`, '2021-05-22T13:43:45.000Z'],
-    ['only a Codename, no Suite', 'Codename: buster\nValid-Until: Sat, 22 May 2021 13:43:45 UTC\n', '2021-05-22T13:43:45.000Z'],
+    [
+      'only a Codename, no Suite',
+      'Codename: buster\nValid-Until: Sat, 22 May 2021 13:43:45 UTC\n',
+      '2021-05-22T13:43:45.000Z',
+    ],
     ['a Valid-Until after the first paragraph is ignored', `Suite: stable\n\nValid-Until: garbage\n`, null],
     ['a tagged snapshot, without Valid-Until', release([]), null],
   ])('reads %s', (_name, text, expected) => {
@@ -46,16 +58,44 @@ describe('parseValidUntil', () => {
   it.each([
     ['an empty body', '', /Release file is empty/],
     ['only blank lines', '\n\n\n', /Release file is empty/],
-    ['an HTML page served with 200', '<!DOCTYPE html>\n<html><body>Maintenance</body></html>\n', /line 1 is not a "Field: value" line.*not a Release file/],
+    [
+      'an HTML page served with 200',
+      '<!DOCTYPE html>\n<html><body>Maintenance</body></html>\n',
+      /line 1 is not a "Field: value" line.*not a Release file/,
+    ],
     ['a continuation line first', ' Suite: stable\n', /line 1 continues a field but no field precedes it/],
-    ['a comment line', 'Suite: stable\n# Valid-Until: Sat, 22 May 2021 13:43:45 UTC\n', /line 2 is not a "Field: value" line/],
-    ['a field without a colon', 'Suite: stable\nValid-Until Sat, 22 May 2021 13:43:45 UTC\n', /line 2 is not a "Field: value" line/],
-    ['a deb822 paragraph that is not a Release file', 'Package: bash\nVersion: 5.1-2\n', /neither a Suite nor a Codename/],
-    ['two Valid-Until fields', release(['Valid-Until: Sat, 22 May 2021 13:43:45 UTC', 'Valid-Until: Sun, 23 May 2021 13:43:45 UTC']), /2 Valid-Until fields/],
+    [
+      'a comment line',
+      'Suite: stable\n# Valid-Until: Sat, 22 May 2021 13:43:45 UTC\n',
+      /line 2 is not a "Field: value" line/,
+    ],
+    [
+      'a field without a colon',
+      'Suite: stable\nValid-Until Sat, 22 May 2021 13:43:45 UTC\n',
+      /line 2 is not a "Field: value" line/,
+    ],
+    [
+      'a deb822 paragraph that is not a Release file',
+      'Package: bash\nVersion: 5.1-2\n',
+      /neither a Suite nor a Codename/,
+    ],
+    [
+      'two Valid-Until fields',
+      release(['Valid-Until: Sat, 22 May 2021 13:43:45 UTC', 'Valid-Until: Sun, 23 May 2021 13:43:45 UTC']),
+      /2 Valid-Until fields/,
+    ],
     ['an empty Valid-Until', release(['Valid-Until:']), /Valid-Until "" is not a date/],
     ['a malformed Valid-Until', release(['Valid-Until: tomorrow']), /Valid-Until "tomorrow" is not a date/],
-    ['a Valid-Until continued on the next line', release(['Valid-Until: Sat, 22 May 2021', ' 13:43:45 UTC']), /Valid-Until .* is not a date/],
-    ['an impossible Valid-Until', release(['Valid-Until: Mon, 31 Jun 2021 13:43:45 UTC']), /Valid-Until .*impossible date/],
+    [
+      'a Valid-Until continued on the next line',
+      release(['Valid-Until: Sat, 22 May 2021', ' 13:43:45 UTC']),
+      /Valid-Until .* is not a date/,
+    ],
+    [
+      'an impossible Valid-Until',
+      release(['Valid-Until: Mon, 31 Jun 2021 13:43:45 UTC']),
+      /Valid-Until .*impossible date/,
+    ],
   ])('rejects %s, naming the URL', (_name, text, message) => {
     const result = parseValidUntil(text, URL);
     expect(result.ok).toBe(false);

@@ -10,7 +10,10 @@ describe('parseSerialFile', () => {
     ['2021051301\r\n', '2021051301'],
   ])('accepts %j', (content, expected) => {
     const result = parseSerialFile(content);
-    expect(result).toEqual({ ok: true, value: expected === 'latest' ? { kind: 'latest' } : { kind: 'serial', serial: expected } });
+    expect(result).toEqual({
+      ok: true,
+      value: expected === 'latest' ? { kind: 'latest' } : { kind: 'serial', serial: expected },
+    });
   });
 
   it.each([

@@ -9,7 +9,8 @@ describe('interpretRef', () => {
         baseBranch: 'testing',
         main: { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' },
         overlays: ['bugfix-1234.list'],
-        preferences: 'Explanation: freeze exception (#18464)\nPackage: shim*\nPin: origin deb.tails.boum.org\nPin-Priority: 999\n',
+        preferences:
+          'Explanation: freeze exception (#18464)\nPackage: shim*\nPin: origin deb.tails.boum.org\nPin-Priority: 999\n',
       }),
     );
     const main = state.sets[0]!;
@@ -32,7 +33,11 @@ describe('interpretRef', () => {
 
   it.each([
     [{ symlink: '../debian/serial' }, 'symlink', /symbolic link to "..\/debian\/serial"/],
-    [{ symlink: 'x\nerror    forged finding\u001b[2J' }, 'symlink', /symbolic link to "x\\nerror    forged finding\\u001b\[2J", not/],
+    [
+      { symlink: 'x\nerror    forged finding\u001b[2J' },
+      'symlink',
+      /symbolic link to "x\\nerror    forged finding\\u001b\[2J", not/,
+    ],
     [Buffer.from([0x32, 0x00, 0x31]), 'binary', /binary/],
     [Buffer.from([0xff, 0xfe, 0x41]), 'binary', /binary/],
     [{ tooLarge: 10_000_000 }, 'too-large', /10000000 bytes/],
@@ -83,7 +88,12 @@ describe('interpretRef', () => {
 describe('readSpec', () => {
   it('asks for every set and file the configuration names', () => {
     const spec = readSpec(defaultConfig());
-    expect(spec.files.map((f) => f.path)).toEqual(['config/base_branch', 'config/chroot_apt/preferences', '.github/apt-snapshots.yml', 'debian/changelog']);
+    expect(spec.files.map((f) => f.path)).toEqual([
+      'config/base_branch',
+      'config/chroot_apt/preferences',
+      '.github/apt-snapshots.yml',
+      'debian/changelog',
+    ]);
     expect(spec.dirs).toEqual([
       { path: 'config/APT_overlays.d', depth: 1, maxBytes: 0 },
       { path: PATHS.MAIN, depth: 2, maxBytes: LIMITS.serialBytes },

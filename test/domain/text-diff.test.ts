@@ -4,12 +4,17 @@ const text = (lines: readonly string[]): string => lines.map((line) => `${line}\
 
 /** The old and the new lines a full diff shows. */
 function replay(diff: readonly string[]): { old: string[]; new: string[] } {
-  return { old: diff.filter((l) => !l.startsWith('+')).map((l) => l.slice(1)), new: diff.filter((l) => !l.startsWith('-')).map((l) => l.slice(1)) };
+  return {
+    old: diff.filter((l) => !l.startsWith('+')).map((l) => l.slice(1)),
+    new: diff.filter((l) => !l.startsWith('-')).map((l) => l.slice(1)),
+  };
 }
 
 function lcs(x: readonly string[], y: readonly string[]): number {
   const t = Array.from({ length: x.length + 1 }, () => new Array<number>(y.length + 1).fill(0));
-  for (let i = 1; i <= x.length; i += 1) for (let j = 1; j <= y.length; j += 1) t[i]![j] = x[i - 1] === y[j - 1] ? t[i - 1]![j - 1]! + 1 : Math.max(t[i - 1]![j]!, t[i]![j - 1]!);
+  for (let i = 1; i <= x.length; i += 1)
+    for (let j = 1; j <= y.length; j += 1)
+      t[i]![j] = x[i - 1] === y[j - 1] ? t[i - 1]![j - 1]! + 1 : Math.max(t[i - 1]![j]!, t[i]![j - 1]!);
   return t[x.length]![y.length]!;
 }
 
@@ -31,10 +36,22 @@ describe('lineDiff', () => {
     [[], []],
     [['a'], []],
     [[], ['a']],
-    [['a', 'b', 'c'], ['a', 'b', 'c']],
-    [['a', 'b', 'c'], ['a', 'x', 'c']],
-    [['a', 'b', 'c', 'a', 'b', 'b', 'a'], ['c', 'b', 'a', 'b', 'a', 'c']],
-    [['x', 'y'], ['y', 'x', 'y', 'z']],
+    [
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+    ],
+    [
+      ['a', 'b', 'c'],
+      ['a', 'x', 'c'],
+    ],
+    [
+      ['a', 'b', 'c', 'a', 'b', 'b', 'a'],
+      ['c', 'b', 'a', 'b', 'a', 'c'],
+    ],
+    [
+      ['x', 'y'],
+      ['y', 'x', 'y', 'z'],
+    ],
   ])('%j → %j shows both texts and changes no more lines than it must', (a, b) => {
     const diff = lineDiff(text(a), text(b)) ?? [];
     expect(replay(diff)).toEqual({ old: a, new: b });
@@ -81,7 +98,9 @@ describe('unifiedDiff', () => {
   });
 
   it('marks a missing final newline', () => {
-    expect(unifiedDiff('f', '2021051301', '2021051301\n')).toBe('--- a/f\n+++ b/f\n@@ -1 +1 @@\n-2021051301\n\\ No newline at end of file\n+2021051301\n');
+    expect(unifiedDiff('f', '2021051301', '2021051301\n')).toBe(
+      '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-2021051301\n\\ No newline at end of file\n+2021051301\n',
+    );
   });
 
   it('gives each distant change its own hunk with three lines of context, and joins close ones', () => {
@@ -112,6 +131,8 @@ describe('unifiedDiff', () => {
     const old = Array.from({ length: 1500 }, (_, i) => `a${i}`);
     const next = Array.from({ length: 1500 }, (_, i) => `b${i}`);
     const diff = unifiedDiff('f', `${old.join('\n')}${oldEnd}`, `${next.join('\n')}${newEnd}`);
-    expect(diff).toBe(`--- a/f\n+++ b/f\n@@ -1,1500 +1,1500 @@\n${old.map((l) => `-${l}\n`).join('')}${marker}${next.map((l) => `+${l}\n`).join('')}${marker}`);
+    expect(diff).toBe(
+      `--- a/f\n+++ b/f\n@@ -1,1500 +1,1500 @@\n${old.map((l) => `-${l}\n`).join('')}${marker}${next.map((l) => `+${l}\n`).join('')}${marker}`,
+    );
   });
 });

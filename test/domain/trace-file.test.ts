@@ -23,7 +23,11 @@ describe('parseTraceFile', () => {
     ['trailing spaces after the serial', 'Archive serial: 2021051304  \n', '2021051304'],
     ['no space after the colon', 'Archive serial:2021051305\n', '2021051305'],
     ['the same serial twice', trace(['Archive serial: 2021051306', 'Archive serial: 2021051306']), '2021051306'],
-    ['lines that merely mention a serial', `X-Archive serial: 1999010101\nNot the Archive serial: 1999010101\n${trace(['Archive serial: 2021051307'])}`, '2021051307'],
+    [
+      'lines that merely mention a serial',
+      `X-Archive serial: 1999010101\nNot the Archive serial: 1999010101\n${trace(['Archive serial: 2021051307'])}`,
+      '2021051307',
+    ],
   ])('reads %s', (_name, text, expected) => {
     expect(parseTraceFile(text, URL)).toEqual({ ok: true, value: expected });
   });
@@ -34,7 +38,11 @@ describe('parseTraceFile', () => {
     ['an HTML error page', '<html><body>404 Not Found</body></html>\n', /has no "Archive serial:" line/],
     ['a key in another case', 'archive serial: 2021051301\n', /has no "Archive serial:" line/],
     ['an indented serial line', '  Archive serial: 2021051301\n', /has no "Archive serial:" line/],
-    ['two different serials', trace(['Archive serial: 2021051301', 'Archive serial: 2021051302']), /2 different "Archive serial:" lines \("2021051301", "2021051302"\)/],
+    [
+      'two different serials',
+      trace(['Archive serial: 2021051301', 'Archive serial: 2021051302']),
+      /2 different "Archive serial:" lines \("2021051301", "2021051302"\)/,
+    ],
     ['an impossible date', trace(['Archive serial: 2021023001']), /line is invalid: .*impossible date/],
     ['counter 00', trace(['Archive serial: 2021051300']), /line is invalid: .*counter 00/],
     ['an empty serial', trace(['Archive serial: ']), /line is invalid: "" is not a serial/],

@@ -1,13 +1,32 @@
-import { buildTimeline, freezeStatus, periodDays, summarizeTimeline, type AuditedCommit, type FreezeStatus } from '../../src/flow/audit-timeline.js';
+import {
+  buildTimeline,
+  freezeStatus,
+  periodDays,
+  summarizeTimeline,
+  type AuditedCommit,
+  type FreezeStatus,
+} from '../../src/flow/audit-timeline.js';
 import type { Finding } from '../../src/domain/finding.js';
 import { fakeState, tailsTree } from '../helpers/snapshot.js';
 
 describe('freezeStatus', () => {
   it.each<[string, Record<string, string>, FreezeStatus]>([
     ['every origin latest', { debian: 'latest', 'debian-security': 'latest', torproject: 'latest' }, 'thawed'],
-    ['every origin but the exception pinned', { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' }, 'frozen'],
-    ['the exception pinned too', { debian: '2021051301', 'debian-security': '2021051301', torproject: '2021051301' }, 'frozen'],
-    ['only the exception pinned', { debian: 'latest', 'debian-security': '2021051301', torproject: 'latest' }, 'thawed'],
+    [
+      'every origin but the exception pinned',
+      { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' },
+      'frozen',
+    ],
+    [
+      'the exception pinned too',
+      { debian: '2021051301', 'debian-security': '2021051301', torproject: '2021051301' },
+      'frozen',
+    ],
+    [
+      'only the exception pinned',
+      { debian: 'latest', 'debian-security': '2021051301', torproject: 'latest' },
+      'thawed',
+    ],
     ['a mix', { debian: '2021051301', 'debian-security': 'latest', torproject: 'latest' }, 'partly frozen'],
     ['an invalid serial', { debian: '2021051300', 'debian-security': 'latest', torproject: 'latest' }, 'undecidable'],
     ['only the exception', { 'debian-security': 'latest' }, 'undecidable'],
@@ -20,10 +39,20 @@ describe('freezeStatus', () => {
   });
 });
 
-const error = (rule: string): Finding => ({ rule, severity: 'error', path: `${rule}/path`, message: `${rule} is wrong` });
+const error = (rule: string): Finding => ({
+  rule,
+  severity: 'error',
+  path: `${rule}/path`,
+  message: `${rule} is wrong`,
+});
 const warning = (rule: string): Finding => ({ rule, severity: 'warning', path: 'p', message: 'w' });
 
-function commit(day: string, status: FreezeStatus, findings: Finding[] = [], subject = `commit of ${day}`): AuditedCommit {
+function commit(
+  day: string,
+  status: FreezeStatus,
+  findings: Finding[] = [],
+  subject = `commit of ${day}`,
+): AuditedCommit {
   return {
     sha: `${day.replaceAll('-', '')}`.padEnd(40, '0'),
     date: new Date(`${day}T12:00:00Z`),
@@ -50,7 +79,17 @@ describe('buildTimeline', () => {
       commit('2021-07-13', 'thawed'),
     ];
     const periods = buildTimeline(commits);
-    expect(periods.map((p) => [p.status, p.wrong, p.first.subject, p.commits, p.start.toISOString().slice(0, 10), p.end.toISOString().slice(0, 10), p.ongoing])).toEqual([
+    expect(
+      periods.map((p) => [
+        p.status,
+        p.wrong,
+        p.first.subject,
+        p.commits,
+        p.start.toISOString().slice(0, 10),
+        p.end.toISOString().slice(0, 10),
+        p.ongoing,
+      ]),
+    ).toEqual([
       ['thawed', [], 'commit of 2021-04-01', 2, '2021-04-01', '2021-04-27', false],
       ['frozen', ['tracks-latest'], 'Freeze APT snapshots for 4.19~beta1.', 1, '2021-04-27', '2021-04-28', false],
       ['frozen', ['base-branch-file', 'tracks-latest'], 'commit of 2021-04-28', 2, '2021-04-28', '2021-05-13', false],

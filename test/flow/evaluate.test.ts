@@ -7,7 +7,15 @@ const NOW = new Date('2021-05-14T00:00:00Z');
 const FROZEN = { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' };
 
 function input(reader: MemoryReader, overrides: Partial<EvaluateInput>): EvaluateInput {
-  return { reader, rev: 'head', branch: 'devel', configSource: { kind: 'at-ref' }, defaults: defaultConfig(), now: NOW, ...overrides };
+  return {
+    reader,
+    rev: 'head',
+    branch: 'devel',
+    configSource: { kind: 'at-ref' },
+    defaults: defaultConfig(),
+    now: NOW,
+    ...overrides,
+  };
 }
 
 describe('evaluate', () => {
@@ -75,10 +83,21 @@ describe('evaluate', () => {
   });
 
   it('compares with the base alone when there is no fork point', async () => {
-    const reader = new MemoryReader({ head: tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021050101' } }), 'testing-tip': tailsTree({ baseBranch: 'testing', main: FROZEN }) });
-    const result = await evaluate(input(reader, { branch: 'bugfix/1234-foo', resolveBaseRev: async () => 'testing-tip', resolveForkRev: async () => undefined }));
+    const reader = new MemoryReader({
+      head: tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021050101' } }),
+      'testing-tip': tailsTree({ baseBranch: 'testing', main: FROZEN }),
+    });
+    const result = await evaluate(
+      input(reader, {
+        branch: 'bugfix/1234-foo',
+        resolveBaseRev: async () => 'testing-tip',
+        resolveForkRev: async () => undefined,
+      }),
+    );
     expect(result.base?.forkPoint).toBeUndefined();
-    expect(result.verdict.findings).toContainEqual(expect.objectContaining({ rule: 'serial-regression', path: `${PATHS.MAIN}/debian/serial` }));
+    expect(result.verdict.findings).toContainEqual(
+      expect.objectContaining({ rule: 'serial-regression', path: `${PATHS.MAIN}/debian/serial` }),
+    );
     expect(reader.reads.map((r) => r.rev)).toEqual(['head', 'testing-tip']);
   });
 
@@ -86,14 +105,21 @@ describe('evaluate', () => {
     const reader = new MemoryReader({ head: tailsTree({ baseBranch: 'testing', main: FROZEN }) });
     const result = await evaluate(input(reader, { branch: 'bugfix/1', resolveBaseRev: async () => undefined }));
     expect(result.base).toBeUndefined();
-    expect(result.verdict.findings).toContainEqual(expect.objectContaining({ rule: 'base-state', severity: 'notice', path: 'config/base_branch' }));
+    expect(result.verdict.findings).toContainEqual(
+      expect.objectContaining({ rule: 'base-state', severity: 'notice', path: 'config/base_branch' }),
+    );
   });
 
   it('reads the state before a push', async () => {
-    const reader = new MemoryReader({ head: tailsTree({ baseBranch: 'stable', main: { ...FROZEN, debian: '2021050101' } }), old: tailsTree({ baseBranch: 'stable', main: FROZEN }) });
+    const reader = new MemoryReader({
+      head: tailsTree({ baseBranch: 'stable', main: { ...FROZEN, debian: '2021050101' } }),
+      old: tailsTree({ baseBranch: 'stable', main: FROZEN }),
+    });
     const result = await evaluate(input(reader, { branch: 'stable', beforeRev: 'old' }));
     expect(result.before?.sets[0]!.origins[0]!.value).toEqual({ kind: 'serial', serial: '2021051301' });
-    expect(result.verdict.findings).toContainEqual(expect.objectContaining({ rule: 'serial-regression', path: `${PATHS.MAIN}/debian/serial` }));
+    expect(result.verdict.findings).toContainEqual(
+      expect.objectContaining({ rule: 'serial-regression', path: `${PATHS.MAIN}/debian/serial` }),
+    );
   });
 
   it('applies the configuration at the ref, and a broken one is an error on that file', async () => {
@@ -104,7 +130,11 @@ describe('evaluate', () => {
     const broken = { ...tailsTree(), '.github/apt-snapshots.yml': 'branches:\n  development: [nope]\n' };
     const bad = await evaluate(input(new MemoryReader({ head: broken }), {}));
     expect(bad.verdict.conclusion).toBe('failure');
-    expect(bad.verdict.findings[0]).toMatchObject({ rule: 'config', severity: 'error', path: '.github/apt-snapshots.yml' });
+    expect(bad.verdict.findings[0]).toMatchObject({
+      rule: 'config',
+      severity: 'error',
+      path: '.github/apt-snapshots.yml',
+    });
     expect(bad.verdict.findings[0]!.message).toMatch(/branches\.development\[0\].*not listed in branches\.base/);
   });
 
@@ -120,14 +150,17 @@ describe('evaluate', () => {
   it('re-reads only when the configuration moves the files it reads', async () => {
     const moved = {
       ...tailsTree(),
-      '.github/apt-snapshots.yml': 'snapshot_sets:\n  - name: main\n    dir: apt/snapshots\n    freeze_exceptions: []\n    thaws: true\n',
+      '.github/apt-snapshots.yml':
+        'snapshot_sets:\n  - name: main\n    dir: apt/snapshots\n    freeze_exceptions: []\n    thaws: true\n',
       'apt/snapshots/debian/serial': '2021051301\n',
     };
     const reader = new MemoryReader({ head: moved });
     const result = await evaluate(input(reader, {}));
     expect(reader.reads).toHaveLength(2);
     expect(reader.reads[1]!.spec.dirs.map((d) => d.path)).toContain('apt/snapshots');
-    expect(result.verdict.findings).toContainEqual(expect.objectContaining({ rule: 'tracks-latest', path: 'apt/snapshots/debian/serial' }));
+    expect(result.verdict.findings).toContainEqual(
+      expect.objectContaining({ rule: 'tracks-latest', path: 'apt/snapshots/debian/serial' }),
+    );
   });
 
   it('treats a configuration file that is not text as an error on it', async () => {
@@ -139,14 +172,32 @@ describe('evaluate', () => {
 
   it.each<[string, Partial<EvaluateInput>, string]>([
     ['the file at the ref', {}, '.github/apt-snapshots.yml'],
-    ['a file given', { configSource: { kind: 'text', text: 'branches:\n  port_pattern: "^(a+)+$"\n', file: 'mine.yml' } }, 'mine.yml'],
-  ])('judges under the defaults, with an error on %s, when its port_pattern backtracks for ever on the branch', async (_name, overrides, file) => {
-    const branch = `${'a'.repeat(40)}!`;
-    const files = { ...tailsTree({ main: FROZEN }), '.github/apt-snapshots.yml': 'branches:\n  port_pattern: "^(a+)+$"\n' };
-    const result = await evaluate(input(new MemoryReader({ head: files }), { branch, resolveBaseRev: async () => undefined, ...overrides }));
-    expect(result.config).toEqual(defaultConfig());
-    expect(result.configProblems).toEqual([{ file, field: 'branches.port_pattern', message: expect.stringContaining(`took too long to match the branch "${branch}"`) }]);
-    expect(result.verdict.conclusion).toBe('failure');
-    expect(result.verdict.findings[0]).toMatchObject({ rule: 'config', severity: 'error', path: file });
-  });
+    [
+      'a file given',
+      { configSource: { kind: 'text', text: 'branches:\n  port_pattern: "^(a+)+$"\n', file: 'mine.yml' } },
+      'mine.yml',
+    ],
+  ])(
+    'judges under the defaults, with an error on %s, when its port_pattern backtracks for ever on the branch',
+    async (_name, overrides, file) => {
+      const branch = `${'a'.repeat(40)}!`;
+      const files = {
+        ...tailsTree({ main: FROZEN }),
+        '.github/apt-snapshots.yml': 'branches:\n  port_pattern: "^(a+)+$"\n',
+      };
+      const result = await evaluate(
+        input(new MemoryReader({ head: files }), { branch, resolveBaseRev: async () => undefined, ...overrides }),
+      );
+      expect(result.config).toEqual(defaultConfig());
+      expect(result.configProblems).toEqual([
+        {
+          file,
+          field: 'branches.port_pattern',
+          message: expect.stringContaining(`took too long to match the branch "${branch}"`),
+        },
+      ]);
+      expect(result.verdict.conclusion).toBe('failure');
+      expect(result.verdict.findings[0]).toMatchObject({ rule: 'config', severity: 'error', path: file });
+    },
+  );
 });

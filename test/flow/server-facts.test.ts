@@ -51,12 +51,16 @@ describe('gatherFacts', () => {
   });
 
   it('records failures per key instead of throwing', async () => {
-    const server = new FakeSnapshotServer({ expiries: { 'debian/2021051301': MAY_22 } }).fail('debian-security/2021042702', 'timed out after 200 ms waiting for the response');
+    const server = new FakeSnapshotServer({ expiries: { 'debian/2021051301': MAY_22 } }).fail(
+      'debian-security/2021042702',
+      'timed out after 200 ms waiting for the response',
+    );
     const facts = await gatherFacts(frozenState(), defaultConfig(), server);
     expect(facts.expiries.get('debian/2021051301')).toEqual({ ok: true, validUntil: MAY_22 });
     expect(facts.expiries.get('debian-security/2021042702')).toEqual({
       ok: false,
-      error: 'fake://snapshots/debian-security/dists/buster/updates/snapshots/2021042702/Release: timed out after 200 ms waiting for the response',
+      error:
+        'fake://snapshots/debian-security/dists/buster/updates/snapshots/2021042702/Release: timed out after 200 ms waiting for the response',
     });
     expect(facts.expiries.get('torproject/2021051302')).toEqual({
       ok: false,
@@ -105,8 +109,13 @@ describe('gatherFacts', () => {
     }
     const base = defaultConfig();
     const config = { ...base, snapshot_server: { ...base.snapshot_server, dists } };
-    const server = new FakeSnapshotServer({ delayMs: 5, expiries: Object.fromEntries(Object.keys(main).map((o) => [`${o}/2021051301`, MAY_22])) });
-    const facts = await gatherFacts(fakeState(tailsTree({ main, builder: {} }), config), config, server, { concurrency });
+    const server = new FakeSnapshotServer({
+      delayMs: 5,
+      expiries: Object.fromEntries(Object.keys(main).map((o) => [`${o}/2021051301`, MAY_22])),
+    });
+    const facts = await gatherFacts(fakeState(tailsTree({ main, builder: {} }), config), config, server, {
+      concurrency,
+    });
     expect(facts.expiries.size).toBe(9);
     expect(server.maxInFlight).toBe(concurrency);
   });
@@ -115,7 +124,13 @@ describe('gatherFacts', () => {
     const server = new FakeSnapshotServer({ delayMs: 5 });
     const main = Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((o) => [o, '2021051301']));
     const base = defaultConfig();
-    const config = { ...base, snapshot_server: { ...base.snapshot_server, dists: Object.fromEntries(Object.keys(main).map((o) => [o, 'stable'])) } };
+    const config = {
+      ...base,
+      snapshot_server: {
+        ...base.snapshot_server,
+        dists: Object.fromEntries(Object.keys(main).map((o) => [o, 'stable'])),
+      },
+    };
     await gatherFacts(fakeState(tailsTree({ main, builder: {} }), config), config, server);
     expect(server.calls).toHaveLength(6);
     expect(server.maxInFlight).toBe(4);
@@ -124,7 +139,9 @@ describe('gatherFacts', () => {
 
 describe('newestSerials', () => {
   it('resolves every origin once, in the order given', async () => {
-    const server = new FakeSnapshotServer({ latest: { debian: '2021051303', torproject: '2021051302', tails: '2021051201' } });
+    const server = new FakeSnapshotServer({
+      latest: { debian: '2021051303', torproject: '2021051302', tails: '2021051201' },
+    });
     const newest = await newestSerials(server, ['torproject', 'debian', 'torproject', 'tails']);
     expect([...newest.entries()]).toEqual([
       ['torproject', '2021051302'],
@@ -141,15 +158,23 @@ describe('newestSerials', () => {
   });
 
   it('throws the SnapshotServerError of the one origin that cannot be resolved', async () => {
-    const server = new FakeSnapshotServer({ latest: { debian: '2021051303' } }).fail('torproject', 'connection refused');
+    const server = new FakeSnapshotServer({ latest: { debian: '2021051303' } }).fail(
+      'torproject',
+      'connection refused',
+    );
     const error = await newestSerials(server, ['debian', 'torproject']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SnapshotServerError);
-    expect((error as SnapshotServerError).message).toBe('fake://snapshots/torproject/project/trace/torproject: connection refused');
+    expect((error as SnapshotServerError).message).toBe(
+      'fake://snapshots/torproject/project/trace/torproject: connection refused',
+    );
     expect((error as SnapshotServerError).url).toBe('fake://snapshots/torproject/project/trace/torproject');
   });
 
   it('names every origin that cannot be resolved in one error', async () => {
-    const server = new FakeSnapshotServer({ latest: { debian: '2021051303' } }).fail('torproject', 'HTTP 500 Internal Server Error (after 3 attempts)');
+    const server = new FakeSnapshotServer({ latest: { debian: '2021051303' } }).fail(
+      'torproject',
+      'HTTP 500 Internal Server Error (after 3 attempts)',
+    );
     const error = await newestSerials(server, ['torproject', 'debian', 'tails']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SnapshotServerError);
     expect((error as SnapshotServerError).message).toBe(

@@ -3,7 +3,8 @@ import { SnapshotServerError } from '../../src/errors.js';
 import type { SnapshotServer } from '../../src/ports/snapshot-server.js';
 import { expiryKey } from '../../src/rules/types.js';
 
-export type FakeCall = { method: 'latestSerial'; origin: string } | { method: 'validUntil'; origin: string; dist: string; serial: string };
+export type FakeCall =
+  { method: 'latestSerial'; origin: string } | { method: 'validUntil'; origin: string; dist: string; serial: string };
 
 export interface FakeSnapshotServerOptions {
   /** origin -> newest serial. */

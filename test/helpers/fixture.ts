@@ -19,7 +19,9 @@ let clone: Promise<{ root: string; repo: string }> | undefined;
  */
 export async function cloneFixture(): Promise<string> {
   if (!existsSync(FIXTURE_BUNDLE)) {
-    throw new Error(`the Tails history fixture ${FIXTURE_BUNDLE} is missing: these tests need ../shared/fixtures/ beside the checkout, as in CI`);
+    throw new Error(
+      `the Tails history fixture ${FIXTURE_BUNDLE} is missing: these tests need ../shared/fixtures/ beside the checkout, as in CI`,
+    );
   }
   clone ??= (async () => {
     const root = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-fixture-'));
@@ -28,7 +30,8 @@ export async function cloneFixture(): Promise<string> {
     const env = hermeticGitEnv(home);
     const repo = join(root, 'tails');
     await runIn(root, env, ['clone', '--quiet', FIXTURE_BUNDLE, repo]);
-    for (const branch of ['testing', 'stable']) await runIn(repo, env, ['branch', '--quiet', branch, `origin/${branch}`]);
+    for (const branch of ['testing', 'stable'])
+      await runIn(repo, env, ['branch', '--quiet', branch, `origin/${branch}`]);
     return { root, repo };
   })();
   return (await clone).repo;

@@ -32,7 +32,13 @@ export interface MakeRepoOptions extends CommitOptions {
 export function hermeticGitEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GIT_')) env[key] = value;
-  return { ...env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: join(home, 'gitconfig') };
+  return {
+    ...env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: join(home, 'gitconfig'),
+  };
 }
 
 export function runIn(dir: string, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
@@ -49,7 +55,10 @@ export function runIn(dir: string, env: NodeJS.ProcessEnv, args: string[]): Prom
  * (symlinks as symlinks, submodules as gitlinks to SUBMODULE_COMMIT). An empty
  * directory (`dir/`) cannot be committed and is refused.
  */
-export async function makeRepo(files: Record<string, FakeEntry>, options: MakeRepoOptions = {}): Promise<TestRepo & { commit: string }> {
+export async function makeRepo(
+  files: Record<string, FakeEntry>,
+  options: MakeRepoOptions = {},
+): Promise<TestRepo & { commit: string }> {
   const root = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-git-'));
   const dir = join(root, 'repo');
   const home = join(root, 'home');
@@ -88,7 +97,12 @@ export function repoPerTest(): typeof makeRepo {
 }
 
 /** Writes `files` (null removes a path), commits everything, and returns the new commit. */
-export async function commitFiles(repo: TestRepo, files: Record<string, FakeEntry | null>, message: string, options: CommitOptions = {}): Promise<string> {
+export async function commitFiles(
+  repo: TestRepo,
+  files: Record<string, FakeEntry | null>,
+  message: string,
+  options: CommitOptions = {},
+): Promise<string> {
   const submodules: string[] = [];
   for (const [path, value] of Object.entries(files)) {
     if (path.endsWith('/')) throw new Error(`makeRepo: git cannot store the empty directory ${path}`);
@@ -109,7 +123,8 @@ export async function commitFiles(repo: TestRepo, files: Record<string, FakeEntr
     }
   }
   await repo.git(['add', '-A']);
-  for (const path of submodules) await repo.git(['update-index', '--add', '--cacheinfo', `160000,${SUBMODULE_COMMIT},${path}`]);
+  for (const path of submodules)
+    await repo.git(['update-index', '--add', '--cacheinfo', `160000,${SUBMODULE_COMMIT},${path}`]);
   const env = { ...repo.env };
   if (options.date) {
     const stamp = `${Math.floor(options.date.getTime() / 1000)} +0000`;

@@ -5,13 +5,20 @@ import { GITHUB_API, recordRequests, testOctokit } from './nock-guard.js';
 
 export const REPO = '/repos/tails/tails';
 
-export const IDENTITY: BotIdentity = { branchPrefix: 'apt-snapshots-bot/', botLogin: 'apt-snapshots-bot[bot]', appId: 4242 };
+export const IDENTITY: BotIdentity = {
+  branchPrefix: 'apt-snapshots-bot/',
+  botLogin: 'apt-snapshots-bot[bot]',
+  appId: 4242,
+};
 
 /** tails/tails's GraphQL node id, as webhooks carry it. */
 export const REPOSITORY_ID = 'R_kgDOtails';
 
 /** A GitHubForge on tails/tails with a nock scope, the requests it answered, and the JSON bodies it received. */
-export function forgeWithScope(identity: BotIdentity = IDENTITY, options: { repositoryId?: string } = { repositoryId: REPOSITORY_ID }) {
+export function forgeWithScope(
+  identity: BotIdentity = IDENTITY,
+  options: { repositoryId?: string } = { repositoryId: REPOSITORY_ID },
+) {
   const scope = nock(GITHUB_API);
   const requests = recordRequests(scope);
   const bodies: unknown[] = [];

@@ -59,7 +59,12 @@ function blobOf(content: Buffer): Blob {
 }
 
 function tooLargeBlob(size: number): Blob {
-  return { kind: 'Blob', oid: sha1(`too large ${size}`), size, bytes: (limit) => Buffer.alloc(Math.min(limit, size), 'x') };
+  return {
+    kind: 'Blob',
+    oid: sha1(`too large ${size}`),
+    size,
+    bytes: (limit) => Buffer.alloc(Math.min(limit, size), 'x'),
+  };
 }
 
 function buildTree(files: Record<string, FakeEntry>): Tree {
@@ -85,14 +90,20 @@ function buildTree(files: Record<string, FakeEntry>): Tree {
     }
     const name = parts.pop() as string;
     const dir = dirAt(parts);
-    if (typeof value === 'string' || Buffer.isBuffer(value)) dir.children.set(name, { mode: MODES.file, node: blobOf(Buffer.from(value)) });
-    else if ('executable' in value) dir.children.set(name, { mode: MODES.executable, node: blobOf(Buffer.from(value.executable)) });
-    else if ('symlink' in value) dir.children.set(name, { mode: MODES.symlink, node: blobOf(Buffer.from(value.symlink)) });
-    else if ('submodule' in value) dir.children.set(name, { mode: MODES.gitlink, node: { kind: 'Gitlink', oid: sha1(`submodule ${path}`) } });
+    if (typeof value === 'string' || Buffer.isBuffer(value))
+      dir.children.set(name, { mode: MODES.file, node: blobOf(Buffer.from(value)) });
+    else if ('executable' in value)
+      dir.children.set(name, { mode: MODES.executable, node: blobOf(Buffer.from(value.executable)) });
+    else if ('symlink' in value)
+      dir.children.set(name, { mode: MODES.symlink, node: blobOf(Buffer.from(value.symlink)) });
+    else if ('submodule' in value)
+      dir.children.set(name, { mode: MODES.gitlink, node: { kind: 'Gitlink', oid: sha1(`submodule ${path}`) } });
     else dir.children.set(name, { mode: MODES.file, node: tooLargeBlob(value.tooLarge) });
   }
   const hashTree = (tree: Tree): string => {
-    const listing = [...tree.children].map(([name, { mode, node }]) => `${mode.toString(8)} ${name} ${node.kind === 'Tree' ? hashTree(node) : node.oid}`);
+    const listing = [...tree.children].map(
+      ([name, { mode, node }]) => `${mode.toString(8)} ${name} ${node.kind === 'Tree' ? hashTree(node) : node.oid}`,
+    );
     tree.oid = sha1(listing.sort().join('\n'));
     return tree.oid;
   };
@@ -136,13 +147,15 @@ interface CheckSuite {
 /** GitHub refuses a connection without `first` (or `last`), and `first` outside 1..100. */
 function firstOf(args: Record<string, unknown>): number {
   const first = Number(args.first);
-  if (!Number.isInteger(first) || first < 1 || first > 100) throw new GqlResolveError('`first` must be between 1 and 100', 'ARGUMENT_ERROR');
+  if (!Number.isInteger(first) || first < 1 || first > 100)
+    throw new GqlResolveError('`first` must be between 1 and 100', 'ARGUMENT_ERROR');
   return first;
 }
 
 /** Arguments and input-object fields outside `known` are a typo GitHub would reject. */
 function onlyArguments(args: Record<string, unknown>, known: string[], where: string): void {
-  for (const key of Object.keys(args)) if (!known.includes(key)) throw new GqlResolveError(`${where} has no argument or field '${key}'`, 'ARGUMENT_ERROR');
+  for (const key of Object.keys(args))
+    if (!known.includes(key)) throw new GqlResolveError(`${where} has no argument or field '${key}'`, 'ARGUMENT_ERROR');
 }
 
 function filterOf(args: Record<string, unknown>, known: string[], where: string): Record<string, unknown> {
@@ -158,7 +171,8 @@ function latestRuns(runs: FakeCheckRun[]): FakeCheckRun[] {
   return [...latest.values()];
 }
 
-const typeName = (node: Blob | Tree | Gitlink) => (node.kind === 'Blob' ? 'blob' : node.kind === 'Tree' ? 'tree' : 'commit');
+const typeName = (node: Blob | Tree | Gitlink) =>
+  node.kind === 'Blob' ? 'blob' : node.kind === 'Tree' ? 'tree' : 'commit';
 
 export interface FakeGitHub {
   readonly owner: string;
@@ -182,7 +196,10 @@ export interface FakeGitHub {
  * does: `REV` is the commit, `REV:PATH` the object at PATH without following
  * symlinks, `REV:` the root tree; blob text is cut at 512,000 bytes.
  */
-export function fakeGitHub(revisions: Record<string, FakeRevision>, repository = { owner: 'tails', repo: 'tails' }): FakeGitHub {
+export function fakeGitHub(
+  revisions: Record<string, FakeRevision>,
+  repository = { owner: 'tails', repo: 'tails' },
+): FakeGitHub {
   const commits = new Map<string, Commit>();
   for (const [rev, revision] of Object.entries(revisions)) {
     const info = { ...FAKE_COMMIT, ...revision.commit };
@@ -241,7 +258,10 @@ export function fakeGitHub(revisions: Record<string, FakeRevision>, repository =
       Query: {
         repository: (_parent, args) => {
           if (args.owner !== repository.owner || args.name !== repository.repo) {
-            throw new GqlResolveError(`Could not resolve to a Repository with the name '${String(args.owner)}/${String(args.name)}'.`, 'NOT_FOUND');
+            throw new GqlResolveError(
+              `Could not resolve to a Repository with the name '${String(args.owner)}/${String(args.name)}'.`,
+              'NOT_FOUND',
+            );
           }
           return {};
         },
@@ -263,33 +283,49 @@ export function fakeGitHub(revisions: Record<string, FakeRevision>, repository =
         messageHeadline: (c) => (c as Commit).message?.split('\n')[0] ?? null,
         parents: (c, args) => {
           const first = Number(args.first);
-          if (!Number.isInteger(first) || first < 1 || first > 100) throw new GqlResolveError('`first` must be between 1 and 100', 'ARGUMENT_ERROR');
+          if (!Number.isInteger(first) || first < 1 || first > 100)
+            throw new GqlResolveError('`first` must be between 1 and 100', 'ARGUMENT_ERROR');
           const parents = (c as Commit).parents;
-          return { totalCount: parents.length, nodes: parents.slice(0, first).map((oid) => commits.get(oid) ?? { kind: 'Commit', oid, parents: [] }) };
+          return {
+            totalCount: parents.length,
+            nodes: parents.slice(0, first).map((oid) => commits.get(oid) ?? { kind: 'Commit', oid, parents: [] }),
+          };
         },
         tree: (c) => (c as Commit).tree ?? null,
         checkSuites: (c, args) => {
           onlyArguments(args, ['first', 'filterBy'], 'Commit.checkSuites');
           const first = firstOf(args);
-          const suites = suitesOf((c as Commit).oid, filterOf(args, ['appId', 'checkName'], 'Commit.checkSuites').appId);
+          const suites = suitesOf(
+            (c as Commit).oid,
+            filterOf(args, ['appId', 'checkName'], 'Commit.checkSuites').appId,
+          );
           return { totalCount: suites.length, nodes: suites.slice(0, first) };
         },
       },
-      CheckSuiteConnection: { totalCount: (c) => (c as { totalCount: number }).totalCount, nodes: (c) => (c as { nodes: CheckSuite[] }).nodes },
+      CheckSuiteConnection: {
+        totalCount: (c) => (c as { totalCount: number }).totalCount,
+        nodes: (c) => (c as { nodes: CheckSuite[] }).nodes,
+      },
       CheckSuite: {
         app: (s) => ({ databaseId: (s as CheckSuite).appId }),
         checkRuns: (s, args) => {
           onlyArguments(args, ['first', 'filterBy'], 'CheckSuite.checkRuns');
           const first = firstOf(args);
           const filter = filterOf(args, ['appId', 'checkName', 'checkType'], 'CheckSuite.checkRuns');
-          if (filter.checkType !== undefined && filter.checkType !== 'LATEST' && filter.checkType !== 'ALL') throw new GqlResolveError(`no CheckRunType ${String(filter.checkType)}`, 'ARGUMENT_ERROR');
-          const named = (s as CheckSuite).runs.filter((run) => filter.checkName === undefined || run.name === filter.checkName);
+          if (filter.checkType !== undefined && filter.checkType !== 'LATEST' && filter.checkType !== 'ALL')
+            throw new GqlResolveError(`no CheckRunType ${String(filter.checkType)}`, 'ARGUMENT_ERROR');
+          const named = (s as CheckSuite).runs.filter(
+            (run) => filter.checkName === undefined || run.name === filter.checkName,
+          );
           const runs = (filter.checkType === 'LATEST' ? latestRuns(named) : named).sort((a, b) => b.id - a.id);
           return { totalCount: runs.length, nodes: runs.slice(0, first) };
         },
       },
       App: { databaseId: (a) => (a as { databaseId: number }).databaseId },
-      CheckRunConnection: { totalCount: (c) => (c as { totalCount: number }).totalCount, nodes: (c) => (c as { nodes: FakeCheckRun[] }).nodes },
+      CheckRunConnection: {
+        totalCount: (c) => (c as { totalCount: number }).totalCount,
+        nodes: (c) => (c as { nodes: FakeCheckRun[] }).nodes,
+      },
       CheckRun: {
         databaseId: (r) => (r as FakeCheckRun).id,
         name: (r) => (r as FakeCheckRun).name,
@@ -302,7 +338,10 @@ export function fakeGitHub(revisions: Record<string, FakeRevision>, repository =
         },
       },
       CheckAnnotationConnection: { totalCount: (c) => (c as { totalCount: number }).totalCount },
-      CommitConnection: { totalCount: (c) => (c as { totalCount: number }).totalCount, nodes: (c) => (c as { nodes: Commit[] }).nodes },
+      CommitConnection: {
+        totalCount: (c) => (c as { totalCount: number }).totalCount,
+        nodes: (c) => (c as { nodes: Commit[] }).nodes,
+      },
       Tree: {
         oid: (t) => (t as Tree).oid,
         entries: (t) => entriesOf(t as Tree, treePaths.get(t as Tree) ?? ''),
@@ -378,9 +417,15 @@ export function fakeGitHub(revisions: Record<string, FakeRevision>, repository =
  * API root) and answers it from `fake`; then one REST blob request per
  * `restBlobs` entry, for files whose text GitHub truncates.
  */
-export function mockRead(scope: nock.Scope, fake: FakeGitHub, options: { restBlobs?: { rev: string; path: string }[] } = {}): nock.Scope {
+export function mockRead(
+  scope: nock.Scope,
+  fake: FakeGitHub,
+  options: { restBlobs?: { rev: string; path: string }[] } = {},
+): nock.Scope {
   // Reads only: a mutation (moving a bot branch) has mocks of its own.
-  scope.post('/graphql', (body: { query?: unknown }) => !/^\s*mutation\b/.test(String(body.query))).reply(200, (_uri, body) => fake.answer(body));
+  scope
+    .post('/graphql', (body: { query?: unknown }) => !/^\s*mutation\b/.test(String(body.query)))
+    .reply(200, (_uri, body) => fake.answer(body));
   for (const { rev, path } of options.restBlobs ?? []) {
     const oid = fake.oidOf(rev, path);
     scope.get(`/repos/${fake.owner}/${fake.repo}/git/blobs/${oid}`).reply(200, fake.blob(oid));

@@ -13,7 +13,12 @@ export interface ExistingRun {
   annotationsCount: number;
 }
 
-function run(id: number, sha: string, name: string, output: { title: string; summary: string; annotations_count: number }) {
+function run(
+  id: number,
+  sha: string,
+  name: string,
+  output: { title: string; summary: string; annotations_count: number },
+) {
   return {
     id,
     name,
@@ -50,7 +55,12 @@ export function mockCheck(scope: nock.Scope, sha: string, name: string, options:
       .query({ check_name: name, filter: 'latest', app_id: String(APP_ID) })
       .reply(200, () => {
         const e = options.existing;
-        return { total_count: e ? 1 : 0, check_runs: e ? [run(e.id, sha, name, { title: e.title, summary: e.summary, annotations_count: e.annotationsCount })] : [] };
+        return {
+          total_count: e ? 1 : 0,
+          check_runs: e
+            ? [run(e.id, sha, name, { title: e.title, summary: e.summary, annotations_count: e.annotationsCount })]
+            : [],
+        };
       });
   }
   const reply = (_uri: string, body: nock.Body) => {
@@ -64,18 +74,39 @@ export function mockCheck(scope: nock.Scope, sha: string, name: string, options:
 }
 
 /** findOpenPullRequest / the lookup ensurePullRequest starts with. */
-export function mockFindPullRequest(scope: nock.Scope, head: string, base: string, open: { number: number; title?: string; body?: string }[] = []): void {
+export function mockFindPullRequest(
+  scope: nock.Scope,
+  head: string,
+  base: string,
+  open: { number: number; title?: string; body?: string }[] = [],
+): void {
   scope
     .get(`${REPO}/pulls`)
     .query({ state: 'open', head: `tails:${head}`, base })
     .reply(
       200,
-      open.map((pr) => ({ number: pr.number, html_url: `https://github.com/tails/tails/pull/${pr.number}`, state: 'open', title: pr.title ?? '', body: pr.body ?? '', head: { ref: head }, base: { ref: base } })),
+      open.map((pr) => ({
+        number: pr.number,
+        html_url: `https://github.com/tails/tails/pull/${pr.number}`,
+        state: 'open',
+        title: pr.title ?? '',
+        body: pr.body ?? '',
+        head: { ref: head },
+        base: { ref: base },
+      })),
     );
 }
 
 function pullRequest(number: number, head: string, base: string, body: Record<string, unknown>) {
-  return { number, html_url: `https://github.com/tails/tails/pull/${number}`, state: 'open', title: body.title, body: body.body, head: { ref: head }, base: { ref: base } };
+  return {
+    number,
+    html_url: `https://github.com/tails/tails/pull/${number}`,
+    state: 'open',
+    title: body.title,
+    body: body.body,
+    head: { ref: head },
+    base: { ref: base },
+  };
 }
 
 /** ensurePullRequest when none is open: lookup, then create. */
@@ -133,7 +164,14 @@ export function mockUpdateBranch(scope: nock.Scope, branch: string, baseSha: str
     total_commits: 1,
     behind_by: 1,
     base_commit: { sha: baseSha, commit: { tree: { sha: 'e1'.repeat(20) } } },
-    commits: [{ sha: head, commit: { tree: { sha: 'e0'.repeat(20) }, author: { name: 'bot' } }, author: BOT_USER, committer: BOT_USER }],
+    commits: [
+      {
+        sha: head,
+        commit: { tree: { sha: 'e0'.repeat(20) }, author: { name: 'bot' } },
+        author: BOT_USER,
+        committer: BOT_USER,
+      },
+    ],
   });
   scope.post(`${REPO}/git/trees`).reply(201, (_uri, body) => {
     trees.push(body as Record<string, unknown>);
@@ -141,7 +179,11 @@ export function mockUpdateBranch(scope: nock.Scope, branch: string, baseSha: str
   });
   scope.post(`${REPO}/git/commits`).reply(201, { sha: 'e3'.repeat(20) });
   scope
-    .post('/graphql', (body: { query: string; variables: Record<string, unknown> }) => /\bupdateRefs\b/.test(body.query) && body.variables.before === head)
+    .post(
+      '/graphql',
+      (body: { query: string; variables: Record<string, unknown> }) =>
+        /\bupdateRefs\b/.test(body.query) && body.variables.before === head,
+    )
     .reply(200, { data: { updateRefs: { clientMutationId: null } } });
   return trees;
 }
@@ -154,8 +196,18 @@ export function mockForeignBranch(scope: nock.Scope, branch: string, baseSha: st
     behind_by: 0,
     base_commit: { sha: baseSha, commit: { tree: { sha: 'e1'.repeat(20) } } },
     commits: [
-      { sha: 'f0'.repeat(20), commit: { tree: { sha: 'e0'.repeat(20) }, author: { name: 'bot' } }, author: BOT_USER, committer: BOT_USER },
-      { sha: head, commit: { tree: { sha: 'e4'.repeat(20) }, author: { name: 'Someone' } }, author: PERSON, committer: PERSON },
+      {
+        sha: 'f0'.repeat(20),
+        commit: { tree: { sha: 'e0'.repeat(20) }, author: { name: 'bot' } },
+        author: BOT_USER,
+        committer: BOT_USER,
+      },
+      {
+        sha: head,
+        commit: { tree: { sha: 'e4'.repeat(20) }, author: { name: 'Someone' } },
+        author: PERSON,
+        committer: PERSON,
+      },
     ],
   });
 }
@@ -166,20 +218,29 @@ export function mockNewComment(scope: nock.Scope, issue: number): Captured {
   scope.get(`${REPO}/issues/${issue}/comments`).query({ per_page: '100' }).reply(200, []);
   scope.post(`${REPO}/issues/${issue}/comments`).reply(201, (_uri, body) => {
     written.push(body as Record<string, unknown>);
-    return { id: 9901, html_url: `https://github.com/tails/tails/issues/${issue}#issuecomment-9901`, body: (body as { body: string }).body, user: BOT_USER };
+    return {
+      id: 9901,
+      html_url: `https://github.com/tails/tails/issues/${issue}#issuecomment-9901`,
+      body: (body as { body: string }).body,
+      user: BOT_USER,
+    };
   });
   return written;
 }
 
 /** permissionOf: the collaborator's role. */
 export function mockPermission(scope: nock.Scope, user: string, role: string): void {
-  scope.get(`${REPO}/collaborators/${encodeURIComponent(user)}/permission`).reply(200, { permission: role === 'maintain' ? 'write' : role, role_name: role, user: { login: user } });
+  scope
+    .get(`${REPO}/collaborators/${encodeURIComponent(user)}/permission`)
+    .reply(200, { permission: role === 'maintain' ? 'write' : role, role_name: role, user: { login: user } });
 }
 
 /** closePullRequest: get, comment, close. */
 export function mockClosePullRequest(scope: nock.Scope, number: number): Captured {
   const comments: Captured = [];
-  scope.get(`${REPO}/pulls/${number}`).reply(200, { number, state: 'open', html_url: `https://github.com/tails/tails/pull/${number}` });
+  scope
+    .get(`${REPO}/pulls/${number}`)
+    .reply(200, { number, state: 'open', html_url: `https://github.com/tails/tails/pull/${number}` });
   scope.post(`${REPO}/issues/${number}/comments`).reply(201, (_uri, body) => {
     comments.push(body as Record<string, unknown>);
     return { id: 9902, html_url: `https://github.com/tails/tails/pull/${number}#issuecomment-9902` };

@@ -16,7 +16,8 @@ export interface GqlField {
   args: Record<string, GqlValue>;
   selections?: GqlSelection[];
 }
-export type GqlSelection = GqlField | { kind: 'inline'; on?: string; selections: GqlSelection[] } | { kind: 'spread'; name: string };
+export type GqlSelection =
+  GqlField | { kind: 'inline'; on?: string; selections: GqlSelection[] } | { kind: 'spread'; name: string };
 
 export interface GqlDocument {
   operation: { name?: string; variables: Map<string, { type: string }>; selections: GqlSelection[] };
@@ -241,8 +242,10 @@ function validateSelections(schema: GqlSchema, selections: GqlSelection[], type:
     if (s.name === '__typename') continue;
     if (!fields[s.name]) throw new GqlError(`Field '${s.name}' doesn't exist on type '${type}'`);
     const fieldType = schema.fieldTypes[type]?.[s.name];
-    if (fieldType === undefined && s.selections) throw new GqlError(`Selections can't be made on scalars (field '${s.name}' on type '${type}')`);
-    if (fieldType !== undefined && !s.selections) throw new GqlError(`Field must have selections (field '${s.name}' returns ${fieldType})`);
+    if (fieldType === undefined && s.selections)
+      throw new GqlError(`Selections can't be made on scalars (field '${s.name}' on type '${type}')`);
+    if (fieldType !== undefined && !s.selections)
+      throw new GqlError(`Field must have selections (field '${s.name}' returns ${fieldType})`);
     if (fieldType !== undefined && s.selections) validateSelections(schema, s.selections, fieldType);
   }
 }
@@ -252,20 +255,35 @@ function validateSelections(schema: GqlSchema, selections: GqlSelection[], type:
  * validation errors GitHub gives (as `{errors}` without data) and resolver
  * errors as `{data, errors}`.
  */
-export function executeGql(schema: GqlSchema, root: unknown, query: string, variables: Record<string, unknown> = {}): GqlResponse {
+export function executeGql(
+  schema: GqlSchema,
+  root: unknown,
+  query: string,
+  variables: Record<string, unknown> = {},
+): GqlResponse {
   let document: GqlDocument;
   try {
     document = parseGql(query);
     const declared = document.operation.variables;
     const used = usedVariables(document);
-    for (const v of used) if (!declared.has(v)) throw new GqlError(`Variable $${v} is used by ${document.operation.name ?? 'anonymous query'} but not declared`);
+    for (const v of used)
+      if (!declared.has(v))
+        throw new GqlError(
+          `Variable $${v} is used by ${document.operation.name ?? 'anonymous query'} but not declared`,
+        );
     for (const [v, { type }] of declared) {
-      if (!used.has(v)) throw new GqlError(`Variable $${v} is declared by ${document.operation.name ?? 'anonymous query'} but not used`);
-      if (type.endsWith('!') && (variables[v] === undefined || variables[v] === null)) throw new GqlError(`Variable ${v} of type ${type} was provided invalid value`);
+      if (!used.has(v))
+        throw new GqlError(
+          `Variable $${v} is declared by ${document.operation.name ?? 'anonymous query'} but not used`,
+        );
+      if (type.endsWith('!') && (variables[v] === undefined || variables[v] === null))
+        throw new GqlError(`Variable ${v} of type ${type} was provided invalid value`);
     }
-    for (const v of Object.keys(variables)) if (!declared.has(v)) throw new GqlError(`Variable $${v} was provided but not declared`);
+    for (const v of Object.keys(variables))
+      if (!declared.has(v)) throw new GqlError(`Variable $${v} was provided but not declared`);
     const fragmentsUsed = usedFragments(document);
-    for (const f of document.fragments.keys()) if (!fragmentsUsed.has(f)) throw new GqlError(`Fragment ${f} was defined, but not used`);
+    for (const f of document.fragments.keys())
+      if (!fragmentsUsed.has(f)) throw new GqlError(`Fragment ${f} was defined, but not used`);
     validateSelections(schema, document.operation.selections, 'Query');
     for (const fragment of document.fragments.values()) validateSelections(schema, fragment.selections, fragment.on);
   } catch (error) {
@@ -273,7 +291,8 @@ export function executeGql(schema: GqlSchema, root: unknown, query: string, vari
     throw error;
   }
 
-  const matches = (condition: string | undefined, type: string) => condition === undefined || condition === type || (schema.interfaces[condition] ?? []).includes(type);
+  const matches = (condition: string | undefined, type: string) =>
+    condition === undefined || condition === type || (schema.interfaces[condition] ?? []).includes(type);
   const argValue = (value: GqlValue): unknown => {
     if (value === null || typeof value !== 'object') return value;
     if ('variable' in value) return variables[value.variable];
@@ -281,13 +300,21 @@ export function executeGql(schema: GqlSchema, root: unknown, query: string, vari
   };
   const errors: NonNullable<GqlResponse['errors']> = [];
 
-  const resolveObject = (selections: GqlSelection[], value: unknown, type: string, path: string[]): Record<string, unknown> => {
+  const resolveObject = (
+    selections: GqlSelection[],
+    value: unknown,
+    type: string,
+    path: string[],
+  ): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     const fields = schema.types[type];
     if (!fields) throw new GqlError(`No type ${type} in the fake schema`);
     for (const selection of selections) {
       if (selection.kind === 'inline' || selection.kind === 'spread') {
-        const fragment = selection.kind === 'inline' ? selection : (document.fragments.get(selection.name) as { on: string; selections: GqlSelection[] });
+        const fragment =
+          selection.kind === 'inline'
+            ? selection
+            : (document.fragments.get(selection.name) as { on: string; selections: GqlSelection[] });
         if (matches(fragment.on, type)) mergeInto(out, resolveObject(fragment.selections, value, type, path));
         continue;
       }
@@ -314,12 +341,14 @@ export function executeGql(schema: GqlSchema, root: unknown, query: string, vari
   };
   const resolveValue = (field: GqlField, result: unknown, fieldType: string | undefined, path: string[]): unknown => {
     if (result === null || result === undefined) return null;
-    if (Array.isArray(result)) return result.map((item, n) => resolveValue(field, item, fieldType, [...path, String(n)]));
+    if (Array.isArray(result))
+      return result.map((item, n) => resolveValue(field, item, fieldType, [...path, String(n)]));
     if (fieldType === undefined) {
       if (field.selections) throw new GqlError(`Selections can't be made on scalars (field '${field.name}')`);
       return result;
     }
-    if (!field.selections) throw new GqlError(`Field must have selections (field '${field.name}' returns ${fieldType})`);
+    if (!field.selections)
+      throw new GqlError(`Field must have selections (field '${field.name}' returns ${fieldType})`);
     return resolveObject(field.selections, result, schema.typeOf(result, fieldType), path);
   };
 
@@ -348,7 +377,8 @@ function mergeInto(target: Record<string, unknown>, source: Record<string, unkno
     if (seen && value && typeof seen === 'object' && typeof value === 'object') {
       if (Array.isArray(seen) && Array.isArray(value)) {
         value.forEach((item, n) => {
-          if (item && typeof item === 'object' && seen[n] && typeof seen[n] === 'object') mergeInto(seen[n] as Record<string, unknown>, item as Record<string, unknown>);
+          if (item && typeof item === 'object' && seen[n] && typeof seen[n] === 'object')
+            mergeInto(seen[n] as Record<string, unknown>, item as Record<string, unknown>);
         });
       } else {
         mergeInto(seen as Record<string, unknown>, value as Record<string, unknown>);

@@ -24,7 +24,11 @@ describe('startHttpServer', () => {
       '/job?token=t': { body: 'query' },
       '/job': { body: 'any' },
     });
-    const post = await fetch(`${server.url}/job`, { method: 'POST', body: 'VERSION=4.19', headers: { 'content-type': 'text/plain' } });
+    const post = await fetch(`${server.url}/job`, {
+      method: 'POST',
+      body: 'VERSION=4.19',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect([post.status, await post.text()]).toEqual([201, 'queued']);
     expect(await (await fetch(`${server.url}/job?token=t`)).text()).toBe('query');
     expect(await (await fetch(`${server.url}/job?other=1`)).text()).toBe('any');

@@ -51,7 +51,8 @@ export function failThen(n: number, failure: Reply, success: Reply): Reply[] {
 
 function pickReply(route: Route, request: RecordedRequest, index: number): Reply {
   if (typeof route === 'function') return route(request, index);
-  if (Array.isArray(route)) return route[Math.min(index, route.length - 1)] ?? { status: 500, body: 'empty reply sequence\n' };
+  if (Array.isArray(route))
+    return route[Math.min(index, route.length - 1)] ?? { status: 500, body: 'empty reply sequence\n' };
   return route;
 }
 
@@ -91,7 +92,13 @@ export async function startHttpServer(routes: Record<string, Route> = {}): Promi
       const method = req.method ?? 'GET';
       const url = req.url ?? '/';
       const pathname = url.split('?')[0] as string;
-      const request: RecordedRequest = { method, url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: performance.now() };
+      const request: RecordedRequest = {
+        method,
+        url,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: performance.now(),
+      };
       requests.push(request);
       const key = [`${method} ${url}`, url, `${method} ${pathname}`, pathname].find((k) => table.has(k));
       if (key === undefined) {
@@ -117,7 +124,8 @@ export async function startHttpServer(routes: Record<string, Route> = {}): Promi
         stream(res, Buffer.from(reply.stream.chunk), reply.stream.bytes);
         return;
       }
-      const answer = () => res.writeHead(reply.status ?? 200, { 'content-type': 'text/plain', ...reply.headers }).end(reply.body ?? '');
+      const answer = () =>
+        res.writeHead(reply.status ?? 200, { 'content-type': 'text/plain', ...reply.headers }).end(reply.body ?? '');
       if (reply.delayMs === undefined) {
         answer();
         return;

@@ -9,7 +9,17 @@ export class MemoryReader implements RefReader {
   private readonly trees: Map<string, RefSnapshot>;
 
   constructor(trees: Record<string, Record<string, FakeEntry>>) {
-    this.trees = new Map(Object.entries(trees).map(([rev, files], i) => [rev, fakeSnapshot(files, { sha: String(i + 1).repeat(40).slice(0, 40), subject: rev })]));
+    this.trees = new Map(
+      Object.entries(trees).map(([rev, files], i) => [
+        rev,
+        fakeSnapshot(files, {
+          sha: String(i + 1)
+            .repeat(40)
+            .slice(0, 40),
+          subject: rev,
+        }),
+      ]),
+    );
   }
 
   async read(rev: string, spec: ReadSpec): Promise<RefSnapshot> {

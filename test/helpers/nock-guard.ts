@@ -27,7 +27,8 @@ export function guardNock(options: { allowLoopback?: boolean } = {}): NockGuard 
   const onNoMatch = (request: unknown) => {
     const described = describeRequest(request);
     // A server under test on 127.0.0.1 is reached for real, not mocked.
-    if (!(options.allowLoopback && /^[A-Z]+ (https?:\/\/)?127\.0\.0\.1[:/]/.test(described))) unexpected.push(described);
+    if (!(options.allowLoopback && /^[A-Z]+ (https?:\/\/)?127\.0\.0\.1[:/]/.test(described)))
+      unexpected.push(described);
   };
   beforeAll(() => {
     nock.disableNetConnect();
@@ -50,7 +51,9 @@ export function guardNock(options: { allowLoopback?: boolean } = {}): NockGuard 
 /** Records "METHOD /path?query" of every request `scope` answers, in order. */
 export function recordRequests(scope: nock.Scope): string[] {
   const log: string[] = [];
-  scope.on('request', (request: { method?: string; path?: string }) => log.push(`${request.method ?? '?'} ${request.path ?? '?'}`));
+  scope.on('request', (request: { method?: string; path?: string }) =>
+    log.push(`${request.method ?? '?'} ${request.path ?? '?'}`),
+  );
   return log;
 }
 

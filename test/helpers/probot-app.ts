@@ -79,7 +79,14 @@ export async function testProbot(options: TestAppOptions = {}): Promise<Probot> 
     ...(options.secret ? { secret: options.secret } : {}),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   });
-  await probot.load(createApp({ identity: { appId: APP_ID, botLogin: BOT_LOGIN }, snapshotServer: null, now: () => NOW, ...options.app }));
+  await probot.load(
+    createApp({
+      identity: { appId: APP_ID, botLogin: BOT_LOGIN },
+      snapshotServer: null,
+      now: () => NOW,
+      ...options.app,
+    }),
+  );
   return probot;
 }
 
@@ -91,7 +98,12 @@ export function fixture<T = Record<string, unknown>>(name: string): T {
 }
 
 /** Delivers a fixture as GitHub would (no signature: Probot's receive() trusts its caller). */
-export function deliver(probot: Probot, event: string, payload: unknown, id = `delivery-${event}-${Math.random().toString(16).slice(2)}`): Promise<void> {
+export function deliver(
+  probot: Probot,
+  event: string,
+  payload: unknown,
+  id = `delivery-${event}-${Math.random().toString(16).slice(2)}`,
+): Promise<void> {
   return probot.receive({ id, name: event, payload } as Parameters<Probot['receive']>[0]);
 }
 
@@ -99,7 +111,14 @@ export const TOKEN_PATH = `/app/installations/${INSTALLATION_ID}/access_tokens`;
 
 /** The installation token Probot asks for before its first request of a webhook (cached after that). */
 export function mockTokenExchange(scope: nock.Scope): nock.Scope {
-  return scope.post(TOKEN_PATH).reply(201, { token: 'ghs_installationtoken0123456789abcdefAB', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' });
+  return scope
+    .post(TOKEN_PATH)
+    .reply(201, {
+      token: 'ghs_installationtoken0123456789abcdefAB',
+      expires_at: '2099-01-01T00:00:00Z',
+      permissions: {},
+      repository_selection: 'all',
+    });
 }
 
 /** The requests a webhook cost: everything `recordRequests` saw except the token exchange. */

@@ -28,7 +28,13 @@ export function ctxFor(branch: string, files: Files, opts: CtxOptions = {}): Rul
     config,
     state: fakeState(files, config),
     ...(opts.base
-      ? { base: { branch: opts.base.branch, state: fakeState(opts.base.files, config), ...(opts.base.forkPoint ? { forkPoint: fakeState(opts.base.forkPoint, config) } : {}) } }
+      ? {
+          base: {
+            branch: opts.base.branch,
+            state: fakeState(opts.base.files, config),
+            ...(opts.base.forkPoint ? { forkPoint: fakeState(opts.base.forkPoint, config) } : {}),
+          },
+        }
       : {}),
     ...(opts.before ? { before: fakeState(opts.before, config) } : {}),
     ...(opts.expiries ? { facts: { expiries: new Map(Object.entries(opts.expiries)) } } : {}),
@@ -84,7 +90,13 @@ export function customConfig(): Config {
   return custom;
 }
 
-export const CUSTOM = { PACKAGES: 'apt/snapshots', VM: 'ci/vm-snapshots', BASE_BRANCH: 'meta/base-branch', OVERLAYS: 'apt/overlays', PREFERENCES: 'apt/preferences' } as const;
+export const CUSTOM = {
+  PACKAGES: 'apt/snapshots',
+  VM: 'ci/vm-snapshots',
+  BASE_BRANCH: 'meta/base-branch',
+  OVERLAYS: 'apt/overlays',
+  PREFERENCES: 'apt/preferences',
+} as const;
 
 export interface CustomTreeOptions {
   baseBranch?: string;
@@ -99,7 +111,9 @@ export interface CustomTreeOptions {
 export function customTree(options: CustomTreeOptions = {}): Files {
   const files: Files = {
     [CUSTOM.BASE_BRANCH]: `${options.baseBranch ?? 'main'}\n`,
-    'packaging/changelog': options.changelog ?? 'app (2.0) UNRELEASED; urgency=medium\n\n  * Entry.\n\n -- RM <rm@example.org>  Thu, 13 May 2021 10:00:00 +0200\n',
+    'packaging/changelog':
+      options.changelog ??
+      'app (2.0) UNRELEASED; urgency=medium\n\n  * Entry.\n\n -- RM <rm@example.org>  Thu, 13 May 2021 10:00:00 +0200\n',
     [`${CUSTOM.OVERLAYS}/`]: '',
     [CUSTOM.PREFERENCES]: options.preferences ?? 'Package: foo\nPin: release o=Debian\nPin-Priority: 999\n',
   };

@@ -5,12 +5,7 @@ import type { CommitInfo, RawEntry, RefSnapshot } from '../../src/domain/tree.js
 
 /** A file's content, or a special entry. */
 export type FakeEntry =
-  | string
-  | Buffer
-  | { executable: string | Buffer }
-  | { symlink: string }
-  | { submodule: true }
-  | { tooLarge: number };
+  string | Buffer | { executable: string | Buffer } | { symlink: string } | { submodule: true } | { tooLarge: number };
 
 export const FAKE_COMMIT: CommitInfo = {
   sha: '1111111111111111111111111111111111111111',
@@ -63,7 +58,11 @@ export function fakeSnapshot(files: Record<string, FakeEntry>, commit: Partial<C
   return { commit: { ...FAKE_COMMIT, ...commit }, entries };
 }
 
-export function fakeState(files: Record<string, FakeEntry>, config: Config = defaultConfig(), commit: Partial<CommitInfo> = {}): RefState {
+export function fakeState(
+  files: Record<string, FakeEntry>,
+  config: Config = defaultConfig(),
+  commit: Partial<CommitInfo> = {},
+): RefState {
   return interpretRef(fakeSnapshot(files, commit), config);
 }
 
@@ -83,9 +82,12 @@ export interface TailsTreeOptions {
 export function tailsTree(options: TailsTreeOptions = {}): Record<string, FakeEntry> {
   const files: Record<string, FakeEntry> = {
     'config/base_branch': `${options.baseBranch ?? 'devel'}\n`,
-    'debian/changelog': options.changelog ?? 'tails (4.19~rc1) UNRELEASED; urgency=medium\n\n  * Dummy entry.\n\n -- RM <rm@example.org>  Thu, 13 May 2021 10:00:00 +0200\n',
+    'debian/changelog':
+      options.changelog ??
+      'tails (4.19~rc1) UNRELEASED; urgency=medium\n\n  * Dummy entry.\n\n -- RM <rm@example.org>  Thu, 13 May 2021 10:00:00 +0200\n',
     'config/APT_overlays.d/.placeholder': '',
-    'config/chroot_apt/preferences': options.preferences ?? 'Package: firefox\nPin: release o=Debian\nPin-Priority: 999\n',
+    'config/chroot_apt/preferences':
+      options.preferences ?? 'Package: firefox\nPin: release o=Debian\nPin-Priority: 999\n',
     [`${MAIN}/.placeholder`]: '',
     [`${BUILDER}/.placeholder`]: '',
   };
@@ -93,7 +95,8 @@ export function tailsTree(options: TailsTreeOptions = {}): Record<string, FakeEn
   for (const [origin, serial] of Object.entries(main)) files[`${MAIN}/${origin}/serial`] = `${serial}\n`;
   const builder = options.builder ?? { debian: '2021042702', 'debian-security': '2021042702', tails: '2021050302' };
   for (const [origin, serial] of Object.entries(builder)) files[`${BUILDER}/${origin}/serial`] = `${serial}\n`;
-  for (const name of options.overlays ?? []) files[`config/APT_overlays.d/${name}`] = 'deb http://example.org/ foo main\n';
+  for (const name of options.overlays ?? [])
+    files[`config/APT_overlays.d/${name}`] = 'deb http://example.org/ foo main\n';
   return files;
 }
 

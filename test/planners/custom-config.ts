@@ -44,7 +44,13 @@ function customConfig(): Config {
 
 export const CUSTOM_CONFIG = customConfig();
 
-export const CUSTOM = { CHROOT: 'build/apt/serials', VM: 'vm/serials', EXTRA: 'extra/serials', PREFS: 'build/apt/preferences', CHANGELOG: 'changes/changelog' } as const;
+export const CUSTOM = {
+  CHROOT: 'build/apt/serials',
+  VM: 'vm/serials',
+  EXTRA: 'extra/serials',
+  PREFS: 'build/apt/preferences',
+  CHANGELOG: 'changes/changelog',
+} as const;
 
 export interface CustomTreeOptions {
   chroot?: Record<string, string>;
@@ -57,8 +63,12 @@ export interface CustomTreeOptions {
 /** Serial values are written with a trailing newline. */
 export function customTree(options: CustomTreeOptions = {}): Record<string, FakeEntry> {
   const files: Record<string, FakeEntry> = {
-    [CUSTOM.CHANGELOG]: options.changelog ?? 'distro (7.1~rc2) UNRELEASED; urgency=low\n\n  * Entry.\n\n -- RM <rm@example.org>  Thu, 13 May 2021 10:00:00 +0200\n',
-    [CUSTOM.PREFS]: options.preferences ?? 'Explanation: FE: kernel\nPackage: linux-*\nPin: origin apt.example.org\nPin-Priority: 990\n\nExplanation: freeze exception (#1), not with this prefix\nPackage: foo\nPin: origin apt.example.org\nPin-Priority: 999\n',
+    [CUSTOM.CHANGELOG]:
+      options.changelog ??
+      'distro (7.1~rc2) UNRELEASED; urgency=low\n\n  * Entry.\n\n -- RM <rm@example.org>  Thu, 13 May 2021 10:00:00 +0200\n',
+    [CUSTOM.PREFS]:
+      options.preferences ??
+      'Explanation: FE: kernel\nPackage: linux-*\nPin: origin apt.example.org\nPin-Priority: 990\n\nExplanation: freeze exception (#1), not with this prefix\nPackage: foo\nPin: origin apt.example.org\nPin-Priority: 999\n',
     // Tails' paths hold junk that must be ignored under this configuration.
     'config/APT_snapshots.d/debian/serial': '2021010101\n',
     'config/chroot_apt/preferences': 'Explanation: freeze exception\nPackage: x\nPin-Priority: 999\n',
@@ -68,6 +78,7 @@ export function customTree(options: CustomTreeOptions = {}): Record<string, Fake
     [CUSTOM.VM, options.vm ?? { base: '2021040101', security: '2021040102' }],
     [CUSTOM.EXTRA, options.extra ?? { tools: '2021050102' }],
   ];
-  for (const [dir, origins] of sets) for (const [origin, serial] of Object.entries(origins)) files[`${dir}/${origin}/serial`] = `${serial}\n`;
+  for (const [dir, origins] of sets)
+    for (const [origin, serial] of Object.entries(origins)) files[`${dir}/${origin}/serial`] = `${serial}\n`;
   return files;
 }

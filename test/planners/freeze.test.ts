@@ -13,7 +13,12 @@ function serials(entries: Record<string, string>): ReadonlyMap<string, Serial> {
   return new Map(Object.entries(entries) as [string, Serial][]);
 }
 
-const NEWEST = serials({ debian: '2021051301', 'debian-security': '2021051302', torproject: '2021051303', tails: '2021051304' });
+const NEWEST = serials({
+  debian: '2021051301',
+  'debian-security': '2021051302',
+  torproject: '2021051303',
+  tails: '2021051304',
+});
 
 function freeze(files: Record<string, FakeEntry>, newest = NEWEST, config: Config = defaultConfig()): Plan {
   const result = planFreeze(fakeState(files, config), config, newest);
@@ -21,7 +26,8 @@ function freeze(files: Record<string, FakeEntry>, newest = NEWEST, config: Confi
   return result.plan;
 }
 
-const withoutBuilder = (files: Record<string, FakeEntry>) => Object.fromEntries(Object.entries(files).filter(([p]) => !p.startsWith(PATHS.BUILDER)));
+const withoutBuilder = (files: Record<string, FakeEntry>) =>
+  Object.fromEntries(Object.entries(files).filter(([p]) => !p.startsWith(PATHS.BUILDER)));
 
 describe('planFreeze edits', () => {
   const REFROZEN_BUILDER: Edit[] = [
@@ -30,28 +36,51 @@ describe('planFreeze edits', () => {
     { path: builder('tails'), content: '2021051304\n' },
   ];
   it.each<[string, Record<string, FakeEntry>, Edit[]]>([
-    ['a thawed branch: main to newest but debian-security, builder to newest', tailsTree(), [
-      { path: main('debian'), content: '2021051301\n' },
-      { path: main('torproject'), content: '2021051303\n' },
-      ...REFROZEN_BUILDER,
-    ]],
-    ['a pinned exception returns to latest', tailsTree({ main: { debian: 'latest', 'debian-security': '2021042701', torproject: 'latest' } }), [
-      { path: main('debian-security'), content: 'latest\n' },
-      { path: main('debian'), content: '2021051301\n' },
-      { path: main('torproject'), content: '2021051303\n' },
-      ...REFROZEN_BUILDER,
-    ]],
-    ['already frozen at these serials', tailsTree({ main: { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051303' }, builder: { debian: '2021051301', 'debian-security': '2021051302', tails: '2021051304' } }), []],
-    ['frozen at older serials: moves forward (a sprint re-freeze)', tailsTree({ main: { debian: '2021042702', 'debian-security': 'latest', torproject: '2021042701' } }), [
-      { path: main('debian'), content: '2021051301\n' },
-      { path: main('torproject'), content: '2021051303\n' },
-      ...REFROZEN_BUILDER,
-    ]],
-    ['broken serial files are repaired', { ...tailsTree(), [main('debian')]: { symlink: 'x' }, [builder('tails')]: 'tails\n' }, [
-      { path: main('debian'), content: '2021051301\n' },
-      { path: main('torproject'), content: '2021051303\n' },
-      ...REFROZEN_BUILDER,
-    ]],
+    [
+      'a thawed branch: main to newest but debian-security, builder to newest',
+      tailsTree(),
+      [
+        { path: main('debian'), content: '2021051301\n' },
+        { path: main('torproject'), content: '2021051303\n' },
+        ...REFROZEN_BUILDER,
+      ],
+    ],
+    [
+      'a pinned exception returns to latest',
+      tailsTree({ main: { debian: 'latest', 'debian-security': '2021042701', torproject: 'latest' } }),
+      [
+        { path: main('debian-security'), content: 'latest\n' },
+        { path: main('debian'), content: '2021051301\n' },
+        { path: main('torproject'), content: '2021051303\n' },
+        ...REFROZEN_BUILDER,
+      ],
+    ],
+    [
+      'already frozen at these serials',
+      tailsTree({
+        main: { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051303' },
+        builder: { debian: '2021051301', 'debian-security': '2021051302', tails: '2021051304' },
+      }),
+      [],
+    ],
+    [
+      'frozen at older serials: moves forward (a sprint re-freeze)',
+      tailsTree({ main: { debian: '2021042702', 'debian-security': 'latest', torproject: '2021042701' } }),
+      [
+        { path: main('debian'), content: '2021051301\n' },
+        { path: main('torproject'), content: '2021051303\n' },
+        ...REFROZEN_BUILDER,
+      ],
+    ],
+    [
+      'broken serial files are repaired',
+      { ...tailsTree(), [main('debian')]: { symlink: 'x' }, [builder('tails')]: 'tails\n' },
+      [
+        { path: main('debian'), content: '2021051301\n' },
+        { path: main('torproject'), content: '2021051303\n' },
+        ...REFROZEN_BUILDER,
+      ],
+    ],
   ])('%s', (_name, files, edits) => {
     const plan = freeze(files);
     expect(plan.action).toBe('freeze');
@@ -61,7 +90,10 @@ describe('planFreeze edits', () => {
 
   it('needs no newest serial for an exception', () => {
     const newest = serials({ debian: '2021051301', torproject: '2021051303' });
-    const plan = freeze(withoutBuilder(tailsTree()), newest, { ...defaultConfig(), snapshot_sets: defaultConfig().snapshot_sets.filter((s) => s.name === 'main') });
+    const plan = freeze(withoutBuilder(tailsTree()), newest, {
+      ...defaultConfig(),
+      snapshot_sets: defaultConfig().snapshot_sets.filter((s) => s.name === 'main'),
+    });
     expect(plan.edits).toEqual([
       { path: main('debian'), content: '2021051301\n' },
       { path: main('torproject'), content: '2021051303\n' },
@@ -70,7 +102,11 @@ describe('planFreeze edits', () => {
 
   it('uses the configuration, not Tails names', () => {
     const newest = serials({ base: '2021060101', security: '2021060102', tools: '2021060103' });
-    const plan = freeze(customTree({ chroot: { base: '2021050101', security: '2021050102', updates: 'latest' } }), newest, CUSTOM_CONFIG);
+    const plan = freeze(
+      customTree({ chroot: { base: '2021050101', security: '2021050102', updates: 'latest' } }),
+      newest,
+      CUSTOM_CONFIG,
+    );
     expect(plan.title).toBe('Freeze APT snapshots for 7.1~rc2.');
     expect(plan.edits).toEqual([
       { path: `${CUSTOM.CHROOT}/base/serial`, content: '2021060101\n' },
@@ -86,18 +122,55 @@ describe('planFreeze edits', () => {
 
 describe('planFreeze refuses', () => {
   it.each<[string, Record<string, FakeEntry>, ReadonlyMap<string, Serial>, string]>([
-    ['no changelog', Object.fromEntries(Object.entries(tailsTree()).filter(([p]) => p !== 'debian/changelog')), NEWEST, 'cannot freeze: debian/changelog is missing; the freeze is named after the version of its top entry'],
-    ['a changelog that is not one', tailsTree({ changelog: 'Version 4.19\n' }), NEWEST, 'cannot freeze: debian/changelog first line "Version 4.19" is not a changelog entry header "package (version) distribution; urgency=…"; the freeze is named after the version of its top entry'],
-    ['an empty changelog', tailsTree({ changelog: '\n' }), NEWEST, 'cannot freeze: debian/changelog is empty; the freeze is named after the version of its top entry'],
-    ['an origin without a newest serial', tailsTree(), serials({ debian: '2021051301', 'debian-security': '2021051302', tails: '2021051304' }), `cannot freeze: ${main('torproject')}: the newest serial of origin "torproject" is unknown`],
-    ['going back in time', tailsTree({ builder: { debian: '2021060101', 'debian-security': '2021042702', tails: '2021050302' } }), NEWEST, `cannot freeze: ${builder('debian')}: the newest serial of origin "debian", 2021051301, is older than 2021060101 which the branch already pins; a freeze never goes back in time`],
-    ['a missing builder set', withoutBuilder(tailsTree()), NEWEST, `cannot freeze: snapshot set "builder": ${PATHS.BUILDER} is missing, so its origins are unknown`],
-    ['every problem at once', withoutBuilder(tailsTree({ changelog: '', main: { debian: '2021060101', 'debian-security': 'latest', torproject: 'latest' } })), serials({ debian: '2021051301' }), [
+    [
+      'no changelog',
+      Object.fromEntries(Object.entries(tailsTree()).filter(([p]) => p !== 'debian/changelog')),
+      NEWEST,
+      'cannot freeze: debian/changelog is missing; the freeze is named after the version of its top entry',
+    ],
+    [
+      'a changelog that is not one',
+      tailsTree({ changelog: 'Version 4.19\n' }),
+      NEWEST,
+      'cannot freeze: debian/changelog first line "Version 4.19" is not a changelog entry header "package (version) distribution; urgency=…"; the freeze is named after the version of its top entry',
+    ],
+    [
+      'an empty changelog',
+      tailsTree({ changelog: '\n' }),
+      NEWEST,
       'cannot freeze: debian/changelog is empty; the freeze is named after the version of its top entry',
-      `${main('debian')}: the newest serial of origin "debian", 2021051301, is older than 2021060101 which the branch already pins; a freeze never goes back in time`,
-      `${main('torproject')}: the newest serial of origin "torproject" is unknown`,
-      `snapshot set "builder": ${PATHS.BUILDER} is missing, so its origins are unknown`,
-    ].join('; ')],
+    ],
+    [
+      'an origin without a newest serial',
+      tailsTree(),
+      serials({ debian: '2021051301', 'debian-security': '2021051302', tails: '2021051304' }),
+      `cannot freeze: ${main('torproject')}: the newest serial of origin "torproject" is unknown`,
+    ],
+    [
+      'going back in time',
+      tailsTree({ builder: { debian: '2021060101', 'debian-security': '2021042702', tails: '2021050302' } }),
+      NEWEST,
+      `cannot freeze: ${builder('debian')}: the newest serial of origin "debian", 2021051301, is older than 2021060101 which the branch already pins; a freeze never goes back in time`,
+    ],
+    [
+      'a missing builder set',
+      withoutBuilder(tailsTree()),
+      NEWEST,
+      `cannot freeze: snapshot set "builder": ${PATHS.BUILDER} is missing, so its origins are unknown`,
+    ],
+    [
+      'every problem at once',
+      withoutBuilder(
+        tailsTree({ changelog: '', main: { debian: '2021060101', 'debian-security': 'latest', torproject: 'latest' } }),
+      ),
+      serials({ debian: '2021051301' }),
+      [
+        'cannot freeze: debian/changelog is empty; the freeze is named after the version of its top entry',
+        `${main('debian')}: the newest serial of origin "debian", 2021051301, is older than 2021060101 which the branch already pins; a freeze never goes back in time`,
+        `${main('torproject')}: the newest serial of origin "torproject" is unknown`,
+        `snapshot set "builder": ${PATHS.BUILDER} is missing, so its origins are unknown`,
+      ].join('; '),
+    ],
   ])('%s', (_name, files, newest, error) => {
     expect(planFreeze(fakeState(files), defaultConfig(), newest)).toEqual({ ok: false, error });
   });
@@ -112,7 +185,11 @@ describe('planFreeze title and body', () => {
   });
 
   it('takes the version from the top changelog entry, released or not', () => {
-    const plan = freeze(tailsTree({ changelog: 'tails (4.19~beta1) unstable; urgency=medium\n\n  * x\n\ntails (4.18) stable; urgency=medium\n' }));
+    const plan = freeze(
+      tailsTree({
+        changelog: 'tails (4.19~beta1) unstable; urgency=medium\n\n  * x\n\ntails (4.18) stable; urgency=medium\n',
+      }),
+    );
     expect(plan.title).toBe('Freeze APT snapshots for 4.19~beta1.');
   });
 

@@ -60,8 +60,12 @@ async function stateAt(rev: string, config: Config): Promise<RefState> {
 
 /** What `commit` changed under `paths`, as whole-file edits, sorted by path. */
 async function commitEdits(commit: Commit, paths: readonly string[]): Promise<Edit[]> {
-  const changed = (await git(['diff', '--name-only', '-z', commit.parents[0] as string, commit.sha, '--', ...paths])).split('\0').filter((p) => p !== '');
-  const edits = await Promise.all(changed.map(async (path) => ({ path, content: await git(['show', `${commit.sha}:${path}`]) })));
+  const changed = (await git(['diff', '--name-only', '-z', commit.parents[0] as string, commit.sha, '--', ...paths]))
+    .split('\0')
+    .filter((p) => p !== '');
+  const edits = await Promise.all(
+    changed.map(async (path) => ({ path, content: await git(['show', `${commit.sha}:${path}`]) })),
+  );
   return edits.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -71,7 +75,8 @@ function planOf(result: PlanResult): Plan {
 }
 
 const short = (sha: string) => sha.slice(0, 7);
-const setDirs = (config: Config, thawing?: boolean) => config.snapshot_sets.filter((s) => thawing === undefined || s.thaws === thawing).map((s) => s.dir);
+const setDirs = (config: Config, thawing?: boolean) =>
+  config.snapshot_sets.filter((s) => thawing === undefined || s.thaws === thawing).map((s) => s.dir);
 
 /**
  * Every thaw of the history, whether on devel's first-parent line or on a
@@ -139,14 +144,20 @@ describe('planThaw reproduces every real thaw', () => {
     const plan = planOf(planThaw(parent, TAILS));
     const before = parent.preferences.file.kind === 'text' ? parent.preferences.file.text : '';
     const after = plan.edits.find((e) => e.path === PREFERENCES)?.content ?? '';
-    const changedLines = after.split('\n').flatMap((line, i) => (line === before.split('\n')[i] ? [] : [[before.split('\n')[i], line]]));
+    const changedLines = after
+      .split('\n')
+      .flatMap((line, i) => (line === before.split('\n')[i] ? [] : [[before.split('\n')[i], line]]));
     expect(changedLines).toEqual([['Pin-Priority: 1000', 'Pin-Priority: -1']]);
     expect(plan.body).toContain('| freeze exception (#18266) | linux-compiler-* linux-kbuild-* | 77 | 1000 → -1 |');
   });
 
   it('20e5408 "Remove freeze exceptions added for 4.22" is exactly the thaw of its parent', async () => {
     const sha = (await git(['rev-parse', '20e5408'])).trim();
-    const commit: Commit = { sha, parents: (await git(['log', '-1', '--format=%P', sha])).trim().split(' '), subject: 'Remove freeze exceptions added for 4.22' };
+    const commit: Commit = {
+      sha,
+      parents: (await git(['log', '-1', '--format=%P', sha])).trim().split(' '),
+      subject: 'Remove freeze exceptions added for 4.22',
+    };
     const plan = planOf(planThaw(await stateAt(commit.parents[0] as string, TAILS), TAILS));
     expect(plan.edits).toEqual(await commitEdits(commit, [PREFERENCES, ...setDirs(TAILS)]));
     expect(plan.edits.map((e) => e.path)).toEqual([PREFERENCES]);
@@ -170,27 +181,46 @@ interface FreezeCase {
 }
 
 const BEFORE_BUILDER = 'the builder VM had no snapshot set yet';
-const RC_BEFORE_CHANGELOG = 'the RM froze before adding the changelog entry of the release candidate, so the top entry still names the final version';
+const RC_BEFORE_CHANGELOG =
+  'the RM froze before adding the changelog entry of the release candidate, so the top entry still names the final version';
 
 const FREEZES: Record<string, FreezeCase> = {
-  bf1e35f: { title: 'Freeze APT snapshots for 4.19~beta1.', titleWhy: 'the changelog still had the 4.19~beta1 entry, released the month before; the 4.19~rc1 entry came later' },
-  aa4342c: { title: 'Freeze APT snapshots for 4.19.', titleWhy: 'the changelog said 4.19 UNRELEASED; the beta entry came later' },
+  bf1e35f: {
+    title: 'Freeze APT snapshots for 4.19~beta1.',
+    titleWhy: 'the changelog still had the 4.19~beta1 entry, released the month before; the 4.19~rc1 entry came later',
+  },
+  aa4342c: {
+    title: 'Freeze APT snapshots for 4.19.',
+    titleWhy: 'the changelog said 4.19 UNRELEASED; the beta entry came later',
+  },
   '7f6b525': { title: 'Freeze APT snapshots for 4.11.' },
   '7f26e3c': { title: 'Freeze APT snapshots for 4.5~rc1.' },
   '9e86a9c': { title: 'Freeze APT snapshots for 4.0.', titleWhy: RC_BEFORE_CHANGELOG },
-  b350dfc: { title: 'Freeze APT snapshots for 4.0~beta2.', config: MAIN_ONLY, configWhy: 'the builder set was not re-frozen for the 4.0 betas (Buster port), which planFreeze would do' },
+  b350dfc: {
+    title: 'Freeze APT snapshots for 4.0~beta2.',
+    config: MAIN_ONLY,
+    configWhy: 'the builder set was not re-frozen for the 4.0 betas (Buster port), which planFreeze would do',
+  },
   '88c32bc': {
     title: 'Freeze APT snapshots for 4.0~beta1.',
     titleWhy: 'subject written by hand: "Freeze APT snapshots at 2019080601 for Tails 4.0~beta1."',
     config: MAIN_ONLY,
     configWhy: 'the builder set was not re-frozen for the 4.0 betas (Buster port), which planFreeze would do',
   },
-  '1b3b921': { title: 'Freeze APT snapshots for 3.12.', titleWhy: 'the subject says "2.0.3", a typo for 3.12~rc1; the changelog said 3.12' },
+  '1b3b921': {
+    title: 'Freeze APT snapshots for 3.12.',
+    titleWhy: 'the subject says "2.0.3", a typo for 3.12~rc1; the changelog said 3.12',
+  },
   '7cd8725': { title: 'Freeze APT snapshots for 3.9.', titleWhy: RC_BEFORE_CHANGELOG },
   '75ed764': { title: 'Freeze APT snapshots for 3.6.', titleWhy: RC_BEFORE_CHANGELOG },
   '272ec02': { title: 'Freeze APT snapshots for 3.2.', titleWhy: RC_BEFORE_CHANGELOG },
   '0b17e11': { title: 'Freeze APT snapshots for 3.0.' },
-  '890ca4d': { title: 'Freeze APT snapshots for 2.12.', titleWhy: RC_BEFORE_CHANGELOG, config: MAIN_ONLY, configWhy: BEFORE_BUILDER },
+  '890ca4d': {
+    title: 'Freeze APT snapshots for 2.12.',
+    titleWhy: RC_BEFORE_CHANGELOG,
+    config: MAIN_ONLY,
+    configWhy: BEFORE_BUILDER,
+  },
   e326a70: {
     title: 'Freeze APT snapshots for 3.0~beta3.',
     titleWhy: 'a re-freeze of the Stretch port for a sprint ("2017-03 Stretch sprint"), not named after a version',
@@ -198,12 +228,42 @@ const FREEZES: Record<string, FreezeCase> = {
     configWhy: BEFORE_BUILDER,
   },
   a315629: { title: 'Freeze APT snapshots for 3.0~beta2.', config: MAIN_ONLY, configWhy: BEFORE_BUILDER },
-  '11f39be': { title: 'Freeze APT snapshots for 3.0.', titleWhy: 'the subject names no version ("Freeze APT snapshots.")', config: MAIN_ONLY, configWhy: BEFORE_BUILDER },
-  cfca30c: { title: 'Freeze APT snapshots for 2.10.', titleWhy: RC_BEFORE_CHANGELOG, config: MAIN_ONLY, configWhy: BEFORE_BUILDER },
-  '1978d4b': { title: 'Freeze APT snapshots for 3.0.', titleWhy: 'a freeze of the Stretch port for a sprint ("Stretch sprint #2")', config: MAIN_ONLY, configWhy: BEFORE_BUILDER },
-  '8a3d4d4': { title: 'Freeze APT snapshots for 2.6.', titleWhy: 'the subject came from a script whose version variable was empty ("Freeze APT snapshots for .")', config: MAIN_ONLY, configWhy: BEFORE_BUILDER },
-  e33a27f: { title: 'Freeze APT snapshots for 3.0.', titleWhy: 'a freeze of the Stretch port for a sprint ("Stretch sprint #1")', config: MAIN_ONLY, configWhy: BEFORE_BUILDER },
-  '725ceb5': { title: 'Freeze APT snapshots for 2.4.', titleWhy: RC_BEFORE_CHANGELOG, config: MAIN_ONLY, configWhy: BEFORE_BUILDER },
+  '11f39be': {
+    title: 'Freeze APT snapshots for 3.0.',
+    titleWhy: 'the subject names no version ("Freeze APT snapshots.")',
+    config: MAIN_ONLY,
+    configWhy: BEFORE_BUILDER,
+  },
+  cfca30c: {
+    title: 'Freeze APT snapshots for 2.10.',
+    titleWhy: RC_BEFORE_CHANGELOG,
+    config: MAIN_ONLY,
+    configWhy: BEFORE_BUILDER,
+  },
+  '1978d4b': {
+    title: 'Freeze APT snapshots for 3.0.',
+    titleWhy: 'a freeze of the Stretch port for a sprint ("Stretch sprint #2")',
+    config: MAIN_ONLY,
+    configWhy: BEFORE_BUILDER,
+  },
+  '8a3d4d4': {
+    title: 'Freeze APT snapshots for 2.6.',
+    titleWhy: 'the subject came from a script whose version variable was empty ("Freeze APT snapshots for .")',
+    config: MAIN_ONLY,
+    configWhy: BEFORE_BUILDER,
+  },
+  e33a27f: {
+    title: 'Freeze APT snapshots for 3.0.',
+    titleWhy: 'a freeze of the Stretch port for a sprint ("Stretch sprint #1")',
+    config: MAIN_ONLY,
+    configWhy: BEFORE_BUILDER,
+  },
+  '725ceb5': {
+    title: 'Freeze APT snapshots for 2.4.',
+    titleWhy: RC_BEFORE_CHANGELOG,
+    config: MAIN_ONLY,
+    configWhy: BEFORE_BUILDER,
+  },
 };
 
 /** The serials a freeze commit wrote, by origin, in any set: what the snapshot server had. */
@@ -216,7 +276,8 @@ async function serialsWritten(commit: Commit, config: Config): Promise<Map<strin
     if (!parsed.ok) throw new Error(`${short(commit.sha)}:${edit.path} ${parsed.error}`);
     if (parsed.value.kind === 'latest') continue;
     const seen = newest.get(origin);
-    if (seen !== undefined && seen !== parsed.value.serial) throw new Error(`${short(commit.sha)} wrote two serials for ${origin}: ${seen} and ${parsed.value.serial}`);
+    if (seen !== undefined && seen !== parsed.value.serial)
+      throw new Error(`${short(commit.sha)} wrote two serials for ${origin}: ${seen} and ${parsed.value.serial}`);
     newest.set(origin, parsed.value.serial);
   }
   return newest;
@@ -233,33 +294,45 @@ describe('planFreeze reproduces every real freeze, given the serials the server 
     if (!commit) throw new Error(`freeze commit ${sha} not found`);
     expect(commit.parents).toHaveLength(1);
     const config = expected.config ?? TAILS;
-    const plan = planOf(planFreeze(await stateAt(commit.parents[0] as string, config), config, await serialsWritten(commit, config)));
+    const plan = planOf(
+      planFreeze(await stateAt(commit.parents[0] as string, config), config, await serialsWritten(commit, config)),
+    );
 
     expect(plan.edits).toEqual(await commitEdits(commit, setDirs(config)));
     expect(plan.title).toBe(expected.title);
     expect(expected.titleWhy === undefined).toBe(plan.title === commit.subject);
   });
 
-  it.each(['b350dfc', '88c32bc'])('%s: with the builder set configured, planFreeze would also re-freeze the builder VM, which the RM did not', async (sha) => {
-    const [commit] = (await commitsMatching('^freeze apt snapshots')).filter((c) => c.sha.startsWith(sha));
-    if (!commit) throw new Error(`freeze commit ${sha} not found`);
-    const parent = await stateAt(commit.parents[0] as string, TAILS);
-    const newest = await serialsWritten(commit, TAILS);
-    // The commit tells only debian's and torproject's newest; the builder's other origins keep their serials.
-    for (const origin of parent.sets.find((s) => s.config.name === 'builder')?.origins ?? []) {
-      if (!newest.has(origin.origin) && origin.value?.kind === 'serial') newest.set(origin.origin, origin.value.serial);
-    }
-    const plan = planOf(planFreeze(parent, TAILS, newest));
-    const builderDebian = 'vagrant/definitions/tails-builder/config/APT_snapshots.d/debian/serial';
-    expect(plan.edits.filter((e) => !e.path.startsWith('config/'))).toEqual([{ path: builderDebian, content: `${newest.get('debian')}\n` }]);
-    expect(await commitEdits(commit, setDirs(TAILS, false))).toEqual([]);
-  });
+  it.each(['b350dfc', '88c32bc'])(
+    '%s: with the builder set configured, planFreeze would also re-freeze the builder VM, which the RM did not',
+    async (sha) => {
+      const [commit] = (await commitsMatching('^freeze apt snapshots')).filter((c) => c.sha.startsWith(sha));
+      if (!commit) throw new Error(`freeze commit ${sha} not found`);
+      const parent = await stateAt(commit.parents[0] as string, TAILS);
+      const newest = await serialsWritten(commit, TAILS);
+      // The commit tells only debian's and torproject's newest; the builder's other origins keep their serials.
+      for (const origin of parent.sets.find((s) => s.config.name === 'builder')?.origins ?? []) {
+        if (!newest.has(origin.origin) && origin.value?.kind === 'serial')
+          newest.set(origin.origin, origin.value.serial);
+      }
+      const plan = planOf(planFreeze(parent, TAILS, newest));
+      const builderDebian = 'vagrant/definitions/tails-builder/config/APT_snapshots.d/debian/serial';
+      expect(plan.edits.filter((e) => !e.path.startsWith('config/'))).toEqual([
+        { path: builderDebian, content: `${newest.get('debian')}\n` },
+      ]);
+      expect(await commitEdits(commit, setDirs(TAILS, false))).toEqual([]);
+    },
+  );
 
-  it.each(Object.entries(FREEZES).filter(([, c]) => c.configWhy === BEFORE_BUILDER))('%s: with the builder set configured, planFreeze refuses rather than invent its origins', async (sha) => {
-    const [commit] = (await commitsMatching('^freeze apt snapshots')).filter((c) => c.sha.startsWith(sha));
-    const result = planFreeze(await stateAt(commit?.parents[0] as string, TAILS), TAILS, new Map());
-    expect(result.ok).toBe(false);
-    expect(result.ok ? '' : result.error).toContain('snapshot set "builder": vagrant/definitions/tails-builder/config/APT_snapshots.d is missing, so its origins are unknown');
-  });
-
+  it.each(Object.entries(FREEZES).filter(([, c]) => c.configWhy === BEFORE_BUILDER))(
+    '%s: with the builder set configured, planFreeze refuses rather than invent its origins',
+    async (sha) => {
+      const [commit] = (await commitsMatching('^freeze apt snapshots')).filter((c) => c.sha.startsWith(sha));
+      const result = planFreeze(await stateAt(commit?.parents[0] as string, TAILS), TAILS, new Map());
+      expect(result.ok).toBe(false);
+      expect(result.ok ? '' : result.error).toContain(
+        'snapshot set "builder": vagrant/definitions/tails-builder/config/APT_snapshots.d is missing, so its origins are unknown',
+      );
+    },
+  );
 });

@@ -1,6 +1,14 @@
 import { LATEST, type Serial, type SerialValue } from '../../src/domain/serial.js';
 import type { RefState, SnapshotSetState } from '../../src/domain/state.js';
-import { editsOf, markdownText, planOriginSerial, renderRepairs, renderSetTable, setProblem, sortedEdits } from '../../src/planners/serial-edits.js';
+import {
+  editsOf,
+  markdownText,
+  planOriginSerial,
+  renderRepairs,
+  renderSetTable,
+  setProblem,
+  sortedEdits,
+} from '../../src/planners/serial-edits.js';
 import { fakeState, PATHS, tailsTree, type FakeEntry } from '../helpers/snapshot.js';
 
 const SERIAL: SerialValue = { kind: 'serial', serial: '2021051301' as Serial };
@@ -34,15 +42,72 @@ describe('planOriginSerial', () => {
     ['serial to latest', stateWithDebian('2021042702\n'), LATEST, { before: '2021042702', content: 'latest\n' }],
     ['latest to serial', stateWithDebian('latest\n'), SERIAL, { before: 'latest', content: '2021051301\n' }],
     ['same serial without newline', stateWithDebian('2021051301'), SERIAL, { before: '2021051301' }],
-    ['same serial with CRLF is rewritten', stateWithDebian('2021051301\r\n'), SERIAL, { before: '2021051301', content: '2021051301\n', repair: /serial holds "2021051301\\r\\n", not exactly one line "2021051301"$/ }],
-    ['latest with CRLF, to a serial: an ordinary change', stateWithDebian('latest\r\n'), SERIAL, { before: 'latest', content: '2021051301\n' }],
-    ['symlink', stateWithDebian({ symlink: '../torproject/serial' }), LATEST, { before: 'symlink', content: 'latest\n', repair: /serial is a symbolic link to "\.\.\/torproject\/serial", not a regular file$/ }],
-    ['directory', stateWithDebian(undefined, { [`${DEBIAN}/inner`]: 'latest\n' }), LATEST, { before: 'directory', content: 'latest\n', repair: /serial is a directory, not a file$/ }],
-    ['binary', stateWithDebian(Buffer.from([0x6c, 0, 0x0a])), LATEST, { before: 'binary', content: 'latest\n', repair: /serial is binary \(3 bytes\), not text$/ }],
-    ['too large', stateWithDebian({ tooLarge: 50_000 }), SERIAL, { before: 'too large', content: '2021051301\n', repair: /serial is 50000 bytes, far too large$/ }],
-    ['submodule', stateWithDebian({ submodule: true }), LATEST, { before: 'submodule', content: 'latest\n', repair: /serial is a Git submodule, not a file$/ }],
-    ['missing', stateWithDebian(undefined, { [`${PATHS.MAIN}/debian/`]: '' }), LATEST, { before: 'missing', content: 'latest\n', repair: /serial is missing$/ }],
-    ['syntax error', stateWithDebian('2021051301\n2021051302\n'), SERIAL, { before: 'invalid', content: '2021051301\n', repair: /serial has 2 lines; a serial file holds exactly one line$/ }],
+    [
+      'same serial with CRLF is rewritten',
+      stateWithDebian('2021051301\r\n'),
+      SERIAL,
+      {
+        before: '2021051301',
+        content: '2021051301\n',
+        repair: /serial holds "2021051301\\r\\n", not exactly one line "2021051301"$/,
+      },
+    ],
+    [
+      'latest with CRLF, to a serial: an ordinary change',
+      stateWithDebian('latest\r\n'),
+      SERIAL,
+      { before: 'latest', content: '2021051301\n' },
+    ],
+    [
+      'symlink',
+      stateWithDebian({ symlink: '../torproject/serial' }),
+      LATEST,
+      {
+        before: 'symlink',
+        content: 'latest\n',
+        repair: /serial is a symbolic link to "\.\.\/torproject\/serial", not a regular file$/,
+      },
+    ],
+    [
+      'directory',
+      stateWithDebian(undefined, { [`${DEBIAN}/inner`]: 'latest\n' }),
+      LATEST,
+      { before: 'directory', content: 'latest\n', repair: /serial is a directory, not a file$/ },
+    ],
+    [
+      'binary',
+      stateWithDebian(Buffer.from([0x6c, 0, 0x0a])),
+      LATEST,
+      { before: 'binary', content: 'latest\n', repair: /serial is binary \(3 bytes\), not text$/ },
+    ],
+    [
+      'too large',
+      stateWithDebian({ tooLarge: 50_000 }),
+      SERIAL,
+      { before: 'too large', content: '2021051301\n', repair: /serial is 50000 bytes, far too large$/ },
+    ],
+    [
+      'submodule',
+      stateWithDebian({ submodule: true }),
+      LATEST,
+      { before: 'submodule', content: 'latest\n', repair: /serial is a Git submodule, not a file$/ },
+    ],
+    [
+      'missing',
+      stateWithDebian(undefined, { [`${PATHS.MAIN}/debian/`]: '' }),
+      LATEST,
+      { before: 'missing', content: 'latest\n', repair: /serial is missing$/ },
+    ],
+    [
+      'syntax error',
+      stateWithDebian('2021051301\n2021051302\n'),
+      SERIAL,
+      {
+        before: 'invalid',
+        content: '2021051301\n',
+        repair: /serial has 2 lines; a serial file holds exactly one line$/,
+      },
+    ],
   ])('%s', (_name, state, target, expected) => {
     const change = debianChange(state, target);
     expect(change.set).toBe('main');
@@ -50,7 +115,9 @@ describe('planOriginSerial', () => {
     expect(change.path).toBe(DEBIAN);
     expect(change.before).toBe(expected.before);
     expect(change.after).toBe(target.kind === 'latest' ? 'latest' : target.serial);
-    expect(change.edit).toEqual(expected.content === undefined ? undefined : { path: DEBIAN, content: expected.content });
+    expect(change.edit).toEqual(
+      expected.content === undefined ? undefined : { path: DEBIAN, content: expected.content },
+    );
     if (expected.repair) {
       expect(change.repair).toMatch(expected.repair);
       expect(change.repair?.startsWith(DEBIAN)).toBe(true);
@@ -63,10 +130,17 @@ describe('planOriginSerial', () => {
 describe('setProblem', () => {
   it.each<[string, Record<string, FakeEntry>, string | undefined]>([
     ['present', tailsTree(), undefined],
-    ['missing', Object.fromEntries(Object.entries(tailsTree()).filter(([p]) => !p.startsWith(PATHS.BUILDER))), `snapshot set "builder": ${PATHS.BUILDER} is missing, so its origins are unknown`],
+    [
+      'missing',
+      Object.fromEntries(Object.entries(tailsTree()).filter(([p]) => !p.startsWith(PATHS.BUILDER))),
+      `snapshot set "builder": ${PATHS.BUILDER} is missing, so its origins are unknown`,
+    ],
     [
       'a file instead of a directory',
-      { ...Object.fromEntries(Object.entries(tailsTree()).filter(([p]) => !p.startsWith(PATHS.BUILDER))), [PATHS.BUILDER]: 'oops\n' },
+      {
+        ...Object.fromEntries(Object.entries(tailsTree()).filter(([p]) => !p.startsWith(PATHS.BUILDER))),
+        [PATHS.BUILDER]: 'oops\n',
+      },
       `snapshot set "builder": ${PATHS.BUILDER} is not a directory, so its origins are unknown`,
     ],
   ])('%s', (_name, files, expected) => {
@@ -87,7 +161,9 @@ describe('sortedEdits and editsOf', () => {
   });
 
   it('keeps only the changes that have an edit', () => {
-    const state = fakeState(tailsTree({ main: { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051302' } }));
+    const state = fakeState(
+      tailsTree({ main: { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051302' } }),
+    );
     const set = mainSet(state);
     const changes = set.origins.map((o) => planOriginSerial(set, o, LATEST));
     expect(editsOf(changes)).toEqual([
@@ -110,7 +186,10 @@ describe('markdownText', () => {
 });
 
 describe('renderSetTable and renderRepairs', () => {
-  const state = fakeState({ ...tailsTree({ main: { 'debian-security': 'latest', torproject: '2021051301' } }), [DEBIAN]: { symlink: 'x|y' } });
+  const state = fakeState({
+    ...tailsTree({ main: { 'debian-security': 'latest', torproject: '2021051301' } }),
+    [DEBIAN]: { symlink: 'x|y' },
+  });
   const set = mainSet(state);
   const changes = set.origins.map((o) => planOriginSerial(set, o, LATEST));
 
@@ -139,4 +218,3 @@ describe('renderSetTable and renderRepairs', () => {
     expect(renderRepairs(changes.filter((c) => c.origin !== 'debian'))).toEqual([]);
   });
 });
-

@@ -1,13 +1,31 @@
 import type { Finding } from '../../src/domain/finding.js';
 import { annotationsFor, fixActionOf, fixActions } from '../../src/report/check-annotations.js';
 
-const f = (overrides: Partial<Finding>): Finding => ({ rule: 'r', severity: 'error', path: 'config/base_branch', message: 'm', ...overrides });
+const f = (overrides: Partial<Finding>): Finding => ({
+  rule: 'r',
+  severity: 'error',
+  path: 'config/base_branch',
+  message: 'm',
+  ...overrides,
+});
 
 describe('annotationsFor', () => {
   it.each([
-    ['line 1 when the finding names none', f({}), { path: 'config/base_branch', line: 1, level: 'failure', title: 'error: r', message: 'm' }],
-    ['the finding line', f({ severity: 'warning', line: 7, hint: 'do this' }), { path: 'config/base_branch', line: 7, level: 'warning', title: 'warning: r', message: 'm\n\ndo this' }],
-    ['notice level', f({ severity: 'notice', line: 0 }), { path: 'config/base_branch', line: 1, level: 'notice', title: 'notice: r', message: 'm' }],
+    [
+      'line 1 when the finding names none',
+      f({}),
+      { path: 'config/base_branch', line: 1, level: 'failure', title: 'error: r', message: 'm' },
+    ],
+    [
+      'the finding line',
+      f({ severity: 'warning', line: 7, hint: 'do this' }),
+      { path: 'config/base_branch', line: 7, level: 'warning', title: 'warning: r', message: 'm\n\ndo this' },
+    ],
+    [
+      'notice level',
+      f({ severity: 'notice', line: 0 }),
+      { path: 'config/base_branch', line: 1, level: 'notice', title: 'notice: r', message: 'm' },
+    ],
   ])('%s', (_name, finding, expected) => {
     expect(annotationsFor([finding])).toEqual([expected]);
   });

@@ -7,7 +7,15 @@ describe('subject marker', () => {
   it.each<CheckSubject>([
     { kind: 'push', branch: 'devel', sha: SHA, before: OTHER },
     { kind: 'push', branch: 'feature/new-branch', sha: SHA },
-    { kind: 'pull_request', number: 12, branch: 'bugfix/1--x', sha: SHA, baseRef: 'stable', baseSha: OTHER, fromFork: true },
+    {
+      kind: 'pull_request',
+      number: 12,
+      branch: 'bugfix/1--x',
+      sha: SHA,
+      baseRef: 'stable',
+      baseSha: OTHER,
+      fromFork: true,
+    },
   ])('round-trips %j inside a summary', (subject) => {
     const marker = subjectMarker(subject);
     expect(marker.slice('<!--'.length, -'-->'.length)).not.toContain('--');
@@ -21,7 +29,10 @@ describe('subject marker', () => {
     ['bad sha', `<!-- apt-snapshots-bot:subject {"kind":"push","branch":"devel","sha":"123"} -->`],
     ['bad before', `<!-- apt-snapshots-bot:subject {"kind":"push","branch":"devel","sha":"${SHA}","before":"x"} -->`],
     ['unknown kind', `<!-- apt-snapshots-bot:subject {"kind":"tag","branch":"devel","sha":"${SHA}"} -->`],
-    ['pull request without number', `<!-- apt-snapshots-bot:subject {"kind":"pull_request","branch":"x","sha":"${SHA}","baseRef":"devel","baseSha":"${OTHER}","fromFork":false} -->`],
+    [
+      'pull request without number',
+      `<!-- apt-snapshots-bot:subject {"kind":"pull_request","branch":"x","sha":"${SHA}","baseRef":"devel","baseSha":"${OTHER}","fromFork":false} -->`,
+    ],
     ['empty branch', `<!-- apt-snapshots-bot:subject {"kind":"push","branch":"","sha":"${SHA}"} -->`],
   ])('finds nothing in a summary with %s', (_name, summary) => {
     expect(parseSubjectMarker(summary)).toBeUndefined();

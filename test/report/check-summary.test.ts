@@ -14,7 +14,11 @@ const HEAD = '1'.repeat(40);
 const BASE = '2'.repeat(40);
 const BEFORE = '3'.repeat(40);
 
-async function evaluation(trees: Record<string, ReturnType<typeof tailsTree>>, branch: string, extra: { before?: boolean; base?: boolean } = {}): Promise<Evaluation> {
+async function evaluation(
+  trees: Record<string, ReturnType<typeof tailsTree>>,
+  branch: string,
+  extra: { before?: boolean; base?: boolean } = {},
+): Promise<Evaluation> {
   const reader = new MemoryReader(trees);
   return evaluate({
     reader,
@@ -41,15 +45,27 @@ function input(ev: Evaluation, overrides: Partial<CheckInput> = {}): CheckInput 
   };
 }
 
-const finding = (severity: Finding['severity'], message: string): Finding => ({ rule: 'r', severity, path: 'p', message });
-const verdict = (findings: Finding[]): Verdict => ({ conclusion: findings.some((f) => f.severity === 'error') ? 'failure' : 'success', findings, skipped: [] });
+const finding = (severity: Finding['severity'], message: string): Finding => ({
+  rule: 'r',
+  severity,
+  path: 'p',
+  message,
+});
+const verdict = (findings: Finding[]): Verdict => ({
+  conclusion: findings.some((f) => f.severity === 'error') ? 'failure' : 'success',
+  findings,
+  skipped: [],
+});
 
 describe('checkTitle', () => {
   it.each([
     [[], 'All snapshot rules pass'],
     [[finding('notice', 'n1'), finding('notice', 'n2')], 'All snapshot rules pass (2 notices)'],
     [[finding('warning', 'soon expires')], '1 warning: soon expires'],
-    [[finding('error', 'devel tracks frozen serials'), finding('error', 'other'), finding('warning', 'w')], '2 errors, 1 warning: devel tracks frozen serials'],
+    [
+      [finding('error', 'devel tracks frozen serials'), finding('error', 'other'), finding('warning', 'w')],
+      '2 errors, 1 warning: devel tracks frozen serials',
+    ],
   ])('%j -> %s', (findings, title) => {
     expect(checkTitle(verdict(findings))).toBe(title);
   });
@@ -71,10 +87,16 @@ describe('renderCheck', () => {
     expect(report.summary).toContain('| origin | this branch (`devel`) | before the push (`2222222`) |');
     expect(report.summary).toContain('| `debian` | `2021051301` | `latest` |');
     expect(report.summary).toContain('| `debian-security` | `latest` | `latest` |');
-    expect(report.summary).toContain(`[\`${PATHS.MAIN}/debian/serial\`](https://github.com/tails/tails/blob/${HEAD}/${PATHS.MAIN}/debian/serial)`);
+    expect(report.summary).toContain(
+      `[\`${PATHS.MAIN}/debian/serial\`](https://github.com/tails/tails/blob/${HEAD}/${PATHS.MAIN}/debian/serial)`,
+    );
     expect(report.summary).toContain('<br>↳ Thaw devel: write `latest` into every serial file of the main set.');
-    expect(report.summary).toContain('**Rules:** the defaults; there is no `.github/apt-snapshots.yml` at this commit.');
-    expect(report.actions).toEqual([{ label: 'Fix it: thaw', description: 'Open a pull request that thaws it', identifier: 'fix-thaw' }]);
+    expect(report.summary).toContain(
+      '**Rules:** the defaults; there is no `.github/apt-snapshots.yml` at this commit.',
+    );
+    expect(report.actions).toEqual([
+      { label: 'Fix it: thaw', description: 'Open a pull request that thaws it', identifier: 'fix-thaw' },
+    ]);
     const tracks = report.annotations.filter((a) => a.title === 'error: tracks-latest');
     expect(tracks.map((a) => [a.path, a.line, a.level])).toEqual([
       [`${PATHS.MAIN}/debian/serial`, 1, 'failure'],
@@ -94,22 +116,39 @@ describe('renderCheck', () => {
 
   it('compares a topic branch with its base and bolds what differs', async () => {
     const ev = await evaluation(
-      { head: tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021051401' } }), base: tailsTree({ baseBranch: 'testing', main: FROZEN }) },
+      {
+        head: tailsTree({ baseBranch: 'testing', main: { ...FROZEN, debian: '2021051401' } }),
+        base: tailsTree({ baseBranch: 'testing', main: FROZEN }),
+      },
       'bugfix/1-foo',
       { base: true },
     );
     const report = renderCheck(input(ev, { subject: { kind: 'push', branch: 'bugfix/1-foo', sha: HEAD } }));
-    expect(report.summary).toContain('| origin | this branch (`bugfix/1-foo`) | base branch (`testing` at `2222222`) |\n| --- | --- | --- |\n');
+    expect(report.summary).toContain(
+      '| origin | this branch (`bugfix/1-foo`) | base branch (`testing` at `2222222`) |\n| --- | --- | --- |\n',
+    );
     expect(report.summary).toContain('| `debian` | **`2021051401`** | `2021051301` |');
     expect(report.summary).toContain('| `torproject` | `2021051301` | `2021051301` |');
   });
 
   it('warns when a pull request goes somewhere else than config/base_branch says, and names the real base', async () => {
-    const ev = await evaluation({ head: tailsTree({ baseBranch: 'testing', main: FROZEN }), base: tailsTree({ baseBranch: 'devel' }) }, 'bugfix/1-foo', { base: true });
-    const subject: CheckSubject = { kind: 'pull_request', number: 3, branch: 'bugfix/1-foo', sha: HEAD, baseRef: 'devel', baseSha: BASE, fromFork: false };
+    const ev = await evaluation(
+      { head: tailsTree({ baseBranch: 'testing', main: FROZEN }), base: tailsTree({ baseBranch: 'devel' }) },
+      'bugfix/1-foo',
+      { base: true },
+    );
+    const subject: CheckSubject = {
+      kind: 'pull_request',
+      number: 3,
+      branch: 'bugfix/1-foo',
+      sha: HEAD,
+      baseRef: 'devel',
+      baseSha: BASE,
+      fromFork: false,
+    };
     const report = renderCheck(input(ev, { subject }));
     expect(report.summary).toContain(
-      '⚠️ `config/base_branch` names `testing`, but this pull request goes into `devel`: the serials were compared with `devel`. Check the pull request\'s base, or `config/base_branch`.',
+      "⚠️ `config/base_branch` names `testing`, but this pull request goes into `devel`: the serials were compared with `devel`. Check the pull request's base, or `config/base_branch`.",
     );
     expect(report.summary).toContain('| origin | this branch (`bugfix/1-foo`) | base branch (`devel` at `2222222`) |');
     const matching = renderCheck(input(ev, { subject: { ...subject, baseRef: 'testing' } }));
@@ -125,7 +164,15 @@ describe('renderCheck', () => {
 
   it("says a fork's pull request is fixed by its author, since the bot cannot push there", async () => {
     const ev = await evaluation({ head: tailsTree({ main: FROZEN }) }, 'devel');
-    const fork: CheckSubject = { kind: 'pull_request', number: 7, branch: 'devel', sha: HEAD, baseRef: 'devel', baseSha: BASE, fromFork: true };
+    const fork: CheckSubject = {
+      kind: 'pull_request',
+      number: 7,
+      branch: 'devel',
+      sha: HEAD,
+      baseRef: 'devel',
+      baseSha: BASE,
+      fromFork: true,
+    };
     const report = renderCheck(input(ev, { subject: fork, fixable: false }));
     expect(report.actions).toEqual([]);
     expect(report.summary).toContain(
@@ -137,11 +184,24 @@ describe('renderCheck', () => {
 
   it('says where the rules of a pull request came from and shows its configuration change with its problems', async () => {
     const ev = await evaluation({ head: tailsTree() }, 'devel');
-    const subject: CheckSubject = { kind: 'pull_request', number: 7, branch: 'feature/x', sha: HEAD, baseRef: 'devel', baseSha: BASE, fromFork: false };
+    const subject: CheckSubject = {
+      kind: 'pull_request',
+      number: 7,
+      branch: 'feature/x',
+      sha: HEAD,
+      baseRef: 'devel',
+      baseSha: BASE,
+      fromFork: false,
+    };
     const report = renderCheck(
       input(ev, {
         subject,
-        rules: { from: 'base', rev: BASE, path: '.github/apt-snapshots.yml', file: { kind: 'text', text: 'bot:\n  check_name: APT\n' } },
+        rules: {
+          from: 'base',
+          rev: BASE,
+          path: '.github/apt-snapshots.yml',
+          file: { kind: 'text', text: 'bot:\n  check_name: APT\n' },
+        },
         configChange: {
           path: '.github/apt-snapshots.yml',
           before: { kind: 'text', text: 'bot:\n  check_name: APT\n' },
@@ -151,7 +211,9 @@ describe('renderCheck', () => {
       }),
     );
     expect(report.summary).toContain('pull request #7: `feature/x` at `1111111` into `devel` at `2222222`');
-    expect(report.summary).toContain('**Rules:** the defaults, overridden by `.github/apt-snapshots.yml` at the base branch at `2222222`. A pull request never changes the rules that judge it.');
+    expect(report.summary).toContain(
+      '**Rules:** the defaults, overridden by `.github/apt-snapshots.yml` at the base branch at `2222222`. A pull request never changes the rules that judge it.',
+    );
     expect(report.summary).toContain('### ⚠️ This pull request changes `.github/apt-snapshots.yml`');
     expect(report.summary).toContain('```diff\n bot:\n   check_name: APT\n+branches:\n+  development: []\n```');
     expect(report.summary).toContain('- .github/apt-snapshots.yml: branches.development: nope');
@@ -160,7 +222,12 @@ describe('renderCheck', () => {
 
   it('keeps the summary under GitHub limit by listing fewer findings', async () => {
     const ev = await evaluation({ head: tailsTree() }, 'devel');
-    const many: Finding[] = Array.from({ length: 2000 }, (_, i) => ({ rule: 'r', severity: 'warning', path: `f${i}`, message: 'm'.repeat(100) }));
+    const many: Finding[] = Array.from({ length: 2000 }, (_, i) => ({
+      rule: 'r',
+      severity: 'warning',
+      path: `f${i}`,
+      message: 'm'.repeat(100),
+    }));
     ev.verdict.findings = many;
     const report = renderCheck(input(ev));
     expect(report.summary.length).toBeGreaterThan(SUMMARY_BUDGET - 2000);
@@ -171,17 +238,40 @@ describe('renderCheck', () => {
   });
 
   it.each([
-    ['a branch with thousands of origins', 'origins', 'more lines of these tables not shown; every finding below names its file.)*'],
+    [
+      'a branch with thousands of origins',
+      'origins',
+      'more lines of these tables not shown; every finding below names its file.)*',
+    ],
     ['a pull request that rewrites a large configuration file', 'config', 'more lines of the change not shown.)*'],
     ['a note longer than the limit', 'note', "*(Summary cut to GitHub's limit: "],
   ])('keeps %s under GitHub limit with its subject marker, so it can still be re-run', async (_what, kind, cut) => {
-    const origins = kind === 'origins' ? Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`origin-${i}`, '2021051301'])) : FROZEN;
+    const origins =
+      kind === 'origins'
+        ? Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`origin-${i}`, '2021051301']))
+        : FROZEN;
     const ev = await evaluation({ head: tailsTree({ main: origins }), before: tailsTree() }, 'devel', { before: true });
     const big = (seed: string) => Array.from({ length: 2000 }, (_, i) => `# ${seed} ${i} ${'x'.repeat(20)}`).join('\n');
-    const subject: CheckSubject = { kind: 'pull_request', number: 7, branch: 'feature/x', sha: HEAD, baseRef: 'devel', baseSha: BASE, fromFork: false };
+    const subject: CheckSubject = {
+      kind: 'pull_request',
+      number: 7,
+      branch: 'feature/x',
+      sha: HEAD,
+      baseRef: 'devel',
+      baseSha: BASE,
+      fromFork: false,
+    };
     const overrides: Partial<CheckInput> =
       kind === 'config'
-        ? { subject, configChange: { path: '.github/apt-snapshots.yml', before: { kind: 'text', text: big('old') }, after: { kind: 'text', text: big('new') }, problems: [] } }
+        ? {
+            subject,
+            configChange: {
+              path: '.github/apt-snapshots.yml',
+              before: { kind: 'text', text: big('old') },
+              after: { kind: 'text', text: big('new') },
+              problems: [],
+            },
+          }
         : kind === 'note'
           ? { notes: ['n'.repeat(70_000)] }
           : {};

@@ -23,11 +23,15 @@ describe('fitSummary', () => {
     const cut = fitSummary(body, MARKER, max);
     expect(cut.length).toBeLessThanOrEqual(max);
     expect(cut.endsWith(`\n\n${MARKER}`)).toBe(true);
-    expect(cut).toMatch(/^line 0\nline 1\n[\s\S]*\n\n\*\(Summary cut to GitHub's limit: \d+ more characters not shown; every finding is also an annotation on its file\.\)\*\n\n/);
+    expect(cut).toMatch(
+      /^line 0\nline 1\n[\s\S]*\n\n\*\(Summary cut to GitHub's limit: \d+ more characters not shown; every finding is also an annotation on its file\.\)\*\n\n/,
+    );
   });
 
   it('closes a code block the cut leaves open, so the marker stays out of it', () => {
-    const body = ['# title', '````diff', ...Array.from({ length: 100 }, (_, i) => `+line ${i}`), '````', 'after'].join('\n');
+    const body = ['# title', '````diff', ...Array.from({ length: 100 }, (_, i) => `+line ${i}`), '````', 'after'].join(
+      '\n',
+    );
     const cut = fitSummary(body, MARKER, 400);
     expect(cut.length).toBeLessThanOrEqual(400);
     expect(cut).toMatch(/\n\+line \d+\n````\n\n\*\(Summary cut/);

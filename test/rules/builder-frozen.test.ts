@@ -8,10 +8,24 @@ const S = '2021042702';
 
 describe('builder-frozen', () => {
   it.each(['devel', 'testing', 'feature/1234-foo'])('warns about latest in the builder set on %s', (branch) => {
-    const findings = builderFrozen.check(ctxFor(branch, tailsTree({ builder: { debian: 'latest', 'debian-security': 'latest', tails: S } })));
+    const findings = builderFrozen.check(
+      ctxFor(branch, tailsTree({ builder: { debian: 'latest', 'debian-security': 'latest', tails: S } })),
+    );
     expect(findings.map(brief)).toEqual([
-      { rule: 'builder-frozen', severity: 'warning', path: `${BUILDER}/debian/serial`, line: undefined, fix: undefined },
-      { rule: 'builder-frozen', severity: 'warning', path: `${BUILDER}/debian-security/serial`, line: undefined, fix: undefined },
+      {
+        rule: 'builder-frozen',
+        severity: 'warning',
+        path: `${BUILDER}/debian/serial`,
+        line: undefined,
+        fix: undefined,
+      },
+      {
+        rule: 'builder-frozen',
+        severity: 'warning',
+        path: `${BUILDER}/debian-security/serial`,
+        line: undefined,
+        fix: undefined,
+      },
     ]);
     expect(findings[0]?.message).toBe(
       `debian in the builder set (${BUILDER}) uses latest on ${branch}; this set never thaws, so each origin should be pinned to a serial to keep builds reproducible.`,
@@ -28,14 +42,25 @@ describe('builder-frozen', () => {
   describe('with a non-default configuration', () => {
     const config = customConfig();
     it('checks the configured set that never thaws', () => {
-      const findings = builderFrozen.check(ctxFor('main', customTree({ vm: { archive: S, extras: 'latest' } }), { config }));
+      const findings = builderFrozen.check(
+        ctxFor('main', customTree({ vm: { archive: S, extras: 'latest' } }), { config }),
+      );
       expect(findings.map((f) => f.path)).toEqual([`${CUSTOM.VM}/extras/serial`]);
       expect(findings[0]?.message).toMatch(/^extras in the vm set \(ci\/vm-snapshots\) uses latest on main/);
     });
 
     it('lets an exception of that set use latest', () => {
-      const vmWithException: Config = { ...config, snapshot_sets: config.snapshot_sets.map((s) => (s.name === 'vm' ? { ...s, freeze_exceptions: ['security'] } : s)) };
-      expect(builderFrozen.check(ctxFor('main', customTree({ vm: { archive: S, security: 'latest' } }), { config: vmWithException }))).toEqual([]);
+      const vmWithException: Config = {
+        ...config,
+        snapshot_sets: config.snapshot_sets.map((s) =>
+          s.name === 'vm' ? { ...s, freeze_exceptions: ['security'] } : s,
+        ),
+      };
+      expect(
+        builderFrozen.check(
+          ctxFor('main', customTree({ vm: { archive: S, security: 'latest' } }), { config: vmWithException }),
+        ),
+      ).toEqual([]);
     });
   });
 });

@@ -41,21 +41,55 @@ describe('RULES', () => {
 describe('judge', () => {
   it('passes a healthy devel offline, skipping the server rule', () => {
     const verdict = judge(ctxFor('devel', tailsTree()));
-    expect(verdict).toEqual({ conclusion: 'success', findings: [], skipped: [{ rule: 'snapshot-expiry', reason: 'needs the snapshot server (offline)' }] });
+    expect(verdict).toEqual({
+      conclusion: 'success',
+      findings: [],
+      skipped: [{ rule: 'snapshot-expiry', reason: 'needs the snapshot server (offline)' }],
+    });
   });
 
   it('runs the server rule online', () => {
-    const verdict = judge(ctxFor('testing', tailsTree({ baseBranch: 'testing', main: { debian: S, 'debian-security': 'latest' } }), { expiries: { [`debian/${S}`]: { ok: true, validUntil: new Date('2021-05-01T00:00:00Z') } } }));
+    const verdict = judge(
+      ctxFor('testing', tailsTree({ baseBranch: 'testing', main: { debian: S, 'debian-security': 'latest' } }), {
+        expiries: { [`debian/${S}`]: { ok: true, validUntil: new Date('2021-05-01T00:00:00Z') } },
+      }),
+    );
     expect(verdict.skipped).toEqual([]);
     expect(verdict.conclusion).toBe('failure');
-    expect(verdict.findings.filter((f) => f.severity === 'error').map((f) => [f.rule, f.path])).toEqual([['snapshot-expiry', `${MAIN}/debian/serial`]]);
+    expect(verdict.findings.filter((f) => f.severity === 'error').map((f) => [f.rule, f.path])).toEqual([
+      ['snapshot-expiry', `${MAIN}/debian/serial`],
+    ]);
   });
 
   it.each<[string, string, Files, 'success' | 'failure', string[]]>([
-    ['devel left frozen', 'devel', tailsTree({ main: { debian: S, 'debian-security': 'latest', torproject: S } }), 'failure', ['tracks-latest', 'tracks-latest']],
-    ['testing outside a freeze (a notice)', 'testing', tailsTree({ baseBranch: 'testing' }), 'success', ['freeze-consistency']],
-    ['a builder set using latest (a warning)', 'devel', tailsTree({ builder: { debian: 'latest', tails: S } }), 'success', ['builder-frozen']],
-    ['devel naming testing in config/base_branch', 'devel', tailsTree({ baseBranch: 'testing' }), 'failure', ['base-branch-file']],
+    [
+      'devel left frozen',
+      'devel',
+      tailsTree({ main: { debian: S, 'debian-security': 'latest', torproject: S } }),
+      'failure',
+      ['tracks-latest', 'tracks-latest'],
+    ],
+    [
+      'testing outside a freeze (a notice)',
+      'testing',
+      tailsTree({ baseBranch: 'testing' }),
+      'success',
+      ['freeze-consistency'],
+    ],
+    [
+      'a builder set using latest (a warning)',
+      'devel',
+      tailsTree({ builder: { debian: 'latest', tails: S } }),
+      'success',
+      ['builder-frozen'],
+    ],
+    [
+      'devel naming testing in config/base_branch',
+      'devel',
+      tailsTree({ baseBranch: 'testing' }),
+      'failure',
+      ['base-branch-file'],
+    ],
   ])('concludes %s', (_name, branch, files, conclusion, rules) => {
     const verdict = judge(ctxFor(branch, files));
     expect(verdict.conclusion).toBe(conclusion);
@@ -63,7 +97,11 @@ describe('judge', () => {
   });
 
   it('sorts findings by severity, then path', () => {
-    const files = tailsTree({ baseBranch: 'testing', main: { debian: S, 'debian-security': 'latest', torproject: 'latest' }, builder: { debian: 'latest', tails: S } });
+    const files = tailsTree({
+      baseBranch: 'testing',
+      main: { debian: S, 'debian-security': 'latest', torproject: 'latest' },
+      builder: { debian: 'latest', tails: S },
+    });
     const verdict = judge(ctxFor('devel', files));
     expect(verdict.findings.map((f) => [f.severity, f.path])).toEqual([
       ['error', `${MAIN}/debian/serial`],
@@ -85,7 +123,10 @@ describe('judge', () => {
     const quiet: Rule = { id: 'quiet', severity: 'notice', description: 'one notice', check: () => [notice] };
     const verdict = judge(ctxFor('devel', tailsTree()), [boom, quiet]);
     expect(verdict.conclusion).toBe('failure');
-    expect(verdict.findings).toEqual([{ rule: 'boom', severity: 'error', path: '.', message: 'rule boom could not decide: kaboom' }, notice]);
+    expect(verdict.findings).toEqual([
+      { rule: 'boom', severity: 'error', path: '.', message: 'rule boom could not decide: kaboom' },
+      notice,
+    ]);
   });
 
   it('passes a healthy repository with a non-default configuration', () => {
@@ -102,8 +143,14 @@ describe('every rule on hostile states', () => {
   const hostile: Record<string, Files> = {
     empty: {},
     healthy: tree,
-    frozen: tailsTree({ main: { debian: S, 'debian-security': S, torproject: 'latest' }, builder: { debian: 'latest' } }),
-    'syntax errors': tailsTree({ main: { debian: 'junk', 'debian-security': '', torproject: `${S}\n${S}` }, builder: { tails: '2021023001' } }),
+    frozen: tailsTree({
+      main: { debian: S, 'debian-security': S, torproject: 'latest' },
+      builder: { debian: 'latest' },
+    }),
+    'syntax errors': tailsTree({
+      main: { debian: 'junk', 'debian-security': '', torproject: `${S}\n${S}` },
+      builder: { tails: '2021023001' },
+    }),
     'special files': {
       ...tree,
       [`${MAIN}/debian/serial`]: { symlink: '/etc/passwd' },
@@ -114,15 +161,24 @@ describe('every rule on hostile states', () => {
       'config/chroot_apt/preferences': Buffer.from([0, 1]),
       'debian/changelog': { tooLarge: 1 << 30 },
     },
-    'files where directories belong': { [MAIN]: 'x', [BUILDER]: { symlink: '..' }, 'config/APT_overlays.d': 'x', 'config/base_branch/x': 'devel' },
+    'files where directories belong': {
+      [MAIN]: 'x',
+      [BUILDER]: { symlink: '..' },
+      'config/APT_overlays.d': 'x',
+      'config/base_branch/x': 'devel',
+    },
     'a released changelog with overlays and odd preferences': tailsTree({
       changelog: 'tails (4.19) unstable; urgency=medium\n',
       overlays: ['a', 'b'],
-      preferences: 'Explanation: freeze exception\n\n\nExplanation: freeze exception\nPin-Priority:\n  999\nPin-Priority: 5\n',
+      preferences:
+        'Explanation: freeze exception\n\n\nExplanation: freeze exception\nPin-Priority:\n  999\nPin-Priority: 5\n',
     }),
   };
   const branches = ['devel', 'testing', 'stable', 'feature/bookworm', 'feature/1234-foo'];
-  const expiries = { [`debian/${S}`]: { ok: true as const, validUntil: new Date(Number.NaN) }, [`debian-security/${S}`]: { ok: false as const, error: '' } };
+  const expiries = {
+    [`debian/${S}`]: { ok: true as const, validUntil: new Date(Number.NaN) },
+    [`debian-security/${S}`]: { ok: false as const, error: '' },
+  };
 
   it.each(Object.keys(hostile))('never throws on %s', (name) => {
     const files = hostile[name] as Files;

@@ -1,4 +1,13 @@
-import { counterpart, isFreezeException, keptSinceFork, listWords, originNamed, pinnedSerial, sentence, setLabel } from '../../src/rules/sets.js';
+import {
+  counterpart,
+  isFreezeException,
+  keptSinceFork,
+  listWords,
+  originNamed,
+  pinnedSerial,
+  sentence,
+  setLabel,
+} from '../../src/rules/sets.js';
 import { PATHS, fakeState, tailsTree } from '../helpers/snapshot.js';
 
 const state = fakeState(tailsTree({ main: { debian: '2021051301', 'debian-security': 'latest', torproject: 'junk' } }));

@@ -8,7 +8,11 @@ const DAY = 24 * 60 * 60 * 1000;
 const S = '2021051301';
 const at = (ms: number): Expiry => ({ ok: true, validUntil: new Date(NOW.getTime() + ms) });
 /** testing frozen at S; the builder set pins three more serials. */
-const TESTING = tailsTree({ baseBranch: 'testing', main: { debian: S, 'debian-security': 'latest', torproject: S }, builder: { debian: '2021042702', 'debian-security': '2021042702', tails: '2021050302' } });
+const TESTING = tailsTree({
+  baseBranch: 'testing',
+  main: { debian: S, 'debian-security': 'latest', torproject: S },
+  builder: { debian: '2021042702', 'debian-security': '2021042702', tails: '2021050302' },
+});
 const FINE: Record<string, Expiry> = {
   [`debian/${S}`]: at(180 * DAY),
   [`torproject/${S}`]: { ok: true, validUntil: null },
@@ -25,21 +29,41 @@ describe('snapshot-expiry', () => {
   it('notes once per origin that has no dist configured, and nothing else when all is fine', () => {
     const files = { ...TESTING, [`${MAIN}/tails/serial`]: '2021050302\n' };
     const findings = snapshotExpiry.check(ctxFor('testing', files, { expiries: FINE }));
-    expect(findings.map(brief)).toEqual([{ rule: 'snapshot-expiry', severity: 'notice', path: `${MAIN}/tails/serial`, line: undefined, fix: undefined }]);
-    expect(findings[0]?.message).toBe('The expiry of tails snapshots is not checked on testing: snapshot_server.dists names no dist for origin tails.');
+    expect(findings.map(brief)).toEqual([
+      { rule: 'snapshot-expiry', severity: 'notice', path: `${MAIN}/tails/serial`, line: undefined, fix: undefined },
+    ]);
+    expect(findings[0]?.message).toBe(
+      'The expiry of tails snapshots is not checked on testing: snapshot_server.dists names no dist for origin tails.',
+    );
     expect(findings[0]?.hint).toMatch(/snapshot_server\.dists in \.github\/apt-snapshots\.yml/);
   });
 
   it.each<[string, string, Expiry, 'error' | 'warning', RegExp]>([
-    ['expired on a release branch', 'testing', at(-DAY), 'error', /^Snapshot debian 2021051301 \(pinned in the main set \(config\/APT_snapshots\.d\) on testing\) expired on 2021-05-12 12:00 UTC; it may be garbage-collected and testing cannot build from it\.$/],
+    [
+      'expired on a release branch',
+      'testing',
+      at(-DAY),
+      'error',
+      /^Snapshot debian 2021051301 \(pinned in the main set \(config\/APT_snapshots\.d\) on testing\) expired on 2021-05-12 12:00 UTC; it may be garbage-collected and testing cannot build from it\.$/,
+    ],
     ['expiring this very moment', 'stable', at(0), 'error', /expired on 2021-05-13 12:00 UTC/],
     ['expired on a topic branch', 'bugfix/1-x', at(-DAY), 'warning', /on bugfix\/1-x\) expired/],
     ['expired on devel', 'devel', at(-DAY), 'warning', /expired/],
-    ['expiring within the warning window', 'testing', at(3 * DAY), 'warning', /expires on 2021-05-16 12:00 UTC, in 3 day\(s\)\.$/],
+    [
+      'expiring within the warning window',
+      'testing',
+      at(3 * DAY),
+      'warning',
+      /expires on 2021-05-16 12:00 UTC, in 3 day\(s\)\.$/,
+    ],
     ['expiring at the end of the warning window', 'testing', at(30 * DAY), 'warning', /in 30 day\(s\)/],
   ])('reports a snapshot %s', (_name, branch, expiry, severity, message) => {
-    const findings = snapshotExpiry.check(ctxFor(branch, TESTING, { expiries: { ...FINE, [`debian/${S}`]: expiry, 'tails/2021050302': at(180 * DAY) } }));
-    expect(findings.map(brief)).toEqual([{ rule: 'snapshot-expiry', severity, path: `${MAIN}/debian/serial`, line: undefined, fix: 'bump' }]);
+    const findings = snapshotExpiry.check(
+      ctxFor(branch, TESTING, { expiries: { ...FINE, [`debian/${S}`]: expiry, 'tails/2021050302': at(180 * DAY) } }),
+    );
+    expect(findings.map(brief)).toEqual([
+      { rule: 'snapshot-expiry', severity, path: `${MAIN}/debian/serial`, line: undefined, fix: 'bump' },
+    ]);
     expect(findings[0]?.message).toMatch(message);
     expect(findings[0]?.hint).toMatch(/Bump Valid-Until of debian 2021051301/);
   });
@@ -48,28 +72,54 @@ describe('snapshot-expiry', () => {
     ['one millisecond after the warning window', at(30 * DAY + 1)],
     ['a tagged snapshot without Valid-Until', { ok: true, validUntil: null }],
   ])('accepts %s', (_name, expiry) => {
-    const findings = snapshotExpiry.check(ctxFor('testing', TESTING, { expiries: { ...FINE, [`debian/${S}`]: expiry, 'tails/2021050302': at(180 * DAY) } }));
+    const findings = snapshotExpiry.check(
+      ctxFor('testing', TESTING, { expiries: { ...FINE, [`debian/${S}`]: expiry, 'tails/2021050302': at(180 * DAY) } }),
+    );
     expect(findings).toEqual([]);
   });
 
   it('warns, with the reason, when the expiry could not be looked up', () => {
-    const error = 'http://time-based.snapshots.deb.tails.boum.org/debian-security/dists/buster/updates/snapshots/2021042702/Release: connection refused';
-    const findings = snapshotExpiry.check(ctxFor('testing', TESTING, { expiries: { ...FINE, 'debian-security/2021042702': { ok: false, error }, 'tails/2021050302': at(180 * DAY) } }));
-    expect(findings.map(brief)).toEqual([{ rule: 'snapshot-expiry', severity: 'warning', path: `${BUILDER}/debian-security/serial`, line: undefined, fix: undefined }]);
-    expect(findings[0]?.message).toBe(`Could not check when snapshot debian-security 2021042702 (pinned in the builder set (${BUILDER}) on testing) expires: ${error}`);
+    const error =
+      'http://time-based.snapshots.deb.tails.boum.org/debian-security/dists/buster/updates/snapshots/2021042702/Release: connection refused';
+    const findings = snapshotExpiry.check(
+      ctxFor('testing', TESTING, {
+        expiries: { ...FINE, 'debian-security/2021042702': { ok: false, error }, 'tails/2021050302': at(180 * DAY) },
+      }),
+    );
+    expect(findings.map(brief)).toEqual([
+      {
+        rule: 'snapshot-expiry',
+        severity: 'warning',
+        path: `${BUILDER}/debian-security/serial`,
+        line: undefined,
+        fix: undefined,
+      },
+    ]);
+    expect(findings[0]?.message).toBe(
+      `Could not check when snapshot debian-security 2021042702 (pinned in the builder set (${BUILDER}) on testing) expires: ${error}`,
+    );
   });
 
   it.each([
     ['testing', 'error'],
     ['feature/1234-foo', 'warning'],
   ] as const)('reports a snapshot the server does not have on %s like an expired one', (branch, severity) => {
-    const error = 'http://time-based.snapshots.deb.tails.boum.org/debian/dists/stable/snapshots/2021051301/Release: HTTP 404 Not Found';
-    const findings = snapshotExpiry.check(ctxFor(branch, TESTING, { expiries: { ...FINE, [`debian/${S}`]: { ok: false, missing: true, error }, 'tails/2021050302': at(180 * DAY) } }));
-    expect(findings.map(brief)).toEqual([{ rule: 'snapshot-expiry', severity, path: `${MAIN}/debian/serial`, line: undefined, fix: 'bump' }]);
+    const error =
+      'http://time-based.snapshots.deb.tails.boum.org/debian/dists/stable/snapshots/2021051301/Release: HTTP 404 Not Found';
+    const findings = snapshotExpiry.check(
+      ctxFor(branch, TESTING, {
+        expiries: { ...FINE, [`debian/${S}`]: { ok: false, missing: true, error }, 'tails/2021050302': at(180 * DAY) },
+      }),
+    );
+    expect(findings.map(brief)).toEqual([
+      { rule: 'snapshot-expiry', severity, path: `${MAIN}/debian/serial`, line: undefined, fix: 'bump' },
+    ]);
     expect(findings[0]?.message).toBe(
       `Snapshot debian 2021051301 (pinned in the main set (${MAIN}) on ${branch}) is not on the snapshot server: ${error}. It was garbage-collected, or never existed; ${branch} cannot build from it.`,
     );
-    expect(findings[0]?.hint).toBe('Move debian to a serial the server has, or, if every debian snapshot is reported missing, check snapshot_server.dists.debian (stable).');
+    expect(findings[0]?.hint).toBe(
+      'Move debian to a serial the server has, or, if every debian snapshot is reported missing, check snapshot_server.dists.debian (stable).',
+    );
   });
 
   it('notes a configured origin whose serial was not looked up', () => {
@@ -82,19 +132,37 @@ describe('snapshot-expiry', () => {
 
   it('uses the configured warning window, dists and release branches', () => {
     const config = customConfig();
-    const files = customTree({ packages: { archive: S, extras: S, security: 'latest' }, vm: { archive: S, extras: S } });
+    const files = customTree({
+      packages: { archive: S, extras: S, security: 'latest' },
+      vm: { archive: S, extras: S },
+    });
     const expiries = { [`archive/${S}`]: at(8 * DAY) };
     expect(snapshotExpiry.check(ctxFor('release', files, { config, expiries })).map(brief)).toEqual([
-      { rule: 'snapshot-expiry', severity: 'notice', path: `${CUSTOM.PACKAGES}/extras/serial`, line: undefined, fix: undefined },
+      {
+        rule: 'snapshot-expiry',
+        severity: 'notice',
+        path: `${CUSTOM.PACKAGES}/extras/serial`,
+        line: undefined,
+        fix: undefined,
+      },
     ]);
-    const expiring = snapshotExpiry.check(ctxFor('release', files, { config, expiries: { [`archive/${S}`]: at(7 * DAY) } }));
+    const expiring = snapshotExpiry.check(
+      ctxFor('release', files, { config, expiries: { [`archive/${S}`]: at(7 * DAY) } }),
+    );
     expect(expiring.map((f) => [f.severity, f.path])).toEqual([
       ['warning', `${CUSTOM.PACKAGES}/archive/serial`],
       ['notice', `${CUSTOM.PACKAGES}/extras/serial`],
       ['warning', `${CUSTOM.VM}/archive/serial`],
     ]);
     const expired = snapshotExpiry.check(ctxFor('lts', files, { config, expiries: { [`archive/${S}`]: at(-1) } }));
-    expect(expired.filter((f) => f.severity === 'error').map((f) => f.path)).toEqual([`${CUSTOM.PACKAGES}/archive/serial`, `${CUSTOM.VM}/archive/serial`]);
-    expect(snapshotExpiry.check(ctxFor('testing', files, { config, expiries: { [`archive/${S}`]: at(-1) } })).filter((f) => f.severity === 'error')).toEqual([]);
+    expect(expired.filter((f) => f.severity === 'error').map((f) => f.path)).toEqual([
+      `${CUSTOM.PACKAGES}/archive/serial`,
+      `${CUSTOM.VM}/archive/serial`,
+    ]);
+    expect(
+      snapshotExpiry
+        .check(ctxFor('testing', files, { config, expiries: { [`archive/${S}`]: at(-1) } }))
+        .filter((f) => f.severity === 'error'),
+    ).toEqual([]);
   });
 });

@@ -1,4 +1,8 @@
-import { spawn as nodeSpawn, type ChildProcessWithoutNullStreams, type SpawnOptionsWithoutStdio } from 'node:child_process';
+import {
+  spawn as nodeSpawn,
+  type ChildProcessWithoutNullStreams,
+  type SpawnOptionsWithoutStdio,
+} from 'node:child_process';
 import { ReadError } from '../../errors.js';
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
@@ -15,7 +19,11 @@ export interface GitObject extends ObjectInfo {
 
 export const MISSING = 'missing';
 
-export type SpawnFn = (command: string, args: string[], options: SpawnOptionsWithoutStdio) => ChildProcessWithoutNullStreams;
+export type SpawnFn = (
+  command: string,
+  args: string[],
+  options: SpawnOptionsWithoutStdio,
+) => ChildProcessWithoutNullStreams;
 
 export interface CatFileOptions {
   /** Defaults to this process's environment, so GIT_DIR and the quarantine variables of a hook apply. */
@@ -80,10 +88,17 @@ export class CatFile {
   read(name: string): Promise<GitObject | typeof MISSING>;
   /** Like read, but an object larger than maxBytes comes back without content. */
   read(name: string, options: { maxBytes: number }): Promise<GitObject | ObjectInfo | typeof MISSING>;
-  read(name: string, options: { maxBytes: number } = { maxBytes: Infinity }): Promise<GitObject | ObjectInfo | typeof MISSING> {
+  read(
+    name: string,
+    options: { maxBytes: number } = { maxBytes: Infinity },
+  ): Promise<GitObject | ObjectInfo | typeof MISSING> {
     if (this.failure) return Promise.reject(this.failure);
     if (name === '' || /[\n\r\0]/.test(name)) {
-      return Promise.reject(new ReadError(`cannot ask git for ${JSON.stringify(name)} in repository ${this.repoDir}: not a valid object name`));
+      return Promise.reject(
+        new ReadError(
+          `cannot ask git for ${JSON.stringify(name)} in repository ${this.repoDir}: not a valid object name`,
+        ),
+      );
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ name, maxBytes: options.maxBytes, resolve, reject });
@@ -140,7 +155,9 @@ export class CatFile {
       pending.resolve(MISSING);
     } else if (line === `${pending.name} ambiguous`) {
       this.queue.shift();
-      pending.reject(new ReadError(`"${pending.name}" is ambiguous in repository ${this.repoDir}; use more digits or a full name`));
+      pending.reject(
+        new ReadError(`"${pending.name}" is ambiguous in repository ${this.repoDir}; use more digits or a full name`),
+      );
     } else this.protocolError(`an unexpected answer to "${pending.name}": ${JSON.stringify(line)}`);
   }
 

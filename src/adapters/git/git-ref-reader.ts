@@ -107,7 +107,10 @@ export class GitRefReader implements RefReader {
     const selected = [...limits].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const raw = await Promise.all(selected.map(([, { at, maxBytes }]) => this.entry(at, maxBytes)));
     const entries = new Map(selected.map(([path], i) => [path, raw[i] as RawEntry]));
-    return { commit: { sha: commit.sha, parents: commit.parents, date: commit.date, subject: commit.subject }, entries };
+    return {
+      commit: { sha: commit.sha, parents: commit.parents, date: commit.date, subject: commit.subject },
+      entries,
+    };
   }
 
   /** Stops the git process; the reader cannot be used afterwards. */
@@ -171,7 +174,8 @@ export class GitRefReader implements RefReader {
   private async object(sha: string, type: ObjectType, maxBytes: number): Promise<{ size: number; content?: Buffer }> {
     const object = await this.catFile.read(sha, { maxBytes });
     if (object === MISSING) throw new ReadError(`object ${sha} is missing from repository ${this.repoDir}`);
-    if (object.type !== type) throw new ReadError(`object ${sha} in repository ${this.repoDir} is a ${object.type}, not a ${type}`);
+    if (object.type !== type)
+      throw new ReadError(`object ${sha} in repository ${this.repoDir} is a ${object.type}, not a ${type}`);
     return object;
   }
 

@@ -24,7 +24,11 @@ function checkRevision(repoDir: string, rev: string): void {
  * told in), read by one `git log`.
  * @throws ReadError naming the revision and the repository
  */
-export async function firstParentHistory(repoDir: string, rev: string, options: HistoryOptions = {}): Promise<CommitInfo[]> {
+export async function firstParentHistory(
+  repoDir: string,
+  rev: string,
+  options: HistoryOptions = {},
+): Promise<CommitInfo[]> {
   checkRevision(repoDir, rev);
   const args = ['log', '--first-parent', '--reverse', '-z', '--format=tformat:%H%x00%P%x00%ct%x00%s'];
   if (options.since) args.push(`--max-age=${Math.floor(options.since.getTime() / 1000)}`);
@@ -33,13 +37,21 @@ export async function firstParentHistory(repoDir: string, rev: string, options: 
   try {
     ({ stdout } = await runGit(repoDir, args, { env: options.env }));
   } catch (error) {
-    throw new ReadError(`cannot read the first-parent history of "${rev}" in repository ${repoDir}: ${describe(error)}`, { cause: error });
+    throw new ReadError(
+      `cannot read the first-parent history of "${rev}" in repository ${repoDir}: ${describe(error)}`,
+      { cause: error },
+    );
   }
   const fields = stdout.split('\0');
   const commits: CommitInfo[] = [];
   for (let i = 0; i + 4 <= fields.length; i += 4) {
     const [sha, parents, time, subject] = fields.slice(i, i + 4) as [string, string, string, string];
-    commits.push({ sha, parents: parents === '' ? [] : parents.split(' '), date: new Date(Number(time) * 1000), subject });
+    commits.push({
+      sha,
+      parents: parents === '' ? [] : parents.split(' '),
+      date: new Date(Number(time) * 1000),
+      subject,
+    });
   }
   return commits;
 }
@@ -66,9 +78,14 @@ export async function resolveRevision(repoDir: string, rev: string, options: Git
   checkRevision(repoDir, rev);
   let run;
   try {
-    run = await runGit(repoDir, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { env: options.env, okCodes: [1] });
+    run = await runGit(repoDir, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], {
+      env: options.env,
+      okCodes: [1],
+    });
   } catch (error) {
-    throw new ReadError(`cannot resolve revision "${rev}" in repository ${repoDir}: ${describe(error)}`, { cause: error });
+    throw new ReadError(`cannot resolve revision "${rev}" in repository ${repoDir}: ${describe(error)}`, {
+      cause: error,
+    });
   }
   if (run.code !== 0) throw new ReadError(`revision "${rev}" does not exist in repository ${repoDir}`);
   return run.stdout.trim();
@@ -80,14 +97,21 @@ export async function resolveRevision(repoDir: string, rev: string, options: Git
  * does not reach it).
  * @throws ReadError naming the revisions and the repository
  */
-export async function mergeBase(repoDir: string, a: string, b: string, options: GitEnvOptions = {}): Promise<string | undefined> {
+export async function mergeBase(
+  repoDir: string,
+  a: string,
+  b: string,
+  options: GitEnvOptions = {},
+): Promise<string | undefined> {
   checkRevision(repoDir, a);
   checkRevision(repoDir, b);
   let run;
   try {
     run = await runGit(repoDir, ['merge-base', a, b], { env: options.env, okCodes: [1] });
   } catch (error) {
-    throw new ReadError(`cannot find where "${a}" and "${b}" forked in repository ${repoDir}: ${describe(error)}`, { cause: error });
+    throw new ReadError(`cannot find where "${a}" and "${b}" forked in repository ${repoDir}: ${describe(error)}`, {
+      cause: error,
+    });
   }
   return run.code === 0 ? run.stdout.trim() : undefined;
 }
@@ -98,7 +122,11 @@ export async function mergeBase(repoDir: string, a: string, b: string, options: 
  * that), else undefined.
  * @returns a full ref name, `refs/heads/NAME` or `refs/remotes/origin/NAME`
  */
-export async function resolveBaseBranchRev(repoDir: string, branchName: string, options: GitEnvOptions = {}): Promise<string | undefined> {
+export async function resolveBaseBranchRev(
+  repoDir: string,
+  branchName: string,
+  options: GitEnvOptions = {},
+): Promise<string | undefined> {
   const candidates = [`refs/heads/${branchName}`, `refs/remotes/origin/${branchName}`];
   let stdout: string;
   try {

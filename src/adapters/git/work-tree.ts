@@ -4,7 +4,8 @@ import type { Edit } from '../../planners/types.js';
 import { errorMessage } from '../../errors.js';
 import { runGit, type RunGitOptions } from './run-git.js';
 
-export type WorkTreeRefusal = 'bare' | 'detached-head' | 'operation-in-progress' | 'uncommitted-changes' | 'bad-path' | 'git-failed';
+export type WorkTreeRefusal =
+  'bare' | 'detached-head' | 'operation-in-progress' | 'uncommitted-changes' | 'bad-path' | 'git-failed';
 
 /** applyEdits would not, or could not, commit; nothing of the person's work was touched. */
 export class WorkTreeError extends Error {
@@ -48,20 +49,37 @@ export async function applyEdits(
     try {
       return await runGit(cwd, ['--literal-pathspecs', ...args], { env: options.env, okCodes } satisfies RunGitOptions);
     } catch (error) {
-      throw new WorkTreeError(`cannot commit ${paths.join(', ')} in ${workTreeDir}: ${errorMessage(error)}`, 'git-failed', paths, { cause: error });
+      throw new WorkTreeError(
+        `cannot commit ${paths.join(', ')} in ${workTreeDir}: ${errorMessage(error)}`,
+        'git-failed',
+        paths,
+        { cause: error },
+      );
     }
   };
 
   if ((await git(['rev-parse', '--is-bare-repository'])).stdout.trim() === 'true') {
-    throw new WorkTreeError(`${workTreeDir} is a bare repository: there is no work tree to commit ${paths.join(', ')} in`, 'bare', paths);
+    throw new WorkTreeError(
+      `${workTreeDir} is a bare repository: there is no work tree to commit ${paths.join(', ')} in`,
+      'bare',
+      paths,
+    );
   }
   const head = await git(['symbolic-ref', '--quiet', 'HEAD'], [1]);
   if (head.code !== 0) {
-    throw new WorkTreeError(`HEAD is detached in ${workTreeDir}: check out the branch to commit ${paths.join(', ')} on`, 'detached-head', paths);
+    throw new WorkTreeError(
+      `HEAD is detached in ${workTreeDir}: check out the branch to commit ${paths.join(', ')} on`,
+      'detached-head',
+      paths,
+    );
   }
   const operation = await operationInProgress(git, workTreeDir);
   if (operation !== undefined) {
-    throw new WorkTreeError(`${operation} is in progress in ${workTreeDir}: finish or abort it before committing ${paths.join(', ')}`, 'operation-in-progress', paths);
+    throw new WorkTreeError(
+      `${operation} is in progress in ${workTreeDir}: finish or abort it before committing ${paths.join(', ')}`,
+      'operation-in-progress',
+      paths,
+    );
   }
   const top = (await git(['rev-parse', '--show-toplevel'])).stdout.replace(/\n$/, '');
   cwd = top;
@@ -88,7 +106,12 @@ export async function applyEdits(
     await git(['commit', '--quiet', '--message', message, '--only', '--', ...paths]);
   } catch (error) {
     // A commit hook may refuse; the person then finds the edits written and staged, ready to inspect.
-    throw new WorkTreeError(`${errorMessage(error)} (the edits are written and staged, not committed)`, 'git-failed', paths, { cause: error });
+    throw new WorkTreeError(
+      `${errorMessage(error)} (the edits are written and staged, not committed)`,
+      'git-failed',
+      paths,
+      { cause: error },
+    );
   }
   return { commit: (await git(['rev-parse', 'HEAD'])).stdout.trim() };
 }
@@ -101,18 +124,36 @@ type Git = (args: string[], okCodes?: number[]) => Promise<{ stdout: string; cod
  * end it. The branch may still be checked out (a conflicted merge, `git am`).
  */
 async function operationInProgress(git: Git, cwd: string): Promise<string | undefined> {
-  for (const [ref, what] of [['MERGE_HEAD', 'a merge'], ['CHERRY_PICK_HEAD', 'a cherry-pick'], ['REVERT_HEAD', 'a revert']] as const) {
+  for (const [ref, what] of [
+    ['MERGE_HEAD', 'a merge'],
+    ['CHERRY_PICK_HEAD', 'a cherry-pick'],
+    ['REVERT_HEAD', 'a revert'],
+  ] as const) {
     if ((await git(['rev-parse', '--quiet', '--verify', ref], [1])).code === 0) return what;
   }
   for (const dir of ['rebase-apply', 'rebase-merge']) {
     const path = (await git(['rev-parse', '--git-path', dir])).stdout.replace(/\n$/, '');
-    if (await lstat(resolve(cwd, path)).then(() => true, () => false)) return 'a rebase or git am';
+    if (
+      await lstat(resolve(cwd, path)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return 'a rebase or git am';
   }
   return undefined;
 }
 
 async function changedPaths(git: Git, paths: string[]): Promise<string[]> {
-  const { stdout } = await git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching', '--', ...paths]);
+  const { stdout } = await git([
+    'status',
+    '--porcelain=v1',
+    '-z',
+    '--untracked-files=all',
+    '--ignored=matching',
+    '--',
+    ...paths,
+  ]);
   const changed: string[] = [];
   const records = stdout.split('\0');
   for (let i = 0; i < records.length; i += 1) {
@@ -127,9 +168,19 @@ async function changedPaths(git: Git, paths: string[]): Promise<string[]> {
 
 function checkPaths(paths: string[]): void {
   const bad = paths.filter(
-    (p) => p === '' || p.startsWith('/') || p.endsWith('/') || p.includes('\0') || p.split('/').some((part) => part === '' || part === '.' || part === '..' || part.toLowerCase() === '.git'),
+    (p) =>
+      p === '' ||
+      p.startsWith('/') ||
+      p.endsWith('/') ||
+      p.includes('\0') ||
+      p.split('/').some((part) => part === '' || part === '.' || part === '..' || part.toLowerCase() === '.git'),
   );
-  if (bad.length > 0) throw new WorkTreeError(`not a path inside the work tree: ${bad.map((p) => JSON.stringify(p)).join(', ')}`, 'bad-path', bad);
+  if (bad.length > 0)
+    throw new WorkTreeError(
+      `not a path inside the work tree: ${bad.map((p) => JSON.stringify(p)).join(', ')}`,
+      'bad-path',
+      bad,
+    );
   const seen = new Set<string>();
   const twice = paths.filter((p) => seen.size === seen.add(p).size);
   if (twice.length > 0) throw new WorkTreeError(`the edits name ${twice.join(', ')} more than once`, 'bad-path', twice);

@@ -37,7 +37,8 @@ export function foreignAuthors(identity: BotIdentity, commits: ListedCommit[]): 
   return [...new Set(names)];
 }
 
-const isRaceOnCreate = (error: unknown) => error instanceof ForgeError && error.status === 422 && /reference already exists/i.test(error.message);
+const isRaceOnCreate = (error: unknown) =>
+  error instanceof ForgeError && error.status === 422 && /reference already exists/i.test(error.message);
 
 /** The branch moved between the bot's look at it and its write: the write was refused, and the branch must be looked at again. */
 class BranchMoved extends ForgeError {}
@@ -61,10 +62,18 @@ const MOVE_REF = `mutation MoveBotBranch($repositoryId: ID!, $name: GitRefname!,
  * a branch with someone else's commits 2, and nothing is written. A write
  * that loses a race is judged again once, from a fresh read.
  */
-export async function ensureBotBranch(context: ForgeContext, branch: string, baseSha: string, edits: Edit[], message: string): Promise<EnsureBranchResult> {
+export async function ensureBotBranch(
+  context: ForgeContext,
+  branch: string,
+  baseSha: string,
+  edits: Edit[],
+  message: string,
+): Promise<EnsureBranchResult> {
   const { branchPrefix } = context.identity;
   if (!branch.startsWith(branchPrefix) || branch.length === branchPrefix.length) {
-    throw new UsageError(`refusing to write branch "${branch}": the bot writes only to branches under "${branchPrefix}"`);
+    throw new UsageError(
+      `refusing to write branch "${branch}": the bot writes only to branches under "${branchPrefix}"`,
+    );
   }
   if (edits.length === 0) throw new UsageError(`refusing to commit nothing to branch "${branch}"`);
   try {
@@ -90,7 +99,13 @@ async function repositoryIdOf(context: ForgeContext): Promise<string> {
  * any other move names the commit it replaces. A refused move whose
  * branch did move is a BranchMoved; any other failure is passed on.
  */
-async function moveBranch(context: ForgeContext, branch: string, head: string, sha: string, fastForward: boolean): Promise<void> {
+async function moveBranch(
+  context: ForgeContext,
+  branch: string,
+  head: string,
+  sha: string,
+  fastForward: boolean,
+): Promise<void> {
   const { octokit, repository } = context;
   const op = 'ensureBranch';
   try {
@@ -98,15 +113,28 @@ async function moveBranch(context: ForgeContext, branch: string, head: string, s
       await call(op, () => octokit.rest.git.updateRef({ ...repository, ref: `heads/${branch}`, sha, force: false }));
     } else {
       const repositoryId = await repositoryIdOf(context);
-      await call(op, () => octokit.graphql(MOVE_REF, { repositoryId, name: `refs/heads/${branch}`, before: head, after: sha }));
+      await call(op, () =>
+        octokit.graphql(MOVE_REF, { repositoryId, name: `refs/heads/${branch}`, before: head, after: sha }),
+      );
     }
   } catch (error) {
     if (!(error instanceof ForgeError) || (await headOf(context, branch)) === head) throw error;
-    throw new BranchMoved(`GitHub ensureBranch: ${branch} moved while the bot was updating it, and was left as it is`, op, error.endpoint, { cause: error });
+    throw new BranchMoved(
+      `GitHub ensureBranch: ${branch} moved while the bot was updating it, and was left as it is`,
+      op,
+      error.endpoint,
+      { cause: error },
+    );
   }
 }
 
-async function attempt(context: ForgeContext, branch: string, baseSha: string, edits: Edit[], message: string): Promise<EnsureBranchResult> {
+async function attempt(
+  context: ForgeContext,
+  branch: string,
+  baseSha: string,
+  edits: Edit[],
+  message: string,
+): Promise<EnsureBranchResult> {
   const { octokit, repository, identity } = context;
   const { owner, repo } = repository;
   const op = 'ensureBranch';
@@ -117,12 +145,18 @@ async function attempt(context: ForgeContext, branch: string, baseSha: string, e
   if (head === undefined || head === baseSha) {
     baseTree = (await call(op, () => octokit.rest.git.getCommit({ owner, repo, commit_sha: baseSha }))).data.tree.sha;
   } else {
-    const { data } = await call(op, () => octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${baseSha}...${head}` }));
+    const { data } = await call(op, () =>
+      octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${baseSha}...${head}` }),
+    );
     const commits = data.commits as ListedCommit[];
     const authors = foreignAuthors(identity, commits);
     if (authors.length > 0) return { status: 'foreign-commits', sha: head, authors };
     if (data.total_commits > commits.length) {
-      return { status: 'foreign-commits', sha: head, authors: [`(${data.total_commits} commits, more than GitHub lists)`] };
+      return {
+        status: 'foreign-commits',
+        sha: head,
+        authors: [`(${data.total_commits} commits, more than GitHub lists)`],
+      };
     }
     baseTree = data.base_commit.commit.tree.sha;
     if (data.behind_by === 0 && commits.length === 1) single = commits[0];
@@ -133,12 +167,19 @@ async function attempt(context: ForgeContext, branch: string, baseSha: string, e
       owner,
       repo,
       base_tree: baseTree,
-      tree: edits.map((edit) => ({ path: edit.path, mode: '100644' as const, type: 'blob' as const, content: edit.content })),
+      tree: edits.map((edit) => ({
+        path: edit.path,
+        mode: '100644' as const,
+        type: 'blob' as const,
+        content: edit.content,
+      })),
     }),
   );
   if (head !== undefined && single?.commit.tree.sha === tree.data.sha) return { status: 'unchanged', sha: head };
 
-  const commit = await call(op, () => octokit.rest.git.createCommit({ owner, repo, message, tree: tree.data.sha, parents: [baseSha] }));
+  const commit = await call(op, () =>
+    octokit.rest.git.createCommit({ owner, repo, message, tree: tree.data.sha, parents: [baseSha] }),
+  );
   const sha = commit.data.sha;
   if (head === undefined) {
     await call(op, () => octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha }));
@@ -150,7 +191,9 @@ async function attempt(context: ForgeContext, branch: string, baseSha: string, e
 
 async function headOf({ octokit, repository }: ForgeContext, branch: string): Promise<string | undefined> {
   try {
-    const { data } = await call('ensureBranch', () => octokit.rest.git.getRef({ ...repository, ref: `heads/${branch}` }));
+    const { data } = await call('ensureBranch', () =>
+      octokit.rest.git.getRef({ ...repository, ref: `heads/${branch}` }),
+    );
     return data.object.sha;
   } catch (error) {
     if (error instanceof ForgeError && error.status === 404) return undefined;

@@ -46,7 +46,8 @@ export interface GqlCheckRunsObject {
 /** The nodes of a connection when they are all there; undefined when GitHub left some out or answered something else. */
 function complete<T>(connection: GqlConnection<T> | null | undefined): T[] | undefined {
   const nodes = connection?.nodes;
-  if (!Array.isArray(nodes) || typeof connection?.totalCount !== 'number' || connection.totalCount > nodes.length) return undefined;
+  if (!Array.isArray(nodes) || typeof connection?.totalCount !== 'number' || connection.totalCount > nodes.length)
+    return undefined;
   return nodes.every((node) => node !== null && typeof node === 'object') ? (nodes as T[]) : undefined;
 }
 
@@ -55,7 +56,14 @@ const nullableText = (value: unknown): value is string | null => value === null 
 function decodeRun(run: GqlCheckRun): { name: string; run: ExistingCheckRun } | undefined {
   const { databaseId: id, name, title, summary } = run;
   const annotationsCount = run.annotations?.totalCount;
-  if (typeof id !== 'number' || typeof name !== 'string' || !nullableText(title) || !nullableText(summary) || typeof annotationsCount !== 'number') return undefined;
+  if (
+    typeof id !== 'number' ||
+    typeof name !== 'string' ||
+    !nullableText(title) ||
+    !nullableText(summary) ||
+    typeof annotationsCount !== 'number'
+  )
+    return undefined;
   return { name, run: { id, title, summary, annotationsCount } };
 }
 
@@ -66,7 +74,10 @@ function decodeRun(run: GqlCheckRun): { name: string; run: ExistingCheckRun } | 
  * second run. Of several runs of one name, the newest counts, as GitHub
  * shows it.
  */
-export function decodeCheckRuns(object: GqlCheckRunsObject | null | undefined, appId: number): KnownCheckRuns | undefined {
+export function decodeCheckRuns(
+  object: GqlCheckRunsObject | null | undefined,
+  appId: number,
+): KnownCheckRuns | undefined {
   if (typeof object?.oid !== 'string') return undefined;
   const suites = complete(object.checkSuites);
   if (!suites) return undefined;

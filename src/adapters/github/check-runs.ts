@@ -10,7 +10,11 @@ interface Run {
 }
 
 /** The app's latest run of the report's name on its commit: from `known` when it is about that commit, else asked of GitHub. */
-async function existingRun({ octokit, repository, identity }: ForgeContext, report: CheckReport, known: KnownCheckRuns | undefined): Promise<ExistingCheckRun | undefined> {
+async function existingRun(
+  { octokit, repository, identity }: ForgeContext,
+  report: CheckReport,
+  known: KnownCheckRuns | undefined,
+): Promise<ExistingCheckRun | undefined> {
   if (known?.sha === report.headSha) return known.runs.get(report.name);
   const listed = await call('ensureCheck', () =>
     octokit.rest.checks.listForRef({
@@ -25,7 +29,14 @@ async function existingRun({ octokit, repository, identity }: ForgeContext, repo
   const run = listed.data.check_runs
     .filter((r) => r.name === report.name && isOurApp(identity, r.app))
     .sort((a, b) => b.id - a.id)[0];
-  return run && { id: run.id, title: run.output.title, summary: run.output.summary, annotationsCount: run.output.annotations_count };
+  return (
+    run && {
+      id: run.id,
+      title: run.output.title,
+      summary: run.output.summary,
+      annotationsCount: run.output.annotations_count,
+    }
+  );
 }
 
 /**
@@ -38,7 +49,11 @@ async function existingRun({ octokit, repository, identity }: ForgeContext, repo
  * count; only status and actions are refreshed); otherwise a new run
  * replaces it, as GitHub shows the latest run of a name.
  */
-export async function ensureCheckRun(context: ForgeContext, report: CheckReport, known?: KnownCheckRuns): Promise<{ id: number; url: string }> {
+export async function ensureCheckRun(
+  context: ForgeContext,
+  report: CheckReport,
+  known?: KnownCheckRuns,
+): Promise<{ id: number; url: string }> {
   const { octokit, repository } = context;
   const { owner, repo } = repository;
   const op = 'ensureCheck';
@@ -46,17 +61,24 @@ export async function ensureCheckRun(context: ForgeContext, report: CheckReport,
   const batches = annotationBatches(report.annotations);
   const existing = await existingRun(context, report, known);
 
-  const update = (id: number, fields: { output: typeof output & { annotations?: GitHubAnnotation[] } } & Record<string, unknown>) =>
-    call(op, () => octokit.rest.checks.update({ owner, repo, check_run_id: id, ...fields }));
+  const update = (
+    id: number,
+    fields: { output: typeof output & { annotations?: GitHubAnnotation[] } } & Record<string, unknown>,
+  ) => call(op, () => octokit.rest.checks.update({ owner, repo, check_run_id: id, ...fields }));
   const final = { status: 'completed' as const, conclusion: report.conclusion, actions: report.actions };
   const carriesThese =
-    existing !== undefined && existing.annotationsCount === report.annotations.length && existing.title === output.title && existing.summary === output.summary;
+    existing !== undefined &&
+    existing.annotationsCount === report.annotations.length &&
+    existing.title === output.title &&
+    existing.summary === output.summary;
 
   let run: Run;
   let remaining: GitHubAnnotation[][];
   if (existing && (carriesThese || existing.annotationsCount === 0)) {
     const first = carriesThese ? [] : batches.slice(0, 1);
-    run = (await update(existing.id, { ...final, output: { ...output, ...(first[0] ? { annotations: first[0] } : {}) } })).data;
+    run = (
+      await update(existing.id, { ...final, output: { ...output, ...(first[0] ? { annotations: first[0] } : {}) } })
+    ).data;
     remaining = carriesThese ? [] : batches.slice(1);
   } else {
     const created = await call(op, () =>

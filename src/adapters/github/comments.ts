@@ -5,7 +5,9 @@ import type { ForgeContext } from './forge-context.js';
 /** The hidden line that marks the bot's comment for one purpose. */
 export function commentMarker(marker: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/.test(marker)) {
-    throw new UsageError(`comment marker "${marker}" must be 1 to 100 letters, digits or . _ : / - and start with a letter or digit`);
+    throw new UsageError(
+      `comment marker "${marker}" must be 1 to 100 letters, digits or . _ : / - and start with a letter or digit`,
+    );
   }
   return `<!-- apt-snapshots-bot:${marker} -->`;
 }
@@ -15,18 +17,29 @@ export function commentMarker(marker: string): string {
  * Only the first 100 comments are searched: on a longer thread a second
  * comment may appear, never an edit of someone else's.
  */
-export async function ensureComment({ octokit, repository, identity }: ForgeContext, issueNumber: number, marker: string, body: string): Promise<{ url: string }> {
+export async function ensureComment(
+  { octokit, repository, identity }: ForgeContext,
+  issueNumber: number,
+  marker: string,
+  body: string,
+): Promise<{ url: string }> {
   const op = 'ensureComment';
   const tag = commentMarker(marker);
   const full = `${tag}\n${body}`;
-  const { data } = await call(op, () => octokit.rest.issues.listComments({ ...repository, issue_number: issueNumber, per_page: 100 }));
+  const { data } = await call(op, () =>
+    octokit.rest.issues.listComments({ ...repository, issue_number: issueNumber, per_page: 100 }),
+  );
   const ours = data.find((c) => c.user?.login === identity.botLogin && (c.body ?? '').includes(tag));
   if (ours?.body === full) return { url: ours.html_url };
   if (ours) {
     const commentId = ours.id;
-    const updated = await call(op, () => octokit.rest.issues.updateComment({ ...repository, comment_id: commentId, body: full }));
+    const updated = await call(op, () =>
+      octokit.rest.issues.updateComment({ ...repository, comment_id: commentId, body: full }),
+    );
     return { url: updated.data.html_url };
   }
-  const created = await call(op, () => octokit.rest.issues.createComment({ ...repository, issue_number: issueNumber, body: full }));
+  const created = await call(op, () =>
+    octokit.rest.issues.createComment({ ...repository, issue_number: issueNumber, body: full }),
+  );
   return { url: created.data.html_url };
 }

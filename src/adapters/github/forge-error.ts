@@ -47,14 +47,20 @@ function endpointOf(request: ErrorShape['request']): string {
 
 function githubMessage(error: ErrorShape): string {
   if (Array.isArray(error.errors)) {
-    const messages = error.errors.map((e: { message?: unknown }) => (typeof e?.message === 'string' ? e.message : 'unknown error'));
+    const messages = error.errors.map((e: { message?: unknown }) =>
+      typeof e?.message === 'string' ? e.message : 'unknown error',
+    );
     return messages.join('; ');
   }
   const data = error.response?.data as { message?: unknown; errors?: unknown } | null | undefined;
   if (typeof data?.message === 'string') {
     // A 422 says what failed in `errors`, e.g. "A pull request already exists for o:branch."
     const details = Array.isArray(data.errors)
-      ? data.errors.map((e: { message?: unknown; code?: unknown }) => (typeof e?.message === 'string' ? e.message : typeof e?.code === 'string' ? e.code : '')).filter((m) => m !== '')
+      ? data.errors
+          .map((e: { message?: unknown; code?: unknown }) =>
+            typeof e?.message === 'string' ? e.message : typeof e?.code === 'string' ? e.code : '',
+          )
+          .filter((m) => m !== '')
       : [];
     return details.length > 0 ? `${data.message} (${details.join('; ')})` : data.message;
   }
@@ -80,20 +86,34 @@ function rateLimitResetOf(headers: Record<string, unknown> | undefined): Date | 
 /** Wraps what Octokit threw (RequestError, GraphqlResponseError, a network failure). */
 export function toForgeError(operation: string, error: unknown): ForgeError {
   if (error instanceof ForgeError) return error;
-  const shape: ErrorShape = typeof error === 'object' && error !== null ? (error as ErrorShape) : { message: String(error) };
+  const shape: ErrorShape =
+    typeof error === 'object' && error !== null ? (error as ErrorShape) : { message: String(error) };
   const isGraphqlError = Array.isArray(shape.errors);
   // A GraphQL error carries the query and variables, and a URL only on GitHub Enterprise Server.
-  const endpoint = isGraphqlError ? `POST ${typeof shape.request?.url === 'string' ? shape.request.url : '/graphql'}` : endpointOf(shape.request);
+  const endpoint = isGraphqlError
+    ? `POST ${typeof shape.request?.url === 'string' ? shape.request.url : '/graphql'}`
+    : endpointOf(shape.request);
   const hasResponse = isGraphqlError || shape.response !== undefined;
-  const status = !hasResponse ? undefined : isGraphqlError ? 200 : typeof shape.status === 'number' ? shape.status : undefined;
+  const status = !hasResponse
+    ? undefined
+    : isGraphqlError
+      ? 200
+      : typeof shape.status === 'number'
+        ? shape.status
+        : undefined;
   const rateLimitReset = rateLimitResetOf(shape.response?.headers ?? shape.headers);
   const answered = status === undefined ? 'failed' : `answered ${status}`;
   const limit = rateLimitReset ? ` (rate limit exhausted until ${rateLimitReset.toISOString()})` : '';
-  return new ForgeError(`GitHub ${operation}: ${endpoint} ${answered}: ${githubMessage(shape)}${limit}`, operation, endpoint, {
-    status,
-    rateLimitReset,
-    cause: error,
-  });
+  return new ForgeError(
+    `GitHub ${operation}: ${endpoint} ${answered}: ${githubMessage(shape)}${limit}`,
+    operation,
+    endpoint,
+    {
+      status,
+      rateLimitReset,
+      cause: error,
+    },
+  );
 }
 
 /** Runs one API call, turning any failure into a ForgeError about `operation`. */

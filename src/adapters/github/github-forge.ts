@@ -1,5 +1,12 @@
 import type { Edit } from '../../planners/types.js';
-import type { CheckReport, EnsureBranchResult, Forge, KnownCheckRuns, Permission, PullRequestInfo } from '../../ports/forge.js';
+import type {
+  CheckReport,
+  EnsureBranchResult,
+  Forge,
+  KnownCheckRuns,
+  Permission,
+  PullRequestInfo,
+} from '../../ports/forge.js';
 import { ensureBotBranch } from './bot-branch.js';
 import { ensureCheckRun } from './check-runs.js';
 import type { GitHubClient, GitHubRepository } from './client.js';
@@ -18,8 +25,18 @@ export class GitHubForge implements Forge {
   private readonly context: ForgeContext;
 
   /** @param options.repositoryId the repository's GraphQL node id (a webhook's `repository.node_id`), which moving a bot branch needs; asked of GitHub when absent */
-  constructor(octokit: GitHubClient, repository: GitHubRepository, identity: BotIdentity, options: { repositoryId?: string } = {}) {
-    this.context = { octokit, repository, identity, ...(options.repositoryId ? { repositoryId: options.repositoryId } : {}) };
+  constructor(
+    octokit: GitHubClient,
+    repository: GitHubRepository,
+    identity: BotIdentity,
+    options: { repositoryId?: string } = {},
+  ) {
+    this.context = {
+      octokit,
+      repository,
+      identity,
+      ...(options.repositoryId ? { repositoryId: options.repositoryId } : {}),
+    };
   }
 
   /**
@@ -34,7 +51,12 @@ export class GitHubForge implements Forge {
     return ensureBotBranch(this.context, branch, baseSha, edits, message);
   }
 
-  ensurePullRequest(pr: { head: string; base: string; title: string; body: string }): Promise<PullRequestInfo & { status: 'created' | 'updated' | 'unchanged' }> {
+  ensurePullRequest(pr: {
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<PullRequestInfo & { status: 'created' | 'updated' | 'unchanged' }> {
     return ensurePullRequest(this.context, pr);
   }
 
@@ -57,7 +79,9 @@ export class GitHubForge implements Forge {
   async permissionOf(user: string): Promise<Permission> {
     const { octokit, repository } = this.context;
     try {
-      const { data } = await call('permissionOf', () => octokit.rest.repos.getCollaboratorPermissionLevel({ ...repository, username: user }));
+      const { data } = await call('permissionOf', () =>
+        octokit.rest.repos.getCollaboratorPermissionLevel({ ...repository, username: user }),
+      );
       const role = PERMISSIONS.includes(data.role_name) ? data.role_name : data.permission;
       return (PERMISSIONS.includes(role) ? role : 'none') as Permission;
     } catch (error) {

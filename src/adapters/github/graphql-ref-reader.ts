@@ -52,12 +52,20 @@ export class GraphqlRefReader implements RefReader {
    * when the answer cannot say for sure, or the reader does not know its
    * app.
    */
-  async readManyWithCheckRuns(revs: string[], spec: ReadSpec, checkRunsOf: string): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }> {
+  async readManyWithCheckRuns(
+    revs: string[],
+    spec: ReadSpec,
+    checkRunsOf: string,
+  ): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }> {
     const { appId } = this.options;
     return this.query(revs, spec, appId === undefined ? undefined : { rev: checkRunsOf, appId });
   }
 
-  private async query(revs: string[], spec: ReadSpec, checkRunsRequest?: CheckRunsRequest): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }> {
+  private async query(
+    revs: string[],
+    spec: ReadSpec,
+    checkRunsRequest?: CheckRunsRequest,
+  ): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }> {
     const { query, variables, revisions, checkRuns } = buildRefQuery(revs, spec, checkRunsRequest);
     const what = `${revs.join(', ')} of ${this.where}`;
     let answer: { repository: GqlRepository | null };
@@ -76,7 +84,10 @@ export class GraphqlRefReader implements RefReader {
     const pending: PendingBlob[] = [];
     const snapshots = revisions.map((aliases) => decodeRevision(repository, aliases, this.where, pending));
     await this.fillPending(pending);
-    const known = checkRuns && checkRunsRequest ? decodeCheckRuns(repository[checkRuns] as GqlCheckRunsObject | undefined, checkRunsRequest.appId) : undefined;
+    const known =
+      checkRuns && checkRunsRequest
+        ? decodeCheckRuns(repository[checkRuns] as GqlCheckRunsObject | undefined, checkRunsRequest.appId)
+        : undefined;
     return { snapshots, ...(known ? { checkRuns: known } : {}) };
   }
 
@@ -91,7 +102,8 @@ export class GraphqlRefReader implements RefReader {
     const ordered = [...pending].sort((a, b) => Number(a.binary) - Number(b.binary));
     const fetches = new Map<string, Promise<Buffer>>();
     for (const blob of ordered) {
-      if (!fetches.has(blob.oid) && fetches.size < MAX_BLOB_REQUESTS) fetches.set(blob.oid, this.blob(blob.oid, blob.size));
+      if (!fetches.has(blob.oid) && fetches.size < MAX_BLOB_REQUESTS)
+        fetches.set(blob.oid, this.blob(blob.oid, blob.size));
     }
     await Promise.all(
       pending.map(async (blob) => {
@@ -114,7 +126,8 @@ export class GraphqlRefReader implements RefReader {
       const forgeError = toForgeError('read blob', error);
       throw new ReadError(`cannot read blob ${oid} of ${this.where}: ${forgeError.message}`, { cause: forgeError });
     }
-    const content = data.encoding === 'base64' && typeof data.content === 'string' ? Buffer.from(data.content, 'base64') : undefined;
+    const content =
+      data.encoding === 'base64' && typeof data.content === 'string' ? Buffer.from(data.content, 'base64') : undefined;
     if (!content || content.length !== size) {
       throw new ReadError(`GitHub returned blob ${oid} of ${this.where} without its ${size} bytes`);
     }

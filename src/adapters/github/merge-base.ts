@@ -8,14 +8,27 @@ import { call, ForgeError } from './forge-error.js';
  * ForgeError when GitHub cannot tell (404 for unrelated histories or an
  * unknown revision) or fails.
  */
-export async function mergeBase(octokit: Pick<GitHubClient, 'request'>, repository: GitHubRepository, base: string, head: string): Promise<string> {
+export async function mergeBase(
+  octokit: Pick<GitHubClient, 'request'>,
+  repository: GitHubRepository,
+  base: string,
+  head: string,
+): Promise<string> {
   const operation = 'find the merge base';
   const { data } = await call(operation, () =>
-    octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', { ...repository, basehead: `${base}...${head}`, per_page: 1 }),
+    octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+      ...repository,
+      basehead: `${base}...${head}`,
+      per_page: 1,
+    }),
   );
   const sha = (data as { merge_base_commit?: { sha?: unknown } }).merge_base_commit?.sha;
   if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha)) {
-    throw new ForgeError(`GitHub ${operation}: GET /repos/${repository.owner}/${repository.repo}/compare/${base}...${head} answered without merge_base_commit.sha`, operation, 'GET compare');
+    throw new ForgeError(
+      `GitHub ${operation}: GET /repos/${repository.owner}/${repository.repo}/compare/${base}...${head} answered without merge_base_commit.sha`,
+      operation,
+      'GET compare',
+    );
   }
   return sha;
 }

@@ -28,12 +28,18 @@ const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}
 export function makeOctokit(options: OctokitOptions): GitHubClient {
   const maxWait = options.maxWaitSeconds ?? 60;
   const unit = options.waitUnitMs ?? 1000;
-  const onLimit = (retryAfter: number, _request: unknown, _octokit: unknown, retryCount: number) => retryCount < options.retries && retryAfter <= maxWait;
+  const onLimit = (retryAfter: number, _request: unknown, _octokit: unknown, retryCount: number) =>
+    retryCount < options.retries && retryAfter <= maxWait;
   return new ProbotOctokit({
     auth: { token: options.auth },
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
     log: quiet,
     retry: { enabled: options.retries > 0, retries: options.retries, retryAfterBaseValue: unit },
-    throttle: { enabled: options.throttle, retryAfterBaseValue: unit, onRateLimit: onLimit, onSecondaryRateLimit: onLimit },
+    throttle: {
+      enabled: options.throttle,
+      retryAfterBaseValue: unit,
+      onRateLimit: onLimit,
+      onSecondaryRateLimit: onLimit,
+    },
   });
 }

@@ -13,21 +13,39 @@ interface ListedPullRequest {
 }
 
 function infoOf(pr: ListedPullRequest): PullRequestInfo {
-  return { number: pr.number, url: pr.html_url, state: pr.state === 'closed' ? 'closed' : 'open', head: pr.head.ref, base: pr.base.ref };
+  return {
+    number: pr.number,
+    url: pr.html_url,
+    state: pr.state === 'closed' ? 'closed' : 'open',
+    head: pr.head.ref,
+    base: pr.base.ref,
+  };
 }
 
-async function findOpen({ octokit, repository }: ForgeContext, op: string, head: string, base: string): Promise<ListedPullRequest | undefined> {
+async function findOpen(
+  { octokit, repository }: ForgeContext,
+  op: string,
+  head: string,
+  base: string,
+): Promise<ListedPullRequest | undefined> {
   const { owner, repo } = repository;
-  const { data } = await call(op, () => octokit.rest.pulls.list({ owner, repo, state: 'open', head: `${owner}:${head}`, base }));
+  const { data } = await call(op, () =>
+    octokit.rest.pulls.list({ owner, repo, state: 'open', head: `${owner}:${head}`, base }),
+  );
   return data.find((pr) => pr.head.ref === head && pr.base.ref === base);
 }
 
-export async function findOpenPullRequest(context: ForgeContext, head: string, base: string): Promise<PullRequestInfo | undefined> {
+export async function findOpenPullRequest(
+  context: ForgeContext,
+  head: string,
+  base: string,
+): Promise<PullRequestInfo | undefined> {
   const pr = await findOpen(context, 'findOpenPullRequest', head, base);
   return pr && infoOf(pr);
 }
 
-const isRaceOnCreate = (error: unknown) => error instanceof ForgeError && error.status === 422 && /pull request already exists/i.test(error.message);
+const isRaceOnCreate = (error: unknown) =>
+  error instanceof ForgeError && error.status === 422 && /pull request already exists/i.test(error.message);
 
 /** Requests: 1 when the pull request is already as wanted, 2 to create or update it. */
 export async function ensurePullRequest(
@@ -50,12 +68,18 @@ export async function ensurePullRequest(
   }
   if (pr.title === want.title && (pr.body ?? '') === want.body) return { ...infoOf(pr), status: 'unchanged' };
   const number = pr.number;
-  const { data } = await call(op, () => octokit.rest.pulls.update({ ...repository, pull_number: number, title: want.title, body: want.body }));
+  const { data } = await call(op, () =>
+    octokit.rest.pulls.update({ ...repository, pull_number: number, title: want.title, body: want.body }),
+  );
   return { ...infoOf(data), status: 'updated' };
 }
 
 /** Comments, then closes; a pull request already closed is left alone, so a repeat posts nothing. */
-export async function closePullRequest({ octokit, repository }: ForgeContext, number: number, comment: string): Promise<void> {
+export async function closePullRequest(
+  { octokit, repository }: ForgeContext,
+  number: number,
+  comment: string,
+): Promise<void> {
   const op = 'closePullRequest';
   const { data } = await call(op, () => octokit.rest.pulls.get({ ...repository, pull_number: number }));
   if (data.state === 'closed') return;

@@ -61,7 +61,9 @@ const FRAGMENTS = {
 /** Revisions become `REV:PATH` expressions, so a colon would move the split. */
 export function checkRev(rev: string): void {
   if (rev === '' || /[:\s\x00-\x1f\x7f]/.test(rev)) {
-    throw new ReadError(`${JSON.stringify(rev)} is not a revision this reader accepts: use a commit sha or refs/heads/BRANCH`);
+    throw new ReadError(
+      `${JSON.stringify(rev)} is not a revision this reader accepts: use a commit sha or refs/heads/BRANCH`,
+    );
   }
 }
 
@@ -92,7 +94,13 @@ export function readTargets(spec: ReadSpec): ReadTarget[] {
     const seen = byPath.get(target.path);
     byPath.set(
       target.path,
-      seen ? { path: target.path, depth: Math.max(seen.depth, target.depth) as ReadTarget['depth'], maxBytes: Math.max(seen.maxBytes, target.maxBytes) } : target,
+      seen
+        ? {
+            path: target.path,
+            depth: Math.max(seen.depth, target.depth) as ReadTarget['depth'],
+            maxBytes: Math.max(seen.maxBytes, target.maxBytes),
+          }
+        : target,
     );
   };
   for (const file of spec.files) add({ path: file.path, depth: 0, maxBytes: file.maxBytes });
@@ -142,14 +150,20 @@ export function buildRefQuery(revs: string[], spec: ReadSpec, checkRuns?: CheckR
     used.add('Content');
     used.add('Names');
   }
-  const declarations = ['$owner: String!', '$name: String!', ...Object.entries(variables).map(([name, value]) => `$${name}: ${typeof value === 'number' ? 'Int' : 'String'}!`)];
+  const declarations = [
+    '$owner: String!',
+    '$name: String!',
+    ...Object.entries(variables).map(([name, value]) => `$${name}: ${typeof value === 'number' ? 'Int' : 'String'}!`),
+  ];
   const query = [
     `query ReadRefs(${declarations.join(', ')}) {`,
     '  repository(owner: $owner, name: $name) {',
     ...fields.map((f) => `    ${f}`),
     '  }',
     '}',
-    ...(Object.keys(FRAGMENTS) as (keyof typeof FRAGMENTS)[]).filter((name) => used.has(name)).map((name) => FRAGMENTS[name]),
+    ...(Object.keys(FRAGMENTS) as (keyof typeof FRAGMENTS)[])
+      .filter((name) => used.has(name))
+      .map((name) => FRAGMENTS[name]),
   ].join('\n');
   return { query, variables, revisions, ...(checkRuns ? { checkRuns: CHECK_RUNS_ALIAS } : {}) };
 }

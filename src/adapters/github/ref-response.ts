@@ -50,7 +50,14 @@ class Decoder {
     private readonly pending: PendingBlob[],
   ) {}
 
-  add(path: string, type: string | undefined, mode: number | undefined, object: GqlObject | null | undefined, depth: number, maxBytes: number): void {
+  add(
+    path: string,
+    type: string | undefined,
+    mode: number | undefined,
+    object: GqlObject | null | undefined,
+    depth: number,
+    maxBytes: number,
+  ): void {
     const entry = this.entry(path, type, mode, object, maxBytes);
     if (maxBytes > (this.limits.get(path) ?? -1)) {
       this.entries.set(path, entry);
@@ -62,7 +69,13 @@ class Decoder {
     }
   }
 
-  private entry(path: string, type: string | undefined, mode: number | undefined, object: GqlObject | null | undefined, maxBytes: number): RawEntry {
+  private entry(
+    path: string,
+    type: string | undefined,
+    mode: number | undefined,
+    object: GqlObject | null | undefined,
+    maxBytes: number,
+  ): RawEntry {
     if (type === 'commit') return { type: 'submodule' };
     if (type === 'tree') {
       if (!object?.entries) throw this.incomplete(path, 'a directory without its entries');
@@ -72,7 +85,11 @@ class Decoder {
       throw this.incomplete(path, `an entry of type ${JSON.stringify(type)} without its blob`);
     }
     if (mode === MODE_SYMLINK) return { type: 'symlink', target: object.text ?? '' };
-    const entry: Extract<RawEntry, { type: 'file' }> = { type: 'file', size: object.byteSize, executable: mode === MODE_EXECUTABLE };
+    const entry: Extract<RawEntry, { type: 'file' }> = {
+      type: 'file',
+      size: object.byteSize,
+      executable: mode === MODE_EXECUTABLE,
+    };
     if (object.byteSize > maxBytes) return entry;
     if (object.isBinary || object.isTruncated || typeof object.text !== 'string') {
       this.pending.push({ oid: object.oid, size: object.byteSize, binary: object.isBinary === true, entry });
@@ -89,7 +106,12 @@ class Decoder {
 
 function commitOf(object: GqlObject | null | undefined, rev: string, where: string): CommitInfo {
   if (!object) throw new ReadError(`revision "${rev}" does not exist in ${where}`);
-  if (typeof object.oid !== 'string' || typeof object.committedDate !== 'string' || typeof object.message !== 'string' || !object.parents) {
+  if (
+    typeof object.oid !== 'string' ||
+    typeof object.committedDate !== 'string' ||
+    typeof object.message !== 'string' ||
+    !object.parents
+  ) {
     throw new ReadError(`revision "${rev}" in ${where} is not a commit`);
   }
   return {
@@ -106,7 +128,12 @@ function commitOf(object: GqlObject | null | undefined, rev: string, where: stri
  * `pending` without content, to be filled in by the caller.
  * @param where the repository, for messages
  */
-export function decodeRevision(repository: GqlRepository, aliases: RevisionAliases, where: string, pending: PendingBlob[]): RefSnapshot {
+export function decodeRevision(
+  repository: GqlRepository,
+  aliases: RevisionAliases,
+  where: string,
+  pending: PendingBlob[],
+): RefSnapshot {
   const commit = commitOf(repository[aliases.commit], aliases.rev, where);
   const decoder = new Decoder(`for ${aliases.rev} of ${where}`, pending);
   for (const { target, alias } of aliases.targets) {

@@ -76,10 +76,14 @@ function checkBaseUrl(baseUrl: string): URL {
   }
   if (url.username !== '' || url.password !== '') {
     // Never echo the credentials themselves.
-    throw new UsageError(`snapshot server URL ${url.protocol}//${url.host}${url.pathname} must not contain credentials`);
+    throw new UsageError(
+      `snapshot server URL ${url.protocol}//${url.host}${url.pathname} must not contain credentials`,
+    );
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`snapshot server URL ${url.href} must be http or https`);
-  if (url.search !== '' || url.hash !== '') throw new UsageError(`snapshot server URL ${url.href} must not have a query or a fragment`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`snapshot server URL ${url.href} must be http or https`);
+  if (url.search !== '' || url.hash !== '')
+    throw new UsageError(`snapshot server URL ${url.href} must not have a query or a fragment`);
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url;
 }
@@ -127,7 +131,8 @@ export class HttpSnapshotServer implements SnapshotServer {
     this.checkSegment('origin', origin);
     for (const part of dist.split('/')) this.checkSegment('dist', part, dist);
     const valid = parseSerial(serial);
-    if (!valid.ok) throw new SnapshotServerError(`${this.baseUrl}: refusing to look up serial ${valid.error}`, this.baseUrl);
+    if (!valid.ok)
+      throw new SnapshotServerError(`${this.baseUrl}: refusing to look up serial ${valid.error}`, this.baseUrl);
     const url = this.url([origin, 'dists', ...dist.split('/'), 'snapshots', serial, 'Release']);
     const parsed = parseValidUntil(await this.get(url), url);
     if (!parsed.ok) throw new SnapshotServerError(parsed.error, url);
@@ -137,7 +142,10 @@ export class HttpSnapshotServer implements SnapshotServer {
   /** Values reach URLs from repositories and comments: a hostile one must not leave its path. */
   private checkSegment(what: string, segment: string, whole = segment): void {
     if (!SEGMENT_RE.test(segment)) {
-      throw new SnapshotServerError(`${this.baseUrl}: refusing to look up ${what} "${printable(whole)}": not a valid ${what} name`, this.baseUrl);
+      throw new SnapshotServerError(
+        `${this.baseUrl}: refusing to look up ${what} "${printable(whole)}": not a valid ${what} name`,
+        this.baseUrl,
+      );
     }
   }
 
@@ -151,11 +159,16 @@ export class HttpSnapshotServer implements SnapshotServer {
       if (result.ok) return result.text;
       const fail = (message: string) => {
         const after = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-        return new SnapshotServerError(`${url}: ${message}${after}`, url, { cause: result.cause, status: result.status });
+        return new SnapshotServerError(`${url}: ${message}${after}`, url, {
+          cause: result.cause,
+          status: result.status,
+        });
       };
       if (!result.retry || attempt > this.retries) throw fail(result.message);
       if (result.retryAfterMs !== undefined && result.retryAfterMs > this.maxDelayMs) {
-        throw fail(`${result.message}, and the server asks to retry after ${Math.ceil(result.retryAfterMs / 1000)} s, longer than the ${this.maxDelayMs} ms we wait`);
+        throw fail(
+          `${result.message}, and the server asks to retry after ${Math.ceil(result.retryAfterMs / 1000)} s, longer than the ${this.maxDelayMs} ms we wait`,
+        );
       }
       await sleep(result.retryAfterMs ?? Math.min(this.retryDelayMs * 2 ** (attempt - 1), this.maxDelayMs));
     }
@@ -176,7 +189,8 @@ export class HttpSnapshotServer implements SnapshotServer {
           headers: { accept: 'text/plain, */*;q=0.1', 'cache-control': 'no-cache', 'user-agent': 'apt-snapshots-bot' },
         });
       } catch (error) {
-        if (timedOut) return { ok: false, retry: true, message: `timed out after ${this.timeoutMs} ms waiting for the response` };
+        if (timedOut)
+          return { ok: false, retry: true, message: `timed out after ${this.timeoutMs} ms waiting for the response` };
         return { ok: false, retry: true, message: describeNetworkError(error), cause: error };
       }
       if (!response.ok) {
@@ -192,7 +206,11 @@ export class HttpSnapshotServer implements SnapshotServer {
       const announced = Number(response.headers.get('content-length') ?? 0);
       if (announced > this.maxBytes) {
         controller.abort();
-        return { ok: false, retry: false, message: `the response is too large: ${announced} bytes announced, the limit is ${this.maxBytes}` };
+        return {
+          ok: false,
+          retry: false,
+          message: `the response is too large: ${announced} bytes announced, the limit is ${this.maxBytes}`,
+        };
       }
       return await this.readBody(response, controller, () => timedOut);
     } finally {
@@ -212,13 +230,27 @@ export class HttpSnapshotServer implements SnapshotServer {
           total += value.byteLength;
           if (total > this.maxBytes) {
             controller.abort();
-            return { ok: false, retry: false, message: `the response is too large: more than the limit of ${this.maxBytes} bytes` };
+            return {
+              ok: false,
+              retry: false,
+              message: `the response is too large: more than the limit of ${this.maxBytes} bytes`,
+            };
           }
           chunks.push(value);
         }
       } catch (error) {
-        if (timedOut()) return { ok: false, retry: true, message: `timed out after ${this.timeoutMs} ms reading the body (${total} bytes received)` };
-        return { ok: false, retry: true, message: `${describeNetworkError(error)} while reading the body`, cause: error };
+        if (timedOut())
+          return {
+            ok: false,
+            retry: true,
+            message: `timed out after ${this.timeoutMs} ms reading the body (${total} bytes received)`,
+          };
+        return {
+          ok: false,
+          retry: true,
+          message: `${describeNetworkError(error)} while reading the body`,
+          cause: error,
+        };
       }
     }
     try {

@@ -33,23 +33,48 @@ export function branchOfRev(rev: string): string {
 export function parseSince(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) throw new UsageError(`--since must be a date such as 2021-01-01, not "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()))
+    throw new UsageError(`--since must be a date such as 2021-01-01, not "${value}"`);
   return date;
 }
 
 /** Judges one commit offline, as of its own date; the changelog is not needed to judge serials. */
 async function auditCommit(reader: RefReader, commit: CommitInfo, branch: string): Promise<AuditedCommit> {
-  const evaluation = await evaluate({ reader, rev: commit.sha, branch, configSource: { kind: 'at-ref' }, defaults: defaultConfig(), now: commit.date, readChangelog: false });
+  const evaluation = await evaluate({
+    reader,
+    rev: commit.sha,
+    branch,
+    configSource: { kind: 'at-ref' },
+    defaults: defaultConfig(),
+    now: commit.date,
+    readChangelog: false,
+  });
   const { conclusion, findings } = evaluation.verdict;
-  return { sha: commit.sha, date: commit.date, subject: commit.subject, conclusion, findings, status: freezeStatus(evaluation.state) };
+  return {
+    sha: commit.sha,
+    date: commit.date,
+    subject: commit.subject,
+    conclusion,
+    findings,
+    status: freezeStatus(evaluation.state),
+  };
 }
 
-export async function auditHistory(reader: RefReader, commits: readonly CommitInfo[], branch: string, progress?: OutputStream): Promise<AuditedCommit[]> {
+export async function auditHistory(
+  reader: RefReader,
+  commits: readonly CommitInfo[],
+  branch: string,
+  progress?: OutputStream,
+): Promise<AuditedCommit[]> {
   const audited: AuditedCommit[] = [];
   for (let i = 0; i < commits.length; i += BATCH) {
     audited.push(...(await Promise.all(commits.slice(i, i + BATCH).map((c) => auditCommit(reader, c, branch)))));
     const done = audited.length;
-    if (progress && Math.floor(done / PROGRESS_EVERY) > Math.floor((done - BATCH) / PROGRESS_EVERY) && done < commits.length) {
+    if (
+      progress &&
+      Math.floor(done / PROGRESS_EVERY) > Math.floor((done - BATCH) / PROGRESS_EVERY) &&
+      done < commits.length
+    ) {
       progress.write(`\raudit: ${done} of ${commits.length} commits judged`);
     }
   }
@@ -59,7 +84,7 @@ export async function auditHistory(reader: RefReader, commits: readonly CommitIn
 
 export const auditCommand: Command = {
   name: 'audit',
-  summary: 'judge every commit of a branch\'s first-parent history, as a timeline',
+  summary: "judge every commit of a branch's first-parent history, as a timeline",
   help: () => `Usage: apt-snapshots-bot audit --repo DIR [--rev REV] [--branch NAME]
          [--since DATE] [--format text|json]
 
@@ -92,13 +117,21 @@ unreadable repository or revision.
     const audited = await withReader(values.repo, io, async (reader, repoDir) => {
       const commits = await firstParentHistory(repoDir, rev, { since, env: io.env });
       if (await isShallowRepository(repoDir, { env: io.env })) {
-        io.stderr.write(`apt-snapshots-bot audit: ${repoDir} is a shallow clone: the history stops at its oldest fetched commit, so the first period may have begun earlier (git fetch --unshallow for all of it)\n`);
+        io.stderr.write(
+          `apt-snapshots-bot audit: ${repoDir} is a shallow clone: the history stops at its oldest fetched commit, so the first period may have begun earlier (git fetch --unshallow for all of it)\n`,
+        );
       }
       const progress = format === 'text' && io.stderr.isTTY ? io.stderr : undefined;
       return auditHistory(reader, commits, branch, progress);
     });
     if (format === 'json') {
-      const commits = audited.map((c) => ({ sha: c.sha, date: c.date.toISOString(), subject: c.subject, conclusion: c.conclusion, findings: c.findings }));
+      const commits = audited.map((c) => ({
+        sha: c.sha,
+        date: c.date.toISOString(),
+        subject: c.subject,
+        conclusion: c.conclusion,
+        findings: c.findings,
+      }));
       io.stdout.write(`${JSON.stringify({ commits }, null, 2)}\n`);
     } else {
       io.stdout.write(auditReport(rev, branch, buildTimeline(audited)));

@@ -2,7 +2,16 @@ import { mergeBase, resolveBaseBranchRev } from '../../adapters/git/history.js';
 import { defaultConfig } from '../../config/defaults.js';
 import { evaluate, type Evaluation } from '../../flow/evaluate.js';
 import { RULES } from '../../rules/index.js';
-import { parseCommandArgs, parseFormat, parseNow, parseServerChoice, printedHelp, requireOption, REVISION_OPTIONS, serverHelp } from '../args.js';
+import {
+  parseCommandArgs,
+  parseFormat,
+  parseNow,
+  parseServerChoice,
+  printedHelp,
+  requireOption,
+  REVISION_OPTIONS,
+  serverHelp,
+} from '../args.js';
 import { checkReport } from '../check-report.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -21,7 +30,9 @@ const OPTIONS = {
 /** The lookups the server did not answer, e.g. "http://…/Release: connection refused"; a snapshot it says it lacks is a finding instead. */
 export function serverFailures(evaluation: Evaluation): string[] {
   if (!evaluation.facts) return [];
-  return [...evaluation.facts.expiries.values()].flatMap((expiry) => (expiry.ok || expiry.missing ? [] : [expiry.error]));
+  return [...evaluation.facts.expiries.values()].flatMap((expiry) =>
+    expiry.ok || expiry.missing ? [] : [expiry.error],
+  );
 }
 
 /** The exit code of a judged ref: an unanswered server outranks the verdict, which may lack its facts. */
@@ -33,7 +44,10 @@ export function verdictExit(evaluation: Evaluation): number {
 export function rulesHelp(): string {
   if (RULES.length === 0) return '  (none registered)';
   const width = Math.max(...RULES.map((r) => r.id.length));
-  return RULES.map((r) => `  ${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.description}${r.needsServer ? ' (needs the snapshot server)' : ''}`).join('\n');
+  return RULES.map(
+    (r) =>
+      `  ${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.description}${r.needsServer ? ' (needs the snapshot server)' : ''}`,
+  ).join('\n');
 }
 
 export const checkCommand: Command = {
@@ -97,11 +111,15 @@ not answer.
     );
     const failures = serverFailures(evaluation);
     if (failures.length > 0) {
-      io.stderr.write(`apt-snapshots-bot check: the snapshot server could not answer ${failures.length} lookup(s):\n${failures.map((f) => `  ${f}\n`).join('')}`);
+      io.stderr.write(
+        `apt-snapshots-bot check: the snapshot server could not answer ${failures.length} lookup(s):\n${failures.map((f) => `  ${f}\n`).join('')}`,
+      );
     }
     if (format === 'json') {
       const { conclusion, findings } = evaluation.verdict;
-      io.stdout.write(`${JSON.stringify({ ref, branch, conclusion, findings, state: stateJson(evaluation.state) }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ ref, branch, conclusion, findings, state: stateJson(evaluation.state) }, null, 2)}\n`,
+      );
     } else {
       io.stdout.write(checkReport(evaluation, ref, branch));
     }

@@ -50,7 +50,9 @@ function judgeRev(judge: Judge, rev: string, branch: string, beforeRev?: string)
 }
 
 function range(update: RefUpdate): string {
-  return isZeroId(update.old) ? `new branch at ${update.new.slice(0, 10)}` : `${update.old.slice(0, 10)}..${update.new.slice(0, 10)}`;
+  return isZeroId(update.old)
+    ? `new branch at ${update.new.slice(0, 10)}`
+    : `${update.old.slice(0, 10)}..${update.new.slice(0, 10)}`;
 }
 
 /** @returns whether the push to this branch is rejected */
@@ -65,12 +67,18 @@ async function preReceive(judge: Judge, update: RefUpdate & { branch: string }, 
   const others = after.verdict.findings.filter((f) => f.severity !== 'error');
   const lines: string[] = [];
   if (verdict.blocking.length > 0) {
-    lines.push(`apt-snapshots-bot: rejecting the push to ${update.branch} (${range(update)}): it would bring ${verdict.blocking.length} error(s):`, ...verdict.blocking.map((f) => formatFinding(f, '  ')));
+    lines.push(
+      `apt-snapshots-bot: rejecting the push to ${update.branch} (${range(update)}): it would bring ${verdict.blocking.length} error(s):`,
+      ...verdict.blocking.map((f) => formatFinding(f, '  ')),
+    );
   } else {
     lines.push(`apt-snapshots-bot: ${update.branch} (${range(update)}): no new error`);
   }
   if (verdict.preexisting.length > 0) {
-    lines.push(`Already wrong before this push, in files it does not change (not blocking):`, ...verdict.preexisting.map((f) => formatFinding(f, '  ')));
+    lines.push(
+      `Already wrong before this push, in files it does not change (not blocking):`,
+      ...verdict.preexisting.map((f) => formatFinding(f, '  ')),
+    );
   }
   if (others.length > 0) lines.push('Also:', ...others.map((f) => formatFinding(f, '  ')));
   io.stderr.write(`${lines.join('\n')}\n`);
@@ -81,16 +89,28 @@ async function preReceive(judge: Judge, update: RefUpdate & { branch: string }, 
 export function wouldDo(branch: string, findings: readonly Finding[]): string[] {
   const fixes = new Map<PlanAction, Finding>();
   for (const finding of findings) if (finding.fix && !fixes.has(finding.fix)) fixes.set(finding.fix, finding);
-  const lines = [...fixes].map(([action, finding]) => `${branch}: ${finding.message.replace(/\.$/, '')}: would open a ${action} pull request`);
+  const lines = [...fixes].map(
+    ([action, finding]) => `${branch}: ${finding.message.replace(/\.$/, '')}: would open a ${action} pull request`,
+  );
   const errors = findings.filter((f) => f.severity === 'error' && !f.fix);
-  if (errors.length > 0) lines.push(`${branch}: would report ${errors.length} error(s) that no planner fixes, e.g. ${(errors[0] as Finding).path}: ${(errors[0] as Finding).message}`);
+  if (errors.length > 0)
+    lines.push(
+      `${branch}: would report ${errors.length} error(s) that no planner fixes, e.g. ${(errors[0] as Finding).path}: ${(errors[0] as Finding).message}`,
+    );
   return lines.length > 0 ? lines.map(terminalLine) : [`${branch}: nothing to do`];
 }
 
 async function postReceive(judge: Judge, update: RefUpdate & { branch: string }, io: CliIo): Promise<void> {
   const after = await judgeRev(judge, update.new, update.branch, isZeroId(update.old) ? undefined : update.old);
   const { conclusion, findings } = after.verdict;
-  io.stdout.write(`apt-snapshots-bot: ${update.branch} (${range(update)}): ${conclusion} (${countBySeverity(findings)})\n${wouldDo(update.branch, findings).map((l) => `  ${l}\n`).join('')}`);
+  io.stdout.write(
+    `apt-snapshots-bot: ${update.branch} (${range(update)}): ${conclusion} (${countBySeverity(findings)})\n${wouldDo(
+      update.branch,
+      findings,
+    )
+      .map((l) => `  ${l}\n`)
+      .join('')}`,
+  );
 }
 
 export const hookCommand: Command = {
@@ -127,14 +147,19 @@ Exit status: 0 accepted, 1 rejected, 2 bad usage or an unreadable repository.
     const { values, positionals } = parseCommandArgs({ args, options: OPTIONS, allowPositionals: true });
     if (printedHelp(values, this, io)) return EXIT.success;
     const [hook, ...extra] = positionals;
-    if (hook === undefined || !(HOOKS as readonly string[]).includes(hook)) throw new UsageError(`the hook must be one of ${HOOKS.join(', ')}${hook === undefined ? '' : `, not "${hook}"`}`);
+    if (hook === undefined || !(HOOKS as readonly string[]).includes(hook))
+      throw new UsageError(`the hook must be one of ${HOOKS.join(', ')}${hook === undefined ? '' : `, not "${hook}"`}`);
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const gitDir = io.env.GIT_DIR;
-    if (gitDir === undefined || gitDir === '') throw new UsageError('GIT_DIR is not set: run this as a hook of a Git repository');
+    if (gitDir === undefined || gitDir === '')
+      throw new UsageError('GIT_DIR is not set: run this as a hook of a Git repository');
     const repoDir = resolve(io.cwd, gitDir);
     // The quarantine variables git sets stay; GIT_DIR becomes absolute since git runs in repoDir.
     const env = { ...io.env, GIT_DIR: repoDir };
-    const server = values['snapshot-server'] === undefined ? undefined : snapshotServer({ kind: 'online', url: values['snapshot-server'] }, defaultConfig());
+    const server =
+      values['snapshot-server'] === undefined
+        ? undefined
+        : snapshotServer({ kind: 'online', url: values['snapshot-server'] }, defaultConfig());
     const updates = branchUpdates(parseRefUpdates(await readAll(io.stdin)));
     const now = parseNow(values.now);
 

@@ -10,7 +10,15 @@ import { HELP_OPTION, parseCommandArgs, printedHelp } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
 import { originsToLookUp, parseSerialsJson, resolveBuildSerials, writePreparedSet } from '../serials/prepare-build.js';
-import { readSetInCheckout, readWorkingSet, selectOrigins, WORKING_SET_DIR, WorkingSetError, writeSerial, type WorkingOrigin } from '../serials/working-set.js';
+import {
+  readSetInCheckout,
+  readWorkingSet,
+  selectOrigins,
+  WORKING_SET_DIR,
+  WorkingSetError,
+  writeSerial,
+  type WorkingOrigin,
+} from '../serials/working-set.js';
 import { terminalLine, terminalText } from '../terminal-text.js';
 
 export const SERIALS_ACTIONS = ['cat', 'cat-json', 'get-latest', 'freeze', 'thaw', 'prepare-build'] as const;
@@ -49,9 +57,16 @@ function server(io: CliIo): SnapshotServer {
 function newestOf(io: CliIo, origins: readonly WorkingOrigin[]): Promise<Map<string, Serial>> {
   const invalid = origins.find((o) => !isOriginName(o.origin));
   if (invalid) {
-    throw new WorkingSetError(`${dirname(invalid.path)} is not a valid origin name (${ORIGIN_NAME_RULE}), so the snapshot server cannot be asked for its newest serial`);
+    throw new WorkingSetError(
+      `${dirname(invalid.path)} is not a valid origin name (${ORIGIN_NAME_RULE}), so the snapshot server cannot be asked for its newest serial`,
+    );
   }
-  return origins.length === 0 ? Promise.resolve(new Map()) : newestSerials(server(io), origins.map((o) => o.origin));
+  return origins.length === 0
+    ? Promise.resolve(new Map())
+    : newestSerials(
+        server(io),
+        origins.map((o) => o.origin),
+      );
 }
 
 function readSet(io: CliIo): Promise<WorkingOrigin[]> {
@@ -74,17 +89,29 @@ function atMostOne(operands: string[], what: string): string | undefined {
 const RUN: Record<Action, (r: Request) => Promise<void>> = {
   async cat({ operands, serialsOnly, io }) {
     const origins = selectOrigins(await readSet(io), operands, WORKING_SET_DIR);
-    io.stdout.write(lines(origins.map((o) => ({ origin: o.origin, value: formatSerialValue(o.value) })), serialsOnly));
+    io.stdout.write(
+      lines(
+        origins.map((o) => ({ origin: o.origin, value: formatSerialValue(o.value) })),
+        serialsOnly,
+      ),
+    );
   },
   async 'cat-json'({ operands, io }) {
     const dir = atMostOne(operands, 'DIR');
     const origins = dir === undefined ? await readSet(io) : await readWorkingSet(resolve(io.cwd, dir), dir);
-    io.stdout.write(`${JSON.stringify(Object.fromEntries(origins.map((o) => [o.origin, formatSerialValue(o.value)])))}\n`);
+    io.stdout.write(
+      `${JSON.stringify(Object.fromEntries(origins.map((o) => [o.origin, formatSerialValue(o.value)])))}\n`,
+    );
   },
   async 'get-latest'({ operands, serialsOnly, io }) {
     const origins = selectOrigins(await readSet(io), operands, WORKING_SET_DIR);
     const newest = await newestOf(io, origins);
-    io.stdout.write(lines(origins.map((o) => ({ origin: o.origin, value: newest.get(o.origin) as string })), serialsOnly));
+    io.stdout.write(
+      lines(
+        origins.map((o) => ({ origin: o.origin, value: newest.get(o.origin) as string })),
+        serialsOnly,
+      ),
+    );
   },
   async freeze({ operands, freezeExceptions, io }) {
     const origins = selectOrigins(await readSet(io), operands, WORKING_SET_DIR);
@@ -110,7 +137,10 @@ const RUN: Record<Action, (r: Request) => Promise<void>> = {
     const given = json === undefined ? new Map() : parseSerialsJson(json);
     const set = await readSet(io);
     const lookUp = originsToLookUp(set, given);
-    const newest = await newestOf(io, set.filter((o) => lookUp.includes(o.origin)));
+    const newest = await newestOf(
+      io,
+      set.filter((o) => lookUp.includes(o.origin)),
+    );
     await writePreparedSet(io.cwd, join(io.cwd, WORKING_SET_DIR), resolveBuildSerials(set, given, newest));
   },
 };
@@ -122,7 +152,7 @@ function parseAction(word: string | undefined): Action | undefined {
 
 export const serialsCommand: Command = {
   name: 'serials',
-  summary: 'read and write config/APT_snapshots.d in the working tree (Tails\' apt-snapshots-serials)',
+  summary: "read and write config/APT_snapshots.d in the working tree (Tails' apt-snapshots-serials)",
   help: () => `Usage: apt-snapshots-bot serials [ACTION] [--print-serials-only]
          [--freeze-debian-security] [ORIGIN...]
 
@@ -161,13 +191,23 @@ argument); 3 the snapshot server could not answer.
     const [word, ...operands] = positionals;
     const action = parseAction(word);
     if (action === undefined) {
-      io.stderr.write(`apt-snapshots-bot serials: unknown action "${word}"; the actions are ${SERIALS_ACTIONS.join(', ')}\n`);
+      io.stderr.write(
+        `apt-snapshots-bot serials: unknown action "${word}"; the actions are ${SERIALS_ACTIONS.join(', ')}\n`,
+      );
       return EXIT.failure;
     }
-    if (values['print-serials-only'] && action !== 'cat' && action !== 'get-latest') throw new UsageError(`--print-serials-only does not apply to ${action}`);
-    if (values['freeze-debian-security'] && action !== 'freeze') throw new UsageError(`--freeze-debian-security does not apply to ${action}`);
+    if (values['print-serials-only'] && action !== 'cat' && action !== 'get-latest')
+      throw new UsageError(`--print-serials-only does not apply to ${action}`);
+    if (values['freeze-debian-security'] && action !== 'freeze')
+      throw new UsageError(`--freeze-debian-security does not apply to ${action}`);
     try {
-      await RUN[action]({ action, operands, serialsOnly: values['print-serials-only'] ?? false, freezeExceptions: values['freeze-debian-security'] ?? false, io });
+      await RUN[action]({
+        action,
+        operands,
+        serialsOnly: values['print-serials-only'] ?? false,
+        freezeExceptions: values['freeze-debian-security'] ?? false,
+        io,
+      });
     } catch (error) {
       if (!(error instanceof WorkingSetError)) throw error;
       io.stderr.write(`apt-snapshots-bot serials: ${terminalText(error.message)}\n`);

@@ -51,12 +51,16 @@ export interface PushVerdict {
  * and for any error in a file it changed, since it had the chance to fix it.
  * A new branch has no "before": every error counts.
  */
-export function pushVerdict(after: readonly Finding[], before?: { findings: readonly Finding[]; changed: ReadonlySet<string> }): PushVerdict {
+export function pushVerdict(
+  after: readonly Finding[],
+  before?: { findings: readonly Finding[]; changed: ReadonlySet<string> },
+): PushVerdict {
   const errors = after.filter((f) => f.severity === 'error');
   if (!before) return { blocking: errors, preexisting: [] };
   const old = new Set(before.findings.filter((f) => f.severity === 'error').map(findingKey));
   const blocking: Finding[] = [];
   const preexisting: Finding[] = [];
-  for (const error of errors) (old.has(findingKey(error)) && !before.changed.has(error.path) ? preexisting : blocking).push(error);
+  for (const error of errors)
+    (old.has(findingKey(error)) && !before.changed.has(error.path) ? preexisting : blocking).push(error);
   return { blocking, preexisting };
 }

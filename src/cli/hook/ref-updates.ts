@@ -21,8 +21,17 @@ export function parseRefUpdates(text: string): RefUpdate[] {
     .filter((line) => line.trim() !== '')
     .map((line, i) => {
       const [old, next, ref, ...rest] = line.trim().split(/\s+/);
-      if (old === undefined || next === undefined || ref === undefined || rest.length > 0 || !OBJECT_ID.test(old) || !OBJECT_ID.test(next)) {
-        throw new UsageError(`standard input line ${i + 1} "${printable(line)}" is not "OLD-ID NEW-ID REFNAME" as git gives a receive hook`);
+      if (
+        old === undefined ||
+        next === undefined ||
+        ref === undefined ||
+        rest.length > 0 ||
+        !OBJECT_ID.test(old) ||
+        !OBJECT_ID.test(next)
+      ) {
+        throw new UsageError(
+          `standard input line ${i + 1} "${printable(line)}" is not "OLD-ID NEW-ID REFNAME" as git gives a receive hook`,
+        );
       }
       return { old, new: next, ref };
     });
@@ -30,5 +39,7 @@ export function parseRefUpdates(text: string): RefUpdate[] {
 
 /** Branch updates that leave a commit to judge: tags and deletions are not judged. */
 export function branchUpdates(updates: readonly RefUpdate[]): (RefUpdate & { branch: string })[] {
-  return updates.filter((u) => u.ref.startsWith('refs/heads/') && !isZeroId(u.new)).map((u) => ({ ...u, branch: u.ref.slice('refs/heads/'.length) }));
+  return updates
+    .filter((u) => u.ref.startsWith('refs/heads/') && !isZeroId(u.new))
+    .map((u) => ({ ...u, branch: u.ref.slice('refs/heads/'.length) }));
 }

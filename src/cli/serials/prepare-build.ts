@@ -20,11 +20,18 @@ export function parseSerialsJson(text: string): Map<string, Serial> {
   } catch (error) {
     throw new UsageError(`the serials argument is not JSON: ${(error as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('the serials argument must be a JSON object mapping each origin to a serial');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError('the serials argument must be a JSON object mapping each origin to a serial');
   const serials = new Map<string, Serial>();
   for (const [origin, serial] of Object.entries(value)) {
-    if (serial === 'latest') throw new UsageError(`the serials argument gives "latest" for origin ${origin}: it must give a serial YYYYMMDDNN`);
-    if (typeof serial !== 'string') throw new UsageError(`the serials argument gives ${JSON.stringify(serial)} for origin ${origin}: it must give a serial YYYYMMDDNN`);
+    if (serial === 'latest')
+      throw new UsageError(
+        `the serials argument gives "latest" for origin ${origin}: it must give a serial YYYYMMDDNN`,
+      );
+    if (typeof serial !== 'string')
+      throw new UsageError(
+        `the serials argument gives ${JSON.stringify(serial)} for origin ${origin}: it must give a serial YYYYMMDDNN`,
+      );
     const parsed = parseSerial(serial);
     if (!parsed.ok) throw new UsageError(`the serials argument for origin ${origin}: ${parsed.error}`);
     serials.set(origin, parsed.value);
@@ -42,21 +49,31 @@ export function originsToLookUp(set: readonly WorkingOrigin[], given: ReadonlyMa
  * the given serial or else the newest. A given serial that contradicts a
  * pinned one is refused: the build would not be what the JSON says.
  */
-export function resolveBuildSerials(set: readonly WorkingOrigin[], given: ReadonlyMap<string, Serial>, newest: ReadonlyMap<string, Serial>): Map<string, Serial> {
+export function resolveBuildSerials(
+  set: readonly WorkingOrigin[],
+  given: ReadonlyMap<string, Serial>,
+  newest: ReadonlyMap<string, Serial>,
+): Map<string, Serial> {
   const unknown = [...given.keys()].filter((origin) => !set.some((o) => o.origin === origin));
-  if (unknown.length > 0) throw new UsageError(`the serials argument names ${unknown.map((n) => `"${printable(n)}"`).join(', ')}, not an origin of the set (${set.map((o) => o.origin).join(', ')})`);
+  if (unknown.length > 0)
+    throw new UsageError(
+      `the serials argument names ${unknown.map((n) => `"${printable(n)}"`).join(', ')}, not an origin of the set (${set.map((o) => o.origin).join(', ')})`,
+    );
   const resolved = new Map<string, Serial>();
   for (const origin of set) {
     const wanted = given.get(origin.origin);
     if (origin.value.kind === 'serial') {
       if (wanted !== undefined && wanted !== origin.value.serial) {
-        throw new WorkingSetError(`the serials argument gives ${wanted} for origin ${origin.origin}, but ${origin.path} pins ${origin.value.serial}`);
+        throw new WorkingSetError(
+          `the serials argument gives ${wanted} for origin ${origin.origin}, but ${origin.path} pins ${origin.value.serial}`,
+        );
       }
       resolved.set(origin.origin, origin.value.serial);
       continue;
     }
     const serial = wanted ?? newest.get(origin.origin);
-    if (serial === undefined) throw new WorkingSetError(`no serial for origin ${origin.origin}, which is latest in ${origin.path}`);
+    if (serial === undefined)
+      throw new WorkingSetError(`no serial for origin ${origin.origin}, which is latest in ${origin.path}`);
     resolved.set(origin.origin, serial);
   }
   return resolved;
@@ -73,9 +90,14 @@ export function cachedSerialsText(resolved: ReadonlyMap<string, Serial>): string
  * could point anywhere.
  * @throws WorkingSetError naming the path
  */
-export async function writePreparedSet(cwd: string, setDir: string, resolved: ReadonlyMap<string, Serial>): Promise<void> {
+export async function writePreparedSet(
+  cwd: string,
+  setDir: string,
+  resolved: ReadonlyMap<string, Serial>,
+): Promise<void> {
   for (const path of ['tmp', CACHED_SERIALS_FILE]) {
-    if ((await lstat(join(cwd, path)).catch(() => undefined))?.isSymbolicLink()) throw new WorkingSetError(`${path} is a symbolic link; refusing to write through it`);
+    if ((await lstat(join(cwd, path)).catch(() => undefined))?.isSymbolicLink())
+      throw new WorkingSetError(`${path} is a symbolic link; refusing to write through it`);
   }
   const target = join(cwd, PREPARED_SET_DIR);
   try {
@@ -83,8 +105,11 @@ export async function writePreparedSet(cwd: string, setDir: string, resolved: Re
     await mkdir(join(cwd, 'tmp'), { recursive: true });
     await cp(setDir, target, { recursive: true });
   } catch (error) {
-    throw new WorkingSetError(`cannot copy the set to ${PREPARED_SET_DIR}: ${(error as Error).message ?? errorMessage(error)}`);
+    throw new WorkingSetError(
+      `cannot copy the set to ${PREPARED_SET_DIR}: ${(error as Error).message ?? errorMessage(error)}`,
+    );
   }
-  for (const [origin, serial] of resolved) await writeNoFollow(join(target, origin, 'serial'), `${PREPARED_SET_DIR}/${origin}/serial`, `${serial}\n`);
+  for (const [origin, serial] of resolved)
+    await writeNoFollow(join(target, origin, 'serial'), `${PREPARED_SET_DIR}/${origin}/serial`, `${serial}\n`);
   await writeNoFollow(join(cwd, CACHED_SERIALS_FILE), CACHED_SERIALS_FILE, cachedSerialsText(resolved));
 }

@@ -35,12 +35,20 @@ export async function readWorkingSet(dir: string, shown: string): Promise<Workin
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new WorkingSetError(`there is no snapshot set ${shown} (${dir}): run this from the top of a Tails checkout`);
-    throw new WorkingSetError(`cannot read the snapshot set ${shown}: ${(error as Error).message ?? errorMessage(error)}`);
+    if (code === 'ENOENT')
+      throw new WorkingSetError(
+        `there is no snapshot set ${shown} (${dir}): run this from the top of a Tails checkout`,
+      );
+    throw new WorkingSetError(
+      `cannot read the snapshot set ${shown}: ${(error as Error).message ?? errorMessage(error)}`,
+    );
   }
   const linked = entries.find((e) => e.isSymbolicLink());
   if (linked) throw new WorkingSetError(`${shown}/${linked.name} is a symbolic link, not an origin directory`);
-  const names = entries.filter((e) => e.isDirectory() && e.name !== PLACEHOLDER).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory() && e.name !== PLACEHOLDER)
+    .map((e) => e.name)
+    .sort();
   return Promise.all(names.map((origin) => readOrigin(dir, shown, origin)));
 }
 
@@ -65,8 +73,10 @@ async function readOrigin(dir: string, shown: string, origin: string): Promise<W
   const path = `${shown}/${origin}/serial`;
   const info = await lstat(file).catch(() => undefined);
   if (!info) throw new WorkingSetError(`${path} is missing`);
-  if (!info.isFile()) throw new WorkingSetError(`${path} is ${info.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}`);
-  if (info.size > LIMITS.serialBytes) throw new WorkingSetError(`${path} is ${info.size} bytes, far too large for a serial file`);
+  if (!info.isFile())
+    throw new WorkingSetError(`${path} is ${info.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}`);
+  if (info.size > LIMITS.serialBytes)
+    throw new WorkingSetError(`${path} is ${info.size} bytes, far too large for a serial file`);
   const parsed = parseSerialFile(await readFile(file, 'utf8'));
   if (!parsed.ok) throw new WorkingSetError(`${path} ${parsed.error}`);
   return { origin, file, path, value: parsed.value };
@@ -77,7 +87,9 @@ export function selectOrigins(set: readonly WorkingOrigin[], names: readonly str
   if (names.length === 0) return [...set];
   const unknown = names.filter((name) => !set.some((o) => o.origin === name));
   if (unknown.length > 0) {
-    throw new WorkingSetError(`no origin ${unknown.map((n) => `"${printable(n)}"`).join(', ')} in ${shown}; its origins are ${set.map((o) => o.origin).join(', ') || '(none)'}`);
+    throw new WorkingSetError(
+      `no origin ${unknown.map((n) => `"${printable(n)}"`).join(', ')} in ${shown}; its origins are ${set.map((o) => o.origin).join(', ') || '(none)'}`,
+    );
   }
   return set.filter((o) => names.includes(o.origin));
 }
@@ -94,7 +106,8 @@ export async function writeNoFollow(file: string, shown: string, content: string
   try {
     await writeFile(file, content, { flag: WRITE_NO_FOLLOW });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new WorkingSetError(`${shown} is a symbolic link; refusing to write through it`);
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new WorkingSetError(`${shown} is a symbolic link; refusing to write through it`);
     throw new WorkingSetError(`cannot write ${shown}: ${(error as Error).message ?? errorMessage(error)}`);
   }
 }

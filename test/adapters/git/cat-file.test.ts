@@ -19,7 +19,10 @@ describe('CatFile against a real repository', () => {
   let sha: (name: string) => Promise<string>;
 
   beforeAll(async () => {
-    repo = await makeRepo({ 'bin/all-bytes': ALL_BYTES, 'big': BIG, 'empty': '', 'dir/name with spaces': 'spaced\n' }, { message: 'Subject\n' });
+    repo = await makeRepo(
+      { 'bin/all-bytes': ALL_BYTES, big: BIG, empty: '', 'dir/name with spaces': 'spaced\n' },
+      { message: 'Subject\n' },
+    );
     catFile = new CatFile(repo.dir, { env: repo.env });
     sha = async (name) => (await repo.git(['rev-parse', name])).trim();
   });
@@ -46,9 +49,12 @@ describe('CatFile against a real repository', () => {
     expect(object !== MISSING && object.content.length).toBe(object !== MISSING && object.size);
   });
 
-  it.each([['no-such-branch'], ['devel:no/such/path'], ['0123456789012345678901234567890123456789']])('answers missing for %s', async (name) => {
-    expect(await catFile.read(name)).toBe(MISSING);
-  });
+  it.each([['no-such-branch'], ['devel:no/such/path'], ['0123456789012345678901234567890123456789']])(
+    'answers missing for %s',
+    async (name) => {
+      expect(await catFile.read(name)).toBe(MISSING);
+    },
+  );
 
   it.each([
     ['over the limit, without content', 10, false],
@@ -60,14 +66,35 @@ describe('CatFile against a real repository', () => {
   });
 
   it('answers pipelined requests in order, big and small mixed', async () => {
-    const names = Array.from({ length: 300 }, (_, i) => ['devel:bin/all-bytes', 'devel:empty', 'nope', 'devel:big', 'devel:dir/name with spaces'][i % 5] as string);
+    const names = Array.from(
+      { length: 300 },
+      (_, i) =>
+        ['devel:bin/all-bytes', 'devel:empty', 'nope', 'devel:big', 'devel:dir/name with spaces'][i % 5] as string,
+    );
     const answers = await Promise.all(names.map((name) => catFile.read(name, { maxBytes: 1024 })));
     const sizes = answers.map((a) => (a === MISSING ? MISSING : a.size));
-    expect(sizes).toEqual(names.map((n) => ({ 'devel:bin/all-bytes': 256, 'devel:empty': 0, nope: MISSING, 'devel:big': BIG.length, 'devel:dir/name with spaces': 7 })[n]));
+    expect(sizes).toEqual(
+      names.map(
+        (n) =>
+          ({
+            'devel:bin/all-bytes': 256,
+            'devel:empty': 0,
+            nope: MISSING,
+            'devel:big': BIG.length,
+            'devel:dir/name with spaces': 7,
+          })[n],
+      ),
+    );
   });
 
-  it.each([['with a newline', 'devel\nHEAD'], ['empty', ''], ['with a NUL', 'devel\0']])('rejects a name %s without asking git', async (_what, name) => {
-    await expect(catFile.read(name)).rejects.toThrow(new ReadError(`cannot ask git for ${JSON.stringify(name)} in repository ${repo.dir}: not a valid object name`));
+  it.each([
+    ['with a newline', 'devel\nHEAD'],
+    ['empty', ''],
+    ['with a NUL', 'devel\0'],
+  ])('rejects a name %s without asking git', async (_what, name) => {
+    await expect(catFile.read(name)).rejects.toThrow(
+      new ReadError(`cannot ask git for ${JSON.stringify(name)} in repository ${repo.dir}: not a valid object name`),
+    );
     expect(await catFile.read('devel:empty')).toMatchObject({ size: 0 });
   });
 
@@ -86,7 +113,12 @@ describe('CatFile against a real repository', () => {
     const counter = countingSpawn();
     const dying = new CatFile(repo.dir, { env: repo.env, spawn: counter.spawn });
     await dying.read('devel:empty');
-    const pending = Array.from({ length: 50 }, () => dying.read('devel:big').then(() => 'read', (error: unknown) => error));
+    const pending = Array.from({ length: 50 }, () =>
+      dying.read('devel:big').then(
+        () => 'read',
+        (error: unknown) => error,
+      ),
+    );
     counter.children[0]?.kill('SIGKILL');
     const failures = (await Promise.all(pending)).filter((outcome) => outcome !== 'read');
     expect(failures.length).toBeGreaterThan(0);
@@ -101,7 +133,9 @@ describe('CatFile against a real repository', () => {
   it('on close, stops git and rejects waiting and later requests', async () => {
     const counter = countingSpawn();
     const closing = new CatFile(repo.dir, { env: repo.env, spawn: counter.spawn });
-    const pending = expect(closing.read('devel:big')).rejects.toThrow(`git cat-file for repository ${repo.dir} was closed`);
+    const pending = expect(closing.read('devel:big')).rejects.toThrow(
+      `git cat-file for repository ${repo.dir} was closed`,
+    );
     await closing.close();
     await pending;
     await expect(closing.read('devel:empty')).rejects.toBeInstanceOf(ReadError);
@@ -109,7 +143,11 @@ describe('CatFile against a real repository', () => {
   });
 
   it.each([
-    ['not a repository', { GIT_CEILING_DIRECTORIES: tmpdir() }, /^git cat-file stopped in repository .*: fatal: not a git repository/],
+    [
+      'not a repository',
+      { GIT_CEILING_DIRECTORIES: tmpdir() },
+      /^git cat-file stopped in repository .*: fatal: not a git repository/,
+    ],
     ['without git', { PATH: '/nonexistent-bin' }, /^cannot run git in repository .*: spawn git ENOENT/],
   ])('rejects with a ReadError naming the directory when it is %s', async (_what, env, message) => {
     const dir = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-catfile-'));
@@ -134,12 +172,16 @@ describe('CatFile with an ambiguous short name', () => {
   afterAll(removeFixtureClone);
 
   it('rejects it with a ReadError that says so', async () => {
-    const all = (await runIn(repo, process.env, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)'])).trim().split('\n');
+    const all = (await runIn(repo, process.env, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)']))
+      .trim()
+      .split('\n');
     const seen = new Set<string>();
     const prefix = all.map((s) => s.slice(0, 4)).find((p) => seen.size === seen.add(p).size) as string;
     const catFile = new CatFile(repo);
     try {
-      await expect(catFile.read(prefix)).rejects.toThrow(new ReadError(`"${prefix}" is ambiguous in repository ${repo}; use more digits or a full name`));
+      await expect(catFile.read(prefix)).rejects.toThrow(
+        new ReadError(`"${prefix}" is ambiguous in repository ${repo}; use more digits or a full name`),
+      );
       expect(await catFile.read('devel^{commit}')).toMatchObject({ type: 'commit' });
     } finally {
       await catFile.close();
@@ -185,24 +227,40 @@ const RESPONSE = Buffer.concat([
 ]);
 
 describe('CatFile parsing what git sends', () => {
-  it.each([[1], [2], [3], [7], [45], [RESPONSE.length]])('parses answers split into chunks of %i bytes', async (chunkSize) => {
-    const { catFile, git } = fakeCatFile();
-    const reads = Promise.all([catFile.read(SHA_A), catFile.read('name with spaces'), catFile.read('t', { maxBytes: 0 }), catFile.read('n', { maxBytes: 2 })]);
-    git.answer(RESPONSE, chunkSize);
-    expect(await reads).toEqual([
-      { sha: SHA_A, type: 'blob', size: 5, content: Buffer.from('x\ny\n\0') },
-      MISSING,
-      { sha: SHA_B, type: 'tree', size: 0, content: Buffer.alloc(0) },
-      { sha: SHA_A, type: 'blob', size: 3 },
-    ]);
-    expect(git.asked).toEqual([SHA_A, 'name with spaces', 't', 'n']);
-    await catFile.close();
-  });
+  it.each([[1], [2], [3], [7], [45], [RESPONSE.length]])(
+    'parses answers split into chunks of %i bytes',
+    async (chunkSize) => {
+      const { catFile, git } = fakeCatFile();
+      const reads = Promise.all([
+        catFile.read(SHA_A),
+        catFile.read('name with spaces'),
+        catFile.read('t', { maxBytes: 0 }),
+        catFile.read('n', { maxBytes: 2 }),
+      ]);
+      git.answer(RESPONSE, chunkSize);
+      expect(await reads).toEqual([
+        { sha: SHA_A, type: 'blob', size: 5, content: Buffer.from('x\ny\n\0') },
+        MISSING,
+        { sha: SHA_B, type: 'tree', size: 0, content: Buffer.alloc(0) },
+        { sha: SHA_A, type: 'blob', size: 3 },
+      ]);
+      expect(git.asked).toEqual([SHA_A, 'name with spaces', 't', 'n']);
+      await catFile.close();
+    },
+  );
 
   it.each([
     ['a header it cannot read', Buffer.from('what is this\n'), 'gave an unexpected answer to "x": "what is this"'],
-    ['an object not ended by a newline', Buffer.from(`${SHA_A} blob 1\nzz`), `gave object ${SHA_A} without the newline that ends it`],
-    ['an answer nobody asked for', Buffer.from(`x missing\n${SHA_A} blob 0\n\n`), `gave an answer nobody asked for: "${SHA_A} blob 0"`],
+    [
+      'an object not ended by a newline',
+      Buffer.from(`${SHA_A} blob 1\nzz`),
+      `gave object ${SHA_A} without the newline that ends it`,
+    ],
+    [
+      'an answer nobody asked for',
+      Buffer.from(`x missing\n${SHA_A} blob 0\n\n`),
+      `gave an answer nobody asked for: "${SHA_A} blob 0"`,
+    ],
   ])('rejects, with a ReadError, %s', async (_what, bytes, message) => {
     const { catFile, git } = fakeCatFile();
     const read = catFile.read('x').catch(() => undefined);
@@ -219,6 +277,8 @@ describe('CatFile parsing what git sends', () => {
     git.stderr.write('fatal: something\n');
     await settle();
     git.emit('close', 128, null);
-    await expect(read).rejects.toThrow(new ReadError('git cat-file stopped in repository /fake/repo: fatal: something'));
+    await expect(read).rejects.toThrow(
+      new ReadError('git cat-file stopped in repository /fake/repo: fatal: something'),
+    );
   });
 });

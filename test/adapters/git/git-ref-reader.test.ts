@@ -38,7 +38,9 @@ describe('GitRefReader', () => {
   beforeAll(async () => {
     repo = await makeRepo(tailsTree(), { date: DATE, message: 'First' });
     first = repo.commit;
-    second = await commitFiles(repo, { [`${MAIN}/debian/serial`]: '2021051301\n' }, 'Freeze\ndebian\n\nbody', { date: new Date('2021-05-14T00:00:00Z') });
+    second = await commitFiles(repo, { [`${MAIN}/debian/serial`]: '2021051301\n' }, 'Freeze\ndebian\n\nbody', {
+      date: new Date('2021-05-14T00:00:00Z'),
+    });
     await repo.git(['tag', '--annotate', '--message', 'a tag', '4.19-rc1', second]);
     reader = await GitRefReader.open(repo.dir, { env: repo.env });
   });
@@ -56,12 +58,22 @@ describe('GitRefReader', () => {
     ['an annotated tag, peeled to its commit', () => '4.19-rc1', '2021051301\n'],
     ['a relative revision', () => 'devel~1', 'latest\n'],
   ])('reads the commit %s names', async (_what, rev, expected) => {
-    expect(await serial(rev())).toEqual({ type: 'file', size: expected.length, executable: false, content: Buffer.from(expected) });
+    expect(await serial(rev())).toEqual({
+      type: 'file',
+      size: expected.length,
+      executable: false,
+      content: Buffer.from(expected),
+    });
   });
 
   it('reports the commit: sha, parents, committer date, and the first paragraph as subject', async () => {
     const { commit } = await reader.read('devel', SPEC);
-    expect(commit).toEqual({ sha: second, parents: [first], date: new Date('2021-05-14T00:00:00Z'), subject: 'Freeze debian' });
+    expect(commit).toEqual({
+      sha: second,
+      parents: [first],
+      date: new Date('2021-05-14T00:00:00Z'),
+      subject: 'Freeze debian',
+    });
   });
 
   it.each([
@@ -86,9 +98,22 @@ describe('GitRefReader', () => {
     const spec = (maxBytes: number): ReadSpec => ({ files: [{ path, maxBytes }], dirs: [] });
     const fresh = await GitRefReader.open(repo.dir, { env: repo.env });
     try {
-      expect((await fresh.read('devel', spec(1))).entries.get(path)).toEqual({ type: 'file', size: 7, executable: false });
-      expect((await fresh.read('devel', spec(7))).entries.get(path)).toEqual({ type: 'file', size: 7, executable: false, content: Buffer.from('latest\n') });
-      expect((await fresh.read('devel', spec(6))).entries.get(path)).toEqual({ type: 'file', size: 7, executable: false });
+      expect((await fresh.read('devel', spec(1))).entries.get(path)).toEqual({
+        type: 'file',
+        size: 7,
+        executable: false,
+      });
+      expect((await fresh.read('devel', spec(7))).entries.get(path)).toEqual({
+        type: 'file',
+        size: 7,
+        executable: false,
+        content: Buffer.from('latest\n'),
+      });
+      expect((await fresh.read('devel', spec(6))).entries.get(path)).toEqual({
+        type: 'file',
+        size: 7,
+        executable: false,
+      });
     } finally {
       await fresh.close();
     }
@@ -102,7 +127,16 @@ describe('GitRefReader', () => {
         await fresh.read(first, SPEC);
         const before = counter.requests.length;
         await fresh.read(second, SPEC);
-        const changed = (await repo.git(['rev-parse', `${second}^{tree}`, `${second}:config`, `${second}:${MAIN}`, `${second}:${MAIN}/debian`, `${second}:${MAIN}/debian/serial`]))
+        const changed = (
+          await repo.git([
+            'rev-parse',
+            `${second}^{tree}`,
+            `${second}:config`,
+            `${second}:${MAIN}`,
+            `${second}:${MAIN}/debian`,
+            `${second}:${MAIN}/debian/serial`,
+          ])
+        )
           .trim()
           .split('\n');
         expect(counter.requests.slice(before).sort()).toEqual([`${second}^{commit}`, ...changed].sort());
@@ -113,8 +147,16 @@ describe('GitRefReader', () => {
     });
 
     it.each([
-      ['with room in the cache, only for the commit', undefined, (asked: string[]) => expect(asked).toEqual([`${first}^{commit}`])],
-      ['with no room in the cache, for its trees again', 0, (asked: string[], root: string) => expect(asked).toContain(root)],
+      [
+        'with room in the cache, only for the commit',
+        undefined,
+        (asked: string[]) => expect(asked).toEqual([`${first}^{commit}`]),
+      ],
+      [
+        'with no room in the cache, for its trees again',
+        0,
+        (asked: string[], root: string) => expect(asked).toContain(root),
+      ],
     ])('reads a commit again asking %s', async (_what, cacheBytes, check) => {
       const counter = countingSpawn();
       const fresh = await GitRefReader.open(repo.dir, { env: repo.env, spawn: counter.spawn, cacheBytes });
@@ -165,7 +207,12 @@ describe('GitRefReader.open', () => {
 
   it.each([
     ['a directory that does not exist', () => join(scratch, 'nowhere'), {}, 'is not a directory'],
-    ['a directory that is not a repository', () => scratch, { GIT_CEILING_DIRECTORIES: tmpdir() }, 'not a git repository'],
+    [
+      'a directory that is not a repository',
+      () => scratch,
+      { GIT_CEILING_DIRECTORIES: tmpdir() },
+      'not a git repository',
+    ],
     ['git that cannot be found', () => scratch, { PATH: '/nonexistent-bin' }, 'cannot run git'],
   ])('rejects %s with a ReadError naming it', async (_what, dir, env, message) => {
     const open = () => GitRefReader.open(dir(), { env: { ...process.env, ...env } });

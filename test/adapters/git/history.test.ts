@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstParentHistory, isShallowRepository, mergeBase, resolveBaseBranchRev, resolveRevision } from '../../../src/adapters/git/history.js';
+import {
+  firstParentHistory,
+  isShallowRepository,
+  mergeBase,
+  resolveBaseBranchRev,
+  resolveRevision,
+} from '../../../src/adapters/git/history.js';
 import { ReadError } from '../../../src/errors.js';
 import { commitFiles, makeRepo, runIn, type TestRepo } from '../../helpers/git-repo.js';
 
@@ -20,7 +26,14 @@ describe('firstParentHistory', () => {
     topic = await commitFiles(repo, { b: 'topic\n' }, 'On the topic branch', { date: day(3) });
     await repo.git(['checkout', '--quiet', 'devel']);
     const three = await commitFiles(repo, { a: '3\n' }, 'Three', { date: day(4) });
-    await runIn(repo.dir, { ...repo.env, GIT_COMMITTER_DATE: `${day(5).getTime() / 1000} +0000` }, ['merge', '--quiet', '--no-ff', '--message', "Merge branch 'topic' into devel", 'topic']);
+    await runIn(repo.dir, { ...repo.env, GIT_COMMITTER_DATE: `${day(5).getTime() / 1000} +0000` }, [
+      'merge',
+      '--quiet',
+      '--no-ff',
+      '--message',
+      "Merge branch 'topic' into devel",
+      'topic',
+    ]);
     merge = (await repo.git(['rev-parse', 'HEAD'])).trim();
     main = [repo.commit, two, three, merge];
   });
@@ -59,7 +72,9 @@ describe('firstParentHistory', () => {
   it('rejects a directory that is not a repository with git’s reason', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-history-'));
     try {
-      await expect(firstParentHistory(dir, 'devel', { env: { ...repo.env, GIT_CEILING_DIRECTORIES: tmpdir() } })).rejects.toThrow(
+      await expect(
+        firstParentHistory(dir, 'devel', { env: { ...repo.env, GIT_CEILING_DIRECTORIES: tmpdir() } }),
+      ).rejects.toThrow(
         `cannot read the first-parent history of "devel" in repository ${dir}: fatal: not a git repository`,
       );
     } finally {
@@ -97,7 +112,13 @@ describe('resolveBaseBranchRev', () => {
   let repo: TestRepo & { commit: string };
   beforeAll(async () => {
     repo = await makeRepo({ a: '1\n' });
-    for (const ref of ['refs/heads/both', 'refs/remotes/origin/both', 'refs/remotes/origin/remote-only', 'refs/heads/prefix/below', 'refs/remotes/upstream/elsewhere']) {
+    for (const ref of [
+      'refs/heads/both',
+      'refs/remotes/origin/both',
+      'refs/remotes/origin/remote-only',
+      'refs/heads/prefix/below',
+      'refs/remotes/upstream/elsewhere',
+    ]) {
       await repo.git(['update-ref', ref, repo.commit]);
     }
   });
@@ -150,7 +171,9 @@ describe('isShallowRepository', () => {
     try {
       const shallow = isShallowRepository(dir, { env: { ...repo.env, GIT_CEILING_DIRECTORIES: tmpdir() } });
       await expect(shallow).rejects.toBeInstanceOf(ReadError);
-      await expect(shallow).rejects.toThrow(`cannot tell whether repository ${dir} is shallow: fatal: not a git repository`);
+      await expect(shallow).rejects.toThrow(
+        `cannot tell whether repository ${dir} is shallow: fatal: not a git repository`,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -185,11 +208,16 @@ describe('mergeBase', () => {
     expect(await mergeBase(repo.dir, a, b, { env: repo.env })).toBe(expected());
   });
 
-  it.each([['-x', 'devel'], ['devel', '--all']])('refuses %s and %s before git sees an option', async (a, b) => {
+  it.each([
+    ['-x', 'devel'],
+    ['devel', '--all'],
+  ])('refuses %s and %s before git sees an option', async (a, b) => {
     await expect(mergeBase(repo.dir, a, b, { env: repo.env })).rejects.toThrow(ReadError);
   });
 
   it('names a revision that does not exist', async () => {
-    await expect(mergeBase(repo.dir, 'nope', 'devel', { env: repo.env })).rejects.toThrow(new RegExp(`cannot find where "nope" and "devel" forked in repository ${repo.dir}: .*nope`));
+    await expect(mergeBase(repo.dir, 'nope', 'devel', { env: repo.env })).rejects.toThrow(
+      new RegExp(`cannot find where "nope" and "devel" forked in repository ${repo.dir}: .*nope`),
+    );
   });
 });

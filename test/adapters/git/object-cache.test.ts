@@ -2,10 +2,12 @@ import { ObjectCache } from '../../../src/adapters/git/object-cache.js';
 
 function loader() {
   const loads: string[] = [];
-  const load = (key: string, value = key) => () => {
-    loads.push(key);
-    return Promise.resolve(value);
-  };
+  const load =
+    (key: string, value = key) =>
+    () => {
+      loads.push(key);
+      return Promise.resolve(value);
+    };
   return { loads, load };
 }
 
@@ -21,7 +23,9 @@ describe('ObjectCache', () => {
   it('loads once for concurrent requests of one key', async () => {
     const cache = new ObjectCache<string>(100, (v) => v.length);
     const { loads, load } = loader();
-    expect(await Promise.all([cache.get('a', load('a')), cache.get('a', load('a')), cache.get('b', load('b'))])).toEqual(['a', 'a', 'b']);
+    expect(
+      await Promise.all([cache.get('a', load('a')), cache.get('a', load('a')), cache.get('b', load('b'))]),
+    ).toEqual(['a', 'a', 'b']);
     expect(loads).toEqual(['a', 'b']);
   });
 

@@ -37,11 +37,11 @@ describe('the real Tails history', () => {
     const snapshot = await reader.read(rev, SPEC);
     expect(snapshot.commit.subject).toBe(subject);
     expect(snapshot.commit.sha.startsWith(rev)).toBe(true);
-    expect([`${MAIN}/debian/serial`, `${MAIN}/debian-security/serial`, `${MAIN}/torproject/serial`].map((p) => text(snapshot, p))).toEqual([
-      debian,
-      security,
-      torproject,
-    ]);
+    expect(
+      [`${MAIN}/debian/serial`, `${MAIN}/debian-security/serial`, `${MAIN}/torproject/serial`].map((p) =>
+        text(snapshot, p),
+      ),
+    ).toEqual([debian, security, torproject]);
   });
 
   it("reads devel's tip: thawed, builder frozen, every file the spec names", async () => {
@@ -50,7 +50,10 @@ describe('the real Tails history', () => {
     expect(text(snapshot, 'config/base_branch')).toBe('devel\n');
     expect(text(snapshot, `${MAIN}/debian/serial`)).toBe('latest\n');
     expect(text(snapshot, `${BUILDER}/tails/serial`)).toMatch(/^20\d{8}\n$/);
-    expect(snapshot.entries.get(`${MAIN}`)).toEqual({ type: 'dir', names: ['.placeholder', 'debian', 'debian-security', 'torproject'] });
+    expect(snapshot.entries.get(`${MAIN}`)).toEqual({
+      type: 'dir',
+      names: ['.placeholder', 'debian', 'debian-security', 'torproject'],
+    });
     expect(snapshot.entries.get('config/APT_overlays.d')).toEqual({ type: 'dir', names: ['.placeholder'] });
     expect(text(snapshot, 'debian/changelog')).toMatch(/^tails \(/);
   });

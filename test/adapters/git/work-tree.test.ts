@@ -21,9 +21,11 @@ describe('applyEdits', () => {
   afterEach(() => repo.cleanup());
 
   const head = async () => (await repo.git(['rev-parse', 'HEAD'])).trim();
-  const changedIn = async (commit: string) => (await repo.git(['diff-tree', '--no-commit-id', '--name-only', '-r', commit])).trim().split('\n');
+  const changedIn = async (commit: string) =>
+    (await repo.git(['diff-tree', '--no-commit-id', '--name-only', '-r', commit])).trim().split('\n');
   const status = () => repo.git(['status', '--porcelain=v1', '--untracked-files=all', '--ignored']);
-  const apply = (edits: { path: string; content: string }[], dir = repo.dir) => applyEdits(dir, edits, 'Thaw APT snapshots.', { env: repo.env });
+  const apply = (edits: { path: string; content: string }[], dir = repo.dir) =>
+    applyEdits(dir, edits, 'Thaw APT snapshots.', { env: repo.env });
 
   it('commits exactly the edited paths on the current branch, creating directories', async () => {
     const result = await apply([
@@ -59,7 +61,10 @@ describe('applyEdits', () => {
       { path: 'linked/serial', content: 'latest\n' },
       { path: 'auto/build', content: '#!/bin/sh\nexit 0\n' },
     ]);
-    const modes = (await repo.git(['ls-tree', 'HEAD', 'linked/serial', 'auto/build'])).trim().split('\n').map((line) => line.split(' ')[0]);
+    const modes = (await repo.git(['ls-tree', 'HEAD', 'linked/serial', 'auto/build']))
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ')[0]);
     expect(modes).toEqual(['100755', '100644']);
     expect((await lstat(join(repo.dir, 'linked/serial'))).isSymbolicLink()).toBe(false);
     expect(await readFile(join(repo.dir, 'config/base_branch'), 'utf8')).toBe('devel\n');
@@ -90,7 +95,14 @@ describe('applyEdits', () => {
 
   type Setup = (repo: TestRepo) => Promise<unknown>;
   const refusals: [string, Setup, string[], WorkTreeRefusal, string[], string][] = [
-    ['an unstaged change to an edited path', (r) => writeFile(join(r.dir, `${MAIN}/debian/serial`), 'mine\n'), [`${MAIN}/debian/serial`], 'uncommitted-changes', [`${MAIN}/debian/serial`], 'has uncommitted changes to config/APT_snapshots.d/debian/serial: commit or stash them first'],
+    [
+      'an unstaged change to an edited path',
+      (r) => writeFile(join(r.dir, `${MAIN}/debian/serial`), 'mine\n'),
+      [`${MAIN}/debian/serial`],
+      'uncommitted-changes',
+      [`${MAIN}/debian/serial`],
+      'has uncommitted changes to config/APT_snapshots.d/debian/serial: commit or stash them first',
+    ],
     [
       'a staged change to an edited path',
       async (r) => {
@@ -102,7 +114,14 @@ describe('applyEdits', () => {
       ['config/base_branch'],
       'has uncommitted changes to config/base_branch',
     ],
-    ['an untracked file at an edited path', (r) => writeFile(join(r.dir, 'new-file'), 'mine\n'), ['new-file'], 'uncommitted-changes', ['new-file'], 'has uncommitted changes to new-file'],
+    [
+      'an untracked file at an edited path',
+      (r) => writeFile(join(r.dir, 'new-file'), 'mine\n'),
+      ['new-file'],
+      'uncommitted-changes',
+      ['new-file'],
+      'has uncommitted changes to new-file',
+    ],
     [
       'an ignored file at an edited path',
       async (r) => {
@@ -115,19 +134,110 @@ describe('applyEdits', () => {
       'has uncommitted changes to secret',
     ],
     // The person's merge, cherry-pick, revert or `git am` would take the edits in, or lose its state.
-    ['a merge in progress', (r) => r.git(['update-ref', 'MERGE_HEAD', 'HEAD']), [`${MAIN}/debian/serial`], 'operation-in-progress', [`${MAIN}/debian/serial`], 'a merge is in progress in'],
-    ['a cherry-pick in progress', (r) => r.git(['update-ref', 'CHERRY_PICK_HEAD', 'HEAD']), [`${MAIN}/debian/serial`], 'operation-in-progress', [`${MAIN}/debian/serial`], 'a cherry-pick is in progress in'],
-    ['a revert in progress', (r) => r.git(['update-ref', 'REVERT_HEAD', 'HEAD']), [`${MAIN}/debian/serial`], 'operation-in-progress', [`${MAIN}/debian/serial`], 'a revert is in progress in'],
-    ['git am or a rebase in progress', (r) => mkdir(join(r.dir, '.git', 'rebase-apply')), [`${MAIN}/debian/serial`], 'operation-in-progress', [`${MAIN}/debian/serial`], 'a rebase or git am is in progress in'],
-    ['a detached HEAD', (r) => r.git(['checkout', '--quiet', '--detach']), [`${MAIN}/debian/serial`], 'detached-head', [`${MAIN}/debian/serial`], 'HEAD is detached in'],
-    ['a path outside the work tree', async () => undefined, ['../escape'], 'bad-path', ['../escape'], 'not a path inside the work tree: "../escape"'],
-    ['an absolute path', async () => undefined, ['/etc/passwd', 'ok'], 'bad-path', ['/etc/passwd'], 'not a path inside the work tree: "/etc/passwd"'],
-    ['a path inside .git', async () => undefined, ['.git/config'], 'bad-path', ['.git/config'], 'not a path inside the work tree: ".git/config"'],
-    ['an empty path component', async () => undefined, ['config//base_branch'], 'bad-path', ['config//base_branch'], 'not a path inside the work tree'],
-    ['the same path twice', async () => undefined, ['a', 'b', 'a'], 'bad-path', ['a'], 'the edits name a more than once'],
-    ['a parent that is a symlink', (r) => symlink('/tmp', join(r.dir, 'escape')), ['escape/file'], 'bad-path', ['escape/file'], 'cannot write escape/file: escape is a symbolic link'],
-    ['a parent that is a file', async () => undefined, ['config/base_branch/inner'], 'bad-path', ['config/base_branch/inner'], 'cannot write config/base_branch/inner: config/base_branch is not a directory'],
-    ['a path that is a directory', async () => undefined, [`${MAIN}/debian`], 'bad-path', [`${MAIN}/debian`], `cannot write ${MAIN}/debian: it is a directory`],
+    [
+      'a merge in progress',
+      (r) => r.git(['update-ref', 'MERGE_HEAD', 'HEAD']),
+      [`${MAIN}/debian/serial`],
+      'operation-in-progress',
+      [`${MAIN}/debian/serial`],
+      'a merge is in progress in',
+    ],
+    [
+      'a cherry-pick in progress',
+      (r) => r.git(['update-ref', 'CHERRY_PICK_HEAD', 'HEAD']),
+      [`${MAIN}/debian/serial`],
+      'operation-in-progress',
+      [`${MAIN}/debian/serial`],
+      'a cherry-pick is in progress in',
+    ],
+    [
+      'a revert in progress',
+      (r) => r.git(['update-ref', 'REVERT_HEAD', 'HEAD']),
+      [`${MAIN}/debian/serial`],
+      'operation-in-progress',
+      [`${MAIN}/debian/serial`],
+      'a revert is in progress in',
+    ],
+    [
+      'git am or a rebase in progress',
+      (r) => mkdir(join(r.dir, '.git', 'rebase-apply')),
+      [`${MAIN}/debian/serial`],
+      'operation-in-progress',
+      [`${MAIN}/debian/serial`],
+      'a rebase or git am is in progress in',
+    ],
+    [
+      'a detached HEAD',
+      (r) => r.git(['checkout', '--quiet', '--detach']),
+      [`${MAIN}/debian/serial`],
+      'detached-head',
+      [`${MAIN}/debian/serial`],
+      'HEAD is detached in',
+    ],
+    [
+      'a path outside the work tree',
+      async () => undefined,
+      ['../escape'],
+      'bad-path',
+      ['../escape'],
+      'not a path inside the work tree: "../escape"',
+    ],
+    [
+      'an absolute path',
+      async () => undefined,
+      ['/etc/passwd', 'ok'],
+      'bad-path',
+      ['/etc/passwd'],
+      'not a path inside the work tree: "/etc/passwd"',
+    ],
+    [
+      'a path inside .git',
+      async () => undefined,
+      ['.git/config'],
+      'bad-path',
+      ['.git/config'],
+      'not a path inside the work tree: ".git/config"',
+    ],
+    [
+      'an empty path component',
+      async () => undefined,
+      ['config//base_branch'],
+      'bad-path',
+      ['config//base_branch'],
+      'not a path inside the work tree',
+    ],
+    [
+      'the same path twice',
+      async () => undefined,
+      ['a', 'b', 'a'],
+      'bad-path',
+      ['a'],
+      'the edits name a more than once',
+    ],
+    [
+      'a parent that is a symlink',
+      (r) => symlink('/tmp', join(r.dir, 'escape')),
+      ['escape/file'],
+      'bad-path',
+      ['escape/file'],
+      'cannot write escape/file: escape is a symbolic link',
+    ],
+    [
+      'a parent that is a file',
+      async () => undefined,
+      ['config/base_branch/inner'],
+      'bad-path',
+      ['config/base_branch/inner'],
+      'cannot write config/base_branch/inner: config/base_branch is not a directory',
+    ],
+    [
+      'a path that is a directory',
+      async () => undefined,
+      [`${MAIN}/debian`],
+      'bad-path',
+      [`${MAIN}/debian`],
+      `cannot write ${MAIN}/debian: it is a directory`,
+    ],
   ];
 
   it.each(refusals)('refuses %s and touches nothing', async (_what, setup, paths, reason, named, message) => {
@@ -141,7 +251,9 @@ describe('applyEdits', () => {
     await expect(result).rejects.toThrow(message);
     expect(await status()).toBe(before);
     expect(await repo.git(['rev-parse', 'HEAD'])).toBe(headBefore);
-    expect(await Promise.all(Object.keys(FILES).map((p) => readFile(join(repo.dir, p)).catch(() => null)))).toEqual(contents);
+    expect(await Promise.all(Object.keys(FILES).map((p) => readFile(join(repo.dir, p)).catch(() => null)))).toEqual(
+      contents,
+    );
   });
 
   it('refuses a bare repository', async () => {

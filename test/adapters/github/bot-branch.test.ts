@@ -24,8 +24,19 @@ const EDITS: Edit[] = [
 ];
 const MESSAGE = 'Thaw APT snapshots.';
 
-function listed(sha: string, tree: string, author: string | null, committer: string | null = author, authorName = author ?? 'Someone'): ListedCommit {
-  return { sha, commit: { tree: { sha: tree }, author: { name: authorName } }, author: author ? { login: author } : null, committer: committer ? { login: committer } : null };
+function listed(
+  sha: string,
+  tree: string,
+  author: string | null,
+  committer: string | null = author,
+  authorName = author ?? 'Someone',
+): ListedCommit {
+  return {
+    sha,
+    commit: { tree: { sha: tree }, author: { name: authorName } },
+    author: author ? { login: author } : null,
+    committer: committer ? { login: committer } : null,
+  };
 }
 
 function compare(commits: ListedCommit[], behindBy = 0, total = commits.length) {
@@ -61,14 +72,19 @@ const TREE_BODY = {
 const COMMIT_BODY = { message: MESSAGE, tree: NEW_TREE, parents: [BASE] };
 
 describe('GitHubForge.ensureBranch', () => {
-  it.each(['devel', 'apt-snapshots-bot', 'apt-snapshots-bot/', 'feature/apt-snapshots-bot/thaw', 'apt-snapshots-botx/thaw'])(
-    'refuses to write %s, outside the bot prefix, without a request',
-    async (branch) => {
-      const { forge } = forgeWithScope();
-      await expect(forge.ensureBranch(branch, BASE, EDITS, MESSAGE)).rejects.toThrow(UsageError);
-      await expect(forge.ensureBranch(branch, BASE, EDITS, MESSAGE)).rejects.toThrow(`refusing to write branch "${branch}"`);
-    },
-  );
+  it.each([
+    'devel',
+    'apt-snapshots-bot',
+    'apt-snapshots-bot/',
+    'feature/apt-snapshots-bot/thaw',
+    'apt-snapshots-botx/thaw',
+  ])('refuses to write %s, outside the bot prefix, without a request', async (branch) => {
+    const { forge } = forgeWithScope();
+    await expect(forge.ensureBranch(branch, BASE, EDITS, MESSAGE)).rejects.toThrow(UsageError);
+    await expect(forge.ensureBranch(branch, BASE, EDITS, MESSAGE)).rejects.toThrow(
+      `refusing to write branch "${branch}"`,
+    );
+  });
 
   it('refuses to commit no edits', async () => {
     const { forge } = forgeWithScope();
@@ -82,7 +98,10 @@ describe('GitHubForge.ensureBranch', () => {
     expectWrites(scope, capture);
     scope.post(`${REPO}/git/refs`, capture).reply(201, { ref: `refs/heads/${BRANCH}`, object: { sha: NEW_COMMIT } });
 
-    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({ status: 'created', sha: NEW_COMMIT });
+    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({
+      status: 'created',
+      sha: NEW_COMMIT,
+    });
     expect(requests).toHaveLength(5);
     expect(bodies).toEqual([TREE_BODY, COMMIT_BODY, { ref: `refs/heads/${BRANCH}`, sha: NEW_COMMIT }]);
   });
@@ -90,30 +109,56 @@ describe('GitHubForge.ensureBranch', () => {
   it.each([
     ['the base moved on', 2, [listed(HEAD, OLD_TREE, BOT)]],
     ['the edits changed on the same base', 0, [listed(HEAD, OLD_TREE, BOT)]],
-    ['several bot commits, one committed by GitHub itself', 0, [listed('7'.repeat(40), OLD_TREE, BOT), listed(HEAD, OLD_TREE, BOT, 'web-flow')]],
-  ])('moves a branch holding only bot commits when %s, only from the commit it checked (5 requests)', async (_what, behindBy, commits) => {
-    const { forge, scope, requests, bodies, capture } = forgeWithScope();
-    scope.get(REF).reply(200, { ref: `refs/heads/${BRANCH}`, object: { sha: HEAD, type: 'commit' } });
-    scope.get(`${REPO}/compare/${BASE}...${HEAD}`).reply(200, compare(commits, behindBy));
-    expectWrites(scope, capture);
-    moveMutation(scope, capture).reply(200, { data: { updateRefs: { clientMutationId: null } } });
+    [
+      'several bot commits, one committed by GitHub itself',
+      0,
+      [listed('7'.repeat(40), OLD_TREE, BOT), listed(HEAD, OLD_TREE, BOT, 'web-flow')],
+    ],
+  ])(
+    'moves a branch holding only bot commits when %s, only from the commit it checked (5 requests)',
+    async (_what, behindBy, commits) => {
+      const { forge, scope, requests, bodies, capture } = forgeWithScope();
+      scope.get(REF).reply(200, { ref: `refs/heads/${BRANCH}`, object: { sha: HEAD, type: 'commit' } });
+      scope.get(`${REPO}/compare/${BASE}...${HEAD}`).reply(200, compare(commits, behindBy));
+      expectWrites(scope, capture);
+      moveMutation(scope, capture).reply(200, { data: { updateRefs: { clientMutationId: null } } });
 
-    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({ status: 'updated', sha: NEW_COMMIT });
-    expect(requests).toHaveLength(5);
-    expect(bodies).toEqual([TREE_BODY, COMMIT_BODY, expect.objectContaining({ variables: MOVE_VARIABLES })]);
-    expect((bodies[2] as { query: string }).query).toContain('refUpdates: [{ name: $name, beforeOid: $before, afterOid: $after, force: true }]');
-  });
+      await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({
+        status: 'updated',
+        sha: NEW_COMMIT,
+      });
+      expect(requests).toHaveLength(5);
+      expect(bodies).toEqual([TREE_BODY, COMMIT_BODY, expect.objectContaining({ variables: MOVE_VARIABLES })]);
+      expect((bodies[2] as { query: string }).query).toContain(
+        'refUpdates: [{ name: $name, beforeOid: $before, afterOid: $after, force: true }]',
+      );
+    },
+  );
 
   it('leaves the branch alone when a person pushed to it between the look and the move', async () => {
     const { forge, scope, requests, capture } = forgeWithScope();
     scope.get(REF).reply(200, { object: { sha: HEAD } });
     scope.get(`${REPO}/compare/${BASE}...${HEAD}`).reply(200, compare([listed(HEAD, OLD_TREE, BOT)], 2));
     expectWrites(scope, capture);
-    moveMutation(scope, capture).reply(200, { data: null, errors: [{ type: 'UNPROCESSABLE', message: 'A ref update was rejected: the ref did not point to the expected commit' }] });
-    scope.get(REF).times(2).reply(200, { object: { sha: PERSON_HEAD } });
-    scope.get(`${REPO}/compare/${BASE}...${PERSON_HEAD}`).reply(200, compare([listed(HEAD, OLD_TREE, BOT), listed(PERSON_HEAD, OLD_TREE, 'alice')], 2));
+    moveMutation(scope, capture).reply(200, {
+      data: null,
+      errors: [
+        { type: 'UNPROCESSABLE', message: 'A ref update was rejected: the ref did not point to the expected commit' },
+      ],
+    });
+    scope
+      .get(REF)
+      .times(2)
+      .reply(200, { object: { sha: PERSON_HEAD } });
+    scope
+      .get(`${REPO}/compare/${BASE}...${PERSON_HEAD}`)
+      .reply(200, compare([listed(HEAD, OLD_TREE, BOT), listed(PERSON_HEAD, OLD_TREE, 'alice')], 2));
 
-    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({ status: 'foreign-commits', sha: PERSON_HEAD, authors: ['alice'] });
+    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({
+      status: 'foreign-commits',
+      sha: PERSON_HEAD,
+      authors: ['alice'],
+    });
     expect(requests.filter((r) => r.startsWith('PATCH'))).toEqual([]);
   });
 
@@ -122,7 +167,10 @@ describe('GitHubForge.ensureBranch', () => {
     scope.get(REF).reply(200, { object: { sha: HEAD } });
     scope.get(`${REPO}/compare/${BASE}...${HEAD}`).reply(200, compare([listed(HEAD, OLD_TREE, BOT)], 2));
     expectWrites(scope, capture);
-    moveMutation(scope, capture).reply(200, { data: null, errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }] });
+    moveMutation(scope, capture).reply(200, {
+      data: null,
+      errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }],
+    });
     scope.get(REF).reply(200, { object: { sha: HEAD } });
 
     const error = await forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE).catch((e: unknown) => e);
@@ -138,7 +186,10 @@ describe('GitHubForge.ensureBranch', () => {
     scope.get(REPO).reply(200, { node_id: REPOSITORY_ID, full_name: 'tails/tails' });
     moveMutation(scope, capture).reply(200, { data: { updateRefs: { clientMutationId: null } } });
 
-    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({ status: 'updated', sha: NEW_COMMIT });
+    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({
+      status: 'updated',
+      sha: NEW_COMMIT,
+    });
     expect(bodies[2]).toMatchObject({ variables: MOVE_VARIABLES });
   });
 
@@ -149,7 +200,10 @@ describe('GitHubForge.ensureBranch', () => {
     expectWrites(scope, capture);
     scope.patch(REFS, capture).reply(200, { object: { sha: NEW_COMMIT } });
 
-    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({ status: 'updated', sha: NEW_COMMIT });
+    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({
+      status: 'updated',
+      sha: NEW_COMMIT,
+    });
     expect(requests).toHaveLength(5);
     expect(bodies).toEqual([TREE_BODY, COMMIT_BODY, { sha: NEW_COMMIT, force: false }]);
   });
@@ -165,16 +219,32 @@ describe('GitHubForge.ensureBranch', () => {
   });
 
   it.each([
-    ['a person committed on top of the bot', [listed(HEAD, OLD_TREE, BOT), listed('8'.repeat(40), OLD_TREE, 'alice')], ['alice']],
+    [
+      'a person committed on top of the bot',
+      [listed(HEAD, OLD_TREE, BOT), listed('8'.repeat(40), OLD_TREE, 'alice')],
+      ['alice'],
+    ],
     ['a person amended the bot commit', [listed(HEAD, OLD_TREE, BOT, 'bob')], ['bob']],
     ['commits without a GitHub account', [listed(HEAD, OLD_TREE, null, null, 'Carol Example')], ['Carol Example']],
-    ['two people, one twice', [listed('a'.repeat(40), OLD_TREE, 'alice'), listed('b'.repeat(40), OLD_TREE, 'dave'), listed(HEAD, OLD_TREE, 'alice')], ['alice', 'dave']],
+    [
+      'two people, one twice',
+      [
+        listed('a'.repeat(40), OLD_TREE, 'alice'),
+        listed('b'.repeat(40), OLD_TREE, 'dave'),
+        listed(HEAD, OLD_TREE, 'alice'),
+      ],
+      ['alice', 'dave'],
+    ],
   ])('writes nothing when %s (2 requests)', async (_what, commits, authors) => {
     const { forge, scope, requests } = forgeWithScope();
     scope.get(REF).reply(200, { object: { sha: HEAD } });
     scope.get(`${REPO}/compare/${BASE}...${HEAD}`).reply(200, compare(commits));
 
-    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({ status: 'foreign-commits', sha: HEAD, authors });
+    await expect(forge.ensureBranch(BRANCH, BASE, EDITS, MESSAGE)).resolves.toEqual({
+      status: 'foreign-commits',
+      sha: HEAD,
+      authors,
+    });
     expect(requests).toHaveLength(2);
   });
 
@@ -240,13 +310,15 @@ describe('isBotCommit', () => {
     ['authored by a person through the web', false, listed(HEAD, OLD_TREE, 'alice', 'web-flow')],
     ['with no GitHub account', false, listed(HEAD, OLD_TREE, null)],
     ['by another bot', false, listed(HEAD, OLD_TREE, 'dependabot[bot]')],
-  ])('a commit %s is the bot\'s: %s', (_what, expected, commit) => {
+  ])("a commit %s is the bot's: %s", (_what, expected, commit) => {
     expect(isBotCommit(IDENTITY, commit)).toBe(expected);
   });
 });
 
 describe('foreignAuthors', () => {
   it('is empty for bot commits only', () => {
-    expect(foreignAuthors(IDENTITY, [listed(HEAD, OLD_TREE, BOT), listed(HEAD, OLD_TREE, BOT, 'web-flow')])).toEqual([]);
+    expect(foreignAuthors(IDENTITY, [listed(HEAD, OLD_TREE, BOT), listed(HEAD, OLD_TREE, BOT, 'web-flow')])).toEqual(
+      [],
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { ANNOTATIONS_PER_REQUEST, annotationBatches, SUMMARY_LIMIT, toGitHubAnnotation, truncateSummary } from '../../../src/adapters/github/check-output.js';
+import {
+  ANNOTATIONS_PER_REQUEST,
+  annotationBatches,
+  SUMMARY_LIMIT,
+  toGitHubAnnotation,
+  truncateSummary,
+} from '../../../src/adapters/github/check-output.js';
 import type { CheckAnnotation } from '../../../src/ports/forge.js';
 
 describe('truncateSummary', () => {
@@ -10,29 +16,44 @@ describe('truncateSummary', () => {
     expect(truncateSummary(summary)).toBe(summary);
   });
 
-  it.each([SUMMARY_LIMIT + 1, 70_000, 1_000_000])('cuts a summary of %i characters to the limit and says how many were left out', (length) => {
-    const summary = 'y'.repeat(length);
-    const cut = truncateSummary(summary);
+  it.each([SUMMARY_LIMIT + 1, 70_000, 1_000_000])(
+    'cuts a summary of %i characters to the limit and says how many were left out',
+    (length) => {
+      const summary = 'y'.repeat(length);
+      const cut = truncateSummary(summary);
 
-    const match = /\n\n\*\(Summary truncated: (\d+) more characters not shown\.\)\*$/.exec(cut);
-    expect(match).not.toBeNull();
-    const kept = cut.length - (match?.[0].length ?? 0);
-    expect({ fits: cut.length <= SUMMARY_LIMIT, accounted: kept + Number(match?.[1]), nearlyFull: cut.length > SUMMARY_LIMIT - 10 }).toEqual({
-      fits: true,
-      accounted: length,
-      nearlyFull: true,
-    });
-  });
+      const match = /\n\n\*\(Summary truncated: (\d+) more characters not shown\.\)\*$/.exec(cut);
+      expect(match).not.toBeNull();
+      const kept = cut.length - (match?.[0].length ?? 0);
+      expect({
+        fits: cut.length <= SUMMARY_LIMIT,
+        accounted: kept + Number(match?.[1]),
+        nearlyFull: cut.length > SUMMARY_LIMIT - 10,
+      }).toEqual({
+        fits: true,
+        accounted: length,
+        nearlyFull: true,
+      });
+    },
+  );
 
   it('never splits a surrogate pair, wherever the cut falls', () => {
     const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-    const cuts = Array.from({ length: 120 }, (_, at) => truncateSummary(`${'a'.repeat(at)}😀${'b'.repeat(150 - at)}`, 100));
+    const cuts = Array.from({ length: 120 }, (_, at) =>
+      truncateSummary(`${'a'.repeat(at)}😀${'b'.repeat(150 - at)}`, 100),
+    );
 
     expect(cuts.filter((cut) => loneSurrogate.test(cut) || cut.length > 100)).toEqual([]);
   });
 });
 
-const annotation = (n: number): CheckAnnotation => ({ path: `config/APT_snapshots.d/o${n}/serial`, line: 1, level: 'failure', title: `t${n}`, message: `m${n}` });
+const annotation = (n: number): CheckAnnotation => ({
+  path: `config/APT_snapshots.d/o${n}/serial`,
+  line: 1,
+  level: 'failure',
+  title: `t${n}`,
+  message: `m${n}`,
+});
 
 describe('annotationBatches', () => {
   it.each([
@@ -51,7 +72,9 @@ describe('annotationBatches', () => {
 
 describe('toGitHubAnnotation', () => {
   it('marks the annotated line as both start and end', () => {
-    expect(toGitHubAnnotation({ path: 'config/base_branch', line: 3, level: 'warning', title: 'T', message: 'M' })).toEqual({
+    expect(
+      toGitHubAnnotation({ path: 'config/base_branch', line: 3, level: 'warning', title: 'T', message: 'M' }),
+    ).toEqual({
       path: 'config/base_branch',
       start_line: 3,
       end_line: 3,

@@ -1,16 +1,36 @@
-import { CHECK_RUNS_READ, CHECK_SUITES_READ, decodeCheckRuns, type GqlCheckRunsObject } from '../../../src/adapters/github/check-runs-read.js';
+import {
+  CHECK_RUNS_READ,
+  CHECK_SUITES_READ,
+  decodeCheckRuns,
+  type GqlCheckRunsObject,
+} from '../../../src/adapters/github/check-runs-read.js';
 
 const APP = 4242;
 const SHA = 'a'.repeat(40);
 
-const run = (databaseId: number, name: string, annotations = 0) => ({ databaseId, name, title: `t${databaseId}`, summary: `s${databaseId}`, annotations: { totalCount: annotations } });
+const run = (databaseId: number, name: string, annotations = 0) => ({
+  databaseId,
+  name,
+  title: `t${databaseId}`,
+  summary: `s${databaseId}`,
+  annotations: { totalCount: annotations },
+});
 const runs = (...nodes: unknown[]) => ({ totalCount: nodes.length, nodes });
 const suite = (checkRuns: unknown, appId = APP) => ({ app: { databaseId: appId }, checkRuns });
-const answer = (...suites: unknown[]): GqlCheckRunsObject => ({ oid: SHA, checkSuites: { totalCount: suites.length, nodes: suites } as GqlCheckRunsObject['checkSuites'] });
+const answer = (...suites: unknown[]): GqlCheckRunsObject => ({
+  oid: SHA,
+  checkSuites: { totalCount: suites.length, nodes: suites } as GqlCheckRunsObject['checkSuites'],
+});
 
 describe('decodeCheckRuns', () => {
   it('gives the newest run of each name, over every suite of the app', () => {
-    const known = decodeCheckRuns(answer(suite(runs(run(5, 'APT snapshots', 2), run(9, 'APT snapshots (pull request)'))), suite(runs(run(7, 'APT snapshots')))), APP);
+    const known = decodeCheckRuns(
+      answer(
+        suite(runs(run(5, 'APT snapshots', 2), run(9, 'APT snapshots (pull request)'))),
+        suite(runs(run(7, 'APT snapshots'))),
+      ),
+      APP,
+    );
     expect(known?.sha).toBe(SHA);
     expect([...(known?.runs ?? [])]).toEqual([
       ['APT snapshots', { id: 7, title: 't7', summary: 's7', annotationsCount: 0 }],
@@ -23,7 +43,10 @@ describe('decodeCheckRuns', () => {
   });
 
   it("ignores another app's suite", () => {
-    expect(decodeCheckRuns(answer(suite(runs(run(1, 'APT snapshots')), 99)), APP)).toEqual({ sha: SHA, runs: new Map() });
+    expect(decodeCheckRuns(answer(suite(runs(run(1, 'APT snapshots')), 99)), APP)).toEqual({
+      sha: SHA,
+      runs: new Map(),
+    });
   });
 
   it('keeps a null title or summary', () => {
@@ -31,8 +54,19 @@ describe('decodeCheckRuns', () => {
     expect(known?.runs.get('APT snapshots')).toEqual({ id: 3, title: null, summary: null, annotationsCount: 0 });
   });
 
-  const manySuites = { oid: SHA, checkSuites: { totalCount: CHECK_SUITES_READ + 1, nodes: Array.from({ length: CHECK_SUITES_READ }, () => suite(runs())) } };
-  const manyRuns = answer(suite({ totalCount: CHECK_RUNS_READ + 1, nodes: Array.from({ length: CHECK_RUNS_READ }, (_, i) => run(i + 1, `check ${i}`)) }));
+  const manySuites = {
+    oid: SHA,
+    checkSuites: {
+      totalCount: CHECK_SUITES_READ + 1,
+      nodes: Array.from({ length: CHECK_SUITES_READ }, () => suite(runs())),
+    },
+  };
+  const manyRuns = answer(
+    suite({
+      totalCount: CHECK_RUNS_READ + 1,
+      nodes: Array.from({ length: CHECK_RUNS_READ }, (_, i) => run(i + 1, `check ${i}`)),
+    }),
+  );
   it.each([
     ['no answer', null],
     ['a commit without an oid', { checkSuites: { totalCount: 0, nodes: [] } }],

@@ -32,8 +32,21 @@ function report(overrides: Partial<CheckReport> = {}): CheckReport {
   };
 }
 
-function existingRun(id: number, output: { title: string; summary: string; annotations_count: number }, app = { id: 4242, slug: 'apt-snapshots-bot' }) {
-  return { id, name: 'APT snapshots', html_url: URL_OF(id), url: `https://api.github.com${REPO}/check-runs/${id}`, app, status: 'completed', conclusion: 'failure', output };
+function existingRun(
+  id: number,
+  output: { title: string; summary: string; annotations_count: number },
+  app = { id: 4242, slug: 'apt-snapshots-bot' },
+) {
+  return {
+    id,
+    name: 'APT snapshots',
+    html_url: URL_OF(id),
+    url: `https://api.github.com${REPO}/check-runs/${id}`,
+    app,
+    status: 'completed',
+    conclusion: 'failure',
+    output,
+  };
 }
 
 const ghAnnotation = (n: number) => ({
@@ -54,7 +67,10 @@ describe('GitHubForge.ensureCheck', () => {
     const result = await forge.ensureCheck(report());
 
     expect(result).toEqual({ id: 7, url: URL_OF(7) });
-    expect(requests).toEqual([`GET ${LIST}?check_name=APT%20snapshots&filter=latest&app_id=4242`, `POST ${REPO}/check-runs`]);
+    expect(requests).toEqual([
+      `GET ${LIST}?check_name=APT%20snapshots&filter=latest&app_id=4242`,
+      `POST ${REPO}/check-runs`,
+    ]);
     expect(bodies).toEqual([
       {
         name: 'APT snapshots',
@@ -72,14 +88,24 @@ describe('GitHubForge.ensureCheck', () => {
     scope
       .get(LIST)
       .query(QUERY)
-      .reply(200, { total_count: 1, check_runs: [existingRun(7, { title: '1 error', summary: report().summary, annotations_count: 1 })] });
+      .reply(200, {
+        total_count: 1,
+        check_runs: [existingRun(7, { title: '1 error', summary: report().summary, annotations_count: 1 })],
+      });
     scope.patch(`${REPO}/check-runs/7`, capture).reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
 
     const result = await forge.ensureCheck(report());
 
     expect(result).toEqual({ id: 7, url: URL_OF(7) });
     expect(requests).toHaveLength(2);
-    expect(bodies).toEqual([{ status: 'completed', conclusion: 'failure', actions: report().actions, output: { title: '1 error', summary: report().summary } }]);
+    expect(bodies).toEqual([
+      {
+        status: 'completed',
+        conclusion: 'failure',
+        actions: report().actions,
+        output: { title: '1 error', summary: report().summary },
+      },
+    ]);
   });
 
   it('updates a run that has no annotations yet (e.g. one that reported an outage) with the new ones', async () => {
@@ -87,13 +113,21 @@ describe('GitHubForge.ensureCheck', () => {
     scope
       .get(LIST)
       .query(QUERY)
-      .reply(200, { total_count: 1, check_runs: [existingRun(7, { title: 'GitHub API unavailable', summary: 'Re-run me.', annotations_count: 0 })] });
+      .reply(200, {
+        total_count: 1,
+        check_runs: [existingRun(7, { title: 'GitHub API unavailable', summary: 'Re-run me.', annotations_count: 0 })],
+      });
     scope.patch(`${REPO}/check-runs/7`, capture).reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
 
     await forge.ensureCheck(report());
 
     expect(bodies).toEqual([
-      { status: 'completed', conclusion: 'failure', actions: report().actions, output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] } },
+      {
+        status: 'completed',
+        conclusion: 'failure',
+        actions: report().actions,
+        output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] },
+      },
     ]);
   });
 
@@ -102,7 +136,10 @@ describe('GitHubForge.ensureCheck', () => {
     scope
       .get(LIST)
       .query(QUERY)
-      .reply(200, { total_count: 1, check_runs: [existingRun(7, { title: '2 errors', summary: 'older findings', annotations_count: 2 })] });
+      .reply(200, {
+        total_count: 1,
+        check_runs: [existingRun(7, { title: '2 errors', summary: 'older findings', annotations_count: 2 })],
+      });
     scope.post(`${REPO}/check-runs`, capture).reply(201, { id: 8, html_url: URL_OF(8), url: 'api-url' });
 
     const result = await forge.ensureCheck(report());
@@ -114,14 +151,21 @@ describe('GitHubForge.ensureCheck', () => {
 
   it.each([
     ['another app', { id: 99, slug: 'other-ci' }, { ...IDENTITY }],
-    ['another app, recognised by slug without an app id', { id: 99, slug: 'other-ci' }, { branchPrefix: IDENTITY.branchPrefix, botLogin: IDENTITY.botLogin }],
+    [
+      'another app, recognised by slug without an app id',
+      { id: 99, slug: 'other-ci' },
+      { branchPrefix: IDENTITY.branchPrefix, botLogin: IDENTITY.botLogin },
+    ],
   ])('leaves a run of the same name made by %s alone and creates its own', async (_what, app, identity) => {
     const { forge, scope, requests } = forgeWithScope(identity);
     const query = 'appId' in identity ? QUERY : { check_name: 'APT snapshots', filter: 'latest' };
     scope
       .get(LIST)
       .query(query)
-      .reply(200, { total_count: 1, check_runs: [existingRun(5, { title: '1 error', summary: report().summary, annotations_count: 1 }, app)] });
+      .reply(200, {
+        total_count: 1,
+        check_runs: [existingRun(5, { title: '1 error', summary: report().summary, annotations_count: 1 }, app)],
+      });
     scope.post(`${REPO}/check-runs`).reply(201, { id: 8, html_url: URL_OF(8), url: 'api-url' });
 
     await expect(forge.ensureCheck(report())).resolves.toEqual({ id: 8, url: URL_OF(8) });
@@ -129,7 +173,10 @@ describe('GitHubForge.ensureCheck', () => {
   });
 
   it('recognises its own run by slug when it has no app id, and updates the newest', async () => {
-    const { forge, scope, requests } = forgeWithScope({ branchPrefix: IDENTITY.branchPrefix, botLogin: IDENTITY.botLogin });
+    const { forge, scope, requests } = forgeWithScope({
+      branchPrefix: IDENTITY.branchPrefix,
+      botLogin: IDENTITY.botLogin,
+    });
     const summary = report().summary;
     scope
       .get(LIST)
@@ -152,15 +199,25 @@ describe('GitHubForge.ensureCheck', () => {
     const annotations = Array.from({ length: 120 }, (_, i) => annotation(i));
     scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
     scope.post(`${REPO}/check-runs`, capture).reply(201, { id: 7, html_url: URL_OF(7), url: 'api-url' });
-    scope.patch(`${REPO}/check-runs/7`, capture).twice().reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
+    scope
+      .patch(`${REPO}/check-runs/7`, capture)
+      .twice()
+      .reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
 
     await forge.ensureCheck(report({ annotations, title: '120 errors' }));
 
-    expect(requests).toEqual([expect.stringMatching(/^GET /), `POST ${REPO}/check-runs`, `PATCH ${REPO}/check-runs/7`, `PATCH ${REPO}/check-runs/7`]);
+    expect(requests).toEqual([
+      expect.stringMatching(/^GET /),
+      `POST ${REPO}/check-runs`,
+      `PATCH ${REPO}/check-runs/7`,
+      `PATCH ${REPO}/check-runs/7`,
+    ]);
     const sent = bodies as { output: { title: string; summary: string; annotations: { title: string }[] } }[];
     expect(sent.map((b) => b.output.annotations.length)).toEqual([50, 50, 20]);
     expect(sent.flatMap((b) => b.output.annotations.map((a) => a.title))).toEqual(annotations.map((a) => a.title));
-    expect(sent.map((b) => [b.output.title, b.output.summary])).toEqual(sent.map(() => ['120 errors', report().summary]));
+    expect(sent.map((b) => [b.output.title, b.output.summary])).toEqual(
+      sent.map(() => ['120 errors', report().summary]),
+    );
   });
 
   it('sends a summary over 65535 characters cut to fit, with a note', async () => {
@@ -181,7 +238,10 @@ describe('GitHubForge.ensureCheck', () => {
     scope
       .get(LIST)
       .query(QUERY)
-      .reply(200, { total_count: 1, check_runs: [existingRun(7, { title: '1 error', summary: truncateSummary(long), annotations_count: 1 })] });
+      .reply(200, {
+        total_count: 1,
+        check_runs: [existingRun(7, { title: '1 error', summary: truncateSummary(long), annotations_count: 1 })],
+      });
     scope.patch(`${REPO}/check-runs/7`, capture).reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
 
     await forge.ensureCheck(report({ summary: long }));
@@ -190,7 +250,13 @@ describe('GitHubForge.ensureCheck', () => {
   });
 
   it.each([
-    ['a 500 when creating', 500, { message: 'Server Error' }, {}, 'POST https://api.github.com/repos/tails/tails/check-runs answered 500: Server Error'],
+    [
+      'a 500 when creating',
+      500,
+      { message: 'Server Error' },
+      {},
+      'POST https://api.github.com/repos/tails/tails/check-runs answered 500: Server Error',
+    ],
     [
       'a 403 rate limit',
       403,
@@ -198,19 +264,22 @@ describe('GitHubForge.ensureCheck', () => {
       { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1620900000' },
       'POST https://api.github.com/repos/tails/tails/check-runs answered 403: API rate limit exceeded for installation ID 42. (rate limit exhausted until 2021-05-13T10:00:00.000Z)',
     ],
-  ])('surfaces %s as a ForgeError with the status and without the token', async (_what, status, body, headers, message) => {
-    const { forge, scope } = forgeWithScope();
-    scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
-    scope.post(`${REPO}/check-runs`).reply(status, body, headers);
+  ])(
+    'surfaces %s as a ForgeError with the status and without the token',
+    async (_what, status, body, headers, message) => {
+      const { forge, scope } = forgeWithScope();
+      scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
+      scope.post(`${REPO}/check-runs`).reply(status, body, headers);
 
-    const error = await forge.ensureCheck(report()).catch((e: unknown) => e);
+      const error = await forge.ensureCheck(report()).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(ForgeError);
-    expect((error as ForgeError).status).toBe(status);
-    expect((error as ForgeError).message).toBe(`GitHub ensureCheck: ${message}`);
-    expect(String(error)).not.toContain(TEST_TOKEN);
-    expect((error as ForgeError).message).not.toContain(TEST_TOKEN);
-  });
+      expect(error).toBeInstanceOf(ForgeError);
+      expect((error as ForgeError).status).toBe(status);
+      expect((error as ForgeError).message).toBe(`GitHub ensureCheck: ${message}`);
+      expect(String(error)).not.toContain(TEST_TOKEN);
+      expect((error as ForgeError).message).not.toContain(TEST_TOKEN);
+    },
+  );
 });
 
 describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
@@ -221,13 +290,26 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
     const { forge, scope, requests } = forgeWithScope();
     scope.post(`${REPO}/check-runs`).reply(201, created);
 
-    await expect(forge.ensureCheck(report(), known([['APT snapshots (pull request)', { id: 3, title: 't', summary: 's', annotationsCount: 0 }]]))).resolves.toEqual({ id: 7, url: URL_OF(7) });
+    await expect(
+      forge.ensureCheck(
+        report(),
+        known([['APT snapshots (pull request)', { id: 3, title: 't', summary: 's', annotationsCount: 0 }]]),
+      ),
+    ).resolves.toEqual({ id: 7, url: URL_OF(7) });
     expect(requests).toEqual([`POST ${REPO}/check-runs`]);
   });
 
   it.each<[string, ExistingCheckRun, Record<string, unknown>]>([
-    ['carrying these findings', { id: 7, title: '1 error', summary: report().summary, annotationsCount: 1 }, { output: { title: '1 error', summary: report().summary } }],
-    ['without annotations yet', { id: 7, title: 'GitHub API unavailable', summary: 'Re-run me.', annotationsCount: 0 }, { output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] } }],
+    [
+      'carrying these findings',
+      { id: 7, title: '1 error', summary: report().summary, annotationsCount: 1 },
+      { output: { title: '1 error', summary: report().summary } },
+    ],
+    [
+      'without annotations yet',
+      { id: 7, title: 'GitHub API unavailable', summary: 'Re-run me.', annotationsCount: 0 },
+      { output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] } },
+    ],
   ])('updates the run it was told of, %s: 1 request', async (_what, existing, body) => {
     const { forge, scope, requests, bodies, capture } = forgeWithScope();
     scope.patch(`${REPO}/check-runs/7`, capture).reply(200, created);
@@ -242,7 +324,10 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
     const { forge, scope, requests } = forgeWithScope();
     scope.post(`${REPO}/check-runs`).reply(201, { id: 8, html_url: URL_OF(8), url: 'api-url' });
 
-    await forge.ensureCheck(report(), known([['APT snapshots', { id: 7, title: '2 errors', summary: 'older', annotationsCount: 2 }]]));
+    await forge.ensureCheck(
+      report(),
+      known([['APT snapshots', { id: 7, title: '2 errors', summary: 'older', annotationsCount: 2 }]]),
+    );
 
     expect(requests).toEqual([`POST ${REPO}/check-runs`]);
   });
@@ -254,6 +339,9 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
 
     await forge.ensureCheck(report(), known([], 'b'.repeat(40)));
 
-    expect(requests).toEqual([`GET ${LIST}?check_name=APT%20snapshots&filter=latest&app_id=4242`, `POST ${REPO}/check-runs`]);
+    expect(requests).toEqual([
+      `GET ${LIST}?check_name=APT%20snapshots&filter=latest&app_id=4242`,
+      `POST ${REPO}/check-runs`,
+    ]);
   });
 });

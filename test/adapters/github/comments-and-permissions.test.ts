@@ -10,7 +10,12 @@ const MARKER = '<!-- apt-snapshots-bot:thaw-devel -->';
 const BODY = 'Someone pushed to apt-snapshots-bot/thaw-devel: the bot leaves it alone from now on.';
 const FULL = `${MARKER}\n${BODY}`;
 
-const comment = (id: number, login: string, body: string) => ({ id, user: { login }, body, html_url: `https://github.com/tails/tails/pull/12#issuecomment-${id}` });
+const comment = (id: number, login: string, body: string) => ({
+  id,
+  user: { login },
+  body,
+  html_url: `https://github.com/tails/tails/pull/12#issuecomment-${id}`,
+});
 
 describe('GitHubForge.ensureComment', () => {
   it('posts the comment with its hidden marker when the bot has none: 2 requests', async () => {
@@ -18,10 +23,15 @@ describe('GitHubForge.ensureComment', () => {
     scope
       .get(`${REPO}/issues/12/comments`)
       .query({ per_page: '100' })
-      .reply(200, [comment(1, 'alice', `Quoting the bot: ${MARKER}`), comment(2, IDENTITY.botLogin, `<!-- apt-snapshots-bot:other -->\nx`)]);
+      .reply(200, [
+        comment(1, 'alice', `Quoting the bot: ${MARKER}`),
+        comment(2, IDENTITY.botLogin, `<!-- apt-snapshots-bot:other -->\nx`),
+      ]);
     scope.post(`${REPO}/issues/12/comments`, capture).reply(201, comment(3, IDENTITY.botLogin, FULL));
 
-    await expect(forge.ensureComment(12, 'thaw-devel', BODY)).resolves.toEqual({ url: 'https://github.com/tails/tails/pull/12#issuecomment-3' });
+    await expect(forge.ensureComment(12, 'thaw-devel', BODY)).resolves.toEqual({
+      url: 'https://github.com/tails/tails/pull/12#issuecomment-3',
+    });
     expect(requests).toHaveLength(2);
     expect(bodies).toEqual([{ body: FULL }]);
   });
@@ -34,7 +44,9 @@ describe('GitHubForge.ensureComment', () => {
       .reply(200, [comment(1, 'alice', 'hello'), comment(5, IDENTITY.botLogin, `${MARKER}\nan older text`)]);
     scope.patch(`${REPO}/issues/comments/5`, capture).reply(200, comment(5, IDENTITY.botLogin, FULL));
 
-    await expect(forge.ensureComment(12, 'thaw-devel', BODY)).resolves.toEqual({ url: 'https://github.com/tails/tails/pull/12#issuecomment-5' });
+    await expect(forge.ensureComment(12, 'thaw-devel', BODY)).resolves.toEqual({
+      url: 'https://github.com/tails/tails/pull/12#issuecomment-5',
+    });
     expect(requests).toHaveLength(2);
     expect(bodies).toEqual([{ body: FULL }]);
   });
@@ -46,14 +58,19 @@ describe('GitHubForge.ensureComment', () => {
       .query({ per_page: '100' })
       .reply(200, [comment(5, IDENTITY.botLogin, FULL)]);
 
-    await expect(forge.ensureComment(12, 'thaw-devel', BODY)).resolves.toEqual({ url: 'https://github.com/tails/tails/pull/12#issuecomment-5' });
+    await expect(forge.ensureComment(12, 'thaw-devel', BODY)).resolves.toEqual({
+      url: 'https://github.com/tails/tails/pull/12#issuecomment-5',
+    });
     expect(requests).toHaveLength(1);
   });
 
-  it.each(['', 'a b', 'x-->', '-leading-dash', 'x'.repeat(101), 'new\nline'])('refuses the marker %j without a request', async (marker) => {
-    const { forge } = forgeWithScope();
-    await expect(forge.ensureComment(12, marker, BODY)).rejects.toThrow(UsageError);
-  });
+  it.each(['', 'a b', 'x-->', '-leading-dash', 'x'.repeat(101), 'new\nline'])(
+    'refuses the marker %j without a request',
+    async (marker) => {
+      const { forge } = forgeWithScope();
+      await expect(forge.ensureComment(12, marker, BODY)).rejects.toThrow(UsageError);
+    },
+  );
 });
 
 describe('commentMarker', () => {
@@ -77,7 +94,9 @@ describe('GitHubForge.permissionOf', () => {
     ['something-new', 'unheard-of', 'none'],
   ])('answers role %s (permission %s) as %s', async (role, permission, expected) => {
     const { forge, scope, requests } = forgeWithScope();
-    scope.get(`${REPO}/collaborators/alice/permission`).reply(200, { permission, role_name: role, user: { login: 'alice' } });
+    scope
+      .get(`${REPO}/collaborators/alice/permission`)
+      .reply(200, { permission, role_name: role, user: { login: 'alice' } });
 
     await expect(forge.permissionOf('alice')).resolves.toBe(expected);
     expect(requests).toHaveLength(1);
@@ -97,7 +116,9 @@ describe('GitHubForge.permissionOf', () => {
     const error = await forge.permissionOf('alice').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeError);
     expect((error as ForgeError).status).toBe(502);
-    expect((error as ForgeError).message).toBe('GitHub permissionOf: GET https://api.github.com/repos/tails/tails/collaborators/alice/permission answered 502: Bad Gateway');
+    expect((error as ForgeError).message).toBe(
+      'GitHub permissionOf: GET https://api.github.com/repos/tails/tails/collaborators/alice/permission answered 502: Bad Gateway',
+    );
     expect(String(error)).not.toContain(TEST_TOKEN);
   });
 });

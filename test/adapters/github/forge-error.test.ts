@@ -5,7 +5,11 @@ import { GITHUB_API, TEST_TOKEN, guardNock, testOctokit } from '../../helpers/no
 const guard = guardNock();
 
 /** What Octokit throws for a request `mock` answers. */
-async function octokitError(mock: (scope: nock.Scope) => void, run = (o: ReturnType<typeof testOctokit>) => o.request('GET /repos/{owner}/{repo}/pulls', { owner: 'tails', repo: 'tails', head: 'tails:secret-branch' })): Promise<unknown> {
+async function octokitError(
+  mock: (scope: nock.Scope) => void,
+  run = (o: ReturnType<typeof testOctokit>) =>
+    o.request('GET /repos/{owner}/{repo}/pulls', { owner: 'tails', repo: 'tails', head: 'tails:secret-branch' }),
+): Promise<unknown> {
   mock(nock(GITHUB_API));
   return run(testOctokit()).then(
     () => {
@@ -18,7 +22,9 @@ async function octokitError(mock: (scope: nock.Scope) => void, run = (o: ReturnT
 function expectNoToken(error: ForgeError): void {
   expect(error.message).not.toContain(TEST_TOKEN);
   expect(String(error)).not.toContain(TEST_TOKEN);
-  expect(JSON.stringify({ message: error.message, endpoint: error.endpoint, operation: error.operation })).not.toContain(TEST_TOKEN);
+  expect(
+    JSON.stringify({ message: error.message, endpoint: error.endpoint, operation: error.operation }),
+  ).not.toContain(TEST_TOKEN);
 }
 
 describe('toForgeError', () => {
@@ -31,7 +37,11 @@ describe('toForgeError', () => {
     ],
     [
       'a 404',
-      (s: nock.Scope) => s.get('/repos/tails/tails/pulls').query(true).reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com' }),
+      (s: nock.Scope) =>
+        s
+          .get('/repos/tails/tails/pulls')
+          .query(true)
+          .reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com' }),
       404,
       'GitHub listPulls: GET https://api.github.com/repos/tails/tails/pulls answered 404: Not Found',
     ],
@@ -41,28 +51,41 @@ describe('toForgeError', () => {
         s
           .get('/repos/tails/tails/pulls')
           .query(true)
-          .reply(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: 'A pull request already exists for tails:x.' }, { code: 'invalid' }] }),
+          .reply(422, {
+            message: 'Validation Failed',
+            errors: [
+              { resource: 'PullRequest', code: 'custom', message: 'A pull request already exists for tails:x.' },
+              { code: 'invalid' },
+            ],
+          }),
       422,
       'GitHub listPulls: GET https://api.github.com/repos/tails/tails/pulls answered 422: Validation Failed (A pull request already exists for tails:x.; invalid)',
     ],
-  ])('names the operation, the endpoint without its query, the status and GitHub message for %s', async (_what, mock, status, message) => {
-    const error = toForgeError('listPulls', await octokitError(mock));
+  ])(
+    'names the operation, the endpoint without its query, the status and GitHub message for %s',
+    async (_what, mock, status, message) => {
+      const error = toForgeError('listPulls', await octokitError(mock));
 
-    expect(error).toBeInstanceOf(ForgeError);
-    expect(error.message).toBe(message);
-    expect(error.status).toBe(status);
-    expect(error.operation).toBe('listPulls');
-    expect(error.endpoint).toBe('GET https://api.github.com/repos/tails/tails/pulls');
-    expect(error.rateLimitReset).toBeUndefined();
-    expectNoToken(error);
-  });
+      expect(error).toBeInstanceOf(ForgeError);
+      expect(error.message).toBe(message);
+      expect(error.status).toBe(status);
+      expect(error.operation).toBe('listPulls');
+      expect(error.endpoint).toBe('GET https://api.github.com/repos/tails/tails/pulls');
+      expect(error.rateLimitReset).toBeUndefined();
+      expectNoToken(error);
+    },
+  );
 
   it('says until when an exhausted rate limit lasts (403)', async () => {
     const raw = await octokitError((s) =>
       s
         .get('/repos/tails/tails/pulls')
         .query(true)
-        .reply(403, { message: 'API rate limit exceeded for installation ID 42.' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1620900000' }),
+        .reply(
+          403,
+          { message: 'API rate limit exceeded for installation ID 42.' },
+          { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1620900000' },
+        ),
     );
     const error = toForgeError('listPulls', raw);
 
@@ -83,11 +106,15 @@ describe('toForgeError', () => {
   });
 
   it('has no status and no credentials when no response came back', async () => {
-    const raw = await octokitError((s) => s.get('/repos/tails/tails/pulls').query(true).replyWithError('connect ECONNREFUSED 140.82.112.6:443'));
+    const raw = await octokitError((s) =>
+      s.get('/repos/tails/tails/pulls').query(true).replyWithError('connect ECONNREFUSED 140.82.112.6:443'),
+    );
     const error = toForgeError('listPulls', raw);
 
     expect(error.status).toBeUndefined();
-    expect(error.message).toBe('GitHub listPulls: GET https://api.github.com/repos/tails/tails/pulls failed: connect ECONNREFUSED 140.82.112.6:443');
+    expect(error.message).toBe(
+      'GitHub listPulls: GET https://api.github.com/repos/tails/tails/pulls failed: connect ECONNREFUSED 140.82.112.6:443',
+    );
   });
 
   it('keeps the token out even when the HTTP stack dumps the request headers (nock does)', async () => {
@@ -99,23 +126,40 @@ describe('toForgeError', () => {
     const error = toForgeError('listPulls', raw);
 
     expect(error.status).toBeUndefined();
-    expect(error.message).toMatch(/^GitHub listPulls: GET https:\/\/api\.github\.com\/repos\/tails\/tails\/pulls failed: Nock: No match/);
+    expect(error.message).toMatch(
+      /^GitHub listPulls: GET https:\/\/api\.github\.com\/repos\/tails\/tails\/pulls failed: Nock: No match/,
+    );
     expectNoToken(error);
   });
 
   it.each([
-    ['a bearer token', 'socket hang up (Authorization: Bearer abc.def)', 'socket hang up (Authorization: Bearer [REDACTED])'],
+    [
+      'a bearer token',
+      'socket hang up (Authorization: Bearer abc.def)',
+      'socket hang up (Authorization: Bearer [REDACTED])',
+    ],
     ['a token', 'boom token ghs_secret, again', 'boom token [REDACTED], again'],
     ['basic credentials', 'basic dXNlcjpwYXNz\nsecond line', 'basic [REDACTED]'],
   ])('blanks %s in a transport message, and keeps its first line only', (_what, message, expected) => {
-    const error = toForgeError('op', Object.assign(new Error(message), { request: { method: 'GET', url: 'https://api.github.com/x?access_token=zzz' } }));
+    const error = toForgeError(
+      'op',
+      Object.assign(new Error(message), {
+        request: { method: 'GET', url: 'https://api.github.com/x?access_token=zzz' },
+      }),
+    );
 
     expect(error.message).toBe(`GitHub op: GET https://api.github.com/x failed: ${expected}`);
   });
 
   it('reports GraphQL errors, which come with a 200', async () => {
     const raw = await octokitError(
-      (s) => s.post('/graphql').reply(200, { data: null, errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }, { message: 'second' }] }),
+      (s) =>
+        s
+          .post('/graphql')
+          .reply(200, {
+            data: null,
+            errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }, { message: 'second' }],
+          }),
       (o) => o.graphql('query { viewer { login } }'),
     );
     const error = toForgeError('read', raw);

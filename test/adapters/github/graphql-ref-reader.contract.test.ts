@@ -10,7 +10,8 @@ const COMMIT = {
   date: new Date('2021-05-13T08:00:00Z'),
   subject: 'Merge branch stable into devel, which brought the frozen serials',
 };
-const MESSAGE = '\nMerge branch stable into devel,  \nwhich brought the frozen serials\n\nThe body is not part of the subject.\n';
+const MESSAGE =
+  '\nMerge branch stable into devel,  \nwhich brought the frozen serials\n\nThe body is not part of the subject.\n';
 
 /**
  * Octokit's own request stack, with GitHub replaced by the fake at the
@@ -20,7 +21,8 @@ const MESSAGE = '\nMerge branch stable into devel,  \nwhich brought the frozen s
 function fetchFrom(fake: FakeGitHub): typeof fetch {
   return async (input, init) => {
     const url = new URL(String(input instanceof Request ? input.url : input));
-    const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    const json = (body: unknown, status = 200) =>
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
     if (init?.method === 'POST' && url.pathname === '/graphql') return json(fake.answer(JSON.parse(String(init.body))));
     const blob = /^\/repos\/tails\/tails\/git\/blobs\/([0-9a-f]{40})$/.exec(url.pathname);
     if (init?.method === 'GET' && blob) return json(fake.blob(blob[1] as string));

@@ -16,9 +16,16 @@ const { MAIN } = PATHS;
 const AFTER = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const BEFORE = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 const SPEC = readSpec(defaultConfig());
-const FROZEN = tailsTree({ baseBranch: 'testing', main: { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051302' } });
+const FROZEN = tailsTree({
+  baseBranch: 'testing',
+  main: { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051302' },
+});
 
-function setup(revisions: Record<string, FakeRevision>, repository = { owner: 'tails', repo: 'tails' }, options: { appId?: number } = {}) {
+function setup(
+  revisions: Record<string, FakeRevision>,
+  repository = { owner: 'tails', repo: 'tails' },
+  options: { appId?: number } = {},
+) {
   const fake = fakeGitHub(revisions);
   const scope = nock(GITHUB_API);
   const requests = recordRequests(scope);
@@ -35,7 +42,9 @@ const LONG_CHANGELOG = `tails (4.19~rc1) unstable; urgency=medium\n\n  * Release
 
 describe('GraphqlRefReader.read', () => {
   it('reads everything a Tails ref is judged on in one GraphQL request', async () => {
-    const { fake, scope, requests, reader } = setup({ 'refs/heads/testing': { files: FROZEN, commit: { sha: AFTER } } });
+    const { fake, scope, requests, reader } = setup({
+      'refs/heads/testing': { files: FROZEN, commit: { sha: AFTER } },
+    });
     mockRead(scope, fake);
 
     const snapshot = await reader.read('refs/heads/testing', SPEC);
@@ -56,9 +65,17 @@ describe('GraphqlRefReader.read', () => {
     const { fake, scope, reader } = setup({ 'refs/heads/feature/"quoted"': { files: { [hostile]: 'content\n' } } });
     mockRead(scope, fake);
 
-    const snapshot = await reader.read('refs/heads/feature/"quoted"', { files: [{ path: hostile, maxBytes: 100 }], dirs: [] });
+    const snapshot = await reader.read('refs/heads/feature/"quoted"', {
+      files: [{ path: hostile, maxBytes: 100 }],
+      dirs: [],
+    });
 
-    expect(snapshot.entries.get(hostile)).toEqual({ type: 'file', size: 8, executable: false, content: Buffer.from('content\n') });
+    expect(snapshot.entries.get(hostile)).toEqual({
+      type: 'file',
+      size: 8,
+      executable: false,
+      content: Buffer.from('content\n'),
+    });
     const [request] = fake.requests;
     expect(request?.query).not.toContain('we"ird');
     expect(request?.query).not.toContain('quoted');
@@ -68,12 +85,37 @@ describe('GraphqlRefReader.read', () => {
   });
 
   it.each<[string, FakeEntry, RawEntry, number]>([
-    ['a symlink: its target', { symlink: '../torproject/serial' }, { type: 'symlink', target: '../torproject/serial' }, 1],
-    ['an executable file', { executable: '2021051301\n' }, { type: 'file', size: 11, executable: true, content: Buffer.from('2021051301\n') }, 1],
+    [
+      'a symlink: its target',
+      { symlink: '../torproject/serial' },
+      { type: 'symlink', target: '../torproject/serial' },
+      1,
+    ],
+    [
+      'an executable file',
+      { executable: '2021051301\n' },
+      { type: 'file', size: 11, executable: true, content: Buffer.from('2021051301\n') },
+      1,
+    ],
     ['a submodule', { submodule: true }, { type: 'submodule' }, 1],
-    ['a file over the limit: its size, no content', { tooLarge: 5000 }, { type: 'file', size: 5000, executable: false }, 1],
-    ['a binary file: its exact bytes, over REST', Buffer.from([0, 0xff, 0x0a]), { type: 'file', size: 3, executable: false, content: Buffer.from([0, 0xff, 0x0a]) }, 2],
-    ['text that is not UTF-8: its exact bytes, over REST', Buffer.from('caf\xe9\n', 'latin1'), { type: 'file', size: 5, executable: false, content: Buffer.from('caf\xe9\n', 'latin1') }, 2],
+    [
+      'a file over the limit: its size, no content',
+      { tooLarge: 5000 },
+      { type: 'file', size: 5000, executable: false },
+      1,
+    ],
+    [
+      'a binary file: its exact bytes, over REST',
+      Buffer.from([0, 0xff, 0x0a]),
+      { type: 'file', size: 3, executable: false, content: Buffer.from([0, 0xff, 0x0a]) },
+      2,
+    ],
+    [
+      'text that is not UTF-8: its exact bytes, over REST',
+      Buffer.from('caf\xe9\n', 'latin1'),
+      { type: 'file', size: 5, executable: false, content: Buffer.from('caf\xe9\n', 'latin1') },
+      2,
+    ],
   ])('reads %s', async (_what, entry, expected, requestCount) => {
     const files = withDebianSerial(entry);
     const { fake, scope, requests, reader } = setup({ [AFTER]: { files } });
@@ -88,7 +130,8 @@ describe('GraphqlRefReader.read', () => {
 
   it(`fetches at most ${MAX_BLOB_REQUESTS} blobs over REST; further binary files read as zeros of their size`, async () => {
     const files: Record<string, FakeEntry> = { ...tailsTree() };
-    for (let i = 0; i < MAX_BLOB_REQUESTS + 4; i += 1) files[`${MAIN}/debian/blob${String(i).padStart(2, '0')}`] = Buffer.from([0, i, i]);
+    for (let i = 0; i < MAX_BLOB_REQUESTS + 4; i += 1)
+      files[`${MAIN}/debian/blob${String(i).padStart(2, '0')}`] = Buffer.from([0, i, i]);
     const { fake, scope, requests, reader } = setup({ [AFTER]: { files } });
     scope.post('/graphql').reply(200, (_uri, body) => fake.answer(body));
     scope
@@ -123,7 +166,9 @@ describe('GraphqlRefReader.read', () => {
   });
 
   it('reads the root directory when asked for the empty path', async () => {
-    const { fake, scope, reader } = setup({ [AFTER]: { files: { 'README.md': 'hi\n', 'config/base_branch': 'devel\n' } } });
+    const { fake, scope, reader } = setup({
+      [AFTER]: { files: { 'README.md': 'hi\n', 'config/base_branch': 'devel\n' } },
+    });
     mockRead(scope, fake);
 
     const snapshot = await reader.read(AFTER, { files: [], dirs: [{ path: '', depth: 1, maxBytes: 100 }] });
@@ -135,18 +180,22 @@ describe('GraphqlRefReader.read', () => {
     ]);
   });
 
-  it.each(['..', 'config/../config/base_branch', './config/base_branch', 'config//base_branch', 'config/base_branch/.', 'a\0b'])(
-    'reads the path %j, which no Git tree can hold, as absent without asking GitHub about it',
-    async (path) => {
-      const { fake, scope, reader } = setup({ [AFTER]: { files: tailsTree() } });
-      mockRead(scope, fake);
+  it.each([
+    '..',
+    'config/../config/base_branch',
+    './config/base_branch',
+    'config//base_branch',
+    'config/base_branch/.',
+    'a\0b',
+  ])('reads the path %j, which no Git tree can hold, as absent without asking GitHub about it', async (path) => {
+    const { fake, scope, reader } = setup({ [AFTER]: { files: tailsTree() } });
+    mockRead(scope, fake);
 
-      const snapshot = await reader.read(AFTER, { files: [{ path, maxBytes: 100 }], dirs: [] });
+    const snapshot = await reader.read(AFTER, { files: [{ path, maxBytes: 100 }], dirs: [] });
 
-      expect(snapshot.entries.size).toBe(0);
-      expect(Object.keys(fake.requests[0]?.variables ?? {})).toEqual(['owner', 'name', 'c0']);
-    },
-  );
+    expect(snapshot.entries.size).toBe(0);
+    expect(Object.keys(fake.requests[0]?.variables ?? {})).toEqual(['owner', 'name', 'c0']);
+  });
 
   it.each(['refs/heads/no-such-branch', 'deadbeefdeadbeefdeadbeefdeadbeefdeadbeef'])(
     'rejects %s, which does not exist, with a ReadError naming it and the repository',
@@ -161,10 +210,13 @@ describe('GraphqlRefReader.read', () => {
     },
   );
 
-  it.each(['refs/heads/devel:config', 'two words', '', 'tab\there'])('rejects the revision %j without a request', async (rev) => {
-    const { reader } = setup({});
-    await expect(reader.read(rev, SPEC)).rejects.toThrow(ReadError);
-  });
+  it.each(['refs/heads/devel:config', 'two words', '', 'tab\there'])(
+    'rejects the revision %j without a request',
+    async (rev) => {
+      const { reader } = setup({});
+      await expect(reader.read(rev, SPEC)).rejects.toThrow(ReadError);
+    },
+  );
 
   it('turns a repository GitHub does not know into a ReadError naming it', async () => {
     const { fake, scope, reader } = setup({ [AFTER]: { files: tailsTree() } }, { owner: 'someone', repo: 'else' });
@@ -181,28 +233,34 @@ describe('GraphqlRefReader.read', () => {
   it.each([
     ['the GraphQL request', 'POST', '/graphql', 502, 'cannot read'],
     ['the REST blob request', 'GET', /\/git\/blobs\//, 500, 'cannot read blob'],
-  ] as const)('turns a failure of %s into a ReadError that keeps the status and not the token', async (_what, method, path, status, words) => {
-    const files = { ...FROZEN, [`${MAIN}/debian/serial`]: Buffer.from([0, 1]) };
-    const { fake, scope, reader } = setup({ [AFTER]: { files } });
-    if (method === 'GET') scope.post('/graphql').reply(200, (_uri, body) => fake.answer(body));
-    scope.intercept(path, method).reply(status, { message: 'Server Error' });
+  ] as const)(
+    'turns a failure of %s into a ReadError that keeps the status and not the token',
+    async (_what, method, path, status, words) => {
+      const files = { ...FROZEN, [`${MAIN}/debian/serial`]: Buffer.from([0, 1]) };
+      const { fake, scope, reader } = setup({ [AFTER]: { files } });
+      if (method === 'GET') scope.post('/graphql').reply(200, (_uri, body) => fake.answer(body));
+      scope.intercept(path, method).reply(status, { message: 'Server Error' });
 
-    const error = await reader.read(AFTER, SPEC).catch((e: unknown) => e);
+      const error = await reader.read(AFTER, SPEC).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(ReadError);
-    expect(String(error)).toContain(words);
-    expect(String(error)).toContain('tails/tails');
-    expect(String(error)).toContain(`answered ${status}: Server Error`);
-    expect(((error as ReadError).cause as ForgeError).status).toBe(status);
-    expect(String(error)).not.toContain(TEST_TOKEN);
-  });
+      expect(error).toBeInstanceOf(ReadError);
+      expect(String(error)).toContain(words);
+      expect(String(error)).toContain('tails/tails');
+      expect(String(error)).toContain(`answered ${status}: Server Error`);
+      expect(((error as ReadError).cause as ForgeError).status).toBe(status);
+      expect(String(error)).not.toContain(TEST_TOKEN);
+    },
+  );
 });
 
 describe('GraphqlRefReader.readMany', () => {
   it('reads several revisions in one request and answers in their order', async () => {
     const before = tailsTree();
     const { fake, scope, requests, reader } = setup({
-      [AFTER]: { files: FROZEN, commit: { sha: AFTER, parents: [BEFORE], subject: 'Freeze APT snapshots for 4.19~rc1.' } },
+      [AFTER]: {
+        files: FROZEN,
+        commit: { sha: AFTER, parents: [BEFORE], subject: 'Freeze APT snapshots for 4.19~rc1.' },
+      },
       [BEFORE]: { files: before, commit: { sha: BEFORE, subject: 'Merge devel into testing' } },
     });
     mockRead(scope, fake);
@@ -210,7 +268,11 @@ describe('GraphqlRefReader.readMany', () => {
     const [after, old] = await reader.readMany([AFTER, BEFORE], SPEC);
 
     expect(requests).toEqual(['POST /graphql']);
-    expect(after?.commit).toMatchObject({ sha: AFTER, parents: [BEFORE], subject: 'Freeze APT snapshots for 4.19~rc1.' });
+    expect(after?.commit).toMatchObject({
+      sha: AFTER,
+      parents: [BEFORE],
+      subject: 'Freeze APT snapshots for 4.19~rc1.',
+    });
     expect(old?.commit).toMatchObject({ sha: BEFORE, parents: [], subject: 'Merge devel into testing' });
     expect(after?.entries).toEqual(selectEntries(fakeSnapshot(FROZEN).entries, SPEC));
     expect(old?.entries).toEqual(selectEntries(fakeSnapshot(before).entries, SPEC));
@@ -247,18 +309,40 @@ describe('GraphqlRefReader.readMany', () => {
 
 describe('GraphqlRefReader.readManyWithCheckRuns', () => {
   const APP = 4242;
-  const run = (id: number, name: string, sha = AFTER, appId = APP) => ({ sha, appId, id, name, title: `t${id}`, summary: `s${id}`, annotationsCount: id % 3 });
+  const run = (id: number, name: string, sha = AFTER, appId = APP) => ({
+    sha,
+    appId,
+    id,
+    name,
+    title: `t${id}`,
+    summary: `s${id}`,
+    annotationsCount: id % 3,
+  });
 
   it("brings the app's latest check runs on the commit in the same request", async () => {
     const { fake, scope, requests, reader } = setup(
-      { 'refs/heads/devel': { files: FROZEN, commit: { sha: AFTER } }, [BEFORE]: { files: tailsTree(), commit: { sha: BEFORE } } },
+      {
+        'refs/heads/devel': { files: FROZEN, commit: { sha: AFTER } },
+        [BEFORE]: { files: tailsTree(), commit: { sha: BEFORE } },
+      },
       undefined,
       { appId: APP },
     );
-    for (const r of [run(4, 'APT snapshots'), run(8, 'APT snapshots'), run(5, 'APT snapshots (pull request)'), run(9, 'APT snapshots', AFTER, 77), run(10, 'APT snapshots', BEFORE)]) fake.addCheckRun(r);
+    for (const r of [
+      run(4, 'APT snapshots'),
+      run(8, 'APT snapshots'),
+      run(5, 'APT snapshots (pull request)'),
+      run(9, 'APT snapshots', AFTER, 77),
+      run(10, 'APT snapshots', BEFORE),
+    ])
+      fake.addCheckRun(r);
     mockRead(scope, fake);
 
-    const { snapshots, checkRuns } = await reader.readManyWithCheckRuns(['refs/heads/devel', BEFORE], SPEC, 'refs/heads/devel');
+    const { snapshots, checkRuns } = await reader.readManyWithCheckRuns(
+      ['refs/heads/devel', BEFORE],
+      SPEC,
+      'refs/heads/devel',
+    );
 
     expect(requests).toEqual(['POST /graphql']);
     expect(snapshots.map((s) => s.commit.sha)).toEqual([AFTER, BEFORE]);
@@ -271,10 +355,14 @@ describe('GraphqlRefReader.readManyWithCheckRuns', () => {
   });
 
   it('knows there are none on a commit without runs', async () => {
-    const { fake, scope, reader } = setup({ [AFTER]: { files: FROZEN, commit: { sha: AFTER } } }, undefined, { appId: APP });
+    const { fake, scope, reader } = setup({ [AFTER]: { files: FROZEN, commit: { sha: AFTER } } }, undefined, {
+      appId: APP,
+    });
     mockRead(scope, fake);
 
-    await expect(reader.readManyWithCheckRuns([AFTER], SPEC, AFTER)).resolves.toMatchObject({ checkRuns: { sha: AFTER, runs: new Map() } });
+    await expect(reader.readManyWithCheckRuns([AFTER], SPEC, AFTER)).resolves.toMatchObject({
+      checkRuns: { sha: AFTER, runs: new Map() },
+    });
   });
 
   it('reads only the snapshots when it does not know its app', async () => {

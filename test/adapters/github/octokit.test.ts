@@ -4,8 +4,11 @@ import { GITHUB_API, TEST_TOKEN, guardNock, recordRequests } from '../../helpers
 
 guardNock();
 
-const SECONDARY = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' };
-const get = (octokit: ReturnType<typeof makeOctokit>) => octokit.request('GET /repos/{owner}/{repo}', { owner: 'tails', repo: 'tails' });
+const SECONDARY = {
+  message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+};
+const get = (octokit: ReturnType<typeof makeOctokit>) =>
+  octokit.request('GET /repos/{owner}/{repo}', { owner: 'tails', repo: 'tails' });
 
 describe('makeOctokit', () => {
   it('retries a server error when asked to', async () => {
@@ -23,7 +26,9 @@ describe('makeOctokit', () => {
   it('does not retry when retries is 0', async () => {
     nock(GITHUB_API).get('/repos/tails/tails').reply(502, { message: 'Bad Gateway' });
 
-    await expect(get(makeOctokit({ auth: TEST_TOKEN, retries: 0, throttle: false }))).rejects.toMatchObject({ status: 502 });
+    await expect(get(makeOctokit({ auth: TEST_TOKEN, retries: 0, throttle: false }))).rejects.toMatchObject({
+      status: 502,
+    });
   });
 
   it('waits out a secondary rate limit as Retry-After says when throttling', async () => {
@@ -32,22 +37,26 @@ describe('makeOctokit', () => {
     scope.get('/repos/tails/tails').reply(403, SECONDARY, { 'retry-after': '2' });
     scope.get('/repos/tails/tails').reply(200, { full_name: 'tails/tails' });
 
-    await expect(get(makeOctokit({ auth: TEST_TOKEN, retries: 1, throttle: true, waitUnitMs: 1 }))).resolves.toMatchObject({ status: 200 });
+    await expect(
+      get(makeOctokit({ auth: TEST_TOKEN, retries: 1, throttle: true, waitUnitMs: 1 })),
+    ).resolves.toMatchObject({ status: 200 });
     expect(requests).toHaveLength(2);
   });
 
   it('fails at once on a rate limit when not throttling', async () => {
     nock(GITHUB_API).get('/repos/tails/tails').reply(403, SECONDARY, { 'retry-after': '2' });
 
-    await expect(get(makeOctokit({ auth: TEST_TOKEN, retries: 1, throttle: false, waitUnitMs: 1 }))).rejects.toMatchObject({ status: 403 });
+    await expect(
+      get(makeOctokit({ auth: TEST_TOKEN, retries: 1, throttle: false, waitUnitMs: 1 })),
+    ).rejects.toMatchObject({ status: 403 });
   });
 
   it('fails rather than wait longer than maxWaitSeconds for a rate limit', async () => {
-    nock(GITHUB_API)
-      .get('/repos/tails/tails')
-      .reply(403, SECONDARY, { 'retry-after': '3600' });
+    nock(GITHUB_API).get('/repos/tails/tails').reply(403, SECONDARY, { 'retry-after': '3600' });
 
-    await expect(get(makeOctokit({ auth: TEST_TOKEN, retries: 3, throttle: true, maxWaitSeconds: 60, waitUnitMs: 1 }))).rejects.toMatchObject({ status: 403 });
+    await expect(
+      get(makeOctokit({ auth: TEST_TOKEN, retries: 3, throttle: true, maxWaitSeconds: 60, waitUnitMs: 1 })),
+    ).rejects.toMatchObject({ status: 403 });
   });
 
   it('talks to a GitHub Enterprise Server API root with the token', async () => {
@@ -55,7 +64,9 @@ describe('makeOctokit', () => {
       .get('/api/v3/repos/tails/tails')
       .reply(200, { full_name: 'tails/tails' });
 
-    await expect(get(makeOctokit({ auth: TEST_TOKEN, baseUrl: 'https://ghe.example.org/api/v3', retries: 0, throttle: false }))).resolves.toMatchObject({
+    await expect(
+      get(makeOctokit({ auth: TEST_TOKEN, baseUrl: 'https://ghe.example.org/api/v3', retries: 0, throttle: false })),
+    ).resolves.toMatchObject({
       data: { full_name: 'tails/tails' },
     });
   });

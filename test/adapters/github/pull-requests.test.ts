@@ -5,12 +5,34 @@ import { TEST_TOKEN, guardNock } from '../../helpers/nock-guard.js';
 guardNock();
 
 const HEAD = 'apt-snapshots-bot/thaw-devel';
-const WANT = { head: HEAD, base: 'devel', title: 'Thaw APT snapshots.', body: 'devel was left frozen by the merge of stable.' };
+const WANT = {
+  head: HEAD,
+  base: 'devel',
+  title: 'Thaw APT snapshots.',
+  body: 'devel was left frozen by the merge of stable.',
+};
 const LIST_QUERY = { state: 'open', head: `tails:${HEAD}`, base: 'devel' };
 
-function pr(overrides: Partial<{ number: number; title: string; body: string | null; state: string; head: string; base: string }> = {}) {
+function pr(
+  overrides: Partial<{
+    number: number;
+    title: string;
+    body: string | null;
+    state: string;
+    head: string;
+    base: string;
+  }> = {},
+) {
   const { number = 12, title = WANT.title, body = WANT.body, state = 'open', head = HEAD, base = 'devel' } = overrides;
-  return { number, html_url: `https://github.com/tails/tails/pull/${number}`, state, title, body, head: { ref: head }, base: { ref: base } };
+  return {
+    number,
+    html_url: `https://github.com/tails/tails/pull/${number}`,
+    state,
+    title,
+    body,
+    head: { ref: head },
+    base: { ref: base },
+  };
 }
 
 const INFO = { number: 12, url: 'https://github.com/tails/tails/pull/12', state: 'open', head: HEAD, base: 'devel' };
@@ -22,7 +44,10 @@ describe('GitHubForge.ensurePullRequest', () => {
     scope.post(`${REPO}/pulls`, capture).reply(201, pr());
 
     await expect(forge.ensurePullRequest(WANT)).resolves.toEqual({ ...INFO, status: 'created' });
-    expect(requests).toEqual([`GET ${REPO}/pulls?state=open&head=tails%3Aapt-snapshots-bot%2Fthaw-devel&base=devel`, `POST ${REPO}/pulls`]);
+    expect(requests).toEqual([
+      `GET ${REPO}/pulls?state=open&head=tails%3Aapt-snapshots-bot%2Fthaw-devel&base=devel`,
+      `POST ${REPO}/pulls`,
+    ]);
     expect(bodies).toEqual([WANT]);
   });
 
@@ -40,7 +65,10 @@ describe('GitHubForge.ensurePullRequest', () => {
     ['it has no body', { body: null }],
   ])('updates the open pull request when %s: 2 requests', async (_what, existing) => {
     const { forge, scope, requests, bodies, capture } = forgeWithScope();
-    scope.get(`${REPO}/pulls`).query(LIST_QUERY).reply(200, [pr(existing)]);
+    scope
+      .get(`${REPO}/pulls`)
+      .query(LIST_QUERY)
+      .reply(200, [pr(existing)]);
     scope.patch(`${REPO}/pulls/12`, capture).reply(200, pr());
 
     await expect(forge.ensurePullRequest(WANT)).resolves.toEqual({ ...INFO, status: 'updated' });
@@ -63,9 +91,14 @@ describe('GitHubForge.ensurePullRequest', () => {
     scope.get(`${REPO}/pulls`).query(LIST_QUERY).reply(200, []);
     scope.post(`${REPO}/pulls`).reply(422, {
       message: 'Validation Failed',
-      errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for tails:${HEAD}.` }],
+      errors: [
+        { resource: 'PullRequest', code: 'custom', message: `A pull request already exists for tails:${HEAD}.` },
+      ],
     });
-    scope.get(`${REPO}/pulls`).query(LIST_QUERY).reply(200, [pr({ body: 'older body' })]);
+    scope
+      .get(`${REPO}/pulls`)
+      .query(LIST_QUERY)
+      .reply(200, [pr({ body: 'older body' })]);
     scope.patch(`${REPO}/pulls/12`).reply(200, pr());
 
     await expect(forge.ensurePullRequest(WANT)).resolves.toEqual({ ...INFO, status: 'updated' });
@@ -75,7 +108,12 @@ describe('GitHubForge.ensurePullRequest', () => {
   it('surfaces a 422 that is not the race', async () => {
     const { forge, scope } = forgeWithScope();
     scope.get(`${REPO}/pulls`).query(LIST_QUERY).reply(200, []);
-    scope.post(`${REPO}/pulls`).reply(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }] });
+    scope
+      .post(`${REPO}/pulls`)
+      .reply(422, {
+        message: 'Validation Failed',
+        errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }],
+      });
 
     const error = await forge.ensurePullRequest(WANT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeError);
@@ -86,7 +124,12 @@ describe('GitHubForge.ensurePullRequest', () => {
   it('surfaces the race error when the pull request is gone again on the second look', async () => {
     const { forge, scope } = forgeWithScope();
     scope.get(`${REPO}/pulls`).query(LIST_QUERY).twice().reply(200, []);
-    scope.post(`${REPO}/pulls`).reply(422, { message: 'Validation Failed', errors: [{ message: `A pull request already exists for tails:${HEAD}.` }] });
+    scope
+      .post(`${REPO}/pulls`)
+      .reply(422, {
+        message: 'Validation Failed',
+        errors: [{ message: `A pull request already exists for tails:${HEAD}.` }],
+      });
 
     await expect(forge.ensurePullRequest(WANT)).rejects.toThrow('A pull request already exists');
   });

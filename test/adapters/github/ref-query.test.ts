@@ -21,7 +21,15 @@ describe('readTargets', () => {
   });
 
   it('drops paths no tree can hold', () => {
-    expect(readTargets({ files: [{ path: 'a/../b', maxBytes: 1 }, { path: 'ok', maxBytes: 1 }], dirs: [] }).map((t) => t.path)).toEqual(['ok']);
+    expect(
+      readTargets({
+        files: [
+          { path: 'a/../b', maxBytes: 1 },
+          { path: 'ok', maxBytes: 1 },
+        ],
+        dirs: [],
+      }).map((t) => t.path),
+    ).toEqual(['ok']);
   });
 });
 
@@ -69,8 +77,22 @@ describe('buildRefQuery', () => {
       o1_2: 'abc123:config/APT_overlays.d',
     });
     expect(revisions.map((r) => [r.rev, r.commit, [...r.listings]])).toEqual([
-      ['refs/heads/devel', 'c0', [['config', 't0_0'], ['config/chroot_apt', 't0_1']]],
-      ['abc123', 'c1', [['config', 't1_0'], ['config/chroot_apt', 't1_1']]],
+      [
+        'refs/heads/devel',
+        'c0',
+        [
+          ['config', 't0_0'],
+          ['config/chroot_apt', 't0_1'],
+        ],
+      ],
+      [
+        'abc123',
+        'c1',
+        [
+          ['config', 't1_0'],
+          ['config/chroot_apt', 't1_1'],
+        ],
+      ],
     ]);
   });
 
@@ -78,7 +100,14 @@ describe('buildRefQuery', () => {
     const { query, variables } = buildRefQuery(['abc123'], spec);
 
     for (const name of Object.keys(variables)) expect(query).toContain(`$${name}: String!`);
-    expect(query.match(/^fragment (\w+)/gm)).toEqual(['fragment CommitInfo', 'fragment Content', 'fragment Names', 'fragment Listing', 'fragment Depth0', 'fragment Depth1']);
+    expect(query.match(/^fragment (\w+)/gm)).toEqual([
+      'fragment CommitInfo',
+      'fragment Content',
+      'fragment Names',
+      'fragment Listing',
+      'fragment Depth0',
+      'fragment Depth1',
+    ]);
   });
 
   it.each(['a:b', 'a b', '', 'new\nline'])('rejects the revision %j', (rev) => {
@@ -94,7 +123,9 @@ describe('buildRefQuery', () => {
     expect(query).toContain('runs: object(expression: $runs) { ...AppCheckRuns }');
     expect(query).toContain('$appId: Int!');
     expect(query).toContain('$runs: String!');
-    expect(query).toMatch(/^fragment AppCheckRuns on Commit \{ oid checkSuites\(first: \d+, filterBy: \{ appId: \$appId \}\)/m);
+    expect(query).toMatch(
+      /^fragment AppCheckRuns on Commit \{ oid checkSuites\(first: \d+, filterBy: \{ appId: \$appId \}\)/m,
+    );
   });
 
   it('asks for no check runs unless told to', () => {

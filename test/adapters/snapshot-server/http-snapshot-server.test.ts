@@ -1,8 +1,17 @@
-import { HttpSnapshotServer, type HttpSnapshotServerOptions } from '../../../src/adapters/snapshot-server/http-snapshot-server.js';
+import {
+  HttpSnapshotServer,
+  type HttpSnapshotServerOptions,
+} from '../../../src/adapters/snapshot-server/http-snapshot-server.js';
 import { defaultConfig } from '../../../src/config/defaults.js';
 import type { Serial } from '../../../src/domain/serial.js';
 import { SnapshotServerError, UsageError } from '../../../src/errors.js';
-import { closedPortUrl, failThen, startHttpServer, type LocalHttpServer, type Reply } from '../../helpers/http-server.js';
+import {
+  closedPortUrl,
+  failThen,
+  startHttpServer,
+  type LocalHttpServer,
+  type Reply,
+} from '../../helpers/http-server.js';
 
 const SERIAL = '2021051301' as Serial;
 
@@ -111,7 +120,10 @@ describe('HttpSnapshotServer: answers', () => {
     expect(defaults.baseUrl).toBe('http://time-based.snapshots.deb.tails.boum.org/');
 
     const base = defaultConfig();
-    const config = { ...base, snapshot_server: { ...base.snapshot_server, url: `${server.url}/`, retries: 1, timeout_ms: 150 } };
+    const config = {
+      ...base,
+      snapshot_server: { ...base.snapshot_server, url: `${server.url}/`, retries: 1, timeout_ms: 150 },
+    };
     server.route(TRACE_PATH, { status: 500 });
     const error = await failure(HttpSnapshotServer.fromConfig(config, { retryDelayMs: 1 }).latestSerial('debian'));
     expect(error.message).toMatch(/after 2 attempts/);
@@ -194,7 +206,9 @@ describe('HttpSnapshotServer: retries', () => {
   it('stops when Retry-After asks for longer than it waits', async () => {
     server.route(TRACE_PATH, { status: 503, headers: { 'retry-after': '3600' } });
     const error = await failure(client({ maxDelayMs: 2000 }).latestSerial('debian'));
-    expect(error.message).toBe(`${server.url}${TRACE_PATH}: HTTP 503 Service Unavailable, and the server asks to retry after 3600 s, longer than the 2000 ms we wait`);
+    expect(error.message).toBe(
+      `${server.url}${TRACE_PATH}: HTTP 503 Service Unavailable, and the server asks to retry after 3600 s, longer than the 2000 ms we wait`,
+    );
     expect(server.requests).toHaveLength(1);
   });
 
@@ -207,7 +221,9 @@ describe('HttpSnapshotServer: retries', () => {
   it('reports a connection always closed without an answer', async () => {
     server.route(TRACE_PATH, { destroy: true });
     const error = await failure(client({ retries: 1 }).latestSerial('debian'));
-    expect(error.message).toMatch(new RegExp(`^${server.url}${TRACE_PATH}: connection (closed|reset) by the server \\(after 2 attempts\\)$`));
+    expect(error.message).toMatch(
+      new RegExp(`^${server.url}${TRACE_PATH}: connection (closed|reset) by the server \\(after 2 attempts\\)$`),
+    );
     expect(server.requests).toHaveLength(2);
   });
 
@@ -222,7 +238,9 @@ describe('HttpSnapshotServer: retries', () => {
     let calls = 0;
     const failing: typeof fetch = () => {
       calls += 1;
-      const reason = Object.assign(new Error(code === undefined ? 'certificate has expired' : `getaddrinfo ${code}`), { code });
+      const reason = Object.assign(new Error(code === undefined ? 'certificate has expired' : `getaddrinfo ${code}`), {
+        code,
+      });
       return Promise.reject(new TypeError('fetch failed', { cause: reason }));
     };
     const error = await failure(client({ fetch: failing, retries: 1 }).latestSerial('debian'));
@@ -258,7 +276,9 @@ describe('HttpSnapshotServer: a server that hangs or lies', () => {
     server.route(TRACE_PATH, { stall: true, body: 'Thu May 13 06:00:01 UTC 2021\n' });
     const start = performance.now();
     const error = await failure(client({ timeoutMs: 200, retries: 0 }).latestSerial('debian'));
-    expect(error.message).toBe(`${server.url}${TRACE_PATH}: timed out after 200 ms reading the body (29 bytes received)`);
+    expect(error.message).toBe(
+      `${server.url}${TRACE_PATH}: timed out after 200 ms reading the body (29 bytes received)`,
+    );
     expect(elapsedSince(start)).toBeLessThan(700);
   });
 
@@ -266,7 +286,9 @@ describe('HttpSnapshotServer: a server that hangs or lies', () => {
     server.route(TRACE_PATH, { stream: { chunk: 'Archive serial: 2021051301\n'.repeat(1000) } });
     const start = performance.now();
     const error = await failure(client({ timeoutMs: 5000 }).latestSerial('debian'));
-    expect(error.message).toBe(`${server.url}${TRACE_PATH}: the response is too large: more than the limit of 1048576 bytes`);
+    expect(error.message).toBe(
+      `${server.url}${TRACE_PATH}: the response is too large: more than the limit of 1048576 bytes`,
+    );
     expect(elapsedSince(start)).toBeLessThan(2000);
     expect(server.requests).toHaveLength(1);
   });
@@ -280,7 +302,9 @@ describe('HttpSnapshotServer: a server that hangs or lies', () => {
   it('refuses a body whose announced length is over the limit without reading it', async () => {
     server.route(TRACE_PATH, { stall: true, headers: { 'content-length': String(10 * 1024 ** 3) }, body: TRACE });
     const error = await failure(client({ timeoutMs: 5000 }).latestSerial('debian'));
-    expect(error.message).toBe(`${server.url}${TRACE_PATH}: the response is too large: 10737418240 bytes announced, the limit is 1048576`);
+    expect(error.message).toBe(
+      `${server.url}${TRACE_PATH}: the response is too large: 10737418240 bytes announced, the limit is 1048576`,
+    );
     expect(server.requests).toHaveLength(1);
   });
 
@@ -316,31 +340,49 @@ describe('HttpSnapshotServer: a server that hangs or lies', () => {
 });
 
 describe('HttpSnapshotServer: hostile input', () => {
-  it.each(['..', '.', '../../etc/passwd', 'debian/../tails', '', '.hidden', 'Debian', 'debian%2f..', 'debian?x=1', 'debian#x', 'http://evil.example/x'])(
-    'refuses origin %j without a request',
-    async (origin) => {
-      const error = await failure(client().latestSerial(origin));
-      expect(error.message).toMatch(/refusing to look up origin .*not a valid origin name/);
-      expect(error.url).toBe(`${server.url}/`);
-      await failure(client().validUntil(origin, 'stable', SERIAL));
-      expect(server.requests).toHaveLength(0);
-    },
-  );
-
-  it.each(['..', 'buster/../../..', '/buster', 'buster/', 'buster//updates', 'buster/./updates', 'Buster', 'buster%2f..'])(
-    'refuses dist %j without a request',
-    async (dist) => {
-      const error = await failure(client().validUntil('debian', dist, SERIAL));
-      expect(error.message).toMatch(/refusing to look up dist .*not a valid dist name/);
-      expect(server.requests).toHaveLength(0);
-    },
-  );
-
-  it.each(['latest', '../../x', '2021051300', '2021051301/..'])('refuses serial %j without a request', async (serial) => {
-    const error = await failure(client().validUntil('debian', 'stable', serial as Serial));
-    expect(error.message).toMatch(/refusing to look up serial/);
+  it.each([
+    '..',
+    '.',
+    '../../etc/passwd',
+    'debian/../tails',
+    '',
+    '.hidden',
+    'Debian',
+    'debian%2f..',
+    'debian?x=1',
+    'debian#x',
+    'http://evil.example/x',
+  ])('refuses origin %j without a request', async (origin) => {
+    const error = await failure(client().latestSerial(origin));
+    expect(error.message).toMatch(/refusing to look up origin .*not a valid origin name/);
+    expect(error.url).toBe(`${server.url}/`);
+    await failure(client().validUntil(origin, 'stable', SERIAL));
     expect(server.requests).toHaveLength(0);
   });
+
+  it.each([
+    '..',
+    'buster/../../..',
+    '/buster',
+    'buster/',
+    'buster//updates',
+    'buster/./updates',
+    'Buster',
+    'buster%2f..',
+  ])('refuses dist %j without a request', async (dist) => {
+    const error = await failure(client().validUntil('debian', dist, SERIAL));
+    expect(error.message).toMatch(/refusing to look up dist .*not a valid dist name/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it.each(['latest', '../../x', '2021051300', '2021051301/..'])(
+    'refuses serial %j without a request',
+    async (serial) => {
+      const error = await failure(client().validUntil('debian', 'stable', serial as Serial));
+      expect(error.message).toMatch(/refusing to look up serial/);
+      expect(server.requests).toHaveLength(0);
+    },
+  );
 
   it.each([
     ['not a URL', 'time-based.snapshots', /is not a URL/],
@@ -353,7 +395,8 @@ describe('HttpSnapshotServer: hostile input', () => {
   });
 
   it('refuses a base URL with credentials without repeating them', () => {
-    const create = () => new HttpSnapshotServer({ baseUrl: 'http://rm:s3cret@snapshots.example/', timeoutMs: 1000, retries: 0 });
+    const create = () =>
+      new HttpSnapshotServer({ baseUrl: 'http://rm:s3cret@snapshots.example/', timeoutMs: 1000, retries: 0 });
     expect(create).toThrow(UsageError);
     expect(create).toThrow('snapshot server URL http://snapshots.example/ must not contain credentials');
   });

@@ -2,7 +2,10 @@ import type { Route } from '../../helpers/http-server.js';
 
 /** The trace file the server publishes for an origin's newest serial, with the noise real ones carry. */
 export function traceRoute(origin: string, serial: string): [string, Route] {
-  return [`/${origin}/project/trace/${origin}`, { body: `Date: Thu, 13 May 2021 08:12:01 +0000\nArchive serial: ${serial}\nCreator: ftpsync 20180513\n` }];
+  return [
+    `/${origin}/project/trace/${origin}`,
+    { body: `Date: Thu, 13 May 2021 08:12:01 +0000\nArchive serial: ${serial}\nCreator: ftpsync 20180513\n` },
+  ];
 }
 
 /** A snapshot's Release file; `validUntil` null leaves the field out (a tagged snapshot). */

@@ -10,8 +10,16 @@ describe('changedPaths', () => {
   });
 
   it('names a changed serial file and the directories above it', () => {
-    const changed = changedPaths(fakeState(tailsTree()), fakeState(tailsTree({ main: { debian: '2021051301', 'debian-security': 'latest', torproject: 'latest' } })));
-    expect([...changed].sort()).toEqual(['config', 'config/APT_snapshots.d', `${PATHS.MAIN}/debian`, `${PATHS.MAIN}/debian/serial`]);
+    const changed = changedPaths(
+      fakeState(tailsTree()),
+      fakeState(tailsTree({ main: { debian: '2021051301', 'debian-security': 'latest', torproject: 'latest' } })),
+    );
+    expect([...changed].sort()).toEqual([
+      'config',
+      'config/APT_snapshots.d',
+      `${PATHS.MAIN}/debian`,
+      `${PATHS.MAIN}/debian/serial`,
+    ]);
   });
 
   it.each([
@@ -31,23 +39,61 @@ describe('changedPaths', () => {
   });
 });
 
-const finding = (path: string, message = 'wrong', severity: Finding['severity'] = 'error'): Finding => ({ rule: 'tracks-latest', severity, path, message });
+const finding = (path: string, message = 'wrong', severity: Finding['severity'] = 'error'): Finding => ({
+  rule: 'tracks-latest',
+  severity,
+  path,
+  message,
+});
 
 describe('pushVerdict', () => {
   const serial = `${PATHS.MAIN}/debian/serial`;
 
   it('blocks every error of a new branch', () => {
-    expect(pushVerdict([finding(serial), finding('x', 'w', 'warning')])).toEqual({ blocking: [finding(serial)], preexisting: [] });
+    expect(pushVerdict([finding(serial), finding('x', 'w', 'warning')])).toEqual({
+      blocking: [finding(serial)],
+      preexisting: [],
+    });
   });
 
   it.each<[string, Finding[], Finding[], string[], { blocking: Finding[]; preexisting: Finding[] }]>([
     ['a new error blocks', [finding(serial)], [], [], { blocking: [finding(serial)], preexisting: [] }],
-    ['an old error in an untouched file does not', [finding(serial)], [finding(serial)], ['config/base_branch'], { blocking: [], preexisting: [finding(serial)] }],
-    ['an old error in a file the push changed does', [finding(serial)], [finding(serial)], [serial], { blocking: [finding(serial)], preexisting: [] }],
-    ['an old error on a directory the push changed below does', [finding(PATHS.MAIN)], [finding(PATHS.MAIN)], [PATHS.MAIN], { blocking: [finding(PATHS.MAIN)], preexisting: [] }],
-    ['the same file with other words is a new error', [finding(serial, 'pinned to 2021051302')], [finding(serial, 'pinned to 2021051301')], [], { blocking: [finding(serial, 'pinned to 2021051302')], preexisting: [] }],
+    [
+      'an old error in an untouched file does not',
+      [finding(serial)],
+      [finding(serial)],
+      ['config/base_branch'],
+      { blocking: [], preexisting: [finding(serial)] },
+    ],
+    [
+      'an old error in a file the push changed does',
+      [finding(serial)],
+      [finding(serial)],
+      [serial],
+      { blocking: [finding(serial)], preexisting: [] },
+    ],
+    [
+      'an old error on a directory the push changed below does',
+      [finding(PATHS.MAIN)],
+      [finding(PATHS.MAIN)],
+      [PATHS.MAIN],
+      { blocking: [finding(PATHS.MAIN)], preexisting: [] },
+    ],
+    [
+      'the same file with other words is a new error',
+      [finding(serial, 'pinned to 2021051302')],
+      [finding(serial, 'pinned to 2021051301')],
+      [],
+      { blocking: [finding(serial, 'pinned to 2021051302')], preexisting: [] },
+    ],
     ['warnings never block', [finding(serial, 'w', 'warning')], [], [serial], { blocking: [], preexisting: [] }],
-    ['an old warning that became an error blocks', [finding(serial)], [finding(serial, 'wrong', 'warning')], [], { blocking: [finding(serial)], preexisting: [] }],
+    [
+      'an old warning that became an error blocks',
+      [finding(serial)],
+      [finding(serial, 'wrong', 'warning')],
+      [],
+      { blocking: [finding(serial)], preexisting: [] },
+    ],
   ])('%s', (_name, after, before, changed, expected) => {
     expect(pushVerdict(after, { findings: before, changed: new Set(changed) })).toEqual(expected);
   });
@@ -60,6 +106,8 @@ describe('pushVerdict', () => {
   it('is used with states whose only difference is a frozen serial', () => {
     const before = fakeState(tailsTree());
     const after = fakeState(tailsTree({ main: FROZEN }));
-    expect(pushVerdict([finding(serial)], { findings: [finding(serial)], changed: changedPaths(before, after) }).blocking).toEqual([finding(serial)]);
+    expect(
+      pushVerdict([finding(serial)], { findings: [finding(serial)], changed: changedPaths(before, after) }).blocking,
+    ).toEqual([finding(serial)]);
   });
 });

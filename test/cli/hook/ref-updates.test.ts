@@ -17,16 +17,25 @@ describe('parseRefUpdates', () => {
     expect(parseRefUpdates(`${'c'.repeat(64)} ${'d'.repeat(64)} refs/heads/x`)).toHaveLength(1);
   });
 
-  it.each([`${A} ${B}`, `${A} ${B} refs/heads/x extra`, `${A.slice(1)} ${B} refs/heads/x`, `devel ${B} refs/heads/x`])('%j is refused with its line number', (line) => {
-    expect(() => parseRefUpdates(`${A} ${B} refs/heads/ok\n${line}\n`)).toThrow(UsageError);
-    expect(() => parseRefUpdates(`${A} ${B} refs/heads/ok\n${line}\n`)).toThrow('standard input line 2');
-  });
+  it.each([`${A} ${B}`, `${A} ${B} refs/heads/x extra`, `${A.slice(1)} ${B} refs/heads/x`, `devel ${B} refs/heads/x`])(
+    '%j is refused with its line number',
+    (line) => {
+      expect(() => parseRefUpdates(`${A} ${B} refs/heads/ok\n${line}\n`)).toThrow(UsageError);
+      expect(() => parseRefUpdates(`${A} ${B} refs/heads/ok\n${line}\n`)).toThrow('standard input line 2');
+    },
+  );
 });
 
 describe('branchUpdates', () => {
   it('keeps branch updates and creations, drops deletions and other refs', () => {
     const updates = parseRefUpdates(
-      [`${A} ${B} refs/heads/devel`, `${Z} ${A} refs/heads/feature/1234-foo`, `${A} ${Z} refs/heads/gone`, `${Z} ${A} refs/tags/4.19`, `${A} ${B} refs/notes/commits`].join('\n'),
+      [
+        `${A} ${B} refs/heads/devel`,
+        `${Z} ${A} refs/heads/feature/1234-foo`,
+        `${A} ${Z} refs/heads/gone`,
+        `${Z} ${A} refs/tags/4.19`,
+        `${A} ${B} refs/notes/commits`,
+      ].join('\n'),
     );
     expect(branchUpdates(updates)).toEqual([
       { old: A, new: B, ref: 'refs/heads/devel', branch: 'devel' },

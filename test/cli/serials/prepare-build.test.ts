@@ -1,4 +1,9 @@
-import { cachedSerialsText, originsToLookUp, parseSerialsJson, resolveBuildSerials } from '../../../src/cli/serials/prepare-build.js';
+import {
+  cachedSerialsText,
+  originsToLookUp,
+  parseSerialsJson,
+  resolveBuildSerials,
+} from '../../../src/cli/serials/prepare-build.js';
 import { WorkingSetError, type WorkingOrigin } from '../../../src/cli/serials/working-set.js';
 import type { Serial, SerialValue } from '../../../src/domain/serial.js';
 import { UsageError } from '../../../src/errors.js';
@@ -15,7 +20,9 @@ const SET = [origin('debian', '2021051301'), origin('debian-security', 'latest')
 
 describe('parseSerialsJson', () => {
   it('reads origin -> serial', () => {
-    expect(parseSerialsJson('{"debian": "2021051301", "torproject": "2021051302"}')).toEqual(serials({ debian: '2021051301', torproject: '2021051302' }));
+    expect(parseSerialsJson('{"debian": "2021051301", "torproject": "2021051302"}')).toEqual(
+      serials({ debian: '2021051301', torproject: '2021051302' }),
+    );
   });
 
   it.each([
@@ -41,32 +48,52 @@ describe('originsToLookUp', () => {
 
 describe('resolveBuildSerials', () => {
   it('keeps pinned serials and resolves latest to the given serial, else the newest', () => {
-    expect(resolveBuildSerials(SET, serials({ torproject: '2021051302' }), serials({ 'debian-security': '2021051304' }))).toEqual(
-      serials({ debian: '2021051301', 'debian-security': '2021051304', torproject: '2021051302' }),
-    );
+    expect(
+      resolveBuildSerials(SET, serials({ torproject: '2021051302' }), serials({ 'debian-security': '2021051304' })),
+    ).toEqual(serials({ debian: '2021051301', 'debian-security': '2021051304', torproject: '2021051302' }));
   });
 
   it('accepts a given serial equal to the pinned one', () => {
-    expect(resolveBuildSerials(SET, serials({ debian: '2021051301', 'debian-security': '1', torproject: '2' }), serials({})).get('debian')).toBe('2021051301');
+    expect(
+      resolveBuildSerials(
+        SET,
+        serials({ debian: '2021051301', 'debian-security': '1', torproject: '2' }),
+        serials({}),
+      ).get('debian'),
+    ).toBe('2021051301');
   });
 
   it('refuses a given serial that contradicts a pinned one', () => {
-    expect(() => resolveBuildSerials(SET, serials({ debian: '2021051302' }), serials({ 'debian-security': '2021051304', torproject: '2021051304' }))).toThrow(
-      new WorkingSetError('the serials argument gives 2021051302 for origin debian, but config/APT_snapshots.d/debian/serial pins 2021051301'),
+    expect(() =>
+      resolveBuildSerials(
+        SET,
+        serials({ debian: '2021051302' }),
+        serials({ 'debian-security': '2021051304', torproject: '2021051304' }),
+      ),
+    ).toThrow(
+      new WorkingSetError(
+        'the serials argument gives 2021051302 for origin debian, but config/APT_snapshots.d/debian/serial pins 2021051301',
+      ),
     );
   });
 
   it('refuses an origin the set does not have', () => {
-    expect(() => resolveBuildSerials(SET, serials({ tails: '2021051302' }), serials({}))).toThrow('the serials argument names "tails", not an origin of the set (debian, debian-security, torproject)');
+    expect(() => resolveBuildSerials(SET, serials({ tails: '2021051302' }), serials({}))).toThrow(
+      'the serials argument names "tails", not an origin of the set (debian, debian-security, torproject)',
+    );
   });
 
   it('refuses to leave a latest unresolved', () => {
-    expect(() => resolveBuildSerials(SET, serials({}), serials({ torproject: '2021051302' }))).toThrow('no serial for origin debian-security, which is latest in config/APT_snapshots.d/debian-security/serial');
+    expect(() => resolveBuildSerials(SET, serials({}), serials({ torproject: '2021051302' }))).toThrow(
+      'no serial for origin debian-security, which is latest in config/APT_snapshots.d/debian-security/serial',
+    );
   });
 });
 
 describe('cachedSerialsText', () => {
   it('writes one "ORIGIN: SERIAL" line per origin', () => {
-    expect(cachedSerialsText(serials({ debian: '2021051301', torproject: '2021051302' }))).toBe('debian: 2021051301\ntorproject: 2021051302\n');
+    expect(cachedSerialsText(serials({ debian: '2021051301', torproject: '2021051302' }))).toBe(
+      'debian: 2021051301\ntorproject: 2021051302\n',
+    );
   });
 });

@@ -22,18 +22,60 @@ describe('readWorkingSet', () => {
     await put({ 'torproject/serial': 'latest\n', 'debian/serial': '2021051301', '.placeholder': '', README: 'x' });
     const set = await readWorkingSet(dir, 'S');
     expect(set).toEqual([
-      { origin: 'debian', file: join(dir, 'debian', 'serial'), path: 'S/debian/serial', value: { kind: 'serial', serial: '2021051301' } },
-      { origin: 'torproject', file: join(dir, 'torproject', 'serial'), path: 'S/torproject/serial', value: { kind: 'latest' } },
+      {
+        origin: 'debian',
+        file: join(dir, 'debian', 'serial'),
+        path: 'S/debian/serial',
+        value: { kind: 'serial', serial: '2021051301' },
+      },
+      {
+        origin: 'torproject',
+        file: join(dir, 'torproject', 'serial'),
+        path: 'S/torproject/serial',
+        value: { kind: 'latest' },
+      },
     ]);
   });
 
   it.each<[string, (d: string) => Promise<unknown>, string]>([
     ['a missing serial file', (d) => mkdir(join(d, 'debian')), 'S/debian/serial is missing'],
-    ['a serial that is a directory', (d) => mkdir(join(d, 'debian', 'serial'), { recursive: true }), 'S/debian/serial is not a regular file'],
-    ['a symbolic link', async (d) => { await mkdir(join(d, 'debian')); await symlink('/etc/hostname', join(d, 'debian', 'serial')); }, 'S/debian/serial is a symbolic link'],
-    ['an invalid serial', async (d) => { await mkdir(join(d, 'debian')); await writeFile(join(d, 'debian', 'serial'), '2021051300\n'); }, 'S/debian/serial "2021051300" has counter 00'],
-    ['two lines', async (d) => { await mkdir(join(d, 'debian')); await writeFile(join(d, 'debian', 'serial'), 'latest\nlatest\n'); }, 'S/debian/serial has 2 lines'],
-    ['a huge file', async (d) => { await mkdir(join(d, 'debian')); await writeFile(join(d, 'debian', 'serial'), 'x'.repeat(5000)); }, 'S/debian/serial is 5000 bytes, far too large'],
+    [
+      'a serial that is a directory',
+      (d) => mkdir(join(d, 'debian', 'serial'), { recursive: true }),
+      'S/debian/serial is not a regular file',
+    ],
+    [
+      'a symbolic link',
+      async (d) => {
+        await mkdir(join(d, 'debian'));
+        await symlink('/etc/hostname', join(d, 'debian', 'serial'));
+      },
+      'S/debian/serial is a symbolic link',
+    ],
+    [
+      'an invalid serial',
+      async (d) => {
+        await mkdir(join(d, 'debian'));
+        await writeFile(join(d, 'debian', 'serial'), '2021051300\n');
+      },
+      'S/debian/serial "2021051300" has counter 00',
+    ],
+    [
+      'two lines',
+      async (d) => {
+        await mkdir(join(d, 'debian'));
+        await writeFile(join(d, 'debian', 'serial'), 'latest\nlatest\n');
+      },
+      'S/debian/serial has 2 lines',
+    ],
+    [
+      'a huge file',
+      async (d) => {
+        await mkdir(join(d, 'debian'));
+        await writeFile(join(d, 'debian', 'serial'), 'x'.repeat(5000));
+      },
+      'S/debian/serial is 5000 bytes, far too large',
+    ],
   ])('refuses %s, naming the file', async (_name, make, message) => {
     await make(dir);
     await expect(readWorkingSet(dir, 'S')).rejects.toThrow(WorkingSetError);
@@ -41,7 +83,9 @@ describe('readWorkingSet', () => {
   });
 
   it('refuses a set that is not there', async () => {
-    await expect(readWorkingSet(join(dir, 'nope'), 'config/APT_snapshots.d')).rejects.toThrow(`there is no snapshot set config/APT_snapshots.d (${join(dir, 'nope')}): run this from the top of a Tails checkout`);
+    await expect(readWorkingSet(join(dir, 'nope'), 'config/APT_snapshots.d')).rejects.toThrow(
+      `there is no snapshot set config/APT_snapshots.d (${join(dir, 'nope')}): run this from the top of a Tails checkout`,
+    );
   });
 });
 
@@ -51,15 +95,19 @@ describe('selectOrigins and writeSerial', () => {
     const set = await readWorkingSet(dir, 'S');
     expect(selectOrigins(set, [], 'S').map((o) => o.origin)).toEqual(['a', 'b', 'c']);
     expect(selectOrigins(set, ['c', 'a'], 'S').map((o) => o.origin)).toEqual(['a', 'c']);
-    expect(() => selectOrigins(set, ['a', 'zz'], 'S')).toThrow(new WorkingSetError('no origin "zz" in S; its origins are a, b, c'));
+    expect(() => selectOrigins(set, ['a', 'zz'], 'S')).toThrow(
+      new WorkingSetError('no origin "zz" in S; its origins are a, b, c'),
+    );
   });
 
   it('does not write through a serial file that became a symbolic link after it was read', async () => {
-    await put({ 'a/serial': 'latest\n', 'victim': 'precious\n' });
+    await put({ 'a/serial': 'latest\n', victim: 'precious\n' });
     const [a] = await readWorkingSet(dir, 'S');
     await rm(join(dir, 'a', 'serial'));
     await symlink(join(dir, 'victim'), join(dir, 'a', 'serial'));
-    await expect(writeSerial(a!, { kind: 'latest' })).rejects.toThrow(new WorkingSetError('S/a/serial is a symbolic link; refusing to write through it'));
+    await expect(writeSerial(a!, { kind: 'latest' })).rejects.toThrow(
+      new WorkingSetError('S/a/serial is a symbolic link; refusing to write through it'),
+    );
     expect(await readFile(join(dir, 'victim'), 'utf8')).toBe('precious\n');
   });
 
