@@ -101,6 +101,7 @@ function readFixture(): PushFixture {
   } catch (error) {
     throw new Error(
       `the benchmark reads the webhook ${FIXTURE}, from the project root (npm run bench): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
     );
   }
 }

@@ -70,14 +70,14 @@ export async function benchCore(runs: number): Promise<Figure[]> {
       await measure(
         `git log + cat-file --batch of the same ${auditPaths.length} paths × ${commits.length} commits`,
         runs,
-        async () => {
+        () => {
           git(repo, ['log', '--first-parent', '--format=%H%x00%ct%x00%s', 'devel']);
           gitBatchRead(repo, commits, auditPaths);
         },
       ),
     );
     figures.push(
-      await measure(`git log -p of the same paths along the same ${commits.length} commits`, runs, async () => {
+      await measure(`git log -p of the same paths along the same ${commits.length} commits`, runs, () => {
         git(repo, ['log', '--first-parent', '-p', '--format=%H%x00%ct%x00%s', 'devel', '--', ...auditPaths]);
       }),
     );
@@ -91,7 +91,7 @@ export async function benchCore(runs: number): Promise<Figure[]> {
       }),
     );
     figures.push(
-      await measure('git cat-file --batch of the same objects at devel tip', runs * 5, async () => {
+      await measure('git cat-file --batch of the same objects at devel tip', runs * 5, () => {
         gitBatchRead(repo, [tip], checkPaths);
       }),
     );

@@ -8,7 +8,7 @@ export interface Figure {
 }
 
 /** Runs `task` once to warm up, then `runs` times, and keeps the median and the best. */
-export async function measure(name: string, runs: number, task: () => Promise<void>): Promise<Figure> {
+export async function measure(name: string, runs: number, task: () => unknown): Promise<Figure> {
   await task();
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {

@@ -44,7 +44,7 @@ export const BenchOctokit = ProbotOctokit.defaults((instance: { throttle?: Recor
   ...instance,
   retry: { enabled: false },
   throttle: { ...instance.throttle, enabled: false },
-})) as typeof ProbotOctokit;
+}));
 
 /** The ceiling: Probot verifying, parsing and dispatching the same events to handlers that do nothing. */
 const bareApp: ApplicationFunction = (app) => {

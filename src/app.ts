@@ -1,5 +1,5 @@
 import type { ApplicationFunction, Context, Probot } from 'probot';
-import type { GitHubClient } from './adapters/github/client.js';
+import type { GitHubClient, GitHubRepository } from './adapters/github/client.js';
 import { call } from './adapters/github/forge-error.js';
 import type { BotIdentity } from './adapters/github/forge-context.js';
 import { GitHubForge } from './adapters/github/github-forge.js';
@@ -120,7 +120,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     };
 
     const depsFor = async (context: AnyContext): Promise<RepoDeps> => {
-      const repository = context.repo();
+      const repository: GitHubRepository = context.repo();
       const octokit = context.octokit as unknown as GitHubClient;
       const identity = await identityOf();
       return {

@@ -106,7 +106,7 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
       if (forkRev !== undefined) reader.batchNext([branchRef(name), forkRev]);
       return existingBranch(reader, name, deps.defaults);
     },
-    resolveForkRev: async () => forkRev,
+    resolveForkRev: () => Promise.resolve(forkRev),
     configSource: { kind: 'at-ref' },
     defaults: deps.defaults,
     server: deps.server,
@@ -170,7 +170,7 @@ async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, chang
     rev: target.rev,
     branch: target.branch,
     baseRev: target.baseRev,
-    resolveForkRev: async () => forkRev,
+    resolveForkRev: () => Promise.resolve(forkRev),
     configSource: { kind: 'at-rev', rev: target.baseRev },
     defaults: deps.defaults,
     server: deps.server,

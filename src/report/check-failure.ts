@@ -49,10 +49,14 @@ function requestLabel(http: HttpLike): string {
   return http.endpoint ? ` (${http.endpoint})` : '';
 }
 
+function headerText(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
 function rateLimitWait(http: HttpLike): string | undefined {
-  const retryAfter = http.headers['retry-after'];
-  if (retryAfter !== undefined && /^\d+$/.test(String(retryAfter)))
-    return `GitHub asks to wait ${String(retryAfter)} s before retrying`;
+  const retryAfter = headerText(http.headers['retry-after']);
+  if (retryAfter !== undefined && /^\d+$/.test(retryAfter))
+    return `GitHub asks to wait ${retryAfter} s before retrying`;
   if (String(http.headers['x-ratelimit-remaining']) === '0') {
     const reset = Number(http.headers['x-ratelimit-reset']);
     return Number.isFinite(reset) && reset > 0

@@ -4,6 +4,7 @@ import { captureLog, deliver, fixture, testProbot } from '../helpers/probot-app.
 
 guardNock();
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks arbitrary payload paths
 type Payload = Record<string, unknown> & { [key: string]: any };
 const drop = (path: string) => (p: Payload) => {
   const keys = path.split('.');

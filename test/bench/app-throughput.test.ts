@@ -6,7 +6,7 @@ import {
   type AppThroughput,
   type ThroughputOptions,
 } from '../../bench/app-throughput.js';
-import { startProbotServer, type BenchedApp, type ProbotServerOptions } from '../../bench/probot-server.js';
+import { startProbotServer, type BenchedApp } from '../../bench/probot-server.js';
 
 const OPTIONS: ThroughputOptions = { webhooks: 6, concurrency: 2, warmup: 2, timeLimitMs: 10_000 };
 
@@ -32,7 +32,7 @@ describe('benchAppThroughput', () => {
 
   it('fails, naming the answers, when the server does not process the webhooks, and stops it', async () => {
     let stopped = 0;
-    const failing = async (_options: ProbotServerOptions) => {
+    const failing = async () => {
       const server = createServer((_request, response) => response.writeHead(500).end('handler failed'));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return {

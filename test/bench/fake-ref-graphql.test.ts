@@ -20,7 +20,7 @@ function readerOver(fake: FakeRefGraphql, repository = REPOSITORY, appId?: numbe
     const url = new URL(String(input instanceof Request ? input.url : input));
     if (init?.method !== 'POST' || url.pathname !== '/graphql')
       return new Response('{"message":"Not Found"}', { status: 404 });
-    return new Response(JSON.stringify(fake.answer(JSON.parse(String(init.body)))), {
+    return new Response(JSON.stringify(fake.answer(JSON.parse(init.body as string))), {
       status: 200,
       headers: { 'content-type': 'application/json' },
     });

@@ -36,7 +36,7 @@ describe('interpretRef', () => {
     [
       { symlink: 'x\nerror    forged finding\u001b[2J' },
       'symlink',
-      /symbolic link to "x\\nerror    forged finding\\u001b\[2J", not/,
+      /symbolic link to "x\\nerror {4}forged finding\\u001b\[2J", not/,
     ],
     [Buffer.from([0x32, 0x00, 0x31]), 'binary', /binary/],
     [Buffer.from([0xff, 0xfe, 0x41]), 'binary', /binary/],

@@ -313,7 +313,7 @@ export function fakeGitHub(
           const first = firstOf(args);
           const filter = filterOf(args, ['appId', 'checkName', 'checkType'], 'CheckSuite.checkRuns');
           if (filter.checkType !== undefined && filter.checkType !== 'LATEST' && filter.checkType !== 'ALL')
-            throw new GqlResolveError(`no CheckRunType ${String(filter.checkType)}`, 'ARGUMENT_ERROR');
+            throw new GqlResolveError(`no CheckRunType ${JSON.stringify(filter.checkType)}`, 'ARGUMENT_ERROR');
           const named = (s as CheckSuite).runs.filter(
             (run) => filter.checkName === undefined || run.name === filter.checkName,
           );

@@ -37,7 +37,7 @@ export function testOctokitClass(options: { throttle?: boolean } = {}): typeof P
     ...instance,
     retry: { enabled: false },
     throttle: { ...instance.throttle, enabled: options.throttle ?? false },
-  })) as typeof ProbotOctokit;
+  }));
 }
 
 export interface LogCapture {
@@ -111,14 +111,12 @@ export const TOKEN_PATH = `/app/installations/${INSTALLATION_ID}/access_tokens`;
 
 /** The installation token Probot asks for before its first request of a webhook (cached after that). */
 export function mockTokenExchange(scope: nock.Scope): nock.Scope {
-  return scope
-    .post(TOKEN_PATH)
-    .reply(201, {
-      token: 'ghs_installationtoken0123456789abcdefAB',
-      expires_at: '2099-01-01T00:00:00Z',
-      permissions: {},
-      repository_selection: 'all',
-    });
+  return scope.post(TOKEN_PATH).reply(201, {
+    token: 'ghs_installationtoken0123456789abcdefAB',
+    expires_at: '2099-01-01T00:00:00Z',
+    permissions: {},
+    repository_selection: 'all',
+  });
 }
 
 /** The requests a webhook cost: everything `recordRequests` saw except the token exchange. */

@@ -64,7 +64,7 @@ export class CatFile {
     readonly repoDir: string,
     options: CatFileOptions = {},
   ) {
-    const spawn = options.spawn ?? (nodeSpawn as SpawnFn);
+    const spawn = options.spawn ?? nodeSpawn;
     this.child = spawn('git', ['cat-file', '--batch'], { cwd: repoDir, env: options.env ?? process.env });
     // A process that could not start emits 'error' and may never emit 'close'.
     this.exited = new Promise((resolve) => {

@@ -48,7 +48,7 @@ function complete<T>(connection: GqlConnection<T> | null | undefined): T[] | und
   const nodes = connection?.nodes;
   if (!Array.isArray(nodes) || typeof connection?.totalCount !== 'number' || connection.totalCount > nodes.length)
     return undefined;
-  return nodes.every((node) => node !== null && typeof node === 'object') ? (nodes as T[]) : undefined;
+  return nodes.every((node) => node !== null && typeof node === 'object') ? nodes : undefined;
 }
 
 const nullableText = (value: unknown): value is string | null => value === null || typeof value === 'string';

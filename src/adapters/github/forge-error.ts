@@ -64,7 +64,7 @@ function githubMessage(error: ErrorShape): string {
       : [];
     return details.length > 0 ? `${data.message} (${details.join('; ')})` : data.message;
   }
-  return transportMessage(typeof error.message === 'string' ? error.message : String(error));
+  return transportMessage(typeof error.message === 'string' ? error.message : 'no message');
 }
 
 /**
@@ -86,8 +86,7 @@ function rateLimitResetOf(headers: Record<string, unknown> | undefined): Date | 
 /** Wraps what Octokit threw (RequestError, GraphqlResponseError, a network failure). */
 export function toForgeError(operation: string, error: unknown): ForgeError {
   if (error instanceof ForgeError) return error;
-  const shape: ErrorShape =
-    typeof error === 'object' && error !== null ? (error as ErrorShape) : { message: String(error) };
+  const shape: ErrorShape = typeof error === 'object' && error !== null ? error : { message: String(error) };
   const isGraphqlError = Array.isArray(shape.errors);
   // A GraphQL error carries the query and variables, and a URL only on GitHub Enterprise Server.
   const endpoint = isGraphqlError

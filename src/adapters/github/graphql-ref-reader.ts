@@ -2,7 +2,7 @@ import { ReadError } from '../../errors.js';
 import type { ReadSpec, RefSnapshot } from '../../domain/tree.js';
 import type { KnownCheckRuns } from '../../ports/forge.js';
 import type { RefReader } from '../../ports/ref-reader.js';
-import { decodeCheckRuns, type GqlCheckRunsObject } from './check-runs-read.js';
+import { decodeCheckRuns } from './check-runs-read.js';
 import type { GitHubReadClient, GitHubRepository } from './client.js';
 import { toForgeError } from './forge-error.js';
 import { buildRefQuery, type CheckRunsRequest } from './ref-query.js';
@@ -85,9 +85,7 @@ export class GraphqlRefReader implements RefReader {
     const snapshots = revisions.map((aliases) => decodeRevision(repository, aliases, this.where, pending));
     await this.fillPending(pending);
     const known =
-      checkRuns && checkRunsRequest
-        ? decodeCheckRuns(repository[checkRuns] as GqlCheckRunsObject | undefined, checkRunsRequest.appId)
-        : undefined;
+      checkRuns && checkRunsRequest ? decodeCheckRuns(repository[checkRuns], checkRunsRequest.appId) : undefined;
     return { snapshots, ...(known ? { checkRuns: known } : {}) };
   }
 

@@ -222,7 +222,7 @@ export class HttpSnapshotServer implements SnapshotServer {
     const chunks: Uint8Array[] = [];
     let total = 0;
     if (response.body) {
-      const reader = response.body.getReader();
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
       try {
         for (;;) {
           const { done, value } = await reader.read();

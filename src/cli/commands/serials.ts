@@ -62,7 +62,7 @@ function newestOf(io: CliIo, origins: readonly WorkingOrigin[]): Promise<Map<str
     );
   }
   return origins.length === 0
-    ? Promise.resolve(new Map())
+    ? Promise.resolve(new Map<string, Serial>())
     : newestSerials(
         server(io),
         origins.map((o) => o.origin),

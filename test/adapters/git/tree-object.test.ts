@@ -70,7 +70,7 @@ describe('parseTree', () => {
           'git',
           ['cat-file', 'tree', 'HEAD^{tree}'],
           { cwd: repo.dir, env: repo.env, encoding: 'buffer' },
-          (error, stdout) => (error ? reject(error) : resolve(stdout)),
+          (error, stdout) => (error ? reject(new Error(error.message, { cause: error })) : resolve(stdout)),
         ),
       );
       const listing = (await repo.git(['ls-tree', 'HEAD'])).trim().split('\n');

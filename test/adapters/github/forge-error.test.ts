@@ -154,12 +154,10 @@ describe('toForgeError', () => {
   it('reports GraphQL errors, which come with a 200', async () => {
     const raw = await octokitError(
       (s) =>
-        s
-          .post('/graphql')
-          .reply(200, {
-            data: null,
-            errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }, { message: 'second' }],
-          }),
+        s.post('/graphql').reply(200, {
+          data: null,
+          errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }, { message: 'second' }],
+        }),
       (o) => o.graphql('query { viewer { login } }'),
     );
     const error = toForgeError('read', raw);

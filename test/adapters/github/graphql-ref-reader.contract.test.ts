@@ -23,7 +23,8 @@ function fetchFrom(fake: FakeGitHub): typeof fetch {
     const url = new URL(String(input instanceof Request ? input.url : input));
     const json = (body: unknown, status = 200) =>
       new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-    if (init?.method === 'POST' && url.pathname === '/graphql') return json(fake.answer(JSON.parse(String(init.body))));
+    if (init?.method === 'POST' && url.pathname === '/graphql')
+      return json(fake.answer(JSON.parse(init.body as string)));
     const blob = /^\/repos\/tails\/tails\/git\/blobs\/([0-9a-f]{40})$/.exec(url.pathname);
     if (init?.method === 'GET' && blob) return json(fake.blob(blob[1] as string));
     return json({ message: 'Not Found' }, 404);

@@ -108,12 +108,10 @@ describe('GitHubForge.ensurePullRequest', () => {
   it('surfaces a 422 that is not the race', async () => {
     const { forge, scope } = forgeWithScope();
     scope.get(`${REPO}/pulls`).query(LIST_QUERY).reply(200, []);
-    scope
-      .post(`${REPO}/pulls`)
-      .reply(422, {
-        message: 'Validation Failed',
-        errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }],
-      });
+    scope.post(`${REPO}/pulls`).reply(422, {
+      message: 'Validation Failed',
+      errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }],
+    });
 
     const error = await forge.ensurePullRequest(WANT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeError);
@@ -124,12 +122,10 @@ describe('GitHubForge.ensurePullRequest', () => {
   it('surfaces the race error when the pull request is gone again on the second look', async () => {
     const { forge, scope } = forgeWithScope();
     scope.get(`${REPO}/pulls`).query(LIST_QUERY).twice().reply(200, []);
-    scope
-      .post(`${REPO}/pulls`)
-      .reply(422, {
-        message: 'Validation Failed',
-        errors: [{ message: `A pull request already exists for tails:${HEAD}.` }],
-      });
+    scope.post(`${REPO}/pulls`).reply(422, {
+      message: 'Validation Failed',
+      errors: [{ message: `A pull request already exists for tails:${HEAD}.` }],
+    });
 
     await expect(forge.ensurePullRequest(WANT)).rejects.toThrow('A pull request already exists');
   });

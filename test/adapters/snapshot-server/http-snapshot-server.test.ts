@@ -139,7 +139,7 @@ describe('HttpSnapshotServer: answers', () => {
   it('uses the fetch it is given', async () => {
     const urls: string[] = [];
     const counting: typeof fetch = (input, init) => {
-      urls.push(String(input));
+      urls.push(input instanceof Request ? input.url : input.toString());
       return fetch(input, init);
     };
     await client({ fetch: counting }).latestSerial('debian');
