@@ -64,8 +64,3 @@ export function branchRole(branch: string, config: Config): BranchRole {
 export function isBaseBranch(branch: string, config: Config): boolean {
   return branchRole(branch, config) !== 'topic';
 }
-
-/** Strips `refs/heads/` from a full ref name; other refs are returned as they are. */
-export function branchFromRef(ref: string): string {
-  return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref;
-}

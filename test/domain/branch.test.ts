@@ -1,6 +1,6 @@
 import { defaultConfig } from '../../src/config/defaults.js';
 import type { Config } from '../../src/config/schema.js';
-import { branchFromRef, branchRole, PortPatternTimeoutError, type BranchRole } from '../../src/domain/branch.js';
+import { branchRole, PortPatternTimeoutError, type BranchRole } from '../../src/domain/branch.js';
 
 function withPattern(port_pattern: string | null): Config {
   const config = defaultConfig();
@@ -35,16 +35,5 @@ describe('branchRole', () => {
       `branches.port_pattern /^(a+)+$/ took too long to match the branch "${branch}"`,
     );
     expect(Date.now() - started).toBeLessThan(5000);
-  });
-});
-
-describe('branchFromRef', () => {
-  it.each([
-    ['refs/heads/devel', 'devel'],
-    ['refs/heads/feature/x', 'feature/x'],
-    ['refs/tags/4.19', 'refs/tags/4.19'],
-    ['devel', 'devel'],
-  ])('%s -> %s', (ref, branch) => {
-    expect(branchFromRef(ref)).toBe(branch);
   });
 });
