@@ -1,14 +1,13 @@
-import { applyConfigOverride, describeConfigProblem } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { branchRole } from '../domain/branch.js';
-import { interpretRef, readSpec, type FileRead } from '../domain/state.js';
+import { readSpec, type RefState } from '../domain/state.js';
 import { ReadError } from '../errors.js';
-import { evaluate, type Evaluation } from '../flow/evaluate.js';
+import { evaluate, type EvaluateInput, type Evaluation } from '../flow/evaluate.js';
 import type { CheckReport } from '../ports/forge.js';
 import type { RefReader } from '../ports/ref-reader.js';
 import { renderFailure } from '../report/check-failure.js';
 import type { CheckSubject } from '../report/check-subject.js';
-import { renderCheck, type CheckInput, type ConfigChange } from '../report/check-summary.js';
+import { renderCheck, type CheckInput } from '../report/check-summary.js';
 import type { CheckRunsSeen } from './check-ledger.js';
 import type { RepoDeps } from './deps.js';
 import { PrefetchingReader } from './prefetching-reader.js';
@@ -43,10 +42,6 @@ export interface Judged {
 export interface JudgeOptions {
   /** The changelog is only needed to plan a freeze (its title names the version). */
   changelog?: boolean;
-}
-
-function sameFile(a: FileRead, b: FileRead): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** refs/heads/NAME when that branch exists; reading it now costs nothing later, the flow reads it with the same spec. */
@@ -89,25 +84,50 @@ async function forkPoint(deps: RepoDeps, base: string, head: string): Promise<st
   }
 }
 
+/** Whether two states pin the same serials: then where one forked from the other cannot change a verdict. */
+function sameSerials(a: RefState, b: RefState): boolean {
+  const serials = (state: RefState) =>
+    JSON.stringify(state.sets.map((set) => [set.config.dir, set.presence, set.origins.map((o) => [o.origin, o.file])]));
+  return serials(a) === serials(b);
+}
+
+/**
+ * The fork point, asked of GitHub only when it can matter: a topic branch
+ * whose serials equal its base's is judged the same wherever it forked,
+ * and most pushes touch no serial.
+ */
+function forkResolver(deps: RepoDeps, baseName: () => string, head: string): EvaluateInput['resolveForkRev'] {
+  return (_baseRev, states) =>
+    sameSerials(states.head, states.base) ? Promise.resolve(undefined) : forkPoint(deps, baseName(), head);
+}
+
+/**
+ * A topic branch's base is read in the push's first request: its name is
+ * only known once the head is read, so every base branch of the app's
+ * defaults is read with it. One read of a few small files each costs less
+ * than a second round trip.
+ */
+function baseCandidates(deps: RepoDeps, branch: string): string[] {
+  if (branchRole(branch, deps.defaults) !== 'topic') return [];
+  return deps.defaults.branches.base.filter((name) => name !== branch).map(branchRef);
+}
+
 async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean): Promise<Judged> {
   const seenAt = deps.checkLedger.now();
-  const reader = new PrefetchingReader(deps.reader, target.before ? [target.rev, target.before] : [target.rev], {
-    checkRunsOf: target.rev,
-  });
-  let forkRev: string | undefined;
+  const batch = [target.rev, ...(target.before ? [target.before] : []), ...baseCandidates(deps, target.branch)];
+  const reader = new PrefetchingReader(deps.reader, batch, { checkRunsOf: target.rev });
+  let baseName = '';
   const evaluation = await evaluate({
     reader,
     rev: target.rev,
     branch: target.branch,
     beforeRev: target.before,
-    // Only a topic branch has its base resolved: the fork point is asked for then, and read in the base's request.
-    resolveBaseRev: async (name) => {
-      forkRev = await forkPoint(deps, name, target.rev);
-      if (forkRev !== undefined) reader.batchNext([branchRef(name), forkRev]);
+    resolveBaseRev: (name) => {
+      baseName = name;
       return existingBranch(reader, name, deps.defaults);
     },
-    resolveForkRev: () => Promise.resolve(forkRev),
-    configSource: { kind: 'at-ref' },
+    resolveForkRev: forkResolver(deps, () => baseName, target.rev),
+    rules: { kind: 'before-change', ...(target.before ? { rev: target.before } : {}), label: 'before' },
     defaults: deps.defaults,
     server: deps.server,
     now: deps.now,
@@ -120,7 +140,6 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
     sha,
     ...(evaluation.before ? { before: evaluation.before.commit.sha } : {}),
   };
-  const { path, file } = evaluation.state.configFile;
   return {
     subject,
     evaluation,
@@ -128,7 +147,6 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
       name: checkName(deps.defaults, 'push'),
       subject,
       evaluation,
-      rules: { from: 'ref', rev: sha, path, file },
       repoUrl: deps.repoUrl,
       fixable: isFixable(deps, target.branch, false),
     },
@@ -136,56 +154,29 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
   };
 }
 
-function configChange(
-  defaults: Config,
-  before: { path: string; file: FileRead },
-  after: FileRead,
-): ConfigChange | undefined {
-  if (sameFile(before.file, after)) return undefined;
-  let problems: string[] = [];
-  if (after.kind === 'text') {
-    const result = applyConfigOverride(defaults, after.text, before.path);
-    if (!result.ok) problems = result.problems.map(describeConfigProblem);
-  } else if (after.kind !== 'missing') {
-    problems = [`${before.path} must be a regular text file`];
-  }
-  return { path: before.path, before: before.file, after, problems };
-}
-
 async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, changelog: boolean): Promise<Judged> {
   const seenAt = deps.checkLedger.now();
-  // Asked before the first read, so that the fork point is read with the head and the base. The role is
-  // the defaults' guess: the base's rules, not read yet, may disagree, costing a request or the fork point.
-  const forkRev =
-    branchRole(target.branch, deps.defaults) === 'topic'
-      ? await forkPoint(deps, target.baseRev.replace(/^refs\/heads\//, ''), target.rev)
-      : undefined;
-  const reader = new PrefetchingReader(
-    deps.reader,
-    [target.rev, target.baseRev, ...(forkRev === undefined ? [] : [forkRev])],
-    { checkRunsOf: target.rev },
-  );
+  const reader = new PrefetchingReader(deps.reader, [target.rev, target.baseRev], { checkRunsOf: target.rev });
   const evaluation = await evaluate({
     reader,
     rev: target.rev,
     branch: target.branch,
     baseRev: target.baseRev,
-    resolveForkRev: () => Promise.resolve(forkRev),
-    configSource: { kind: 'at-rev', rev: target.baseRev },
+    // The base as the webhook named it (its sha), or as a re-run reads it (refs/heads/NAME, which compare takes by name).
+    resolveForkRev: forkResolver(deps, () => target.baseRev.replace(/^refs\/heads\//, ''), target.rev),
+    rules: { kind: 'pull-request-base', rev: target.baseRev },
     defaults: deps.defaults,
     server: deps.server,
     now: deps.now,
     readChangelog: changelog,
   });
-  // Already read, for the configuration: served from memory.
-  const base = interpretRef(await reader.read(target.baseRev, readSpec(deps.defaults, { changelog })), deps.defaults);
   const subject: CheckSubject = {
     kind: 'pull_request',
     number: target.number,
     branch: target.branch,
     sha: evaluation.state.commit.sha,
     baseRef: target.baseRef,
-    baseSha: base.commit.sha,
+    baseSha: evaluation.rules.rev ?? target.baseSha,
     fromFork: target.fromFork,
   };
   return {
@@ -195,8 +186,6 @@ async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, chang
       name: checkName(deps.defaults, 'pull_request'),
       subject,
       evaluation,
-      rules: { from: 'base', rev: base.commit.sha, path: base.configFile.path, file: base.configFile.file },
-      configChange: configChange(deps.defaults, base.configFile, evaluation.state.configFile.file),
       repoUrl: deps.repoUrl,
       fixable: isFixable(deps, target.branch, target.fromFork),
     },

@@ -1,20 +1,19 @@
 import type { ReadSpec, RefSnapshot } from '../domain/tree.js';
 import type { KnownCheckRuns } from '../ports/forge.js';
-import type { RefReader } from '../ports/ref-reader.js';
+import type { RefReader, SettledRead } from '../ports/ref-reader.js';
 
 /** A reader that can read several revisions in one request (GitHub's GraphQL reader). */
 export interface BatchRefReader extends RefReader {
-  readMany(revs: string[], spec: ReadSpec): Promise<RefSnapshot[]>;
   /**
-   * readMany, and in the same request the app's check runs on the commit
-   * `checkRunsOf` (one of `revs`) names; `checkRuns` is undefined when the
-   * reader cannot tell.
+   * Reads `revs` in one request, each read or failed on its own; with
+   * `checkRunsOf` (one of `revs`), the app's check runs on that commit come
+   * in the same request (`checkRuns` undefined when the reader cannot tell).
    */
-  readManyWithCheckRuns(
+  readSettled(
     revs: string[],
     spec: ReadSpec,
-    checkRunsOf: string,
-  ): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }>;
+    checkRunsOf?: string,
+  ): Promise<{ results: SettledRead[]; checkRuns?: KnownCheckRuns }>;
 }
 
 export interface PrefetchOptions {
@@ -65,24 +64,17 @@ export class PrefetchingReader implements RefReader {
     return this.checkRunsRead;
   }
 
-  /**
-   * Adds revisions to the next batch: the first read of any of them reads
-   * them all, with whatever of the first batch is still unread, in one
-   * request (a topic branch's base and its fork point).
-   */
-  batchNext(revs: readonly string[]): void {
-    this.pending = [...new Set([...this.pending, ...revs.filter((rev) => !this.cache.has(rev))])];
-  }
-
-  private readBatch(revs: string[], spec: ReadSpec): Promise<RefSnapshot[]> {
+  private readBatch(revs: string[], spec: ReadSpec): Promise<SettledRead[]> {
     const { checkRunsOf } = this.options;
-    if (checkRunsOf === undefined || !revs.includes(checkRunsOf)) return this.inner.readMany(revs, spec);
-    const read = this.inner.readManyWithCheckRuns(revs, spec, checkRunsOf);
-    this.checkRunsRead = read.then(
-      (result) => result.checkRuns,
-      () => undefined,
-    );
-    return read.then((result) => result.snapshots);
+    const asked = checkRunsOf !== undefined && revs.includes(checkRunsOf) ? checkRunsOf : undefined;
+    const read = this.inner.readSettled(revs, spec, asked);
+    if (asked !== undefined) {
+      this.checkRunsRead = read.then(
+        (result) => result.checkRuns,
+        () => undefined,
+      );
+    }
+    return read.then((result) => result.results);
   }
 
   read(rev: string, spec: ReadSpec): Promise<RefSnapshot> {
@@ -93,7 +85,11 @@ export class PrefetchingReader implements RefReader {
       this.pending = [];
       const all = this.readBatch(revs, spec);
       revs.forEach((r, i) => {
-        const snapshot = all.then((snapshots) => snapshots[i] as RefSnapshot);
+        const snapshot = all.then((results) => {
+          const result = results[i] as SettledRead;
+          if (!result.ok) throw result.error;
+          return result.snapshot;
+        });
         // A revision of the batch nobody asks for must not turn a failed batch into an unhandled rejection.
         snapshot.catch(() => undefined);
         this.cache.set(r, { spec, snapshot });

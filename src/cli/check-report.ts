@@ -2,6 +2,7 @@ import { formatSerialValue } from '../domain/serial.js';
 import { describeFileRead, type OriginState, type RefState } from '../domain/state.js';
 import type { Evaluation } from '../flow/evaluate.js';
 import { countBySeverity, formatFinding } from './findings-text.js';
+import { rulesLines } from './rules-option.js';
 import { terminalLine } from './terminal-text.js';
 
 function originValue(origin: OriginState): string {
@@ -45,19 +46,23 @@ function stateLines(state: RefState): string[] {
 /** The human report of `check`: what was read, what is wrong, the conclusion. Each line is one line, whatever the repository holds. */
 export function checkReport(evaluation: Evaluation, ref: string, branch: string): string {
   const { state, base, before, verdict } = evaluation;
-  const read = [`Checked ${ref} = ${describeRef(state)} as branch ${branch}`];
+  const header = [`Checked ${ref} = ${describeRef(state)} as branch ${branch}`];
   if (base)
-    read.push(
+    header.push(
       `Compared with base branch ${base.branch} at ${short(base.state.commit.sha)}${base.forkPoint ? `, forked at ${short(base.forkPoint.commit.sha)}` : ''}`,
     );
-  if (before) read.push(`Compared with the state before the push at ${short(before.commit.sha)}`);
-  read.push('', ...stateLines(state), '', 'Snapshot sets:', ...setsTable(state), '');
-  const lines = read.map(terminalLine);
+  if (before) header.push(`Compared with the state before the push at ${short(before.commit.sha)}`);
+  const body = ['', ...stateLines(state), '', 'Snapshot sets:', ...setsTable(state), ''];
+  const lines = [...header.map(terminalLine), ...rulesLines(evaluation), ...body.map(terminalLine)];
   if (verdict.findings.length === 0) lines.push('Findings: none');
   else lines.push('Findings:', ...verdict.findings.map((f) => formatFinding(f, '  ')));
   if (verdict.skipped.length > 0) {
     lines.push('', 'Skipped rules:', ...verdict.skipped.map((s) => `  ${s.rule}: ${s.reason}`));
   }
-  lines.push('', `Conclusion: ${verdict.conclusion} (${countBySeverity(verdict.findings)})`);
+  const incomplete =
+    verdict.conclusion === 'incomplete'
+      ? `; the snapshot server did not answer ${verdict.unanswered.length} lookup(s), so the rules that need it could not decide everything`
+      : '';
+  lines.push('', `Conclusion: ${verdict.conclusion} (${countBySeverity(verdict.findings)}${incomplete})`);
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@ import { applyConfigOverride, describeConfigProblem } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { LIMITS } from '../domain/state.js';
 import { errorMessage, UsageError } from '../errors.js';
-import type { ConfigSource } from '../flow/evaluate.js';
+import type { RulesInput } from '../flow/evaluate.js';
 import type { ServerChoice } from './args.js';
 
 /** The HTTP client for the chosen server; undefined offline. @throws UsageError on a bad URL */
@@ -15,7 +15,8 @@ export function snapshotServer(choice: ServerChoice, config: Config): HttpSnapsh
 }
 
 export interface ConfigOption {
-  source: ConfigSource;
+  /** The rules `--config` gives; absent without it, when the repository's own rules apply. */
+  rules?: Extract<RulesInput, { kind: 'file' }>;
   /** What the command knows before reading the ref: the defaults, or the file given merged over them. */
   config: Config;
 }
@@ -44,7 +45,7 @@ async function readBounded(path: string, limit: number): Promise<string> {
  * repository's own file, whose problems are findings on the ref.
  */
 export async function configOption(file: string | undefined, cwd: string, defaults: Config): Promise<ConfigOption> {
-  if (file === undefined) return { source: { kind: 'at-ref' }, config: defaults };
+  if (file === undefined) return { config: defaults };
   let text: string;
   try {
     text = await readBounded(resolve(cwd, file), LIMITS.configBytes);
@@ -56,5 +57,5 @@ export async function configOption(file: string | undefined, cwd: string, defaul
     throw new UsageError(
       `invalid --config ${file}:\n${result.problems.map((p) => `  ${describeConfigProblem(p)}`).join('\n')}`,
     );
-  return { source: { kind: 'text', text, file }, config: result.config };
+  return { rules: { kind: 'file', text, file }, config: result.config };
 }

@@ -15,6 +15,12 @@ export interface Finding {
   hint?: string;
   /** The planner that fixes it, when one does. */
   fix?: PlanAction;
+  /**
+   * The rule could not decide (the snapshot server did not answer): an error
+   * then fails a check closed, but a Git hook does not reject a push for an
+   * outage.
+   */
+  undecided?: true;
 }
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };

@@ -1,4 +1,5 @@
 import type { Finding } from '../domain/finding.js';
+import type { Conclusion } from '../rules/judge.js';
 import type { RefState } from '../domain/state.js';
 
 /**
@@ -12,7 +13,7 @@ export interface AuditedCommit {
   sha: string;
   date: Date;
   subject: string;
-  conclusion: 'success' | 'failure';
+  conclusion: Conclusion;
   findings: Finding[];
   status: FreezeStatus;
 }

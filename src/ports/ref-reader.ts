@@ -1,3 +1,4 @@
+import type { ReadError } from '../errors.js';
 import type { ReadSpec, RefSnapshot } from '../domain/tree.js';
 
 /** Reads the entries a spec asks for at one revision. */
@@ -8,3 +9,6 @@ export interface RefReader {
    */
   read(rev: string, spec: ReadSpec): Promise<RefSnapshot>;
 }
+
+/** One revision of a batch read: read, or why not. */
+export type SettledRead = { ok: true; snapshot: RefSnapshot } | { ok: false; error: ReadError };

@@ -8,38 +8,20 @@ import {
   type SnapshotSetState,
 } from '../domain/state.js';
 import { lineDiff } from '../domain/text-diff.js';
-import type { Evaluation } from '../flow/evaluate.js';
-import type { CheckReport } from '../ports/forge.js';
+import type { Evaluation, RulesChange, RulesOrigin } from '../flow/evaluate.js';
+import { describeConfigProblem } from '../config/load.js';
+import { describeFieldChange } from '../config/diff.js';
+import type { CheckConclusion, CheckReport } from '../ports/forge.js';
 import type { Verdict } from '../rules/judge.js';
 import { annotationsFor, fixActions } from './check-annotations.js';
 import { subjectMarker, type CheckSubject } from './check-subject.js';
 import { fitSummary, keepLines } from './fit-summary.js';
 import { escapeMarkdown, fencedBlock, inlineCode, tableCell } from './markdown.js';
 
-/** Where the rules came from: the repository's configuration file at the judged commit or at the pull request's base. */
-export interface RulesSource {
-  from: 'ref' | 'base';
-  /** The commit the file was read at. */
-  rev: string;
-  path: string;
-  file: FileRead;
-}
-
-/** A pull request that edits the configuration file: shown, but not applied to itself. */
-export interface ConfigChange {
-  path: string;
-  before: FileRead;
-  after: FileRead;
-  /** What is wrong with the proposed file, one line each; empty when it is valid. */
-  problems: string[];
-}
-
 export interface CheckInput {
   name: string;
   subject: CheckSubject;
   evaluation: Evaluation;
-  rules: RulesSource;
-  configChange?: ConfigChange;
   /** https://github.com/OWNER/REPO, to link findings to their files. */
   repoUrl?: string;
   /** Whether the bot can push a fix to this branch (not a fork's, not its own). */
@@ -90,7 +72,11 @@ export function checkTitle(verdict: Verdict): string {
   const tally = [n.error > 0 ? plural(n.error, 'error') : '', n.warning > 0 ? plural(n.warning, 'warning') : '']
     .filter(Boolean)
     .join(', ');
-  return truncate(`${tally}: ${worst.message}`, TITLE_MAX);
+  const incomplete =
+    verdict.conclusion === 'incomplete'
+      ? `Incomplete, the snapshot server did not answer ${plural(verdict.unanswered.length, 'lookup')}; `
+      : '';
+  return truncate(`${incomplete}${tally}: ${worst.message}`, TITLE_MAX);
 }
 
 function fileLink(path: string, input: CheckInput): string {
@@ -226,14 +212,23 @@ function skipped(verdict: Verdict): string[] {
 }
 
 function rulesLine(input: CheckInput): string {
-  const { rules, evaluation } = input;
-  const where = rules.from === 'base' ? `the base branch at ${inlineCode(short(rules.rev))}` : `this commit`;
+  const { rules } = input.evaluation;
+  const where = rules.rev === undefined ? '' : ` at ${inlineCode(short(rules.rev))}`;
   const file = inlineCode(rules.path);
-  const why = rules.from === 'base' ? ' A pull request never changes the rules that judge it.' : '';
-  if (rules.file.kind === 'missing') return `**Rules:** the defaults; there is no ${file} at ${where}.${why}`;
-  const invalid =
-    evaluation.configProblems.length > 0 ? ', which is invalid, so the defaults were used (see the findings)' : '';
-  return `**Rules:** the defaults, overridden by ${file} at ${where}${invalid}.${why}`;
+  const why: Record<RulesOrigin, string> = {
+    before: 'the commit before the push',
+    parent: 'the parent of this commit',
+    base: 'the base branch',
+    'pull-request-base': "the pull request's base",
+    file: 'the app',
+    defaults: 'nothing came before this commit',
+  };
+  const never = ' A change never judges itself under rules it brings.';
+  if (rules.origin === 'defaults') return `**Rules:** the defaults (${why.defaults}).${never}`;
+  if (rules.file.kind === 'missing')
+    return `**Rules:** the defaults; there is no ${file}${where} (${why[rules.origin]}).${never}`;
+  const invalid = rules.problems.length > 0 ? ', which is invalid, so the defaults were used (see the findings)' : '';
+  return `**Rules:** the defaults, overridden by ${file}${where} (${why[rules.origin]})${invalid}.${never}`;
 }
 
 function fileText(file: FileRead): string {
@@ -249,12 +244,14 @@ function cappedBlock(lines: readonly string[], info: string, budget: number): st
   ];
 }
 
-function configChangeSection(change: ConfigChange): string[] {
+function rulesChangeSection(change: RulesChange): string[] {
   const lines = [
-    `### ⚠️ This pull request changes ${inlineCode(change.path)}`,
+    `### ⚠️ This change edits the rules, ${inlineCode(change.path)}`,
     '',
-    'The check above uses the base branch’s version: the new rules apply once this is merged. Review the change:',
+    'The check above uses the rules from before it: the new rules take effect once this has landed. Review the change:',
     '',
+    ...change.fields.map((f) => `- ${escapeMarkdown(describeFieldChange(f))}`),
+    ...(change.fields.length > 0 ? [''] : []),
   ];
   const before = fileText(change.before);
   const after = fileText(change.after);
@@ -272,7 +269,12 @@ function configChangeSection(change: ConfigChange): string[] {
     );
   if (change.after.kind === 'missing') lines.push('', 'The file is deleted: the defaults will apply.');
   if (change.problems.length > 0)
-    lines.push('', '**The new file is invalid:**', '', ...change.problems.map((p) => `- ${escapeMarkdown(p)}`));
+    lines.push(
+      '',
+      '**The new file is invalid:**',
+      '',
+      ...change.problems.map((p) => `- ${escapeMarkdown(describeConfigProblem(p))}`),
+    );
   return [...lines, ''];
 }
 
@@ -302,6 +304,15 @@ function baseMismatch(input: CheckInput): string[] {
   ];
 }
 
+/**
+ * An incomplete judgement (the snapshot server did not answer) is neutral:
+ * re-run once it answers. Where an unanswered lookup could hide an error (a
+ * release branch), the rule already made it an error, so the check fails.
+ */
+function checkConclusion(verdict: Verdict): CheckConclusion {
+  return verdict.conclusion === 'incomplete' ? 'neutral' : verdict.conclusion;
+}
+
 /** Everything a reviewer needs to trust or fix the state of a commit, as a check run. */
 export function renderCheck(input: CheckInput): CheckReport {
   const { evaluation } = input;
@@ -310,7 +321,7 @@ export function renderCheck(input: CheckInput): CheckReport {
     '',
     ...(input.notes ?? []).flatMap((n) => [n, '']),
     ...baseMismatch(input),
-    ...(input.configChange ? configChangeSection(input.configChange) : []),
+    ...(evaluation.rulesChange ? rulesChangeSection(evaluation.rulesChange) : []),
   ];
   const tail = [...skipped(evaluation.verdict), rulesLine(input), ''];
   const marker = subjectMarker(input.subject);
@@ -323,7 +334,7 @@ export function renderCheck(input: CheckInput): CheckReport {
   return {
     name: input.name,
     headSha: input.subject.sha,
-    conclusion: evaluation.verdict.conclusion,
+    conclusion: checkConclusion(evaluation.verdict),
     title: checkTitle(evaluation.verdict),
     summary,
     annotations: annotationsFor(evaluation.verdict.findings),

@@ -1,13 +1,33 @@
 import { compareFindings, type Finding } from '../domain/finding.js';
 import { errorMessage } from '../errors.js';
 import { RULES } from './index.js';
-import type { Rule, RuleContext } from './types.js';
+import type { Rule, RuleContext, ServerFacts } from './types.js';
+
+/**
+ * `incomplete`: no error, but the snapshot server did not answer every
+ * lookup, so a rule that needs it could not decide everything.
+ */
+export type Conclusion = 'success' | 'failure' | 'incomplete';
 
 export interface Verdict {
-  conclusion: 'success' | 'failure';
+  conclusion: Conclusion;
   findings: Finding[];
   /** Rules that did not run, and why (offline). */
   skipped: { rule: string; reason: string }[];
+  /** The snapshot server's lookups that got no answer, e.g. "http://…/Release: connection refused". */
+  unanswered: string[];
+}
+
+/** The lookups the server did not answer; a snapshot it says it lacks is an answer. */
+export function unansweredLookups(facts: ServerFacts | undefined): string[] {
+  if (!facts) return [];
+  return [...facts.expiries.values()].flatMap((expiry) => (expiry.ok || expiry.missing ? [] : [expiry.error]));
+}
+
+/** An error fails; otherwise a judgement that lacks the server's answers is incomplete. */
+export function conclude(findings: readonly Finding[], unanswered: readonly string[]): Conclusion {
+  if (findings.some((f) => f.severity === 'error')) return 'failure';
+  return unanswered.length > 0 ? 'incomplete' : 'success';
 }
 
 /**
@@ -34,5 +54,6 @@ export function judge(ctx: RuleContext, rules: readonly Rule[] = RULES): Verdict
     }
   }
   findings.sort(compareFindings);
-  return { conclusion: findings.some((f) => f.severity === 'error') ? 'failure' : 'success', findings, skipped };
+  const unanswered = unansweredLookups(ctx.facts);
+  return { conclusion: conclude(findings, unanswered), findings, skipped, unanswered };
 }

@@ -64,11 +64,14 @@ export const snapshotExpiry: Rule = {
           continue;
         }
         if (!expiry.ok) {
+          // Fails closed where an expired snapshot would be an error: a
+          // release branch is not passed on an unanswered question.
           add({
-            severity: 'warning',
+            severity: release ? 'error' : 'warning',
             path: origin.path,
-            message: `Could not check when snapshot ${name} ${serial} (${where}) expires: ${expiry.error}`,
-            hint: 'Check that the snapshot exists on the server, then run the check again.',
+            message: `Could not check when snapshot ${name} ${serial} (${where}) expires: the snapshot server did not answer (${expiry.error}).`,
+            hint: 'Run the check again once the snapshot server answers.',
+            undecided: true,
           });
           continue;
         }

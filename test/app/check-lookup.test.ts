@@ -14,19 +14,13 @@ describe("the app's check runs come with the read of the commit", () => {
   it('updates the run the read reported, without looking it up', async () => {
     const api = topicPushApi();
     api.read();
-    api.read();
     const written = api.check(SHA.topicAfter, CHECK, {
       existing: { id: 6001, title: 'old', summary: 'old', annotationsCount: 0 },
     });
 
     await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
 
-    expect(apiRequests(api.log)).toEqual([
-      'POST /graphql',
-      COMPARE,
-      'POST /graphql',
-      'PATCH /repos/tails/tails/check-runs/6001',
-    ]);
+    expect(apiRequests(api.log)).toEqual(['POST /graphql', COMPARE, 'PATCH /repos/tails/tails/check-runs/6001']);
     expect(written).toHaveLength(1);
   });
 
@@ -45,7 +39,6 @@ describe("the app's check runs come with the read of the commit", () => {
         annotationsCount: 0,
       });
     api.read();
-    api.read();
     mockCheck(api.scope, SHA.topicAfter, CHECK, { existing });
 
     await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
@@ -53,7 +46,6 @@ describe("the app's check runs come with the read of the commit", () => {
     expect(apiRequests(api.log)).toEqual([
       'POST /graphql',
       COMPARE,
-      'POST /graphql',
       LOOKUP,
       'PATCH /repos/tails/tails/check-runs/6001',
     ]);
@@ -62,7 +54,7 @@ describe("the app's check runs come with the read of the commit", () => {
   it('a redelivery racing the original: both read "no run yet", one creates it, the other looks it up and updates it', async () => {
     const probot = await testProbot();
     const api = topicPushApi();
-    for (let i = 0; i < 4; i += 1) api.read();
+    for (let i = 0; i < 2; i += 1) api.read();
     api.check(SHA.topicAfter, CHECK);
     mockCheck(api.scope, SHA.topicAfter, CHECK, {
       existing: { id: 6001, title: 'created', summary: 'by the other', annotationsCount: 0 },

@@ -4,6 +4,7 @@ import { readSpec } from '../../src/domain/state.js';
 import type { ReadSpec, RefSnapshot } from '../../src/domain/tree.js';
 import { ReadError } from '../../src/errors.js';
 import type { KnownCheckRuns } from '../../src/ports/forge.js';
+import type { SettledRead } from '../../src/ports/ref-reader.js';
 import { fakeSnapshot, tailsTree } from '../helpers/snapshot.js';
 
 const WITH_CHANGELOG = readSpec(defaultConfig(), { changelog: true });
@@ -22,24 +23,29 @@ class CountingReader implements BatchRefReader {
     private readonly fail = false,
     /** null: the reader cannot tell. */
     private readonly checkRuns: KnownCheckRuns | null = RUNS,
+    /** Revisions that do not exist. */
+    private readonly missing: string[] = [],
   ) {}
   async read(rev: string): Promise<RefSnapshot> {
-    return (await this.readMany([rev]))[0] as RefSnapshot;
+    const [result] = (await this.readSettled([rev])).results;
+    if (!result) throw new Error('no result');
+    if (!result.ok) throw result.error;
+    return result.snapshot;
   }
-  async readMany(revs: string[]): Promise<RefSnapshot[]> {
-    this.calls.push(revs);
-    this.checkRunsOf.push(null);
-    if (this.fail) throw new ReadError(`cannot read ${revs.join(', ')}`);
-    return revs.map((rev) => fakeSnapshot(tailsTree(), { sha: rev.padEnd(40, '0').slice(0, 40), subject: rev }));
-  }
-  async readManyWithCheckRuns(
+  async readSettled(
     revs: string[],
-    _spec: ReadSpec,
-    checkRunsOf: string,
-  ): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }> {
-    const snapshots = await this.readMany(revs);
-    this.checkRunsOf[this.checkRunsOf.length - 1] = checkRunsOf;
-    return { snapshots, ...(this.checkRuns ? { checkRuns: this.checkRuns } : {}) };
+    _spec?: ReadSpec,
+    checkRunsOf?: string,
+  ): Promise<{ results: SettledRead[]; checkRuns?: KnownCheckRuns }> {
+    this.calls.push(revs);
+    this.checkRunsOf.push(checkRunsOf ?? null);
+    if (this.fail) throw new ReadError(`cannot read ${revs.join(', ')}`);
+    const results = revs.map((rev): SettledRead =>
+      this.missing.includes(rev)
+        ? { ok: false, error: new ReadError(`revision "${rev}" does not exist`) }
+        : { ok: true, snapshot: fakeSnapshot(tailsTree(), { sha: rev.padEnd(40, '0').slice(0, 40), subject: rev }) },
+    );
+    return { results, ...(checkRunsOf !== undefined && this.checkRuns ? { checkRuns: this.checkRuns } : {}) };
   }
 }
 
@@ -83,31 +89,6 @@ describe('PrefetchingReader', () => {
     expect(again).toBe(after);
   });
 
-  it.each([
-    [
-      'after the first batch: a batch of its own, less what was read',
-      ['after'],
-      ['refs/heads/testing', 'fork', 'after'],
-      [['after'], ['refs/heads/testing', 'fork']],
-    ],
-    [
-      'before the first batch: joins it',
-      [],
-      ['after', 'refs/heads/testing', 'fork'],
-      [['after', 'refs/heads/testing', 'fork']],
-    ],
-  ])('batchNext %s', async (_name, readFirst, next, calls) => {
-    const inner = new CountingReader();
-    const reader = new PrefetchingReader(inner, ['after']);
-    for (const rev of readFirst) await reader.read(rev, WITHOUT);
-    reader.batchNext(next);
-    await reader.read('refs/heads/testing', WITHOUT);
-    const fork = await reader.read('fork', WITHOUT);
-    await reader.read('after', WITHOUT);
-    expect(inner.calls).toEqual(calls);
-    expect(fork.commit.subject).toBe('fork');
-  });
-
   it('reads outside the batch, or beyond what was read, one at a time', async () => {
     const inner = new CountingReader();
     const reader = new PrefetchingReader(inner, ['after']);
@@ -115,6 +96,17 @@ describe('PrefetchingReader', () => {
     await reader.read('refs/heads/testing', WITHOUT);
     await reader.read('after', WITH_CHANGELOG);
     expect(inner.calls).toEqual([['after'], ['refs/heads/testing'], ['after']]);
+  });
+
+  it('fails only the revision of a batch that does not exist', async () => {
+    const inner = new CountingReader(false, RUNS, ['refs/heads/stable']);
+    const reader = new PrefetchingReader(inner, ['after', 'refs/heads/stable', 'refs/heads/devel']);
+    await expect(reader.read('refs/heads/stable', WITHOUT)).rejects.toThrow('"refs/heads/stable" does not exist');
+    await expect(reader.read('after', WITHOUT)).resolves.toMatchObject({ commit: { subject: 'after' } });
+    await expect(reader.read('refs/heads/devel', WITHOUT)).resolves.toMatchObject({
+      commit: { subject: 'refs/heads/devel' },
+    });
+    expect(inner.calls).toHaveLength(1);
   });
 
   it('fails every read of a failed batch, without unhandled rejections for the others', async () => {

@@ -23,14 +23,29 @@ interface CheckBody {
 
 describe('pull_request', () => {
   it.each([
-    // The fork point, read in the one request with the head and the base: the head kept the serial it forked with.
-    { fork: SHA.topicFork, regressions: 0, reads: [[SHA.prHead, SHA.prBase, SHA.topicFork]] },
+    // The serials differ from the base's, so the fork point is asked for, and read: the head kept the serial it forked with.
+    {
+      fork: SHA.topicFork,
+      regressions: 0,
+      reads: [[SHA.prHead, SHA.prBase], [SHA.topicFork]],
+      requests: ['POST /graphql', COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs'],
+    },
     // Without it the head is blamed for its base's bump, as before; the check is written all the same.
-    { fork: 404, regressions: 1, reads: [[SHA.prHead, SHA.prBase]] },
-    { fork: 502, regressions: 1, reads: [[SHA.prHead, SHA.prBase]] },
+    {
+      fork: 404,
+      regressions: 1,
+      reads: [[SHA.prHead, SHA.prBase]],
+      requests: ['POST /graphql', COMPARE, 'POST /repos/tails/tails/check-runs'],
+    },
+    {
+      fork: 502,
+      regressions: 1,
+      reads: [[SHA.prHead, SHA.prBase]],
+      requests: ['POST /graphql', COMPARE, 'POST /repos/tails/tails/check-runs'],
+    },
   ])(
     'a head forked before its base was bumped, compare answering $fork: $regressions serial-regression',
-    async ({ fork, regressions, reads }) => {
+    async ({ fork, regressions, reads, requests }) => {
       const forked = tailsTree({ baseBranch: 'devel', main: FROZEN });
       const api = githubApi(
         {
@@ -40,13 +55,13 @@ describe('pull_request', () => {
         },
         { forks: { [SHA.prHead]: fork } },
       );
-      api.read();
+      reads.forEach(() => api.read());
       const written = api.check(SHA.prHead, CHECK);
 
       await deliver(await testProbot(), 'pull_request', fixture('pull-request-synchronize'));
 
       expect(api.revisionsRead()).toEqual(reads);
-      expect(apiRequests(api.log)).toEqual([COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
+      expect(apiRequests(api.log)).toEqual(requests);
       const body = written[0] as unknown as CheckBody & { output: { annotations?: unknown[] } };
       expect(body.head_sha).toBe(SHA.prHead);
       expect((body.output.annotations ?? []).filter((a) => /serial-regression/.test(JSON.stringify(a)))).toHaveLength(
@@ -56,7 +71,7 @@ describe('pull_request', () => {
   );
 
   it.each(['pull-request-opened', 'pull-request-synchronize', 'pull-request-reopened'])(
-    '%s: checks the head against the base, under the base rules, in 3 requests',
+    '%s: checks the head against the base, under the base rules, in 3 requests when the serials differ',
     async (name) => {
       const api = githubApi({
         [SHA.prHead]: rev(PINNED_ON_DEVEL, SHA.prHead),
@@ -68,8 +83,8 @@ describe('pull_request', () => {
       await deliver(await testProbot(), 'pull_request', fixture(name));
 
       expect(api.revisionsRead()).toEqual([[SHA.prHead, SHA.prBase]]);
-      // The fork point is asked for first, so that it can be read with the head and the base; here there is none (404).
-      expect(apiRequests(api.log)).toEqual([COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs']);
+      // The head pins what the base does not, so the fork point is asked for; here there is none (404).
+      expect(apiRequests(api.log)).toEqual(['POST /graphql', COMPARE, 'POST /repos/tails/tails/check-runs']);
       const body = written[0] as unknown as CheckBody;
       expect(body).toMatchObject({ name: CHECK, head_sha: SHA.prHead, conclusion: 'success' });
       expect(body.output.title).toMatch(
@@ -80,10 +95,24 @@ describe('pull_request', () => {
       );
       expect(body.output.summary).toContain('| `torproject` | **`2021051401`** | `latest` |');
       expect(body.output.summary).toContain(
-        'at the base branch at `dededed`. A pull request never changes the rules that judge it.',
+        "at `dededed` (the pull request's base). A change never judges itself under rules it brings.",
       );
     },
   );
+
+  it('costs 2 requests when the head pins what the base pins', async () => {
+    const api = githubApi({
+      [SHA.prHead]: rev(TREES.develThawed, SHA.prHead),
+      [SHA.prBase]: rev(TREES.develThawed, SHA.prBase),
+    });
+    api.read();
+    const written = api.check(SHA.prHead, CHECK);
+
+    await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened'));
+
+    expect(apiRequests(api.log)).toEqual(['POST /graphql', 'POST /repos/tails/tails/check-runs']);
+    expect((written[0] as unknown as CheckBody).conclusion).toBe('success');
+  });
 
   it('judges again against the new base when the base branch changed', async () => {
     const api = githubApi({
@@ -133,9 +162,9 @@ describe('pull_request', () => {
     expect(body.conclusion).toBe('failure');
     expect(body.output.summary).toContain('`freeze-exception` in');
     expect(body.output.summary).toContain(
-      '**Rules:** the defaults; there is no `.github/apt-snapshots.yml` at the base branch at `dededed`.',
+      "**Rules:** the defaults; there is no `.github/apt-snapshots.yml` at `dededed` (the pull request's base).",
     );
-    expect(body.output.summary).toContain('### ⚠️ This pull request changes `.github/apt-snapshots.yml`');
+    expect(body.output.summary).toContain('### ⚠️ This change edits the rules, `.github/apt-snapshots.yml`');
     expect(body.output.summary).toContain(
       '```diff\n+snapshot_sets:\n+  - { name: main, dir: config/APT_snapshots.d, freeze_exceptions: [], thaws: true }\n',
     );

@@ -23,32 +23,35 @@ describe('push to a topic branch forked from testing before testing was bumped',
     (body.output.annotations ?? []).filter((a) => /serial-regression/.test(JSON.stringify(a)));
 
   it.each([
-    // The fork point, read with testing's tip: the branch kept the serial it forked with.
+    // The serials differ from testing's, so the fork point is asked for, and read: the branch kept the serial it forked with.
     {
       fork: SHA.topicFork,
       conclusion: 'success',
       regressions: 0,
       reads: [
-        [SHA.topicAfter, SHA.topicBefore],
-        ['refs/heads/testing', SHA.topicFork],
+        [SHA.topicAfter, SHA.topicBefore, 'refs/heads/stable', 'refs/heads/testing', 'refs/heads/devel'],
+        [SHA.topicFork],
       ],
+      requests: ['POST /graphql', COMPARE, 'POST /graphql', 'POST /repos/tails/tails/check-runs'],
     },
     // Without it (no merge base, or GitHub failing) the branch is blamed for testing's bump, as before.
     {
       fork: 404,
       conclusion: 'failure',
       regressions: 1,
-      reads: [[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing']],
+      reads: [[SHA.topicAfter, SHA.topicBefore, 'refs/heads/stable', 'refs/heads/testing', 'refs/heads/devel']],
+      requests: ['POST /graphql', COMPARE, 'POST /repos/tails/tails/check-runs'],
     },
     {
       fork: 500,
       conclusion: 'failure',
       regressions: 1,
-      reads: [[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing']],
+      reads: [[SHA.topicAfter, SHA.topicBefore, 'refs/heads/stable', 'refs/heads/testing', 'refs/heads/devel']],
+      requests: ['POST /graphql', COMPARE, 'POST /repos/tails/tails/check-runs'],
     },
   ])(
-    'compare answering $fork: $conclusion, $regressions serial-regression, in 4 requests',
-    async ({ fork, conclusion, regressions: count, reads }) => {
+    'compare answering $fork: $conclusion, $regressions serial-regression, in $requests.length requests',
+    async ({ fork, conclusion, regressions: count, reads, requests }) => {
       const api = githubApi(
         {
           [SHA.topicAfter]: rev(forkedFrozen, SHA.topicAfter),
@@ -58,19 +61,13 @@ describe('push to a topic branch forked from testing before testing was bumped',
         },
         { forks: { [SHA.topicAfter]: fork } },
       );
-      api.read();
-      api.read();
+      reads.forEach(() => api.read());
       const written = api.check(SHA.topicAfter, CHECK);
 
       await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
 
       expect(api.revisionsRead()).toEqual(reads);
-      expect(apiRequests(api.log)).toEqual([
-        'POST /graphql',
-        COMPARE,
-        'POST /graphql',
-        'POST /repos/tails/tails/check-runs',
-      ]);
+      expect(apiRequests(api.log)).toEqual(requests);
       const body = written[0] as unknown as CheckBody;
       expect(body).toMatchObject({ name: CHECK, head_sha: SHA.topicAfter, conclusion });
       expect(regressions(body)).toHaveLength(count);
@@ -79,23 +76,20 @@ describe('push to a topic branch forked from testing before testing was bumped',
 });
 
 describe('push to a topic branch', () => {
-  it('reports one check on after, compared with its base branch and before the push, in 4 requests', async () => {
+  it('reports one check on after, compared with its base branch and before the push, in 3 requests', async () => {
     const api = topicPushApi();
-    api.read();
     api.read();
     const written = api.check(SHA.topicAfter, CHECK);
 
     await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
 
-    expect(api.revisionsRead()).toEqual([[SHA.topicAfter, SHA.topicBefore], ['refs/heads/testing']]);
-    // The first read also brought after's check runs: none, so the check is created without a lookup.
-    // The compare request found no fork point (404): judged against the base alone.
-    expect(apiRequests(api.log)).toEqual([
-      'POST /graphql',
-      COMPARE,
-      'POST /graphql',
-      'POST /repos/tails/tails/check-runs',
+    // One read of after, before and every base branch of the defaults (stable and devel do not exist here).
+    expect(api.revisionsRead()).toEqual([
+      [SHA.topicAfter, SHA.topicBefore, 'refs/heads/stable', 'refs/heads/testing', 'refs/heads/devel'],
     ]);
+    // The first read also brought after's check runs: none, so the check is created without a lookup.
+    // The serials differ from testing's, so the fork point is asked for: none (404), judged against the base alone.
+    expect(apiRequests(api.log)).toEqual(['POST /graphql', COMPARE, 'POST /repos/tails/tails/check-runs']);
     const body = written[0] as unknown as CheckBody;
     expect(body).toMatchObject({
       name: CHECK,
@@ -120,18 +114,63 @@ describe('push to a topic branch', () => {
     ]);
   });
 
+  it('costs 2 requests when the branch pins what its base pins: no fork point can matter', async () => {
+    const api = githubApi({
+      [SHA.topicAfter]: rev(TREES.testing, SHA.topicAfter),
+      [SHA.topicBefore]: rev(TREES.testing, SHA.topicBefore),
+      'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
+    });
+    api.read();
+    const written = api.check(SHA.topicAfter, CHECK);
+
+    await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
+
+    expect(apiRequests(api.log)).toEqual(['POST /graphql', 'POST /repos/tails/tails/check-runs']);
+    const body = written[0] as unknown as CheckBody;
+    expect(body.conclusion).toBe('success');
+    expect(body.output.summary).toContain(
+      '**Rules:** the defaults; there is no `.github/apt-snapshots.yml` at `7e7e7e7` (the base branch).',
+    );
+  });
+
+  it('judges a push to devel that relaxes the rules under the rules before it, and shows the change', async () => {
+    const relaxed = { ...TREES.develFrozen, '.github/apt-snapshots.yml': 'branches:\n  development: []\n' };
+    const api = githubApi({
+      [SHA.develAfter]: rev(relaxed, SHA.develAfter),
+      [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+      'refs/heads/devel': rev(TREES.develThawed, SHA.develBefore),
+    });
+    api.read();
+    // devel moved on since: the thaw pull request is left to the tip's push.
+    api.read();
+    const written = api.check(SHA.develAfter, CHECK);
+
+    await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
+
+    const body = written[0] as unknown as CheckBody;
+    expect(body.conclusion).toBe('failure');
+    expect(body.output.title).toMatch(/^2 errors: devel was left frozen/);
+    expect(body.output.summary).toContain('### ⚠️ This change edits the rules, `.github/apt-snapshots.yml`');
+    expect(body.output.summary).toContain('- branches.development: \\["devel"\\] → \\[\\]');
+    expect(body.output.summary).toContain('at `d0d0d0d` (the commit before the push)');
+    expect(body.output.annotations).toContainEqual(
+      expect.objectContaining({ path: '.github/apt-snapshots.yml', annotation_level: 'notice' }),
+    );
+  });
+
   it('judges a new branch (before all zeros) alone, in one read of one revision', async () => {
     const api = githubApi({
       [SHA.topicAfter]: rev(TREES.topicBumped, SHA.topicAfter),
       'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
     });
     api.read();
-    api.read();
     const written = api.check(SHA.topicAfter, CHECK);
 
     await deliver(await testProbot(), 'push', fixture('push-new-branch'));
 
-    expect(api.revisionsRead()).toEqual([[SHA.topicAfter], ['refs/heads/testing']]);
+    expect(api.revisionsRead()).toEqual([
+      [SHA.topicAfter, 'refs/heads/stable', 'refs/heads/testing', 'refs/heads/devel'],
+    ]);
     const body = written[0] as unknown as CheckBody;
     expect(body.output.summary).toContain('`feature/1234-foo` at `a1a1a1a`, a new branch.');
     expect(body.output.summary).not.toContain('before the push');
@@ -143,12 +182,13 @@ describe('push to a topic branch', () => {
       'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
     });
     api.read();
-    api.read();
     const written = api.check(SHA.topicAfter, CHECK);
 
     await deliver(await testProbot(), 'push', fixture('push-force'));
 
-    expect(api.revisionsRead()).toEqual([[SHA.topicAfter], ['refs/heads/testing']]);
+    expect(api.revisionsRead()).toEqual([
+      [SHA.topicAfter, 'refs/heads/stable', 'refs/heads/testing', 'refs/heads/devel'],
+    ]);
     expect((written[0] as unknown as CheckBody).conclusion).toBe('success');
   });
 
@@ -178,9 +218,9 @@ describe('push to a topic branch', () => {
     const api = githubApi({
       [SHA.topicAfter]: rev({ ...TREES.topicBumped, '.github/apt-snapshots.yml': renamed }, SHA.topicAfter),
       [SHA.topicBefore]: rev(TREES.testing, SHA.topicBefore),
-      'refs/heads/testing': rev(TREES.testing, SHA.testingTip),
+      // Even rules that have landed on the base cannot name the check.
+      'refs/heads/testing': rev({ ...TREES.testing, '.github/apt-snapshots.yml': renamed }, SHA.testingTip),
     });
-    api.read();
     api.read();
     const written = api.check(SHA.topicAfter, CHECK);
 

@@ -23,7 +23,7 @@ describe('benchAppThroughput', () => {
     expect(result.real.perSecond).toBeCloseTo(6 / result.real.seconds, 10);
     expect(result.requestsPerWebhook).toEqual({
       'GET /repos/{owner}/{repo}/compare/{basehead}': 1,
-      'POST /graphql': 2,
+      'POST /graphql': 1,
       'POST /repos/{owner}/{repo}/check-runs': 1,
     });
     expect(result.once).toEqual({ 'POST /app/installations/{id}/access_tokens': 1, 'GET /app': 1 });

@@ -108,7 +108,7 @@ describe('FakeRefGraphql answers the GitHub reader as GitHub would', () => {
       (rev) => (rev === SHA ? commit(SHA, tailsTree() as Record<string, string>) : undefined),
       (sha) => (sha === SHA ? runs : []),
     );
-    const { checkRuns } = await readerOver(fake, REPOSITORY, 7).readManyWithCheckRuns(
+    const { checkRuns } = await readerOver(fake, REPOSITORY, 7).readSettled(
       [SHA],
       CONTRACT_SPECS['readSpec(defaultConfig())']!,
       SHA,

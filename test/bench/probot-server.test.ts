@@ -78,7 +78,7 @@ describe('startProbotServer', () => {
       'POST /app/installations/{id}/access_tokens': 1,
       'GET /app': 1,
       'GET /repos/{owner}/{repo}/compare/{basehead}': 1,
-      'POST /graphql': 2,
+      'POST /graphql': 1,
       'POST /repos/{owner}/{repo}/check-runs': 1,
     });
     expect(github.checkRuns()).toEqual([{ name: 'APT snapshots', headSha: push.after, conclusion: 'success' }]);

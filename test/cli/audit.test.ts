@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { defaultConfig } from '../../src/config/defaults.js';
 import { auditHistory, branchOfRev, parseSince } from '../../src/cli/commands/audit.js';
 import type { CommitInfo } from '../../src/domain/tree.js';
 import { UsageError } from '../../src/errors.js';
@@ -130,14 +131,14 @@ describe('auditHistory progress', () => {
 
   it('shows on the given stream about every 100 commits, then clears the line', async () => {
     const progress = collector(true);
-    const audited = await auditHistory(reader, commits, 'devel', progress);
+    const audited = await auditHistory(reader, commits, 'devel', { config: { config: defaultConfig() }, progress });
     expect(audited.map((a) => a.sha)).toEqual(commits.map((c) => c.sha));
     expect(progress.text).toBe('\raudit: 112 of 250 commits judged\raudit: 208 of 250 commits judged\r\x1b[K');
   });
 
   it('writes nothing without a stream, or for a short history', async () => {
     const progress = collector(true);
-    await auditHistory(reader, commits.slice(0, 100), 'devel', progress);
+    await auditHistory(reader, commits.slice(0, 100), 'devel', { config: { config: defaultConfig() }, progress });
     expect(progress.text).toBe('');
   });
 });

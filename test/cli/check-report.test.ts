@@ -20,7 +20,7 @@ async function report(
     branch,
     baseRev: extra.base ? 'base' : undefined,
     beforeRev: extra.before ? 'before' : undefined,
-    configSource: { kind: 'at-ref' },
+    rules: { kind: 'before-change', ...(extra.before ? { rev: 'before' } : {}), label: 'before' },
     defaults: defaultConfig(),
     now: new Date('2021-05-13T12:00:00Z'),
   });

@@ -35,6 +35,52 @@ describe('check on temporary repositories, offline', () => {
     expect(run.stdout).toMatch(/Conclusion: success \(0 errors, 0 warnings, 0 notices\)\n$/);
   });
 
+  it('judges a commit under the rules of its parent, and shows what it changes in them', async () => {
+    const r = await repo(tailsTree());
+    const parent = r.commit;
+    await commitFiles(
+      r,
+      {
+        '.github/apt-snapshots.yml': 'branches:\n  development: []\n',
+        [`${PATHS.MAIN}/debian/serial`]: '2021051301\n',
+      },
+      'Relax the rules and pin',
+    );
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      `Rules: the defaults (no .github/apt-snapshots.yml at ${parent.slice(0, 7)}) (the parent of the judged commit)\n`,
+    );
+    expect(run.stdout).toContain(
+      'Rules change at this commit (takes effect once it has landed): .github/apt-snapshots.yml\n  branches.development: ["devel"] → []\n  --- /dev/null\n  +++ b/.github/apt-snapshots.yml\n',
+    );
+    expect(run.stdout).toContain('devel was left frozen');
+
+    const json = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--format', 'json']);
+    expect(JSON.parse(json.stdout).rules).toEqual({
+      origin: 'parent',
+      path: '.github/apt-snapshots.yml',
+      rev: parent,
+      present: false,
+      problems: [],
+      change: { fields: [{ field: 'branches.development', before: '["devel"]', after: '[]' }], problems: [] },
+    });
+  });
+
+  it('takes the rules from --before when given', async () => {
+    const r = await repo({ ...tailsTree(), '.github/apt-snapshots.yml': 'branches:\n  development: []\n' });
+    const before = r.commit;
+    await commitFiles(r, { '.github/apt-snapshots.yml': null }, 'Back to the defaults');
+    await commitFiles(r, { [`${PATHS.MAIN}/debian/serial`]: '2021051301\n' }, 'Pin');
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--before', before]);
+    expect(run.stdout).toContain(
+      `Rules: .github/apt-snapshots.yml at ${before.slice(0, 7)} (the commit before the push)`,
+    );
+    expect(run.stdout).not.toContain('devel was left frozen');
+    const parentRules = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline']);
+    expect(parentRules.stdout).toContain('devel was left frozen');
+  });
+
   it('fails a frozen devel (exit 1), printing each finding with its file and hint', async () => {
     const r = await repo(tailsTree({ main: FROZEN }));
     const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline']);
@@ -49,7 +95,18 @@ describe('check on temporary repositories, offline', () => {
     const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--format', 'json']);
     expect(run.code).toBe(1);
     const json = JSON.parse(run.stdout);
-    expect(Object.keys(json)).toEqual(['ref', 'branch', 'conclusion', 'findings', 'state']);
+    expect(Object.keys(json)).toEqual([
+      'ref',
+      'branch',
+      'conclusion',
+      'findings',
+      'skipped',
+      'unanswered',
+      'rules',
+      'state',
+    ]);
+    expect(json.rules).toEqual({ origin: 'defaults', path: '.github/apt-snapshots.yml', present: false, problems: [] });
+    expect(json.skipped).toEqual([{ rule: 'snapshot-expiry', reason: 'needs the snapshot server (offline)' }]);
     expect(json).toMatchObject({ ref: 'HEAD', branch: 'devel', conclusion: 'failure' });
     expect(rulesOf(json.findings)).toEqual([
       `error tracks-latest ${PATHS.MAIN}/debian/serial`,
@@ -349,7 +406,22 @@ describe('check with a snapshot server', () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('apt-snapshots-bot check: the snapshot server could not answer 3 lookup(s):');
     expect(run.stderr).toContain(`${down}/debian/dists/stable/snapshots/2021051301/Release: connection refused`);
-    expect(JSON.parse(run.stdout).conclusion).toBe('success');
+    // testing is a release branch: an expiry that could not be checked fails it closed.
+    const json = JSON.parse(run.stdout);
+    expect(json.conclusion).toBe('failure');
+    expect(json.unanswered).toHaveLength(3);
+  });
+
+  it('says the judgement is incomplete when the server cannot be reached for a branch that needs no freeze', async () => {
+    const r = await repo(tailsTree(), { branch: 'devel' });
+    const down = await closedPortUrl();
+    const text = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--snapshot-server', down]);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toMatch(
+      /Conclusion: incomplete \(0 errors, 2 warnings, 1 notice; the snapshot server did not answer 2 lookup\(s\), so the rules that need it could not decide everything\)/,
+    );
+    const json = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--snapshot-server', down, '--format', 'json']);
+    expect(JSON.parse(json.stdout).conclusion).toBe('incomplete');
   });
 
   it('does not need the server for a thawed devel', async () => {

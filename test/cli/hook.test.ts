@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { wouldDo } from '../../src/cli/commands/hook.js';
@@ -51,6 +51,51 @@ describe('hook pre-receive', () => {
       `apt-snapshots-bot: rejecting the push to devel (${work.commit.slice(0, 10)}..${frozen.slice(0, 10)}): it would bring 2 error(s):\n  error    ${DEBIAN}  devel was left frozen`,
     );
     expect(run.stderr).toContain(`\n  error    ${TORPROJECT}  devel was left frozen`);
+  });
+
+  it('rejects a push to devel that relaxes the rules and pins a serial: the rules before the push judge it', async () => {
+    const relaxed = await pushed(
+      { '.github/apt-snapshots.yml': 'branches:\n  development: []\n', [DEBIAN]: '2021042701\n' },
+      'Relax the rules and pin',
+    );
+    const run = await hook('pre-receive', `${work.commit} ${relaxed} refs/heads/devel\n`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`error    ${DEBIAN}  devel was left frozen`);
+    expect(run.stderr).toContain(
+      'notice   .github/apt-snapshots.yml  This change edits the rules: .github/apt-snapshots.yml at this commit differs from the rules that judge it',
+    );
+    expect(run.stderr).toContain('branches.development: ["devel"] → []');
+  });
+
+  it('applies rules once they have landed: the next push is judged under them', async () => {
+    const relaxed = await pushed({ '.github/apt-snapshots.yml': 'branches:\n  development: []\n' }, 'Relax the rules');
+    await setBranch('devel', relaxed);
+    const pinned = await pushed({ [DEBIAN]: '2021042701\n' }, 'Pin');
+    const run = await hook('pre-receive', `${relaxed} ${pinned} refs/heads/devel\n`);
+    expect(run.stderr).not.toContain('devel was left frozen');
+    expect(run.code).toBe(0);
+  });
+
+  it('rejects a push that brings an invalid rules file, naming the field', async () => {
+    const broken = await pushed({ '.github/apt-snapshots.yml': 'branches:\n  development: [nope]\n' }, 'Break');
+    const run = await hook('pre-receive', `${work.commit} ${broken} refs/heads/devel\n`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'the rules file at this commit is invalid: .github/apt-snapshots.yml: branches.development[0]',
+    );
+  });
+
+  it('judges under --config when given, whatever the repository holds', async () => {
+    const frozen = await pushed(FROZEN, 'Freeze');
+    const config = join(root, 'rules.yml');
+    await writeFile(config, 'branches:\n  development: []\n');
+    const run = await runCli(['hook', 'pre-receive', '--config', config], {
+      env: { ...work.env, GIT_DIR: bare },
+      stdin: `${work.commit} ${frozen} refs/heads/devel\n`,
+      cwd: root,
+    });
+    expect(run.stderr).not.toContain('devel was left frozen');
+    expect(run.code).toBe(0);
   });
 
   it('accepts a new topic branch forked before its base was frozen anew, which changed no serial', async () => {

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cloneFixture, removeFixtureClone } from '../helpers/fixture.js';
-import { repoPerTest, runIn, type TestRepo } from '../helpers/git-repo.js';
+import { commitFiles, repoPerTest, runIn, type TestRepo } from '../helpers/git-repo.js';
 import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
 import { PATHS, tailsTree } from '../helpers/snapshot.js';
 import { runCli } from './helpers/run-cli.js';
@@ -85,13 +85,34 @@ describe('plan thaw', () => {
     );
   });
 
-  it('refuses to plan under an invalid configuration at the ref (exit 1)', async () => {
+  it('refuses to plan under invalid rules before the ref (exit 1)', async () => {
     const r = await repo({ ...tailsTree({ main: FROZEN }), '.github/apt-snapshots.yml': 'snapshot_sets: []\n' });
+    await commitFiles(r, { 'config/APT_snapshots.d/debian/serial': '2021051302\n' }, 'Bump');
     const run = await plan(r, ['thaw', '--ref', 'HEAD']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(
-      'apt-snapshots-bot plan: cannot plan with an invalid configuration at HEAD:\n  .github/apt-snapshots.yml: snapshot_sets:',
+    expect(run.stderr).toMatch(
+      /^apt-snapshots-bot plan: cannot plan with invalid rules, \.github\/apt-snapshots\.yml at [0-9a-f]{7} \(the parent of the judged commit\):\n {2}\.github\/apt-snapshots\.yml: snapshot_sets:/,
     );
+  });
+
+  it('plans under the rules before the ref, not under rules the ref brings', async () => {
+    const r = await repo(tailsTree({ main: FROZEN }));
+    await commitFiles(r, { '.github/apt-snapshots.yml': 'snapshot_sets: []\n' }, 'Break the rules');
+    const run = await plan(r, ['thaw', '--ref', 'HEAD', '--branch', 'devel', '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).edits).toHaveLength(2);
+  });
+
+  it('plans under --config when given', async () => {
+    const r = await repo(tailsTree({ main: FROZEN }));
+    const config = join(r.dir, 'mine.yml');
+    await writeFile(
+      config,
+      'snapshot_sets:\n  - { name: main, dir: config/APT_snapshots.d, freeze_exceptions: [], thaws: false }\n',
+    );
+    const run = await plan(r, ['thaw', '--ref', 'HEAD', '--branch', 'devel', '--config', config, '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).edits).toEqual([]);
   });
 
   it('is bad usage (exit 2) for a revision that does not exist', async () => {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { repoPerTest } from '../helpers/git-repo.js';
+import { commitFiles, repoPerTest } from '../helpers/git-repo.js';
 import { PATHS, tailsTree } from '../helpers/snapshot.js';
 import { runCli } from './helpers/run-cli.js';
 
@@ -96,8 +96,9 @@ describe('messages on a terminal', () => {
   });
 });
 
-it('plan names a configuration problem at the ref escaped', async () => {
+it('plan names a configuration problem in the rules escaped', async () => {
   const r = await repo({ ...tailsTree(), '.github/apt-snapshots.yml': `branches:\n  "x${ESC}[2J": 1\n` });
+  await commitFiles(r, { 'config/base_branch': 'devel\n\n' }, 'Another commit');
   const run = await runCli(['plan', 'thaw', '--repo', r.dir, '--ref', 'HEAD'], { env: r.env });
   expect(run.code).toBe(1);
   expect(run.stderr).not.toMatch(RAW_CONTROL);

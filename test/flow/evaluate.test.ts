@@ -11,7 +11,7 @@ function input(reader: MemoryReader, overrides: Partial<EvaluateInput>): Evaluat
     reader,
     rev: 'head',
     branch: 'devel',
-    configSource: { kind: 'at-ref' },
+    rules: { kind: 'before-change', label: 'parent' },
     defaults: defaultConfig(),
     now: NOW,
     ...overrides,
@@ -122,29 +122,152 @@ describe('evaluate', () => {
     );
   });
 
-  it('applies the configuration at the ref, and a broken one is an error on that file', async () => {
-    const custom = { ...tailsTree({ main: FROZEN }), '.github/apt-snapshots.yml': 'branches:\n  development: []\n' };
-    const ok = await evaluate(input(new MemoryReader({ head: custom }), {}));
-    expect(ok.verdict.findings.filter((f) => f.rule === 'tracks-latest')).toEqual([]);
+  const RULES = '.github/apt-snapshots.yml';
+  const RELAXED = 'branches:\n  development: []\n';
 
-    const broken = { ...tailsTree(), '.github/apt-snapshots.yml': 'branches:\n  development: [nope]\n' };
-    const bad = await evaluate(input(new MemoryReader({ head: broken }), {}));
-    expect(bad.verdict.conclusion).toBe('failure');
-    expect(bad.verdict.findings[0]).toMatchObject({
-      rule: 'config',
-      severity: 'error',
-      path: '.github/apt-snapshots.yml',
+  it('judges a push that relaxes the rules under the rules before it, and shows the change as a notice', async () => {
+    const reader = new MemoryReader({
+      head: { ...tailsTree({ main: FROZEN }), [RULES]: RELAXED },
+      old: tailsTree(),
     });
-    expect(bad.verdict.findings[0]!.message).toMatch(/branches\.development\[0\].*not listed in branches\.base/);
+    const result = await evaluate(
+      input(reader, { beforeRev: 'old', rules: { kind: 'before-change', rev: 'old', label: 'before' } }),
+    );
+    expect(result.verdict.findings.filter((f) => f.rule === 'tracks-latest')).toHaveLength(2);
+    expect(result.rules).toMatchObject({ origin: 'before', rev: '2'.repeat(40), file: { kind: 'missing' } });
+    expect(result.rulesChange?.fields).toEqual([{ field: 'branches.development', before: '["devel"]', after: '[]' }]);
+    const notice = result.verdict.findings.find((f) => f.rule === 'rules-change');
+    expect(notice).toMatchObject({ severity: 'notice', path: RULES });
+    expect(notice?.message).toContain('branches.development: ["devel"] → []');
+    expect(notice?.message).toContain(
+      'the defaults (no .github/apt-snapshots.yml at 2222222) (the commit before the push)',
+    );
+  });
+
+  it('applies the rules once they have landed', async () => {
+    const reader = new MemoryReader({
+      head: { ...tailsTree({ main: FROZEN }), [RULES]: RELAXED },
+      old: { ...tailsTree(), [RULES]: RELAXED },
+    });
+    const result = await evaluate(input(reader, { rules: { kind: 'before-change', rev: 'old', label: 'parent' } }));
+    expect(result.verdict.findings.filter((f) => f.rule === 'tracks-latest')).toEqual([]);
+    expect(result.rulesChange).toBeUndefined();
+    expect(result.verdict.findings.filter((f) => f.rule === 'rules-change')).toEqual([]);
+  });
+
+  it('reports invalid rules before the change as an error naming the field, and judges under the defaults', async () => {
+    const reader = new MemoryReader({
+      head: { ...tailsTree({ main: FROZEN }), [RULES]: 'branches:\n  development: [nope]\n' },
+      old: { ...tailsTree(), [RULES]: 'branches:\n  development: [nope]\n' },
+    });
+    const result = await evaluate(input(reader, { rules: { kind: 'before-change', rev: 'old', label: 'parent' } }));
+    expect(result.verdict.conclusion).toBe('failure');
+    expect(result.rules.problems).toHaveLength(1);
+    const config = result.verdict.findings.filter((f) => f.rule === 'config');
+    expect(config).toEqual([expect.objectContaining({ severity: 'error', path: RULES })]);
+    expect(config[0]!.message).toMatch(/at 2222222: .*branches\.development\[0\].*not listed in branches\.base/);
+    expect(result.verdict.findings.filter((f) => f.rule === 'tracks-latest')).toHaveLength(2);
+  });
+
+  it('fails a change that brings an invalid rules file, naming the field', async () => {
+    const reader = new MemoryReader({
+      head: { ...tailsTree(), [RULES]: 'branches:\n  development: [nope]\n' },
+      old: tailsTree(),
+    });
+    const result = await evaluate(input(reader, { rules: { kind: 'before-change', rev: 'old', label: 'before' } }));
+    expect(result.verdict.conclusion).toBe('failure');
+    const config = result.verdict.findings.find((f) => f.rule === 'config');
+    expect(config?.message).toMatch(/^the rules file at this commit is invalid: .*branches\.development\[0\]/);
+    expect(result.rulesChange?.problems).toHaveLength(1);
+  });
+
+  it('treats a rules file that is not text as an error on it', async () => {
+    const reader = new MemoryReader({
+      head: tailsTree(),
+      old: { ...tailsTree(), [RULES]: { symlink: '/etc/passwd' } },
+    });
+    const result = await evaluate(input(reader, { rules: { kind: 'before-change', rev: 'old', label: 'parent' } }));
+    expect(result.verdict.findings[0]).toMatchObject({ rule: 'config', path: RULES });
+    expect(result.verdict.findings[0]!.message).toMatch(/symbolic link/);
+  });
+
+  it('judges a topic branch under its base branch’s rules, whatever the branch did to its own', async () => {
+    const reader = new MemoryReader({
+      head: { ...tailsTree({ baseBranch: 'devel' }), [RULES]: RELAXED },
+      old: tailsTree({ baseBranch: 'devel' }),
+      'devel-tip': { ...tailsTree(), [RULES]: 'snapshot_server:\n  expiry_warning_days: 7\n' },
+    });
+    const result = await evaluate(
+      input(reader, {
+        branch: 'feature/1234-foo',
+        beforeRev: 'old',
+        rules: { kind: 'before-change', rev: 'old', label: 'before' },
+        resolveBaseRev: async () => 'devel-tip',
+      }),
+    );
+    expect(result.rules).toMatchObject({ origin: 'base', rev: '3'.repeat(40) });
+    expect(result.config.snapshot_server.expiry_warning_days).toBe(7);
+    expect(result.config.branches.development).toEqual(['devel']);
+    expect(result.verdict.findings).toContainEqual(
+      expect.objectContaining({ rule: 'rules-change', severity: 'notice' }),
+    );
+  });
+
+  it('judges a new topic branch under its base branch’s rules, and a new base branch under the defaults', async () => {
+    const reader = new MemoryReader({
+      head: { ...tailsTree({ baseBranch: 'devel' }), [RULES]: RELAXED },
+      'devel-tip': tailsTree(),
+    });
+    const topic = await evaluate(input(reader, { branch: 'feature/1234-x', resolveBaseRev: async () => 'devel-tip' }));
+    expect(topic.rules).toMatchObject({ origin: 'base', rev: '2'.repeat(40) });
+
+    const frozen = new MemoryReader({ head: { ...tailsTree({ main: FROZEN }), [RULES]: RELAXED } });
+    const devel = await evaluate(input(frozen, {}));
+    expect(devel.rules).toEqual({ origin: 'defaults', path: RULES, file: { kind: 'missing' }, problems: [] });
+    expect(devel.verdict.findings.filter((f) => f.rule === 'tracks-latest')).toHaveLength(2);
+  });
+
+  it('says nothing of a rules file the change did not touch, though the base’s differs', async () => {
+    const reader = new MemoryReader({
+      head: { ...tailsTree({ baseBranch: 'devel' }), [RULES]: RELAXED },
+      old: { ...tailsTree({ baseBranch: 'devel' }), [RULES]: RELAXED },
+      'devel-tip': tailsTree(),
+    });
+    const result = await evaluate(
+      input(reader, {
+        branch: 'feature/1234-x',
+        rules: { kind: 'before-change', rev: 'old', label: 'before' },
+        resolveBaseRev: async () => 'devel-tip',
+      }),
+    );
+    expect(result.rules.origin).toBe('base');
+    expect(result.rulesChange).toBeUndefined();
   });
 
   it('takes a pull request’s configuration from its base, so it cannot relax its own rules', async () => {
-    const relaxed = { ...tailsTree({ main: FROZEN }), '.github/apt-snapshots.yml': 'branches:\n  development: []\n' };
-    const reader = new MemoryReader({ head: relaxed, base: tailsTree() });
-    const result = await evaluate(input(reader, { configSource: { kind: 'at-rev', rev: 'base' } }));
+    const reader = new MemoryReader({ head: { ...tailsTree({ main: FROZEN }), [RULES]: RELAXED }, base: tailsTree() });
+    const result = await evaluate(input(reader, { rules: { kind: 'pull-request-base', rev: 'base' } }));
     expect(result.verdict.findings.filter((f) => f.rule === 'tracks-latest')).toHaveLength(2);
+    expect(result.rules.origin).toBe('pull-request-base');
+    expect(result.rulesChange?.fields).toEqual([{ field: 'branches.development', before: '["devel"]', after: '[]' }]);
     const configRead = reader.reads.find((r) => r.rev === 'base');
     expect(configRead?.spec.files.map((f) => f.path)).not.toContain('debian/changelog');
+  });
+
+  it('judges under the same rules as another evaluation when told to', async () => {
+    const reader = new MemoryReader({ head: { ...tailsTree({ main: FROZEN }), [RULES]: RELAXED }, old: tailsTree() });
+    const first = await evaluate(input(reader, { rules: { kind: 'before-change', rev: 'old', label: 'before' } }));
+    const again = await evaluate(input(reader, { rev: 'old', rules: { kind: 'same-as', evaluation: first } }));
+    expect(again.rules).toEqual(first.rules);
+    expect(again.config).toBe(first.config);
+  });
+
+  it('is an error when the branch differs from a base branch only in letter case', async () => {
+    const result = await evaluate(input(new MemoryReader({ head: tailsTree({ main: FROZEN }) }), { branch: 'Devel' }));
+    expect(result.verdict.conclusion).toBe('failure');
+    expect(result.verdict.findings).toContainEqual(
+      expect.objectContaining({ rule: 'branch-name', severity: 'error', path: 'config/base_branch' }),
+    );
   });
 
   it('re-reads only when the configuration moves the files it reads', async () => {
@@ -154,42 +277,37 @@ describe('evaluate', () => {
         'snapshot_sets:\n  - name: main\n    dir: apt/snapshots\n    freeze_exceptions: []\n    thaws: true\n',
       'apt/snapshots/debian/serial': '2021051301\n',
     };
-    const reader = new MemoryReader({ head: moved });
-    const result = await evaluate(input(reader, {}));
-    expect(reader.reads).toHaveLength(2);
-    expect(reader.reads[1]!.spec.dirs.map((d) => d.path)).toContain('apt/snapshots');
+    const reader = new MemoryReader({ head: moved, old: moved });
+    const result = await evaluate(input(reader, { rules: { kind: 'before-change', rev: 'old', label: 'parent' } }));
+    expect(reader.reads.map((r) => r.rev)).toEqual(['head', 'old', 'head']);
+    expect(reader.reads[2]!.spec.dirs.map((d) => d.path)).toContain('apt/snapshots');
     expect(result.verdict.findings).toContainEqual(
       expect.objectContaining({ rule: 'tracks-latest', path: 'apt/snapshots/debian/serial' }),
     );
   });
 
-  it('treats a configuration file that is not text as an error on it', async () => {
-    const files = { ...tailsTree(), '.github/apt-snapshots.yml': { symlink: '/etc/passwd' } };
-    const result = await evaluate(input(new MemoryReader({ head: files }), {}));
-    expect(result.verdict.findings[0]).toMatchObject({ rule: 'config', path: '.github/apt-snapshots.yml' });
-    expect(result.verdict.findings[0]!.message).toMatch(/symbolic link/);
-  });
-
   it.each<[string, Partial<EvaluateInput>, string]>([
-    ['the file at the ref', {}, '.github/apt-snapshots.yml'],
+    ['the file before the change', { rules: { kind: 'before-change', rev: 'old', label: 'parent' } }, RULES],
     [
       'a file given',
-      { configSource: { kind: 'text', text: 'branches:\n  port_pattern: "^(a+)+$"\n', file: 'mine.yml' } },
+      { rules: { kind: 'file', text: 'branches:\n  port_pattern: "^(a+)+$"\n', file: 'mine.yml' } },
       'mine.yml',
     ],
   ])(
     'judges under the defaults, with an error on %s, when its port_pattern backtracks for ever on the branch',
     async (_name, overrides, file) => {
       const branch = `${'a'.repeat(40)}!`;
-      const files = {
-        ...tailsTree({ main: FROZEN }),
-        '.github/apt-snapshots.yml': 'branches:\n  port_pattern: "^(a+)+$"\n',
-      };
+      const pattern = 'branches:\n  port_pattern: "^(a+)+$"\n';
+      const files = { ...tailsTree({ main: FROZEN }), [RULES]: pattern };
       const result = await evaluate(
-        input(new MemoryReader({ head: files }), { branch, resolveBaseRev: async () => undefined, ...overrides }),
+        input(new MemoryReader({ head: files, old: files }), {
+          branch,
+          resolveBaseRev: async () => undefined,
+          ...overrides,
+        }),
       );
       expect(result.config).toEqual(defaultConfig());
-      expect(result.configProblems).toEqual([
+      expect(result.rules.problems).toEqual([
         {
           file,
           field: 'branches.port_pattern',

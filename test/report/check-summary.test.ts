@@ -26,7 +26,7 @@ async function evaluation(
     branch,
     ...(extra.before ? { beforeRev: 'before' } : {}),
     ...(extra.base ? { baseRev: 'base' } : {}),
-    configSource: { kind: 'at-ref' },
+    rules: { kind: 'before-change', ...(extra.before ? { rev: 'before' } : {}), label: 'before' },
     defaults: defaultConfig(),
     now: NOW,
   });
@@ -38,7 +38,6 @@ function input(ev: Evaluation, overrides: Partial<CheckInput> = {}): CheckInput 
     name: 'APT snapshots',
     subject,
     evaluation: ev,
-    rules: { from: 'ref', rev: HEAD, path: '.github/apt-snapshots.yml', file: { kind: 'missing' } },
     repoUrl: 'https://github.com/tails/tails',
     fixable: true,
     ...overrides,
@@ -55,6 +54,7 @@ const verdict = (findings: Finding[]): Verdict => ({
   conclusion: findings.some((f) => f.severity === 'error') ? 'failure' : 'success',
   findings,
   skipped: [],
+  unanswered: [],
 });
 
 describe('checkTitle', () => {
@@ -92,7 +92,7 @@ describe('renderCheck', () => {
     );
     expect(report.summary).toContain('<br>↳ Thaw devel: write `latest` into every serial file of the main set.');
     expect(report.summary).toContain(
-      '**Rules:** the defaults; there is no `.github/apt-snapshots.yml` at this commit.',
+      '**Rules:** the defaults; there is no `.github/apt-snapshots.yml` at `2222222` (the commit before the push). A change never judges itself under rules it brings.',
     );
     expect(report.actions).toEqual([
       { label: 'Fix it: thaw', description: 'Open a pull request that thaws it', identifier: 'fix-thaw' },
@@ -193,28 +193,27 @@ describe('renderCheck', () => {
       baseSha: BASE,
       fromFork: false,
     };
-    const report = renderCheck(
-      input(ev, {
-        subject,
-        rules: {
-          from: 'base',
-          rev: BASE,
-          path: '.github/apt-snapshots.yml',
-          file: { kind: 'text', text: 'bot:\n  check_name: APT\n' },
-        },
-        configChange: {
-          path: '.github/apt-snapshots.yml',
-          before: { kind: 'text', text: 'bot:\n  check_name: APT\n' },
-          after: { kind: 'text', text: 'bot:\n  check_name: APT\nbranches:\n  development: []\n' },
-          problems: ['.github/apt-snapshots.yml: branches.development: nope'],
-        },
-      }),
-    );
+    ev.rules = {
+      origin: 'pull-request-base',
+      rev: BASE,
+      path: '.github/apt-snapshots.yml',
+      file: { kind: 'text', text: 'bot:\n  check_name: APT\n' },
+      problems: [],
+    };
+    ev.rulesChange = {
+      path: '.github/apt-snapshots.yml',
+      before: { kind: 'text', text: 'bot:\n  check_name: APT\n' },
+      after: { kind: 'text', text: 'bot:\n  check_name: APT\nbranches:\n  development: []\n' },
+      fields: [{ field: 'branches.development', before: '["devel"]', after: '[]' }],
+      problems: [{ file: '.github/apt-snapshots.yml', field: 'branches.development', message: 'nope' }],
+    };
+    const report = renderCheck(input(ev, { subject }));
     expect(report.summary).toContain('pull request #7: `feature/x` at `1111111` into `devel` at `2222222`');
     expect(report.summary).toContain(
-      '**Rules:** the defaults, overridden by `.github/apt-snapshots.yml` at the base branch at `2222222`. A pull request never changes the rules that judge it.',
+      "**Rules:** the defaults, overridden by `.github/apt-snapshots.yml` at `2222222` (the pull request's base). A change never judges itself under rules it brings.",
     );
-    expect(report.summary).toContain('### ⚠️ This pull request changes `.github/apt-snapshots.yml`');
+    expect(report.summary).toContain('### ⚠️ This change edits the rules, `.github/apt-snapshots.yml`');
+    expect(report.summary).toContain('- branches.development: \\["devel"\\] → \\[\\]');
     expect(report.summary).toContain('```diff\n bot:\n   check_name: APT\n+branches:\n+  development: []\n```');
     expect(report.summary).toContain('- .github/apt-snapshots.yml: branches.development: nope');
     expect(parseSubjectMarker(report.summary)).toEqual(subject);
@@ -262,19 +261,16 @@ describe('renderCheck', () => {
       fromFork: false,
     };
     const overrides: Partial<CheckInput> =
-      kind === 'config'
-        ? {
-            subject,
-            configChange: {
-              path: '.github/apt-snapshots.yml',
-              before: { kind: 'text', text: big('old') },
-              after: { kind: 'text', text: big('new') },
-              problems: [],
-            },
-          }
-        : kind === 'note'
-          ? { notes: ['n'.repeat(70_000)] }
-          : {};
+      kind === 'config' ? { subject } : kind === 'note' ? { notes: ['n'.repeat(70_000)] } : {};
+    if (kind === 'config') {
+      ev.rulesChange = {
+        path: '.github/apt-snapshots.yml',
+        before: { kind: 'text', text: big('old') },
+        after: { kind: 'text', text: big('new') },
+        fields: [],
+        problems: [],
+      };
+    }
     const report = renderCheck(input(ev, overrides));
     expect(report.summary.length).toBeLessThanOrEqual(65535);
     expect(parseSubjectMarker(report.summary)).toEqual(overrides.subject ?? input(ev).subject);

@@ -45,7 +45,18 @@ describe('judge', () => {
       conclusion: 'success',
       findings: [],
       skipped: [{ rule: 'snapshot-expiry', reason: 'needs the snapshot server (offline)' }],
+      unanswered: [],
     });
+  });
+
+  it('is incomplete, not a success, when the server did not answer and nothing is wrong', () => {
+    const verdict = judge(
+      ctxFor('devel', tailsTree(), {
+        expiries: { 'debian/2021042702': { ok: false, error: 'connection refused' } },
+      }),
+    );
+    expect(verdict.conclusion).toBe('incomplete');
+    expect(verdict.unanswered).toEqual(['connection refused']);
   });
 
   it('runs the server rule online', () => {

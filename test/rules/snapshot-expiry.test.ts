@@ -78,27 +78,34 @@ describe('snapshot-expiry', () => {
     expect(findings).toEqual([]);
   });
 
-  it('warns, with the reason, when the expiry could not be looked up', () => {
-    const error =
-      'http://time-based.snapshots.deb.tails.boum.org/debian-security/dists/buster/updates/snapshots/2021042702/Release: connection refused';
-    const findings = snapshotExpiry.check(
-      ctxFor('testing', TESTING, {
-        expiries: { ...FINE, 'debian-security/2021042702': { ok: false, error }, 'tails/2021050302': at(180 * DAY) },
-      }),
-    );
-    expect(findings.map(brief)).toEqual([
-      {
-        rule: 'snapshot-expiry',
-        severity: 'warning',
-        path: `${BUILDER}/debian-security/serial`,
-        line: undefined,
-        fix: undefined,
-      },
-    ]);
-    expect(findings[0]?.message).toBe(
-      `Could not check when snapshot debian-security 2021042702 (pinned in the builder set (${BUILDER}) on testing) expires: ${error}`,
-    );
-  });
+  it.each([
+    ['testing', 'error'],
+    ['feature/1234-foo', 'warning'],
+  ] as const)(
+    'says, with the reason, when the expiry could not be looked up: an undecided %s on %s',
+    (branch, severity) => {
+      const error =
+        'http://time-based.snapshots.deb.tails.boum.org/debian-security/dists/buster/updates/snapshots/2021042702/Release: connection refused';
+      const findings = snapshotExpiry.check(
+        ctxFor(branch, TESTING, {
+          expiries: { ...FINE, 'debian-security/2021042702': { ok: false, error }, 'tails/2021050302': at(180 * DAY) },
+        }),
+      );
+      expect(findings.map(brief)).toEqual([
+        {
+          rule: 'snapshot-expiry',
+          severity,
+          path: `${BUILDER}/debian-security/serial`,
+          line: undefined,
+          fix: undefined,
+        },
+      ]);
+      expect(findings[0]?.undecided).toBe(true);
+      expect(findings[0]?.message).toBe(
+        `Could not check when snapshot debian-security 2021042702 (pinned in the builder set (${BUILDER}) on ${branch}) expires: the snapshot server did not answer (${error}).`,
+      );
+    },
+  );
 
   it.each([
     ['testing', 'error'],

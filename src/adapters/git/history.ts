@@ -92,6 +92,30 @@ export async function resolveRevision(repoDir: string, rev: string, options: Git
 }
 
 /**
+ * The first parent of `rev`, or undefined for a root commit.
+ * @throws ReadError naming the revision and the repository when there is no such commit
+ */
+export async function firstParent(
+  repoDir: string,
+  rev: string,
+  options: GitEnvOptions = {},
+): Promise<string | undefined> {
+  const commit = await resolveRevision(repoDir, rev, options);
+  let run;
+  try {
+    run = await runGit(repoDir, ['rev-parse', '--verify', '--quiet', `${commit}^1`], {
+      env: options.env,
+      okCodes: [1],
+    });
+  } catch (error) {
+    throw new ReadError(`cannot read the parent of "${rev}" in repository ${repoDir}: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+  return run.code === 0 ? run.stdout.trim() : undefined;
+}
+
+/**
  * Where two revisions forked: their best common ancestor (git merge-base),
  * or undefined when their histories share no commit (or a shallow clone
  * does not reach it).

@@ -1,11 +1,11 @@
 import { ReadError } from '../../errors.js';
 import type { ReadSpec, RefSnapshot } from '../../domain/tree.js';
 import type { KnownCheckRuns } from '../../ports/forge.js';
-import type { RefReader } from '../../ports/ref-reader.js';
+import type { RefReader, SettledRead } from '../../ports/ref-reader.js';
 import { decodeCheckRuns } from './check-runs-read.js';
 import type { GitHubReadClient, GitHubRepository } from './client.js';
 import { toForgeError } from './forge-error.js';
-import { buildRefQuery, type CheckRunsRequest } from './ref-query.js';
+import { buildRefQuery } from './ref-query.js';
 import { decodeRevision, type GqlRepository, type PendingBlob } from './ref-response.js';
 
 /** REST blob requests one read may add to its GraphQL query. */
@@ -23,7 +23,7 @@ export const MAX_BLOB_REQUESTS = 8;
 export class GraphqlRefReader implements RefReader {
   /**
    * @param options.appId the GitHub App reading, whose check runs a read can
-   *   bring back (readManyWithCheckRuns); without it, it cannot
+   *   bring back (readSettled); without it, it cannot
    */
   constructor(
     private readonly octokit: GitHubReadClient,
@@ -40,33 +40,32 @@ export class GraphqlRefReader implements RefReader {
     return snapshot as RefSnapshot;
   }
 
-  /** Reads every revision of `revs` in one query; the snapshots come in the same order. */
+  /** Reads every revision of `revs` in one query; the snapshots come in the same order. @throws ReadError for the first that cannot be read */
   async readMany(revs: string[], spec: ReadSpec): Promise<RefSnapshot[]> {
     if (revs.length === 0) return [];
-    return (await this.query(revs, spec)).snapshots;
+    return (await this.readSettled(revs, spec)).results.map((result) => {
+      if (!result.ok) throw result.error;
+      return result.snapshot;
+    });
   }
 
   /**
-   * readMany, and in the same query the app's latest check runs on the
-   * commit `checkRunsOf` (one of `revs`) names. `checkRuns` is undefined
-   * when the answer cannot say for sure, or the reader does not know its
-   * app.
+   * Reads every revision of `revs` in one query, each read or failed on its
+   * own: a revision that does not exist (a base branch a repository lacks)
+   * spoils no other. With `checkRunsOf` (one of `revs`), the same query
+   * brings the app's latest check runs on that commit; `checkRuns` is
+   * undefined when the answer cannot say for sure, or the reader does not
+   * know its app.
+   * @throws ReadError when the query itself fails
    */
-  async readManyWithCheckRuns(
+  async readSettled(
     revs: string[],
     spec: ReadSpec,
-    checkRunsOf: string,
-  ): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }> {
+    checkRunsOf?: string,
+  ): Promise<{ results: SettledRead[]; checkRuns?: KnownCheckRuns }> {
     const { appId } = this.options;
-    return this.query(revs, spec, appId === undefined ? undefined : { rev: checkRunsOf, appId });
-  }
-
-  private async query(
-    revs: string[],
-    spec: ReadSpec,
-    checkRunsRequest?: CheckRunsRequest,
-  ): Promise<{ snapshots: RefSnapshot[]; checkRuns?: KnownCheckRuns }> {
-    const { query, variables, revisions, checkRuns } = buildRefQuery(revs, spec, checkRunsRequest);
+    const request = checkRunsOf === undefined || appId === undefined ? undefined : { rev: checkRunsOf, appId };
+    const { query, variables, revisions, checkRuns } = buildRefQuery(revs, spec, request);
     const what = `${revs.join(', ')} of ${this.where}`;
     let answer: { repository: GqlRepository | null };
     try {
@@ -82,11 +81,17 @@ export class GraphqlRefReader implements RefReader {
     if (!answer.repository) throw new ReadError(`cannot read ${what}: GitHub did not return the repository`);
     const repository = answer.repository;
     const pending: PendingBlob[] = [];
-    const snapshots = revisions.map((aliases) => decodeRevision(repository, aliases, this.where, pending));
+    const results = revisions.map((aliases): SettledRead => {
+      try {
+        return { ok: true, snapshot: decodeRevision(repository, aliases, this.where, pending) };
+      } catch (error) {
+        if (error instanceof ReadError) return { ok: false, error };
+        throw error;
+      }
+    });
     await this.fillPending(pending);
-    const known =
-      checkRuns && checkRunsRequest ? decodeCheckRuns(repository[checkRuns], checkRunsRequest.appId) : undefined;
-    return { snapshots, ...(known ? { checkRuns: known } : {}) };
+    const known = checkRuns && request ? decodeCheckRuns(repository[checkRuns], request.appId) : undefined;
+    return { results, ...(known ? { checkRuns: known } : {}) };
   }
 
   /**

@@ -10,6 +10,7 @@ import { HELP_OPTION, parseCommandArgs, parseFormat, printedHelp } from '../args
 import type { Command } from '../command.js';
 import { EXIT, type CliIo, type OutputStream } from '../io.js';
 import { withReader } from '../repository.js';
+import { configOption, type ConfigOption } from '../server-option.js';
 
 const OPTIONS = {
   ...HELP_OPTION,
@@ -18,6 +19,7 @@ const OPTIONS = {
   branch: { type: 'string' },
   since: { type: 'string' },
   format: { type: 'string' },
+  config: { type: 'string' },
 } as const;
 
 /** Reads in flight at once: enough to keep git's cat-file pipeline busy. */
@@ -38,13 +40,23 @@ export function parseSince(value: string | undefined): Date | undefined {
   return date;
 }
 
-/** Judges one commit offline, as of its own date; the changelog is not needed to judge serials. */
-async function auditCommit(reader: RefReader, commit: CommitInfo, branch: string): Promise<AuditedCommit> {
+/**
+ * Judges one commit offline, as of its own date, under the rules of its
+ * first parent (or `--config`): as its push would have been judged. The
+ * changelog is not needed to judge serials.
+ */
+async function auditCommit(
+  reader: RefReader,
+  commit: CommitInfo,
+  branch: string,
+  config: ConfigOption,
+): Promise<AuditedCommit> {
+  const parent = commit.parents[0];
   const evaluation = await evaluate({
     reader,
     rev: commit.sha,
     branch,
-    configSource: { kind: 'at-ref' },
+    rules: config.rules ?? { kind: 'before-change', ...(parent === undefined ? {} : { rev: parent }), label: 'parent' },
     defaults: defaultConfig(),
     now: commit.date,
     readChangelog: false,
@@ -64,11 +76,14 @@ export async function auditHistory(
   reader: RefReader,
   commits: readonly CommitInfo[],
   branch: string,
-  progress?: OutputStream,
+  options: { config: ConfigOption; progress?: OutputStream },
 ): Promise<AuditedCommit[]> {
+  const { config, progress } = options;
   const audited: AuditedCommit[] = [];
   for (let i = 0; i < commits.length; i += BATCH) {
-    audited.push(...(await Promise.all(commits.slice(i, i + BATCH).map((c) => auditCommit(reader, c, branch)))));
+    audited.push(
+      ...(await Promise.all(commits.slice(i, i + BATCH).map((c) => auditCommit(reader, c, branch, config)))),
+    );
     const done = audited.length;
     if (
       progress &&
@@ -86,7 +101,7 @@ export const auditCommand: Command = {
   name: 'audit',
   summary: "judge every commit of a branch's first-parent history, as a timeline",
   help: () => `Usage: apt-snapshots-bot audit --repo DIR [--rev REV] [--branch NAME]
-         [--since DATE] [--format text|json]
+         [--since DATE] [--config FILE] [--format text|json]
 
 Judges every commit of the first-parent history of REV as branch NAME,
 offline, and tells when the branch was frozen, thawed or wrong, and for how
@@ -97,6 +112,9 @@ long.
   --branch NAME    the branch every commit is judged as (default: REV without
                    refs/heads/, refs/remotes/REMOTE/ or origin/)
   --since DATE     only commits committed on or after DATE (e.g. 2021-01-01)
+  --config FILE    the rules, merged over the defaults (default: each commit
+                   is judged under the repository's .github/apt-snapshots.yml
+                   of its first parent, as its push was)
   --format FORMAT  text (default: a timeline of periods and a summary) or json:
                    {"commits": [{"sha", "date", "subject", "conclusion", "findings"}]},
                    oldest first
@@ -114,6 +132,7 @@ unreadable repository or revision.
     const branch = values.branch ?? branchOfRev(rev);
     const since = parseSince(values.since);
     const format = parseFormat(values.format);
+    const config = await configOption(values.config, io.cwd, defaultConfig());
     const audited = await withReader(values.repo, io, async (reader, repoDir) => {
       const commits = await firstParentHistory(repoDir, rev, { since, env: io.env });
       if (await isShallowRepository(repoDir, { env: io.env })) {
@@ -122,7 +141,7 @@ unreadable repository or revision.
         );
       }
       const progress = format === 'text' && io.stderr.isTTY ? io.stderr : undefined;
-      return auditHistory(reader, commits, branch, progress);
+      return auditHistory(reader, commits, branch, { config, ...(progress ? { progress } : {}) });
     });
     if (format === 'json') {
       const commits = audited.map((c) => ({

@@ -16,6 +16,7 @@ import { checkReport } from '../check-report.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
 import { withReader } from '../repository.js';
+import { cliRules, rulesJson } from '../rules-option.js';
 import { configOption, snapshotServer } from '../server-option.js';
 import { stateJson } from '../state-json.js';
 
@@ -27,17 +28,9 @@ const OPTIONS = {
   now: { type: 'string' },
 } as const;
 
-/** The lookups the server did not answer, e.g. "http://…/Release: connection refused"; a snapshot it says it lacks is a finding instead. */
-export function serverFailures(evaluation: Evaluation): string[] {
-  if (!evaluation.facts) return [];
-  return [...evaluation.facts.expiries.values()].flatMap((expiry) =>
-    expiry.ok || expiry.missing ? [] : [expiry.error],
-  );
-}
-
 /** The exit code of a judged ref: an unanswered server outranks the verdict, which may lack its facts. */
 export function verdictExit(evaluation: Evaluation): number {
-  if (serverFailures(evaluation).length > 0) return EXIT.server;
+  if (evaluation.verdict.unanswered.length > 0) return EXIT.server;
   return evaluation.verdict.conclusion === 'failure' ? EXIT.failure : EXIT.success;
 }
 
@@ -67,12 +60,17 @@ DIR, as if it were the tip of branch NAME.
                     in config/base_branch: the local branch, else origin/NAME);
                     a serial the branch kept since it forked from there (git
                     merge-base) while the base moved on is not held against it
-  --before REV      the revision before a push, to catch serials going back
-  --config FILE     the configuration, merged over the defaults (default: the
-                    repository's .github/apt-snapshots.yml at REV)
+  --before REV      the revision before a push, to catch serials going back;
+                    its rules judge REV
+  --config FILE     the rules, merged over the defaults (default: the
+                    repository's .github/apt-snapshots.yml of the commit before
+                    the change: --before, else REV's first parent; a topic
+                    branch takes its base branch's; never REV's own file,
+                    whose changes are shown and take effect once landed)
 ${serverHelp(defaultConfig().snapshot_server.url, true)}
   --format FORMAT   text (default) or json:
-                    {"ref", "branch", "conclusion", "findings": [...], "state": {...}}
+                    {"ref", "branch", "conclusion", "findings": [...], "skipped",
+                     "unanswered", "rules": {...}, "state": {...}}
   --now ISO-DATE    judge snapshot expiry as of this time (default: now)
 
 Rules:
@@ -91,10 +89,10 @@ not answer.
     const format = parseFormat(values.format);
     const now = parseNow(values.now);
     const defaults = defaultConfig();
-    const { source, config } = await configOption(values.config, io.cwd, defaults);
-    const server = snapshotServer(parseServerChoice(values['snapshot-server'], values.offline), config);
+    const configGiven = await configOption(values.config, io.cwd, defaults);
+    const server = snapshotServer(parseServerChoice(values['snapshot-server'], values.offline), configGiven.config);
 
-    const evaluation = await withReader(repo, io, (reader, repoDir) =>
+    const evaluation = await withReader(repo, io, async (reader, repoDir) =>
       evaluate({
         reader,
         rev: ref,
@@ -103,23 +101,31 @@ not answer.
         resolveBaseRev: (name) => resolveBaseBranchRev(repoDir, name, { env: io.env }),
         resolveForkRev: (baseRev) => mergeBase(repoDir, ref, baseRev, { env: io.env }),
         beforeRev: values.before,
-        configSource: source,
+        rules: await cliRules(repoDir, ref, { config: configGiven, before: values.before }, io),
         defaults,
         server,
         now,
       }),
     );
-    const failures = serverFailures(evaluation);
+    const failures = evaluation.verdict.unanswered;
     if (failures.length > 0) {
       io.stderr.write(
         `apt-snapshots-bot check: the snapshot server could not answer ${failures.length} lookup(s):\n${failures.map((f) => `  ${f}\n`).join('')}`,
       );
     }
     if (format === 'json') {
-      const { conclusion, findings } = evaluation.verdict;
-      io.stdout.write(
-        `${JSON.stringify({ ref, branch, conclusion, findings, state: stateJson(evaluation.state) }, null, 2)}\n`,
-      );
+      const { conclusion, findings, skipped, unanswered } = evaluation.verdict;
+      const json = {
+        ref,
+        branch,
+        conclusion,
+        findings,
+        skipped,
+        unanswered,
+        rules: rulesJson(evaluation),
+        state: stateJson(evaluation.state),
+      };
+      io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     } else {
       io.stdout.write(checkReport(evaluation, ref, branch));
     }

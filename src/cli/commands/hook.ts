@@ -3,7 +3,7 @@ import { mergeBase, resolveBaseBranchRev } from '../../adapters/git/history.js';
 import { defaultConfig } from '../../config/defaults.js';
 import type { Finding, PlanAction } from '../../domain/finding.js';
 import { UsageError } from '../../errors.js';
-import { evaluate, type Evaluation } from '../../flow/evaluate.js';
+import { evaluate, type Evaluation, type RulesInput } from '../../flow/evaluate.js';
 import type { RefReader } from '../../ports/ref-reader.js';
 import type { SnapshotServer } from '../../ports/snapshot-server.js';
 import { HELP_OPTION, parseCommandArgs, parseNow, printedHelp } from '../args.js';
@@ -13,7 +13,7 @@ import { branchUpdates, isZeroId, parseRefUpdates, type RefUpdate } from '../hoo
 import { changedPaths, pushVerdict } from '../hook/push-verdict.js';
 import { EXIT, readAll, type CliIo } from '../io.js';
 import { withReader } from '../repository.js';
-import { snapshotServer } from '../server-option.js';
+import { configOption, snapshotServer, type ConfigOption } from '../server-option.js';
 import { terminalLine } from '../terminal-text.js';
 
 const HOOKS = ['pre-receive', 'post-receive'] as const;
@@ -23,6 +23,7 @@ const OPTIONS = {
   ...HELP_OPTION,
   'snapshot-server': { type: 'string' },
   now: { type: 'string' },
+  config: { type: 'string' },
 } as const;
 
 interface Judge {
@@ -31,18 +32,35 @@ interface Judge {
   env: NodeJS.ProcessEnv;
   server?: SnapshotServer;
   now: Date;
+  config: ConfigOption;
 }
 
-function judgeRev(judge: Judge, rev: string, branch: string, beforeRev?: string): Promise<Evaluation> {
+/**
+ * Judges `rev` as `branch`; `rules` defaults to those of the commit before
+ * the push (OLD), or, for a new branch, its base branch's: never the pushed
+ * commits' own, which could relax the rules that judge them.
+ */
+function judgeRev(
+  judge: Judge,
+  rev: string,
+  branch: string,
+  options: { beforeRev?: string; rules?: RulesInput } = {},
+): Promise<Evaluation> {
+  const { beforeRev } = options;
   return evaluate({
     reader: judge.reader,
     rev,
     branch,
-    beforeRev,
+    ...(beforeRev === undefined ? {} : { beforeRev }),
     // Inside the server's repository the base branch is refs/heads/NAME, as pushed before.
     resolveBaseRev: (name) => resolveBaseBranchRev(judge.repoDir, name, { env: judge.env }),
     resolveForkRev: (baseRev) => mergeBase(judge.repoDir, rev, baseRev, { env: judge.env }),
-    configSource: { kind: 'at-ref' },
+    rules: options.rules ??
+      judge.config.rules ?? {
+        kind: 'before-change',
+        ...(beforeRev === undefined ? {} : { rev: beforeRev }),
+        label: 'before',
+      },
     defaults: defaultConfig(),
     server: judge.server,
     now: judge.now,
@@ -58,8 +76,11 @@ function range(update: RefUpdate): string {
 /** @returns whether the push to this branch is rejected */
 async function preReceive(judge: Judge, update: RefUpdate & { branch: string }, io: CliIo): Promise<boolean> {
   const isNew = isZeroId(update.old);
-  const after = await judgeRev(judge, update.new, update.branch, isNew ? undefined : update.old);
-  const before = isNew ? undefined : await judgeRev(judge, update.old, update.branch);
+  const after = await judgeRev(judge, update.new, update.branch, isNew ? {} : { beforeRev: update.old });
+  // OLD under the rules that judged NEW: what was already wrong is told apart by the same rules.
+  const before = isNew
+    ? undefined
+    : await judgeRev(judge, update.old, update.branch, { rules: { kind: 'same-as', evaluation: after } });
   const verdict = pushVerdict(
     after.verdict.findings,
     before && { findings: before.verdict.findings, changed: changedPaths(before.state, after.state) },
@@ -101,7 +122,7 @@ export function wouldDo(branch: string, findings: readonly Finding[]): string[] 
 }
 
 async function postReceive(judge: Judge, update: RefUpdate & { branch: string }, io: CliIo): Promise<void> {
-  const after = await judgeRev(judge, update.new, update.branch, isZeroId(update.old) ? undefined : update.old);
+  const after = await judgeRev(judge, update.new, update.branch, isZeroId(update.old) ? {} : { beforeRev: update.old });
   const { conclusion, findings } = after.verdict;
   io.stdout.write(
     `apt-snapshots-bot: ${update.branch} (${range(update)}): ${conclusion} (${countBySeverity(findings)})\n${wouldDo(
@@ -117,6 +138,7 @@ export const hookCommand: Command = {
   name: 'hook',
   summary: 'judge pushes as a Git server hook (pre-receive, post-receive)',
   help: () => `Usage: apt-snapshots-bot hook pre-receive|post-receive [--snapshot-server URL]
+         [--config FILE] [--now ISO-DATE]
 
 Runs as a Git server hook (gitolite, a plain bare repository), in the
 repository Git runs it for ($GIT_DIR). Reads "OLD NEW REF" lines on standard
@@ -132,9 +154,14 @@ ignored) at NEW as that branch, against its state at OLD.
   post-receive   prints what the bot would do (open a thaw pull request...).
 
   --snapshot-server URL  also check snapshot expiry (default: offline); a
-                         lookup the server does not answer is a warning, never
-                         a rejection; a snapshot it says it does not have
-                         (404) counts as expired
+                         lookup the server does not answer is shown, never a
+                         rejection; a snapshot it says it does not have (404)
+                         counts as expired
+  --config FILE          the rules, merged over the defaults (default: the
+                         repository's .github/apt-snapshots.yml at OLD; for a
+                         new branch, its base branch's; never the pushed
+                         commits' own, whose changes are shown and take effect
+                         once they have landed)
   --now ISO-DATE         judge snapshot expiry as of this time (default: now)
 
 Install, e.g. in hooks/pre-receive:
@@ -162,9 +189,10 @@ Exit status: 0 accepted, 1 rejected, 2 bad usage or an unreadable repository.
         : snapshotServer({ kind: 'online', url: values['snapshot-server'] }, defaultConfig());
     const updates = branchUpdates(parseRefUpdates(await readAll(io.stdin)));
     const now = parseNow(values.now);
+    const config = await configOption(values.config, io.cwd, defaultConfig());
 
     return withReader(repoDir, { ...io, env }, async (reader) => {
-      const judge: Judge = { reader, repoDir, env, server, now };
+      const judge: Judge = { reader, repoDir, env, server, now, config };
       let rejected = false;
       for (const update of updates) {
         if ((hook as Hook) === 'pre-receive') rejected = (await preReceive(judge, update, io)) || rejected;

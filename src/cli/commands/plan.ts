@@ -6,7 +6,7 @@ import type { PlanAction } from '../../domain/finding.js';
 import { describeFileRead, fileRead, LIMITS, type FileRead } from '../../domain/state.js';
 import { unifiedDiff } from '../../domain/text-diff.js';
 import { UsageError } from '../../errors.js';
-import { evaluate } from '../../flow/evaluate.js';
+import { describeRules, evaluate } from '../../flow/evaluate.js';
 import { planAction } from '../../flow/plan.js';
 import type { Edit, Plan } from '../../planners/types.js';
 import type { RefReader } from '../../ports/ref-reader.js';
@@ -22,7 +22,8 @@ import {
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
 import { withReader } from '../repository.js';
-import { snapshotServer } from '../server-option.js';
+import { cliRules } from '../rules-option.js';
+import { configOption, snapshotServer } from '../server-option.js';
 import { terminalLine, terminalText } from '../terminal-text.js';
 
 const ACTIONS: readonly PlanAction[] = ['thaw', 'freeze', 'bump'];
@@ -31,6 +32,7 @@ const OPTIONS = {
   ...REVISION_OPTIONS,
   apply: { type: 'boolean' },
   origin: { type: 'string', multiple: true },
+  config: { type: 'string' },
 } as const;
 
 function parseAction(positionals: string[]): PlanAction {
@@ -106,7 +108,7 @@ export const planCommand: Command = {
   summary: 'show (or commit) the edits that thaw, freeze or bump a branch',
   help: () => `Usage: apt-snapshots-bot plan thaw|freeze|bump --repo DIR --ref REV [--branch NAME]
          [--snapshot-server URL | --offline] [--format text|json] [--apply]
-         [--origin ORIGIN]...
+         [--origin ORIGIN]... [--config FILE]
 
 Plans the fix for REV, read from Git objects of the repository DIR:
   thaw    every origin of the sets that thaw to \`latest\`, and active
@@ -126,6 +128,9 @@ ${serverHelp(defaultConfig().snapshot_server.url, false)}
   --apply           commit the edits on the checked-out branch of the work tree
                     DIR; REV must be its HEAD
   --origin ORIGIN   bump only this origin (repeatable; default: every pinned one)
+  --config FILE     the rules, merged over the defaults (default: the
+                    repository's .github/apt-snapshots.yml of REV's first
+                    parent; a topic branch takes its base branch's)
 
 Exit status: 0 planned (an empty plan too), 1 the plan or --apply failed,
 2 bad usage or an unreadable repository or revision, 3 the snapshot server
@@ -147,18 +152,19 @@ could not answer.
     return withReader(repo, io, async (reader, repoDir) => {
       const defaults = defaultConfig();
       // Only the state and the configuration at REV matter here; judging is not.
-      const { state, config, configProblems } = await evaluate({
+      const configGiven = await configOption(values.config, io.cwd, defaults);
+      const { state, config, rules } = await evaluate({
         reader,
         rev: ref,
         branch: values.branch ?? ref,
-        configSource: { kind: 'at-ref' },
+        rules: await cliRules(repoDir, ref, { config: configGiven }, io),
         defaults,
         now: new Date(0),
       });
-      if (configProblems.length > 0) {
+      if (rules.problems.length > 0) {
         io.stderr.write(
           terminalText(
-            `apt-snapshots-bot plan: cannot plan with an invalid configuration at ${ref}:\n${configProblems.map((p) => `  ${describeConfigProblem(p)}\n`).join('')}`,
+            `apt-snapshots-bot plan: cannot plan with invalid rules, ${describeRules(rules)}:\n${rules.problems.map((p) => `  ${describeConfigProblem(p)}\n`).join('')}`,
           ),
         );
         return EXIT.failure;

@@ -55,7 +55,8 @@ export function pushVerdict(
   after: readonly Finding[],
   before?: { findings: readonly Finding[]; changed: ReadonlySet<string> },
 ): PushVerdict {
-  const errors = after.filter((f) => f.severity === 'error');
+  // An outage of the snapshot server is no reason to refuse work.
+  const errors = after.filter((f) => f.severity === 'error' && f.undecided !== true);
   if (!before) return { blocking: errors, preexisting: [] };
   const old = new Set(before.findings.filter((f) => f.severity === 'error').map(findingKey));
   const blocking: Finding[] = [];

@@ -301,13 +301,25 @@ describe('GraphqlRefReader.readMany', () => {
     await expect(reader.readMany([AFTER, BEFORE], SPEC)).rejects.toThrow(`revision "${BEFORE}" does not exist`);
   });
 
+  it('reads the others of a batch when one revision does not exist, naming it', async () => {
+    const { fake, scope, requests, reader } = setup({ [AFTER]: { files: FROZEN, commit: { sha: AFTER } } });
+    mockRead(scope, fake);
+
+    const { results } = await reader.readSettled([AFTER, 'refs/heads/stable'], SPEC);
+
+    expect(requests).toEqual(['POST /graphql']);
+    expect(results[0]).toMatchObject({ ok: true, snapshot: { commit: { sha: AFTER } } });
+    expect(results[1]).toMatchObject({ ok: false, error: { name: 'ReadError' } });
+    expect(results[1]?.ok === false && results[1].error.message).toContain('refs/heads/stable');
+  });
+
   it('asks nothing for no revisions', async () => {
     const { reader } = setup({});
     await expect(reader.readMany([], SPEC)).resolves.toEqual([]);
   });
 });
 
-describe('GraphqlRefReader.readManyWithCheckRuns', () => {
+describe('GraphqlRefReader.readSettled', () => {
   const APP = 4242;
   const run = (id: number, name: string, sha = AFTER, appId = APP) => ({
     sha,
@@ -338,14 +350,10 @@ describe('GraphqlRefReader.readManyWithCheckRuns', () => {
       fake.addCheckRun(r);
     mockRead(scope, fake);
 
-    const { snapshots, checkRuns } = await reader.readManyWithCheckRuns(
-      ['refs/heads/devel', BEFORE],
-      SPEC,
-      'refs/heads/devel',
-    );
+    const { results, checkRuns } = await reader.readSettled(['refs/heads/devel', BEFORE], SPEC, 'refs/heads/devel');
 
     expect(requests).toEqual(['POST /graphql']);
-    expect(snapshots.map((s) => s.commit.sha)).toEqual([AFTER, BEFORE]);
+    expect(results.map((r) => r.ok && r.snapshot.commit.sha)).toEqual([AFTER, BEFORE]);
     expect(checkRuns?.sha).toBe(AFTER);
     expect([...(checkRuns?.runs ?? [])]).toEqual([
       ['APT snapshots', { id: 8, title: 't8', summary: 's8', annotationsCount: 2 }],
@@ -360,7 +368,7 @@ describe('GraphqlRefReader.readManyWithCheckRuns', () => {
     });
     mockRead(scope, fake);
 
-    await expect(reader.readManyWithCheckRuns([AFTER], SPEC, AFTER)).resolves.toMatchObject({
+    await expect(reader.readSettled([AFTER], SPEC, AFTER)).resolves.toMatchObject({
       checkRuns: { sha: AFTER, runs: new Map() },
     });
   });
@@ -369,10 +377,10 @@ describe('GraphqlRefReader.readManyWithCheckRuns', () => {
     const { fake, scope, reader } = setup({ [AFTER]: { files: FROZEN, commit: { sha: AFTER } } });
     mockRead(scope, fake);
 
-    const result = await reader.readManyWithCheckRuns([AFTER], SPEC, AFTER);
+    const result = await reader.readSettled([AFTER], SPEC, AFTER);
 
     expect(result.checkRuns).toBeUndefined();
-    expect(result.snapshots.map((s) => s.commit.sha)).toEqual([AFTER]);
+    expect(result.results.map((r) => r.ok && r.snapshot.commit.sha)).toEqual([AFTER]);
     expect(fake.requests[0]?.query).not.toContain('checkSuites');
   });
 });
