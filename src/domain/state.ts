@@ -80,7 +80,8 @@ export function readSpec(config: Config, options: ReadOptions = { changelog: tru
   };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte-order mark in the text, where the rules can see it (Tails' scripts would).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // Readers hand out the same Buffer for the same blob, so walking history
 // decodes and parses each version of a file once, not once per commit.

@@ -81,6 +81,18 @@ describe('check on temporary repositories, offline', () => {
     expect(parentRules.stdout).toContain('devel was left frozen');
   });
 
+  it.each([
+    ['latest\r\n', 'a carriage return'],
+    ['\uFEFFlatest\n', 'a byte-order mark (U+FEFF)'],
+  ])('fails a serial file holding %j, naming the invisible character', async (content, what) => {
+    const r = await repo({ ...tailsTree(), [`${PATHS.MAIN}/debian/serial`]: content });
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline', '--format', 'json']);
+    expect(run.code).toBe(1);
+    const finding = (JSON.parse(run.stdout).findings as Finding[]).find((f) => f.rule === 'serial-syntax');
+    expect(finding).toMatchObject({ severity: 'error', path: `${PATHS.MAIN}/debian/serial` });
+    expect(finding?.message).toContain(`contains ${what}`);
+  });
+
   it('fails a frozen devel (exit 1), printing each finding with its file and hint', async () => {
     const r = await repo(tailsTree({ main: FROZEN }));
     const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--offline']);

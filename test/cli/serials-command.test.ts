@@ -66,6 +66,16 @@ describe('serials cat', () => {
     });
   });
 
+  it.each([
+    ['latest\r\n', '"latest\\r" contains a carriage return (\\r, from Windows line ends)'],
+    ['\uFEFFlatest\n', '"\\ufefflatest" contains a byte-order mark (U+FEFF)'],
+  ])('refuses %j, naming the invisible character, as check does', async (content, why) => {
+    await writeFile(join(cwd, SET, 'debian', 'serial'), content);
+    const run = await serials(['freeze']);
+    expect(run).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining(`${SET}/debian/serial ${why}`) });
+    expect(await serialOf('debian')).toBe(content);
+  });
+
   it('says where to run it when there is no set', async () => {
     await rm(join(cwd, 'config'), { recursive: true });
     const run = await serials(['cat']);

@@ -106,6 +106,12 @@ export const CONTRACT_TREES: Record<string, Record<string, FakeEntry>> = {
     'config/base_branch/devel': 'devel\n',
   },
   'origin names with spaces and non-ASCII letters': { ...tailsTree(), [`${MAIN}/wéird origin/serial`]: 'latest\n' },
+  'serial files with a byte-order mark, a carriage return and a no-break space': {
+    ...tailsTree(),
+    [`${MAIN}/debian/serial`]: '\uFEFFlatest\n',
+    [`${MAIN}/torproject/serial`]: 'latest\r\n',
+    [`${MAIN}/debian-security/serial`]: 'latest\u00A0\n',
+  },
 };
 
 /** Specs that exercise limits, depths, overlaps, missing paths and requests for the wrong kind of entry. */

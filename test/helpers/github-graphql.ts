@@ -111,7 +111,8 @@ function buildTree(files: Record<string, FakeEntry>): Tree {
   return root;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// A byte-order mark stays in a blob's text, as the bytes hold it: the readers must not lose it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 function isBinary(bytes: Buffer): boolean {
   if (bytes.includes(0)) return true;
   try {
@@ -365,7 +366,7 @@ export function fakeGitHub(
         isTruncated: (b) => (b as Blob).size > GITHUB_TEXT_LIMIT,
         text: (b) => {
           const bytes = (b as Blob).bytes(GITHUB_TEXT_LIMIT);
-          return isBinary(bytes) ? null : new TextDecoder('utf-8').decode(bytes);
+          return isBinary(bytes) ? null : new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
         },
       },
     },
