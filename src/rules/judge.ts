@@ -1,6 +1,7 @@
 import { compareFindings, type Finding } from '../domain/finding.js';
 import { errorMessage } from '../errors.js';
 import { RULES } from './index.js';
+import { settleFixes } from './settle-fixes.js';
 import type { Rule, RuleContext, ServerFacts } from './types.js';
 
 /**
@@ -53,7 +54,7 @@ export function judge(ctx: RuleContext, rules: readonly Rule[] = RULES): Verdict
       });
     }
   }
-  findings.sort(compareFindings);
+  const settled = settleFixes(findings, ctx.state).sort(compareFindings);
   const unanswered = unansweredLookups(ctx.facts);
-  return { conclusion: conclude(findings, unanswered), findings, skipped, unanswered };
+  return { conclusion: conclude(settled, unanswered), findings: settled, skipped, unanswered };
 }
