@@ -1,3 +1,4 @@
+import { normalizeBranchName } from '../domain/branch-name.js';
 import type { PlanAction } from '../domain/finding.js';
 
 export const COMMAND_PREFIX = '/apt-snapshots';
@@ -15,8 +16,6 @@ export const USAGE = [
   `${COMMAND_PREFIX} check [BRANCH]`,
 ].join('\n');
 
-/** A name Git accepts for a branch, and nothing that could read as an option or a path trick. */
-const BRANCH_RE = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)(?!.*\.lock(?:\/|$))[A-Za-z0-9._/+-]+(?<![./])$/;
 const ORIGIN_RE = /^[a-z0-9][a-z0-9.+-]*$/;
 const MAX_ORIGINS = 20;
 
@@ -39,18 +38,17 @@ export function parseCommand(body: string): Command | undefined {
   const words = line.split(/\s+/);
   const [verb, branch, ...rest] = words.slice(1);
   if (verb === undefined) return { kind: 'invalid', reason: 'no command given' };
+  const named = branch === undefined ? undefined : normalizeBranchName(branch);
+  if (named && !named.ok) return { kind: 'invalid', reason: named.error };
   if (verb === 'check') {
     if (rest.length > 0) return { kind: 'invalid', reason: '`check` takes at most one branch' };
-    if (branch !== undefined && !BRANCH_RE.test(branch))
-      return { kind: 'invalid', reason: 'that is not a branch name' };
-    return branch === undefined ? { kind: 'check' } : { kind: 'check', branch };
+    return named === undefined ? { kind: 'check' } : { kind: 'check', branch: named.branch };
   }
   if (verb !== 'freeze' && verb !== 'thaw' && verb !== 'bump') return { kind: 'invalid', reason: 'unknown command' };
-  if (branch === undefined) return { kind: 'invalid', reason: `\`${verb}\` needs a branch` };
-  if (!BRANCH_RE.test(branch)) return { kind: 'invalid', reason: 'that is not a branch name' };
+  if (named === undefined) return { kind: 'invalid', reason: `\`${verb}\` needs a branch` };
   if (verb !== 'bump' && rest.length > 0) return { kind: 'invalid', reason: `\`${verb}\` takes exactly one branch` };
   const bad = rest.find((o) => !ORIGIN_RE.test(o));
   if (bad !== undefined) return { kind: 'invalid', reason: 'origin names are lowercase letters, digits and . + -' };
   if (rest.length > MAX_ORIGINS) return { kind: 'invalid', reason: `at most ${MAX_ORIGINS} origins` };
-  return { kind: 'plan', action: verb, branch, origins: [...new Set(rest)] };
+  return { kind: 'plan', action: verb, branch: named.branch, origins: [...new Set(rest)] };
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { branchRole } from '../domain/branch.js';
+import { normalizeBranchName } from '../domain/branch-name.js';
 import type { RepoDeps } from './deps.js';
 import { followDevelopmentBranch } from './devel-thaw.js';
 import { describeFailure } from '../report/check-failure.js';
@@ -35,7 +36,9 @@ export type PushDecision = { judge: true; target: PushTarget } | { judge: false;
  */
 export function decidePush(payload: PushPayload, defaults: Config): PushDecision {
   if (!payload.ref.startsWith('refs/heads/')) return { judge: false, reason: `${payload.ref} is not a branch` };
-  const branch = payload.ref.slice('refs/heads/'.length);
+  const named = normalizeBranchName(payload.ref);
+  if (!named.ok) return { judge: false, reason: named.error };
+  const { branch } = named;
   if (payload.deleted === true || payload.after === ZERO_SHA)
     return { judge: false, reason: `branch ${branch} was deleted` };
   const isNew = payload.created === true || payload.before === ZERO_SHA;

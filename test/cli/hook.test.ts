@@ -67,6 +67,13 @@ describe('hook pre-receive', () => {
     expect(run.stderr).toContain('branches.development: ["devel"] → []');
   });
 
+  it('rejects a new branch whose name differs from a base branch only in case, as no topic branch', async () => {
+    const frozen = await pushed(FROZEN, 'Freeze');
+    const run = await hook('pre-receive', `${ZERO} ${frozen} refs/heads/Devel\n`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('The branch "Devel" differs from the base branch devel only in letter case');
+  });
+
   it('applies rules once they have landed: the next push is judged under them', async () => {
     const relaxed = await pushed({ '.github/apt-snapshots.yml': 'branches:\n  development: []\n' }, 'Relax the rules');
     await setBranch('devel', relaxed);
