@@ -52,7 +52,7 @@ export async function configOption(file: string | undefined, cwd: string, defaul
   } catch (error) {
     throw new UsageError(`cannot read --config ${file}: ${(error as Error).message ?? errorMessage(error)}`);
   }
-  const result = applyConfigOverride(defaults, text, file);
+  const result = applyConfigOverride(defaults, text, file, { trusted: true });
   if (!result.ok)
     throw new UsageError(
       `invalid --config ${file}:\n${result.problems.map((p) => `  ${describeConfigProblem(p)}`).join('\n')}`,

@@ -80,16 +80,48 @@ export function parseFullConfig(text: string, file: string): ConfigResult {
 }
 
 /**
- * Merges a repository's override file over the defaults and validates the
- * result. An empty file means "no overrides"; anything invalid is reported
- * with its field, never silently replaced by a default.
+ * Keys only the deployment sets (the app's own file, the command line's
+ * `--config`): a repository's file cannot say where the bot sends its
+ * credentials.
  */
-export function applyConfigOverride(defaults: Config, text: string, file: string = REPO_CONFIG_PATH): ConfigResult {
+export const DEPLOYMENT_KEYS = ['jobs'] as const;
+
+export interface OverrideOptions {
+  /** The file is the deployment's or the user's, not a repository's: it may set DEPLOYMENT_KEYS. */
+  trusted?: boolean;
+}
+
+/**
+ * Merges an override file over the defaults and validates the result. An
+ * empty file means "no overrides"; anything invalid is reported with its
+ * field, never silently replaced by a default.
+ */
+export function applyConfigOverride(
+  defaults: Config,
+  text: string,
+  file: string = REPO_CONFIG_PATH,
+  options: OverrideOptions = {},
+): ConfigResult {
   const parsed = parseYaml(text, file);
   if (!parsed.ok) return parsed;
   if (parsed.value === null || parsed.value === undefined) return { ok: true, config: defaults };
   if (!isPlainObject(parsed.value)) {
     return { ok: false, problems: [{ file, field: '', message: 'must be a YAML mapping of settings' }] };
+  }
+  if (!options.trusted) {
+    const value = parsed.value;
+    const refused = DEPLOYMENT_KEYS.filter((key) => key in value);
+    if (refused.length > 0) {
+      return {
+        ok: false,
+        problems: refused.map((key) => ({
+          file,
+          field: key,
+          message:
+            "is set by the bot's deployment only: a repository cannot choose where the bot sends its credentials",
+        })),
+      };
+    }
   }
   const result = configSchema.safeParse(mergeConfig(defaults, parsed.value));
   return result.success ? { ok: true, config: result.data } : { ok: false, problems: zodProblems(file, result.error) };

@@ -26,6 +26,74 @@ const regexSource = z.string().refine(
   { message: 'is not a valid regular expression' },
 );
 
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable');
+const timeoutMs = z.number().int().min(100).max(600_000);
+
+/** A URL with `{tag}` and `{version}` in it, an http(s) URL once they are filled in. */
+const urlTemplate = z
+  .string()
+  .refine((t) => httpUrl.safeParse(t.replaceAll('{tag}', '4.19-rc1').replaceAll('{version}', '4.19~rc1')).success, {
+    message: 'must be an http(s) URL, with {tag} and {version} where the release goes',
+  })
+  .refine((t) => !/\{(?!tag\}|version\})[^}]*\}/.test(t), { message: 'only {tag} and {version} are filled in' });
+
+/**
+ * How a job is started. Credentials are named, never written: each `*_env`
+ * is the environment variable of the deployment that holds the secret.
+ */
+export const triggerSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('jenkins'),
+    url: httpUrl,
+    /** The job's name; a job in a folder is `folder/job`. */
+    job: z.string().regex(/^[^/?#\s]+(\/[^/?#\s]+)*$/, 'must be a Jenkins job name, `folder/job` in a folder'),
+    user_env: envName,
+    token_env: envName,
+    timeout_ms: timeoutMs,
+    /** How long to follow the queue item until Jenkins names the build. */
+    queue_timeout_ms: z.number().int().min(0).max(3_600_000),
+  }),
+  z.strictObject({
+    type: z.literal('gitlab'),
+    url: httpUrl,
+    /** The numeric id or the path (`tails/tails`) of the project whose pipeline runs the job. */
+    project: z.union([
+      z.number().int().positive(),
+      z.string().regex(/^[^\s/]+(\/[^\s/]+)+$/, 'must be a project path like group/project'),
+    ]),
+    ref: z.string().min(1),
+    token_env: envName,
+    timeout_ms: timeoutMs,
+  }),
+  z.strictObject({
+    type: z.literal('github-actions'),
+    api_url: httpUrl,
+    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
+    /** The workflow's file name (`build-iuks.yml`) or id. */
+    workflow: z.union([
+      z.number().int().positive(),
+      z.string().regex(/^[A-Za-z0-9_.-]+\.ya?ml$/, 'must be a workflow file name'),
+    ]),
+    ref: z.string().min(1),
+    token_env: envName,
+    timeout_ms: timeoutMs,
+  }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    url: httpUrl,
+    /** The HMAC-SHA256 key the receiver checks the body with. */
+    secret_env: envName,
+    timeout_ms: timeoutMs,
+  }),
+  z.strictObject({
+    type: z.literal('command'),
+    /** The program and its arguments, run without a shell; the parameters come as environment variables. */
+    argv: z.array(z.string().min(1)).min(1),
+    timeout_ms: timeoutMs,
+  }),
+]);
+
 export const snapshotSetSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a short lowercase name'),
   dir: relativePath,
@@ -64,6 +132,37 @@ export const configSchema = z
       timeout_ms: z.number().int().min(100).max(300_000),
       retries: z.number().int().min(0).max(10),
       expiry_warning_days: z.number().int().min(0).max(3650),
+    }),
+    release: z.strictObject({
+      /** Tags that are releases; any other tag is ignored. */
+      tag_pattern: regexSource,
+      /** A pinned snapshot must stay valid this many days after the release check. */
+      availability_days: z.number().int().min(0).max(3650),
+      iuk: z.strictObject({
+        /** Versions that no IUK upgrades from, as versions (4.19~beta1) or tags (4.19-beta1). */
+        ignore_versions: z.array(z.string().regex(/^[0-9][A-Za-z0-9.+~-]*$/, 'is not a version')),
+        /** EXTRA_ARGS of build_IUKs, passed to tails-create-iuk. */
+        extra_args: z.string().max(1000),
+      }),
+    }),
+    jobs: z.strictObject({
+      'tag-apt-snapshots': z.strictObject({
+        trigger: triggerSchema.nullable(),
+        /** Where the release's build manifest is, e.g. the artifact of the CI build of the tag. */
+        manifest_url: urlTemplate.nullable(),
+        /** Hosts a release manager may give a manifest URL on (`/apt-snapshots release TAG URL`). */
+        manifest_hosts: z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, 'must be a host name (and port)')),
+      }),
+      build_IUKs: z.strictObject({
+        trigger: triggerSchema.nullable(),
+        /** Answers 200 once the released images are in the ISO history; the job waits for it. */
+        readiness_url: urlTemplate.nullable(),
+        /** First wait between two polls, and the longest; the wait doubles in between. */
+        poll_first_seconds: z.number().int().min(1).max(3600),
+        poll_max_seconds: z.number().int().min(1).max(86_400),
+        /** After this long without a 200, the job is not started: `/apt-snapshots build-iuks TAG` starts it. */
+        give_up_hours: z.number().min(0).max(720),
+      }),
     }),
     bot: z.strictObject({
       branch_prefix: z

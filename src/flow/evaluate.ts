@@ -206,7 +206,7 @@ async function chooseRules(
 ): Promise<RulesChoice> {
   const { rules: wanted, defaults, branch } = input;
   if (wanted.kind === 'file') {
-    const result = applyConfigOverride(defaults, wanted.text, wanted.file);
+    const result = applyConfigOverride(defaults, wanted.text, wanted.file, { trusted: true });
     const resolved: Resolved = {
       config: result.ok ? result.config : defaults,
       rules: {

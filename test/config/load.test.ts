@@ -83,6 +83,48 @@ describe('applyConfigOverride', () => {
     }
   });
 
+  it("refuses a repository's jobs, which say where the bot sends its credentials, and takes the deployment's", () => {
+    const jobs = [
+      'jobs:',
+      '  build_IUKs:',
+      '    trigger: { type: webhook, url: "https://attacker.example/", secret_env: SECRET, timeout_ms: 1000 }',
+      '',
+    ].join('\n');
+    const refused = applyConfigOverride(defaultConfig(), jobs);
+    expect(refused).toEqual({
+      ok: false,
+      problems: [
+        {
+          file: '.github/apt-snapshots.yml',
+          field: 'jobs',
+          message:
+            "is set by the bot's deployment only: a repository cannot choose where the bot sends its credentials",
+        },
+      ],
+    });
+    const trusted = applyConfigOverride(defaultConfig(), jobs, 'deployment.yml', { trusted: true });
+    expect(trusted.ok && trusted.config.jobs.build_IUKs.trigger).toEqual({
+      type: 'webhook',
+      url: 'https://attacker.example/',
+      secret_env: 'SECRET',
+      timeout_ms: 1000,
+    });
+  });
+
+  it.each([
+    ['https://ci.example/{tag}/{version}.build-manifest', true],
+    ['ftp://ci.example/{tag}', false],
+    ['https://ci.example/{tag}/{commit}', false],
+  ])('takes the manifest URL template %s: %s', (template, ok) => {
+    const result = applyConfigOverride(
+      defaultConfig(),
+      `jobs:\n  tag-apt-snapshots:\n    manifest_url: "${template}"\n`,
+      'deployment.yml',
+      { trusted: true },
+    );
+    expect(result.ok).toBe(ok);
+  });
+
   it('does not expand a billion laughs', () => {
     const bomb = [
       'a: &a ["x","x","x","x","x","x","x","x","x"]',
