@@ -62,7 +62,7 @@ function comparePart(a: string, b: string): number {
     while (a[i] === '0') i += 1;
     while (b[j] === '0') j += 1;
     while (i < a.length && /[0-9]/.test(a[i] as string) && j < b.length && /[0-9]/.test(b[j] as string)) {
-      if (firstDiff === 0) firstDiff = (a.charCodeAt(i)) - (b.charCodeAt(j));
+      if (firstDiff === 0) firstDiff = a.charCodeAt(i) - b.charCodeAt(j);
       i += 1;
       j += 1;
     }
