@@ -138,6 +138,8 @@ export const configSchema = z
       tag_pattern: regexSource,
       /** A pinned snapshot must stay valid this many days after the release check. */
       availability_days: z.number().int().min(0).max(3650),
+      /** The snapshot set a build manifest's origin_references describe (the builder VM's set is not in it). */
+      manifest_set: z.string().min(1),
       iuk: z.strictObject({
         /** Versions that no IUK upgrades from, as versions (4.19~beta1) or tags (4.19-beta1). */
         ignore_versions: z.array(z.string().regex(/^[0-9][A-Za-z0-9.+~-]*$/, 'is not a version')),
@@ -183,6 +185,13 @@ export const configSchema = z
             message: `"${name}" is not listed in branches.base`,
           });
         }
+      });
+    }
+    if (!config.snapshot_sets.some((set) => set.name === config.release.manifest_set)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['release', 'manifest_set'],
+        message: `"${config.release.manifest_set}" is not the name of a snapshot set`,
       });
     }
     config.branches.always_frozen.forEach((name, i) => {

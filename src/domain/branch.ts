@@ -1,5 +1,5 @@
-import { Script, createContext } from 'node:vm';
 import type { Config } from '../config/schema.js';
+import { boundedMatch } from './bounded-match.js';
 import { printable } from './serial.js';
 
 /**
@@ -23,31 +23,9 @@ export class PortPatternTimeoutError extends Error {
   }
 }
 
-// A repository's configuration picks the pattern and anyone who pushes picks
-// the branch name, so a pattern like ^(a+)+$ could backtrack for minutes.
-// JavaScript cannot interrupt a RegExp, but a vm script with a timeout can.
-const MATCH_TIMEOUT_MS = 250;
-const MATCH = new Script('new RegExp(pattern).test(branch)');
-const sandbox = createContext({ pattern: '', branch: '' });
-const MEMO_LIMIT = 1000;
-const memo = new Map<string, boolean | PortPatternTimeoutError>();
-
 function matchesPortPattern(pattern: string, branch: string): boolean {
-  const key = `${pattern}\0${branch}`;
-  let known = memo.get(key);
-  if (known === undefined) {
-    sandbox.pattern = pattern;
-    sandbox.branch = branch;
-    try {
-      known = MATCH.runInContext(sandbox, { timeout: MATCH_TIMEOUT_MS }) === true;
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw error;
-      known = new PortPatternTimeoutError(pattern, branch);
-    }
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(key, known);
-  }
-  if (known instanceof PortPatternTimeoutError) throw known;
+  const known = boundedMatch(pattern, branch);
+  if (known === 'timeout') throw new PortPatternTimeoutError(pattern, branch);
   return known;
 }
 

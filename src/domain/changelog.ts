@@ -1,3 +1,4 @@
+import { parseRfc2822Date } from './rfc2822-date.js';
 import { printable, type ParseResult } from './serial.js';
 
 /** The top entry of debian/changelog, which names the version being prepared. */
@@ -33,4 +34,39 @@ export function tagForVersion(version: string): string {
 
 export function isReleased(entry: ChangelogEntry): boolean {
   return entry.distribution !== 'UNRELEASED';
+}
+
+/** The line, 1-based, of the top entry's header: the first that is not blank. */
+export function changelogTopLine(text: string): number {
+  const lines = text.split('\n', 50);
+  const index = lines.findIndex((line) => line.trim() !== '');
+  return index < 0 ? 1 : index + 1;
+}
+
+const TRAILER_RE = /^ -- (.+?) <([^>]*)> {2}(.+?)\s*$/;
+
+/**
+ * The date of the top entry, from its trailer line ` -- Name <email>  Date`:
+ * what `dpkg-parsechangelog --show-field=Date` prints, and so the release's
+ * SOURCE_DATE_EPOCH. Only the top entry is read, up to its trailer.
+ */
+export function parseChangelogDate(text: string): ParseResult<{ date: Date; line: number }> {
+  const lines = text.split('\n');
+  const top = changelogTopLine(text) - 1;
+  for (let i = top + 1; i < lines.length; i += 1) {
+    const line = lines[i] as string;
+    if (/^\S/.test(line)) break;
+    if (!line.startsWith(' -- ')) continue;
+    const m = TRAILER_RE.exec(line);
+    if (!m) {
+      return {
+        ok: false,
+        error: `line ${i + 1} "${printable(line, 100)}" is not a trailer " -- Name <email>  Date" (two spaces before the date)`,
+      };
+    }
+    const date = parseRfc2822Date(m[3] as string);
+    if (!date.ok) return { ok: false, error: `line ${i + 1}: the date ${date.error}` };
+    return { ok: true, value: { date: date.value, line: i + 1 } };
+  }
+  return { ok: false, error: 'the top entry has no trailer line " -- Name <email>  Date"' };
 }

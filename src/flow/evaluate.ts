@@ -154,14 +154,17 @@ function sameFile(a: FileRead, b: FileRead): boolean {
 class Reads {
   private readonly cache = new Map<string, Promise<RefState>>();
 
-  constructor(private readonly input: EvaluateInput) {}
+  constructor(
+    private readonly reader: RefReader,
+    private readonly defaults: Config,
+  ) {}
 
   state(rev: string, config: Config): Promise<RefState> {
     // States under the defaults' layout are shared; another layout is read apart.
-    const key = sameLayout(config, this.input.defaults) ? rev : `${rev}\0${JSON.stringify(config.paths)}`;
+    const key = sameLayout(config, this.defaults) ? rev : `${rev}\0${JSON.stringify(config.paths)}`;
     let state = this.cache.get(key);
     if (!state) {
-      state = this.input.reader
+      state = this.reader
         .read(rev, readSpec(config, { changelog: false }))
         .then((snapshot) => interpretRef(snapshot, config));
       this.cache.set(key, state);
@@ -170,10 +173,39 @@ class Reads {
   }
 
   async rulesAt(rev: string, origin: RulesOrigin): Promise<Resolved> {
-    const { configFile, commit } = await this.state(rev, this.input.defaults);
-    const { config, problems } = configOf(this.input.defaults, configFile.file, configFile.path);
+    const { configFile, commit } = await this.state(rev, this.defaults);
+    const { config, problems } = configOf(this.defaults, configFile.file, configFile.path);
     return { config, rules: { origin, path: configFile.path, rev: commit.sha, file: configFile.file, problems } };
   }
+}
+
+/** `--config FILE`, merged over the defaults; its problems are the user's to fix, the defaults judge meanwhile. */
+function fileRules(wanted: Extract<RulesInput, { kind: 'file' }>, defaults: Config): Resolved {
+  const result = applyConfigOverride(defaults, wanted.text, wanted.file, { trusted: true });
+  return {
+    config: result.ok ? result.config : defaults,
+    rules: {
+      origin: 'file',
+      path: wanted.file,
+      file: { kind: 'text', text: wanted.text },
+      problems: result.ok ? [] : result.problems,
+    },
+  };
+}
+
+/**
+ * The rules of a commit judged alone, with no branch (a release tag):
+ * `--config`, else those of the commit before it, else the defaults. The
+ * invalid file's problems come with it, for the caller to report.
+ */
+export async function rulesOfCommit(
+  reader: RefReader,
+  wanted: Extract<RulesInput, { kind: 'file' | 'before-change' }>,
+  defaults: Config,
+): Promise<{ config: Config; rules: RulesUsed }> {
+  if (wanted.kind === 'file') return fileRules(wanted, defaults);
+  if (wanted.rev === undefined) return defaultsUsed(defaults);
+  return new Reads(reader, defaults).rulesAt(wanted.rev, wanted.label);
 }
 
 function defaultsUsed(defaults: Config): Resolved {
@@ -206,17 +238,7 @@ async function chooseRules(
 ): Promise<RulesChoice> {
   const { rules: wanted, defaults, branch } = input;
   if (wanted.kind === 'file') {
-    const result = applyConfigOverride(defaults, wanted.text, wanted.file, { trusted: true });
-    const resolved: Resolved = {
-      config: result.ok ? result.config : defaults,
-      rules: {
-        origin: 'file',
-        path: wanted.file,
-        file: { kind: 'text', text: wanted.text },
-        problems: result.ok ? [] : result.problems,
-      },
-    };
-    const judged = roleUnder(resolved, defaults, branch);
+    const judged = roleUnder(fileRules(wanted, defaults), defaults, branch);
     return { ...judged.resolved, role: judged.role };
   }
   if (wanted.kind === 'pull-request-base') {
@@ -282,14 +304,19 @@ export function describeRules(rules: RulesUsed): string {
   return `${file} (${why[rules.origin]})`;
 }
 
-function flowFindings(choice: RulesChoice, change: RulesChange | undefined, branch: string): Finding[] {
-  const findings: Finding[] = choice.rules.problems.map((p): Finding => ({
+/** An invalid rules file is an error on it; the defaults judged meanwhile. */
+export function rulesProblemFindings(rules: RulesUsed): Finding[] {
+  return rules.problems.map((p): Finding => ({
     rule: CONFIG_RULE,
     severity: 'error',
     path: p.file,
-    message: `invalid configuration${choice.rules.rev ? ` at ${choice.rules.rev.slice(0, 7)}` : ''}: ${describeConfigProblem(p)}; judged with the default rules meanwhile`,
+    message: `invalid configuration${rules.rev ? ` at ${rules.rev.slice(0, 7)}` : ''}: ${describeConfigProblem(p)}; judged with the default rules meanwhile`,
     hint: 'Fix the configuration file; see the README for every field.',
   }));
+}
+
+function flowFindings(choice: RulesChoice, change: RulesChange | undefined, branch: string): Finding[] {
+  const findings = rulesProblemFindings(choice.rules);
   if (change) {
     const shown = change.fields.slice(0, SHOWN_FIELDS).map(describeFieldChange);
     const more = change.fields.length - shown.length;
@@ -332,7 +359,7 @@ function flowFindings(choice: RulesChoice, change: RulesChange | undefined, bran
 /** Read, then judge: the one flow every entry point goes through. */
 export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
   const readChangelog = input.readChangelog ?? true;
-  const reads = new Reads(input);
+  const reads = new Reads(input.reader, input.defaults);
   const headSnapshot = await input.reader.read(input.rev, readSpec(input.defaults, { changelog: readChangelog }));
   const headFirst = interpretRef(headSnapshot, input.defaults);
 

@@ -1,4 +1,4 @@
-import { formatSerialValue, printable, type SerialValue } from '../domain/serial.js';
+import { formatSerialValue, type SerialValue } from '../domain/serial.js';
 import { describeFileRead, type FileRead, type OriginState, type SnapshotSetState } from '../domain/state.js';
 import type { Edit } from './types.js';
 
@@ -19,8 +19,8 @@ export interface SerialChange {
 
 /**
  * `latest` and `latest\n` are the same to Tails' scripts, which read the
- * file with `$(cat …)` (command substitution strips trailing newlines, not
- * a CR): rewriting one into the other would only add noise to the diff.
+ * file with `$(cat …)` (command substitution strips trailing newlines):
+ * rewriting one into the other would only add noise to the diff.
  */
 function holdsExactly(file: FileRead, value: string): boolean {
   return file.kind === 'text' && (file.text === value || file.text === `${value}\n`);
@@ -40,13 +40,10 @@ function describeBefore(origin: OriginState): string {
   return origin.file.kind === 'text' ? 'invalid' : BROKEN_WORD[origin.file.kind];
 }
 
-function describeRepair(origin: OriginState, target: string): string | undefined {
+function describeRepair(origin: OriginState): string | undefined {
   const { file } = origin;
   if (file.kind !== 'text') return `${origin.path} ${describeFileRead(file)}`;
   if (origin.syntaxError !== undefined) return `${origin.path} ${origin.syntaxError}`;
-  if (origin.value && formatSerialValue(origin.value) === target && !holdsExactly(file, target)) {
-    return `${origin.path} holds "${printable(file.text)}", not exactly one line "${target}"`;
-  }
   return undefined;
 }
 
@@ -65,7 +62,7 @@ export function planOriginSerial(set: SnapshotSetState, origin: OriginState, tar
     before: describeBefore(origin),
     after,
   };
-  const repair = describeRepair(origin, after);
+  const repair = describeRepair(origin);
   if (repair !== undefined) change.repair = repair;
   if (!holdsExactly(origin.file, after)) change.edit = { path: origin.path, content: `${after}\n` };
   return change;

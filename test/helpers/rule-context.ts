@@ -78,6 +78,8 @@ freeze_exception:
 snapshot_server:
   dists: { archive: bookworm, security: bookworm-security }
   expiry_warning_days: 7
+release:
+  manifest_set: packages
 `;
 
 let custom: Config | undefined;

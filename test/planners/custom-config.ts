@@ -34,6 +34,8 @@ freeze_exception:
   explanation_prefix: "FE:"
 snapshot_server:
   url: http://snapshots.example.org/
+release:
+  manifest_set: chroot
 `;
 
 function customConfig(): Config {
