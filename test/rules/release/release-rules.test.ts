@@ -105,7 +105,7 @@ describe('the release check', () => {
       /tails in the builder set .* uses latest/,
     ],
   ])('fails %s, on the right file', (_name, options, extra, expected, message) => {
-    const verdict = judgeRelease(ctx(options as TailsTreeOptions, extra));
+    const verdict = judgeRelease(ctx(options, extra));
     expect(verdict.conclusion).toBe('failure');
     expect(verdict.findings.map(brief)).toEqual([expected]);
     expect(verdict.findings[0]?.message).toMatch(message);
