@@ -55,6 +55,12 @@ export function parseChangelogDate(text: string): ParseResult<{ date: Date; line
   const top = changelogTopLine(text) - 1;
   for (let i = top + 1; i < lines.length; i += 1) {
     const line = lines[i] as string;
+    if (line.startsWith('-- ')) {
+      return {
+        ok: false,
+        error: `line ${i + 1} "${printable(line, 100)}" is a trailer without its leading space (dpkg-parsechangelog finds no date in it either)`,
+      };
+    }
     if (/^\S/.test(line)) break;
     if (!line.startsWith(' -- ')) continue;
     const m = TRAILER_RE.exec(line);

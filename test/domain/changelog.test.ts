@@ -75,6 +75,10 @@ describe('parseChangelogDate', () => {
   it.each([
     ['tails (4.20) unstable; urgency=medium\n\n  * x\n', /has no trailer line/],
     [
+      'tails (4.20) unstable; urgency=medium\n\n  * x\n-- x <x@y>  Mon, 12 Jul 2021 13:50:41 +0200\n',
+      /^line 4 .* is a trailer without its leading space/,
+    ],
+    [
       'tails (4.20) unstable; urgency=medium\n\n -- x <x@y> Mon, 12 Jul 2021 13:50:41 +0200\n',
       /^line 3 .*two spaces before the date/,
     ],

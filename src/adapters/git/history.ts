@@ -163,6 +163,21 @@ export async function resolveBaseBranchRev(
   return candidates.find((ref) => found.has(ref));
 }
 
+/**
+ * The names of the repository's tags.
+ * @throws ReadError naming the repository
+ */
+export async function listTags(repoDir: string, options: GitEnvOptions = {}): Promise<string[]> {
+  try {
+    const { stdout } = await runGit(repoDir, ['for-each-ref', '--format=%(refname:strip=2)', 'refs/tags'], {
+      env: options.env,
+    });
+    return stdout.split('\n').filter((name) => name !== '');
+  } catch (error) {
+    throw new ReadError(`cannot list the tags of repository ${repoDir}: ${describe(error)}`, { cause: error });
+  }
+}
+
 function describe(error: unknown): string {
   return error instanceof GitCommandError ? error.stderr.trim() || error.message : String(error);
 }

@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  firstParent,
   firstParentHistory,
   isShallowRepository,
+  listTags,
   mergeBase,
   resolveBaseBranchRev,
   resolveRevision,
@@ -143,6 +145,25 @@ describe('resolveBaseBranchRev', () => {
       await expect(found).rejects.toThrow(`cannot list the branches of repository ${dir}: fatal: not a git repository`);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('listTags and firstParent', () => {
+  it('lists lightweight and annotated tags by name, and finds parents (none for a root commit)', async () => {
+    const repo = await makeRepo({ a: '1\n' });
+    try {
+      await repo.git(['tag', '4.19-rc1']);
+      const second = await commitFiles(repo, { a: '2\n' }, 'Second');
+      await repo.git(['tag', '-a', '-m', 'Tails 4.19', '4.19']);
+      await repo.git(['tag', 'feature/x']);
+      expect((await listTags(repo.dir, { env: repo.env })).sort()).toEqual(['4.19', '4.19-rc1', 'feature/x']);
+      expect(await firstParent(repo.dir, second, { env: repo.env })).toBe(repo.commit);
+      expect(await firstParent(repo.dir, 'refs/tags/4.19', { env: repo.env })).toBe(repo.commit);
+      expect(await firstParent(repo.dir, repo.commit, { env: repo.env })).toBeUndefined();
+      await expect(firstParent(repo.dir, 'nope', { env: repo.env })).rejects.toThrow('revision "nope" does not exist');
+    } finally {
+      await repo.cleanup();
     }
   });
 });

@@ -1,0 +1,64 @@
+import { fetchText, FetchTextError, parseHttpUrl } from '../../../src/adapters/http/fetch-text.js';
+import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../../helpers/http-server.js';
+
+const OPTIONS = { timeoutMs: 300, maxBytes: 1000 };
+
+let server: LocalHttpServer;
+beforeAll(async () => {
+  server = await startHttpServer({
+    '/manifest': { body: 'origin_references: []\n' },
+    '/missing': { status: 404, body: 'nope' },
+    '/hang': { hang: true },
+    '/stall': { stall: true, body: 'origin_' },
+    '/huge': { stream: { chunk: 'x'.repeat(100) } },
+    '/binary': { body: Buffer.from([0xff, 0xfe, 0x00]) },
+    '/moved': { status: 302, headers: { location: '/manifest' } },
+  });
+});
+afterAll(() => server.close());
+
+const get = (path: string) => fetchText(parseHttpUrl(`${server.url}${path}`), OPTIONS);
+
+describe('fetchText', () => {
+  it('reads a text answer, following redirects', async () => {
+    await expect(get('/manifest')).resolves.toBe('origin_references: []\n');
+    await expect(get('/moved')).resolves.toBe('origin_references: []\n');
+  });
+
+  it.each([
+    ['/missing', /\/missing: HTTP 404 Not Found$/],
+    ['/hang', /\/hang: no answer within 300 ms$/],
+    ['/stall', /\/stall: no whole answer within 300 ms$/],
+    ['/huge', /\/huge: larger than 1000 bytes/],
+    ['/binary', /\/binary: the answer is not UTF-8 text$/],
+  ])('fails %s, naming the URL and why', async (path, message) => {
+    const error = await get(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FetchTextError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message.startsWith(server.url)).toBe(true);
+  });
+
+  it('says a connection was refused', async () => {
+    const url = await closedPortUrl();
+    await expect(fetchText(parseHttpUrl(`${url}/x`), OPTIONS)).rejects.toThrow(/\/x: ECONNREFUSED$/);
+  });
+
+  it('keeps the status of an HTTP error', async () => {
+    await expect(get('/missing')).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('parseHttpUrl', () => {
+  it.each([
+    ['not a url', /is not a URL/],
+    ['ftp://example.org/m', /is not an http\(s\) URL/],
+    ['https://user:secret@example.org/m', /^https:\/\/example\.org\/m must not carry credentials$/],
+  ])('refuses %j without echoing a secret', (text, message) => {
+    expect(() => parseHttpUrl(text)).toThrow(message);
+    try {
+      parseHttpUrl(text);
+    } catch (error) {
+      expect((error as Error).message).not.toContain('secret');
+    }
+  });
+});
