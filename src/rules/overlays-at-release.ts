@@ -6,7 +6,7 @@ import type { Rule } from './types.js';
 
 export const overlaysAtRelease: Rule = {
   id: 'overlays-at-release',
-  severity: 'error',
+  severities: ['error'],
   description:
     'When a release branch releases (top changelog entry not UNRELEASED), the APT overlays directory is empty.',
   check(ctx) {

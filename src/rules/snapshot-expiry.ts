@@ -17,7 +17,7 @@ function formatUtc(date: Date): string {
  */
 export const snapshotExpiry: Rule = {
   id: 'snapshot-expiry',
-  severity: 'error',
+  severities: ['error', 'warning', 'notice'],
   description:
     'No pinned snapshot has expired (an error on release branches) or expires within snapshot_server.expiry_warning_days.',
   needsServer: true,

@@ -15,6 +15,7 @@ import {
 import { checkReport } from '../check-report.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
+import { HELP_COLUMNS, wrapped } from '../layout.js';
 import { withReader } from '../repository.js';
 import { configOption, snapshotServer } from '../server-option.js';
 import { stateJson } from '../state-json.js';
@@ -41,12 +42,12 @@ export function verdictExit(evaluation: Evaluation): number {
   return evaluation.verdict.conclusion === 'failure' ? EXIT.failure : EXIT.success;
 }
 
+/** Every rule with the severities it reports (worst first, as in the README's table) and its description. */
 export function rulesHelp(): string {
   if (RULES.length === 0) return '  (none registered)';
-  const width = Math.max(...RULES.map((r) => r.id.length));
   return RULES.map(
     (r) =>
-      `  ${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.description}${r.needsServer ? ' (needs the snapshot server)' : ''}`,
+      `  ${r.id} (${r.severities.join(' / ')})\n      ${wrapped(`${r.description}${r.needsServer ? ' (needs the snapshot server)' : ''}`, HELP_COLUMNS, 6)}`,
   ).join('\n');
 }
 
