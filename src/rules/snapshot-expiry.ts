@@ -68,7 +68,8 @@ export const snapshotExpiry: Rule = {
             severity: 'warning',
             path: origin.path,
             message: `Could not check when snapshot ${name} ${serial} (${where}) expires: ${expiry.error}`,
-            hint: 'Check that the snapshot exists on the server, then run the check again.',
+            // The server did not answer, so nothing is known about the snapshot: the error itself says what failed.
+            hint: 'Run the check again once the snapshot server answers; the message says why it did not.',
           });
           continue;
         }
