@@ -1,7 +1,9 @@
 import { formatSerialValue } from '../domain/serial.js';
 import { describeFileRead, type OriginState, type RefState } from '../domain/state.js';
 import type { Evaluation } from '../flow/evaluate.js';
+import type { Finding, PlanAction } from '../domain/finding.js';
 import { countBySeverity, formatFinding } from './findings-text.js';
+import { paint, PLAIN, type Style } from './style.js';
 import { terminalLine } from './terminal-text.js';
 
 function originValue(origin: OriginState): string {
@@ -42,22 +44,48 @@ function stateLines(state: RefState): string[] {
   ];
 }
 
+export interface CheckReportOptions {
+  style?: Style;
+  /** Only the error findings and the conclusion, as eslint --quiet. */
+  quiet?: boolean;
+  /** --base-ref as given, which the base state is then named after. */
+  baseRef?: string;
+  /** The command line that fixes findings of a planner. */
+  fixCommand?: (action: PlanAction) => string;
+}
+
+function baseLine(base: NonNullable<Evaluation['base']>, baseRef: string | undefined): string {
+  const fork = base.forkPoint ? `, forked at ${short(base.forkPoint.commit.sha)}` : '';
+  if (baseRef === undefined)
+    return `Compared with base branch ${base.branch} at ${short(base.state.commit.sha)}${fork}`;
+  return `Compared with --base-ref ${baseRef} at ${short(base.state.commit.sha)}${fork} (config/base_branch names ${base.branch})`;
+}
+
 /** The human report of `check`: what was read, what is wrong, the conclusion. Each line is one line, whatever the repository holds. */
-export function checkReport(evaluation: Evaluation, ref: string, branch: string): string {
+export function checkReport(
+  evaluation: Evaluation,
+  ref: string,
+  branch: string,
+  options: CheckReportOptions = {},
+): string {
   const { state, base, before, verdict } = evaluation;
+  const style = options.style ?? PLAIN;
+  const conclusion = `Conclusion: ${paint(style, verdict.conclusion, verdict.conclusion)} (${countBySeverity(verdict.findings)})`;
+  const format = (f: Finding) => formatFinding(f, '  ', style, options.fixCommand);
+  if (options.quiet) {
+    const errors = verdict.findings.filter((f) => f.severity === 'error');
+    return `${[...(errors.length > 0 ? ['Findings:', ...errors.map(format), ''] : []), conclusion].join('\n')}\n`;
+  }
   const read = [`Checked ${ref} = ${describeRef(state)} as branch ${branch}`];
-  if (base)
-    read.push(
-      `Compared with base branch ${base.branch} at ${short(base.state.commit.sha)}${base.forkPoint ? `, forked at ${short(base.forkPoint.commit.sha)}` : ''}`,
-    );
+  if (base) read.push(baseLine(base, options.baseRef));
   if (before) read.push(`Compared with the state before the push at ${short(before.commit.sha)}`);
   read.push('', ...stateLines(state), '', 'Snapshot sets:', ...setsTable(state), '');
   const lines = read.map(terminalLine);
   if (verdict.findings.length === 0) lines.push('Findings: none');
-  else lines.push('Findings:', ...verdict.findings.map((f) => formatFinding(f, '  ')));
+  else lines.push('Findings:', ...verdict.findings.map(format));
   if (verdict.skipped.length > 0) {
     lines.push('', 'Skipped rules:', ...verdict.skipped.map((s) => `  ${s.rule}: ${s.reason}`));
   }
-  lines.push('', `Conclusion: ${verdict.conclusion} (${countBySeverity(verdict.findings)})`);
+  lines.push('', conclusion);
   return `${lines.join('\n')}\n`;
 }

@@ -57,10 +57,10 @@ export async function listRemotes(repoDir: string, io: Pick<CliIo, 'env'>): Prom
   return stdout.split('\n').filter((name) => name !== '');
 }
 
-/** Whether the tag exists: a released version is tagged (4.19~rc1 as 4.19-rc1). */
-export async function tagExists(repoDir: string, tag: string, io: Pick<CliIo, 'env'>): Promise<boolean> {
-  const run = await git(repoDir, ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}`], io, [1]);
-  return run.code === 0;
+/** The repository's tags: a released version is tagged (4.19~rc1 as 4.19-rc1). */
+export async function listTags(repoDir: string, io: Pick<CliIo, 'env'>): Promise<string[]> {
+  const { stdout } = await git(repoDir, ['for-each-ref', '--format=%(refname:strip=2)', 'refs/tags/'], io);
+  return stdout.split('\n').filter((name) => name !== '');
 }
 
 /** What a branch name given on the command line must be, for the options that take one. */

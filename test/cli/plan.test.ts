@@ -42,14 +42,42 @@ describe('plan thaw', () => {
     ]);
   });
 
-  it('takes the branch from --branch, else config/base_branch', async () => {
-    const r = await repo(tailsTree({ main: FROZEN, baseBranch: 'feature/bookworm' }));
-    expect(JSON.parse((await plan(r, ['thaw', '--ref', 'HEAD', '--format', 'json'])).stdout).branch).toBe(
-      'feature/bookworm',
+  it('takes the branch from --branch, else the checked-out branch', async () => {
+    const r = await repo(tailsTree({ main: FROZEN, baseBranch: 'testing' }), { branch: 'testing' });
+    await r.git(['branch', 'devel']);
+    const given = await plan(r, ['thaw', '--ref', 'HEAD', '--branch', 'devel', '--format', 'json']);
+    expect(JSON.parse(given.stdout).branch).toBe('devel');
+    expect(JSON.parse((await plan(r, ['thaw', '--format', 'json'])).stdout).branch).toBe('testing');
+    expect(JSON.parse((await plan(r, ['thaw', '--ref', 'devel', '--format', 'json'])).stdout).branch).toBe('devel');
+  });
+
+  // After `git merge testing` on devel, config/base_branch says testing: the plan is still devel's.
+  it('plans for the checked-out branch when config/base_branch names another, saying so on stderr', async () => {
+    const r = await repo(tailsTree({ main: FROZEN, baseBranch: 'testing' }));
+    const run = await plan(r, ['thaw', '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).branch).toBe('devel');
+    expect(run.stderr).toBe(
+      'apt-snapshots-bot plan: planning for devel (the checked-out branch), though config/base_branch at HEAD names testing; pass --branch testing to plan for that one instead\n',
     );
-    expect(
-      JSON.parse((await plan(r, ['thaw', '--ref', 'HEAD', '--branch', 'devel', '--format', 'json'])).stdout).branch,
-    ).toBe('devel');
+  });
+
+  it('is bad usage (exit 2) for a revision that names no branch, without --branch', async () => {
+    const r = await repo(tailsTree({ main: FROZEN }));
+    await r.git(['tag', 'v1']);
+    const sha = await plan(r, ['thaw', '--ref', r.commit]);
+    expect(sha).toMatchObject({ code: 2, stdout: '' });
+    expect(sha.stderr).toContain(
+      `apt-snapshots-bot plan: --ref ${r.commit} is a commit, not a branch: pass --branch NAME to say which branch it is judged as`,
+    );
+    expect((await plan(r, ['thaw', '--ref', 'v1'])).stderr).toContain(
+      '--ref v1 is refs/tags/v1, not a branch: pass --branch NAME',
+    );
+    await r.git(['checkout', '--quiet', '--detach']);
+    expect((await plan(r, ['thaw'])).stderr).toContain(
+      `HEAD is detached in ${r.dir} (no branch is checked out), so --ref HEAD names no branch: pass --branch NAME to say which branch it is`,
+    );
+    expect((await plan(r, ['thaw', '--branch', 'devel'])).code).toBe(0);
   });
 
   it('succeeds with nothing to do on a thawed branch', async () => {
@@ -125,7 +153,7 @@ describe('plan --apply', () => {
   it('refuses when --ref is not the HEAD of the work tree', async () => {
     const r = await repo(tailsTree({ main: FROZEN }));
     await r.git(['commit', '--quiet', '--allow-empty', '-m', 'later']);
-    const run = await plan(r, ['thaw', '--ref', 'HEAD~1', '--apply']);
+    const run = await plan(r, ['thaw', '--ref', 'HEAD~1', '--branch', 'devel', '--apply']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`--apply commits on the checked-out branch of ${r.dir}, whose HEAD is`);
     expect(run.stderr).toContain('but --ref HEAD~1 is');
@@ -244,7 +272,18 @@ describe('plan against the real Tails history', () => {
     ['bf1e35f', '207581b', 'the 4.19~rc1 thaw'],
     ['20e5408~1', '20e5408', 'the removal of the 4.22 freeze exceptions'],
   ])('thaw at %s reproduces %s (%s)', async (parent, real) => {
-    const run = await runCli(['plan', 'thaw', '--repo', fixture, '--ref', parent, '--format', 'json']);
+    const run = await runCli([
+      'plan',
+      'thaw',
+      '--repo',
+      fixture,
+      '--ref',
+      parent,
+      '--branch',
+      'devel',
+      '--format',
+      'json',
+    ]);
     expect(run.code).toBe(0);
     const edits: { path: string; content: string }[] = JSON.parse(run.stdout).edits;
     expect(edits.length).toBeGreaterThan(0);
