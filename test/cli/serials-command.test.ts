@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
+import { repoPerTest } from '../helpers/git-repo.js';
+import { tailsTree } from '../helpers/snapshot.js';
 import { runCli } from './helpers/run-cli.js';
 import { traceRoute } from './helpers/snapshot-routes.js';
 
@@ -342,5 +344,31 @@ describe('serials with an unknown action', () => {
       stderr:
         'apt-snapshots-bot serials: unknown action "unfreeze"; the actions are cat, cat-json, get-latest, freeze, thaw, prepare-build\n',
     });
+  });
+});
+
+describe('serials in a Git checkout', () => {
+  const repo = repoPerTest();
+
+  it('finds the top of the checkout from a subdirectory, as git does', async () => {
+    const r = await repo(
+      tailsTree({ main: { debian: '2021051301', 'debian-security': 'latest', torproject: 'latest' } }),
+    );
+    const deep = join(r.dir, 'config', 'chroot_apt');
+    await mkdir(deep, { recursive: true });
+    const cat = await runCli(['serials', 'cat'], { cwd: deep, env: r.env });
+    expect(cat).toEqual({
+      code: 0,
+      stdout: 'debian: 2021051301\ndebian-security: latest\ntorproject: latest\n',
+      stderr: '',
+    });
+    const prepared = await runCli(
+      ['serials', 'prepare-build', '{"debian-security": "2021051302", "torproject": "2021051303"}'],
+      { cwd: deep, env: r.env },
+    );
+    expect(prepared.code).toBe(0);
+    expect(await readFile(join(r.dir, 'tmp/cached_APT_snapshots_serials'), 'utf8')).toBe(
+      'debian: 2021051301\ndebian-security: 2021051302\ntorproject: 2021051303\n',
+    );
   });
 });
