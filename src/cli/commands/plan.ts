@@ -124,7 +124,7 @@ function parseVersion(value: string | undefined): string | undefined {
 }
 
 const BRANCH_SOURCES: Record<BranchSource, string> = {
-  option: '--branch',
+  option: 'given by --branch',
   'checked-out': 'the checked-out branch',
   ref: 'the branch --ref names',
 };
