@@ -1,7 +1,7 @@
 import type { OutputStream } from './io.js';
 
 /** A wait shorter than this is not worth a line: most lookups and reads answer well within it. */
-export const PROGRESS_DELAY_MS = 1000;
+const PROGRESS_DELAY_MS = 1000;
 
 /**
  * One line of progress on a terminal's standard error, redrawn in place and

@@ -33,7 +33,7 @@ export interface FreezeOptions {
  * released 4.19~beta1 entry), and a title naming the old one would be wrong.
  * @returns the version, or why there is none
  */
-export function freezeVersion(
+function freezeVersion(
   changelog: RefState['changelog'],
   options: FreezeOptions,
 ): { version: string; source: 'given' | 'changelog' } | { version?: undefined; why: string } {

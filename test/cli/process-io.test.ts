@@ -40,7 +40,7 @@ describe('the binary when its standard output cannot be written', () => {
         stdio: ['ignore', full.fd, 'pipe'],
       });
       let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
       });
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -120,7 +120,10 @@ configuration, 3 the snapshot server could not answer.
       config,
       io,
       timeoutMs,
-      values.config === undefined ? undefined : `snapshot_server.url of --config ${values.config}`,
+      // The defaults' URL is named as such even with --config, unless the file changes it.
+      config.snapshot_server.url === defaults.snapshot_server.url
+        ? undefined
+        : `snapshot_server.url of --config ${values.config}`,
     );
 
     const { evaluation, branch } = await withReader(repo, io, async (reader, repoDir) => {

@@ -25,7 +25,7 @@ export interface RunOptions {
  * Jest sets FORCE_COLOR=1 in its workers when it runs on a terminal, which
  * would colour every report the tests read.
  */
-export function withoutColorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function withoutColorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => key !== 'FORCE_COLOR' && key !== 'NO_COLOR'));
 }
 
