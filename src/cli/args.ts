@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
 import type { Command } from './command.js';
+import { HELP_COLUMNS, wrapped } from './layout.js';
 import type { CliIo } from './io.js';
 
 export type Format = 'text' | 'json';
@@ -118,12 +119,16 @@ export const REVISION_OPTIONS = {
  * @param fallback what is asked without an option or $APT_SNAPSHOTS_SERVER
  */
 export function serverHelp(fallback: string, defaultTimeoutMs: number): string {
-  return `  --snapshot-server URL  the time-based snapshot server (never the repository's
-                         own setting); default: $${SERVER_ENV} when set (a URL,
-                         or "offline"), else ${fallback}
-  --offline              do not ask the snapshot server; rules that need it are
-                         skipped
-  --timeout SECONDS      how long each request to the snapshot server may take
-                         (default: snapshot_server.timeout_ms, ${defaultTimeoutMs / 1000} s in the
-                         defaults)`;
+  const option = (name: string, text: string) => `  ${name.padEnd(21)}  ${wrapped(text, HELP_COLUMNS, 25, 25)}`;
+  return [
+    option(
+      '--snapshot-server URL',
+      `the time-based snapshot server (never the repository's own setting); default: $${SERVER_ENV} when set (a URL, or "offline"), else ${fallback}`,
+    ),
+    option('--offline', 'do not ask the snapshot server; rules that need it are skipped'),
+    option(
+      '--timeout SECONDS',
+      `how long each request to the snapshot server may take (default: snapshot_server.timeout_ms, ${defaultTimeoutMs / 1000} s in the defaults)`,
+    ),
+  ].join('\n');
 }

@@ -84,7 +84,7 @@ describe('the options each command takes', () => {
     '%s --help documents APT_SNAPSHOTS_SERVER and --timeout',
     async (name) => {
       const { stdout } = await runCli([name, '--help']);
-      expect(stdout).toContain('$APT_SNAPSHOTS_SERVER when set (a URL,\n                         or "offline")');
+      expect(stdout.replace(/\n +/g, ' ')).toContain('default: $APT_SNAPSHOTS_SERVER when set (a URL, or "offline")');
       expect(stdout).toContain('--timeout SECONDS');
     },
   );

@@ -163,7 +163,8 @@ ${serverHelp(defaultConfig().snapshot_server.url, defaultConfig().snapshot_serve
                      (4.19~rc1); by default the top entry of debian/changelog,
                      unless it is already released (not UNRELEASED, or tagged
                      4.19-rc1): then the title names no version
-  --origin ORIGIN    bump only this origin (repeatable; default: every pinned one)
+  --origin ORIGIN    bump only this origin (repeatable; default: every pinned
+                     one)
   --set NAME         bump only this snapshot set (repeatable; main, builder…;
                      default: every set)
 

@@ -206,11 +206,12 @@ Actions:
   thaw                 write latest into each origin's file; prints old and new
   prepare-build [JSON] copy the set to tmp/APT_snapshots.d with every latest
                        resolved (to the JSON object's serial for that origin,
-                       else the newest) and write tmp/cached_APT_snapshots_serials;
-                       as Tails' script, a pinned serial stays whatever the JSON
-                       says (a warning on standard error names each origin where
-                       they differ, and each origin of the JSON not in the set);
-                       the set under config/ is untouched
+                       else the newest) and write
+                       tmp/cached_APT_snapshots_serials; as Tails' script, a
+                       pinned serial stays whatever the JSON says (a warning on
+                       standard error names each origin where they differ, and
+                       each origin of the JSON not in the set); the set under
+                       config/ is untouched
 
   --print-serials-only      cat, get-latest: print only the serials
   --freeze-debian-security  freeze: freeze ${exceptionOrigins().join(', ') || 'the exceptions'} too
