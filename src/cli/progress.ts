@@ -56,7 +56,8 @@ export class StatusLine {
   }
 
   private draw(): void {
-    const seconds = Math.floor((this.now() - (this.started ?? this.now())) / 1000);
+    // Rounded: timers run on the event loop's clock, which may lag this one by a few milliseconds.
+    const seconds = Math.round((this.now() - (this.started ?? this.now())) / 1000);
     let line = `${this.text} (${seconds} s)`;
     // A line longer than the terminal wraps, and the carriage return then redraws only its last part.
     const columns = this.stream.columns;

@@ -137,7 +137,7 @@ describe('failures of the snapshot server', () => {
 
 describe('progress', () => {
   it('shows a slow server on a terminal, redrawn in place and cleared, never on stdout', async () => {
-    server.route(RELEASE, { delayMs: 1400, body: RELEASE_BODY });
+    server.route(RELEASE, { delayMs: 1800, body: RELEASE_BODY });
     const r = await repo(TESTING, { branch: 'testing' });
     const check = await run(
       r,
@@ -180,7 +180,7 @@ describe('StatusLine', () => {
     clock = 0;
     const line = new StatusLine(stream, 20, now);
     line.show('asking: 0 of 2 answered');
-    clock = 1500;
+    clock = 1400;
     await new Promise((resolve) => setTimeout(resolve, 60));
     line.show('asking: 1 of 2 answered');
     line.clear();
