@@ -20,12 +20,15 @@ export class SnapshotServerError extends Error {
   constructor(
     message: string,
     readonly url: string,
-    options?: { cause?: unknown; status?: number },
+    options?: { cause?: unknown; status?: number; hint?: string },
   ) {
     super(message, options);
     this.status = options?.status;
+    this.hint = options?.hint;
   }
   readonly status: number | undefined;
+  /** What to do about it, in one sentence, when the failure says (a host that does not resolve, a closed port…). */
+  readonly hint: string | undefined;
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
 import type { Command } from './command.js';
+import { HELP_COLUMNS, wrapped } from './layout.js';
 import type { CliIo } from './io.js';
 
 export type Format = 'text' | 'json';
@@ -18,11 +19,6 @@ export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnTy
   }
 }
 
-export function requireOption(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
-  return value;
-}
-
 export function parseFormat(value: string | undefined): Format {
   if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
   throw new UsageError(`--format must be "text" or "json", not "${value}"`);
@@ -37,18 +33,62 @@ export function parseNow(value: string | undefined): Date {
   return date;
 }
 
-export type ServerChoice = { kind: 'offline' } | { kind: 'online'; url?: string };
+/** Where the snapshot server's address came from, as messages name it. */
+export type ServerSource = string;
 
-export function parseServerChoice(url: string | undefined, offline: boolean | undefined): ServerChoice {
+export type ServerChoice =
+  { kind: 'offline'; source: ServerSource } | { kind: 'online'; url?: string; source: ServerSource };
+
+/** The source of a choice that no option or variable made. */
+export const DEFAULT_SOURCE = 'the default';
+
+/** The environment variable Tails' own scripts read the snapshot server from; `offline` means none. */
+export const SERVER_ENV = 'APT_SNAPSHOTS_SERVER';
+
+/**
+ * The snapshot server to ask: --snapshot-server or --offline, else
+ * $APT_SNAPSHOTS_SERVER (a URL, or `offline`), else `fallback` (the
+ * configuration's URL, or offline for the Git hook).
+ */
+export function parseServerChoice(
+  url: string | undefined,
+  offline: boolean | undefined,
+  env: NodeJS.ProcessEnv,
+  fallback: 'online' | 'offline' = 'online',
+): ServerChoice {
   if (offline && url !== undefined) throw new UsageError('--snapshot-server and --offline exclude each other');
-  if (offline) return { kind: 'offline' };
-  return url === undefined ? { kind: 'online' } : { kind: 'online', url };
+  if (offline) return { kind: 'offline', source: '--offline' };
+  if (url !== undefined) return { kind: 'online', url, source: '--snapshot-server' };
+  const fromEnv = env[SERVER_ENV];
+  if (fromEnv === 'offline') return { kind: 'offline', source: SERVER_ENV };
+  if (fromEnv !== undefined && fromEnv !== '') return { kind: 'online', url: fromEnv, source: SERVER_ENV };
+  return fallback === 'offline'
+    ? { kind: 'offline', source: DEFAULT_SOURCE }
+    : { kind: 'online', source: DEFAULT_SOURCE };
+}
+
+/** `--timeout SECONDS`, per request to the snapshot server, in the bounds of snapshot_server.timeout_ms. @returns milliseconds */
+export function parseTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+  if (!(seconds >= 0.1 && seconds <= 300))
+    throw new UsageError(`--timeout must be a number of seconds from 0.1 to 300, not "${value}"`);
+  return Math.round(seconds * 1000);
 }
 
 export const SERVER_OPTIONS = {
   'snapshot-server': { type: 'string' },
   offline: { type: 'boolean' },
+  timeout: { type: 'string' },
 } as const;
+
+/** `--max-warnings N`, as eslint's: more warnings than N fail the command. */
+export function parseMaxWarnings(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value))
+    throw new UsageError(`--max-warnings must be a whole number, 0 or more, not "${value}"`);
+  return Number(value);
+}
 
 export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 
@@ -73,12 +113,22 @@ export const REVISION_OPTIONS = {
   format: { type: 'string' },
 } as const;
 
-/** The server's address, timeout and retries never come from the ref judged: a pushed file must not redirect the CLI. */
-export function serverHelp(defaultUrl: string, hasConfigOption: boolean): string {
-  const fallback = hasConfigOption
-    ? `snapshot_server.url of --config,\n                         else ${defaultUrl}`
-    : defaultUrl;
-  return `  --snapshot-server URL  the time-based snapshot server (never the repository's
-                         own setting); default: ${fallback}
-  --offline              do not ask the snapshot server; rules that need it are skipped`;
+/**
+ * The help of the server options. The server's address, timeout and retries
+ * never come from the ref judged: a pushed file must not redirect the CLI.
+ * @param fallback what is asked without an option or $APT_SNAPSHOTS_SERVER
+ */
+export function serverHelp(fallback: string, defaultTimeoutMs: number): string {
+  const option = (name: string, text: string) => `  ${name.padEnd(21)}  ${wrapped(text, HELP_COLUMNS, 25, 25)}`;
+  return [
+    option(
+      '--snapshot-server URL',
+      `the time-based snapshot server (never the repository's own setting); default: $${SERVER_ENV} when set (a URL, or "offline"), else ${fallback}`,
+    ),
+    option('--offline', 'do not ask the snapshot server; rules that need it are skipped'),
+    option(
+      '--timeout SECONDS',
+      `how long each request to the snapshot server may take (default: snapshot_server.timeout_ms, ${defaultTimeoutMs / 1000} s in the defaults)`,
+    ),
+  ].join('\n');
 }

@@ -1,8 +1,10 @@
 import { formatSerialValue } from '../domain/serial.js';
 import { describeFileRead, type OriginState, type RefState } from '../domain/state.js';
 import type { Evaluation } from '../flow/evaluate.js';
+import type { Finding, PlanAction } from '../domain/finding.js';
 import { countBySeverity, formatFinding } from './findings-text.js';
 import { rulesLines } from './rules-option.js';
+import { paint, PLAIN, type Style } from './style.js';
 import { terminalLine } from './terminal-text.js';
 
 function originValue(origin: OriginState): string {
@@ -43,26 +45,52 @@ function stateLines(state: RefState): string[] {
   ];
 }
 
+export interface CheckReportOptions {
+  style?: Style;
+  /** Only the error findings and the conclusion, as eslint --quiet. */
+  quiet?: boolean;
+  /** --base-ref as given, which the base state is then named after. */
+  baseRef?: string;
+  /** The command line that fixes findings of a planner. */
+  fixCommand?: (action: PlanAction) => string;
+}
+
+function baseLine(base: NonNullable<Evaluation['base']>, baseRef: string | undefined): string {
+  const fork = base.forkPoint ? `, forked at ${short(base.forkPoint.commit.sha)}` : '';
+  if (baseRef === undefined)
+    return `Compared with base branch ${base.branch} at ${short(base.state.commit.sha)}${fork}`;
+  return `Compared with --base-ref ${baseRef} at ${short(base.state.commit.sha)}${fork} (config/base_branch names ${base.branch})`;
+}
+
 /** The human report of `check`: what was read, what is wrong, the conclusion. Each line is one line, whatever the repository holds. */
-export function checkReport(evaluation: Evaluation, ref: string, branch: string): string {
+export function checkReport(
+  evaluation: Evaluation,
+  ref: string,
+  branch: string,
+  options: CheckReportOptions = {},
+): string {
   const { state, base, before, verdict } = evaluation;
-  const header = [`Checked ${ref} = ${describeRef(state)} as branch ${branch}`];
-  if (base)
-    header.push(
-      `Compared with base branch ${base.branch} at ${short(base.state.commit.sha)}${base.forkPoint ? `, forked at ${short(base.forkPoint.commit.sha)}` : ''}`,
-    );
-  if (before) header.push(`Compared with the state before the push at ${short(before.commit.sha)}`);
-  const body = ['', ...stateLines(state), '', 'Snapshot sets:', ...setsTable(state), ''];
-  const lines = [...header.map(terminalLine), ...rulesLines(evaluation), ...body.map(terminalLine)];
-  if (verdict.findings.length === 0) lines.push('Findings: none');
-  else lines.push('Findings:', ...verdict.findings.map((f) => formatFinding(f, '  ')));
-  if (verdict.skipped.length > 0) {
-    lines.push('', 'Skipped rules:', ...verdict.skipped.map((s) => `  ${s.rule}: ${s.reason}`));
-  }
+  const style = options.style ?? PLAIN;
   const incomplete =
     verdict.conclusion === 'incomplete'
       ? `; the snapshot server did not answer ${verdict.unanswered.length} lookup(s), so the rules that need it could not decide everything`
       : '';
-  lines.push('', `Conclusion: ${verdict.conclusion} (${countBySeverity(verdict.findings)}${incomplete})`);
+  const conclusion = `Conclusion: ${paint(style, verdict.conclusion, verdict.conclusion)} (${countBySeverity(verdict.findings)}${incomplete})`;
+  const format = (f: Finding) => formatFinding(f, '  ', style, options.fixCommand);
+  if (options.quiet) {
+    const errors = verdict.findings.filter((f) => f.severity === 'error');
+    return `${[...(errors.length > 0 ? ['Findings:', ...errors.map(format), ''] : []), conclusion].join('\n')}\n`;
+  }
+  const header = [`Checked ${ref} = ${describeRef(state)} as branch ${branch}`];
+  if (base) header.push(baseLine(base, options.baseRef));
+  if (before) header.push(`Compared with the state before the push at ${short(before.commit.sha)}`);
+  const body = ['', ...stateLines(state), '', 'Snapshot sets:', ...setsTable(state), ''];
+  const lines = [...header.map(terminalLine), ...rulesLines(evaluation), ...body.map(terminalLine)];
+  if (verdict.findings.length === 0) lines.push('Findings: none');
+  else lines.push('Findings:', ...verdict.findings.map(format));
+  if (verdict.skipped.length > 0) {
+    lines.push('', 'Skipped rules:', ...verdict.skipped.map((s) => `  ${s.rule}: ${s.reason}`));
+  }
+  lines.push('', conclusion);
   return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,10 @@
 /** Where a command writes; process.stdout and a test's collector both fit. */
 export interface OutputStream {
   write(chunk: string): unknown;
-  /** Set on a terminal: progress is only shown there. */
+  /** Set on a terminal: progress, colour and wrapping are only for terminals. */
   isTTY?: boolean;
+  /** A terminal's width, to wrap long lines to it. */
+  columns?: number;
 }
 
 /**
@@ -28,6 +30,13 @@ export const EXIT = {
   server: 3,
   /** A bug in the program itself (EX_SOFTWARE). */
   internal: 70,
+  /** Standard output or error could not be written: a full disk, an I/O error (EX_IOERR). */
+  output: 74,
+  /**
+   * The reader of standard output went away (EPIPE, as `| head -1`): what git
+   * and coreutils end with, killed by SIGPIPE (128 + 13), which Node ignores.
+   */
+  brokenPipe: 141,
 } as const;
 
 export async function readAll(input: AsyncIterable<string | Buffer>): Promise<string> {

@@ -6,12 +6,31 @@ import type { Config } from '../config/schema.js';
 import { LIMITS } from '../domain/state.js';
 import { errorMessage, UsageError } from '../errors.js';
 import type { RulesInput } from '../flow/evaluate.js';
-import type { ServerChoice } from './args.js';
+import { DEFAULT_SOURCE, type ServerChoice } from './args.js';
+import type { CliIo } from './io.js';
+import { StatusLine } from './progress.js';
+import { WatchedServer } from './watched-server.js';
 
-/** The HTTP client for the chosen server; undefined offline. @throws UsageError on a bad URL */
-export function snapshotServer(choice: ServerChoice, config: Config): HttpSnapshotServer | undefined {
+/**
+ * The client for the chosen server, its progress on io's standard error;
+ * undefined offline. `--timeout` (timeoutMs) overrides the configuration's.
+ * @param defaultSource what the configuration's URL is called when it is the one used
+ * @throws UsageError on a bad URL
+ */
+export function snapshotServer(
+  choice: ServerChoice,
+  config: Config,
+  io: Pick<CliIo, 'stderr'>,
+  timeoutMs?: number,
+  defaultSource = 'the default configuration',
+): WatchedServer | undefined {
   if (choice.kind === 'offline') return undefined;
-  return HttpSnapshotServer.fromConfig(config, choice.url === undefined ? {} : { baseUrl: choice.url });
+  const http = HttpSnapshotServer.fromConfig(config, {
+    ...(choice.url === undefined ? {} : { baseUrl: choice.url }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
+  const source = choice.source === DEFAULT_SOURCE ? defaultSource : choice.source;
+  return new WatchedServer(http, source, new StatusLine(io.stderr));
 }
 
 export interface ConfigOption {

@@ -12,7 +12,14 @@ export interface ChangelogEntry {
 // Debian policy 4.4: "package (version) distribution(s); urgency=urgency",
 // the version as in 5.6.12 (it names freezes, commits and tags, so nothing
 // else gets through), no control character in the distributions.
-const HEADER_RE = /^([a-z0-9][a-z0-9+.-]*) \(((?:\d+:)?\d[A-Za-z0-9.+~-]*)\) ([^;\u0000-\u001f\u007f]+);/;
+const VERSION = '(?:\\d+:)?\\d[A-Za-z0-9.+~-]*';
+const HEADER_RE = new RegExp(`^([a-z0-9][a-z0-9+.-]*) \\((${VERSION})\\) ([^;\\u0000-\\u001f\\u007f]+);`);
+const VERSION_RE = new RegExp(`^${VERSION}$`);
+
+/** Whether `text` is a version as a changelog entry may name it (what a freeze may be named after). */
+export function isVersion(text: string): boolean {
+  return VERSION_RE.test(text);
+}
 
 export function parseChangelogTop(text: string): ParseResult<ChangelogEntry> {
   const first = text.split('\n', 50).find((line) => line.trim() !== '');

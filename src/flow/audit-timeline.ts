@@ -1,6 +1,6 @@
 import type { Finding } from '../domain/finding.js';
 import type { Conclusion } from '../rules/judge.js';
-import type { RefState } from '../domain/state.js';
+import { describeFileRead, type RefState } from '../domain/state.js';
 
 /**
  * How the sets that thaw stand at one commit, freeze exceptions aside:
@@ -16,6 +16,8 @@ export interface AuditedCommit {
   conclusion: Conclusion;
   findings: Finding[];
   status: FreezeStatus;
+  /** Why the status is undecidable, when it is (see undecidableWhy). */
+  undecidable?: string;
 }
 
 /** A run of consecutive commits in the same status and wrong for the same rules. */
@@ -41,6 +43,26 @@ export function freezeStatus(state: RefState): FreezeStatus {
   const pinned = origins.filter((o) => o.value?.kind === 'serial').length;
   if (pinned === origins.length) return 'frozen';
   return pinned === 0 ? 'thawed' : 'partly frozen';
+}
+
+/**
+ * Why freezeStatus cannot tell whether the branch is frozen: a serial file
+ * that gives no value, else a set that thaws and is missing or holds no
+ * origin (freeze exceptions aside). Undefined when it can tell.
+ */
+export function undecidableWhy(state: RefState): string | undefined {
+  if (freezeStatus(state) !== 'undecidable') return undefined;
+  const sets = state.sets.filter((set) => set.config.thaws);
+  for (const set of sets) {
+    const unread = set.origins.find((o) => o.value === undefined && !set.config.freeze_exceptions.includes(o.origin));
+    if (unread)
+      return `${unread.path} ${unread.file.kind === 'text' ? (unread.syntaxError ?? 'gives no serial') : describeFileRead(unread.file)}`;
+  }
+  if (sets.length === 0) return 'no snapshot set thaws, in the configuration';
+  const absent = sets.find((set) => set.presence !== 'dir');
+  if (absent)
+    return `the ${absent.config.name} set (${absent.config.dir}) ${absent.presence === 'missing' ? 'is missing' : 'is not a directory'}`;
+  return 'the sets that thaw hold no origin but freeze exceptions';
 }
 
 function wrongRules(commit: AuditedCommit): string[] {

@@ -4,7 +4,7 @@ import { isOriginName, ORIGIN_NAME_RULE } from '../domain/origin.js';
 import { printable } from '../domain/serial.js';
 import type { RefState } from '../domain/state.js';
 import { planBump } from '../planners/bump.js';
-import { planFreeze } from '../planners/freeze.js';
+import { planFreeze, type FreezeOptions } from '../planners/freeze.js';
 import { planThaw } from '../planners/thaw.js';
 import type { PlanResult } from '../planners/types.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
@@ -18,6 +18,8 @@ export interface PlanRequest {
   server?: SnapshotServer;
   /** For bump: the origins to move (default: every pinned one). */
   origins?: readonly string[];
+  /** For freeze: the version for the title, and the tags that tell a released version (see planFreeze). */
+  freeze?: FreezeOptions;
 }
 
 function originsToResolve(request: PlanRequest): Set<string> {
@@ -64,5 +66,7 @@ export async function planAction(request: PlanRequest): Promise<PlanResult> {
     };
   }
   const newest = await newestSerials(request.server, names);
-  return action === 'freeze' ? planFreeze(state, config, newest) : planBump(state, config, newest, request.origins);
+  return action === 'freeze'
+    ? planFreeze(state, config, newest, request.freeze)
+    : planBump(state, config, newest, request.origins);
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { isReleased, tagForVersion } from '../domain/changelog.js';
 import { compareSerials, LATEST, type Serial, type SerialValue } from '../domain/serial.js';
 import { describeFileRead, type RefState } from '../domain/state.js';
 import {
@@ -13,8 +14,40 @@ import {
 } from './serial-edits.js';
 import type { PlanResult } from './types.js';
 
-export function freezeTitle(version: string): string {
-  return `Freeze APT snapshots for ${version}.`;
+export function freezeTitle(version: string | undefined): string {
+  return version === undefined ? 'Freeze APT snapshots.' : `Freeze APT snapshots for ${version}.`;
+}
+
+export interface FreezeOptions {
+  /** The version the freeze is for, as the release manager names it (4.19~rc1); else one is read from the changelog. */
+  version?: string;
+  /** The repository's tags, when known: a version with a tag (4.19~rc1 as 4.19-rc1) is already released. */
+  tags?: ReadonlySet<string>;
+}
+
+/**
+ * The version a freeze is named after: the one given, else the top
+ * changelog entry's, unless that one is already released (its distribution
+ * is not UNRELEASED, or it is tagged): the release manager then freezes for
+ * the next version, whose entry comes later (4.19~rc1 was frozen over the
+ * released 4.19~beta1 entry), and a title naming the old one would be wrong.
+ * @returns the version, or why there is none
+ */
+function freezeVersion(
+  changelog: RefState['changelog'],
+  options: FreezeOptions,
+): { version: string; source: 'given' | 'changelog' } | { version?: undefined; why: string } {
+  if (options.version !== undefined) return { version: options.version, source: 'given' };
+  const { entry } = changelog;
+  if (!entry) return { why: `${changelog.path} ${changelog.error ?? describeFileRead(changelog.file)}` };
+  if (isReleased(entry))
+    return {
+      why: `the top entry of ${changelog.path}, ${entry.version}, is already released (distribution ${entry.distribution}, not UNRELEASED)`,
+    };
+  const tag = tagForVersion(entry.version);
+  if (options.tags?.has(tag))
+    return { why: `the top entry of ${changelog.path}, ${entry.version}, is already released (tag ${tag})` };
+  return { version: entry.version, source: 'changelog' };
 }
 
 /**
@@ -26,14 +59,14 @@ export function freezeTitle(version: string): string {
  * since `freeze_exceptions` means "stays latest when the set is frozen".
  * Never moves a serial back in time.
  */
-export function planFreeze(state: RefState, config: Config, newest: ReadonlyMap<string, Serial>): PlanResult {
+export function planFreeze(
+  state: RefState,
+  config: Config,
+  newest: ReadonlyMap<string, Serial>,
+  options: FreezeOptions = {},
+): PlanResult {
   const problems: string[] = [];
   const { changelog } = state;
-  if (!changelog.entry) {
-    problems.push(
-      `${changelog.path} ${changelog.error ?? describeFileRead(changelog.file)}; the freeze is named after the version of its top entry`,
-    );
-  }
   const changes: SerialChange[] = [];
   for (const set of state.sets) {
     const problem = setProblem(set);
@@ -61,9 +94,13 @@ export function planFreeze(state: RefState, config: Config, newest: ReadonlyMap<
       changes.push(planOriginSerial(set, origin, target));
     }
   }
-  if (problems.length > 0 || !changelog.entry) return { ok: false, error: `cannot freeze: ${problems.join('; ')}` };
+  if (problems.length > 0) return { ok: false, error: `cannot freeze: ${problems.join('; ')}` };
 
-  const version = changelog.entry.version;
+  const named = freezeVersion(changelog, options);
+  const forWhat =
+    named.version === undefined
+      ? ''
+      : ` for ${markdownText(named.version)}${named.source === 'changelog' ? ` (top entry of \`${changelog.path}\`)` : ''}`;
   const exceptions = state.sets.flatMap((set) =>
     set.config.freeze_exceptions
       .filter((name) => set.origins.some((o) => o.origin === name))
@@ -75,7 +112,7 @@ export function planFreeze(state: RefState, config: Config, newest: ReadonlyMap<
     a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.after < b.after ? -1 : a.after > b.after ? 1 : 0,
   );
   const body = [
-    `Freezes the APT snapshots for ${markdownText(version)} (top entry of \`${changelog.path}\`): every origin is pinned to the newest serial on the snapshot server${exceptions.length > 0 ? `, except the freeze exceptions (${exceptions.join(', ')}), which stay \`latest\` so that security updates reach every build` : ''}.`,
+    `Freezes the APT snapshots${forWhat}: every origin is pinned to the newest serial on the snapshot server${exceptions.length > 0 ? `, except the freeze exceptions (${exceptions.join(', ')}), which stay \`latest\` so that security updates reach every build` : ''}.`,
     '',
     '## Snapshots frozen',
     '',
@@ -91,9 +128,10 @@ export function planFreeze(state: RefState, config: Config, newest: ReadonlyMap<
     ok: true,
     plan: {
       action: 'freeze',
-      title: freezeTitle(version),
+      title: freezeTitle(named.version),
       body: body.join('\n').trimEnd() + '\n',
       edits: sortedEdits(editsOf(changes)),
+      ...(named.version === undefined ? { notes: [`the title names no version: ${named.why}`] } : {}),
     },
   };
 }

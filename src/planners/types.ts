@@ -11,6 +11,8 @@ export interface Plan {
   title: string;
   body: string;
   edits: Edit[];
+  /** What the one asking should know about the plan: a guess it did not make (a freeze's version). */
+  notes?: string[];
 }
 
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; error: string };

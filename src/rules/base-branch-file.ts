@@ -14,7 +14,7 @@ function knownBases(config: Config): string {
 
 export const baseBranchFile: Rule = {
   id: 'base-branch-file',
-  severity: 'error',
+  severities: ['error'],
   description: 'config/base_branch holds one line naming a base branch: the branch itself on a base branch.',
   check(ctx) {
     const { path, file, name, error } = ctx.state.baseBranch;

@@ -4,7 +4,7 @@ import type { Rule } from './types.js';
 
 export const builderFrozen: Rule = {
   id: 'builder-frozen',
-  severity: 'warning',
+  severities: ['warning'],
   description: 'A set that never thaws (the builder VM) pins every origin that is not a freeze exception.',
   check(ctx) {
     const findings: Finding[] = [];

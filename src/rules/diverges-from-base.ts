@@ -11,7 +11,7 @@ import type { Rule } from './types.js';
  */
 export const divergesFromBase: Rule = {
   id: 'diverges-from-base',
-  severity: 'warning',
+  severities: ['warning', 'notice'],
   description: "A topic branch keeps its base branch's origins and serials; a bump is shown to reviewers.",
   check(ctx) {
     const base = ctx.base;

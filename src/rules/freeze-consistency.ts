@@ -56,7 +56,7 @@ function setFindings(ctx: RuleContext, set: SnapshotSetState): Finding[] {
 
 export const freezeConsistency: Rule = {
   id: 'freeze-consistency',
-  severity: 'error',
+  severities: ['error', 'notice'],
   description:
     'A release branch is frozen or thawed as a whole in each set that thaws; an always-frozen branch is frozen.',
   check(ctx) {

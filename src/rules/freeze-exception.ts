@@ -5,7 +5,7 @@ import type { Rule } from './types.js';
 
 export const freezeException: Rule = {
   id: 'freeze-exception',
-  severity: 'error',
+  severities: ['error'],
   description: "A set's freeze-exception origins (debian-security for Tails) always use `latest`, on every branch.",
   check(ctx) {
     // On a development branch, tracks-latest already reports every pin of a set that thaws, with the thaw that fixes it.

@@ -25,7 +25,7 @@ export function overlaysFindings(state: RefState, entry: ChangelogEntry, where: 
 
 export const overlaysAtRelease: Rule = {
   id: OVERLAYS_AT_RELEASE,
-  severity: 'error',
+  severities: ['error'],
   description:
     'When a release branch releases (top changelog entry not UNRELEASED), the APT overlays directory is empty.',
   check(ctx) {

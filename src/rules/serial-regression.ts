@@ -35,7 +35,7 @@ function pinnedIn(set: SnapshotSetState | undefined, origin: string): Serial | u
  */
 export const serialRegression: Rule = {
   id: 'serial-regression',
-  severity: 'error',
+  severities: ['error'],
   description:
     'No serial goes back in time: not below the base branch, not below the state before the push; a frozen release branch is not partly unfrozen, stable not at all.',
   check(ctx) {

@@ -9,7 +9,7 @@ function withSubject(error: string): string {
 
 export const serialSyntax: Rule = {
   id: 'serial-syntax',
-  severity: 'error',
+  severities: ['error'],
   description: 'Every serial file holds exactly one line: `latest` or a valid serial YYYYMMDDNN.',
   check(ctx) {
     const findings: Finding[] = [];

@@ -17,7 +17,7 @@ function formatUtc(date: Date): string {
  */
 export const snapshotExpiry: Rule = {
   id: 'snapshot-expiry',
-  severity: 'error',
+  severities: ['error', 'warning', 'notice'],
   description:
     'No pinned snapshot has expired (an error on release branches) or expires within snapshot_server.expiry_warning_days.',
   needsServer: true,
@@ -70,7 +70,8 @@ export const snapshotExpiry: Rule = {
             severity: release ? 'error' : 'warning',
             path: origin.path,
             message: `Could not check when snapshot ${name} ${serial} (${where}) expires: the snapshot server did not answer (${expiry.error}).`,
-            hint: 'Run the check again once the snapshot server answers.',
+            // Nothing is known about the snapshot: the error itself says what failed.
+            hint: 'Run the check again once the snapshot server answers; the message says why it did not.',
             undecided: true,
           });
           continue;

@@ -71,7 +71,7 @@ function setFindings(set: SnapshotSetState, branch: string): Finding[] {
 
 export const snapshotLayout: Rule = {
   id: 'snapshot-layout',
-  severity: 'error',
+  severities: ['error', 'warning'],
   description: 'Every snapshot set is a directory of origin directories, each with a regular `serial` file.',
   check(ctx) {
     return ctx.state.sets.flatMap((set) => setFindings(set, ctx.branch));

@@ -5,7 +5,7 @@ import type { Rule } from './types.js';
 
 export const staleFreezeException: Rule = {
   id: 'stale-freeze-exception',
-  severity: 'warning',
+  severities: ['warning'],
   description: 'A development branch carries no active freeze-exception pin (Pin-Priority above 0) after a release.',
   check(ctx) {
     if (branchRole(ctx.branch, ctx.config) !== 'development') return [];

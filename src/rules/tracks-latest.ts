@@ -5,7 +5,7 @@ import type { Rule } from './types.js';
 
 export const tracksLatest: Rule = {
   id: 'tracks-latest',
-  severity: 'error',
+  severities: ['error'],
   description: 'A development branch uses `latest` for every origin of the sets that thaw.',
   check(ctx) {
     if (branchRole(ctx.branch, ctx.config) !== 'development') return [];

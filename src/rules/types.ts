@@ -32,8 +32,12 @@ export interface RuleContext {
 export interface Rule {
   /** Stable: used in output, configuration and documentation. */
   id: string;
-  /** The worst severity the rule reports. */
-  severity: Severity;
+  /**
+   * Every severity the rule reports, worst first: `check --help` and the
+   * README's rules table list exactly these (a test holds the README to them,
+   * and every rule's findings to its list).
+   */
+  severities: readonly [Severity, ...Severity[]];
   /** One line for documentation and `--help`. */
   description: string;
   /** Rules that need the snapshot server are skipped offline. */

@@ -2,9 +2,11 @@ import {
   parseCommandArgs,
   parseFormat,
   parseNow,
+  parseMaxWarnings,
   parseServerChoice,
+  parseTimeout,
   printedHelp,
-  requireOption,
+  type ServerChoice,
 } from '../../src/cli/args.js';
 import { UsageError } from '../../src/errors.js';
 
@@ -26,13 +28,6 @@ describe('parseCommandArgs', () => {
     expect(() => parseCommandArgs({ args, options })).toThrow(UsageError);
     expect(() => parseCommandArgs({ args, options })).toThrow(words);
   });
-});
-
-describe('requireOption', () => {
-  it.each([undefined, ''])('%j is missing', (value) => {
-    expect(() => requireOption(value, '--repo DIR')).toThrow(new UsageError('--repo DIR is required'));
-  });
-  it('returns a given value', () => expect(requireOption('x', '--repo DIR')).toBe('x'));
 });
 
 describe('parseFormat', () => {
@@ -63,13 +58,66 @@ describe('parseNow', () => {
 });
 
 describe('parseServerChoice', () => {
-  it.each([
-    [undefined, undefined, { kind: 'online' }],
-    ['http://127.0.0.1:1/', undefined, { kind: 'online', url: 'http://127.0.0.1:1/' }],
-    [undefined, true, { kind: 'offline' }],
-  ])('%j, offline %j', (url, offline, choice) => expect(parseServerChoice(url, offline)).toEqual(choice));
+  const URL = 'http://127.0.0.1:1/';
+  it.each<[string | undefined, boolean | undefined, NodeJS.ProcessEnv, 'online' | 'offline', ServerChoice]>([
+    [undefined, undefined, {}, 'online', { kind: 'online', source: 'the default' }],
+    [undefined, undefined, {}, 'offline', { kind: 'offline', source: 'the default' }],
+    [URL, undefined, {}, 'online', { kind: 'online', url: URL, source: '--snapshot-server' }],
+    [undefined, true, {}, 'online', { kind: 'offline', source: '--offline' }],
+    [
+      undefined,
+      undefined,
+      { APT_SNAPSHOTS_SERVER: URL },
+      'offline',
+      { kind: 'online', url: URL, source: 'APT_SNAPSHOTS_SERVER' },
+    ],
+    [
+      undefined,
+      undefined,
+      { APT_SNAPSHOTS_SERVER: 'offline' },
+      'online',
+      { kind: 'offline', source: 'APT_SNAPSHOTS_SERVER' },
+    ],
+    [undefined, undefined, { APT_SNAPSHOTS_SERVER: '' }, 'online', { kind: 'online', source: 'the default' }],
+    // The command line outranks the environment.
+    [
+      'http://x/',
+      undefined,
+      { APT_SNAPSHOTS_SERVER: 'offline' },
+      'online',
+      { kind: 'online', url: 'http://x/', source: '--snapshot-server' },
+    ],
+    [undefined, true, { APT_SNAPSHOTS_SERVER: URL }, 'online', { kind: 'offline', source: '--offline' }],
+  ])('%j, offline %j, env %j, fallback %s', (url, offline, env, fallback, choice) =>
+    expect(parseServerChoice(url, offline, env, fallback)).toEqual(choice),
+  );
   it('refuses both', () =>
-    expect(() => parseServerChoice('http://x/', true)).toThrow('--snapshot-server and --offline exclude each other'));
+    expect(() => parseServerChoice('http://x/', true, {})).toThrow(
+      '--snapshot-server and --offline exclude each other',
+    ));
+});
+
+describe('parseTimeout', () => {
+  it.each([
+    [undefined, undefined],
+    ['30', 30_000],
+    ['0.5', 500],
+    ['300', 300_000],
+  ])('%j is %j ms', (value, ms) => expect(parseTimeout(value)).toBe(ms));
+  it.each(['0', '0.05', '301', '-1', '1e3', 'ten', ''])('%j is refused, naming the option', (value) =>
+    expect(() => parseTimeout(value)).toThrow(`--timeout must be a number of seconds from 0.1 to 300, not "${value}"`),
+  );
+});
+
+describe('parseMaxWarnings', () => {
+  it.each([
+    [undefined, undefined],
+    ['0', 0],
+    ['12', 12],
+  ])('%j is %j', (value, n) => expect(parseMaxWarnings(value)).toBe(n));
+  it.each(['-1', '1.5', 'many', ''])('%j is refused, naming the option', (value) =>
+    expect(() => parseMaxWarnings(value)).toThrow(`--max-warnings must be a whole number, 0 or more, not "${value}"`),
+  );
 });
 
 describe('printedHelp', () => {

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { defaultConfig } from '../../src/config/defaults.js';
-import { auditHistory, branchOfRev, parseSince } from '../../src/cli/commands/audit.js';
+import { auditHistory, parseSince } from '../../src/cli/commands/audit.js';
+import { StatusLine } from '../../src/cli/progress.js';
 import type { CommitInfo } from '../../src/domain/tree.js';
 import { UsageError } from '../../src/errors.js';
 import { cloneFixture, removeFixtureClone } from '../helpers/fixture.js';
@@ -31,7 +32,7 @@ describe('audit of a short history', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const lines = run.stdout.split('\n');
     expect(lines.slice(0, 2)).toEqual([
-      'Audit of devel as branch devel, first-parent history 2021-04-01 → 2021-05-13:',
+      'Audit of HEAD as branch devel, first-parent history 2021-04-01 → 2021-05-13:',
       '',
     ]);
     expect(lines[2]).toBe(
@@ -60,7 +61,7 @@ describe('audit of a short history', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const { commits } = JSON.parse(run.stdout);
     expect(commits.map((c: Record<string, unknown>) => Object.keys(c))).toEqual(
-      Array(4).fill(['sha', 'date', 'subject', 'conclusion', 'findings']),
+      Array(4).fill(['sha', 'date', 'subject', 'conclusion', 'status', 'findings']),
     );
     expect(
       commits.map((c: { sha: string; date: string; conclusion: string }) => [c.sha, c.date, c.conclusion]),
@@ -74,6 +75,58 @@ describe('audit of a short history', () => {
       `tracks-latest ${PATHS.MAIN}/debian/serial`,
       `tracks-latest ${PATHS.MAIN}/torproject/serial`,
     ]);
+  });
+
+  it('carries the timeline and the summary the text shows, and what each status means, in its JSON', async () => {
+    const json = JSON.parse((await runCli(['audit', '--repo', r.dir, '--format', 'json'], { env: r.env })).stdout);
+    expect(Object.keys(json)).toEqual(['rev', 'branch', 'commits', 'timeline', 'summary', 'statuses']);
+    expect(json).toMatchObject({ rev: 'HEAD', branch: 'devel' });
+    expect(json.commits.map((c: { status: string }) => c.status)).toEqual(['thawed', 'frozen', 'frozen', 'thawed']);
+    const day = (d: string) => `${d}T10:00:00.000Z`;
+    expect(json.timeline).toEqual([
+      {
+        status: 'thawed',
+        wrong: [],
+        first: { sha: shas[0], subject: 'Initial commit' },
+        commits: 1,
+        start: day('2021-04-01'),
+        end: day('2021-04-27'),
+        days: 26,
+        ongoing: false,
+      },
+      {
+        status: 'frozen',
+        wrong: ['tracks-latest'],
+        first: { sha: shas[1], subject: 'Freeze APT snapshots for 4.19~beta1.' },
+        commits: 2,
+        start: day('2021-04-27'),
+        end: day('2021-05-13'),
+        days: 16,
+        ongoing: false,
+      },
+      {
+        status: 'thawed',
+        wrong: [],
+        first: { sha: shas[3], subject: 'Thaw APT snapshots.' },
+        commits: 1,
+        start: day('2021-05-13'),
+        end: day('2021-05-13'),
+        days: 0,
+        ongoing: true,
+      },
+    ]);
+    expect(json.summary).toEqual({
+      commits: 4,
+      failures: 2,
+      byStatus: {
+        frozen: { periods: 1, days: 16 },
+        thawed: { periods: 2, days: 26 },
+        'partly frozen': { periods: 0, days: 0 },
+        undecidable: { periods: 0, days: 0 },
+      },
+      wrong: { periods: 1, days: 16 },
+    });
+    expect(Object.keys(json.statuses)).toEqual(['frozen', 'thawed', 'partly frozen', 'undecidable']);
   });
 
   it('starts at --since and judges as --branch', async () => {
@@ -108,7 +161,7 @@ describe('audit of a short history', () => {
     const run = await runCli(['audit', '--repo', r.dir, '--since', '2030-01-01'], { env: r.env });
     expect(run).toEqual({
       code: 0,
-      stdout: 'No commits in the first-parent history of devel in that range.\n',
+      stdout: 'No commits in the first-parent history of HEAD in that range.\n',
       stderr: '',
     });
   });
@@ -120,8 +173,32 @@ describe('audit of a short history', () => {
   });
 });
 
+describe('audit of a history whose state cannot be told', () => {
+  let r: TestRepo & { commit: string };
+  beforeAll(async () => {
+    r = await makeRepo(
+      { ...tailsTree(), [`${PATHS.MAIN}/debian/serial`]: 'junk\n' },
+      { date: new Date('2021-04-01T10:00:00Z') },
+    );
+    await commitFiles(r, THAWED, 'Repair debian', { date: new Date('2021-04-11T10:00:00Z') });
+  });
+  afterAll(() => r.cleanup());
+
+  it('says why a period is undecidable, and what undecidable means, in text and JSON', async () => {
+    const text = await runCli(['audit', '--repo', r.dir], { env: r.env });
+    const why = `${PATHS.MAIN}/debian/serial "junk" is not a serial`;
+    expect(text.stdout).toContain(`2021-04-01 → 2021-04-11 (10 d)  undecidable (${why}`);
+    expect(text.stdout).toMatch(/\nUndecidable: whether the branch was frozen cannot be told from the commit: .*\n$/);
+    const json = JSON.parse((await runCli(['audit', '--repo', r.dir, '--format', 'json'], { env: r.env })).stdout);
+    expect(json.commits[0]).toMatchObject({ status: 'undecidable', undecidable: expect.stringContaining(why) });
+    expect(json.timeline[0]).toMatchObject({ status: 'undecidable', undecidable: expect.stringContaining(why) });
+    expect(json.timeline[1]).not.toHaveProperty('undecidable');
+    expect(json.statuses.undecidable).toMatch(/^whether the branch was frozen cannot be told from the commit: /);
+  });
+});
+
 describe('auditHistory progress', () => {
-  const commits: CommitInfo[] = Array.from({ length: 250 }, (_, i) => ({
+  const commits: CommitInfo[] = Array.from({ length: 40 }, (_, i) => ({
     sha: `c${i}`,
     parents: [],
     date: new Date(Date.UTC(2021, 0, 1) + i * 3600_000),
@@ -129,29 +206,29 @@ describe('auditHistory progress', () => {
   }));
   const reader = new MemoryReader(Object.fromEntries(commits.map((c) => [c.sha, tailsTree()])));
 
-  it('shows on the given stream about every 100 commits, then clears the line', async () => {
-    const progress = collector(true);
-    const audited = await auditHistory(reader, commits, 'devel', { config: { config: defaultConfig() }, progress });
+  it('says how far it got on a status line, then clears it', async () => {
+    const stderr = collector(true);
+    // No delay: the line shows at once (the command waits a second first).
+    const audited = await auditHistory(reader, commits, 'devel', {
+      config: { config: defaultConfig() },
+      status: new StatusLine(stderr, 0),
+    });
     expect(audited.map((a) => a.sha)).toEqual(commits.map((c) => c.sha));
-    expect(progress.text).toBe('\raudit: 112 of 250 commits judged\raudit: 208 of 250 commits judged\r\x1b[K');
+    expect(stderr.text).toMatch(/^\raudit: \d+ of 40 commits judged \(0 s\)\x1b\[K/);
+    expect(stderr.text.endsWith('\r\x1b[K')).toBe(true);
   });
 
-  it('writes nothing without a stream, or for a short history', async () => {
-    const progress = collector(true);
-    await auditHistory(reader, commits.slice(0, 100), 'devel', { config: { config: defaultConfig() }, progress });
-    expect(progress.text).toBe('');
+  it('writes nothing for a history judged within the delay', async () => {
+    const stderr = collector(true);
+    await auditHistory(reader, commits, 'devel', {
+      config: { config: defaultConfig() },
+      status: new StatusLine(stderr),
+    });
+    expect(stderr.text).toBe('');
   });
 });
 
-describe('branchOfRev and parseSince', () => {
-  it.each([
-    ['devel', 'devel'],
-    ['refs/heads/feature/bookworm', 'feature/bookworm'],
-    ['origin/testing', 'testing'],
-    ['refs/remotes/upstream/stable', 'stable'],
-    ['feature/1234-foo', 'feature/1234-foo'],
-  ])('%s is branch %s', (rev, branch) => expect(branchOfRev(rev)).toBe(branch));
-
+describe('parseSince', () => {
   it.each([
     [undefined, undefined],
     ['2021-05-13', '2021-05-13T00:00:00.000Z'],

@@ -416,8 +416,17 @@ describe('check with a snapshot server', () => {
     const down = await closedPortUrl();
     const run = await check(r, ['--ref', 'HEAD', '--branch', 'testing', '--snapshot-server', down, '--format', 'json']);
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('apt-snapshots-bot check: the snapshot server could not answer 3 lookup(s):');
-    expect(run.stderr).toContain(`${down}/debian/dists/stable/snapshots/2021051301/Release: connection refused`);
+    const port = new URL(down).port;
+    expect(run.stderr).toBe(
+      [
+        `apt-snapshots-bot check: the snapshot server ${down}/ (from --snapshot-server) could not answer 3 lookup(s):`,
+        `  ${down}/debian/dists/stable/snapshots/2021051301/Release: connection refused by 127.0.0.1:${port} (after 3 attempts)`,
+        `  ${down}/torproject/dists/buster/snapshots/2021051301/Release: connection refused by 127.0.0.1:${port} (after 3 attempts)`,
+        `  ${down}/debian-security/dists/buster/updates/snapshots/2021051301/Release: connection refused by 127.0.0.1:${port} (after 3 attempts)`,
+        `hint: nothing listens at 127.0.0.1:${port}: check that the snapshot server is running and the port in its URL`,
+        '',
+      ].join('\n'),
+    );
     // testing is a release branch: an expiry that could not be checked fails it closed.
     const json = JSON.parse(run.stdout);
     expect(json.conclusion).toBe('failure');

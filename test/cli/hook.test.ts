@@ -26,8 +26,8 @@ async function setBranch(branch: string, sha: string): Promise<void> {
   await runIn(bare, work.env, ['update-ref', `refs/heads/${branch}`, sha]);
 }
 
-function hook(name: string, stdin: string, extraEnv: NodeJS.ProcessEnv = {}) {
-  return runCli(['hook', name], { env: { ...work.env, GIT_DIR: bare, ...extraEnv }, stdin, cwd: root });
+function hook(name: string, stdin: string, extraEnv: NodeJS.ProcessEnv = {}, args: string[] = []) {
+  return runCli(['hook', name, ...args], { env: { ...work.env, GIT_DIR: bare, ...extraEnv }, stdin, cwd: root });
 }
 
 beforeEach(async () => {
@@ -65,13 +65,6 @@ describe('hook pre-receive', () => {
       'notice   .github/apt-snapshots.yml  This change edits the rules: .github/apt-snapshots.yml at this commit differs from the rules that judge it',
     );
     expect(run.stderr).toContain('branches.development: ["devel"] → []');
-  });
-
-  it('rejects a new branch whose name differs from a base branch only in case, as no topic branch', async () => {
-    const frozen = await pushed(FROZEN, 'Freeze');
-    const run = await hook('pre-receive', `${ZERO} ${frozen} refs/heads/Devel\n`);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('The branch "Devel" differs from the base branch devel only in letter case');
   });
 
   it('applies rules once they have landed: the next push is judged under them', async () => {
@@ -178,6 +171,38 @@ describe('hook pre-receive', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('apt-snapshots-bot: other (new branch at');
     expect(run.stderr).toContain('rejecting the push to devel');
+  });
+
+  // A branch named Devel would be judged as a topic branch, letting a frozen devel through under another name.
+  it('rejects a push to a branch that differs from a base branch only in letter case, judging the others', async () => {
+    const frozen = await pushed(FROZEN, 'Freeze');
+    const run = await hook(
+      'pre-receive',
+      `${ZERO} ${frozen} refs/heads/Devel\n${ZERO} ${work.commit} refs/heads/other\n`,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'apt-snapshots-bot: rejecting the push: the pushed branch refs/heads/Devel: "Devel" differs from the base branch devel only in letter case, and Git\'s branch names are case-sensitive: did you mean devel?\n',
+    );
+    expect(run.stderr).toContain('apt-snapshots-bot: other (new branch at');
+    const post = await hook('post-receive', `${ZERO} ${frozen} refs/heads/Devel\n`);
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain('apt-snapshots-bot: not judging the push: the pushed branch refs/heads/Devel: ');
+  });
+
+  it('--quiet shows errors only, and nothing for a push that brings none', async () => {
+    await work.git(['checkout', '--quiet', '-b', 'feature/1234-foo']);
+    const topic = await pushed({ [DEBIAN]: '2021042701\n' }, 'Pin debian');
+    expect(await hook('pre-receive', `${ZERO} ${topic} refs/heads/feature/1234-foo\n`, {}, ['--quiet'])).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+    const frozen = await pushed(FROZEN, 'Freeze');
+    const run = await hook('pre-receive', `${work.commit} ${frozen} refs/heads/devel\n`, {}, ['-q']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^apt-snapshots-bot: rejecting the push to devel /);
+    expect(run.stderr).not.toMatch(/^ {2}(warning|notice) /m);
   });
 
   it('finds the repository from a relative GIT_DIR', async () => {

@@ -1,3 +1,7 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../../src/cli/main.js';
 import { RULES } from '../../src/rules/index.js';
 import { runCli } from './helpers/run-cli.js';
@@ -44,37 +48,80 @@ describe.each(COMMANDS.map((c) => [c.name]))('%s', (name) => {
 });
 
 describe('check --help', () => {
-  it('lists every rule with its description', async () => {
+  it('lists every rule with its severities and its description', async () => {
     const { stdout } = await runCli(['check', '--help']);
     expect(RULES.length).toBeGreaterThan(0);
-    for (const rule of RULES)
-      expect(stdout).toMatch(
-        new RegExp(`^  ${rule.id} +${rule.severity} +${rule.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'),
-      );
+    const unwrapped = stdout.replace(/\n {6}/g, ' ');
+    for (const rule of RULES) {
+      expect(stdout).toContain(`\n  ${rule.id} (${rule.severities.join(' / ')})\n      `);
+      expect(unwrapped).toContain(`${rule.id} (${rule.severities.join(' / ')}) ${rule.description}`);
+    }
+    expect(stdout).toContain('\n  freeze-consistency (error / notice)\n');
   });
 });
 
+describe('the options each command takes', () => {
+  /** The long options a text names: in its usage lines, or at the start of its option list's lines. */
+  const usageOptions = (help: string) => new Set(help.split('\n\n')[0]?.match(/--[a-z-]+/g));
+  const listedOptions = (help: string) =>
+    new Set([...help.matchAll(/^ {2}(?:-[a-z], )?(--[a-z-]+)/gm)].map((m) => m[1] as string));
+
+  it.each(COMMANDS.map((c) => [c.name, c] as const))(
+    '%s: the usage lines and the option list name exactly the options it parses',
+    (_name, command) => {
+      const parsed = new Set(
+        Object.keys(command.options ?? {})
+          .filter((o) => o !== 'help')
+          .map((o) => `--${o}`),
+      );
+      expect(parsed.size).toBeGreaterThan(0);
+      expect(usageOptions(command.help())).toEqual(parsed);
+      expect(listedOptions(command.help())).toEqual(parsed);
+    },
+  );
+
+  it.each(COMMANDS.filter((c) => c.name !== 'audit').map((c) => [c.name]))(
+    '%s --help documents APT_SNAPSHOTS_SERVER and --timeout',
+    async (name) => {
+      const { stdout } = await runCli([name, '--help']);
+      expect(stdout.replace(/\n +/g, ' ')).toContain('default: $APT_SNAPSHOTS_SERVER when set (a URL, or "offline")');
+      expect(stdout).toContain('--timeout SECONDS');
+    },
+  );
+});
+
+describe('--version and help COMMAND', () => {
+  it('--version prints the name and the version of package.json', async () => {
+    const pkg = JSON.parse(await readFile(join(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8'));
+    expect(await runCli(['--version'])).toEqual({ code: 0, stdout: `apt-snapshots-bot ${pkg.version}\n`, stderr: '' });
+  });
+
+  it.each(COMMANDS.map((c) => [c.name]))('help %s is %s --help', async (name) => {
+    const help = await runCli(['help', name]);
+    expect(help).toEqual(await runCli([name, '--help']));
+    expect(help.code).toBe(0);
+  });
+
+  it('help names an unknown command (exit 2)', async () => {
+    expect(await runCli(['help', 'chekc'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'apt-snapshots-bot help: unknown command "chekc"; the commands are check, plan, audit, serials, hook\n',
+    });
+  });
+});
+
+// Run from a directory in no repository: these fail before any is needed.
 describe.each([
-  [['check', '--ref', 'HEAD', '--branch', 'devel'], '--repo DIR is required'],
-  [['check', '--repo', '.', '--branch', 'devel'], '--ref REV is required'],
-  [['check', '--repo', '.', '--ref', 'HEAD'], '--branch NAME is required'],
+  [['check'], 'is not in a Git repository (nor is any parent directory): pass --repo DIR'],
+  [['plan', 'thaw'], 'is not in a Git repository (nor is any parent directory): pass --repo DIR'],
+  [['audit'], 'is not in a Git repository (nor is any parent directory): pass --repo DIR'],
+  [['check', '--repo', ''], '--repo DIR must not be empty'],
+  [['check', '--repo', '.', '--format', 'xml'], '--format must be "text" or "json", not "xml"'],
+  [['check', '--repo', '.', '--max-warnings', 'some'], '--max-warnings must be a whole number, 0 or more, not "some"'],
+  [['check', '--repo', '.', '--timeout', '0'], '--timeout must be a number of seconds from 0.1 to 300, not "0"'],
   [
-    ['check', '--repo', '.', '--ref', 'HEAD', '--branch', 'devel', '--format', 'xml'],
-    '--format must be "text" or "json", not "xml"',
-  ],
-  [
-    [
-      'check',
-      '--repo',
-      '.',
-      '--ref',
-      'HEAD',
-      '--branch',
-      'devel',
-      '--offline',
-      '--snapshot-server',
-      'http://127.0.0.1:1/',
-    ],
+    ['check', '--repo', '.', '--offline', '--snapshot-server', 'http://127.0.0.1:1/'],
     '--snapshot-server and --offline exclude each other',
   ],
   [['check', '--repo'], "Option '--repo <value>' argument missing"],
@@ -89,14 +136,36 @@ describe.each([
     'bump needs the newest serials from the snapshot server: drop --offline',
   ],
   [['plan', 'thaw', '--repo', '.', '--ref', 'HEAD', '--origin', 'debian'], '--origin only applies to plan bump'],
-  [['audit'], '--repo DIR is required'],
+  [['plan', 'thaw', '--repo', '.', '--set', 'main'], '--set only applies to plan bump'],
+  [['plan', 'thaw', '--repo', '.', '--version', '4.19~rc1'], '--version only applies to plan freeze'],
+  [
+    ['plan', 'freeze', '--repo', '.', '--version', 'rc1'],
+    '--version must be a Debian version such as 4.19~rc1, not "rc1"',
+  ],
   [['audit', '--repo', '.', '--since', 'last week'], '--since must be a date such as 2021-01-01, not "last week"'],
   [['hook'], 'the hook must be one of pre-receive, post-receive'],
   [['hook', 'update'], 'the hook must be one of pre-receive, post-receive, not "update"'],
 ])('%j', (argv, message) => {
-  it('is bad usage (exit 2) with a message saying why', async () => {
-    const run = await runCli(argv);
-    expect(run).toMatchObject({ code: 2, stdout: '' });
-    expect(run.stderr).toContain(`apt-snapshots-bot ${argv[0]}: ${message}`);
+  let cwd: string;
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-nowhere-'));
   });
+  afterAll(() => rm(cwd, { recursive: true, force: true }));
+
+  it('is bad usage (exit 2) with a message saying why', async () => {
+    const run = await runCli(argv, { cwd, env: { ...process.env, GIT_CEILING_DIRECTORIES: dirname(cwd) } });
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toMatch(new RegExp(`^apt-snapshots-bot ${argv[0]}: `));
+    expect(run.stderr).toContain(message);
+  });
+});
+
+it('plan freeze and bump say that APT_SNAPSHOTS_SERVER=offline leaves them without a server', async () => {
+  const run = await runCli(['plan', 'freeze', '--repo', '.'], {
+    env: { ...process.env, APT_SNAPSHOTS_SERVER: 'offline' },
+  });
+  expect(run).toMatchObject({ code: 2, stdout: '' });
+  expect(run.stderr).toContain(
+    'apt-snapshots-bot plan: freeze needs the newest serials from the snapshot server, but APT_SNAPSHOTS_SERVER is "offline": pass --snapshot-server URL',
+  );
 });

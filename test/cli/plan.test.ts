@@ -42,14 +42,42 @@ describe('plan thaw', () => {
     ]);
   });
 
-  it('takes the branch from --branch, else config/base_branch', async () => {
-    const r = await repo(tailsTree({ main: FROZEN, baseBranch: 'feature/bookworm' }));
-    expect(JSON.parse((await plan(r, ['thaw', '--ref', 'HEAD', '--format', 'json'])).stdout).branch).toBe(
-      'feature/bookworm',
+  it('takes the branch from --branch, else the checked-out branch', async () => {
+    const r = await repo(tailsTree({ main: FROZEN, baseBranch: 'testing' }), { branch: 'testing' });
+    await r.git(['branch', 'devel']);
+    const given = await plan(r, ['thaw', '--ref', 'HEAD', '--branch', 'devel', '--format', 'json']);
+    expect(JSON.parse(given.stdout).branch).toBe('devel');
+    expect(JSON.parse((await plan(r, ['thaw', '--format', 'json'])).stdout).branch).toBe('testing');
+    expect(JSON.parse((await plan(r, ['thaw', '--ref', 'devel', '--format', 'json'])).stdout).branch).toBe('devel');
+  });
+
+  // After `git merge testing` on devel, config/base_branch says testing: the plan is still devel's.
+  it('plans for the checked-out branch when config/base_branch names another, saying so on stderr', async () => {
+    const r = await repo(tailsTree({ main: FROZEN, baseBranch: 'testing' }));
+    const run = await plan(r, ['thaw', '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).branch).toBe('devel');
+    expect(run.stderr).toBe(
+      'apt-snapshots-bot plan: planning for devel (the checked-out branch), though config/base_branch at HEAD names testing; pass --branch testing to plan for that one instead\n',
     );
-    expect(
-      JSON.parse((await plan(r, ['thaw', '--ref', 'HEAD', '--branch', 'devel', '--format', 'json'])).stdout).branch,
-    ).toBe('devel');
+  });
+
+  it('is bad usage (exit 2) for a revision that names no branch, without --branch', async () => {
+    const r = await repo(tailsTree({ main: FROZEN }));
+    await r.git(['tag', 'v1']);
+    const sha = await plan(r, ['thaw', '--ref', r.commit]);
+    expect(sha).toMatchObject({ code: 2, stdout: '' });
+    expect(sha.stderr).toContain(
+      `apt-snapshots-bot plan: --ref ${r.commit} is a commit, not a branch: pass --branch NAME to say which branch it is judged as`,
+    );
+    expect((await plan(r, ['thaw', '--ref', 'v1'])).stderr).toContain(
+      '--ref v1 is refs/tags/v1, not a branch: pass --branch NAME',
+    );
+    await r.git(['checkout', '--quiet', '--detach']);
+    expect((await plan(r, ['thaw'])).stderr).toContain(
+      `HEAD is detached in ${r.dir} (no branch is checked out), so --ref HEAD names no branch: pass --branch NAME to say which branch it is`,
+    );
+    expect((await plan(r, ['thaw', '--branch', 'devel'])).code).toBe(0);
   });
 
   it('succeeds with nothing to do on a thawed branch', async () => {
@@ -146,7 +174,7 @@ describe('plan --apply', () => {
   it('refuses when --ref is not the HEAD of the work tree', async () => {
     const r = await repo(tailsTree({ main: FROZEN }));
     await r.git(['commit', '--quiet', '--allow-empty', '-m', 'later']);
-    const run = await plan(r, ['thaw', '--ref', 'HEAD~1', '--apply']);
+    const run = await plan(r, ['thaw', '--ref', 'HEAD~1', '--branch', 'devel', '--apply']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`--apply commits on the checked-out branch of ${r.dir}, whose HEAD is`);
     expect(run.stderr).toContain('but --ref HEAD~1 is');
@@ -235,6 +263,52 @@ describe('plan freeze and bump with a snapshot server', () => {
     ]);
   });
 
+  it('bumps only the sets named by --set, and lists the sets for an unknown one (exit 2)', async () => {
+    const r = await repo(tailsTree({ baseBranch: 'testing', main: FROZEN }), { branch: 'testing' });
+    const bump = (args: string[]) => plan(r, ['bump', '--snapshot-server', server.url, '--format', 'json', ...args]);
+    const builder = JSON.parse((await bump(['--set', 'builder'])).stdout);
+    expect(builder.edits.map((e: { path: string }) => e.path)).toEqual([
+      `${PATHS.BUILDER}/debian-security/serial`,
+      `${PATHS.BUILDER}/debian/serial`,
+      `${PATHS.BUILDER}/tails/serial`,
+    ]);
+    const both = JSON.parse((await bump(['--set', 'main', '--set', 'builder'])).stdout);
+    expect(both.edits).toHaveLength(5);
+    const before = server.requests.length;
+    const unknown = await bump(['--set', 'main', '--set', 'vm']);
+    expect(unknown).toMatchObject({ code: 2, stdout: '' });
+    expect(unknown.stderr).toContain(
+      'apt-snapshots-bot plan: --set "vm": no such snapshot set; the sets are main, builder',
+    );
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('names the freeze after --version', async () => {
+    const r = await repo(tailsTree({ baseBranch: 'testing' }), { branch: 'testing' });
+    const run = await plan(r, ['freeze', '--snapshot-server', server.url, '--version', '4.20~rc1', '--format', 'json']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.stdout).title).toBe('Freeze APT snapshots for 4.20~rc1.');
+  });
+
+  it.each<[string, Record<string, string>, string[], string]>([
+    [
+      'released',
+      { 'debian/changelog': 'tails (4.19~beta1) unstable; urgency=medium\n\n  * x\n' },
+      [],
+      'the top entry of debian/changelog, 4.19~beta1, is already released (distribution unstable, not UNRELEASED)',
+    ],
+    ['tagged', {}, ['4.19-rc1'], 'the top entry of debian/changelog, 4.19~rc1, is already released (tag 4.19-rc1)'],
+  ])('never names a freeze after a version already %s, and says to pass --version', async (_name, files, tags, why) => {
+    const r = await repo({ ...tailsTree({ baseBranch: 'testing' }), ...files }, { branch: 'testing' });
+    for (const tag of tags) await r.git(['tag', tag]);
+    const run = await plan(r, ['freeze', '--snapshot-server', server.url]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Freeze APT snapshots\.\n\nFreezes the APT snapshots: every origin/);
+    expect(run.stderr).toBe(
+      `apt-snapshots-bot plan: the title names no version: ${why}; pass --version VERSION to name it\n`,
+    );
+  });
+
   it('fails (exit 1) rather than move a serial backwards', async () => {
     const r = await repo(tailsTree({ baseBranch: 'testing', main: { ...FROZEN, torproject: '2021060101' } }), {
       branch: 'testing',
@@ -261,11 +335,49 @@ describe('plan against the real Tails history', () => {
   });
   afterAll(() => removeFixtureClone());
 
+  // The changelog's top entry was 4.19~beta1, released: the freeze names no version unless told.
+  it('freezes bf1e35f~1 for 4.19~rc1 as the release manager did, given --version', async () => {
+    const trace = await startHttpServer(
+      Object.fromEntries(['debian', 'torproject', 'tails', 'debian-security'].map((o) => traceRoute(o, '2021051301'))),
+    );
+    try {
+      const argv = ['plan', 'freeze', '--repo', fixture, '--ref', 'bf1e35f~1', '--branch', 'testing'];
+      const guessed = await runCli([...argv, '--snapshot-server', trace.url, '--format', 'json']);
+      expect(JSON.parse(guessed.stdout).title).toBe('Freeze APT snapshots.');
+      expect(guessed.stderr).toContain('4.19~beta1, is already released');
+      const given = await runCli([
+        ...argv,
+        '--snapshot-server',
+        trace.url,
+        '--version',
+        '4.19~rc1',
+        '--format',
+        'json',
+      ]);
+      expect(JSON.parse(given.stdout).title).toBe(
+        (await runIn(fixture, process.env, ['log', '-1', '--format=%s', 'bf1e35f'])).trim(),
+      );
+    } finally {
+      await trace.close();
+    }
+  });
+
   it.each([
     ['bf1e35f', '207581b', 'the 4.19~rc1 thaw'],
     ['20e5408~1', '20e5408', 'the removal of the 4.22 freeze exceptions'],
   ])('thaw at %s reproduces %s (%s)', async (parent, real) => {
-    const run = await runCli(['plan', 'thaw', '--repo', fixture, '--ref', parent, '--format', 'json']);
+    const run = await runCli([
+      'plan',
+      'thaw',
+      '--repo',
+      fixture,
+      '--ref',
+      parent,
+      '--branch',
+      'devel',
+      '--format',
+      'json',
+    ]);
     expect(run.code).toBe(0);
     const edits: { path: string; content: string }[] = JSON.parse(run.stdout).edits;
     expect(edits.length).toBeGreaterThan(0);

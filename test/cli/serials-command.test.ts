@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
+import { repoPerTest } from '../helpers/git-repo.js';
+import { tailsTree } from '../helpers/snapshot.js';
 import { runCli } from './helpers/run-cli.js';
 import { traceRoute } from './helpers/snapshot-routes.js';
 
@@ -217,11 +219,44 @@ describe('serials prepare-build', () => {
     expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
+  // Tails' script keeps every frozen pin and uses the JSON only for the origins at latest.
+  it('keeps a pinned serial the JSON contradicts, and ignores an origin the set lacks, warning about each', async () => {
+    const run = await serials([
+      'prepare-build',
+      '{"debian": "2021050101", "tails": "2021050102", "debian-security": "2021050103", "torproject": "2021050104"}',
+    ]);
+    expect(run).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: [
+        'apt-snapshots-bot serials: warning: the serials argument names "tails", not an origin of the set (debian, debian-security, torproject); ignored',
+        `apt-snapshots-bot serials: warning: origin debian: ${SET}/debian/serial pins 2021051301, the serials argument gives 2021050101; the pinned serial is used`,
+        '',
+      ].join('\n'),
+    });
+    expect(await readFile(join(cwd, CACHED), 'utf8')).toBe(
+      'debian: 2021051301\ndebian-security: 2021050103\ntorproject: 2021050104\n',
+    );
+    expect(await serialOf('debian', 'tmp/APT_snapshots.d')).toBe('2021051301\n');
+  });
+
+  it('works offline when nothing is left to ask', async () => {
+    const json = '{"torproject": "2021050101", "debian-security": "2021050102"}';
+    expect(await serials(['prepare-build', json], { APT_SNAPSHOTS_SERVER: 'offline' })).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+    const run = await serials(['prepare-build', '{"torproject": "2021050101"}'], { APT_SNAPSHOTS_SERVER: 'offline' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'apt-snapshots-bot serials: prepare-build needs the newest serials from the snapshot server, but APT_SNAPSHOTS_SERVER says offline',
+    );
+  });
+
   it.each([
     ['{"torproject": "latest"}', 2, 'gives "latest" for origin torproject'],
     ['not json', 2, 'the serials argument is not JSON'],
-    ['{"tails": "2021050101"}', 2, 'names "tails", not an origin of the set'],
-    ['{"debian": "2021050101"}', 1, `but ${SET}/debian/serial pins 2021051301`],
   ])('refuses %s', async (json, code, words) => {
     const run = await serials(['prepare-build', json]);
     expect(run.code).toBe(code);
@@ -319,5 +354,31 @@ describe('serials with an unknown action', () => {
       stderr:
         'apt-snapshots-bot serials: unknown action "unfreeze"; the actions are cat, cat-json, get-latest, freeze, thaw, prepare-build\n',
     });
+  });
+});
+
+describe('serials in a Git checkout', () => {
+  const repo = repoPerTest();
+
+  it('finds the top of the checkout from a subdirectory, as git does', async () => {
+    const r = await repo(
+      tailsTree({ main: { debian: '2021051301', 'debian-security': 'latest', torproject: 'latest' } }),
+    );
+    const deep = join(r.dir, 'config', 'chroot_apt');
+    await mkdir(deep, { recursive: true });
+    const cat = await runCli(['serials', 'cat'], { cwd: deep, env: r.env });
+    expect(cat).toEqual({
+      code: 0,
+      stdout: 'debian: 2021051301\ndebian-security: latest\ntorproject: latest\n',
+      stderr: '',
+    });
+    const prepared = await runCli(
+      ['serials', 'prepare-build', '{"debian-security": "2021051302", "torproject": "2021051303"}'],
+      { cwd: deep, env: r.env },
+    );
+    expect(prepared.code).toBe(0);
+    expect(await readFile(join(r.dir, 'tmp/cached_APT_snapshots_serials'), 'utf8')).toBe(
+      'debian: 2021051301\ndebian-security: 2021051302\ntorproject: 2021051303\n',
+    );
   });
 });

@@ -38,6 +38,17 @@ describe('output on a terminal', () => {
     expect(run.stdout).not.toMatch(/^error {4}/m);
   });
 
+  it('check in colour and wrapped: the only escapes are its own colours, and wrapping forges no line', async () => {
+    const r = await hostileRepo();
+    const run = await runCli(['check', '--repo', r.dir, '--ref', 'HEAD', '--branch', 'devel', '--offline'], {
+      env: r.env,
+      stdoutColumns: 60,
+    });
+    expect(run.stdout).toContain('\x1b[1;31merror\x1b[0m');
+    expect(run.stdout.replace(/\x1b\[(?:1;3[1-6])?m|\x1b\[0m/g, '')).not.toMatch(RAW_CONTROL);
+    expect(run.stdout).not.toMatch(/^error {4}/m);
+  });
+
   it('audit shows commit subjects and findings escaped', async () => {
     const r = await hostileRepo();
     const run = await runCli(['audit', '--repo', r.dir, '--rev', 'devel'], { env: r.env });

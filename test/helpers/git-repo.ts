@@ -28,10 +28,15 @@ export interface MakeRepoOptions extends CommitOptions {
   message?: string;
 }
 
-/** An environment for git that no global or system configuration reaches. */
+/**
+ * An environment for git that no global or system configuration reaches,
+ * nor the colour variables of the test process (Jest sets FORCE_COLOR=1 in
+ * its workers on a terminal), which would colour what the command line prints.
+ */
 export function hermeticGitEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GIT_')) env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (!key.startsWith('GIT_') && key !== 'FORCE_COLOR' && key !== 'NO_COLOR') env[key] = value;
   return {
     ...env,
     HOME: home,

@@ -1,7 +1,7 @@
 import { defaultConfig } from '../../src/config/defaults.js';
 import type { Config } from '../../src/config/schema.js';
 import type { Serial } from '../../src/domain/serial.js';
-import { freezeTitle, planFreeze } from '../../src/planners/freeze.js';
+import { freezeTitle, planFreeze, type FreezeOptions } from '../../src/planners/freeze.js';
 import type { Edit, Plan } from '../../src/planners/types.js';
 import { fakeState, PATHS, tailsTree, type FakeEntry } from '../helpers/snapshot.js';
 import { CUSTOM, CUSTOM_CONFIG, customTree } from './custom-config.js';
@@ -25,6 +25,9 @@ function freeze(files: Record<string, FakeEntry>, newest = NEWEST, config: Confi
   if (!result.ok) throw new Error(result.error);
   return result.plan;
 }
+
+const withoutChangelog = (files: Record<string, FakeEntry>) =>
+  Object.fromEntries(Object.entries(files).filter(([p]) => p !== 'debian/changelog'));
 
 const withoutBuilder = (files: Record<string, FakeEntry>) =>
   Object.fromEntries(Object.entries(files).filter(([p]) => !p.startsWith(PATHS.BUILDER)));
@@ -123,24 +126,6 @@ describe('planFreeze edits', () => {
 describe('planFreeze refuses', () => {
   it.each<[string, Record<string, FakeEntry>, ReadonlyMap<string, Serial>, string]>([
     [
-      'no changelog',
-      Object.fromEntries(Object.entries(tailsTree()).filter(([p]) => p !== 'debian/changelog')),
-      NEWEST,
-      'cannot freeze: debian/changelog is missing; the freeze is named after the version of its top entry',
-    ],
-    [
-      'a changelog that is not one',
-      tailsTree({ changelog: 'Version 4.19\n' }),
-      NEWEST,
-      'cannot freeze: debian/changelog first line "Version 4.19" is not a changelog entry header "package (version) distribution; urgency=…"; the freeze is named after the version of its top entry',
-    ],
-    [
-      'an empty changelog',
-      tailsTree({ changelog: '\n' }),
-      NEWEST,
-      'cannot freeze: debian/changelog is empty; the freeze is named after the version of its top entry',
-    ],
-    [
       'an origin without a newest serial',
       tailsTree(),
       serials({ debian: '2021051301', 'debian-security': '2021051302', tails: '2021051304' }),
@@ -165,8 +150,7 @@ describe('planFreeze refuses', () => {
       ),
       serials({ debian: '2021051301' }),
       [
-        'cannot freeze: debian/changelog is empty; the freeze is named after the version of its top entry',
-        `${main('debian')}: the newest serial of origin "debian", 2021051301, is older than 2021060101 which the branch already pins; a freeze never goes back in time`,
+        `cannot freeze: ${main('debian')}: the newest serial of origin "debian", 2021051301, is older than 2021060101 which the branch already pins; a freeze never goes back in time`,
         `${main('torproject')}: the newest serial of origin "torproject" is unknown`,
         `snapshot set "builder": ${PATHS.BUILDER} is missing, so its origins are unknown`,
       ].join('; '),
@@ -180,17 +164,55 @@ describe('planFreeze title and body', () => {
   it.each([
     ['4.19~rc1', 'Freeze APT snapshots for 4.19~rc1.'],
     ['4.11', 'Freeze APT snapshots for 4.11.'],
+    [undefined, 'Freeze APT snapshots.'],
   ])('freezeTitle(%j)', (version, title) => {
     expect(freezeTitle(version)).toBe(title);
   });
 
-  it('takes the version from the top changelog entry, released or not', () => {
-    const plan = freeze(
-      tailsTree({
-        changelog: 'tails (4.19~beta1) unstable; urgency=medium\n\n  * x\n\ntails (4.18) stable; urgency=medium\n',
-      }),
-    );
-    expect(plan.title).toBe('Freeze APT snapshots for 4.19~beta1.');
+  const RELEASED_TOP = 'tails (4.19~beta1) unstable; urgency=medium\n\n  * x\n\ntails (4.18) stable; urgency=medium\n';
+
+  it('takes the version from the top changelog entry while it is UNRELEASED and untagged', () => {
+    const plan = freeze(tailsTree());
+    expect(plan.title).toBe('Freeze APT snapshots for 4.19~rc1.');
+    expect(plan.notes).toBeUndefined();
+  });
+
+  // 4.19~rc1 was frozen over the 4.19~beta1 entry, released a month before: its title named the wrong version.
+  it.each<[string, Record<string, FakeEntry>, FreezeOptions, string]>([
+    [
+      'released (its distribution is not UNRELEASED)',
+      tailsTree({ changelog: RELEASED_TOP }),
+      {},
+      'the top entry of debian/changelog, 4.19~beta1, is already released (distribution unstable, not UNRELEASED)',
+    ],
+    [
+      'tagged (4.19~rc1 as 4.19-rc1), though UNRELEASED',
+      tailsTree(),
+      { tags: new Set(['4.18', '4.19-rc1']) },
+      'the top entry of debian/changelog, 4.19~rc1, is already released (tag 4.19-rc1)',
+    ],
+    ['missing', withoutChangelog(tailsTree()), {}, 'debian/changelog is missing'],
+    ['empty', tailsTree({ changelog: '\n' }), {}, 'debian/changelog is empty'],
+  ])(
+    'never guesses a version when the top entry is %s: no version in the title, and a note why',
+    (_name, files, options, why) => {
+      const result = planFreeze(fakeState(files), defaultConfig(), NEWEST, options);
+      if (!result.ok) throw new Error(result.error);
+      expect(result.plan.title).toBe('Freeze APT snapshots.');
+      expect(result.plan.notes).toEqual([`the title names no version: ${why}`]);
+      expect(result.plan.body).toMatch(/^Freezes the APT snapshots: every origin is pinned/);
+      expect(result.plan.edits).toEqual(freeze(tailsTree()).edits);
+    },
+  );
+
+  it('names the version given, whatever the changelog says', () => {
+    const result = planFreeze(fakeState(tailsTree({ changelog: RELEASED_TOP })), defaultConfig(), NEWEST, {
+      version: '4.19~rc1',
+    });
+    if (!result.ok) throw new Error(result.error);
+    expect(result.plan.title).toBe('Freeze APT snapshots for 4.19~rc1.');
+    expect(result.plan.body).toMatch(/^Freezes the APT snapshots for 4\.19~rc1: every origin/);
+    expect(result.plan.notes).toBeUndefined();
   });
 
   it('shows a table per set and the Valid-Until reminder', () => {

@@ -169,9 +169,10 @@ describe('planThaw reproduces every real thaw', () => {
  * Every "Freeze APT snapshots" commit. planFreeze runs on the parent with
  * the serials the commit wrote as the server's newest (per origin, from any
  * set). `title` is the planner's title, `Freeze APT snapshots for <top
- * changelog version at the parent>.`; `titleWhy` says why the real subject
- * differs. `config` is the main set alone where the builder set did not
- * exist yet, or was not re-frozen (`configWhy`).
+ * changelog version at the parent>.`, or `Freeze APT snapshots.` when that
+ * entry is already released; `titleWhy` says why the real subject differs.
+ * `config` is the main set alone where the builder set did not exist yet,
+ * or was not re-frozen (`configWhy`).
  */
 interface FreezeCase {
   title: string;
@@ -186,8 +187,9 @@ const RC_BEFORE_CHANGELOG =
 
 const FREEZES: Record<string, FreezeCase> = {
   bf1e35f: {
-    title: 'Freeze APT snapshots for 4.19~beta1.',
-    titleWhy: 'the changelog still had the 4.19~beta1 entry, released the month before; the 4.19~rc1 entry came later',
+    title: 'Freeze APT snapshots.',
+    titleWhy:
+      'the changelog still had the 4.19~beta1 entry, released the month before (the 4.19~rc1 entry came later), so the planner names no version rather than the wrong one',
   },
   aa4342c: {
     title: 'Freeze APT snapshots for 4.19.',

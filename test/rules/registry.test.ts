@@ -29,7 +29,12 @@ describe('RULES', () => {
     for (const rule of RULES) {
       expect(rule.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(rule.description.length).toBeGreaterThan(20);
-      expect(['error', 'warning', 'notice']).toContain(rule.severity);
+      expect(rule.severities.length).toBeGreaterThan(0);
+      expect(new Set(rule.severities).size).toBe(rule.severities.length);
+      // Worst first, as the README and check --help list them.
+      expect((['error', 'warning', 'notice'] as const).filter((s) => rule.severities.includes(s))).toEqual(
+        rule.severities,
+      );
     }
   });
 
@@ -124,14 +129,14 @@ describe('judge', () => {
   it('turns a throwing rule into an error finding and still runs the others', () => {
     const boom: Rule = {
       id: 'boom',
-      severity: 'notice',
+      severities: ['notice'],
       description: 'always throws',
       check() {
         throw new Error('kaboom');
       },
     };
     const notice: Finding = { rule: 'quiet', severity: 'notice', path: 'x', message: 'hello' };
-    const quiet: Rule = { id: 'quiet', severity: 'notice', description: 'one notice', check: () => [notice] };
+    const quiet: Rule = { id: 'quiet', severities: ['notice'], description: 'one notice', check: () => [notice] };
     const verdict = judge(ctxFor('devel', tailsTree()), [boom, quiet]);
     expect(verdict.conclusion).toBe('failure');
     expect(verdict.findings).toEqual([
@@ -200,6 +205,7 @@ describe('every rule on hostile states', () => {
           expect(() => rule.check(ctx)).not.toThrow();
           for (const finding of rule.check(ctx)) {
             expect(finding.rule).toBe(rule.id);
+            expect(rule.severities).toContain(finding.severity);
             expect(finding.path).not.toBe('');
             expect(finding.message).not.toBe('');
           }

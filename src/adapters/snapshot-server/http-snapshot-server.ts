@@ -25,38 +25,147 @@ export interface HttpSnapshotServerOptions {
 
 const HTTP_DEFAULTS = { retryDelayMs: 500, maxDelayMs: 10_000, maxBytes: 1024 * 1024 } as const;
 
+const TIMEOUT_HINT = 'the server is slow or not answering: try again later, or allow it more time';
+
 /** One path segment as origins and dists are named; never "." or "..". */
 const SEGMENT_RE = /^[a-z0-9][a-z0-9.+-]*$/;
 
 type Attempt =
   | { ok: true; text: string }
-  | { ok: false; retry: boolean; message: string; status?: number; retryAfterMs?: number; cause?: unknown };
+  | {
+      ok: false;
+      retry: boolean;
+      message: string;
+      hint?: string;
+      status?: number;
+      retryAfterMs?: number;
+      cause?: unknown;
+    };
 
-const NETWORK_ERRORS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host not found (temporary DNS failure)',
-  ECONNRESET: 'connection reset by the server',
-  EPIPE: 'connection closed by the server',
-  UND_ERR_SOCKET: 'connection closed by the server',
-  ETIMEDOUT: 'connection timed out',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-};
+/** What went wrong on the network, what to do about it, and whether trying again could help. */
+interface NetworkProblem {
+  message: string;
+  hint: string;
+  retry: boolean;
+}
 
-/** fetch wraps the reason in `cause`, sometimes twice; the innermost code says what happened. */
-function describeNetworkError(error: unknown): string {
+/** Certificates Node does not accept: trying again cannot change that. */
+const CERTIFICATE_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function certificateHint(code: string): string {
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+    return "the server's certificate is out of its validity dates (or this machine's clock is wrong): renew the certificate, or set the clock right";
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return 'the certificate was issued for another host name: use the host name it names in the URL';
+  return 'the certificate is not signed by an authority Node trusts: if the server is yours, give its authority to Node with NODE_EXTRA_CA_CERTS=FILE';
+}
+
+/** fetch wraps the reason in `cause`, sometimes twice; the innermost code (or message) says what happened. */
+function networkCause(error: unknown): { code?: string; message: string } {
   let current: unknown = error;
   let deepest = error;
   for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth += 1) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK_ERRORS[code]) return NETWORK_ERRORS[code];
+    const message = (current as { message?: unknown }).message;
+    if (typeof code === 'string' && code !== '') return { code, message: typeof message === 'string' ? message : code };
     deepest = current;
     current = (current as { cause?: unknown }).cause;
   }
   const message = (deepest as { message?: unknown } | null)?.message;
-  return `network error: ${typeof message === 'string' ? message : String(deepest)}`;
+  return { message: typeof message === 'string' ? message : String(deepest) };
+}
+
+/**
+ * Names a network failure in words and says what fits it: a host that does
+ * not resolve needs its name checked, a closed port the server started. Only
+ * what may change by itself (a refused or reset connection, a temporary DNS
+ * failure, a timeout) is retried; a host that does not exist, a port fetch
+ * refuses, a certificate it rejects, or a server that speaks no TLS stay so.
+ */
+function describeNetworkError(error: unknown, url: URL): NetworkProblem {
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const where = `${url.hostname}:${port}`;
+  const { code, message } = networkCause(error);
+  if (code === undefined && message === 'bad port') {
+    return {
+      message: `Node's fetch refuses to connect to port ${port}, one that browsers block (the Fetch standard's "bad ports", such as 6000 for X11)`,
+      hint: 'serve the snapshot server on another port, or put a proxy on another port in front of it',
+      retry: false,
+    };
+  }
+  switch (code) {
+    case 'ENOTFOUND':
+      return {
+        message: `cannot resolve host ${url.hostname}: no such host`,
+        hint: "check the host name in the snapshot server's URL",
+        retry: false,
+      };
+    case 'EAI_AGAIN':
+      return {
+        message: `cannot resolve host ${url.hostname}: temporary DNS failure`,
+        hint: 'check the network connection and the DNS resolver; it may work again in a moment',
+        retry: true,
+      };
+    case 'ECONNREFUSED':
+      return {
+        message: `connection refused by ${where}`,
+        hint: `nothing listens at ${where}: check that the snapshot server is running and the port in its URL`,
+        retry: true,
+      };
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+      return {
+        message: code === 'ECONNRESET' ? 'connection reset by the server' : 'connection closed by the server',
+        hint: 'the server, or a proxy on the way, dropped the connection: try again later; an https:// URL on a plain HTTP server does this too',
+        retry: true,
+      };
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return {
+        message: 'connection timed out',
+        hint: `${where} did not accept the connection in time: check the network, a firewall, and the host in the URL`,
+        retry: true,
+      };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ENETDOWN':
+      return {
+        message: code === 'EHOSTUNREACH' ? 'host unreachable' : 'network unreachable',
+        hint: 'check the network connection',
+        retry: true,
+      };
+  }
+  if (code !== undefined && CERTIFICATE_ERRORS.has(code)) {
+    return {
+      message: `TLS: the certificate of ${url.hostname} is not accepted: ${message} (${code})`,
+      hint: certificateHint(code),
+      retry: false,
+    };
+  }
+  if (code !== undefined && (code.startsWith('ERR_SSL_') || code === 'EPROTO')) {
+    return {
+      message: `TLS handshake with ${where} failed: ${message.split('\n')[0] ?? message} (${code})`,
+      hint: `the server at ${where} does not speak TLS there: use http:// rather than https://, or the server's TLS port`,
+      retry: false,
+    };
+  }
+  return {
+    message: `network error: ${message}`,
+    hint: "check the network connection and the snapshot server's URL",
+    retry: true,
+  };
 }
 
 function retryAfterMs(header: string | null, now: number): number | undefined {
@@ -162,6 +271,7 @@ export class HttpSnapshotServer implements SnapshotServer {
         return new SnapshotServerError(`${url}: ${message}${after}`, url, {
           cause: result.cause,
           status: result.status,
+          hint: result.hint,
         });
       };
       if (!result.retry || attempt > this.retries) throw fail(result.message);
@@ -190,8 +300,13 @@ export class HttpSnapshotServer implements SnapshotServer {
         });
       } catch (error) {
         if (timedOut)
-          return { ok: false, retry: true, message: `timed out after ${this.timeoutMs} ms waiting for the response` };
-        return { ok: false, retry: true, message: describeNetworkError(error), cause: error };
+          return {
+            ok: false,
+            retry: true,
+            message: `timed out after ${this.timeoutMs} ms waiting for the response`,
+            hint: TIMEOUT_HINT,
+          };
+        return { ok: false, ...describeNetworkError(error, new URL(url)), cause: error };
       }
       if (!response.ok) {
         await response.body?.cancel().catch(() => undefined);
@@ -244,13 +359,10 @@ export class HttpSnapshotServer implements SnapshotServer {
             ok: false,
             retry: true,
             message: `timed out after ${this.timeoutMs} ms reading the body (${total} bytes received)`,
+            hint: TIMEOUT_HINT,
           };
-        return {
-          ok: false,
-          retry: true,
-          message: `${describeNetworkError(error)} while reading the body`,
-          cause: error,
-        };
+        const problem = describeNetworkError(error, new URL(response.url || this.baseUrl));
+        return { ok: false, ...problem, message: `${problem.message} while reading the body`, cause: error };
       }
     }
     try {

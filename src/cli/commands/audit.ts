@@ -2,15 +2,17 @@ import { firstParentHistory, isShallowRepository } from '../../adapters/git/hist
 import { defaultConfig } from '../../config/defaults.js';
 import type { CommitInfo } from '../../domain/tree.js';
 import { UsageError } from '../../errors.js';
-import { buildTimeline, freezeStatus, type AuditedCommit } from '../../flow/audit-timeline.js';
+import { buildTimeline, freezeStatus, undecidableWhy, type AuditedCommit } from '../../flow/audit-timeline.js';
 import { evaluate } from '../../flow/evaluate.js';
 import type { RefReader } from '../../ports/ref-reader.js';
-import { auditReport } from '../audit-report.js';
+import { auditJson, auditReport } from '../audit-report.js';
 import { HELP_OPTION, parseCommandArgs, parseFormat, printedHelp } from '../args.js';
 import type { Command } from '../command.js';
-import { EXIT, type CliIo, type OutputStream } from '../io.js';
-import { withReader } from '../repository.js';
+import { EXIT, type CliIo } from '../io.js';
+import { StatusLine } from '../progress.js';
+import { branchOf, findRepository, listRemotes, withReader } from '../repository.js';
 import { configOption, type ConfigOption } from '../server-option.js';
+import { styleFor } from '../style.js';
 
 const OPTIONS = {
   ...HELP_OPTION,
@@ -24,13 +26,6 @@ const OPTIONS = {
 
 /** Reads in flight at once: enough to keep git's cat-file pipeline busy. */
 const BATCH = 16;
-const PROGRESS_EVERY = 100;
-
-/** The branch a revision names: devel for devel, refs/heads/devel, origin/devel or refs/remotes/origin/devel. */
-export function branchOfRev(rev: string): string {
-  const m = /^(?:refs\/heads\/|refs\/remotes\/[^/]+\/|origin\/)(.+)$/.exec(rev);
-  return m ? (m[1] as string) : rev;
-}
 
 export function parseSince(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
@@ -62,6 +57,7 @@ async function auditCommit(
     readChangelog: false,
   });
   const { conclusion, findings } = evaluation.verdict;
+  const why = undecidableWhy(evaluation.state);
   return {
     sha: commit.sha,
     date: commit.date,
@@ -69,57 +65,66 @@ async function auditCommit(
     conclusion,
     findings,
     status: freezeStatus(evaluation.state),
+    ...(why === undefined ? {} : { undecidable: why }),
   };
 }
 
+/** Judges every commit, showing how far it got on the status line while that lasts. */
 export async function auditHistory(
   reader: RefReader,
   commits: readonly CommitInfo[],
   branch: string,
-  options: { config: ConfigOption; progress?: OutputStream },
+  options: { config: ConfigOption; status?: StatusLine },
 ): Promise<AuditedCommit[]> {
-  const { config, progress } = options;
+  const { config, status } = options;
   const audited: AuditedCommit[] = [];
-  for (let i = 0; i < commits.length; i += BATCH) {
-    audited.push(
-      ...(await Promise.all(commits.slice(i, i + BATCH).map((c) => auditCommit(reader, c, branch, config)))),
-    );
-    const done = audited.length;
-    if (
-      progress &&
-      Math.floor(done / PROGRESS_EVERY) > Math.floor((done - BATCH) / PROGRESS_EVERY) &&
-      done < commits.length
-    ) {
-      progress.write(`\raudit: ${done} of ${commits.length} commits judged`);
+  try {
+    for (let i = 0; i < commits.length; i += BATCH) {
+      status?.show(`audit: ${audited.length} of ${commits.length} commits judged`);
+      audited.push(
+        ...(await Promise.all(commits.slice(i, i + BATCH).map((c) => auditCommit(reader, c, branch, config)))),
+      );
     }
+  } finally {
+    status?.clear();
   }
-  if (progress && commits.length > PROGRESS_EVERY) progress.write('\r\x1b[K');
   return audited;
 }
 
 export const auditCommand: Command = {
   name: 'audit',
   summary: "judge every commit of a branch's first-parent history, as a timeline",
-  help: () => `Usage: apt-snapshots-bot audit --repo DIR [--rev REV] [--branch NAME]
+  options: OPTIONS,
+  help: () => `Usage: apt-snapshots-bot audit [--repo DIR] [--rev REV] [--branch NAME]
          [--since DATE] [--config FILE] [--format text|json]
 
 Judges every commit of the first-parent history of REV as branch NAME,
-offline, and tells when the branch was frozen, thawed or wrong, and for how
-long.
+offline (it never asks the snapshot server), and tells when the branch was
+frozen, thawed or wrong, and for how long.
 
-  --repo DIR       the Git repository
-  --rev REV        the tip of the history (default: devel)
-  --branch NAME    the branch every commit is judged as (default: REV without
-                   refs/heads/, refs/remotes/REMOTE/ or origin/)
+  --repo DIR       the Git repository (default: the one around the current
+                   directory)
+  --rev REV        the tip of the history (default: HEAD)
+  --branch NAME    the branch every commit is judged as (default: the branch
+                   REV names: for HEAD the checked-out branch, for
+                   origin/testing testing; a commit id, a tag or a detached
+                   HEAD needs --branch)
   --since DATE     only commits committed on or after DATE (e.g. 2021-01-01)
   --config FILE    the rules, merged over the defaults (default: each commit
                    is judged under the repository's .github/apt-snapshots.yml
                    of its first parent, as its push was)
   --format FORMAT  text (default: a timeline of periods and a summary) or json:
-                   {"commits": [{"sha", "date", "subject", "conclusion", "findings"}]},
-                   oldest first
+                   {"rev", "branch", "commits": [{"sha", "date", "subject",
+                   "conclusion", "status", "undecidable"?, "findings"}],
+                   "timeline": [{"status", "undecidable"?, "wrong", "first",
+                   "commits", "start", "end", "days", "ongoing"}], "summary",
+                   "statuses"}, oldest first
 
-Progress is shown on standard error when it is a terminal.
+A commit is frozen, thawed or partly frozen by the serials of the sets that
+thaw (freeze exceptions aside); undecidable when they cannot tell: a serial
+file gives no serial, or such a set is missing or holds no origin (each
+undecidable period says which). Progress is shown on standard error when it
+is a terminal.
 
 Exit status: 0 the audit ran (whatever it found), 2 bad usage or an
 unreadable repository or revision.
@@ -127,34 +132,28 @@ unreadable repository or revision.
   async run(args: string[], io: CliIo): Promise<number> {
     const { values } = parseCommandArgs({ args, options: OPTIONS });
     if (printedHelp(values, this, io)) return EXIT.success;
-    if (values.repo === undefined) throw new UsageError('--repo DIR is required');
-    const rev = values.rev ?? 'devel';
-    const branch = values.branch ?? branchOfRev(rev);
+    const repo = await findRepository(values.repo, io);
+    const rev = values.rev ?? 'HEAD';
     const since = parseSince(values.since);
     const format = parseFormat(values.format);
     const config = await configOption(values.config, io.cwd, defaultConfig());
-    const audited = await withReader(values.repo, io, async (reader, repoDir) => {
+    const { audited, branch } = await withReader(repo, io, async (reader, repoDir) => {
+      const names = { remotes: await listRemotes(repoDir, io), bases: config.config.branches.base };
+      const { branch } = await branchOf(repoDir, rev, values.branch, '--rev', names, io);
       const commits = await firstParentHistory(repoDir, rev, { since, env: io.env });
       if (await isShallowRepository(repoDir, { env: io.env })) {
         io.stderr.write(
           `apt-snapshots-bot audit: ${repoDir} is a shallow clone: the history stops at its oldest fetched commit, so the first period may have begun earlier (git fetch --unshallow for all of it)\n`,
         );
       }
-      const progress = format === 'text' && io.stderr.isTTY ? io.stderr : undefined;
-      return auditHistory(reader, commits, branch, { config, ...(progress ? { progress } : {}) });
+      return {
+        audited: await auditHistory(reader, commits, branch, { config, status: new StatusLine(io.stderr) }),
+        branch,
+      };
     });
-    if (format === 'json') {
-      const commits = audited.map((c) => ({
-        sha: c.sha,
-        date: c.date.toISOString(),
-        subject: c.subject,
-        conclusion: c.conclusion,
-        findings: c.findings,
-      }));
-      io.stdout.write(`${JSON.stringify({ commits }, null, 2)}\n`);
-    } else {
-      io.stdout.write(auditReport(rev, branch, buildTimeline(audited)));
-    }
+    const periods = buildTimeline(audited);
+    if (format === 'json') io.stdout.write(`${JSON.stringify(auditJson(rev, branch, audited, periods), null, 2)}\n`);
+    else io.stdout.write(auditReport(rev, branch, periods, styleFor(io.stdout, io.env).columns));
     return EXIT.success;
   },
 };

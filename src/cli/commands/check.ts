@@ -5,18 +5,24 @@ import { RULES } from '../../rules/index.js';
 import {
   parseCommandArgs,
   parseFormat,
+  parseMaxWarnings,
   parseNow,
   parseServerChoice,
+  parseTimeout,
   printedHelp,
-  requireOption,
   REVISION_OPTIONS,
   serverHelp,
 } from '../args.js';
 import { checkReport } from '../check-report.js';
 import type { Command } from '../command.js';
+import { severityCounts } from '../findings-text.js';
+import { fixCommand } from '../fix-command.js';
 import { EXIT, type CliIo } from '../io.js';
-import { withReader } from '../repository.js';
+import { HELP_COLUMNS, wrapped } from '../layout.js';
+import { branchOf, findRepository, listRemotes, withReader } from '../repository.js';
 import { cliRules, rulesJson } from '../rules-option.js';
+import { styleFor } from '../style.js';
+import { terminalText } from '../terminal-text.js';
 import { configOption, snapshotServer } from '../server-option.js';
 import { stateJson } from '../state-json.js';
 
@@ -26,6 +32,8 @@ const OPTIONS = {
   before: { type: 'string' },
   config: { type: 'string' },
   now: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  'max-warnings': { type: 'string' },
 } as const;
 
 /** The exit code of a judged ref: an unanswered server outranks the verdict, which may lack its facts. */
@@ -34,28 +42,34 @@ export function verdictExit(evaluation: Evaluation): number {
   return evaluation.verdict.conclusion === 'failure' ? EXIT.failure : EXIT.success;
 }
 
+/** Every rule with the severities it reports (worst first, as in the README's table) and its description. */
 export function rulesHelp(): string {
   if (RULES.length === 0) return '  (none registered)';
-  const width = Math.max(...RULES.map((r) => r.id.length));
   return RULES.map(
     (r) =>
-      `  ${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.description}${r.needsServer ? ' (needs the snapshot server)' : ''}`,
+      `  ${r.id} (${r.severities.join(' / ')})\n      ${wrapped(`${r.description}${r.needsServer ? ' (needs the snapshot server)' : ''}`, HELP_COLUMNS, 6)}`,
   ).join('\n');
 }
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'judge one revision of a repository as a branch',
-  help: () => `Usage: apt-snapshots-bot check --repo DIR --ref REV --branch NAME [--base-ref REV]
-         [--before REV] [--config FILE] [--snapshot-server URL | --offline]
-         [--format text|json] [--now ISO-DATE]
+  options: OPTIONS,
+  help: () => `Usage: apt-snapshots-bot check [--repo DIR] [--ref REV] [--branch NAME]
+         [--base-ref REV] [--before REV] [--config FILE]
+         [--snapshot-server URL | --offline] [--timeout SECONDS]
+         [--format text|json] [--quiet] [--max-warnings N] [--now ISO-DATE]
 
 Judges the APT snapshot state of REV, read from Git objects of the repository
 DIR, as if it were the tip of branch NAME.
 
-  --repo DIR        the Git repository (a work tree or a bare repository)
-  --ref REV         the revision to judge
-  --branch NAME     the branch REV is judged as (devel, testing, feature/1234-foo…)
+  --repo DIR        the Git repository, a work tree or a bare repository
+                    (default: the one around the current directory)
+  --ref REV         the revision to judge (default: HEAD)
+  --branch NAME     the branch REV is judged as (devel, testing,
+                    feature/1234-foo…; default: the branch REV names: for HEAD
+                    the checked-out branch, for origin/testing testing; a
+                    commit id, a tag or a detached HEAD needs --branch)
   --base-ref REV    the base state for a topic branch (default: the branch named
                     in config/base_branch: the local branch, else origin/NAME);
                     a serial the branch kept since it forked from there (git
@@ -67,33 +81,55 @@ DIR, as if it were the tip of branch NAME.
                     the change: --before, else REV's first parent; a topic
                     branch takes its base branch's; never REV's own file,
                     whose changes are shown and take effect once landed)
-${serverHelp(defaultConfig().snapshot_server.url, true)}
+${serverHelp(`snapshot_server.url of --config, else ${defaultConfig().snapshot_server.url}`, defaultConfig().snapshot_server.timeout_ms)}
   --format FORMAT   text (default) or json:
                     {"ref", "branch", "conclusion", "findings": [...], "skipped",
                      "unanswered", "rules": {...}, "state": {...}}
+  -q, --quiet       report errors only (text and json), and the conclusion
+  --max-warnings N  fail (exit 1) when there are more than N warnings, as
+                    eslint does (hidden ones count too)
   --now ISO-DATE    judge snapshot expiry as of this time (default: now)
 
-Rules:
+A branch name that differs from a base branch only in letter case (Devel) is
+refused: Git's names are case-sensitive, and it would be judged as a topic
+branch. Colour on a terminal: NO_COLOR turns it off, FORCE_COLOR forces it.
+
+Rules (severities worst first):
 ${rulesHelp()}
 
-Exit status: 0 success, 1 failure (an error finding), 2 bad usage or an
-unreadable repository, revision or configuration, 3 the snapshot server could
-not answer.
+Exit status: 0 success, 1 failure (an error finding, or more warnings than
+--max-warnings), 2 bad usage or an unreadable repository, revision or
+configuration, 3 the snapshot server could not answer.
 `,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values } = parseCommandArgs({ args, options: OPTIONS });
     if (printedHelp(values, this, io)) return EXIT.success;
-    const repo = requireOption(values.repo, '--repo DIR');
-    const ref = requireOption(values.ref, '--ref REV');
-    const branch = requireOption(values.branch, '--branch NAME');
+    const repo = await findRepository(values.repo, io);
+    const ref = values.ref ?? 'HEAD';
     const format = parseFormat(values.format);
     const now = parseNow(values.now);
+    const maxWarnings = parseMaxWarnings(values['max-warnings']);
+    const timeoutMs = parseTimeout(values.timeout);
     const defaults = defaultConfig();
     const configGiven = await configOption(values.config, io.cwd, defaults);
-    const server = snapshotServer(parseServerChoice(values['snapshot-server'], values.offline), configGiven.config);
+    const { config } = configGiven;
+    const choice = parseServerChoice(values['snapshot-server'], values.offline, io.env);
+    const server = snapshotServer(
+      choice,
+      config,
+      io,
+      timeoutMs,
+      // The defaults' URL is named as such even with --config, unless the file changes it.
+      config.snapshot_server.url === defaults.snapshot_server.url
+        ? undefined
+        : `snapshot_server.url of --config ${values.config}`,
+    );
 
-    const evaluation = await withReader(repo, io, async (reader, repoDir) =>
-      evaluate({
+    const { evaluation, branch } = await withReader(repo, io, async (reader, repoDir) => {
+      // Names are checked against the base branches of the configuration in hand, known before the ref is read.
+      const names = { remotes: await listRemotes(repoDir, io), bases: config.branches.base };
+      const { branch } = await branchOf(repoDir, ref, values.branch, '--ref', names, io);
+      const evaluation = await evaluate({
         reader,
         rev: ref,
         branch,
@@ -105,21 +141,27 @@ not answer.
         defaults,
         server,
         now,
-      }),
-    );
+      });
+      return { evaluation, branch };
+    });
     const failures = evaluation.verdict.unanswered;
-    if (failures.length > 0) {
+    if (failures.length > 0 && server) {
+      const hints = server.hintsFor(failures);
       io.stderr.write(
-        `apt-snapshots-bot check: the snapshot server could not answer ${failures.length} lookup(s):\n${failures.map((f) => `  ${f}\n`).join('')}`,
+        terminalText(
+          `apt-snapshots-bot check: the snapshot server ${server.baseUrl} (from ${server.source}) could not answer ${failures.length} lookup(s):\n${failures.map((f) => `  ${f}\n`).join('')}${hints.map((h) => `hint: ${h}\n`).join('')}`,
+        ),
       );
     }
+    const quiet = values.quiet ?? false;
+    const { conclusion, findings } = evaluation.verdict;
     if (format === 'json') {
-      const { conclusion, findings, skipped, unanswered } = evaluation.verdict;
+      const { skipped, unanswered } = evaluation.verdict;
       const json = {
         ref,
         branch,
         conclusion,
-        findings,
+        findings: quiet ? findings.filter((f) => f.severity === 'error') : findings,
         skipped,
         unanswered,
         rules: rulesJson(evaluation),
@@ -127,8 +169,29 @@ not answer.
       };
       io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     } else {
-      io.stdout.write(checkReport(evaluation, ref, branch));
+      const fix = {
+        ...(values.repo === undefined ? {} : { repo: values.repo }),
+        ref,
+        ...(values.branch === undefined ? {} : { branch }),
+        ...(choice.kind === 'online' && choice.source === '--snapshot-server' ? { server: choice.url } : {}),
+      };
+      io.stdout.write(
+        checkReport(evaluation, ref, branch, {
+          style: styleFor(io.stdout, io.env),
+          quiet,
+          baseRef: values['base-ref'],
+          fixCommand: (action) => fixCommand(action, fix),
+        }),
+      );
     }
-    return verdictExit(evaluation);
+    const code = verdictExit(evaluation);
+    const warnings = severityCounts(findings).warning;
+    if (maxWarnings !== undefined && warnings > maxWarnings) {
+      io.stderr.write(
+        `apt-snapshots-bot check: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`,
+      );
+      return code === EXIT.success ? EXIT.failure : code;
+    }
+    return code;
   },
 };

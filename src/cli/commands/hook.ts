@@ -6,14 +6,24 @@ import { UsageError } from '../../errors.js';
 import { evaluate, type Evaluation, type RulesInput } from '../../flow/evaluate.js';
 import type { RefReader } from '../../ports/ref-reader.js';
 import type { SnapshotServer } from '../../ports/snapshot-server.js';
-import { HELP_OPTION, parseCommandArgs, parseNow, printedHelp } from '../args.js';
+import {
+  HELP_OPTION,
+  parseCommandArgs,
+  parseNow,
+  parseServerChoice,
+  parseTimeout,
+  printedHelp,
+  SERVER_OPTIONS,
+  serverHelp,
+} from '../args.js';
 import type { Command } from '../command.js';
 import { countBySeverity, formatFinding } from '../findings-text.js';
 import { branchUpdates, isZeroId, parseRefUpdates, type RefUpdate } from '../hook/ref-updates.js';
 import { changedPaths, pushVerdict } from '../hook/push-verdict.js';
 import { EXIT, readAll, type CliIo } from '../io.js';
-import { withReader } from '../repository.js';
+import { branchName, withReader } from '../repository.js';
 import { configOption, snapshotServer, type ConfigOption } from '../server-option.js';
+import { paint, styleFor, type Style } from '../style.js';
 import { terminalLine } from '../terminal-text.js';
 
 const HOOKS = ['pre-receive', 'post-receive'] as const;
@@ -21,7 +31,8 @@ type Hook = (typeof HOOKS)[number];
 
 const OPTIONS = {
   ...HELP_OPTION,
-  'snapshot-server': { type: 'string' },
+  ...SERVER_OPTIONS,
+  quiet: { type: 'boolean', short: 'q' },
   now: { type: 'string' },
   config: { type: 'string' },
 } as const;
@@ -73,8 +84,19 @@ function range(update: RefUpdate): string {
     : `${update.old.slice(0, 10)}..${update.new.slice(0, 10)}`;
 }
 
+interface Show {
+  style: Style;
+  /** Errors only: the pusher sees warnings and notices nowhere else, so they are shown unless asked not to. */
+  quiet: boolean;
+}
+
 /** @returns whether the push to this branch is rejected */
-async function preReceive(judge: Judge, update: RefUpdate & { branch: string }, io: CliIo): Promise<boolean> {
+async function preReceive(
+  judge: Judge,
+  update: RefUpdate & { branch: string },
+  io: CliIo,
+  show: Show,
+): Promise<boolean> {
   const isNew = isZeroId(update.old);
   const after = await judgeRev(judge, update.new, update.branch, isNew ? {} : { beforeRev: update.old });
   // OLD under the rules that judged NEW: what was already wrong is told apart by the same rules.
@@ -85,24 +107,25 @@ async function preReceive(judge: Judge, update: RefUpdate & { branch: string }, 
     after.verdict.findings,
     before && { findings: before.verdict.findings, changed: changedPaths(before.state, after.state) },
   );
-  const others = after.verdict.findings.filter((f) => f.severity !== 'error');
+  const others = show.quiet ? [] : after.verdict.findings.filter((f) => f.severity !== 'error');
+  const format = (f: Finding) => formatFinding(f, '  ', show.style);
   const lines: string[] = [];
   if (verdict.blocking.length > 0) {
     lines.push(
       `apt-snapshots-bot: rejecting the push to ${update.branch} (${range(update)}): it would bring ${verdict.blocking.length} error(s):`,
-      ...verdict.blocking.map((f) => formatFinding(f, '  ')),
+      ...verdict.blocking.map(format),
     );
-  } else {
+  } else if (!show.quiet) {
     lines.push(`apt-snapshots-bot: ${update.branch} (${range(update)}): no new error`);
   }
   if (verdict.preexisting.length > 0) {
     lines.push(
       `Already wrong before this push, in files it does not change (not blocking):`,
-      ...verdict.preexisting.map((f) => formatFinding(f, '  ')),
+      ...verdict.preexisting.map(format),
     );
   }
-  if (others.length > 0) lines.push('Also:', ...others.map((f) => formatFinding(f, '  ')));
-  io.stderr.write(`${lines.join('\n')}\n`);
+  if (others.length > 0) lines.push('Also:', ...others.map(format));
+  if (lines.length > 0) io.stderr.write(`${lines.join('\n')}\n`);
   return verdict.blocking.length > 0;
 }
 
@@ -121,11 +144,16 @@ export function wouldDo(branch: string, findings: readonly Finding[]): string[] 
   return lines.length > 0 ? lines.map(terminalLine) : [`${branch}: nothing to do`];
 }
 
-async function postReceive(judge: Judge, update: RefUpdate & { branch: string }, io: CliIo): Promise<void> {
+async function postReceive(
+  judge: Judge,
+  update: RefUpdate & { branch: string },
+  io: CliIo,
+  style: Style,
+): Promise<void> {
   const after = await judgeRev(judge, update.new, update.branch, isZeroId(update.old) ? {} : { beforeRev: update.old });
   const { conclusion, findings } = after.verdict;
   io.stdout.write(
-    `apt-snapshots-bot: ${update.branch} (${range(update)}): ${conclusion} (${countBySeverity(findings)})\n${wouldDo(
+    `apt-snapshots-bot: ${update.branch} (${range(update)}): ${paint(style, conclusion, conclusion)} (${countBySeverity(findings)})\n${wouldDo(
       update.branch,
       findings,
     )
@@ -134,10 +162,21 @@ async function postReceive(judge: Judge, update: RefUpdate & { branch: string },
   );
 }
 
+/**
+ * The branch a pushed ref updates, as normalizeBranchName makes it; `Devel`
+ * beside a base branch devel is refused, since judging it as a topic branch
+ * would let a push that looks like devel's pass unjudged.
+ */
+function pushedBranch(update: RefUpdate, bases: readonly string[]): string {
+  return branchName(update.ref, `the pushed branch ${update.ref}`, { remotes: [], bases });
+}
+
 export const hookCommand: Command = {
   name: 'hook',
   summary: 'judge pushes as a Git server hook (pre-receive, post-receive)',
-  help: () => `Usage: apt-snapshots-bot hook pre-receive|post-receive [--snapshot-server URL]
+  options: OPTIONS,
+  help: () => `Usage: apt-snapshots-bot hook pre-receive|post-receive
+         [--snapshot-server URL | --offline] [--timeout SECONDS] [--quiet]
          [--config FILE] [--now ISO-DATE]
 
 Runs as a Git server hook (gitolite, a plain bare repository), in the
@@ -149,11 +188,13 @@ ignored) at NEW as that branch, against its state at OLD.
                  that was not there before the push, or an error in a file the
                  push changes; errors that were already there in files it does
                  not touch are shown but do not block. A new branch is
-                 rejected for any error. Findings go to standard error, which
-                 git shows to the pusher.
+                 rejected for any error, and a branch whose name differs from
+                 a base branch only in letter case (Devel) for that alone.
+                 Findings go to standard error, which git shows to the pusher.
   post-receive   prints what the bot would do (open a thaw pull request...).
 
-  --snapshot-server URL  also check snapshot expiry (default: offline); a
+${serverHelp('offline (no expiry check)', defaultConfig().snapshot_server.timeout_ms)}
+                         With a server, snapshot expiry is checked too: a
                          lookup the server does not answer is shown, never a
                          rejection; a snapshot it says it does not have (404)
                          counts as expired
@@ -162,6 +203,8 @@ ignored) at NEW as that branch, against its state at OLD.
                          new branch, its base branch's; never the pushed
                          commits' own, whose changes are shown and take effect
                          once they have landed)
+  -q, --quiet            pre-receive: show errors only, and nothing for a push
+                         that brings none
   --now ISO-DATE         judge snapshot expiry as of this time (default: now)
 
 Install, e.g. in hooks/pre-receive:
@@ -183,22 +226,34 @@ Exit status: 0 accepted, 1 rejected, 2 bad usage or an unreadable repository.
     const repoDir = resolve(io.cwd, gitDir);
     // The quarantine variables git sets stay; GIT_DIR becomes absolute since git runs in repoDir.
     const env = { ...io.env, GIT_DIR: repoDir };
-    const server =
-      values['snapshot-server'] === undefined
-        ? undefined
-        : snapshotServer({ kind: 'online', url: values['snapshot-server'] }, defaultConfig());
+    const defaults = defaultConfig();
+    // Offline unless asked: a push must not wait on a server by default.
+    const choice = parseServerChoice(values['snapshot-server'], values.offline, io.env, 'offline');
+    const server = snapshotServer(choice, defaults, io, parseTimeout(values.timeout));
     const updates = branchUpdates(parseRefUpdates(await readAll(io.stdin)));
     const now = parseNow(values.now);
     const config = await configOption(values.config, io.cwd, defaultConfig());
+    const show = { style: styleFor(io.stderr, io.env), quiet: values.quiet ?? false };
 
     return withReader(repoDir, { ...io, env }, async (reader) => {
       const judge: Judge = { reader, repoDir, env, server, now, config };
       let rejected = false;
       for (const update of updates) {
-        if ((hook as Hook) === 'pre-receive') rejected = (await preReceive(judge, update, io)) || rejected;
-        else await postReceive(judge, update, io);
+        let branch: string;
+        try {
+          branch = pushedBranch(update, config.config.branches.base);
+        } catch (error) {
+          if (!(error instanceof UsageError)) throw error;
+          const line = `apt-snapshots-bot: ${(hook as Hook) === 'pre-receive' ? 'rejecting the push' : 'not judging the push'}: ${error.message}`;
+          ((hook as Hook) === 'pre-receive' ? io.stderr : io.stdout).write(`${terminalLine(line)}\n`);
+          rejected = true;
+          continue;
+        }
+        const named = { ...update, branch };
+        if ((hook as Hook) === 'pre-receive') rejected = (await preReceive(judge, named, io, show)) || rejected;
+        else await postReceive(judge, named, io, styleFor(io.stdout, io.env));
       }
-      return rejected ? EXIT.failure : EXIT.success;
+      return rejected && (hook as Hook) === 'pre-receive' ? EXIT.failure : EXIT.success;
     });
   },
 };

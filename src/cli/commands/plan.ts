@@ -3,7 +3,9 @@ import { applyEdits, WorkTreeError } from '../../adapters/git/work-tree.js';
 import { defaultConfig } from '../../config/defaults.js';
 import { describeConfigProblem } from '../../config/load.js';
 import type { PlanAction } from '../../domain/finding.js';
-import { describeFileRead, fileRead, LIMITS, type FileRead } from '../../domain/state.js';
+import { branchRole } from '../../domain/branch.js';
+import { isVersion } from '../../domain/changelog.js';
+import { describeFileRead, fileRead, LIMITS, type FileRead, type RefState } from '../../domain/state.js';
 import { unifiedDiff } from '../../domain/text-diff.js';
 import { UsageError } from '../../errors.js';
 import { describeRules, evaluate } from '../../flow/evaluate.js';
@@ -14,14 +16,14 @@ import {
   parseCommandArgs,
   parseFormat,
   parseServerChoice,
+  parseTimeout,
   printedHelp,
-  requireOption,
   REVISION_OPTIONS,
   serverHelp,
 } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
-import { withReader } from '../repository.js';
+import { branchOf, findRepository, listRemotes, listTags, withReader, type BranchSource } from '../repository.js';
 import { cliRules } from '../rules-option.js';
 import { configOption, snapshotServer } from '../server-option.js';
 import { terminalLine, terminalText } from '../terminal-text.js';
@@ -31,7 +33,9 @@ const ACTIONS: readonly PlanAction[] = ['thaw', 'freeze', 'bump'];
 const OPTIONS = {
   ...REVISION_OPTIONS,
   apply: { type: 'boolean' },
+  version: { type: 'string' },
   origin: { type: 'string', multiple: true },
+  set: { type: 'string', multiple: true },
   config: { type: 'string' },
 } as const;
 
@@ -103,12 +107,38 @@ async function applyPlan(
   }
 }
 
+/** --set NAME…: the sets a bump is limited to, known to the configuration at REV. @throws UsageError listing the sets */
+function selectSets(state: RefState, names: readonly string[] | undefined): RefState {
+  if (names === undefined) return state;
+  const known = state.sets.map((s) => s.config.name);
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--set ${unknown.map((n) => `"${n}"`).join(', ')}: no such snapshot set; the sets are ${known.join(', ')}`,
+    );
+  return { ...state, sets: state.sets.filter((s) => names.includes(s.config.name)) };
+}
+
+/** --version VERSION, the version a freeze is for. @throws UsageError unless it is a Debian version */
+function parseVersion(value: string | undefined): string | undefined {
+  if (value === undefined || isVersion(value)) return value;
+  throw new UsageError(`--version must be a Debian version such as 4.19~rc1, not "${value}"`);
+}
+
+const BRANCH_SOURCES: Record<BranchSource, string> = {
+  option: 'given by --branch',
+  'checked-out': 'the checked-out branch',
+  ref: 'the branch --ref names',
+};
+
 export const planCommand: Command = {
   name: 'plan',
   summary: 'show (or commit) the edits that thaw, freeze or bump a branch',
-  help: () => `Usage: apt-snapshots-bot plan thaw|freeze|bump --repo DIR --ref REV [--branch NAME]
-         [--snapshot-server URL | --offline] [--format text|json] [--apply]
-         [--origin ORIGIN]... [--config FILE]
+  options: OPTIONS,
+  help: () => `Usage: apt-snapshots-bot plan thaw|freeze|bump [--repo DIR] [--ref REV]
+         [--branch NAME] [--snapshot-server URL | --offline] [--timeout SECONDS]
+         [--format text|json] [--apply] [--version VERSION]
+         [--origin ORIGIN]... [--set NAME]... [--config FILE]
 
 Plans the fix for REV, read from Git objects of the repository DIR:
   thaw    every origin of the sets that thaw to \`latest\`, and active
@@ -117,20 +147,31 @@ Plans the fix for REV, read from Git objects of the repository DIR:
           freeze exceptions (debian-security), which stay \`latest\`
   bump    pinned origins to the newest serials, never backwards
 
-  --repo DIR        the Git repository
-  --ref REV         the revision to plan from
-  --branch NAME     the branch the plan is for (default: the one named in
-                    config/base_branch at REV)
-${serverHelp(defaultConfig().snapshot_server.url, false)}
+  --repo DIR         the Git repository (default: the one around the current
+                     directory)
+  --ref REV          the revision to plan from (default: HEAD)
+  --branch NAME      the branch the plan is for (default: the branch REV names:
+                     for HEAD the checked-out branch; a commit id, a tag or a
+                     detached HEAD needs --branch); a base branch whose
+                     config/base_branch names another is planned all the same,
+                     with a note on standard error
+${serverHelp(defaultConfig().snapshot_server.url, defaultConfig().snapshot_server.timeout_ms)}
                          (freeze and bump need the server; thaw does not)
-  --format FORMAT   text (default: title, body and a diff) or json:
-                    {"action", "branch", "title", "body", "edits": [{"path", "content"}]}
-  --apply           commit the edits on the checked-out branch of the work tree
-                    DIR; REV must be its HEAD
-  --origin ORIGIN   bump only this origin (repeatable; default: every pinned one)
-  --config FILE     the rules, merged over the defaults (default: the
-                    repository's .github/apt-snapshots.yml of REV's first
-                    parent; a topic branch takes its base branch's)
+  --format FORMAT    text (default: title, body and a diff) or json:
+                     {"action", "branch", "title", "body", "edits": [{"path", "content"}]}
+  --apply            commit the edits on the checked-out branch of the work tree
+                     DIR; REV must be its HEAD
+  --version VERSION  freeze: the version the freeze is for, in its title
+                     (4.19~rc1); by default the top entry of debian/changelog,
+                     unless it is already released (not UNRELEASED, or tagged
+                     4.19-rc1): then the title names no version
+  --origin ORIGIN    bump only this origin (repeatable; default: every pinned
+                     one)
+  --set NAME         bump only this snapshot set (repeatable; main, builder…;
+                     default: every set)
+  --config FILE      the rules, merged over the defaults (default: the
+                     repository's .github/apt-snapshots.yml of REV's first
+                     parent; a topic branch takes its base branch's)
 
 Exit status: 0 planned (an empty plan too), 1 the plan or --apply failed,
 2 bad usage or an unreadable repository or revision, 3 the snapshot server
@@ -140,23 +181,33 @@ could not answer.
     const { values, positionals } = parseCommandArgs({ args, options: OPTIONS, allowPositionals: true });
     if (printedHelp(values, this, io)) return EXIT.success;
     const action = parseAction(positionals);
-    const repo = requireOption(values.repo, '--repo DIR');
-    const ref = requireOption(values.ref, '--ref REV');
+    const repo = await findRepository(values.repo, io);
+    const ref = values.ref ?? 'HEAD';
     const format = parseFormat(values.format);
-    const choice = parseServerChoice(values['snapshot-server'], values.offline);
+    const timeoutMs = parseTimeout(values.timeout);
+    const version = parseVersion(values.version);
+    const choice = parseServerChoice(values['snapshot-server'], values.offline, io.env);
     if (choice.kind === 'offline' && action !== 'thaw') {
-      throw new UsageError(`${action} needs the newest serials from the snapshot server: drop --offline`);
+      throw new UsageError(
+        choice.source === '--offline'
+          ? `${action} needs the newest serials from the snapshot server: drop --offline`
+          : `${action} needs the newest serials from the snapshot server, but ${choice.source} is "offline": pass --snapshot-server URL`,
+      );
     }
     if (values.origin !== undefined && action !== 'bump') throw new UsageError('--origin only applies to plan bump');
+    if (values.set !== undefined && action !== 'bump') throw new UsageError('--set only applies to plan bump');
+    if (version !== undefined && action !== 'freeze') throw new UsageError('--version only applies to plan freeze');
 
     return withReader(repo, io, async (reader, repoDir) => {
       const defaults = defaultConfig();
-      // Only the state and the configuration at REV matter here; judging is not.
       const configGiven = await configOption(values.config, io.cwd, defaults);
+      const names = { remotes: await listRemotes(repoDir, io), bases: configGiven.config.branches.base };
+      const { branch, source } = await branchOf(repoDir, ref, values.branch, '--ref', names, io);
+      // Only the state and the configuration matter here; judging is not.
       const { state, config, rules } = await evaluate({
         reader,
         rev: ref,
-        branch: values.branch ?? ref,
+        branch,
         rules: await cliRules(repoDir, ref, { config: configGiven }, io),
         defaults,
         now: new Date(0),
@@ -169,20 +220,44 @@ could not answer.
         );
         return EXIT.failure;
       }
-      const branch = values.branch ?? state.baseBranch.name ?? ref;
+      const named = state.baseBranch.name;
+      // After a merge, config/base_branch may name the branch merged in: the plan is still for this branch.
+      if (named !== undefined && named !== branch && branchRole(branch, config) !== 'topic') {
+        io.stderr.write(
+          terminalText(
+            `apt-snapshots-bot plan: planning for ${branch} (${BRANCH_SOURCES[source]}), though ${state.baseBranch.path} at ${ref} names ${named}; pass --branch ${named} to plan for that one instead\n`,
+          ),
+        );
+      }
+      const sets = selectSets(state, values.set);
       // The server comes from the command line and the defaults, never from the ref: a pushed file must not redirect the CLI,
       // nor tell the release manager to bump Valid-Until on another server than the one the serials came from.
-      const server = snapshotServer(choice, defaults);
+      const server = snapshotServer(choice, defaults, io, timeoutMs);
       const planConfig =
         server === undefined
           ? config
           : { ...config, snapshot_server: { ...config.snapshot_server, url: server.baseUrl } };
-      const result = await planAction({ action, state, config: planConfig, server, origins: values.origin });
+      const tags = action === 'freeze' && version === undefined ? new Set(await listTags(repoDir, io)) : undefined;
+      const result = await planAction({
+        action,
+        state: sets,
+        config: planConfig,
+        server,
+        origins: values.origin,
+        freeze: { ...(version === undefined ? {} : { version }), ...(tags === undefined ? {} : { tags }) },
+      });
       if (!result.ok) {
         io.stderr.write(`apt-snapshots-bot plan: ${terminalText(result.error)}\n`);
         return EXIT.failure;
       }
       const { plan } = result;
+      for (const note of plan.notes ?? []) {
+        io.stderr.write(
+          terminalText(
+            `apt-snapshots-bot plan: ${note}${action === 'freeze' ? '; pass --version VERSION to name it' : ''}\n`,
+          ),
+        );
+      }
       if (format === 'json') {
         io.stdout.write(
           `${JSON.stringify({ action: plan.action, branch, title: plan.title, body: plan.body, edits: plan.edits.map((e) => ({ path: e.path, content: e.content })) }, null, 2)}\n`,

@@ -1,4 +1,3 @@
-import { normalizeBranchName } from '../../domain/branch-name.js';
 import { printable } from '../../domain/serial.js';
 import { UsageError } from '../../errors.js';
 
@@ -38,17 +37,7 @@ export function parseRefUpdates(text: string): RefUpdate[] {
     });
 }
 
-/**
- * Branch updates that leave a commit to judge: tags and deletions are not
- * judged. A ref git let through that is no valid branch name is refused.
- * @throws UsageError naming it
- */
-export function branchUpdates(updates: readonly RefUpdate[]): (RefUpdate & { branch: string })[] {
-  return updates
-    .filter((u) => u.ref.startsWith('refs/heads/') && !isZeroId(u.new))
-    .map((u) => {
-      const named = normalizeBranchName(u.ref);
-      if (!named.ok) throw new UsageError(named.error);
-      return { ...u, branch: named.branch };
-    });
+/** Branch updates that leave a commit to judge: tags and deletions are not judged. */
+export function branchUpdates(updates: readonly RefUpdate[]): RefUpdate[] {
+  return updates.filter((u) => u.ref.startsWith('refs/heads/') && !isZeroId(u.new));
 }

@@ -45,38 +45,44 @@ export function originsToLookUp(set: readonly WorkingOrigin[], given: ReadonlyMa
 }
 
 /**
- * Every origin's serial for the build: a pinned one stays, `latest` becomes
- * the given serial or else the newest. A given serial that contradicts a
- * pinned one is refused: the build would not be what the JSON says.
+ * Every origin's serial for the build, as Tails' script resolves them: a
+ * pinned serial stays whatever the JSON says (the JSON is only for the
+ * origins at `latest`), `latest` becomes the given serial or else the
+ * newest. What the JSON says that is not used (a serial other than the
+ * pinned one, an origin the set does not have) is returned as warnings: a
+ * drop-in must build what the script would, and say where it differs from
+ * what was asked.
+ * @throws WorkingSetError when a `latest` has no serial at all
  */
 export function resolveBuildSerials(
   set: readonly WorkingOrigin[],
   given: ReadonlyMap<string, Serial>,
   newest: ReadonlyMap<string, Serial>,
-): Map<string, Serial> {
-  const unknown = [...given.keys()].filter((origin) => !set.some((o) => o.origin === origin));
-  if (unknown.length > 0)
-    throw new UsageError(
-      `the serials argument names ${unknown.map((n) => `"${printable(n)}"`).join(', ')}, not an origin of the set (${set.map((o) => o.origin).join(', ')})`,
+): { serials: Map<string, Serial>; warnings: string[] } {
+  const warnings = [...given.keys()]
+    .filter((origin) => !set.some((o) => o.origin === origin))
+    .map(
+      (origin) =>
+        `the serials argument names "${printable(origin)}", not an origin of the set (${set.map((o) => o.origin).join(', ')}); ignored`,
     );
-  const resolved = new Map<string, Serial>();
+  const serials = new Map<string, Serial>();
   for (const origin of set) {
     const wanted = given.get(origin.origin);
     if (origin.value.kind === 'serial') {
       if (wanted !== undefined && wanted !== origin.value.serial) {
-        throw new WorkingSetError(
-          `the serials argument gives ${wanted} for origin ${origin.origin}, but ${origin.path} pins ${origin.value.serial}`,
+        warnings.push(
+          `origin ${origin.origin}: ${origin.path} pins ${origin.value.serial}, the serials argument gives ${wanted}; the pinned serial is used`,
         );
       }
-      resolved.set(origin.origin, origin.value.serial);
+      serials.set(origin.origin, origin.value.serial);
       continue;
     }
     const serial = wanted ?? newest.get(origin.origin);
     if (serial === undefined)
       throw new WorkingSetError(`no serial for origin ${origin.origin}, which is latest in ${origin.path}`);
-    resolved.set(origin.origin, serial);
+    serials.set(origin.origin, serial);
   }
-  return resolved;
+  return { serials, warnings };
 }
 
 export function cachedSerialsText(resolved: ReadonlyMap<string, Serial>): string {

@@ -36,9 +36,7 @@ export async function readWorkingSet(dir: string, shown: string): Promise<Workin
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')
-      throw new WorkingSetError(
-        `there is no snapshot set ${shown} (${dir}): run this from the top of a Tails checkout`,
-      );
+      throw new WorkingSetError(`there is no snapshot set ${shown} (${dir}): run this in a Tails checkout`);
     throw new WorkingSetError(
       `cannot read the snapshot set ${shown}: ${(error as Error).message ?? errorMessage(error)}`,
     );

@@ -1,3 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   HttpSnapshotServer,
   type HttpSnapshotServerOptions,
@@ -227,31 +232,159 @@ describe('HttpSnapshotServer: retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it.each([
-    ['ENOTFOUND', 'host not found'],
-    ['EAI_AGAIN', 'host not found (temporary DNS failure)'],
-    ['ECONNRESET', 'connection reset by the server'],
-    ['UND_ERR_CONNECT_TIMEOUT', 'connection timed out'],
-    ['EHOSTUNREACH', 'host unreachable'],
-    [undefined, 'network error: certificate has expired'],
-  ])('describes a network error with code %s as "%s", and retries it', async (code, description) => {
-    let calls = 0;
-    const failing: typeof fetch = () => {
+  it('reports a refused connection, naming the URL, with a hint that fits, after its retries', async () => {
+    const url = await closedPortUrl();
+    const { port } = new URL(url);
+    const error = await failure(client({ baseUrl: url, retries: 1 }).latestSerial('debian'));
+    expect(error.message).toBe(`${url}${TRACE_PATH}: connection refused by 127.0.0.1:${port} (after 2 attempts)`);
+    expect(error.hint).toBe(
+      `nothing listens at 127.0.0.1:${port}: check that the snapshot server is running and the port in its URL`,
+    );
+  });
+});
+
+/** The global fetch, counting its calls: the attempts the client made. */
+function countingFetch(): { fetch: typeof fetch; calls: () => number } {
+  let calls = 0;
+  return {
+    fetch: (input, init) => {
       calls += 1;
-      const reason = Object.assign(new Error(code === undefined ? 'certificate has expired' : `getaddrinfo ${code}`), {
+      return fetch(input, init);
+    },
+    calls: () => calls,
+  };
+}
+
+describe('HttpSnapshotServer: network errors get a hint that fits, and only those that may pass are retried', () => {
+  // 6000 (X11) is one of the Fetch standard's "bad ports": Node's fetch refuses it before connecting.
+  it('a port fetch refuses, once', async () => {
+    const counting = countingFetch();
+    const error = await failure(
+      client({ baseUrl: 'http://127.0.0.1:6000/', fetch: counting.fetch, retries: 2 }).latestSerial('debian'),
+    );
+    expect(error.message).toBe(
+      `http://127.0.0.1:6000${TRACE_PATH}: Node's fetch refuses to connect to port 6000, one that browsers block (the Fetch standard's "bad ports", such as 6000 for X11)`,
+    );
+    expect(error.hint).toBe('serve the snapshot server on another port, or put a proxy on another port in front of it');
+    expect(counting.calls()).toBe(1);
+  });
+
+  describe('over TLS', () => {
+    const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'tls');
+    let tls: Server;
+    let tlsUrl: string;
+    beforeAll(async () => {
+      tls = createServer(
+        {
+          cert: await readFile(join(FIXTURES, 'self-signed.crt')),
+          key: await readFile(join(FIXTURES, 'self-signed.key')),
+        },
+        (_req, res) => res.end(TRACE),
+      );
+      await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+      tlsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => tls.close(() => resolve())));
+
+    it('a certificate Node does not trust, once', async () => {
+      const counting = countingFetch();
+      const error = await failure(client({ baseUrl: tlsUrl, fetch: counting.fetch }).latestSerial('debian'));
+      expect(error.message).toBe(
+        `${tlsUrl}${TRACE_PATH}: TLS: the certificate of 127.0.0.1 is not accepted: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)`,
+      );
+      expect(error.hint).toContain('NODE_EXTRA_CA_CERTS=FILE');
+      expect(counting.calls()).toBe(1);
+    });
+
+    it('an https:// URL on a server that speaks plain HTTP, once', async () => {
+      const counting = countingFetch();
+      const plain = server.url.replace('http:', 'https:');
+      const error = await failure(client({ baseUrl: plain, fetch: counting.fetch }).latestSerial('debian'));
+      expect(error.message).toMatch(
+        new RegExp(
+          `^${plain}${TRACE_PATH}: TLS handshake with 127\\.0\\.0\\.1:${server.port} failed: .*wrong version number.* \\(ERR_SSL_WRONG_VERSION_NUMBER\\)$`,
+        ),
+      );
+      expect(error.hint).toBe(
+        `the server at 127.0.0.1:${server.port} does not speak TLS there: use http:// rather than https://, or the server's TLS port`,
+      );
+      expect(counting.calls()).toBe(1);
+    });
+  });
+
+  /*
+   * DNS is injected: a .invalid host gets NXDOMAIN from a working resolver,
+   * but a machine with no network has none, and getaddrinfo then says
+   * EAI_AGAIN after its own timeout. The errors are built as Node's fetch
+   * builds them (TypeError "fetch failed", its cause the getaddrinfo error).
+   */
+  it.each([
+    [
+      'ENOTFOUND',
+      'cannot resolve host snapshots.invalid: no such host',
+      "check the host name in the snapshot server's URL",
+      1,
+    ],
+    [
+      'EAI_AGAIN',
+      'cannot resolve host snapshots.invalid: temporary DNS failure (after 2 attempts)',
+      'check the network connection and the DNS resolver; it may work again in a moment',
+      2,
+    ],
+  ])('a host that does not resolve (%s)', async (code, message, hint, attempts) => {
+    let calls = 0;
+    const lookupFails: typeof fetch = () => {
+      calls += 1;
+      const reason = Object.assign(new Error(`getaddrinfo ${code} snapshots.invalid`), {
         code,
+        errno: -3008,
+        syscall: 'getaddrinfo',
+        hostname: 'snapshots.invalid',
       });
       return Promise.reject(new TypeError('fetch failed', { cause: reason }));
     };
-    const error = await failure(client({ fetch: failing, retries: 1 }).latestSerial('debian'));
-    expect(error.message).toBe(`${server.url}${TRACE_PATH}: ${description} (after 2 attempts)`);
-    expect(calls).toBe(2);
+    const error = await failure(
+      client({ baseUrl: 'http://snapshots.invalid/', fetch: lookupFails, retries: 1 }).latestSerial('debian'),
+    );
+    expect(error.message).toBe(`http://snapshots.invalid${TRACE_PATH}: ${message}`);
+    expect(error.hint).toBe(hint);
+    expect(calls).toBe(attempts);
   });
 
-  it('reports a refused connection, naming the URL', async () => {
-    const url = await closedPortUrl();
-    const error = await failure(client({ baseUrl: url, retries: 1 }).latestSerial('debian'));
-    expect(error.message).toBe(`${url}${TRACE_PATH}: connection refused (after 2 attempts)`);
+  it.each([
+    ['ECONNRESET', 'connection reset by the server', 2],
+    ['UND_ERR_CONNECT_TIMEOUT', 'connection timed out', 2],
+    ['EHOSTUNREACH', 'host unreachable', 2],
+    [
+      'CERT_HAS_EXPIRED',
+      'TLS: the certificate of 127.0.0.1 is not accepted: certificate has expired (CERT_HAS_EXPIRED)',
+      1,
+    ],
+    [
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'TLS: the certificate of 127.0.0.1 is not accepted: certificate has expired (ERR_TLS_CERT_ALTNAME_INVALID)',
+      1,
+    ],
+    [undefined, 'network error: certificate has expired', 2],
+  ])('describes a network error with code %s as "%s", in %d attempt(s)', async (code, description, attempts) => {
+    let calls = 0;
+    const failing: typeof fetch = () => {
+      calls += 1;
+      const reason = Object.assign(new Error('certificate has expired'), { code });
+      return Promise.reject(new TypeError('fetch failed', { cause: reason }));
+    };
+    const error = await failure(client({ fetch: failing, retries: 1 }).latestSerial('debian'));
+    expect(error.message).toBe(
+      `${server.url}${TRACE_PATH}: ${description}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`,
+    );
+    expect(error.hint).not.toContain('snapshot exists');
+    expect(calls).toBe(attempts);
+  });
+
+  it('gives a timeout a hint', async () => {
+    server.route(TRACE_PATH, { hang: true });
+    const error = await failure(client({ timeoutMs: 100, retries: 0 }).latestSerial('debian'));
+    expect(error.hint).toBe('the server is slow or not answering: try again later, or allow it more time');
   });
 });
 

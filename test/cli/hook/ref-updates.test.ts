@@ -38,8 +38,8 @@ describe('branchUpdates', () => {
       ].join('\n'),
     );
     expect(branchUpdates(updates)).toEqual([
-      { old: A, new: B, ref: 'refs/heads/devel', branch: 'devel' },
-      { old: Z, new: A, ref: 'refs/heads/feature/1234-foo', branch: 'feature/1234-foo' },
+      { old: A, new: B, ref: 'refs/heads/devel' },
+      { old: Z, new: A, ref: 'refs/heads/feature/1234-foo' },
     ]);
   });
 });

@@ -50,42 +50,48 @@ describe('resolveBuildSerials', () => {
   it('keeps pinned serials and resolves latest to the given serial, else the newest', () => {
     expect(
       resolveBuildSerials(SET, serials({ torproject: '2021051302' }), serials({ 'debian-security': '2021051304' })),
-    ).toEqual(serials({ debian: '2021051301', 'debian-security': '2021051304', torproject: '2021051302' }));
+    ).toEqual({
+      serials: serials({ debian: '2021051301', 'debian-security': '2021051304', torproject: '2021051302' }),
+      warnings: [],
+    });
   });
 
   it('accepts a given serial equal to the pinned one', () => {
     expect(
-      resolveBuildSerials(
-        SET,
-        serials({ debian: '2021051301', 'debian-security': '1', torproject: '2' }),
-        serials({}),
-      ).get('debian'),
-    ).toBe('2021051301');
+      resolveBuildSerials(SET, serials({ debian: '2021051301', 'debian-security': '1', torproject: '2' }), serials({})),
+    ).toMatchObject({ warnings: [] });
   });
 
-  it('refuses a given serial that contradicts a pinned one', () => {
-    expect(() =>
+  // Tails' script uses the JSON only for the origins at latest: a drop-in builds what it would.
+  it('keeps a pinned serial the JSON contradicts, with a warning naming the origin and both serials', () => {
+    expect(
       resolveBuildSerials(
         SET,
         serials({ debian: '2021051302' }),
         serials({ 'debian-security': '2021051304', torproject: '2021051304' }),
       ),
-    ).toThrow(
-      new WorkingSetError(
-        'the serials argument gives 2021051302 for origin debian, but config/APT_snapshots.d/debian/serial pins 2021051301',
-      ),
-    );
+    ).toEqual({
+      serials: serials({ debian: '2021051301', 'debian-security': '2021051304', torproject: '2021051304' }),
+      warnings: [
+        'origin debian: config/APT_snapshots.d/debian/serial pins 2021051301, the serials argument gives 2021051302; the pinned serial is used',
+      ],
+    });
   });
 
-  it('refuses an origin the set does not have', () => {
-    expect(() => resolveBuildSerials(SET, serials({ tails: '2021051302' }), serials({}))).toThrow(
-      'the serials argument names "tails", not an origin of the set (debian, debian-security, torproject)',
-    );
+  it('ignores an origin the set does not have, with a warning', () => {
+    expect(
+      resolveBuildSerials(SET, serials({ tails: '2021051302' }), serials({ 'debian-security': '1', torproject: '2' }))
+        .warnings,
+    ).toEqual([
+      'the serials argument names "tails", not an origin of the set (debian, debian-security, torproject); ignored',
+    ]);
   });
 
   it('refuses to leave a latest unresolved', () => {
     expect(() => resolveBuildSerials(SET, serials({}), serials({ torproject: '2021051302' }))).toThrow(
-      'no serial for origin debian-security, which is latest in config/APT_snapshots.d/debian-security/serial',
+      new WorkingSetError(
+        'no serial for origin debian-security, which is latest in config/APT_snapshots.d/debian-security/serial',
+      ),
     );
   });
 });

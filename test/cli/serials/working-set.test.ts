@@ -84,7 +84,7 @@ describe('readWorkingSet', () => {
 
   it('refuses a set that is not there', async () => {
     await expect(readWorkingSet(join(dir, 'nope'), 'config/APT_snapshots.d')).rejects.toThrow(
-      `there is no snapshot set config/APT_snapshots.d (${join(dir, 'nope')}): run this from the top of a Tails checkout`,
+      `there is no snapshot set config/APT_snapshots.d (${join(dir, 'nope')}): run this in a Tails checkout`,
     );
   });
 });
