@@ -157,7 +157,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
             name: run.name,
             head_sha: run.headSha,
             app: { id: run.appId, slug: options.appSlug },
-            output: { title: run.title, summary: run.summary, annotations_count: run.annotationsCount },
+            external_id: run.externalId,
+            output: { annotations_count: run.annotationsCount },
           }));
         return { status: 200, json: { total_count: listed.length, check_runs: listed } };
       },
@@ -172,6 +173,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
           name?: string;
           head_sha?: string;
           conclusion?: string;
+          external_id?: string;
           output?: { title?: string; summary?: string; annotations?: unknown[] };
         };
         if (!run.name || !run.head_sha) throw new Refusal(422, 'a check run needs name and head_sha');
@@ -183,8 +185,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
           appId: options.appId,
           name: run.name,
           headSha: run.head_sha,
-          title: run.output?.title ?? null,
-          summary: run.output?.summary ?? null,
+          externalId: run.external_id ?? null,
           annotationsCount,
         });
         return {
@@ -198,6 +199,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
             html_url: `https://github.com/${owner}/${repo}/runs/${id}`,
             url: `${repoPath}/check-runs/${id}`,
             app: { id: options.appId, slug: options.appSlug },
+            external_id: run.external_id ?? null,
             output: { title: run.output?.title, summary: run.output?.summary, annotations_count: annotationsCount },
           },
         };

@@ -128,15 +128,14 @@ describe('idempotence', () => {
     api.read();
     const first = api.check(SHA.topicAfter, CHECK);
     await deliver(probot, 'push', fixture('push-topic-branch'), 'delivery-1');
-    const created = first[0] as unknown as CheckBody & { output: { annotations: unknown[] } };
+    const created = first[0] as unknown as CheckBody & { external_id: string; output: { annotations: unknown[] } };
 
     api.read();
     api.read();
     const second = api.check(SHA.topicAfter, CHECK, {
       existing: {
         id: 6001,
-        title: created.output.title,
-        summary: created.output.summary,
+        externalId: created.external_id,
         annotationsCount: created.output.annotations.length,
       },
     });

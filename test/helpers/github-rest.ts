@@ -8,8 +8,8 @@ export type Captured = Record<string, unknown>[];
 
 export interface ExistingRun {
   id: number;
-  title: string;
-  summary: string;
+  /** What the run records of its annotations (annotationsId); none for a run written without. */
+  externalId?: string | null;
   annotationsCount: number;
 }
 
@@ -17,12 +17,14 @@ function run(
   id: number,
   sha: string,
   name: string,
-  output: { title: string; summary: string; annotations_count: number },
+  externalId: string | null,
+  output: { title?: string; summary?: string; annotations_count: number },
 ) {
   return {
     id,
     name,
     head_sha: sha,
+    external_id: externalId,
     html_url: `https://github.com/tails/tails/runs/${id}`,
     url: `https://api.github.com${REPO}/check-runs/${id}`,
     status: 'completed',
@@ -32,7 +34,8 @@ function run(
 }
 
 export interface MockCheckOptions {
-  existing?: ExistingRun;
+  /** The app's run GitHub lists; a function is asked when the lookup comes (the run as an earlier write left it). */
+  existing?: ExistingRun | (() => ExistingRun);
   id?: number;
   update?: boolean;
   /** False when the caller knows the runs already (they came with the read), so no lookup is made. */
@@ -48,25 +51,24 @@ export interface MockCheckOptions {
 export function mockCheck(scope: nock.Scope, sha: string, name: string, options: MockCheckOptions = {}): Captured {
   const written: Captured = [];
   const update = options.update ?? options.existing !== undefined;
-  const id = options.id ?? options.existing?.id ?? 6001;
+  const existing = options.existing;
+  const id = options.id ?? (typeof existing === 'object' ? existing.id : undefined) ?? 6001;
   if (options.lookup ?? true) {
     scope
       .get(`${REPO}/commits/${sha}/check-runs`)
       .query({ check_name: name, filter: 'latest', app_id: String(APP_ID) })
       .reply(200, () => {
-        const e = options.existing;
+        const e = typeof existing === 'function' ? existing() : existing;
         return {
           total_count: e ? 1 : 0,
-          check_runs: e
-            ? [run(e.id, sha, name, { title: e.title, summary: e.summary, annotations_count: e.annotationsCount })]
-            : [],
+          check_runs: e ? [run(e.id, sha, name, e.externalId ?? null, { annotations_count: e.annotationsCount })] : [],
         };
       });
   }
   const reply = (_uri: string, body: nock.Body) => {
     written.push(body as Record<string, unknown>);
-    const b = body as { output: { title: string; summary: string } };
-    return run(id, sha, name, { ...b.output, annotations_count: 0 });
+    const b = body as { external_id?: string; output: { title: string; summary: string } };
+    return run(id, sha, name, b.external_id ?? null, { ...b.output, annotations_count: 0 });
   };
   if (update) scope.patch(`${REPO}/check-runs/${id}`).reply(200, reply);
   else scope.post(`${REPO}/check-runs`).reply(201, reply);
