@@ -64,6 +64,8 @@ export interface TestAppOptions {
   app?: AppOptions;
   log?: Logger;
   throttle?: boolean;
+  /** Another Octokit class than testOctokitClass's, e.g. the one `npm start` runs with (appOctokit). */
+  Octokit?: typeof ProbotOctokit;
   secret?: string;
   /** GitHub Enterprise Server: https://HOST/api/v3, as Probot derives it from GHE_HOST. */
   baseUrl?: string;
@@ -74,7 +76,7 @@ export async function testProbot(options: TestAppOptions = {}): Promise<Probot> 
   const probot = new Probot({
     appId: APP_ID,
     privateKey: testPrivateKey(),
-    Octokit: testOctokitClass({ throttle: options.throttle }),
+    Octokit: options.Octokit ?? testOctokitClass({ throttle: options.throttle }),
     log: options.log ?? silentLog(),
     ...(options.secret ? { secret: options.secret } : {}),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
