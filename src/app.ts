@@ -200,5 +200,3 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     );
   };
 }
-
-export default createApp();
