@@ -124,7 +124,7 @@ describe('devel left frozen', () => {
 
     expect(check[0]).toMatchObject({ conclusion: 'success', actions: [] });
     expect((comments[0] as { body: string }).body).toBe(
-      '`devel` no longer needs thawing as of `d1d1d1d` (“Thaw APT snapshots.”): someone thawed it already, so this pull request is not needed any more. Closing it.',
+      '<!-- apt-snapshots-bot:closing -->\n`devel` no longer needs thawing as of `d1d1d1d` (“Thaw APT snapshots.”): someone thawed it already, so this pull request is not needed any more. Closing it.',
     );
   });
 

@@ -237,12 +237,13 @@ export function mockPermission(scope: nock.Scope, user: string, role: string): v
     .reply(200, { permission: role === 'maintain' ? 'write' : role, role_name: role, user: { login: user } });
 }
 
-/** closePullRequest: get, comment, close. */
+/** closePullRequest: get, look for its comment, comment, close. */
 export function mockClosePullRequest(scope: nock.Scope, number: number): Captured {
   const comments: Captured = [];
   scope
     .get(`${REPO}/pulls/${number}`)
     .reply(200, { number, state: 'open', html_url: `https://github.com/tails/tails/pull/${number}` });
+  scope.get(`${REPO}/issues/${number}/comments`).query({ per_page: '100' }).reply(200, []);
   scope.post(`${REPO}/issues/${number}/comments`).reply(201, (_uri, body) => {
     comments.push(body as Record<string, unknown>);
     return { id: 9902, html_url: `https://github.com/tails/tails/pull/${number}#issuecomment-9902` };
