@@ -7,6 +7,7 @@ import { GraphqlRefReader } from './adapters/github/graphql-ref-reader.js';
 import { mergeBase } from './adapters/github/merge-base.js';
 import { HttpSnapshotServer } from './adapters/snapshot-server/http-snapshot-server.js';
 import { CheckLedger } from './app/check-ledger.js';
+import { FollowUps, type Timers } from './app/follow-ups.js';
 import type { RepoDeps } from './app/deps.js';
 import { KeyedLock } from './app/keyed-lock.js';
 import { onCheckRunRequestedAction, onCheckRunRerequested } from './app/on-check-run.js';
@@ -31,6 +32,8 @@ export interface AppOptions {
   snapshotServer?: SnapshotServer | null;
   /** Who the app is on GitHub. Absent: asked once from GET /app. */
   identity?: { appId: number; botLogin: string };
+  /** The timers that retry half-done work; tests fire them by hand. */
+  timers?: Timers;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -93,6 +96,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const now = options.now ?? (() => new Date());
     const locks = new KeyedLock();
     const checkLedger = new CheckLedger();
+    const followUps = new FollowUps(options.timers);
 
     let identity: Promise<BotIdentity> | undefined;
     const identityOf = (): Promise<BotIdentity> => {
@@ -137,6 +141,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         log: context.log,
         locks,
         checkLedger,
+        followUps,
         repository: `${repository.owner}/${repository.repo}`,
         repoUrl: context.payload.repository.html_url,
         pullRequest: async (number: number): Promise<PullRequestTarget> => {

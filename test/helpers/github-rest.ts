@@ -190,6 +190,26 @@ export function mockUpdateBranch(scope: nock.Scope, branch: string, baseSha: str
   return trees;
 }
 
+/** A bot branch that already holds these edits on this base (as mockCreateBranch left it): read ref, compare, tree; nothing moved. */
+export function mockBranchAsWanted(scope: nock.Scope, branch: string, baseSha: string): void {
+  const head = 'e3'.repeat(20);
+  scope.get(`${REPO}/git/ref/${refPath(branch)}`).reply(200, { ref: `refs/heads/${branch}`, object: { sha: head } });
+  scope.get(`${REPO}/compare/${baseSha}...${head}`).reply(200, {
+    total_commits: 1,
+    behind_by: 0,
+    base_commit: { sha: baseSha, commit: { tree: { sha: 'e1'.repeat(20) } } },
+    commits: [
+      {
+        sha: head,
+        commit: { tree: { sha: 'e2'.repeat(20) }, author: { name: 'bot' } },
+        author: BOT_USER,
+        committer: BOT_USER,
+      },
+    ],
+  });
+  scope.post(`${REPO}/git/trees`).reply(201, { sha: 'e2'.repeat(20) });
+}
+
 /** A bot branch someone else committed to: read ref, compare, and nothing written. */
 export function mockForeignBranch(scope: nock.Scope, branch: string, baseSha: string, head: string): void {
   scope.get(`${REPO}/git/ref/${refPath(branch)}`).reply(200, { ref: `refs/heads/${branch}`, object: { sha: head } });

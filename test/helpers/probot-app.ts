@@ -7,6 +7,7 @@ import type nock from 'nock';
 import { pino, type Logger } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { createApp, type AppOptions } from '../../src/app.js';
+import { FakeTimers } from './fake-timers.js';
 
 export const INSTALLATION_ID = 4242;
 export const APP_ID = 1;
@@ -71,7 +72,11 @@ export interface TestAppOptions {
   baseUrl?: string;
 }
 
-/** A Probot running the app, as `probot run` would, with the identity known so no GET /app is needed. */
+/**
+ * A Probot running the app, as `npm start` would, with the identity known
+ * so no GET /app is needed, and timers that retry half-done work only when
+ * the test fires them (pass `app.timers` to fire them).
+ */
 export async function testProbot(options: TestAppOptions = {}): Promise<Probot> {
   const probot = new Probot({
     appId: APP_ID,
@@ -86,6 +91,7 @@ export async function testProbot(options: TestAppOptions = {}): Promise<Probot> 
       identity: { appId: APP_ID, botLogin: BOT_LOGIN },
       snapshotServer: null,
       now: () => NOW,
+      timers: new FakeTimers(),
       ...options.app,
     }),
   );
