@@ -2,7 +2,7 @@ import { applyConfigOverride, describeConfigProblem } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { branchRole } from '../domain/branch.js';
 import { interpretRef, readSpec, type FileRead } from '../domain/state.js';
-import { ReadError } from '../errors.js';
+import { errorMessage, ReadError } from '../errors.js';
 import { evaluate, type Evaluation } from '../flow/evaluate.js';
 import type { CheckReport } from '../ports/forge.js';
 import type { RefReader } from '../ports/ref-reader.js';
@@ -253,7 +253,9 @@ function failedSubject(target: JudgeTarget, sha: string): CheckSubject {
  * sha, which the webhook gave. When judging
  * fails (GitHub or the snapshot server down, a rate limit), the check says
  * so instead of going missing; only when even that check cannot be written
- * does the error propagate, so the webhook delivery shows as failed.
+ * does an error propagate, naming both failures and caused by the write's,
+ * so the webhook delivery shows as failed (or, when GitHub no longer has
+ * the repository or commit, ends quietly: see app.ts).
  */
 export async function checkCommit(deps: RepoDeps, target: JudgeTarget, notes?: string[]): Promise<CheckOutcome> {
   try {
@@ -270,13 +272,21 @@ export async function checkCommit(deps: RepoDeps, target: JudgeTarget, notes?: s
     );
     return { ok: true, judged, check };
   } catch (error) {
+    let check: { id: number; url: string };
+    try {
+      check = await publishCheck(
+        deps,
+        renderFailure(checkName(deps.defaults, target.kind), failedSubject(target, target.rev), error),
+      );
+    } catch (writeError) {
+      throw new Error(
+        `could not judge (${errorMessage(error)}), nor report it on the check (${errorMessage(writeError)})`,
+        { cause: writeError },
+      );
+    }
     deps.log.warn(
       { repository: deps.repository, branch: target.branch, sha: target.rev, err: describeForLog(error) },
-      'could not judge; reporting the failure',
-    );
-    const check = await publishCheck(
-      deps,
-      renderFailure(checkName(deps.defaults, target.kind), failedSubject(target, target.rev), error),
+      'could not judge; reported the failure',
     );
     return { ok: false, error, check };
   }
