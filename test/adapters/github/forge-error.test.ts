@@ -7,7 +7,7 @@ const guard = guardNock();
 
 /** What Octokit throws for a request `mock` answers. */
 async function octokitError(
-  mock: (scope: nock.Scope) => void,
+  mock: (scope: nock.Scope) => unknown,
   run: (o: ReturnType<typeof testOctokit>) => Promise<unknown> = (o) =>
     o.request('GET /repos/{owner}/{repo}/pulls', { owner: 'tails', repo: 'tails', head: 'tails:secret-branch' }),
 ): Promise<unknown> {
