@@ -81,7 +81,9 @@ describe('startProbotServer', () => {
       'POST /graphql': 2,
       'POST /repos/{owner}/{repo}/check-runs': 1,
     });
-    expect(github.checkRuns()).toEqual([{ name: 'APT snapshots', headSha: push.after, conclusion: 'success' }]);
+    expect(github.checkRuns()).toEqual([
+      { name: 'APT snapshots', headSha: push.after, conclusion: 'success', at: expect.any(Number) },
+    ]);
     expect(github.unexpected()).toEqual([]);
   });
 
