@@ -81,7 +81,10 @@ async function forkPoint(deps: RepoDeps, base: string, head: string): Promise<st
   try {
     return await deps.mergeBase(base, head);
   } catch (error) {
-    deps.log.warn(
+    // A 404 is GitHub's answer for histories without a merge base (or a repository gone, which the read then
+    // reports): no fault to warn about.
+    const answered = (error as { status?: unknown } | null)?.status === 404;
+    deps.log[answered ? 'info' : 'warn'](
       { repository: deps.repository, base, head, err: describeForLog(error) },
       'no fork point; judging against the base alone',
     );

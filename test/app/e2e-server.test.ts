@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Probot, Server } from 'probot';
 import { createApp } from '../../src/app.js';
 import { serve } from '../../src/server.js';
 import { mockCreateBranch, mockFindPullRequest, mockOpenPullRequest, REPO } from '../helpers/github-rest.js';
 import { SkippingClock } from '../helpers/manual-clock.js';
+import { freePort } from '../helpers/free-port.js';
 import { guardNock } from '../helpers/nock-guard.js';
 import {
   APP_ID,
@@ -21,14 +21,6 @@ import { githubApi, rev, SHA, TREES } from './scenario.js';
 guardNock({ allowLoopback: true });
 
 const SECRET = 'e2e-webhook-secret-5b1f0c7a9d';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 function sign(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
