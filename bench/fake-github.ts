@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeRefGraphql, type FakeCheckRun, type FakeCommit } from './fake-ref-graphql.js';
+import { FakeCheckRuns, type CreatedCheckRun } from './fake-github-checks.js';
+import { FakeGitData } from './fake-github-git.js';
+import { fields, NOT_FOUND, readBody, Refusal, type Answer, type Route } from './fake-github-http.js';
+import { FakeIssues, type FakeIssuesOptions } from './fake-github-issues.js';
+import { FakeRefGraphql, type FakeCommit } from './fake-ref-graphql.js';
 
-export interface FakeGitHubOptions {
+export type { CreatedCheckRun } from './fake-github-checks.js';
+export type { FakePullRequest } from './fake-github-issues.js';
+
+export interface FakeGitHubOptions extends FakeIssuesOptions {
   appId: number;
   appSlug: string;
   installationId: number;
@@ -12,94 +19,89 @@ export interface FakeGitHubOptions {
   commitOf: (rev: string) => FakeCommit | undefined;
 }
 
-export interface CreatedCheckRun {
-  name: string;
-  headSha: string;
-  conclusion: string;
-}
-
 export interface FakeGitHub {
   /** The API root, for Probot's `baseUrl`. */
   url: string;
   /** Requests answered since the last reset, by route ("POST /graphql"). */
   counts(): Record<string, number>;
-  /** Requests it had no answer for, or answered with an error, as "METHOD /path: why". */
+  /** Requests it had no answer for, or refused as malformed, as "METHOD /path: why". */
   unexpected(): string[];
-  /** Check runs created since the last reset. */
+  /** Answers since the last reset that said GitHub has no such thing: a 404, a 422 "No commit found", a GraphQL NOT_FOUND. */
+  notFound(): number;
+  /** Check runs created since the last reset, with when. */
   checkRuns(): CreatedCheckRun[];
   reset(): void;
   close(): Promise<void>;
 }
 
-type Handler = (request: { match: RegExpExecArray; query: URLSearchParams; body: unknown; authorization: string }) => {
-  status: number;
-  json: unknown;
-};
+/** What GitHub answers about a repository that does not exist, or that the app may not see. */
+const OTHER_REPOSITORY = 'a repository it does not have';
 
-interface Route {
-  name: string;
-  method: string;
-  path: RegExp;
-  handler: Handler;
-}
+const UPDATE_REFS = /^\s*mutation\b[\s\S]*\bupdateRefs\b/;
 
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function readBody(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new Refusal(400, 'the body is not JSON');
-  }
+function saysNotFound({ status, json }: Answer): boolean {
+  const { message, errors } = fields(json);
+  return (
+    status === 404 ||
+    (status === 422 && typeof message === 'string' && message.startsWith('No commit found')) ||
+    (Array.isArray(errors) && errors.some((e) => fields(e).type === 'NOT_FOUND'))
+  );
 }
 
 /**
- * The part of the GitHub API a push to a topic branch uses, on 127.0.0.1:
- * the installation token exchange, GET /app, the GraphQL read (check runs
- * included), the compare request for the fork point, and the check-run
- * lookup and create. It checks the
+ * A GitHub on 127.0.0.1 holding one repository, answering what the app
+ * asks as GitHub does: the installation token exchange and GET /app, the
+ * GraphQL read (check runs included) and the bot branch's move, the check
+ * runs, git data and compare API, pull requests, comments and
+ * permissions (see FakeCheckRuns, FakeGitData, FakeIssues). Unknown
+ * installations, repositories, commits, issues and users get GitHub's
+ * 404 (422 for a check run on an unknown commit). It checks the
  * credentials Probot sends (the app's JWT for /app routes, the token it
  * handed out for the rest) and counts what it answers, so a benchmark can
- * say what a webhook cost. The check runs it created stay, across resets,
- * as they would on GitHub.
+ * say what a webhook cost; a route it does not know is "unexpected".
  */
 export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
   const { owner, repo } = options.repository;
   const token = `ghs_${randomBytes(18).toString('hex')}`;
-  const runs: (FakeCheckRun & { headSha: string })[] = [];
-  const graphql = new FakeRefGraphql(options.repository, options.commitOf, (sha) =>
-    runs.filter((run) => run.headSha === sha),
+  const botLogin = `${options.appSlug}[bot]`;
+  const htmlRoot = `https://github.com/${owner}/${repo}`;
+  const repoPath = `/repos/${owner}/${repo}`;
+  const nodeId = `R_${Buffer.from(`${owner}/${repo}`).toString('base64url')}`;
+  const git = new FakeGitData(options.commitOf, botLogin);
+  const checks = new FakeCheckRuns({ id: options.appId, slug: options.appSlug }, repoPath, htmlRoot, (sha) =>
+    git.hasCommit(sha),
   );
+  const issues = new FakeIssues(`${owner}/${repo}`, htmlRoot, botLogin, options);
+  const graphql = new FakeRefGraphql(options.repository, options.commitOf, (sha) => checks.on(sha));
   let counts: Record<string, number> = {};
   let unexpected: string[] = [];
-  let created: CreatedCheckRun[] = [];
+  let notFound = 0;
 
-  const asApp = (authorization: string) => {
-    if (!/^bearer \S+\.\S+\.\S+$/i.test(authorization)) throw new Refusal(401, 'an /app route without the app JWT');
+  const graphqlAnswer = (body: unknown): Answer => {
+    const { query, variables } = fields(body);
+    if (typeof query === 'string' && UPDATE_REFS.test(query)) {
+      const v = fields(variables);
+      const moved = v.repositoryId === nodeId ? git.moveRef(v.name, v.before, v.after) : undefined;
+      if (moved?.ok) return { status: 200, json: { data: { updateRefs: { clientMutationId: null } } } };
+      const message = moved
+        ? moved.message
+        : `Could not resolve to a node with the global id of '${String(v.repositoryId)}'`;
+      return {
+        status: 200,
+        json: { data: { updateRefs: null }, errors: [{ type: moved ? 'UNPROCESSABLE' : 'NOT_FOUND', message }] },
+      };
+    }
+    return { status: 200, json: graphql.answer(body) };
   };
-  const asInstallation = (authorization: string) => {
-    if (authorization !== `token ${token}`) throw new Refusal(401, 'a repository route without the installation token');
-  };
-  const repoPath = `/repos/${owner}/${repo}`;
+
   const routes: Route[] = [
     {
       name: 'POST /app/installations/{id}/access_tokens',
       method: 'POST',
       path: /^\/app\/installations\/(\d+)\/access_tokens$/,
-      handler: ({ match, authorization }) => {
-        asApp(authorization);
-        if (Number(match[1]) !== options.installationId) throw new Refusal(404, `no installation ${match[1]}`);
+      as: 'app',
+      handler: ({ match }) => {
+        if (Number(match[1]) !== options.installationId) return NOT_FOUND;
         const expires = new Date(Date.now() + 3600_000).toISOString();
         return { status: 201, json: { token, expires_at: expires, permissions: {}, repository_selection: 'all' } };
       },
@@ -108,127 +110,66 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       name: 'GET /app',
       method: 'GET',
       path: /^\/app$/,
-      handler: ({ authorization }) => {
-        asApp(authorization);
-        return {
-          status: 200,
-          json: { id: options.appId, slug: options.appSlug, name: options.appSlug, owner: { login: owner } },
-        };
-      },
+      as: 'app',
+      handler: () => ({
+        status: 200,
+        json: { id: options.appId, slug: options.appSlug, name: options.appSlug, owner: { login: owner } },
+      }),
     },
     {
       name: 'POST /graphql',
       method: 'POST',
       path: /^\/graphql$/,
-      handler: ({ body, authorization }) => {
-        asInstallation(authorization);
-        return { status: 200, json: graphql.answer(body) };
-      },
+      as: 'installation',
+      handler: ({ body }) => graphqlAnswer(body),
     },
     {
-      name: 'GET /repos/{owner}/{repo}/compare/{basehead}',
+      name: 'GET /repos/{owner}/{repo}',
       method: 'GET',
-      path: new RegExp(`^${repoPath}/compare/([^/]+)\\.\\.\\.([^/]+)$`),
-      handler: ({ match, authorization }) => {
-        asInstallation(authorization);
-        const base = decodeURIComponent(match[1] ?? '');
-        const head = options.commitOf(decodeURIComponent(match[2] ?? ''));
-        if (!head || !(options.commitOf(`refs/heads/${base}`) ?? options.commitOf(base)))
-          throw new Refusal(404, `no merge base of ${base} and ${match[2]}`);
-        // The head forked where its first parent is: the bench's topic commits sit on a testing-like commit.
-        return { status: 200, json: { merge_base_commit: { sha: head.parents[0] ?? head.sha }, commits: [] } };
-      },
+      path: new RegExp(`^${repoPath}$`),
+      as: 'installation',
+      handler: () => ({ status: 200, json: { id: 1, node_id: nodeId, full_name: `${owner}/${repo}` } }),
     },
-    {
-      name: 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
-      method: 'GET',
-      path: new RegExp(`^${repoPath}/commits/([^/]+)/check-runs$`),
-      handler: ({ match, query, authorization }) => {
-        asInstallation(authorization);
-        const listed = runs
-          .filter(
-            (run) =>
-              run.headSha === match[1] &&
-              run.name === query.get('check_name') &&
-              String(run.appId) === query.get('app_id'),
-          )
-          .map((run) => ({
-            id: run.id,
-            name: run.name,
-            head_sha: run.headSha,
-            app: { id: run.appId, slug: options.appSlug },
-            output: { title: run.title, summary: run.summary, annotations_count: run.annotationsCount },
-          }));
-        return { status: 200, json: { total_count: listed.length, check_runs: listed } };
-      },
-    },
-    {
-      name: 'POST /repos/{owner}/{repo}/check-runs',
-      method: 'POST',
-      path: new RegExp(`^${repoPath}/check-runs$`),
-      handler: ({ body, authorization }) => {
-        asInstallation(authorization);
-        const run = (body ?? {}) as {
-          name?: string;
-          head_sha?: string;
-          conclusion?: string;
-          output?: { title?: string; summary?: string; annotations?: unknown[] };
-        };
-        if (!run.name || !run.head_sha) throw new Refusal(422, 'a check run needs name and head_sha');
-        created.push({ name: run.name, headSha: run.head_sha, conclusion: run.conclusion ?? 'none' });
-        const id = runs.length + 1;
-        const annotationsCount = run.output?.annotations?.length ?? 0;
-        runs.push({
-          id,
-          appId: options.appId,
-          name: run.name,
-          headSha: run.head_sha,
-          title: run.output?.title ?? null,
-          summary: run.output?.summary ?? null,
-          annotationsCount,
-        });
-        return {
-          status: 201,
-          json: {
-            id,
-            name: run.name,
-            head_sha: run.head_sha,
-            status: 'completed',
-            conclusion: run.conclusion,
-            html_url: `https://github.com/${owner}/${repo}/runs/${id}`,
-            url: `${repoPath}/check-runs/${id}`,
-            app: { id: options.appId, slug: options.appSlug },
-            output: { title: run.output?.title, summary: run.output?.summary, annotations_count: annotationsCount },
-          },
-        };
-      },
-    },
+    ...checks.routes(repoPath),
+    ...git.routes(repoPath),
+    ...issues.routes(repoPath),
   ];
+
+  const credentials = (route: Route, authorization: string) => {
+    if (route.as === 'app' && !/^bearer \S+\.\S+\.\S+$/i.test(authorization))
+      throw new Refusal(401, 'an /app route without the app JWT');
+    if (route.as === 'installation' && authorization !== `token ${token}`)
+      throw new Refusal(401, 'a repository route without the installation token');
+  };
 
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://fake');
     const path = url.pathname;
     const where = `${request.method ?? '?'} ${path}`;
-    let status: number;
-    let json: unknown;
+    let answer: Answer;
     try {
       const body = await readBody(request);
       const route = routes.find((r) => r.method === request.method && r.path.test(path));
-      if (!route) throw new Refusal(404, 'no such route');
-      ({ status, json } = route.handler({
-        match: route.path.exec(path) as RegExpExecArray,
-        query: url.searchParams,
-        body,
-        authorization: request.headers.authorization ?? '',
-      }));
-      counts[route.name] = (counts[route.name] ?? 0) + 1;
+      if (route) {
+        credentials(route, request.headers.authorization ?? '');
+        answer = route.handler({ match: route.path.exec(path) as RegExpExecArray, query: url.searchParams, body });
+        counts[route.name] = (counts[route.name] ?? 0) + 1;
+      } else if (/^\/repos\/[^/]+\/[^/]+(\/|$)/.test(path) && !path.startsWith(`${repoPath}/`) && path !== repoPath) {
+        answer = NOT_FOUND;
+        counts[OTHER_REPOSITORY] = (counts[OTHER_REPOSITORY] ?? 0) + 1;
+      } else {
+        throw new Refusal(404, 'no such route');
+      }
     } catch (error) {
-      status = error instanceof Refusal ? error.status : 500;
+      const status = error instanceof Refusal ? error.status : 500;
       const message = error instanceof Error ? error.message : String(error);
       unexpected.push(`${where}: ${message}`);
-      json = { message };
+      answer = { status, json: { message } };
     }
-    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(json));
+    if (saysNotFound(answer)) notFound += 1;
+    response
+      .writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' })
+      .end(JSON.stringify(answer.json));
   };
 
   const server = createServer((request, response) => void serve(request, response));
@@ -241,11 +182,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     url: `http://127.0.0.1:${port}`,
     counts: () => ({ ...counts }),
     unexpected: () => [...unexpected],
-    checkRuns: () => [...created],
+    notFound: () => notFound,
+    checkRuns: () => checks.createdSinceReset(),
     reset: () => {
       counts = {};
       unexpected = [];
-      created = [];
+      notFound = 0;
+      checks.reset();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

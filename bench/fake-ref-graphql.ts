@@ -14,8 +14,7 @@ export interface FakeCheckRun {
   id: number;
   appId: number;
   name: string;
-  title: string | null;
-  summary: string | null;
+  externalId: string | null;
   annotationsCount: number;
 }
 
@@ -104,8 +103,7 @@ function appCheckRuns(sha: string, runs: readonly FakeCheckRun[], appId: unknown
   const nodes = [...latest.values()].map((run) => ({
     databaseId: run.id,
     name: run.name,
-    title: run.title,
-    summary: run.summary,
+    externalId: run.externalId,
     annotations: { totalCount: run.annotationsCount },
   }));
   const suites =

@@ -29,3 +29,10 @@ export function formatFigures(figures: Figure[]): string {
     )
     .join('\n');
 }
+
+/** The value below which `p` (0 to 1) of `values` lie, nearest rank; NaN for no values. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number;
+}

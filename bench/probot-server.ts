@@ -3,7 +3,9 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server, type ApplicationFunction } from 'probot';
+import { appOctokit } from '../src/adapters/github/app-octokit.js';
 import { createApp } from '../src/app.js';
+import { minimalApp } from './minimal-app.js';
 
 /** The events src/app.ts handles: the bare app listens to the same. */
 export const APP_EVENTS = [
@@ -17,10 +19,17 @@ export const APP_EVENTS = [
   'issue_comment.created',
 ] as const;
 
-export type BenchedApp = 'real' | 'bare';
+/** The real app, the bare Probot app (the ceiling), and the minimal app that makes the floor's requests. */
+export type BenchedApp = 'real' | 'bare' | 'minimal';
 
 export interface ProbotServerOptions {
   app: BenchedApp;
+  /**
+   * The Octokit it runs with: `bench`, retries and pacing off, so that
+   * throughput measures the app's own work; `app`, the one `npm start`
+   * runs with (appOctokit), so that latency is what users see.
+   */
+  octokit?: 'bench' | 'app';
   appId: number;
   privateKey: string;
   secret: string;
@@ -54,6 +63,11 @@ const bareApp: ApplicationFunction = (app) => {
 /** The app as deployed, but offline: the snapshot server is not what is measured. GitHub identity comes from GET /app. */
 const realApp = (): ApplicationFunction => createApp({ snapshotServer: null, env: {} });
 
+function appFunction(options: ProbotServerOptions): ApplicationFunction {
+  if (options.app === 'real') return realApp();
+  return options.app === 'minimal' ? minimalApp(options.appId) : bareApp;
+}
+
 async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
@@ -62,8 +76,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Probot's HTTP server, as `probot run` starts it, on 127.0.0.1, logging nothing. */
-export async function startProbotServer(options: ProbotServerOptions): Promise<RunningServer> {
+/**
+ * Probot's HTTP server, as `npm start` starts it, on 127.0.0.1, logging
+ * nothing. `Octokit` replaces the one `options.octokit` names, in this
+ * process only (tests pass one whose clock does not wait).
+ */
+export async function startProbotServer(
+  options: ProbotServerOptions,
+  Octokit: typeof ProbotOctokit = options.octokit === 'app' ? appOctokit() : BenchOctokit,
+): Promise<RunningServer> {
   const port = await freePort();
   const log = pino({ level: 'silent' });
   const server = new Server({
@@ -74,12 +95,12 @@ export async function startProbotServer(options: ProbotServerOptions): Promise<R
       appId: options.appId,
       privateKey: options.privateKey,
       secret: options.secret,
-      Octokit: BenchOctokit,
+      Octokit,
       log,
       baseUrl: options.githubUrl,
     }),
   });
-  await server.load(options.app === 'real' ? realApp() : bareApp);
+  await server.load(appFunction(options));
   await server.start();
   return { webhooksUrl: `http://127.0.0.1:${port}/api/github/webhooks`, stop: () => server.stop() };
 }

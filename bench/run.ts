@@ -1,4 +1,5 @@
 import { benchAppThroughput, formatThroughput, type ThroughputOptions } from './app-throughput.js';
+import { benchCheckLatency, formatLatency, type LatencyOptions } from './check-latency.js';
 import { benchCore } from './core.js';
 import { formatFigures, type Figure } from './measure.js';
 import { formatRequestCounts, requestCountsFromTests, REQUEST_BUDGET_TEST } from './request-budget.js';
@@ -27,6 +28,11 @@ const throughputOptions: ThroughputOptions = {
   warmup: 100,
   timeLimitMs: 20_000,
 };
+const latencyOptions: LatencyOptions = {
+  singles: positiveInteger('BENCH_SINGLES', 10),
+  bursts: positiveInteger('BENCH_BURSTS', 2),
+  burstSize: positiveInteger('BENCH_BURST_SIZE', 20),
+};
 
 const core = await benchCore(runs);
 process.stdout.write(`# Core (real Tails history)\n${formatFigures(core)}\n`);
@@ -46,3 +52,4 @@ process.stdout.write(`${formatThroughput(throughput, throughputOptions)}\n`);
 process.stdout.write(
   `requests per webhook: ${perWebhook.toFixed(2)} served, ${tested ?? 'n/a'} counted by the tests for "${TOPIC_PUSH}" (target ≤ 5)${tested === perWebhook ? '' : ': THEY DIFFER'}\n`,
 );
+process.stdout.write(`\n${formatLatency(await benchCheckLatency(latencyOptions), latencyOptions)}\n`);

@@ -1,12 +1,13 @@
-import type { ApplicationFunction, Context, Probot } from 'probot';
+import type { ApplicationFunction, Context, Logger, Probot } from 'probot';
 import type { GitHubClient, GitHubRepository } from './adapters/github/client.js';
-import { call } from './adapters/github/forge-error.js';
+import { call, isGone } from './adapters/github/forge-error.js';
 import type { BotIdentity } from './adapters/github/forge-context.js';
 import { GitHubForge } from './adapters/github/github-forge.js';
 import { GraphqlRefReader } from './adapters/github/graphql-ref-reader.js';
 import { mergeBase } from './adapters/github/merge-base.js';
 import { HttpSnapshotServer } from './adapters/snapshot-server/http-snapshot-server.js';
 import { CheckLedger } from './app/check-ledger.js';
+import { FollowUps, type Timers } from './app/follow-ups.js';
 import type { RepoDeps } from './app/deps.js';
 import { KeyedLock } from './app/keyed-lock.js';
 import { onCheckRunRequestedAction, onCheckRunRerequested } from './app/on-check-run.js';
@@ -31,6 +32,8 @@ export interface AppOptions {
   snapshotServer?: SnapshotServer | null;
   /** Who the app is on GitHub. Absent: asked once from GET /app. */
   identity?: { appId: number; botLogin: string };
+  /** The timers that retry half-done work; tests fire them by hand. */
+  timers?: Timers;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -50,24 +53,51 @@ export function snapshotServerFor(defaults: Config, env: NodeJS.ProcessEnv): Sna
 
 type AnyContext = Context<'push' | 'pull_request' | 'check_run' | 'issue_comment'>;
 
-/** Whether the payload has what the handlers read; a webhook without it is logged and left alone. */
-function wellFormed(event: HandledEvent, context: AnyContext): boolean {
+/**
+ * Whether the app acts on a webhook: its payload has what the handlers
+ * read (see payloadProblem), and no bot but the app's own `fromBot`
+ * excepts sent it. A webhook left alone says why in one line.
+ */
+function actionable<C extends AnyContext>(
+  event: HandledEvent,
+  context: C,
+  fromBot: (context: C) => boolean = (c) => c.isBot,
+): boolean {
   const problem = payloadProblem(event, context.payload);
-  if (problem !== undefined) context.log.warn({ delivery: context.id }, `webhook ignored: ${problem}`);
-  return problem === undefined;
+  if (problem !== undefined) {
+    context.log.warn({ delivery: context.id }, `webhook ignored: ${problem}`);
+    return false;
+  }
+  if (fromBot(context)) {
+    context.log.debug({ delivery: context.id }, 'webhook ignored: sent by a bot');
+    return false;
+  }
+  return true;
 }
 
 /**
- * What reaches Probot's error log when a handler fails: the message alone.
- * The causes of an HTTP error can carry a whole request, and Probot logs an
- * error with everything it holds.
+ * What becomes of a handler's failure. When GitHub no longer has what the
+ * webhook is about (the repository deleted or transferred, the app
+ * uninstalled, the issue or commit gone: see isGone), nothing is left to
+ * judge or answer and a redelivery would find the same, so the webhook
+ * ends with one line and a 2xx. Anything else fails the delivery, and
+ * reaches Probot's error log as its message alone: the causes of an HTTP
+ * error can carry a whole request, and Probot logs an error with
+ * everything it holds.
  */
-export function handled<C>(handler: (context: C) => Promise<void>): (context: C) => Promise<void> {
+export function handled<C extends { id: string; log: Pick<Logger, 'warn'> }>(
+  handler: (context: C) => Promise<void>,
+): (context: C) => Promise<void> {
   return async (context) => {
     try {
       await handler(context);
     } catch (error) {
-      const clean = new Error(error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      if (isGone(error)) {
+        context.log.warn({ delivery: context.id }, `webhook left: GitHub no longer has what it is about: ${message}`);
+        return;
+      }
+      const clean = new Error(message);
       clean.name = error instanceof Error ? error.name : 'Error';
       throw clean;
     }
@@ -93,6 +123,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const now = options.now ?? (() => new Date());
     const locks = new KeyedLock();
     const checkLedger = new CheckLedger();
+    const followUps = new FollowUps(options.timers);
 
     let identity: Promise<BotIdentity> | undefined;
     const identityOf = (): Promise<BotIdentity> => {
@@ -137,6 +168,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         log: context.log,
         locks,
         checkLedger,
+        followUps,
         repository: `${repository.owner}/${repository.repo}`,
         repoUrl: context.payload.repository.html_url,
         pullRequest: async (number: number): Promise<PullRequestTarget> => {
@@ -160,7 +192,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on(
       'push',
       handled(async (context) => {
-        if (!wellFormed('push', context) || context.isBot) return;
+        if (!actionable('push', context)) return;
         await onPush(await depsFor(context), context.payload);
       }),
     );
@@ -168,9 +200,9 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on(
       ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.edited'],
       handled(async (context) => {
-        if (!wellFormed('pull_request', context)) return;
         // The bot's own pull requests still get checks: reviewers merge them.
-        if (context.isBot && !isBotPullRequest(context.payload, defaults.bot.branch_prefix)) return;
+        const fromOtherBot = (c: typeof context) => c.isBot && !isBotPullRequest(c.payload, defaults.bot.branch_prefix);
+        if (!actionable('pull_request', context, fromOtherBot)) return;
         await onPullRequest(await depsFor(context), context.payload);
       }),
     );
@@ -178,7 +210,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on(
       'check_run.rerequested',
       handled(async (context) => {
-        if (!wellFormed('check_run', context) || context.isBot) return;
+        if (!actionable('check_run', context)) return;
         await onCheckRunRerequested(await depsFor(context), context.payload);
       }),
     );
@@ -186,7 +218,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on(
       'check_run.requested_action',
       handled(async (context) => {
-        if (!wellFormed('check_run', context) || context.isBot) return;
+        if (!actionable('check_run', context)) return;
         await onCheckRunRequestedAction(await depsFor(context), context.payload);
       }),
     );
@@ -194,11 +226,9 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on(
       'issue_comment.created',
       handled(async (context) => {
-        if (!wellFormed('issue_comment', context) || context.isBot) return;
+        if (!actionable('issue_comment', context)) return;
         await onIssueComment(await depsFor(context), context.payload);
       }),
     );
   };
 }
-
-export default createApp();

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Forge } from '../ports/forge.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
 import type { CheckLedger } from './check-ledger.js';
+import type { FollowUps } from './follow-ups.js';
 import type { KeyedLock } from './keyed-lock.js';
 import type { BatchRefReader } from './prefetching-reader.js';
 import type { PullRequestTarget } from './targets.js';
@@ -21,6 +22,8 @@ export interface RepoDeps {
   locks: KeyedLock;
   /** The checks this process wrote, so that check runs read before one of those writes are not trusted after it. */
   checkLedger: CheckLedger;
+  /** Half-done work to try again later (the thaw pull request not opened after its branch was pushed). */
+  followUps: FollowUps;
   /** owner/name, for lock keys and messages. */
   repository: string;
   /** https://github.com/OWNER/REPO (or the GHE equivalent), for links. */

@@ -34,6 +34,14 @@ function footer(branch: string, head: string): string[] {
   ];
 }
 
+/**
+ * The key of a branch's pending retry (see checkPush): one per branch, as
+ * only the branch's tip decides what its thaw pull request holds.
+ */
+export function followKey(deps: RepoDeps, branch: string): string {
+  return `follow ${deps.repository} ${branch}`;
+}
+
 /** A whole-commit read: just the commit the branch points at. */
 const COMMIT_ONLY = { files: [], dirs: [] };
 
@@ -59,8 +67,10 @@ async function isTip(deps: RepoDeps, branch: string, sha: string): Promise<boole
  * open while the branch is left frozen, and closes it once the branch was
  * thawed some other way. Only the branch's tip decides, and one webhook at
  * a time per branch, so that two pushes a second apart end with the
- * pull request of the later one. Returns a note for the check when the
- * pull request could not follow for a reason the check should show.
+ * pull request of the later one; once the tip's pull request is as it
+ * should be, a retry pending for the branch has nothing left to do and is
+ * dropped. Returns a note for the check when the pull request could not
+ * follow for a reason the check should show.
  */
 export async function followDevelopmentBranch(
   deps: RepoDeps,
@@ -81,6 +91,7 @@ export async function followDevelopmentBranch(
         open.number,
         `${inlineCode(branch)} no longer needs thawing as of ${inlineCode(subject.sha.slice(0, 7))} (${commitLabel(evaluation.state)}): someone thawed it already, so this pull request is not needed any more. Closing it.`,
       );
+      deps.followUps.cancel(followKey(deps, branch));
       deps.log.info(
         { repository: deps.repository, pr: open.number },
         'closed the thaw pull request: the branch is thawed',
@@ -96,6 +107,7 @@ export async function followDevelopmentBranch(
       intro: intro(judged, checkUrl),
       footer: footer(branch, head),
     });
+    deps.followUps.cancel(followKey(deps, branch));
     if (outcome.status === 'foreign-commits' && outcome.pr) {
       await deps.forge.ensureComment(outcome.pr.number, FOREIGN_COMMITS_MARKER, describeFix(outcome, 'thaw', branch));
       return undefined;

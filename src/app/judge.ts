@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { branchRole } from '../domain/branch.js';
 import { readSpec, type RefState } from '../domain/state.js';
-import { ReadError } from '../errors.js';
+import { errorMessage, ReadError } from '../errors.js';
 import { evaluate, type EvaluateInput, type Evaluation } from '../flow/evaluate.js';
 import type { CheckReport } from '../ports/forge.js';
 import type { RefReader } from '../ports/ref-reader.js';
@@ -76,7 +76,10 @@ async function forkPoint(deps: RepoDeps, base: string, head: string): Promise<st
   try {
     return await deps.mergeBase(base, head);
   } catch (error) {
-    deps.log.warn(
+    // A 404 is GitHub's answer for histories without a merge base (or a repository gone, which the read then
+    // reports): no fault to warn about.
+    const answered = (error as { status?: unknown } | null)?.status === 404;
+    deps.log[answered ? 'info' : 'warn'](
       { repository: deps.repository, base, head, err: describeForLog(error) },
       'no fork point; judging against the base alone',
     );
@@ -242,7 +245,9 @@ function failedSubject(target: JudgeTarget, sha: string): CheckSubject {
  * sha, which the webhook gave. When judging
  * fails (GitHub or the snapshot server down, a rate limit), the check says
  * so instead of going missing; only when even that check cannot be written
- * does the error propagate, so the webhook delivery shows as failed.
+ * does an error propagate, naming both failures and caused by the write's,
+ * so the webhook delivery shows as failed (or, when GitHub no longer has
+ * the repository or commit, ends quietly: see app.ts).
  */
 export async function checkCommit(deps: RepoDeps, target: JudgeTarget, notes?: string[]): Promise<CheckOutcome> {
   try {
@@ -259,13 +264,21 @@ export async function checkCommit(deps: RepoDeps, target: JudgeTarget, notes?: s
     );
     return { ok: true, judged, check };
   } catch (error) {
+    let check: { id: number; url: string };
+    try {
+      check = await publishCheck(
+        deps,
+        renderFailure(checkName(deps.defaults, target.kind), failedSubject(target, target.rev), error),
+      );
+    } catch (writeError) {
+      throw new Error(
+        `could not judge (${errorMessage(error)}), nor report it on the check (${errorMessage(writeError)})`,
+        { cause: writeError },
+      );
+    }
     deps.log.warn(
       { repository: deps.repository, branch: target.branch, sha: target.rev, err: describeForLog(error) },
-      'could not judge; reporting the failure',
-    );
-    const check = await publishCheck(
-      deps,
-      renderFailure(checkName(deps.defaults, target.kind), failedSubject(target, target.rev), error),
+      'could not judge; reported the failure',
     );
     return { ok: false, error, check };
   }

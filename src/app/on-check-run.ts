@@ -92,8 +92,12 @@ async function fix(deps: RepoDeps, subject: CheckSubject, action: PlanAction, re
  */
 export async function onCheckRunRequestedAction(deps: RepoDeps, payload: CheckRunPayload): Promise<void> {
   const subject = subjectOf(deps, payload);
+  if (!subject) return;
   const action = fixActionOf(payload.requested_action?.identifier ?? '');
-  if (!subject || !action) return;
+  if (!action) {
+    deps.log.debug({ repository: deps.repository }, 'check_run.requested_action ignored: not one of its buttons');
+    return;
+  }
   let note: string;
   try {
     note = await fix(deps, subject, action, escapeMarkdown(payload.sender.login));

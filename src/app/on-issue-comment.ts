@@ -75,10 +75,15 @@ async function runPlan(
  * obeyed; everyone who typed a command gets an answer that says what
  * happened or exactly why not. Deliveries of one comment are handled one
  * at a time, so two at once cannot both find no reply and both post one.
+ * What happened is logged once the answer is posted: when the issue is
+ * gone, the failed reply is the one line the webhook leaves (app.ts).
  */
 export async function onIssueComment(deps: RepoDeps, payload: IssueCommentPayload): Promise<void> {
   const command = parseCommand(payload.comment.body);
-  if (!command) return;
+  if (!command) {
+    deps.log.debug({ repository: deps.repository }, 'comment ignored: no command');
+    return;
+  }
   await deps.locks.run(`command ${deps.repository} ${payload.comment.id}`, () => runCommand(deps, payload, command));
 }
 
@@ -93,10 +98,10 @@ async function runCommand(deps: RepoDeps, payload: IssueCommentPayload, command:
 
   const permission = await deps.forge.permissionOf(login);
   if (!WRITERS.includes(permission)) {
-    deps.log.info({ repository: deps.repository, permission }, 'command refused: no write access');
     await reply(
       `thanks for asking, but only people with write access to this repository can run ${inlineCode('/apt-snapshots')} commands, and yours is ${inlineCode(permission)}. I did nothing; a maintainer can run it for you.`,
     );
+    deps.log.info({ repository: deps.repository, permission }, 'command refused: no write access');
     return;
   }
   if (command.kind === 'invalid') {
@@ -104,12 +109,15 @@ async function runCommand(deps: RepoDeps, payload: IssueCommentPayload, command:
     return;
   }
   let answer: string;
+  let failure: unknown;
   try {
     answer = command.kind === 'check' ? await runCheck(deps, command, payload) : await runPlan(deps, command, payload);
   } catch (error) {
-    deps.log.warn({ repository: deps.repository, err: describeForLog(error) }, 'command failed');
+    failure = error;
     const { reason, detail } = describeFailure(error, 'Try the command again');
     answer = `that did not work (${reason}).\n\n${detail}`;
   }
   await reply(answer);
+  if (failure !== undefined)
+    deps.log.warn({ repository: deps.repository, err: describeForLog(failure) }, 'command failed; the reply says why');
 }

@@ -2,11 +2,39 @@ import type { Config } from '../config/schema.js';
 import { branchRole } from '../domain/branch.js';
 import { normalizeBranchName } from '../domain/branch-name.js';
 import type { RepoDeps } from './deps.js';
-import { followDevelopmentBranch } from './devel-thaw.js';
+import { followDevelopmentBranch, followKey } from './devel-thaw.js';
 import { describeFailure } from '../report/check-failure.js';
 import { renderCheck } from '../report/check-summary.js';
 import { checkCommit, describeForLog, publishCheck } from './judge.js';
 import { ZERO_SHA, type PushTarget } from './targets.js';
+
+function inMinutes(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
+/**
+ * Judges the push again later, thaw pull request included, with the
+ * clock moved on by the wait, as a person's re-run would; nobody waits
+ * for it, so what fails is logged.
+ */
+function retryLater(deps: RepoDeps, target: PushTarget, attempt: number): number | undefined {
+  return deps.followUps.schedule(followKey(deps, target.branch), attempt, async (waited) => {
+    const later = { ...deps, now: new Date(deps.now.getTime() + waited) };
+    deps.log.info(
+      { repository: deps.repository, branch: target.branch, sha: target.rev, retry: attempt + 1 },
+      'trying again to keep the thaw pull request in step',
+    );
+    try {
+      await checkPush(later, target, attempt + 1);
+    } catch (error) {
+      deps.log.warn(
+        { repository: deps.repository, branch: target.branch, err: describeForLog(error) },
+        'the retry failed',
+      );
+    }
+  });
+}
 
 /** The fields of a push webhook this app reads. */
 export interface PushPayload {
@@ -51,10 +79,20 @@ export function decidePush(payload: PushPayload, defaults: Config): PushDecision
  * One check on the pushed commit, then, on a development branch, the thaw
  * pull request kept in step; what got in its way is added to the check. A
  * re-run of the check does the same.
+ *
+ * Work left half done (the bot's branch pushed, its pull request not
+ * opened) completes itself: the next event for the branch does it, and
+ * meanwhile this process tries again after a while (retryLater), which
+ * that next event cancels once it has done the work (followDevelopmentBranch).
+ * `attempt` counts the tries so far.
  */
-export async function checkPush(deps: RepoDeps, target: PushTarget): Promise<void> {
+export async function checkPush(deps: RepoDeps, target: PushTarget, attempt = 0): Promise<void> {
   const outcome = await checkCommit(deps, target);
-  if (!outcome.ok) return;
+  if (!outcome.ok) {
+    // A retry that could not even judge leaves the work as half done as it found it.
+    if (attempt > 0) retryLater(deps, target, attempt);
+    return;
+  }
   let note: string | undefined;
   try {
     note = await followDevelopmentBranch(deps, outcome.judged, outcome.check.url);
@@ -64,7 +102,9 @@ export async function checkPush(deps: RepoDeps, target: PushTarget): Promise<voi
       'could not keep the thaw pull request in step',
     );
     const { reason, detail } = describeFailure(error);
-    note = `⚠️ **The thaw pull request could not be opened or updated** (${reason}). ${detail}`;
+    const delay = retryLater(deps, target, attempt);
+    const next = delay === undefined ? '' : ` The bot tries again by itself in ${inMinutes(delay)}.`;
+    note = `⚠️ **The thaw pull request could not be opened or updated** (${reason}). ${detail}${next}`;
   }
   if (note !== undefined) await publishCheck(deps, renderCheck({ ...outcome.judged.input, notes: [note] }));
 }

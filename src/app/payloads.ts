@@ -3,11 +3,17 @@ import { z } from 'zod';
 const sha = z.string().regex(/^[0-9a-f]{40}$/, 'must be a commit sha');
 const text = z.string().min(1);
 const positive = z.number().int().positive();
+/**
+ * An account's login or a repository's name as GitHub allows them; they
+ * go into every API path, which a lone surrogate or a huge string would
+ * break before any request is made.
+ */
+const githubName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a GitHub name');
 
 /** What every handled webhook must carry: whose it is and where it happened. */
 const delivered = z.object({
   installation: z.object({ id: positive }),
-  repository: z.object({ name: text, owner: z.object({ login: text }), html_url: text }),
+  repository: z.object({ name: githubName, owner: z.object({ login: githubName }), html_url: text }),
 });
 const sender = z.object({ login: text });
 

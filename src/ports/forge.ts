@@ -34,8 +34,8 @@ export interface CheckReport {
 /** A check run this app already made on a commit: what deciding between updating it and replacing it needs. */
 export interface ExistingCheckRun {
   id: number;
-  title: string | null;
-  summary: string | null;
+  /** What the forge recorded about the run's annotations when it wrote them (GitHub: the run's external_id). */
+  externalId: string | null;
   annotationsCount: number;
 }
 

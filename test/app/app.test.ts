@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { Probot } from 'probot';
 import { createApp, handled, OFFLINE, snapshotServerFor } from '../../src/app.js';
+import { ForgeError } from '../../src/adapters/github/forge-error.js';
 import { HttpSnapshotServer } from '../../src/adapters/snapshot-server/http-snapshot-server.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { fakeGitHub, mockRead } from '../helpers/github-graphql.js';
@@ -8,6 +9,7 @@ import { mockCheck } from '../helpers/github-rest.js';
 import { guardNock } from '../helpers/nock-guard.js';
 import {
   APP_ID,
+  captureLog,
   deliver,
   fixture,
   mockTokenExchange,
@@ -75,7 +77,7 @@ describe('createApp', () => {
     await deliver(app, 'pull_request', fixture('pull-request-opened'));
     api.read();
     api.check(SHA.prHead, 'APT snapshots (pull request)', {
-      existing: { id: 6001, title: 't', summary: 's', annotationsCount: 0 },
+      existing: { id: 6001, annotationsCount: 0 },
     });
     await deliver(app, 'pull_request', fixture('pull-request-synchronize'));
 
@@ -116,9 +118,38 @@ describe('handled', () => {
     const failure = Object.assign(new Error('GitHub ensureCheck: answered 500', { cause }), { name: 'ForgeError' });
     const error = (await handled(async () => {
       throw failure;
-    })({}).catch((e: unknown) => e)) as Error;
+    })({ id: 'd', log: silentLog() }).catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ name: 'ForgeError', message: 'GitHub ensureCheck: answered 500' });
     expect(error.cause).toBeUndefined();
     expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('ghs_secret');
+  });
+
+  it('ends with one line, and no failure, when GitHub no longer has what the webhook is about', async () => {
+    const log = captureLog();
+    const gone = new ForgeError(
+      'GitHub ensureCheck: POST /repos/tails/gone/check-runs answered 404: Not Found',
+      'ensureCheck',
+      'POST',
+      {
+        status: 404,
+        gone: true,
+      },
+    );
+    await handled(async () => {
+      throw new Error('could not judge (x), nor report it on the check (y)', { cause: gone });
+    })({ id: 'delivery-7', log: log.logger });
+
+    const lines = log
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number; delivery: string; msg: string });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        delivery: 'delivery-7',
+        msg: 'webhook left: GitHub no longer has what it is about: could not judge (x), nor report it on the check (y)',
+      }),
+    ]);
   });
 });

@@ -15,7 +15,7 @@ describe("the app's check runs come with the read of the commit", () => {
     const api = topicPushApi();
     api.read();
     const written = api.check(SHA.topicAfter, CHECK, {
-      existing: { id: 6001, title: 'old', summary: 'old', annotationsCount: 0 },
+      existing: { id: 6001, annotationsCount: 0 },
     });
 
     await deliver(await testProbot(), 'push', fixture('push-topic-branch'));
@@ -26,16 +26,15 @@ describe("the app's check runs come with the read of the commit", () => {
 
   it('looks the run up when the read could not bring them all', async () => {
     const api = topicPushApi();
-    const existing = { id: 6001, title: 'old', summary: 'old', annotationsCount: 0 };
-    api.fake.addCheckRun({ sha: SHA.topicAfter, appId: APP_ID, name: CHECK, ...existing });
+    const existing = { id: 6001, annotationsCount: 0 };
+    api.fake.addCheckRun({ sha: SHA.topicAfter, appId: APP_ID, name: CHECK, externalId: null, ...existing });
     for (let i = 0; i < CHECK_RUNS_READ; i += 1)
       api.fake.addCheckRun({
         sha: SHA.topicAfter,
         appId: APP_ID,
         id: 7000 + i,
         name: `other ${i}`,
-        title: 't',
-        summary: 's',
+        externalId: null,
         annotationsCount: 0,
       });
     api.read();
@@ -57,7 +56,7 @@ describe("the app's check runs come with the read of the commit", () => {
     for (let i = 0; i < 2; i += 1) api.read();
     api.check(SHA.topicAfter, CHECK);
     mockCheck(api.scope, SHA.topicAfter, CHECK, {
-      existing: { id: 6001, title: 'created', summary: 'by the other', annotationsCount: 0 },
+      existing: { id: 6001, annotationsCount: 0 },
     });
 
     await Promise.all([

@@ -7,7 +7,7 @@ import { githubApi, rev, SHA, TREES } from './scenario.js';
 guardNock();
 
 const CHECK = 'APT snapshots';
-const EXISTING = { id: 6001, title: 'old', summary: 'old', annotationsCount: 0 };
+const EXISTING = { id: 6001, annotationsCount: 0 };
 
 type CheckRunPayload = { check_run: { output: { summary: string } } };
 

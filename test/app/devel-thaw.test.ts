@@ -1,5 +1,7 @@
 import { guardNock } from '../helpers/nock-guard.js';
 import {
+  type Captured,
+  type ExistingRun,
   mockCheck,
   mockClosePullRequest,
   mockCreateBranch,
@@ -39,6 +41,12 @@ function frozenDevel(): ReturnType<typeof githubApi> {
 }
 
 type Tree = { base_tree: string; tree: { path: string; content: string }[] };
+
+/** The check run as GitHub holds it after the app's first write, which `written` captured. */
+function asWritten(written: Captured): ExistingRun {
+  const body = written[0] as { external_id: string; output: { annotations?: unknown[] } };
+  return { id: 6001, externalId: body.external_id, annotationsCount: body.output.annotations?.length ?? 0 };
+}
 
 describe('devel left frozen', () => {
   it('fails the check with a thaw button and opens one thaw pull request linking it', async () => {
@@ -116,7 +124,7 @@ describe('devel left frozen', () => {
 
     expect(check[0]).toMatchObject({ conclusion: 'success', actions: [] });
     expect((comments[0] as { body: string }).body).toBe(
-      '`devel` no longer needs thawing as of `d1d1d1d` (“Thaw APT snapshots.”): someone thawed it already, so this pull request is not needed any more. Closing it.',
+      '<!-- apt-snapshots-bot:closing -->\n`devel` no longer needs thawing as of `d1d1d1d` (“Thaw APT snapshots.”): someone thawed it already, so this pull request is not needed any more. Closing it.',
     );
   });
 
@@ -196,14 +204,10 @@ describe('devel left frozen', () => {
 
   it('says on the check when someone took over the bot branch and no pull request is open to say it on', async () => {
     const api = frozenDevel();
-    api.check(SHA.develAfter, CHECK);
+    const first = api.check(SHA.develAfter, CHECK);
     mockForeignBranch(api.scope, BOT_BRANCH, SHA.develAfter, SHA.botThaw);
     mockFindPullRequest(api.scope, BOT_BRANCH, 'devel');
-    const second = mockCheck(api.scope, SHA.develAfter, CHECK, {
-      existing: { id: 6001, title: 'x', summary: 'y', annotationsCount: 3 },
-      update: false,
-      id: 6002,
-    });
+    const second = mockCheck(api.scope, SHA.develAfter, CHECK, { existing: () => asWritten(first) });
 
     await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
 
@@ -215,13 +219,9 @@ describe('devel left frozen', () => {
 
   it('says on the check when the pull request could not be opened', async () => {
     const api = frozenDevel();
-    api.check(SHA.develAfter, CHECK);
+    const first = api.check(SHA.develAfter, CHECK);
     api.scope.get(`/repos/tails/tails/git/ref/${refPath(BOT_BRANCH)}`).reply(500, { message: 'Server Error' });
-    const second = mockCheck(api.scope, SHA.develAfter, CHECK, {
-      existing: { id: 6001, title: 'x', summary: 'y', annotationsCount: 3 },
-      update: false,
-      id: 6002,
-    });
+    const second = mockCheck(api.scope, SHA.develAfter, CHECK, { existing: () => asWritten(first) });
 
     await deliver(await testProbot(), 'push', fixture('push-devel-left-frozen'));
 

@@ -1,8 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
-import { Probot, run, Server } from 'probot';
+import { Probot, Server } from 'probot';
 import { createApp } from '../../src/app.js';
-import { mockCreateBranch, mockOpenPullRequest } from '../helpers/github-rest.js';
+import { serve } from '../../src/server.js';
+import { mockCreateBranch, mockFindPullRequest, mockOpenPullRequest, REPO } from '../helpers/github-rest.js';
+import { SkippingClock } from '../helpers/manual-clock.js';
+import { freePort } from '../helpers/free-port.js';
 import { guardNock } from '../helpers/nock-guard.js';
 import {
   APP_ID,
@@ -19,14 +21,6 @@ import { githubApi, rev, SHA, TREES } from './scenario.js';
 guardNock({ allowLoopback: true });
 
 const SECRET = 'e2e-webhook-secret-5b1f0c7a9d';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 function sign(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -132,7 +126,7 @@ describe('npm start without credentials', () => {
       written.push(env);
       return env;
     };
-    const server = await run(createApp(), {
+    const server = await serve({
       env: { PORT: String(port), HOST: '127.0.0.1' },
       log: captureLog().logger,
       updateEnv,
@@ -162,6 +156,63 @@ describe('npm start without credentials', () => {
       await server.stop();
       if (previous === undefined) delete process.env.NO_SMEE_SETUP;
       else process.env.NO_SMEE_SETUP = previous;
+    }
+  });
+});
+
+describe('npm start with credentials', () => {
+  it("serves signed webhooks with the app's Octokit, which retries a secondary rate limit as GitHub asks", async () => {
+    const port = await freePort();
+    const clock = new SkippingClock();
+    const server = await serve({
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        APP_ID: String(APP_ID),
+        PRIVATE_KEY: testPrivateKey(),
+        WEBHOOK_SECRET: SECRET,
+        APT_SNAPSHOTS_SERVER: 'offline',
+      },
+      log: captureLog().logger,
+      rateLimits: { clock },
+    });
+    try {
+      const frozen = rev(TREES.develFrozen, SHA.develAfter);
+      const api = githubApi({
+        [SHA.develAfter]: frozen,
+        [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+        'refs/heads/devel': frozen,
+      });
+      api.scope.get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot', name: 'apt-snapshots-bot' });
+      api.read();
+      api.check(SHA.develAfter, 'APT snapshots');
+      api.read();
+      mockCreateBranch(api.scope, 'apt-snapshots-bot/thaw-devel', SHA.develAfter);
+      mockFindPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel');
+      api.scope
+        .post(`${REPO}/pulls`)
+        .reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '2' });
+      api.scope.post(`${REPO}/pulls`).reply(201, {
+        number: 60,
+        html_url: 'https://github.com/tails/tails/pull/60',
+        state: 'open',
+        head: { ref: 'apt-snapshots-bot/thaw-devel' },
+        base: { ref: 'devel' },
+      });
+
+      const response = await post(
+        `http://127.0.0.1:${port}/api/github/webhooks`,
+        'push',
+        fixture('push-devel-left-frozen'),
+        (body) => sign(body, SECRET),
+      );
+
+      expect(response.status).toBe(200);
+      await response.text();
+      expect(api.log.filter((l) => l === `POST ${REPO}/pulls`)).toHaveLength(2);
+      expect(clock.slept).toEqual([2000]);
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -1,7 +1,7 @@
 import { parseSubjectMarker } from '../../src/report/check-subject.js';
 import { FakeSnapshotServer } from '../helpers/fake-snapshot-server.js';
 import { guardNock } from '../helpers/nock-guard.js';
-import { mockCheck } from '../helpers/github-rest.js';
+import { mockCheck, mockCreateBranch, mockFindPullRequest } from '../helpers/github-rest.js';
 import { captureLog, deliver, fixture, testPrivateKey, testProbot } from '../helpers/probot-app.js';
 import { tailsTree } from '../helpers/snapshot.js';
 import { githubApi, rev, SHA, topicPushApi, TREES } from './scenario.js';
@@ -116,7 +116,7 @@ describe('failures are visible checks', () => {
 
     const next = fixture<{ ref: string }>('push-tag');
     await deliver(probot, 'push', next);
-    expect(capture.text()).toContain('could not judge; reporting the failure');
+    expect(capture.text()).toContain('could not judge (cannot read');
   });
 
   it('honours a rate limit when throttling is on (as in production): waits for the reset, then goes on', async () => {
@@ -148,14 +148,13 @@ describe('idempotence', () => {
     api.read();
     const first = api.check(SHA.topicAfter, CHECK);
     await deliver(probot, 'push', fixture('push-topic-branch'), 'delivery-1');
-    const created = first[0] as unknown as CheckBody & { output: { annotations: unknown[] } };
+    const created = first[0] as unknown as CheckBody & { external_id: string; output: { annotations: unknown[] } };
 
     api.read();
     const second = api.check(SHA.topicAfter, CHECK, {
       existing: {
         id: 6001,
-        title: created.output.title,
-        summary: created.output.summary,
+        externalId: created.external_id,
         annotationsCount: created.output.annotations.length,
       },
     });
@@ -189,5 +188,47 @@ describe('secrets', () => {
       .filter((line) => line.length > 20);
     for (const line of keyBody) expect(logged).not.toContain(line);
     expect(logged).not.toContain('ghs_installationtoken');
+  });
+});
+
+describe('one check run per commit', () => {
+  it('an outage, its re-run that finds devel frozen, and the note about the thaw pull request: all in one run', async () => {
+    const probot = await testProbot();
+    const frozen = rev(TREES.develFrozen, SHA.develAfter);
+    const api = githubApi({
+      [SHA.develAfter]: frozen,
+      [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+      'refs/heads/devel': frozen,
+    });
+    // The push: GitHub fails the read, so the run says it could not judge (no annotations).
+    api.scope.post('/graphql').reply(502, { message: 'Bad Gateway' });
+    const outage = mockCheck(api.scope, SHA.develAfter, CHECK);
+    await deliver(probot, 'push', fixture('push-devel-left-frozen'));
+    expect(outage[0]).toMatchObject({ output: { title: 'Could not judge: GitHub API error 502' } });
+    const failed = outage[0] as unknown as { external_id: string };
+
+    // The re-run: the findings go into that run, annotations included; then the pull request fails, and the
+    // note about it updates the same run again, its annotations now those the run carries.
+    api.read();
+    const recovered = api.check(SHA.develAfter, CHECK, {
+      existing: { id: 6001, externalId: failed.external_id, annotationsCount: 0 },
+    });
+    api.read();
+    mockCreateBranch(api.scope, 'apt-snapshots-bot/thaw-devel', SHA.develAfter);
+    mockFindPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel');
+    api.scope.post('/repos/tails/tails/pulls').reply(502, { message: 'Bad Gateway' });
+    const noted = mockCheck(api.scope, SHA.develAfter, CHECK, {
+      existing: () => {
+        const body = recovered[0] as { external_id: string; output: { annotations: unknown[] } };
+        return { id: 6001, externalId: body.external_id, annotationsCount: body.output.annotations.length };
+      },
+    });
+    await deliver(probot, 'check_run', fixture('check-run-rerequested'));
+
+    expect(recovered[0]).toMatchObject({ conclusion: 'failure', output: { annotations: [{}, {}] } });
+    expect(noted[0]).not.toHaveProperty('output.annotations');
+    expect((noted[0] as unknown as CheckBody).output.summary).toContain('could not be opened or updated');
+    expect(api.log.filter((l) => l === 'POST /repos/tails/tails/check-runs')).toHaveLength(1);
+    expect(api.log.filter((l) => l === 'PATCH /repos/tails/tails/check-runs/6001')).toHaveLength(2);
   });
 });

@@ -1,4 +1,5 @@
 import { payloadProblem } from '../../src/app/payloads.js';
+import { appOctokit } from '../../src/adapters/github/app-octokit.js';
 import { guardNock } from '../helpers/nock-guard.js';
 import { captureLog, deliver, fixture, testProbot } from '../helpers/probot-app.js';
 
@@ -71,6 +72,18 @@ describe('a webhook missing what the app reads is ignored with a message naming 
       set('comment.body', 42),
     ],
     ['issue_comment webhook without a valid issue.number', 'issue_comment', 'issue-comment-thaw', drop('issue.number')],
+    [
+      'push webhook without a valid repository.name (must be a GitHub name)',
+      'push',
+      'push-topic-branch',
+      set('repository.name', 'tails\ud800'),
+    ],
+    [
+      'issue_comment webhook without a valid repository.owner.login (must be a GitHub name)',
+      'issue_comment',
+      'issue-comment-thaw',
+      set('repository.owner.login', 'x'.repeat(200_000)),
+    ],
   ])('%s', async (message, event, name, edit) => {
     const payload = fixture<Payload>(name);
     edit(payload);
@@ -79,5 +92,22 @@ describe('a webhook missing what the app reads is ignored with a message naming 
     await deliver(await testProbot({ log: log.logger }), event, payload);
 
     expect(log.text()).toContain(`webhook ignored: ${message}`);
+  });
+});
+
+describe('an installation id that is not one, with the Octokit npm start runs', () => {
+  it.each([
+    ['a string', 'x'],
+    ['an object', {}],
+    ['a negative number', -4242],
+    ['zero', 0],
+  ])('is ignored in one line, where Probot failed before any handler ran (%s)', async (_what, id) => {
+    const payload = fixture<Payload>('push-topic-branch');
+    payload.installation.id = id;
+    const log = captureLog();
+
+    await deliver(await testProbot({ log: log.logger, Octokit: appOctokit() }), 'push', payload);
+
+    expect(log.text()).toContain('webhook ignored: push webhook without a valid installation.id');
   });
 });

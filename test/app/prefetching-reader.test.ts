@@ -12,7 +12,7 @@ const WITHOUT = readSpec(defaultConfig(), { changelog: false });
 
 const RUNS: KnownCheckRuns = {
   sha: 'after'.padEnd(40, '0'),
-  runs: new Map([['APT snapshots', { id: 7, title: 't', summary: 's', annotationsCount: 0 }]]),
+  runs: new Map([['APT snapshots', { id: 7, externalId: null, annotationsCount: 0 }]]),
 };
 
 class CountingReader implements BatchRefReader {

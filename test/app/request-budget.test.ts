@@ -105,7 +105,7 @@ const SCENARIOS: Record<string, Scenario> = {
       });
       api.read();
       api.check(SHA.prHead, 'APT snapshots (pull request)', {
-        existing: { id: 6001, title: 't', summary: 's', annotationsCount: 0 },
+        existing: { id: 6001, annotationsCount: 0 },
       });
       return api;
     },

@@ -100,8 +100,8 @@ export function githubApi(revisions: Record<string, FakeRevision>, options: ApiO
     log,
     read: () => mockRead(scope, fake),
     check: (sha, name, options = {}) => {
-      const { existing } = options;
-      if (existing) fake.addCheckRun({ sha, appId: APP_ID, name, ...existing });
+      const existing = typeof options.existing === 'function' ? options.existing() : options.existing;
+      if (existing) fake.addCheckRun({ sha, appId: APP_ID, name, externalId: null, ...existing });
       return mockCheck(scope, sha, name, { ...options, lookup: false });
     },
     revisionsRead: () =>

@@ -6,20 +6,21 @@ import {
   type AppThroughput,
   type ThroughputOptions,
 } from '../../bench/app-throughput.js';
-import { startProbotServer, type BenchedApp } from '../../bench/probot-server.js';
+import { startProbotServer } from '../../bench/probot-server.js';
 
 const OPTIONS: ThroughputOptions = { webhooks: 6, concurrency: 2, warmup: 2, timeLimitMs: 10_000 };
 
 describe('benchAppThroughput', () => {
-  it('times the bare and the real app on the same pushes, and says what each real webhook asked of GitHub', async () => {
-    const started: BenchedApp[] = [];
+  it('times the bare, the minimal and the real app on the same pushes, and says what each real webhook asked of GitHub', async () => {
+    const started: string[] = [];
     const result = await benchAppThroughput(OPTIONS, (options) => {
-      started.push(options.app);
+      started.push(`${options.app} with ${options.octokit ?? 'bench'} Octokit`);
       return startProbotServer(options);
     });
-    expect(started).toEqual(['bare', 'real']);
-    expect([result.bare.processed, result.real.processed]).toEqual([6, 6]);
-    expect(result.ratio).toBeCloseTo(result.real.perSecond / result.bare.perSecond, 10);
+    expect(started).toEqual(['bare with bench Octokit', 'minimal with bench Octokit', 'real with bench Octokit']);
+    expect([result.bare.processed, result.minimal.processed, result.real.processed]).toEqual([6, 6, 6]);
+    expect(result.ratio).toBeCloseTo(result.real.perSecond / result.minimal.perSecond, 10);
+    expect(result.bareRatio).toBeCloseTo(result.real.perSecond / result.bare.perSecond, 10);
     expect(result.real.perSecond).toBeCloseTo(6 / result.real.seconds, 10);
     expect(result.requestsPerWebhook).toEqual({
       'GET /repos/{owner}/{repo}/compare/{basehead}': 1,
@@ -52,11 +53,13 @@ describe('benchAppThroughput', () => {
 });
 
 describe('formatThroughput', () => {
-  it('prints both rates, the ratio against its target, the requests per webhook and the check runs', () => {
+  it('prints the three rates, the ratios against their targets, met or not, the requests per webhook and the check runs', () => {
     const result: AppThroughput = {
       bare: { processed: 2000, seconds: 0.8, perSecond: 2500 },
-      real: { processed: 2000, seconds: 8, perSecond: 250 },
-      ratio: 0.1,
+      minimal: { processed: 2000, seconds: 2.5, perSecond: 800 },
+      real: { processed: 2000, seconds: 2.75, perSecond: 727.3 },
+      ratio: 0.91,
+      bareRatio: 0.29,
       requestsPerWebhook: { 'POST /graphql': 2, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': 1 },
       once: { 'GET /app': 1 },
       conclusions: { success: 1999, failure: 1 },
@@ -64,10 +67,12 @@ describe('formatThroughput', () => {
     expect(
       formatThroughput(result, { webhooks: 2000, concurrency: 8, warmup: 100, timeLimitMs: 1 }).split('\n'),
     ).toEqual([
-      'push to a topic branch, 2000 signed webhooks over HTTP, 8 at a time, after 100 to warm up:',
-      '  bare Probot app (handlers do nothing)          2500.0 webhooks/s  (2000 in 0.80 s)',
-      '  apt-snapshots-bot (GitHub API on 127.0.0.1)     250.0 webhooks/s  (2000 in 8.00 s)',
-      '  ratio: 0.10 of the bare app (target ≥ 0.50)',
+      'push to a topic branch, 2000 signed webhooks over HTTP, 8 at a time, after 100 to warm up, retries and pacing off:',
+      '  bare Probot app (handlers do nothing)                  2500.0 webhooks/s  (2000 in 0.80 s)',
+      '  minimal app (one GraphQL read, one check run)           800.0 webhooks/s  (2000 in 2.50 s)',
+      '  apt-snapshots-bot (GitHub API on 127.0.0.1)             727.3 webhooks/s  (2000 in 2.75 s)',
+      '  apt-snapshots-bot / minimal app: 0.91 (target ≥ 0.80): target met',
+      '  apt-snapshots-bot / bare app:    0.29 (target ≥ 0.50): NOT met',
       'API requests the fake GitHub answered per webhook in that run: 3.00',
       '  GET /repos/{owner}/{repo}/commits/{ref}/check-runs   1.00',
       '  POST /graphql                                        2.00',

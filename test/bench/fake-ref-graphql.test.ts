@@ -93,8 +93,7 @@ describe('FakeRefGraphql answers the GitHub reader as GitHub would', () => {
       id,
       appId,
       name,
-      title: `t${id}`,
-      summary: `s${id}`,
+      externalId: `x${id}`,
       annotationsCount: id,
     });
     const runs = [
@@ -116,8 +115,8 @@ describe('FakeRefGraphql answers the GitHub reader as GitHub would', () => {
     expect(checkRuns).toEqual({
       sha: SHA,
       runs: new Map([
-        ['APT snapshots', { id: 3, title: 't3', summary: 's3', annotationsCount: 3 }],
-        ['APT snapshots (pull request)', { id: 2, title: 't2', summary: 's2', annotationsCount: 2 }],
+        ['APT snapshots', { id: 3, externalId: 'x3', annotationsCount: 3 }],
+        ['APT snapshots (pull request)', { id: 2, externalId: 'x2', annotationsCount: 2 }],
       ]),
     });
   });

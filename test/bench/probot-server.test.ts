@@ -81,7 +81,22 @@ describe('startProbotServer', () => {
       'POST /graphql': 1,
       'POST /repos/{owner}/{repo}/check-runs': 1,
     });
-    expect(github.checkRuns()).toEqual([{ name: 'APT snapshots', headSha: push.after, conclusion: 'success' }]);
+    expect(github.checkRuns()).toEqual([
+      { name: 'APT snapshots', headSha: push.after, conclusion: 'success', at: expect.any(Number) },
+    ]);
+    expect(github.unexpected()).toEqual([]);
+  });
+
+  it('serves the minimal app: one GraphQL read and one check run, nothing else', async () => {
+    expect(await deliver('minimal', SECRET)).toMatchObject({ processed: 1, failures: [] });
+    expect(github.counts()).toEqual({
+      'POST /app/installations/{id}/access_tokens': 1,
+      'POST /graphql': 1,
+      'POST /repos/{owner}/{repo}/check-runs': 1,
+    });
+    expect(github.checkRuns()).toEqual([
+      { name: 'APT snapshots', headSha: push.after, conclusion: 'success', at: expect.any(Number) },
+    ]);
     expect(github.unexpected()).toEqual([]);
   });
 

@@ -135,8 +135,7 @@ export interface FakeCheckRun {
   appId: number;
   id: number;
   name: string;
-  title: string | null;
-  summary: string | null;
+  externalId: string | null;
   annotationsCount: number;
 }
 
@@ -330,8 +329,7 @@ export function fakeGitHub(
       CheckRun: {
         databaseId: (r) => (r as FakeCheckRun).id,
         name: (r) => (r as FakeCheckRun).name,
-        title: (r) => (r as FakeCheckRun).title,
-        summary: (r) => (r as FakeCheckRun).summary,
+        externalId: (r) => (r as FakeCheckRun).externalId,
         annotations: (r, args) => {
           onlyArguments(args, ['first'], 'CheckRun.annotations');
           firstOf(args);

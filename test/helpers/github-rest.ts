@@ -8,8 +8,8 @@ export type Captured = Record<string, unknown>[];
 
 export interface ExistingRun {
   id: number;
-  title: string;
-  summary: string;
+  /** What the run records of its annotations (annotationsId); none for a run written without. */
+  externalId?: string | null;
   annotationsCount: number;
 }
 
@@ -17,12 +17,14 @@ function run(
   id: number,
   sha: string,
   name: string,
-  output: { title: string; summary: string; annotations_count: number },
+  externalId: string | null,
+  output: { title?: string; summary?: string; annotations_count: number },
 ) {
   return {
     id,
     name,
     head_sha: sha,
+    external_id: externalId,
     html_url: `https://github.com/tails/tails/runs/${id}`,
     url: `https://api.github.com${REPO}/check-runs/${id}`,
     status: 'completed',
@@ -32,7 +34,8 @@ function run(
 }
 
 export interface MockCheckOptions {
-  existing?: ExistingRun;
+  /** The app's run GitHub lists; a function is asked when the lookup comes (the run as an earlier write left it). */
+  existing?: ExistingRun | (() => ExistingRun);
   id?: number;
   update?: boolean;
   /** False when the caller knows the runs already (they came with the read), so no lookup is made. */
@@ -48,25 +51,24 @@ export interface MockCheckOptions {
 export function mockCheck(scope: nock.Scope, sha: string, name: string, options: MockCheckOptions = {}): Captured {
   const written: Captured = [];
   const update = options.update ?? options.existing !== undefined;
-  const id = options.id ?? options.existing?.id ?? 6001;
+  const existing = options.existing;
+  const id = options.id ?? (typeof existing === 'object' ? existing.id : undefined) ?? 6001;
   if (options.lookup ?? true) {
     scope
       .get(`${REPO}/commits/${sha}/check-runs`)
       .query({ check_name: name, filter: 'latest', app_id: String(APP_ID) })
       .reply(200, () => {
-        const e = options.existing;
+        const e = typeof existing === 'function' ? existing() : existing;
         return {
           total_count: e ? 1 : 0,
-          check_runs: e
-            ? [run(e.id, sha, name, { title: e.title, summary: e.summary, annotations_count: e.annotationsCount })]
-            : [],
+          check_runs: e ? [run(e.id, sha, name, e.externalId ?? null, { annotations_count: e.annotationsCount })] : [],
         };
       });
   }
   const reply = (_uri: string, body: nock.Body) => {
     written.push(body as Record<string, unknown>);
-    const b = body as { output: { title: string; summary: string } };
-    return run(id, sha, name, { ...b.output, annotations_count: 0 });
+    const b = body as { external_id?: string; output: { title: string; summary: string } };
+    return run(id, sha, name, b.external_id ?? null, { ...b.output, annotations_count: 0 });
   };
   if (update) scope.patch(`${REPO}/check-runs/${id}`).reply(200, reply);
   else scope.post(`${REPO}/check-runs`).reply(201, reply);
@@ -188,6 +190,26 @@ export function mockUpdateBranch(scope: nock.Scope, branch: string, baseSha: str
   return trees;
 }
 
+/** A bot branch that already holds these edits on this base (as mockCreateBranch left it): read ref, compare, tree; nothing moved. */
+export function mockBranchAsWanted(scope: nock.Scope, branch: string, baseSha: string): void {
+  const head = 'e3'.repeat(20);
+  scope.get(`${REPO}/git/ref/${refPath(branch)}`).reply(200, { ref: `refs/heads/${branch}`, object: { sha: head } });
+  scope.get(`${REPO}/compare/${baseSha}...${head}`).reply(200, {
+    total_commits: 1,
+    behind_by: 0,
+    base_commit: { sha: baseSha, commit: { tree: { sha: 'e1'.repeat(20) } } },
+    commits: [
+      {
+        sha: head,
+        commit: { tree: { sha: 'e2'.repeat(20) }, author: { name: 'bot' } },
+        author: BOT_USER,
+        committer: BOT_USER,
+      },
+    ],
+  });
+  scope.post(`${REPO}/git/trees`).reply(201, { sha: 'e2'.repeat(20) });
+}
+
 /** A bot branch someone else committed to: read ref, compare, and nothing written. */
 export function mockForeignBranch(scope: nock.Scope, branch: string, baseSha: string, head: string): void {
   scope.get(`${REPO}/git/ref/${refPath(branch)}`).reply(200, { ref: `refs/heads/${branch}`, object: { sha: head } });
@@ -235,12 +257,13 @@ export function mockPermission(scope: nock.Scope, user: string, role: string): v
     .reply(200, { permission: role === 'maintain' ? 'write' : role, role_name: role, user: { login: user } });
 }
 
-/** closePullRequest: get, comment, close. */
+/** closePullRequest: get, look for its comment, comment, close. */
 export function mockClosePullRequest(scope: nock.Scope, number: number): Captured {
   const comments: Captured = [];
   scope
     .get(`${REPO}/pulls/${number}`)
     .reply(200, { number, state: 'open', html_url: `https://github.com/tails/tails/pull/${number}` });
+  scope.get(`${REPO}/issues/${number}/comments`).query({ per_page: '100' }).reply(200, []);
   scope.post(`${REPO}/issues/${number}/comments`).reply(201, (_uri, body) => {
     comments.push(body as Record<string, unknown>);
     return { id: 9902, html_url: `https://github.com/tails/tails/pull/${number}#issuecomment-9902` };

@@ -7,6 +7,7 @@ import type nock from 'nock';
 import { pino, type Logger } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { createApp, type AppOptions } from '../../src/app.js';
+import { FakeTimers } from './fake-timers.js';
 
 export const INSTALLATION_ID = 4242;
 export const APP_ID = 1;
@@ -64,17 +65,23 @@ export interface TestAppOptions {
   app?: AppOptions;
   log?: Logger;
   throttle?: boolean;
+  /** Another Octokit class than testOctokitClass's, e.g. the one `npm start` runs with (appOctokit). */
+  Octokit?: typeof ProbotOctokit;
   secret?: string;
   /** GitHub Enterprise Server: https://HOST/api/v3, as Probot derives it from GHE_HOST. */
   baseUrl?: string;
 }
 
-/** A Probot running the app, as `probot run` would, with the identity known so no GET /app is needed. */
+/**
+ * A Probot running the app, as `npm start` would, with the identity known
+ * so no GET /app is needed, and timers that retry half-done work only when
+ * the test fires them (pass `app.timers` to fire them).
+ */
 export async function testProbot(options: TestAppOptions = {}): Promise<Probot> {
   const probot = new Probot({
     appId: APP_ID,
     privateKey: testPrivateKey(),
-    Octokit: testOctokitClass({ throttle: options.throttle }),
+    Octokit: options.Octokit ?? testOctokitClass({ throttle: options.throttle }),
     log: options.log ?? silentLog(),
     ...(options.secret ? { secret: options.secret } : {}),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
@@ -84,6 +91,7 @@ export async function testProbot(options: TestAppOptions = {}): Promise<Probot> 
       identity: { appId: APP_ID, botLogin: BOT_LOGIN },
       snapshotServer: null,
       now: () => NOW,
+      timers: new FakeTimers(),
       ...options.app,
     }),
   );

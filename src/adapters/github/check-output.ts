@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CheckAnnotation } from '../../ports/forge.js';
 
 /** GitHub's limits on a check run's output. */
@@ -46,4 +47,21 @@ export function annotationBatches(annotations: CheckAnnotation[]): GitHubAnnotat
     batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST).map(toGitHubAnnotation));
   }
   return batches;
+}
+
+/**
+ * What a run's external_id records about its annotations: a digest of them
+ * all, in order. GitHub appends annotations on every update and cannot
+ * remove them, so a run may be updated in place only when it already
+ * carries exactly these; the summary and title may change freely (a note
+ * added after the thaw pull request was opened). The id is GitHub's field
+ * for "a reference for the run on the integrator's system", sent back by
+ * REST and GraphQL alike, and unlike a marker in the summary it needs no
+ * room within the summary's limit.
+ */
+export function annotationsId(annotations: readonly CheckAnnotation[]): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify(annotations.map((a) => [a.path, a.line, a.level, a.title, a.message])))
+    .digest('hex');
+  return `annotations-sha256:${digest.slice(0, 32)}`;
 }

@@ -17,7 +17,7 @@ export const CHECK_RUNS_READ = 10;
  */
 export const CHECK_RUNS_FRAGMENT =
   `fragment AppCheckRuns on Commit { oid checkSuites(first: ${CHECK_SUITES_READ}, filterBy: { appId: $appId }) { totalCount nodes { app { databaseId } ` +
-  `checkRuns(first: ${CHECK_RUNS_READ}, filterBy: { checkType: LATEST }) { totalCount nodes { databaseId name title summary annotations(first: 1) { totalCount } } } } } }`;
+  `checkRuns(first: ${CHECK_RUNS_READ}, filterBy: { checkType: LATEST }) { totalCount nodes { databaseId name externalId annotations(first: 1) { totalCount } } } } } }`;
 
 interface GqlConnection<T> {
   totalCount?: unknown;
@@ -27,8 +27,7 @@ interface GqlConnection<T> {
 interface GqlCheckRun {
   databaseId?: unknown;
   name?: unknown;
-  title?: unknown;
-  summary?: unknown;
+  externalId?: unknown;
   annotations?: { totalCount?: unknown } | null;
 }
 
@@ -54,17 +53,16 @@ function complete<T>(connection: GqlConnection<T> | null | undefined): T[] | und
 const nullableText = (value: unknown): value is string | null => value === null || typeof value === 'string';
 
 function decodeRun(run: GqlCheckRun): { name: string; run: ExistingCheckRun } | undefined {
-  const { databaseId: id, name, title, summary } = run;
+  const { databaseId: id, name, externalId } = run;
   const annotationsCount = run.annotations?.totalCount;
   if (
     typeof id !== 'number' ||
     typeof name !== 'string' ||
-    !nullableText(title) ||
-    !nullableText(summary) ||
+    !nullableText(externalId) ||
     typeof annotationsCount !== 'number'
   )
     return undefined;
-  return { name, run: { id, title, summary, annotationsCount } };
+  return { name, run: { id, externalId, annotationsCount } };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CheckReport, ExistingCheckRun, KnownCheckRuns } from '../../ports/forge.js';
-import { annotationBatches, truncateSummary, type GitHubAnnotation } from './check-output.js';
+import { annotationBatches, annotationsId, truncateSummary, type GitHubAnnotation } from './check-output.js';
 import { call } from './forge-error.js';
 import { isOurApp, type ForgeContext } from './forge-context.js';
 
@@ -29,25 +29,20 @@ async function existingRun(
   const run = listed.data.check_runs
     .filter((r) => r.name === report.name && isOurApp(identity, r.app))
     .sort((a, b) => b.id - a.id)[0];
-  return (
-    run && {
-      id: run.id,
-      title: run.output.title,
-      summary: run.output.summary,
-      annotationsCount: run.output.annotations_count,
-    }
-  );
+  return run && { id: run.id, externalId: run.external_id, annotationsCount: run.output.annotations_count };
 }
 
 /**
- * Reports `report` as the check run of its name on its commit.
+ * Reports `report` as the check run of its name on its commit: one run per
+ * commit and name, whatever the number of re-runs and redeliveries.
  *
- * A run the app already made there is updated, so a redelivered webhook
- * leaves one run. GitHub appends annotations on every update and has no way
- * to remove them, so an existing run is updated only when it has no
- * annotations yet, or already carries these (same title, summary and
- * count; only status and actions are refreshed); otherwise a new run
- * replaces it, as GitHub shows the latest run of a name.
+ * A run the app already made there is updated. GitHub appends annotations
+ * on every update and has no way to remove them, so the run is updated
+ * with them only when it has none yet, and without them when it already
+ * carries exactly these (its external_id records which: see annotationsId),
+ * whatever its title and summary said; only a run carrying other
+ * annotations is replaced by a new one, as GitHub shows the latest run of
+ * a name.
  */
 export async function ensureCheckRun(
   context: ForgeContext,
@@ -59,18 +54,23 @@ export async function ensureCheckRun(
   const op = 'ensureCheck';
   const output = { title: report.title, summary: truncateSummary(report.summary) };
   const batches = annotationBatches(report.annotations);
+  const externalId = annotationsId(report.annotations);
   const existing = await existingRun(context, report, known);
 
   const update = (
     id: number,
     fields: { output: typeof output & { annotations?: GitHubAnnotation[] } } & Record<string, unknown>,
   ) => call(op, () => octokit.rest.checks.update({ owner, repo, check_run_id: id, ...fields }));
-  const final = { status: 'completed' as const, conclusion: report.conclusion, actions: report.actions };
+  const final = {
+    status: 'completed' as const,
+    conclusion: report.conclusion,
+    actions: report.actions,
+    external_id: externalId,
+  };
   const carriesThese =
     existing !== undefined &&
-    existing.annotationsCount === report.annotations.length &&
-    existing.title === output.title &&
-    existing.summary === output.summary;
+    existing.externalId === externalId &&
+    existing.annotationsCount === report.annotations.length;
 
   let run: Run;
   let remaining: GitHubAnnotation[][];

@@ -10,17 +10,35 @@ export class ForgeError extends Error {
   readonly status: number | undefined;
   /** When the exhausted rate limit resets, if GitHub said so. */
   readonly rateLimitReset: Date | undefined;
+  /**
+   * GitHub does not have what was asked about: a 404 or 410, a GraphQL
+   * NOT_FOUND, or a 422 "No commit found" (a check run on a commit the
+   * repository lacks). The repository was deleted or transferred, the app
+   * uninstalled, the issue or commit is gone.
+   */
+  readonly gone: boolean;
 
   constructor(
     message: string,
     readonly operation: string,
     readonly endpoint: string,
-    options: { status?: number; rateLimitReset?: Date; cause?: unknown } = {},
+    options: { status?: number; rateLimitReset?: Date; gone?: boolean; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     this.status = options.status;
     this.rateLimitReset = options.rateLimitReset;
+    this.gone = options.gone ?? false;
   }
+}
+
+/** Whether `error`, or an error it was caused by, says that GitHub no longer has what it was about. */
+export function isGone(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth += 1) {
+    if (current instanceof ForgeError && current.gone) return true;
+    current = current.cause;
+  }
+  return false;
 }
 
 interface ErrorShape {
@@ -103,16 +121,18 @@ export function toForgeError(operation: string, error: unknown): ForgeError {
   const rateLimitReset = rateLimitResetOf(shape.response?.headers ?? shape.headers);
   const answered = status === undefined ? 'failed' : `answered ${status}`;
   const limit = rateLimitReset ? ` (rate limit exhausted until ${rateLimitReset.toISOString()})` : '';
-  return new ForgeError(
-    `GitHub ${operation}: ${endpoint} ${answered}: ${githubMessage(shape)}${limit}`,
-    operation,
-    endpoint,
-    {
-      status,
-      rateLimitReset,
-      cause: error,
-    },
-  );
+  const message = githubMessage(shape);
+  const gone =
+    status === 404 ||
+    status === 410 ||
+    (status === 422 && /\bno commit found\b/i.test(message)) ||
+    (isGraphqlError && (shape.errors as { type?: unknown }[]).some((e) => e?.type === 'NOT_FOUND'));
+  return new ForgeError(`GitHub ${operation}: ${endpoint} ${answered}: ${message}${limit}`, operation, endpoint, {
+    status,
+    rateLimitReset,
+    gone,
+    cause: error,
+  });
 }
 
 /** Runs one API call, turning any failure into a ForgeError about `operation`. */

@@ -1,4 +1,5 @@
 import type { PullRequestInfo } from '../../ports/forge.js';
+import { ensureComment } from './comments.js';
 import { call, ForgeError } from './forge-error.js';
 import type { ForgeContext } from './forge-context.js';
 
@@ -74,15 +75,20 @@ export async function ensurePullRequest(
   return { ...infoOf(data), status: 'updated' };
 }
 
-/** Comments, then closes; a pull request already closed is left alone, so a repeat posts nothing. */
-export async function closePullRequest(
-  { octokit, repository }: ForgeContext,
-  number: number,
-  comment: string,
-): Promise<void> {
+/** Marks the comment that says why the bot closed its pull request. */
+const CLOSING_MARKER = 'closing';
+
+/**
+ * Says why, then closes. A pull request already closed is left alone, and
+ * the comment is ensured under a marker, so a repeat after a close that
+ * failed (the comment was posted) closes it without a second comment.
+ * Requests: 1 when closed already, else 4 (get, list comments, comment, close).
+ */
+export async function closePullRequest(context: ForgeContext, number: number, comment: string): Promise<void> {
+  const { octokit, repository } = context;
   const op = 'closePullRequest';
   const { data } = await call(op, () => octokit.rest.pulls.get({ ...repository, pull_number: number }));
   if (data.state === 'closed') return;
-  await call(op, () => octokit.rest.issues.createComment({ ...repository, issue_number: number, body: comment }));
+  await ensureComment(context, number, CLOSING_MARKER, comment);
   await call(op, () => octokit.rest.pulls.update({ ...repository, pull_number: number, state: 'closed' }));
 }

@@ -1,6 +1,7 @@
 import {
   ANNOTATIONS_PER_REQUEST,
   annotationBatches,
+  annotationsId,
   SUMMARY_LIMIT,
   toGitHubAnnotation,
   truncateSummary,
@@ -82,5 +83,28 @@ describe('toGitHubAnnotation', () => {
       title: 'T',
       message: 'M',
     });
+  });
+});
+
+describe('annotationsId', () => {
+  const a: CheckAnnotation = { path: 'config/base_branch', line: 1, level: 'failure', title: 'x', message: 'y' };
+  const b: CheckAnnotation = { ...a, path: 'debian/changelog' };
+
+  it('is the same for the same annotations in the same order, and short enough for an external id', () => {
+    expect(annotationsId([a, b])).toBe(annotationsId([{ ...a }, { ...b }]));
+    expect(annotationsId([a, b])).toMatch(/^annotations-sha256:[0-9a-f]{32}$/);
+  });
+
+  it.each<[string, CheckAnnotation[]]>([
+    ['none', []],
+    ['another order', [b, a]],
+    ['one fewer', [a]],
+    ['another line', [{ ...a, line: 2 }, b]],
+    ['another level', [{ ...a, level: 'warning' }, b]],
+    ['another title', [{ ...a, title: 'z' }, b]],
+    ['another message', [{ ...a, message: 'z' }, b]],
+    ['fields that join the same way', [{ ...a, title: 'x", "y', message: '' }, b]],
+  ])('differs for %s', (_what, annotations) => {
+    expect(annotationsId(annotations)).not.toBe(annotationsId([a, b]));
   });
 });

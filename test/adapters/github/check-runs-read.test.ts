@@ -11,8 +11,7 @@ const SHA = 'a'.repeat(40);
 const run = (databaseId: number, name: string, annotations = 0) => ({
   databaseId,
   name,
-  title: `t${databaseId}`,
-  summary: `s${databaseId}`,
+  externalId: `x${databaseId}`,
   annotations: { totalCount: annotations },
 });
 const runs = (...nodes: unknown[]) => ({ totalCount: nodes.length, nodes });
@@ -33,8 +32,8 @@ describe('decodeCheckRuns', () => {
     );
     expect(known?.sha).toBe(SHA);
     expect([...(known?.runs ?? [])]).toEqual([
-      ['APT snapshots', { id: 7, title: 't7', summary: 's7', annotationsCount: 0 }],
-      ['APT snapshots (pull request)', { id: 9, title: 't9', summary: 's9', annotationsCount: 0 }],
+      ['APT snapshots', { id: 7, externalId: 'x7', annotationsCount: 0 }],
+      ['APT snapshots (pull request)', { id: 9, externalId: 'x9', annotationsCount: 0 }],
     ]);
   });
 
@@ -49,9 +48,9 @@ describe('decodeCheckRuns', () => {
     });
   });
 
-  it('keeps a null title or summary', () => {
-    const known = decodeCheckRuns(answer(suite(runs({ ...run(3, 'APT snapshots'), title: null, summary: null }))), APP);
-    expect(known?.runs.get('APT snapshots')).toEqual({ id: 3, title: null, summary: null, annotationsCount: 0 });
+  it('keeps a null external id (a run written without one)', () => {
+    const known = decodeCheckRuns(answer(suite(runs({ ...run(3, 'APT snapshots'), externalId: null }))), APP);
+    expect(known?.runs.get('APT snapshots')).toEqual({ id: 3, externalId: null, annotationsCount: 0 });
   });
 
   const manySuites = {
@@ -78,7 +77,7 @@ describe('decodeCheckRuns', () => {
     ['a null run', answer(suite(runs(null)))],
     ['a run without its id', answer(suite(runs({ ...run(1, 'x'), databaseId: null })))],
     ['a run without its annotation count', answer(suite(runs({ ...run(1, 'x'), annotations: null })))],
-    ['a run with a numeric title', answer(suite(runs({ ...run(1, 'x'), title: 5 })))],
+    ['a run with a numeric external id', answer(suite(runs({ ...run(1, 'x'), externalId: 5 })))],
   ])('cannot tell from %s', (_name, object) => {
     expect(decodeCheckRuns(object as GqlCheckRunsObject | null, APP)).toBeUndefined();
   });

@@ -1,4 +1,4 @@
-import { truncateSummary } from '../../../src/adapters/github/check-output.js';
+import { annotationsId } from '../../../src/adapters/github/check-output.js';
 import { ForgeError } from '../../../src/adapters/github/forge-error.js';
 import type { CheckAnnotation, CheckReport, ExistingCheckRun, KnownCheckRuns } from '../../../src/ports/forge.js';
 import { IDENTITY, REPO, forgeWithScope } from '../../helpers/github-forge-setup.js';
@@ -32,8 +32,12 @@ function report(overrides: Partial<CheckReport> = {}): CheckReport {
   };
 }
 
+/** What the forge records of the report's one annotation. */
+const ONE_ANNOTATION = annotationsId([annotation(0)]);
+
 function existingRun(
   id: number,
+  externalId: string | null,
   output: { title: string; summary: string; annotations_count: number },
   app = { id: 4242, slug: 'apt-snapshots-bot' },
 ) {
@@ -45,6 +49,7 @@ function existingRun(
     app,
     status: 'completed',
     conclusion: 'failure',
+    external_id: externalId,
     output,
   };
 }
@@ -79,34 +84,43 @@ describe('GitHubForge.ensureCheck', () => {
         conclusion: 'failure',
         output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] },
         actions: report().actions,
+        external_id: ONE_ANNOTATION,
       },
     ]);
   });
 
-  it('on redelivery updates the run without adding its annotations again: 2 requests', async () => {
-    const { forge, scope, requests, bodies, capture } = forgeWithScope();
-    scope
-      .get(LIST)
-      .query(QUERY)
-      .reply(200, {
-        total_count: 1,
-        check_runs: [existingRun(7, { title: '1 error', summary: report().summary, annotations_count: 1 })],
-      });
-    scope.patch(`${REPO}/check-runs/7`, capture).reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
+  it.each([
+    ['on redelivery', '1 error', report().summary],
+    ['when only its summary changed (a note was added)', '1 error', 'older summary, without the note'],
+    ['when its title and conclusion changed', 'Could not judge', 'older summary'],
+  ])(
+    '%s updates the run carrying these annotations without adding them again: 2 requests',
+    async (_when, title, summary) => {
+      const { forge, scope, requests, bodies, capture } = forgeWithScope();
+      scope
+        .get(LIST)
+        .query(QUERY)
+        .reply(200, {
+          total_count: 1,
+          check_runs: [existingRun(7, ONE_ANNOTATION, { title, summary, annotations_count: 1 })],
+        });
+      scope.patch(`${REPO}/check-runs/7`, capture).reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
 
-    const result = await forge.ensureCheck(report());
+      const result = await forge.ensureCheck(report());
 
-    expect(result).toEqual({ id: 7, url: URL_OF(7) });
-    expect(requests).toHaveLength(2);
-    expect(bodies).toEqual([
-      {
-        status: 'completed',
-        conclusion: 'failure',
-        actions: report().actions,
-        output: { title: '1 error', summary: report().summary },
-      },
-    ]);
-  });
+      expect(result).toEqual({ id: 7, url: URL_OF(7) });
+      expect(requests).toHaveLength(2);
+      expect(bodies).toEqual([
+        {
+          status: 'completed',
+          conclusion: 'failure',
+          actions: report().actions,
+          external_id: ONE_ANNOTATION,
+          output: { title: '1 error', summary: report().summary },
+        },
+      ]);
+    },
+  );
 
   it('updates a run that has no annotations yet (e.g. one that reported an outage) with the new ones', async () => {
     const { forge, scope, bodies, capture } = forgeWithScope();
@@ -115,7 +129,13 @@ describe('GitHubForge.ensureCheck', () => {
       .query(QUERY)
       .reply(200, {
         total_count: 1,
-        check_runs: [existingRun(7, { title: 'GitHub API unavailable', summary: 'Re-run me.', annotations_count: 0 })],
+        check_runs: [
+          existingRun(7, annotationsId([]), {
+            title: 'GitHub API unavailable',
+            summary: 'Re-run me.',
+            annotations_count: 0,
+          }),
+        ],
       });
     scope.patch(`${REPO}/check-runs/7`, capture).reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
 
@@ -126,28 +146,41 @@ describe('GitHubForge.ensureCheck', () => {
         status: 'completed',
         conclusion: 'failure',
         actions: report().actions,
+        external_id: ONE_ANNOTATION,
         output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] },
       },
     ]);
   });
 
-  it('replaces a run whose annotations are stale with a new run, as GitHub cannot remove annotations', async () => {
-    const { forge, scope, requests, bodies, capture } = forgeWithScope();
-    scope
-      .get(LIST)
-      .query(QUERY)
-      .reply(200, {
-        total_count: 1,
-        check_runs: [existingRun(7, { title: '2 errors', summary: 'older findings', annotations_count: 2 })],
-      });
-    scope.post(`${REPO}/check-runs`, capture).reply(201, { id: 8, html_url: URL_OF(8), url: 'api-url' });
+  it.each([
+    ['other annotations', annotationsId([annotation(1), annotation(2)]), 2],
+    ['as many annotations, but others', annotationsId([annotation(1)]), 1],
+    ['these annotations twice (an update that added them again)', ONE_ANNOTATION, 2],
+    ['annotations it did not record (a run written before external_id was)', null, 1],
+  ])(
+    'replaces a run carrying %s with a new run, as GitHub cannot remove annotations',
+    async (_what, externalId, count) => {
+      const { forge, scope, requests, bodies, capture } = forgeWithScope();
+      scope
+        .get(LIST)
+        .query(QUERY)
+        .reply(200, {
+          total_count: 1,
+          check_runs: [
+            existingRun(7, externalId, { title: '1 error', summary: report().summary, annotations_count: count }),
+          ],
+        });
+      scope.post(`${REPO}/check-runs`, capture).reply(201, { id: 8, html_url: URL_OF(8), url: 'api-url' });
 
-    const result = await forge.ensureCheck(report());
+      const result = await forge.ensureCheck(report());
 
-    expect(result).toEqual({ id: 8, url: URL_OF(8) });
-    expect(requests).toHaveLength(2);
-    expect(bodies).toMatchObject([{ head_sha: SHA, output: { annotations: [ghAnnotation(0)] } }]);
-  });
+      expect(result).toEqual({ id: 8, url: URL_OF(8) });
+      expect(requests).toHaveLength(2);
+      expect(bodies).toMatchObject([
+        { head_sha: SHA, external_id: ONE_ANNOTATION, output: { annotations: [ghAnnotation(0)] } },
+      ]);
+    },
+  );
 
   it.each([
     ['another app', { id: 99, slug: 'other-ci' }, { ...IDENTITY }],
@@ -164,7 +197,9 @@ describe('GitHubForge.ensureCheck', () => {
       .query(query)
       .reply(200, {
         total_count: 1,
-        check_runs: [existingRun(5, { title: '1 error', summary: report().summary, annotations_count: 1 }, app)],
+        check_runs: [
+          existingRun(5, ONE_ANNOTATION, { title: '1 error', summary: report().summary, annotations_count: 1 }, app),
+        ],
       });
     scope.post(`${REPO}/check-runs`).reply(201, { id: 8, html_url: URL_OF(8), url: 'api-url' });
 
@@ -178,14 +213,15 @@ describe('GitHubForge.ensureCheck', () => {
       botLogin: IDENTITY.botLogin,
     });
     const summary = report().summary;
+    const OUR_APP = { id: 4242, slug: 'apt-snapshots-bot' };
     scope
       .get(LIST)
       .query({ check_name: 'APT snapshots', filter: 'latest' })
       .reply(200, {
         total_count: 2,
         check_runs: [
-          existingRun(3, { title: '1 error', summary, annotations_count: 1 }, { id: 4242, slug: 'apt-snapshots-bot' }),
-          existingRun(9, { title: '1 error', summary, annotations_count: 1 }, { id: 4242, slug: 'apt-snapshots-bot' }),
+          existingRun(3, ONE_ANNOTATION, { title: '1 error', summary, annotations_count: 1 }, OUR_APP),
+          existingRun(9, ONE_ANNOTATION, { title: '1 error', summary, annotations_count: 1 }, OUR_APP),
         ],
       });
     scope.patch(`${REPO}/check-runs/9`).reply(200, { id: 9, html_url: URL_OF(9), url: 'api-url' });
@@ -232,23 +268,6 @@ describe('GitHubForge.ensureCheck', () => {
     expect(summary).toMatch(/\*\(Summary truncated: \d+ more characters not shown\.\)\*$/);
   });
 
-  it('on redelivery of a long summary, compares it as GitHub holds it: cut', async () => {
-    const { forge, scope, bodies, capture } = forgeWithScope();
-    const long = '| row |\n'.repeat(10_000);
-    scope
-      .get(LIST)
-      .query(QUERY)
-      .reply(200, {
-        total_count: 1,
-        check_runs: [existingRun(7, { title: '1 error', summary: truncateSummary(long), annotations_count: 1 })],
-      });
-    scope.patch(`${REPO}/check-runs/7`, capture).reply(200, { id: 7, html_url: URL_OF(7), url: 'api-url' });
-
-    await forge.ensureCheck(report({ summary: long }));
-
-    expect((bodies[0] as { output: Record<string, unknown> }).output.annotations).toBeUndefined();
-  });
-
   it.each([
     [
       'a 500 when creating',
@@ -293,7 +312,7 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
     await expect(
       forge.ensureCheck(
         report(),
-        known([['APT snapshots (pull request)', { id: 3, title: 't', summary: 's', annotationsCount: 0 }]]),
+        known([['APT snapshots (pull request)', { id: 3, externalId: ONE_ANNOTATION, annotationsCount: 1 }]]),
       ),
     ).resolves.toEqual({ id: 7, url: URL_OF(7) });
     expect(requests).toEqual([`POST ${REPO}/check-runs`]);
@@ -301,13 +320,13 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
 
   it.each<[string, ExistingCheckRun, Record<string, unknown>]>([
     [
-      'carrying these findings',
-      { id: 7, title: '1 error', summary: report().summary, annotationsCount: 1 },
+      'carrying these annotations',
+      { id: 7, externalId: ONE_ANNOTATION, annotationsCount: 1 },
       { output: { title: '1 error', summary: report().summary } },
     ],
     [
       'without annotations yet',
-      { id: 7, title: 'GitHub API unavailable', summary: 'Re-run me.', annotationsCount: 0 },
+      { id: 7, externalId: annotationsId([]), annotationsCount: 0 },
       { output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] } },
     ],
   ])('updates the run it was told of, %s: 1 request', async (_what, existing, body) => {
@@ -317,7 +336,9 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
     await forge.ensureCheck(report(), known([['APT snapshots', existing]]));
 
     expect(requests).toEqual([`PATCH ${REPO}/check-runs/7`]);
-    expect(bodies).toEqual([{ status: 'completed', conclusion: 'failure', actions: report().actions, ...body }]);
+    expect(bodies).toEqual([
+      { status: 'completed', conclusion: 'failure', actions: report().actions, external_id: ONE_ANNOTATION, ...body },
+    ]);
   });
 
   it('replaces the run it was told of when its annotations are stale', async () => {
@@ -326,7 +347,7 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
 
     await forge.ensureCheck(
       report(),
-      known([['APT snapshots', { id: 7, title: '2 errors', summary: 'older', annotationsCount: 2 }]]),
+      known([['APT snapshots', { id: 7, externalId: annotationsId([annotation(1)]), annotationsCount: 1 }]]),
     );
 
     expect(requests).toEqual([`POST ${REPO}/check-runs`]);

@@ -1,13 +1,14 @@
 import nock from 'nock';
-import { call, ForgeError, toForgeError } from '../../../src/adapters/github/forge-error.js';
+import { call, ForgeError, isGone, toForgeError } from '../../../src/adapters/github/forge-error.js';
+import { ReadError } from '../../../src/errors.js';
 import { GITHUB_API, TEST_TOKEN, guardNock, testOctokit } from '../../helpers/nock-guard.js';
 
 const guard = guardNock();
 
 /** What Octokit throws for a request `mock` answers. */
 async function octokitError(
-  mock: (scope: nock.Scope) => void,
-  run = (o: ReturnType<typeof testOctokit>) =>
+  mock: (scope: nock.Scope) => unknown,
+  run: (o: ReturnType<typeof testOctokit>) => Promise<unknown> = (o) =>
     o.request('GET /repos/{owner}/{repo}/pulls', { owner: 'tails', repo: 'tails', head: 'tails:secret-branch' }),
 ): Promise<unknown> {
   mock(nock(GITHUB_API));
@@ -177,6 +178,38 @@ describe('toForgeError', () => {
   it('returns a ForgeError as it is', () => {
     const error = new ForgeError('m', 'op', 'GET x', { status: 500 });
     expect(toForgeError('other', error)).toBe(error);
+  });
+});
+
+describe('gone', () => {
+  const rest = (status: number, message: string) => (s: nock.Scope) =>
+    s.get('/repos/tails/tails/pulls').query(true).reply(status, { message });
+  const graphql = (type: string) => ({
+    mock: (s: nock.Scope) =>
+      s.post('/graphql').reply(200, { data: { repository: null }, errors: [{ type, message: 'Could not resolve' }] }),
+    run: (o: ReturnType<typeof testOctokit>) => o.graphql('query { repository(owner: "t", name: "x") { id } }'),
+  });
+
+  it.each<[string, Parameters<typeof octokitError>, boolean]>([
+    ['a 404 (a repository, issue or installation GitHub does not have)', [rest(404, 'Not Found')], true],
+    ['a 410 (an issue deleted)', [rest(410, 'This issue was deleted')], true],
+    ['a 422 saying the commit is not there', [rest(422, 'No commit found for SHA: abc')], true],
+    ['a GraphQL NOT_FOUND', [graphql('NOT_FOUND').mock, graphql('NOT_FOUND').run], true],
+    ['another 422', [rest(422, 'Validation Failed')], false],
+    ['a 500', [rest(500, 'Server Error')], false],
+    ['a 403', [rest(403, 'Resource not accessible by integration')], false],
+    ['another GraphQL error', [graphql('FORBIDDEN').mock, graphql('FORBIDDEN').run], false],
+  ])('%s: %s', async (_what, args, gone) => {
+    const error = toForgeError('op', await octokitError(...args));
+    expect(error.gone).toBe(gone);
+    expect(isGone(error)).toBe(gone);
+  });
+
+  it('is found among the causes, as a failed read wraps it', async () => {
+    const forgeError = toForgeError('read', await octokitError(rest(404, 'Not Found')));
+    expect(isGone(new ReadError('cannot read x', { cause: forgeError }))).toBe(true);
+    expect(isGone(new ReadError('revision x does not exist'))).toBe(false);
+    expect(isGone('404')).toBe(false);
   });
 });
 

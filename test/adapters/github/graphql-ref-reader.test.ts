@@ -326,8 +326,7 @@ describe('GraphqlRefReader.readSettled', () => {
     appId,
     id,
     name,
-    title: `t${id}`,
-    summary: `s${id}`,
+    externalId: `x${id}`,
     annotationsCount: id % 3,
   });
 
@@ -356,8 +355,8 @@ describe('GraphqlRefReader.readSettled', () => {
     expect(results.map((r) => r.ok && r.snapshot.commit.sha)).toEqual([AFTER, BEFORE]);
     expect(checkRuns?.sha).toBe(AFTER);
     expect([...(checkRuns?.runs ?? [])]).toEqual([
-      ['APT snapshots', { id: 8, title: 't8', summary: 's8', annotationsCount: 2 }],
-      ['APT snapshots (pull request)', { id: 5, title: 't5', summary: 's5', annotationsCount: 2 }],
+      ['APT snapshots', { id: 8, externalId: 'x8', annotationsCount: 2 }],
+      ['APT snapshots (pull request)', { id: 5, externalId: 'x5', annotationsCount: 2 }],
     ]);
     expect(fake.requests[0]?.variables).toMatchObject({ runs: 'refs/heads/devel', appId: APP });
   });

@@ -149,16 +149,39 @@ describe('GitHubForge.findOpenPullRequest', () => {
 });
 
 describe('GitHubForge.closePullRequest', () => {
-  it('comments, then closes an open pull request: 3 requests', async () => {
+  const CLOSING = '<!-- apt-snapshots-bot:closing -->\ndevel was thawed by hand; closing.';
+
+  it('comments, then closes an open pull request: 4 requests', async () => {
     const { forge, scope, requests, bodies, capture } = forgeWithScope();
     scope.get(`${REPO}/pulls/12`).reply(200, pr());
+    scope.get(`${REPO}/issues/12/comments`).query({ per_page: '100' }).reply(200, []);
     scope.post(`${REPO}/issues/12/comments`, capture).reply(201, { id: 1, html_url: 'c' });
     scope.patch(`${REPO}/pulls/12`, capture).reply(200, pr({ state: 'closed' }));
 
     await forge.closePullRequest(12, 'devel was thawed by hand; closing.');
 
-    expect(requests).toEqual([`GET ${REPO}/pulls/12`, `POST ${REPO}/issues/12/comments`, `PATCH ${REPO}/pulls/12`]);
-    expect(bodies).toEqual([{ body: 'devel was thawed by hand; closing.' }, { state: 'closed' }]);
+    expect(requests).toEqual([
+      `GET ${REPO}/pulls/12`,
+      `GET ${REPO}/issues/12/comments?per_page=100`,
+      `POST ${REPO}/issues/12/comments`,
+      `PATCH ${REPO}/pulls/12`,
+    ]);
+    expect(bodies).toEqual([{ body: CLOSING }, { state: 'closed' }]);
+  });
+
+  it('closes without a second comment when an earlier try commented but did not close', async () => {
+    const { forge, scope, requests, bodies, capture } = forgeWithScope();
+    scope.get(`${REPO}/pulls/12`).reply(200, pr());
+    scope
+      .get(`${REPO}/issues/12/comments`)
+      .query({ per_page: '100' })
+      .reply(200, [{ id: 1, html_url: 'c', body: CLOSING, user: { login: 'apt-snapshots-bot[bot]' } }]);
+    scope.patch(`${REPO}/pulls/12`, capture).reply(200, pr({ state: 'closed' }));
+
+    await forge.closePullRequest(12, 'devel was thawed by hand; closing.');
+
+    expect(requests).toHaveLength(3);
+    expect(bodies).toEqual([{ state: 'closed' }]);
   });
 
   it('posts nothing on a pull request already closed: 1 request', async () => {

@@ -1,0 +1,28 @@
+import { ProbotOctokit } from 'probot';
+import { eventInstallationGuard } from './event-installation.js';
+import { rateLimits, type RateLimitsOptions } from './rate-limits-plugin.js';
+
+/** @octokit/plugin-retry's statuses it never retries, plus 429: a rate limit waits as GitHub says (rateLimits), not 1, 4 and 9 s. */
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
+
+/**
+ * The Octokit the app runs with: Probot's, with its rate-limit handling
+ * replaced by the app's own (see rateLimits). Under `probot run`,
+ * @octokit/plugin-throttling only logs a secondary rate limit, never
+ * retrying it, and paces every POST one second apart per installation,
+ * GraphQL queries included; it cannot tell a query from a mutation (its
+ * pacing never sees the request body) nor back off exponentially (its
+ * handlers only say whether to retry after the one wait it computed). So
+ * it is off, and rateLimits paces and retries instead. @octokit/plugin-retry
+ * still retries server errors. eventInstallationGuard keeps a webhook whose
+ * installation id is not one from failing before the app sees it.
+ */
+export function appOctokit(options: RateLimitsOptions = {}): typeof ProbotOctokit {
+  return ProbotOctokit.plugin(rateLimits(options), eventInstallationGuard).defaults(
+    (instance: Record<string, unknown>) => ({
+      ...instance,
+      throttle: { ...(instance.throttle as object | undefined), enabled: false },
+      retry: { ...(instance.retry as object | undefined), doNotRetry: DO_NOT_RETRY },
+    }),
+  );
+}
