@@ -5,7 +5,16 @@ import { branchRole, isBaseBranch, PortPatternTimeoutError, type BranchRole } fr
 import { caseConfusable } from '../domain/branch-name.js';
 import { compareFindings, type Finding } from '../domain/finding.js';
 import { printable } from '../domain/serial.js';
-import { describeFileRead, interpretRef, readSpec, type FileRead, type RefState } from '../domain/state.js';
+import {
+  describeFileRead,
+  fileRead,
+  interpretRef,
+  LIMITS,
+  readSpec,
+  type FileRead,
+  type RefState,
+} from '../domain/state.js';
+import type { ReadSpec } from '../domain/tree.js';
 import type { RefReader } from '../ports/ref-reader.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
 import { conclude, judge, type Verdict } from '../rules/judge.js';
@@ -150,6 +159,8 @@ function sameFile(a: FileRead, b: FileRead): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+const RULES_SPEC: ReadSpec = { files: [{ path: REPO_CONFIG_PATH, maxBytes: LIMITS.configBytes }], dirs: [] };
+
 /** Reads what the flow needs of other refs than the judged one, once each, without the changelog. */
 class Reads {
   private readonly cache = new Map<string, Promise<RefState>>();
@@ -172,10 +183,26 @@ class Reads {
     return state;
   }
 
-  async rulesAt(rev: string, origin: RulesOrigin): Promise<Resolved> {
-    const { configFile, commit } = await this.state(rev, this.defaults);
-    const { config, problems } = configOf(this.defaults, configFile.file, configFile.path);
-    return { config, rules: { origin, path: configFile.path, rev: commit.sha, file: configFile.file, problems } };
+  /**
+   * The rules at `rev`. `stateToo`: the caller reads the whole state of
+   * `rev` anyway (a base, the state before a push), so it is read once for
+   * both; otherwise only the rules file is (an audit asks it of every
+   * commit's parent).
+   */
+  async rulesAt(rev: string, origin: RulesOrigin, stateToo = false): Promise<Resolved> {
+    let file: FileRead;
+    let sha: string;
+    if (stateToo) {
+      const state = await this.state(rev, this.defaults);
+      ({ file } = state.configFile);
+      sha = state.commit.sha;
+    } else {
+      const snapshot = await this.reader.read(rev, RULES_SPEC);
+      file = fileRead(snapshot.entries.get(REPO_CONFIG_PATH));
+      sha = snapshot.commit.sha;
+    }
+    const { config, problems } = configOf(this.defaults, file, REPO_CONFIG_PATH);
+    return { config, rules: { origin, path: REPO_CONFIG_PATH, rev: sha, file, problems } };
   }
 }
 
@@ -242,7 +269,7 @@ async function chooseRules(
     return { ...judged.resolved, role: judged.role };
   }
   if (wanted.kind === 'pull-request-base') {
-    const { resolved, role } = roleUnder(await reads.rulesAt(wanted.rev, wanted.kind), defaults, branch);
+    const { resolved, role } = roleUnder(await reads.rulesAt(wanted.rev, wanted.kind, true), defaults, branch);
     return { ...resolved, role };
   }
   if (wanted.kind === 'same-as') {
@@ -250,20 +277,23 @@ async function chooseRules(
     return { ...resolved, role };
   }
 
-  const before = wanted.rev === undefined ? undefined : await reads.rulesAt(wanted.rev, wanted.label);
+  const before =
+    wanted.rev === undefined
+      ? undefined
+      : await reads.rulesAt(wanted.rev, wanted.label, wanted.rev === input.beforeRev);
   const wantsBase = baseName !== undefined && baseName !== branch;
   let baseRev: string | undefined;
   let authority = before;
   if (!authority) {
     baseRev = wantsBase ? await findBase() : undefined;
-    authority = baseRev === undefined ? defaultsUsed(defaults) : await reads.rulesAt(baseRev, 'base');
+    authority = baseRev === undefined ? defaultsUsed(defaults) : await reads.rulesAt(baseRev, 'base', true);
   }
   const { resolved, role } = roleUnder(authority, defaults, branch);
   const beforeFile = before?.rules.file;
   if (role === 'topic' && wantsBase && isBaseBranch(baseName, resolved.config)) {
     baseRev ??= await findBase();
     if (baseRev !== undefined) {
-      const base = roleUnder(await reads.rulesAt(baseRev, 'base'), defaults, branch);
+      const base = roleUnder(await reads.rulesAt(baseRev, 'base', true), defaults, branch);
       return { ...base.resolved, role: base.role, baseRev, ...(beforeFile ? { beforeFile } : {}) };
     }
   }

@@ -23,7 +23,12 @@ export interface CheckAction {
 export interface CheckReport {
   name: string;
   headSha: string;
+  /** What the run concluded; not sent while it is `pending`. */
   conclusion: CheckConclusion;
+  /** A run not done yet: a job waiting to start (`queued`) or being started (`in_progress`). */
+  pending?: 'queued' | 'in_progress';
+  /** Where the run's own page points to, e.g. the build a job started. */
+  detailsUrl?: string;
   title: string;
   /** Markdown, at most 65535 characters. */
   summary: string;

@@ -62,8 +62,10 @@ export async function ensureCheckRun(
     fields: { output: typeof output & { annotations?: GitHubAnnotation[] } } & Record<string, unknown>,
   ) => call(op, () => octokit.rest.checks.update({ owner, repo, check_run_id: id, ...fields }));
   const final = {
-    status: 'completed' as const,
-    conclusion: report.conclusion,
+    ...(report.pending === undefined
+      ? { status: 'completed' as const, conclusion: report.conclusion }
+      : { status: report.pending }),
+    ...(report.detailsUrl === undefined ? {} : { details_url: report.detailsUrl }),
     actions: report.actions,
     external_id: externalId,
   };
