@@ -102,6 +102,7 @@ export class GitHubActionsTrigger implements JobTrigger {
       description: this.description,
       ci: 'GitHub Actions',
       job: request.job,
+      credentials: `the token in ${this.config.token_env}`,
       redact: this.redact,
     };
     checkParameters(request, context);

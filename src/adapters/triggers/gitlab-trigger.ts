@@ -83,6 +83,12 @@ export class GitLabTrigger implements JobTrigger {
   }
 
   private context(request: JobRequest): FailureContext {
-    return { description: this.description, ci: 'GitLab', job: request.job, redact: this.redact };
+    return {
+      description: this.description,
+      ci: 'GitLab',
+      job: request.job,
+      credentials: `the pipeline trigger token in ${this.config.token_env}`,
+      redact: this.redact,
+    };
   }
 }

@@ -212,7 +212,7 @@ function excerpt(answer: HttpAnswer): string {
     // Not JSON: a page.
   }
   const plain = text
-    .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<(head|script|style)\b[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
@@ -233,7 +233,11 @@ function flatten(errors: Record<string, unknown>): string {
 export function refusal(request: HttpRequest, answer: HttpAnswer, context: FailureContext): TriggerError {
   const said = excerpt(answer);
   const status = `HTTP ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}`;
-  return triggerError(context, `${status} from ${answer.where}${said ? `: ${said}` : ''}`, {
+  const hint =
+    answer.status === 401 && context.credentials !== undefined
+      ? ` (${context.ci} does not accept ${context.credentials})`
+      : '';
+  return triggerError(context, `${status} from ${answer.where}${said ? `: ${said}` : ''}${hint}`, {
     status: answer.status,
     sent: request.startsJob && answer.status >= 500,
   });

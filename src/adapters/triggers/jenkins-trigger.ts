@@ -140,7 +140,13 @@ export class JenkinsTrigger implements JobTrigger {
   }
 
   private context(request: JobRequest): FailureContext {
-    return { description: this.description, ci: 'Jenkins', job: request.job, redact: this.redact };
+    return {
+      description: this.description,
+      ci: 'Jenkins',
+      job: request.job,
+      credentials: `the user and API token in ${this.config.user_env} and ${this.config.token_env}`,
+      redact: this.redact,
+    };
   }
 }
 

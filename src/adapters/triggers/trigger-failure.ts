@@ -8,6 +8,8 @@ export interface FailureContext {
   /** The CI as a person calls it, for "Jenkins may have taken it". */
   ci: string;
   job: ReleaseJobName;
+  /** Where the credentials come from, for a 401: "the user and API token in JENKINS_USER and JENKINS_TOKEN". */
+  credentials?: string;
   redact: Redact;
   /** What failed, when it is not the start itself: "could not follow queue item …". */
   action?: string;
@@ -19,7 +21,7 @@ export function triggerError(
   options: { status?: number; sent: boolean; cause?: unknown },
 ): TriggerError {
   const advice = options.sent
-    ? `; ${context.ci} may have taken the job all the same: look there before starting it again`
+    ? `; ${context.ci} may have taken the job all the same: check before starting it again`
     : '';
   return new TriggerError(
     context.redact(`${context.description}: ${context.action ?? `could not start ${context.job}`}: ${detail}${advice}`),

@@ -77,6 +77,12 @@ export class WebhookTrigger implements JobTrigger {
   }
 
   private context(request: JobRequest): FailureContext {
-    return { description: this.description, ci: 'the webhook receiver', job: request.job, redact: this.redact };
+    return {
+      description: this.description,
+      ci: 'the webhook receiver',
+      job: request.job,
+      credentials: `the signature made with the secret in ${this.config.secret_env}`,
+      redact: this.redact,
+    };
   }
 }
