@@ -1,8 +1,9 @@
 import { createTrigger } from '../../../src/adapters/triggers/create-trigger.js';
 import type { TriggerConfig } from '../../../src/config/schema.js';
 import { UsageError } from '../../../src/errors.js';
-import { TriggerError, type JobRequest, type JobTrigger } from '../../../src/ports/job-trigger.js';
+import type { JobRequest, JobTrigger } from '../../../src/ports/job-trigger.js';
 import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../../helpers/http-server.js';
+import { triggerFailure } from './failure.js';
 import { fakeClock, recordingLogger, type FakeClock, type RecordingLogger } from './fakes/fake-clock.js';
 import {
   queueCancelled,
@@ -54,17 +55,6 @@ function trigger(config: Partial<Extract<TriggerConfig, { type: 'jenkins' }>> = 
     env,
     { sleep: clock.sleep, now: clock.now, log },
   );
-}
-
-async function failure(promise: Promise<unknown>): Promise<TriggerError> {
-  const error = await promise.then(
-    (value) => {
-      throw new Error(`expected a TriggerError, got ${JSON.stringify(value)}`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TriggerError);
-  return error as TriggerError;
 }
 
 function paths(): string[] {
@@ -124,7 +114,7 @@ describe('JenkinsTrigger', () => {
   it('refuses an unusable crumb answer before posting anything', async () => {
     await start();
     jenkins.server.route('GET /crumbIssuer/api/json', { status: 200, body: '<html>login</html>' });
-    const error = await failure(trigger().trigger(REQUEST));
+    const error = await triggerFailure(trigger().trigger(REQUEST));
     expect(error.sent).toBe(false);
     expect(error.message).toMatch(/the crumb from GET .*\/crumbIssuer\/api\/json is unusable: the body is not JSON/);
     expect(jenkins.received).toHaveLength(0);
@@ -132,7 +122,9 @@ describe('JenkinsTrigger', () => {
 
   it('names the credential variables when Jenkins refuses them, and never the token', async () => {
     await start();
-    const error = await failure(trigger({}, { JENKINS_USER: USER, JENKINS_TOKEN: 'wrong-token-000' }).trigger(REQUEST));
+    const error = await triggerFailure(
+      trigger({}, { JENKINS_USER: USER, JENKINS_TOKEN: 'wrong-token-000' }).trigger(REQUEST),
+    );
     expect(error).toMatchObject({ status: 401, sent: false });
     expect(error.message).toContain('HTTP 401');
     expect(error.message).toContain('Jenkins does not accept the user and API token in JENKINS_USER and JENKINS_TOKEN');
@@ -145,7 +137,7 @@ describe('JenkinsTrigger', () => {
       status: 400,
       body: `bad request: Authorization: ${request.headers.authorization ?? ''} token=${TOKEN}`,
     }));
-    const error = await failure(trigger().trigger(REQUEST));
+    const error = await triggerFailure(trigger().trigger(REQUEST));
     expect(error.message).toContain('bad request: Authorization: Basic [redacted] token=[redacted]');
     expect(error.message).not.toContain(BASIC);
   });
@@ -171,7 +163,7 @@ describe('JenkinsTrigger', () => {
   it('fails when the queue item is cancelled, saying Jenkins had taken the job', async () => {
     await start();
     jenkins.queue = [queueWaiting(), queueCancelled()];
-    const error = await failure(trigger().trigger(REQUEST));
+    const error = await triggerFailure(trigger().trigger(REQUEST));
     expect(error.sent).toBe(true);
     expect(error.message).toContain(`Jenkins cancelled queue item ${jenkins.url}/queue/item/7/ before it started`);
   });
@@ -236,7 +228,7 @@ describe('JenkinsTrigger', () => {
       status: 307,
       headers: { location: `${other.url}/job/release/job/build_IUKs/buildWithParameters?x=secret-query` },
     });
-    const error = await failure(trigger().trigger(REQUEST));
+    const error = await triggerFailure(trigger().trigger(REQUEST));
     expect(error).toMatchObject({ status: 307, sent: false });
     expect(error.message).toContain(
       `redirects to ${other.url}/job/release/job/build_IUKs/buildWithParameters, not followed`,
@@ -251,7 +243,7 @@ describe('JenkinsTrigger', () => {
       status: 302,
       headers: { location: '/login?from=%2Fjob' },
     });
-    const error = await failure(trigger().trigger(REQUEST));
+    const error = await triggerFailure(trigger().trigger(REQUEST));
     expect(error).toMatchObject({ status: 302, sent: false });
     expect(error.message).toContain('a 302 would turn the POST into a GET');
   });
@@ -287,7 +279,7 @@ describe('JenkinsTrigger', () => {
       { U: USER, T: TOKEN },
       { sleep: clock.sleep, now: clock.now, log },
     );
-    const error = await failure(refused.trigger(REQUEST));
+    const error = await triggerFailure(refused.trigger(REQUEST));
     expect(error.sent).toBe(false);
     expect(error.message).toContain('connection refused');
     expect(error.message).toContain('(3 attempts)');
@@ -296,7 +288,7 @@ describe('JenkinsTrigger', () => {
     for (const reply of [{ status: 503 }, { destroy: true as const }]) {
       jenkins.server.route('POST /job/release/job/build_IUKs/buildWithParameters', reply);
       const before = jenkins.server.requests.length;
-      const failed = await failure(trigger().trigger(REQUEST));
+      const failed = await triggerFailure(trigger().trigger(REQUEST));
       expect(failed.sent).toBe(true);
       expect(jenkins.server.requests.length - before).toBe(2); // the crumb request, then one POST
     }
@@ -308,7 +300,7 @@ describe('JenkinsTrigger', () => {
       status: 500,
       stream: { chunk: 'x'.repeat(64 * 1024) },
     });
-    const error = await failure(trigger().trigger(REQUEST));
+    const error = await triggerFailure(trigger().trigger(REQUEST));
     expect(error.message).toContain('HTTP 500');
     expect(error.message).toContain('(the body is larger than 1048576 bytes)');
 

@@ -1,6 +1,7 @@
 import type { TriggerLogger } from '../../../src/adapters/triggers/trigger-options.js';
-import { TriggerError, type JobRequest, type JobTrigger } from '../../../src/ports/job-trigger.js';
+import type { JobRequest, JobTrigger } from '../../../src/ports/job-trigger.js';
 import type { CiBehaviour, ReceivedRequest } from './fakes/ci-behaviour.js';
+import { triggerFailure } from './failure.js';
 import { recordingLogger, type RecordingLogger } from './fakes/fake-clock.js';
 
 /** A trigger against a fake CI, made afresh for each test of the contract. */
@@ -48,17 +49,6 @@ function expectNoSecret(text: string, secrets: readonly string[]): void {
   for (const secret of secrets) expect(text).not.toContain(secret);
 }
 
-async function failure(promise: Promise<unknown>): Promise<TriggerError> {
-  const error = await promise.then(
-    (value) => {
-      throw new Error(`expected a TriggerError, got ${JSON.stringify(value)}`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TriggerError);
-  return error as TriggerError;
-}
-
 /**
  * What every JobTrigger must do, whatever its CI: describe exactly what it
  * sends and no secret; start the job with the parameters intact; on
@@ -101,7 +91,7 @@ export function describeTriggerContract(name: string, setup: () => Promise<Trigg
 
     it('says a refused job was refused, naming the CI and the job', async () => {
       const trigger = await fixture.make('refuse', log);
-      const error = await failure(trigger.trigger(HOSTILE_REQUEST));
+      const error = await triggerFailure(trigger.trigger(HOSTILE_REQUEST));
       expect(error.sent).toBe(fixture.refusalSent);
       expect(error.status).toBe(fixture.statuses?.refuse);
       expect(error.message).toContain(trigger.description);
@@ -112,7 +102,7 @@ export function describeTriggerContract(name: string, setup: () => Promise<Trigg
 
     it('says a job may have started when the CI failed after receiving it', async () => {
       const trigger = await fixture.make('fail', log);
-      const error = await failure(trigger.trigger(HOSTILE_REQUEST));
+      const error = await triggerFailure(trigger.trigger(HOSTILE_REQUEST));
       expect(error.sent).toBe(true);
       expect(error.status).toBe(fixture.statuses?.fail);
       expect(error.message).toContain(trigger.description);
@@ -124,7 +114,7 @@ export function describeTriggerContract(name: string, setup: () => Promise<Trigg
     it('gives up on a CI that never answers within its timeout, and says the job may have started', async () => {
       const trigger = await fixture.make('hang', log);
       const start = performance.now();
-      const error = await failure(trigger.trigger(HOSTILE_REQUEST));
+      const error = await triggerFailure(trigger.trigger(HOSTILE_REQUEST));
       expect(performance.now() - start).toBeLessThan(2000);
       expect(error.sent).toBe(true);
       expect(error.status).toBeUndefined();
@@ -134,7 +124,7 @@ export function describeTriggerContract(name: string, setup: () => Promise<Trigg
 
     it('says a job that could not be sent was not started', async () => {
       const trigger = await fixture.make('unreachable', log);
-      const error = await failure(trigger.trigger(HOSTILE_REQUEST));
+      const error = await triggerFailure(trigger.trigger(HOSTILE_REQUEST));
       expect(error.sent).toBe(false);
       expect(error.message).toContain(trigger.description);
       expectNoSecret(everyText(error), fixture.secrets);
@@ -144,7 +134,7 @@ export function describeTriggerContract(name: string, setup: () => Promise<Trigg
       const trigger = await fixture.make('accept', log);
       const bad: JobRequest = { job: 'build_IUKs', parameters: { 'NEW VERSION': '4.19' } };
       expect(() => trigger.describe(bad)).toThrow(/parameter name "NEW VERSION"/);
-      const error = await failure(trigger.trigger(bad));
+      const error = await triggerFailure(trigger.trigger(bad));
       expect(error.sent).toBe(false);
       expect(await fixture.received()).toHaveLength(0);
     });
