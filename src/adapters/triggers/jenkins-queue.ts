@@ -1,3 +1,4 @@
+import { printable } from '../../domain/serial.js';
 import type { TriggeredJob } from '../../ports/job-trigger.js';
 import { TriggerError } from '../../ports/job-trigger.js';
 import { exchange, jsonBody, type HttpAnswer, type HttpSettings } from './http-exchange.js';
@@ -104,5 +105,5 @@ async function readQueueItem(follow: QueueItemToFollow): Promise<QueueState> {
     const url = safeLink(executable.url) ?? new URL(`${executable.number}/`, follow.jobPage).href;
     return { kind: 'started', job: { status: 'started', url, id: String(executable.number) } };
   }
-  return { kind: 'waiting', why: typeof item?.why === 'string' ? item.why : undefined };
+  return { kind: 'waiting', why: typeof item?.why === 'string' ? printable(item.why, 200) : undefined };
 }

@@ -119,8 +119,14 @@ export class JenkinsTrigger implements JobTrigger {
     if (answer.status !== 200) throw refusal(request, answer, context);
     const json = jsonBody(answer);
     const { crumbRequestField: field, crumb } = (json.ok ? json.value : {}) as Record<string, unknown>;
-    if (typeof field !== 'string' || !/^[A-Za-z0-9-]+$/.test(field) || typeof crumb !== 'string' || crumb === '') {
-      const why = json.ok ? 'it has no crumbRequestField and crumb' : json.problem;
+    // Both go into a header: fetch would refuse anything else only once we count the POST as sent.
+    if (
+      typeof field !== 'string' ||
+      !/^[A-Za-z0-9-]+$/.test(field) ||
+      typeof crumb !== 'string' ||
+      !/^[!-~]+$/.test(crumb)
+    ) {
+      const why = json.ok ? 'no crumbRequestField and crumb fit for a header' : json.problem;
       throw triggerError(context, `the crumb from ${answer.where} is unusable: ${why}`, { sent: false });
     }
     const session = answer.headers

@@ -248,6 +248,32 @@ describe('JenkinsTrigger', () => {
     expect(error.message).toContain('a 302 would turn the POST into a GET');
   });
 
+  it('gives up on a redirect loop, and on a redirect that says not where', async () => {
+    await start();
+    jenkins.server.route('GET /crumbIssuer/api/json', { status: 302, headers: { location: '/crumbIssuer/api/json' } });
+    const loop = await triggerFailure(trigger().trigger(REQUEST));
+    expect(loop).toMatchObject({ status: 302, sent: false });
+    expect(loop.message).toContain('more than 5 redirects from GET');
+    expect(jenkins.server.requestsTo('/crumbIssuer/api/json')).toHaveLength(6);
+
+    jenkins.server.route('GET /crumbIssuer/api/json', { status: 301 });
+    const nowhere = await triggerFailure(trigger().trigger(REQUEST));
+    expect(nowhere.message).toContain('HTTP 301 from GET');
+    expect(nowhere.message).toContain('a redirect without a usable Location');
+  });
+
+  it('refuses a crumb that cannot go into a header, before posting anything', async () => {
+    await start();
+    jenkins.server.route('GET /crumbIssuer/api/json', {
+      headers: { 'content-type': 'application/json' },
+      body: '{"crumb":"a\\nb","crumbRequestField":"Jenkins-Crumb"}',
+    });
+    const error = await triggerFailure(trigger().trigger(REQUEST));
+    expect(error.sent).toBe(false);
+    expect(error.message).toContain('is unusable: no crumbRequestField and crumb fit for a header');
+    expect(jenkins.received).toHaveLength(0);
+  });
+
   it('follows a same-origin redirect of the crumb request', async () => {
     await start();
     jenkins.server.route('GET /crumbIssuer/api/json', { status: 302, headers: { location: '/crumbIssuer/api/json/' } });
