@@ -9,7 +9,7 @@ import { safeLink } from './links.js';
 import { triggerError, type FailureContext } from './trigger-failure.js';
 import type { TriggerLogger, TriggerOptions } from './trigger-options.js';
 
-export type CommandConfig = Extract<TriggerConfig, { type: 'command' }>;
+type CommandConfig = Extract<TriggerConfig, { type: 'command' }>;
 
 /** What is kept of each output stream: its end, where the URL and the reason of a failure are. */
 const KEPT_BYTES = 64 * 1024;

@@ -7,7 +7,7 @@ import { readCredential, redactingLogger, redactor, type Redact } from './secret
 import { triggerError, type FailureContext } from './trigger-failure.js';
 import type { ResolvedOptions } from './trigger-options.js';
 
-export type GitHubActionsConfig = Extract<TriggerConfig, { type: 'github-actions' }>;
+type GitHubActionsConfig = Extract<TriggerConfig, { type: 'github-actions' }>;
 
 /** GitHub refuses a dispatch with more inputs than this. */
 const MAX_INPUTS = 25;

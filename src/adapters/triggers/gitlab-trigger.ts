@@ -7,7 +7,7 @@ import { readCredential, redactingLogger, redactor, type Redact } from './secret
 import type { FailureContext } from './trigger-failure.js';
 import type { ResolvedOptions } from './trigger-options.js';
 
-export type GitLabConfig = Extract<TriggerConfig, { type: 'gitlab' }>;
+type GitLabConfig = Extract<TriggerConfig, { type: 'gitlab' }>;
 
 /**
  * GitLab's pipeline trigger API: `POST /api/v4/projects/:id/trigger/pipeline`

@@ -18,7 +18,7 @@ export interface HttpRequest {
 }
 
 /** A body is a detail: once the status says the job was taken, failing to read it must not say otherwise. */
-export type AnswerBody = { ok: true; text: string } | { ok: false; problem: string };
+type AnswerBody = { ok: true; text: string } | { ok: false; problem: string };
 
 export interface HttpAnswer {
   status: number;

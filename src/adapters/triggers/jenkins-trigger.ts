@@ -9,7 +9,7 @@ import { readCredential, redactingLogger, redactor, type Redact } from './secret
 import { triggerError, type FailureContext } from './trigger-failure.js';
 import type { ResolvedOptions } from './trigger-options.js';
 
-export type JenkinsConfig = Extract<TriggerConfig, { type: 'jenkins' }>;
+type JenkinsConfig = Extract<TriggerConfig, { type: 'jenkins' }>;
 
 const USER_AGENT = 'apt-snapshots-bot';
 

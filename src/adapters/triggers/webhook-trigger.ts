@@ -8,10 +8,10 @@ import { readCredential, redactingLogger, redactor, type Redact } from './secret
 import type { FailureContext } from './trigger-failure.js';
 import type { ResolvedOptions } from './trigger-options.js';
 
-export type WebhookConfig = Extract<TriggerConfig, { type: 'webhook' }>;
+type WebhookConfig = Extract<TriggerConfig, { type: 'webhook' }>;
 
-export const SIGNATURE_HEADER = 'X-Apt-Snapshots-Signature-256';
-export const DELIVERY_HEADER = 'X-Apt-Snapshots-Delivery';
+const SIGNATURE_HEADER = 'X-Apt-Snapshots-Signature-256';
+const DELIVERY_HEADER = 'X-Apt-Snapshots-Delivery';
 
 /**
  * A generic webhook: `POST {"job", "parameters"}` as JSON, signed like
