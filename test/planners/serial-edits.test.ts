@@ -43,20 +43,25 @@ describe('planOriginSerial', () => {
     ['latest to serial', stateWithDebian('latest\n'), SERIAL, { before: 'latest', content: '2021051301\n' }],
     ['same serial without newline', stateWithDebian('2021051301'), SERIAL, { before: '2021051301' }],
     [
-      'same serial with CRLF is rewritten',
+      'same serial with CRLF is invalid, and rewritten',
       stateWithDebian('2021051301\r\n'),
       SERIAL,
       {
-        before: '2021051301',
+        before: 'invalid',
         content: '2021051301\n',
-        repair: /serial holds "2021051301\\r\\n", not exactly one line "2021051301"$/,
+        repair:
+          /serial "2021051301\\r" contains a carriage return \(\\r, from Windows line ends\), which Tails' scripts would keep as part of the serial$/,
       },
     ],
     [
-      'latest with CRLF, to a serial: an ordinary change',
+      'latest with CRLF is invalid, and rewritten to a serial',
       stateWithDebian('latest\r\n'),
       SERIAL,
-      { before: 'latest', content: '2021051301\n' },
+      {
+        before: 'invalid',
+        content: '2021051301\n',
+        repair: /serial "latest\\r" contains a carriage return/,
+      },
     ],
     [
       'symlink',
