@@ -137,6 +137,13 @@ describe('CommandTrigger', () => {
     }
   });
 
+  it('says the job was not started when the configured argv cannot be run at all', async () => {
+    const error = await triggerFailure(command([process.execPath, 'a\0b']).trigger(request({})));
+    expect(error.sent).toBe(false);
+    expect(error.message).toContain(`could not run ${process.execPath}: `);
+    expect(await scripts.runs()).toEqual([]);
+  });
+
   it('refuses a parameter that would replace PATH or HOME, or that an environment variable cannot hold', async () => {
     const trigger = command([process.execPath, scripts.recorder, scripts.record, 'accept']);
     expect(() => trigger.describe(request({ PATH: '/tmp' }))).toThrow(
