@@ -27,6 +27,22 @@ const regexSource = z.string().refine(
 );
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/**
+ * Where a trigger sends a request: the credentials come from `*_env`, so a
+ * URL carrying any (user:password, a token in the query) is refused, as is
+ * a fragment, which would never be sent.
+ */
+const triggerUrl = httpUrl.refine(
+  (u) => {
+    const url = new URL(u);
+    return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  },
+  { message: 'must not contain credentials, a query or a fragment (credentials come from the *_env variables)' },
+);
+
+/** "." and ".." would be resolved away by URL parsing and reach another path. */
+const noDotSegment = (value: string) => !value.split('/').some((segment) => segment === '.' || segment === '..');
+
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable');
 const timeoutMs = z.number().int().min(100).max(600_000);
 
@@ -45,9 +61,12 @@ const urlTemplate = z
 export const triggerSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('jenkins'),
-    url: httpUrl,
+    url: triggerUrl,
     /** The job's name; a job in a folder is `folder/job`. */
-    job: z.string().regex(/^[^/?#\s]+(\/[^/?#\s]+)*$/, 'must be a Jenkins job name, `folder/job` in a folder'),
+    job: z
+      .string()
+      .regex(/^[^/?#\s]+(\/[^/?#\s]+)*$/, 'must be a Jenkins job name, `folder/job` in a folder')
+      .refine(noDotSegment, { message: 'must not have a "." or ".." segment' }),
     user_env: envName,
     token_env: envName,
     timeout_ms: timeoutMs,
@@ -56,7 +75,7 @@ export const triggerSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('gitlab'),
-    url: httpUrl,
+    url: triggerUrl,
     /** The numeric id or the path (`tails/tails`) of the project whose pipeline runs the job. */
     project: z.union([
       z.number().int().positive(),
@@ -68,8 +87,11 @@ export const triggerSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('github-actions'),
-    api_url: httpUrl,
-    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
+    api_url: triggerUrl,
+    repository: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name')
+      .refine(noDotSegment, { message: 'must not have a "." or ".." segment' }),
     /** The workflow's file name (`build-iuks.yml`) or id. */
     workflow: z.union([
       z.number().int().positive(),
@@ -81,7 +103,7 @@ export const triggerSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('webhook'),
-    url: httpUrl,
+    url: triggerUrl,
     /** The HMAC-SHA256 key the receiver checks the body with. */
     secret_env: envName,
     timeout_ms: timeoutMs,
@@ -206,4 +228,5 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+export type TriggerConfig = z.infer<typeof triggerSchema>;
 export type SnapshotSetConfig = z.infer<typeof snapshotSetSchema>;

@@ -12,8 +12,9 @@ export interface JobRequest {
  * never a credential, only where and what.
  */
 export interface DescribedRequest {
+  /** The HTTP method; `exec` for a local command. */
   method: string;
-  /** Without credentials (no user:password, no token in the query). */
+  /** Without credentials (no user:password, no token in the query); a local command's argv, quoted as a shell would. */
   url: string;
   /** What the CI receives as the job's inputs, as it will receive them. */
   parameters: Readonly<Record<string, string>>;
@@ -46,9 +47,13 @@ export interface JobTrigger {
 
 /**
  * A trigger that did not start its job. `sent` says whether the CI may have
- * received the request all the same (an answer that never came, a
- * connection cut after sending): a retry might then start the job twice,
- * so only a person decides to retry.
+ * taken the job all the same: an answer that never came, a connection cut
+ * after sending, a 5xx (a proxy may answer 502 after the CI queued the
+ * job), a command that ran and failed. A retry might then start the job
+ * twice, so only a person decides to retry. It is false when the job
+ * certainly did not start: the request never left (connection refused,
+ * unknown host, bad input) or the CI refused it outright (a 4xx, a redirect).
+ * `status` is the HTTP status of the answer, when one came.
  */
 export class TriggerError extends Error {
   override name = 'TriggerError';
