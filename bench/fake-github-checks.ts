@@ -10,7 +10,17 @@ export interface CreatedCheckRun {
   at: number;
 }
 
-type Run = FakeCheckRun & { headSha: string; title: string | null; summary: string | null };
+type Run = FakeCheckRun & {
+  headSha: string;
+  title: string | null;
+  summary: string | null;
+  status: string;
+  conclusion: string | null;
+  detailsUrl: string | null;
+};
+
+/** A run as it stands now, for tests that look at what the app wrote. */
+export type CheckRunState = Readonly<Run>;
 
 /**
  * The check runs API: runs are created, updated (annotations add up, as on
@@ -34,6 +44,11 @@ export class FakeCheckRuns {
     return this.runs.filter((run) => run.headSha === sha);
   }
 
+  /** The latest run of `name` on commit `sha`, as updated since. */
+  latest(sha: string, name: string): CheckRunState | undefined {
+    return this.runs.filter((run) => run.headSha === sha && run.name === name).at(-1);
+  }
+
   /** Created since the last reset. */
   createdSinceReset(): CreatedCheckRun[] {
     return [...this.created];
@@ -48,7 +63,9 @@ export class FakeCheckRuns {
       id: run.id,
       name: run.name,
       head_sha: run.headSha,
-      status: 'completed',
+      status: run.status,
+      conclusion: run.conclusion,
+      details_url: run.detailsUrl,
       html_url: `${this.htmlRoot}/runs/${run.id}`,
       url: `${this.repoPath}/check-runs/${run.id}`,
       app: { id: run.appId, slug: this.app.slug },
@@ -83,7 +100,15 @@ export class FakeCheckRuns {
         path: new RegExp(`^${repo}/check-runs$`),
         as: 'installation',
         handler: ({ body }) => {
-          const { name, head_sha: headSha, conclusion, external_id: externalId, output } = fields(body);
+          const {
+            name,
+            head_sha: headSha,
+            conclusion,
+            status,
+            details_url: detailsUrl,
+            external_id: externalId,
+            output,
+          } = fields(body);
           if (typeof name !== 'string' || typeof headSha !== 'string')
             throw new Refusal(422, 'a check run needs name and head_sha');
           if (!this.hasCommit(headSha)) return this.noCommit(headSha);
@@ -97,6 +122,9 @@ export class FakeCheckRuns {
             title: typeof out.title === 'string' ? out.title : null,
             summary: typeof out.summary === 'string' ? out.summary : null,
             annotationsCount: Array.isArray(out.annotations) ? out.annotations.length : 0,
+            status: typeof status === 'string' ? status : 'completed',
+            conclusion: typeof conclusion === 'string' ? conclusion : null,
+            detailsUrl: typeof detailsUrl === 'string' ? detailsUrl : null,
           };
           this.runs.push(run);
           this.created.push({
@@ -105,7 +133,7 @@ export class FakeCheckRuns {
             conclusion: typeof conclusion === 'string' ? conclusion : 'none',
             at: performance.now(),
           });
-          return { status: 201, json: { ...this.json(run), conclusion } };
+          return { status: 201, json: this.json(run) };
         },
       },
       {
@@ -116,13 +144,17 @@ export class FakeCheckRuns {
         handler: ({ match, body }) => {
           const run = this.runs.find((r) => r.id === Number(match[1]));
           if (!run) return NOT_FOUND;
-          const { external_id: externalId, output, conclusion } = fields(body);
+          const { external_id: externalId, output, conclusion, status, details_url: detailsUrl } = fields(body);
           const out = fields(output);
+          if (typeof status === 'string') run.status = status;
+          if (typeof conclusion === 'string' || status !== undefined)
+            run.conclusion = typeof conclusion === 'string' ? conclusion : null;
+          if (typeof detailsUrl === 'string') run.detailsUrl = detailsUrl;
           if (typeof externalId === 'string') run.externalId = externalId;
           if (typeof out.title === 'string') run.title = out.title;
           if (typeof out.summary === 'string') run.summary = out.summary;
           if (Array.isArray(out.annotations)) run.annotationsCount += out.annotations.length;
-          return { status: 200, json: { ...this.json(run), conclusion } };
+          return { status: 200, json: this.json(run) };
         },
       },
     ];

@@ -20,11 +20,24 @@ interface MadeCommit {
 export class FakeGitData {
   private readonly branches = new Map<string, string>();
   private readonly commits = new Map<string, MadeCommit>();
+  /** Refs neither branches nor tags (the bot's release claims), full name → sha. */
+  private readonly others = new Map<string, string>();
 
   constructor(
     private readonly commitOf: (rev: string) => FakeCommit | undefined,
     private readonly botLogin: string,
+    /** The repository's tags, name → the commit they name. */
+    private readonly tags: ReadonlyMap<string, string> = new Map(),
   ) {}
+
+  /** Every ref the fake knows by full name: the bot's branches, the tags and the other refs. */
+  private allRefs(): [string, string][] {
+    return [
+      ...[...this.branches].map(([name, sha]): [string, string] => [`refs/heads/${name}`, sha]),
+      ...[...this.tags].map(([name, sha]): [string, string] => [`refs/tags/${name}`, sha]),
+      ...this.others,
+    ];
+  }
 
   /** Where a branch points: one the bot wrote, else the repository's. */
   headOf(branch: string): string | undefined {
@@ -142,11 +155,36 @@ export class FakeGitData {
         as: 'installation',
         handler: ({ body }) => {
           const { ref: name, sha } = fields(body);
-          const branch = typeof name === 'string' ? name.replace(/^refs\/heads\//, '') : '';
+          if (typeof name !== 'string' || !/^refs\/[^/]+\/.+/.test(name))
+            throw new Refusal(422, 'Reference name is invalid: it must start with refs and have two slashes');
           if (typeof sha !== 'string' || !this.hasCommit(sha)) throw new Refusal(422, 'Object does not exist');
-          if (this.headOf(branch)) return { status: 422, json: { message: 'Reference already exists' } };
+          const exists = { status: 422, json: { message: 'Reference already exists' } };
+          if (!name.startsWith('refs/heads/')) {
+            // One caller creates a ref; every other one is told it exists, as claims need.
+            if (this.allRefs().some(([known]) => known === name)) return exists;
+            this.others.set(name, sha);
+            return { status: 201, json: { ref: name, object: { sha, type: 'commit' } } };
+          }
+          const branch = name.slice('refs/heads/'.length);
+          if (this.headOf(branch)) return exists;
           this.branches.set(branch, sha);
           return { status: 201, json: ref(branch, sha) };
+        },
+      },
+      {
+        name: 'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
+        method: 'GET',
+        path: new RegExp(`^${repo}/git/matching-refs/(.+)$`),
+        as: 'installation',
+        handler: ({ match, query }) => {
+          const prefix = `refs/${decodeURIComponent(match[1] ?? '')}`;
+          const perPage = Number(query.get('per_page') ?? 30);
+          const page = Number(query.get('page') ?? 1);
+          const matching = this.allRefs()
+            .filter(([name]) => name.startsWith(prefix))
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .slice((page - 1) * perPage, page * perPage);
+          return { status: 200, json: matching.map(([name, sha]) => ({ ref: name, object: { sha, type: 'commit' } })) };
         },
       },
       {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeCheckRuns, type CreatedCheckRun } from './fake-github-checks.js';
+import { FakeCheckRuns, type CheckRunState, type CreatedCheckRun } from './fake-github-checks.js';
 import { FakeGitData } from './fake-github-git.js';
 import { fields, NOT_FOUND, readBody, Refusal, type Answer, type Route } from './fake-github-http.js';
 import { FakeIssues, type FakeIssuesOptions } from './fake-github-issues.js';
@@ -17,6 +17,8 @@ export interface FakeGitHubOptions extends FakeIssuesOptions {
   repository: { owner: string; repo: string };
   /** The commit a revision (sha or refs/heads/NAME) names; undefined: no such revision. */
   commitOf: (rev: string) => FakeCommit | undefined;
+  /** The repository's tags, name → the commit they name (as lightweight tags are); read live, so a test can move one. */
+  tags?: ReadonlyMap<string, string>;
 }
 
 export interface FakeGitHub {
@@ -30,6 +32,8 @@ export interface FakeGitHub {
   notFound(): number;
   /** Check runs created since the last reset, with when. */
   checkRuns(): CreatedCheckRun[];
+  /** The latest run of `name` on commit `sha`, as it stands now. */
+  checkRun(sha: string, name: string): CheckRunState | undefined;
   reset(): void;
   close(): Promise<void>;
 }
@@ -67,12 +71,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const htmlRoot = `https://github.com/${owner}/${repo}`;
   const repoPath = `/repos/${owner}/${repo}`;
   const nodeId = `R_${Buffer.from(`${owner}/${repo}`).toString('base64url')}`;
-  const git = new FakeGitData(options.commitOf, botLogin);
+  const tags = options.tags ?? new Map<string, string>();
+  // What rev-parse does for the readers: `X^{commit}` peels X, and a tag names its commit.
+  const commitOf = (rev: string): FakeCommit | undefined => {
+    const base = rev.endsWith('^{commit}') ? rev.slice(0, -'^{commit}'.length) : rev;
+    const tag = base.startsWith('refs/tags/') ? tags.get(base.slice('refs/tags/'.length)) : undefined;
+    return options.commitOf(tag ?? base);
+  };
+  const git = new FakeGitData(commitOf, botLogin, tags);
   const checks = new FakeCheckRuns({ id: options.appId, slug: options.appSlug }, repoPath, htmlRoot, (sha) =>
     git.hasCommit(sha),
   );
   const issues = new FakeIssues(`${owner}/${repo}`, htmlRoot, botLogin, options);
-  const graphql = new FakeRefGraphql(options.repository, options.commitOf, (sha) => checks.on(sha));
+  const graphql = new FakeRefGraphql(options.repository, commitOf, (sha) => checks.on(sha));
   let counts: Record<string, number> = {};
   let unexpected: string[] = [];
   let notFound = 0;
@@ -184,6 +195,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     unexpected: () => [...unexpected],
     notFound: () => notFound,
     checkRuns: () => checks.createdSinceReset(),
+    checkRun: (sha, name) => checks.latest(sha, name),
     reset: () => {
       counts = {};
       unexpected = [];

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server, type ApplicationFunction } from 'probot';
 import { appOctokit } from '../src/adapters/github/app-octokit.js';
-import { createApp } from '../src/app.js';
+import { createApp, type AppOptions } from '../src/app.js';
 import { minimalApp } from './minimal-app.js';
 
 /** The events src/app.ts handles: the bare app listens to the same. */
@@ -17,6 +17,7 @@ export const APP_EVENTS = [
   'check_run.rerequested',
   'check_run.requested_action',
   'issue_comment.created',
+  'create',
 ] as const;
 
 /** The real app, the bare Probot app (the ceiling), and the minimal app that makes the floor's requests. */
@@ -35,6 +36,8 @@ export interface ProbotServerOptions {
   secret: string;
   /** The GitHub API root Probot's Octokit talks to. */
   githubUrl: string;
+  /** The real app's environment (its deployment configuration, the triggers' credentials); empty by default. */
+  env?: Record<string, string>;
 }
 
 export interface RunningServer {
@@ -60,11 +63,16 @@ const bareApp: ApplicationFunction = (app) => {
   app.on([...APP_EVENTS], async () => {});
 };
 
-/** The app as deployed, but offline: the snapshot server is not what is measured. GitHub identity comes from GET /app. */
-const realApp = (): ApplicationFunction => createApp({ snapshotServer: null, env: {} });
+/**
+ * The app as deployed, but offline: the snapshot server is not what is
+ * measured. GitHub identity comes from GET /app. `appOptions` reach it in
+ * this process only (tests pass timers they fire by hand).
+ */
+const realApp = (options: ProbotServerOptions, appOptions: AppOptions): ApplicationFunction =>
+  createApp({ snapshotServer: null, env: options.env ?? {}, ...appOptions });
 
-function appFunction(options: ProbotServerOptions): ApplicationFunction {
-  if (options.app === 'real') return realApp();
+function appFunction(options: ProbotServerOptions, appOptions: AppOptions): ApplicationFunction {
+  if (options.app === 'real') return realApp(options, appOptions);
   return options.app === 'minimal' ? minimalApp(options.appId) : bareApp;
 }
 
@@ -84,6 +92,7 @@ async function freePort(): Promise<number> {
 export async function startProbotServer(
   options: ProbotServerOptions,
   Octokit: typeof ProbotOctokit = options.octokit === 'app' ? appOctokit() : BenchOctokit,
+  appOptions: AppOptions = {},
 ): Promise<RunningServer> {
   const port = await freePort();
   const log = pino({ level: 'silent' });
@@ -100,7 +109,7 @@ export async function startProbotServer(
       baseUrl: options.githubUrl,
     }),
   });
-  await server.load(appFunction(options));
+  await server.load(appFunction(options, appOptions));
   await server.start();
   return { webhooksUrl: `http://127.0.0.1:${port}/api/github/webhooks`, stop: () => server.stop() };
 }

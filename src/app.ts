@@ -4,10 +4,20 @@ import { call, isGone } from './adapters/github/forge-error.js';
 import type { BotIdentity } from './adapters/github/forge-context.js';
 import { GitHubForge } from './adapters/github/github-forge.js';
 import { GraphqlRefReader } from './adapters/github/graphql-ref-reader.js';
+import { GitHubJobClaims } from './adapters/github/job-claims.js';
 import { mergeBase } from './adapters/github/merge-base.js';
+import { listTagsWithPrefix } from './adapters/github/tags.js';
+import { fetchText } from './adapters/http/fetch-text.js';
+import { isReady } from './adapters/http/readiness.js';
+import type { TriggerOptions } from './adapters/triggers/trigger-options.js';
+import { onCreate } from './app/release/on-tag.js';
+import { ReadinessWatch } from './app/release/readiness-watch.js';
+import { releaseTriggers } from './app/release/triggers.js';
+import { describeForLog } from './app/judge.js';
+import { MANIFEST_MAX_BYTES } from './domain/build-manifest.js';
 import { HttpSnapshotServer } from './adapters/snapshot-server/http-snapshot-server.js';
 import { CheckLedger } from './app/check-ledger.js';
-import { FollowUps, type Timers } from './app/follow-ups.js';
+import { FollowUps, systemTimers, type Timers } from './app/follow-ups.js';
 import type { RepoDeps } from './app/deps.js';
 import { KeyedLock } from './app/keyed-lock.js';
 import { onCheckRunRequestedAction, onCheckRunRerequested } from './app/on-check-run.js';
@@ -16,7 +26,7 @@ import { isBotPullRequest, onPullRequest } from './app/on-pull-request.js';
 import { onPush } from './app/on-push.js';
 import { payloadProblem, type HandledEvent } from './app/payloads.js';
 import type { PullRequestTarget } from './app/targets.js';
-import { defaultConfig } from './config/defaults.js';
+import { deploymentConfig } from './config/deployment.js';
 import type { Config } from './config/schema.js';
 import type { SnapshotServer } from './ports/snapshot-server.js';
 
@@ -32,10 +42,15 @@ export interface AppOptions {
   snapshotServer?: SnapshotServer | null;
   /** Who the app is on GitHub. Absent: asked once from GET /app. */
   identity?: { appId: number; botLogin: string };
-  /** The timers that retry half-done work; tests fire them by hand. */
+  /** The timers that retry half-done work and poll readiness; tests fire them by hand. */
   timers?: Timers;
+  /** How the release jobs' triggers reach their CI; tests pass a fetch of their own. */
+  triggerOptions?: TriggerOptions;
   env?: NodeJS.ProcessEnv;
 }
+
+const MANIFEST_TIMEOUT_MS = 60_000;
+const READINESS_TIMEOUT_MS = 15_000;
 
 /** The words APT_SNAPSHOTS_SERVER takes besides a URL. */
 export const OFFLINE = 'offline';
@@ -51,7 +66,7 @@ export function snapshotServerFor(defaults: Config, env: NodeJS.ProcessEnv): Sna
   return HttpSnapshotServer.fromConfig(defaults, url ? { baseUrl: url } : {});
 }
 
-type AnyContext = Context<'push' | 'pull_request' | 'check_run' | 'issue_comment'>;
+type AnyContext = Context<'push' | 'pull_request' | 'check_run' | 'issue_comment' | 'create'>;
 
 /**
  * Whether the app acts on a webhook: its payload has what the handlers
@@ -117,7 +132,11 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         'WEBHOOK_SECRET is not set: refusing to accept webhooks that anyone could sign (see .env.example)',
       );
     }
-    const defaults = options.defaults ?? defaultConfig();
+    const defaults = options.defaults ?? deploymentConfig(env);
+    const triggers = releaseTriggers(defaults, env, options.triggerOptions ?? { log: app.log });
+    const readiness = new ReadinessWatch(options.timers ?? systemTimers, (message, error) =>
+      app.log.warn({ err: error === undefined ? undefined : describeForLog(error) }, message),
+    );
     const server =
       options.snapshotServer === null ? undefined : (options.snapshotServer ?? snapshotServerFor(defaults, env));
     const now = options.now ?? (() => new Date());
@@ -150,12 +169,30 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       return identity;
     };
 
-    const depsFor = async (context: AnyContext): Promise<RepoDeps> => {
-      const repository: GitHubRepository = context.repo();
-      const octokit = context.octokit as unknown as GitHubClient;
+    interface Where {
+      octokit: GitHubClient;
+      repository: GitHubRepository;
+      installationId: number;
+      nodeId: string;
+      htmlUrl: string;
+      log: Logger;
+    }
+
+    const depsFor = (context: AnyContext): Promise<RepoDeps> =>
+      depsAt({
+        octokit: context.octokit,
+        repository: context.repo(),
+        installationId: (context.payload as { installation: { id: number } }).installation.id,
+        nodeId: context.payload.repository.node_id,
+        htmlUrl: context.payload.repository.html_url,
+        log: context.log,
+      });
+
+    const depsAt = async (where: Where): Promise<RepoDeps> => {
+      const { octokit, repository } = where;
       const identity = await identityOf();
       return {
-        forge: new GitHubForge(octokit, repository, identity, { repositoryId: context.payload.repository.node_id }),
+        forge: new GitHubForge(octokit, repository, identity, { repositoryId: where.nodeId }),
         reader: new GraphqlRefReader(
           octokit,
           repository,
@@ -165,12 +202,12 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         ...(server ? { server } : {}),
         defaults,
         now: now(),
-        log: context.log,
+        log: where.log,
         locks,
         checkLedger,
         followUps,
         repository: `${repository.owner}/${repository.repo}`,
-        repoUrl: context.payload.repository.html_url,
+        repoUrl: where.htmlUrl,
         pullRequest: async (number: number): Promise<PullRequestTarget> => {
           const { data } = await call('get pull request', () =>
             octokit.rest.pulls.get({ ...repository, pull_number: number }),
@@ -186,6 +223,15 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
             fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
           };
         },
+        release: {
+          claims: new GitHubJobClaims(octokit, repository),
+          triggers,
+          tags: (prefix) => listTagsWithPrefix(octokit, repository, prefix),
+          fetchText: (url) => fetchText(url, { timeoutMs: MANIFEST_TIMEOUT_MS, maxBytes: MANIFEST_MAX_BYTES }),
+          isReady: (url) => isReady(url, { timeoutMs: READINESS_TIMEOUT_MS }),
+          watch: readiness,
+        },
+        refresh: async () => depsAt({ ...where, octokit: await app.auth(where.installationId) }),
       };
     };
 
@@ -220,6 +266,14 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       handled(async (context) => {
         if (!actionable('check_run', context)) return;
         await onCheckRunRequestedAction(await depsFor(context), context.payload);
+      }),
+    );
+
+    app.on(
+      'create',
+      handled(async (context) => {
+        if (!actionable('create', context)) return;
+        await onCreate(await depsFor(context), context.payload);
       }),
     );
 

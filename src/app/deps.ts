@@ -6,6 +6,7 @@ import type { CheckLedger } from './check-ledger.js';
 import type { FollowUps } from './follow-ups.js';
 import type { KeyedLock } from './keyed-lock.js';
 import type { BatchRefReader } from './prefetching-reader.js';
+import type { ReleaseServices } from './release/services.js';
 import type { PullRequestTarget } from './targets.js';
 
 /** Everything a handler needs for one repository and one webhook; app.ts builds it, tests fake parts of it. */
@@ -30,4 +31,12 @@ export interface RepoDeps {
   repoUrl: string;
   /** A pull request's head and base, for `/apt-snapshots check` in a pull request comment. */
   pullRequest(number: number): Promise<PullRequestTarget>;
+  /** Release tags: claims, triggers, tags, manifests and readiness. */
+  release: ReleaseServices;
+  /**
+   * The same dependencies with a fresh installation token and clock, for
+   * work that outlives the webhook (a token lasts an hour; waiting for the
+   * released images can take a day).
+   */
+  refresh(): Promise<RepoDeps>;
 }

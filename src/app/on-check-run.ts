@@ -2,10 +2,12 @@ import type { PlanAction } from '../domain/finding.js';
 import { fixActionOf } from '../report/check-annotations.js';
 import { describeFailure } from '../report/check-failure.js';
 import { parseSubjectMarker, type CheckSubject } from '../report/check-subject.js';
+import { parseReleaseMarker } from '../report/release-subject.js';
 import { escapeMarkdown, inlineCode } from '../report/markdown.js';
 import type { RepoDeps } from './deps.js';
 import { checkCommit, describeForLog, judge } from './judge.js';
 import { checkPush } from './on-push.js';
+import { rerunRelease } from './release/rerun.js';
 import { describeFix, proposeFix } from './propose-fix.js';
 import { branchRef, type JudgeTarget } from './targets.js';
 
@@ -56,6 +58,11 @@ function subjectOf(deps: RepoDeps, payload: CheckRunPayload): CheckSubject | und
 }
 
 export async function onCheckRunRerequested(deps: RepoDeps, payload: CheckRunPayload): Promise<void> {
+  const release = parseReleaseMarker(payload.check_run.output.summary);
+  if (release && release.sha === payload.check_run.head_sha) {
+    await rerunRelease(deps, release);
+    return;
+  }
   const subject = subjectOf(deps, payload);
   if (!subject) return;
   const target = rerunTarget(subject);

@@ -6,6 +6,7 @@ import { parseCommand, USAGE, type Command } from './command.js';
 import type { RepoDeps } from './deps.js';
 import { checkCommit, describeForLog, judge, publishCheck, type Judged } from './judge.js';
 import { describeFix, proposeFix } from './propose-fix.js';
+import { runReleaseCommand } from './release/release-commands.js';
 import { branchRef } from './targets.js';
 
 /** The fields of an issue_comment webhook this app reads. */
@@ -111,7 +112,12 @@ async function runCommand(deps: RepoDeps, payload: IssueCommentPayload, command:
   let answer: string;
   let failure: unknown;
   try {
-    answer = command.kind === 'check' ? await runCheck(deps, command, payload) : await runPlan(deps, command, payload);
+    answer =
+      command.kind === 'check'
+        ? await runCheck(deps, command, payload)
+        : command.kind === 'release' || command.kind === 'build-iuks'
+          ? await runReleaseCommand(deps, command)
+          : await runPlan(deps, command, payload);
   } catch (error) {
     failure = error;
     const { reason, detail } = describeFailure(error, 'Try the command again');

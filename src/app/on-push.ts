@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import { branchRole } from '../domain/branch.js';
 import { normalizeBranchName } from '../domain/branch-name.js';
 import type { RepoDeps } from './deps.js';
+import { isTagRef, onTagPush } from './release/on-tag.js';
 import { followDevelopmentBranch, followKey } from './devel-thaw.js';
 import { describeFailure } from '../report/check-failure.js';
 import { renderCheck } from '../report/check-summary.js';
@@ -110,6 +111,10 @@ export async function checkPush(deps: RepoDeps, target: PushTarget, attempt = 0)
 }
 
 export async function onPush(deps: RepoDeps, payload: PushPayload): Promise<void> {
+  if (isTagRef(payload.ref)) {
+    await onTagPush(deps, payload);
+    return;
+  }
   const decision = decidePush(payload, deps.defaults);
   if (!decision.judge) {
     deps.log.debug({ repository: deps.repository }, `push ignored: ${decision.reason}`);

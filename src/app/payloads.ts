@@ -42,6 +42,10 @@ const SCHEMAS = {
     requested_action: z.object({ identifier: z.string().optional() }).nullable().optional(),
     sender,
   }),
+  create: delivered.extend({
+    ref: text,
+    ref_type: text,
+  }),
   issue_comment: delivered.extend({
     action: text,
     comment: z.object({ id: positive, body: z.string() }),

@@ -169,6 +169,14 @@ export interface ReleaseCheckInput {
   notes?: readonly string[];
 }
 
+function releaseTitle(evaluation: ReleaseEvaluation): string {
+  const { verdict } = evaluation;
+  if (verdict.findings.some((f) => f.severity !== 'notice') || verdict.conclusion === 'incomplete')
+    return checkTitle(verdict);
+  const notices = verdict.findings.length;
+  return `${evaluation.tag}: a sound release${notices === 0 ? '' : ` (${notices} notice${notices === 1 ? '' : 's'})`}`;
+}
+
 /** The release check run on the tagged commit: the verdict, the snapshots, the manifest, and the jobs. */
 export function renderReleaseCheck(input: ReleaseCheckInput): CheckReport {
   const { evaluation } = input;
@@ -203,7 +211,7 @@ export function renderReleaseCheck(input: ReleaseCheckInput): CheckReport {
     name: releaseCheckName(input.checkName),
     headSha: evaluation.commit.sha,
     conclusion: conclusionOf(verdict),
-    title: verdict.findings.length === 0 ? `${evaluation.tag}: a sound release` : checkTitle(verdict),
+    title: releaseTitle(evaluation),
     summary: fitSummary(body, marker),
     annotations: annotationsFor(verdict.findings.filter(inRepository)),
     actions: [],

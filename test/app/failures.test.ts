@@ -114,7 +114,7 @@ describe('failures are visible checks', () => {
 
     await expect(deliver(probot, 'push', fixture('push-topic-branch'))).rejects.toThrow(/ensureCheck.*answered 500/);
 
-    const next = fixture<{ ref: string }>('push-tag');
+    const next = { ...fixture<{ ref: string }>('push-tag'), ref: 'refs/tags/fe-1234' };
     await deliver(probot, 'push', next);
     expect(capture.text()).toContain('could not judge (cannot read');
   });

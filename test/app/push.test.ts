@@ -230,10 +230,11 @@ describe('push to a topic branch', () => {
   });
 
   it.each([
-    ['a deleted branch', 'push-deleted-branch'],
-    ['a tag', 'push-tag'],
-  ])('ignores %s without a single request', async (_name, name) => {
-    await deliver(await testProbot(), 'push', fixture(name));
+    ['a deleted branch', fixture('push-deleted-branch')],
+    // Release tags are the release flow's (test/app/release-tags.test.ts).
+    ['a tag that is not a release', { ...fixture<Record<string, unknown>>('push-tag'), ref: 'refs/tags/fe-1234' }],
+  ])('ignores %s without a single request', async (_name, payload) => {
+    await deliver(await testProbot(), 'push', payload);
   });
 
   it('ignores pushes by bots, its own included', async () => {

@@ -1,0 +1,63 @@
+import { boundedMatch } from '../../domain/bounded-match.js';
+import type { RepoDeps } from '../deps.js';
+import { ZERO_SHA } from '../targets.js';
+import { releaseTag } from './release-tag.js';
+
+const TAGS = 'refs/tags/';
+
+/** The fields of a push of a tag this app reads. */
+export interface TagPushPayload {
+  ref: string;
+  before: string;
+  after: string;
+  deleted?: boolean;
+}
+
+/** The fields of a create webhook this app reads. */
+export interface CreatePayload {
+  ref: string;
+  ref_type: string;
+}
+
+/**
+ * Whether the tag is a release, by the app's own configuration: a tag has
+ * no branch whose rules could say otherwise, and the judged commit's rules
+ * come into play once it is read.
+ */
+function isReleaseTag(deps: RepoDeps, tag: string): boolean {
+  return boundedMatch(deps.defaults.release.tag_pattern, tag) === true;
+}
+
+/**
+ * A tag pushed: judged as a release on the commit it names (`after` may be
+ * an annotated tag's object, hence `^{commit}`), its jobs started once. A
+ * tag deleted: the commit it named is told so, and nothing starts.
+ */
+export async function onTagPush(deps: RepoDeps, payload: TagPushPayload): Promise<void> {
+  const tag = payload.ref.slice(TAGS.length);
+  if (!isReleaseTag(deps, tag)) {
+    deps.log.debug({ repository: deps.repository, tag }, 'tag ignored: not a release tag (release.tag_pattern)');
+    return;
+  }
+  if (payload.deleted === true || payload.after === ZERO_SHA) {
+    await releaseTag(deps, { tag, rev: `${payload.before}^{commit}`, deleted: true });
+    return;
+  }
+  await releaseTag(deps, { tag, rev: `${payload.after}^{commit}` });
+}
+
+/**
+ * GitHub sends `create` besides `push` for a new tag; both lead here, and
+ * the claims make the second do nothing more than the first did.
+ */
+export async function onCreate(deps: RepoDeps, payload: CreatePayload): Promise<void> {
+  if (payload.ref_type !== 'tag' || !isReleaseTag(deps, payload.ref)) {
+    deps.log.debug({ repository: deps.repository }, `create ignored: not a release tag`);
+    return;
+  }
+  await releaseTag(deps, { tag: payload.ref, rev: `${TAGS}${payload.ref}^{commit}` });
+}
+
+export function isTagRef(ref: string): boolean {
+  return ref.startsWith(TAGS);
+}

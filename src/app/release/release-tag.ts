@@ -1,0 +1,389 @@
+import { parseHttpUrl } from '../../adapters/http/fetch-text.js';
+import { compareVersionStrings } from '../../domain/debian-version.js';
+import { boundedMatch } from '../../domain/bounded-match.js';
+import { parseBuildManifest } from '../../domain/build-manifest.js';
+import { errorMessage } from '../../errors.js';
+import { evaluateRelease, type ReleaseEvaluation } from '../../flow/release.js';
+import { TriggerError, type JobTrigger, type ReleaseJobName } from '../../ports/job-trigger.js';
+import { versionOfTag } from '../../release/iuk-source-versions.js';
+import { fillTemplate, type JobPlan } from '../../release/jobs.js';
+import type { ManifestInput } from '../../rules/release/types.js';
+import { short } from '../../report/check-summary.js';
+import { renderJobCheck, renderReleaseCheck, type JobStatus } from '../../report/release-check.js';
+import type { JobState } from '../../report/release-subject.js';
+import type { RepoDeps } from '../deps.js';
+import { describeForLog } from '../judge.js';
+import { decideJob, decideRetry, type JobDecision, type JobFacts } from './decide-job.js';
+
+/** What starts the release flow for one tag. */
+export interface ReleaseRequest {
+  tag: string;
+  /** What to read as the tagged commit: `SHA^{commit}` (a push's `after`) or `refs/tags/TAG^{commit}`. */
+  rev: string;
+  /** A manifest URL a release manager gave, checked against jobs.tag-apt-snapshots.manifest_hosts. */
+  manifestUrl?: string;
+  /** The released images are there (someone said so, or the readiness URL answered): build_IUKs need not wait. */
+  ready?: boolean;
+  /** The jobs to act on; all by default (a re-run of one job's check acts on that one). */
+  only?: ReleaseJobName;
+  /** Retry that job's failed attempt (a re-run of its check). */
+  retry?: 'started' | 'failed' | 'starting';
+  /** The tag was deleted: the commit it named is told so, and nothing starts. */
+  deleted?: boolean;
+  /** Ask the readiness URL once now, as a re-run of a waiting build_IUKs does. */
+  probe?: boolean;
+}
+
+/** The outcome, for replies and logs. */
+export interface ReleaseOutcome {
+  evaluation: ReleaseEvaluation;
+  jobs: JobStatus[];
+  check: { url: string };
+}
+
+function lockKey(deps: RepoDeps, tag: string): string {
+  return `release ${deps.repository} ${tag}`;
+}
+
+/** The tags of the release's major version, which SOURCE_VERSIONS and the previous release come from. */
+async function sameMajorTags(deps: RepoDeps, tag: string): Promise<string[]> {
+  const major = versionOfTag(tag).split(/[.~]/, 1)[0] ?? tag;
+  return deps.release.tags(`${major}.`);
+}
+
+async function loadManifest(deps: RepoDeps, url: string): Promise<ManifestInput> {
+  try {
+    const text = await deps.release.fetchText(parseHttpUrl(url));
+    return { source: url, manifest: parseBuildManifest(text, url) };
+  } catch (error) {
+    return { source: url, manifest: { ok: false, error: errorMessage(error) } };
+  }
+}
+
+/** The release before this one, of the same major version: its manifest shows what changed. */
+function previousTag(tags: readonly string[], tag: string, pattern: string): string | undefined {
+  const version = versionOfTag(tag);
+  return tags
+    .filter((t) => boundedMatch(pattern, t) === true && compareVersionStrings(versionOfTag(t), version) < 0)
+    .sort((a, b) => compareVersionStrings(versionOfTag(a), versionOfTag(b)))
+    .at(-1);
+}
+
+/**
+ * A manifest URL a person gave is fetched by the bot: only on the hosts
+ * the deployment lists, so a comment cannot make it read its own network.
+ */
+export function manifestHostProblem(deps: RepoDeps, url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = parseHttpUrl(url);
+  } catch (error) {
+    return errorMessage(error);
+  }
+  const hosts = deps.defaults.jobs['tag-apt-snapshots'].manifest_hosts;
+  if (hosts.includes(parsed.host)) return undefined;
+  return hosts.length === 0
+    ? `the deployment lists no host a manifest may come from (jobs.tag-apt-snapshots.manifest_hosts)`
+    : `${parsed.host} is not a host a manifest may come from: ${hosts.join(', ')}`;
+}
+
+async function evaluate(deps: RepoDeps, request: ReleaseRequest): Promise<ReleaseEvaluation> {
+  const { tag } = request;
+  const jobs = deps.defaults.jobs;
+  const tags = await sameMajorTags(deps, tag);
+  const template = jobs['tag-apt-snapshots'].manifest_url;
+  const version = versionOfTag(tag);
+  const manifestUrl = request.manifestUrl ?? (template === null ? undefined : fillTemplate(template, { tag, version }));
+  const previous = previousTag(tags, tag, deps.defaults.release.tag_pattern);
+  const [manifest, previousManifest] = await Promise.all([
+    manifestUrl === undefined ? undefined : loadManifest(deps, manifestUrl),
+    template === null || previous === undefined
+      ? undefined
+      : loadManifest(deps, fillTemplate(template, { tag: previous, version: versionOfTag(previous) })),
+  ]);
+  return evaluateRelease({
+    reader: deps.reader,
+    tag,
+    rev: request.rev,
+    tags,
+    defaults: deps.defaults,
+    ...(manifest ? { manifest } : {}),
+    ...(previousManifest?.manifest.ok ? { previous: previousManifest } : {}),
+    ...(manifestUrl === undefined ? {} : { manifestUrl }),
+    ...(deps.server ? { server: deps.server } : {}),
+    now: deps.now,
+  });
+}
+
+function describeDecision(decision: JobDecision, plan: JobPlan, tag: string): { state: JobState; message: string } {
+  switch (decision.kind) {
+    case 'elsewhere':
+      return {
+        state: 'held',
+        message: `${tag} was released from commit ${short(decision.commit)} already, and the tag was pushed again here: the job is not started twice.`,
+      };
+    case 'claimed':
+      return {
+        state: 'starting',
+        message: `Attempt ${decision.attempt} was claimed already; its check says how it went.`,
+      };
+    case 'held':
+      return {
+        state: 'held',
+        message:
+          decision.why === 'failure'
+            ? 'Not started: the release check fails. Fix the release and tag it anew, or re-run the release check.'
+            : 'Not started yet: the snapshot server did not answer, so the release check could not pass. Re-run it once the server answers.',
+      };
+    case 'no-trigger':
+      return {
+        state: 'held',
+        message: `No trigger is configured for ${plan.job}: start it by hand with these parameters, or configure jobs.${plan.job}.trigger.`,
+      };
+    case 'waiting':
+      return decision.for === 'manifest'
+        ? {
+            state: 'waiting',
+            message: `Waiting for the build manifest: comment /apt-snapshots release ${tag} MANIFEST_URL with the URL of the release build's .build-manifest.`,
+          }
+        : {
+            state: 'waiting',
+            message: `Waiting for the released images to be in the ISO history; comment /apt-snapshots build-iuks ${tag} to start it now.`,
+          };
+    case 'start':
+      return { state: 'starting', message: `Starting attempt ${decision.attempt}.` };
+    case 'deleted':
+      return {
+        state: 'held',
+        message: `The tag ${tag} was deleted: nothing starts for it, and what started is not undone.`,
+      };
+  }
+}
+
+function baseStatus(deps: RepoDeps, plan: JobPlan): Pick<JobStatus, 'job' | 'parameters' | 'trigger' | 'request'> {
+  const trigger = deps.release.triggers[plan.job];
+  return {
+    job: plan.job,
+    parameters: plan.parameters,
+    ...(trigger
+      ? { trigger: trigger.description, request: trigger.describe({ job: plan.job, parameters: plan.parameters }) }
+      : {}),
+  };
+}
+
+/** Claims and triggers one attempt; the job's check says how it went. */
+async function startJob(
+  deps: RepoDeps,
+  evaluation: ReleaseEvaluation,
+  start: { plan: JobPlan; attempt: number; trigger: JobTrigger },
+  manifestUrl: string | undefined,
+): Promise<JobStatus> {
+  const { plan, attempt, trigger } = start;
+  const base = baseStatus(deps, plan);
+  const sha = evaluation.commit.sha;
+  const publish = (status: JobStatus) =>
+    deps.forge.ensureCheck(
+      renderJobCheck({
+        checkName: deps.defaults.bot.check_name,
+        tag: evaluation.tag,
+        sha,
+        status,
+        ...(manifestUrl === undefined ? {} : { manifestUrl }),
+      }),
+    );
+  if (!(await deps.release.claims.claim(evaluation.tag, plan.job, attempt, sha))) {
+    return { ...base, state: 'starting', attempt, message: `Attempt ${attempt} was claimed by another delivery.` };
+  }
+  await publish({ ...base, state: 'starting', attempt, message: `Starting attempt ${attempt}.` });
+  let status: JobStatus;
+  try {
+    const started = await trigger.trigger({ job: plan.job, parameters: plan.parameters });
+    status = {
+      ...base,
+      state: 'started',
+      attempt,
+      ...(started.url ? { url: started.url } : {}),
+      message:
+        started.status === 'started'
+          ? `Started${started.id ? ` (${started.id})` : ''}.`
+          : 'Taken by the CI, queued: it names no build yet.',
+    };
+    deps.log.info({ repository: deps.repository, tag: evaluation.tag, job: plan.job, attempt }, 'release job started');
+  } catch (error) {
+    const sent = error instanceof TriggerError && error.sent;
+    status = {
+      ...base,
+      state: 'failed',
+      attempt,
+      message: `${errorMessage(error)}${sent ? '' : ' Nothing reached the CI.'} Re-run this check to try attempt ${attempt + 1}${sent ? ', once you have checked the CI did not start it' : ''}.`,
+    };
+    deps.log.warn(
+      { repository: deps.repository, tag: evaluation.tag, job: plan.job, attempt, err: describeForLog(error) },
+      'release job did not start',
+    );
+  }
+  await publish(status);
+  return status;
+}
+
+/** The readiness URL of the release, when the deployment names one. */
+function readinessUrl(deps: RepoDeps, evaluation: ReleaseEvaluation): URL | undefined {
+  const template = deps.defaults.jobs.build_IUKs.readiness_url;
+  if (template === null || evaluation.version === undefined) return undefined;
+  return parseHttpUrl(fillTemplate(template, { tag: evaluation.tag, version: evaluation.version }));
+}
+
+async function readyNow(deps: RepoDeps, evaluation: ReleaseEvaluation): Promise<boolean> {
+  const url = readinessUrl(deps, evaluation);
+  if (url === undefined) return false;
+  try {
+    return await deps.release.isReady(url);
+  } catch (error) {
+    deps.log.warn(
+      { repository: deps.repository, err: describeForLog(error) },
+      'could not ask whether the images are out',
+    );
+    return false;
+  }
+}
+
+function watchReadiness(deps: RepoDeps, evaluation: ReleaseEvaluation, request: ReleaseRequest): void {
+  const config = deps.defaults.jobs.build_IUKs;
+  const url = readinessUrl(deps, evaluation);
+  if (url === undefined) return;
+  deps.release.watch.watch(
+    lockKey(deps, evaluation.tag),
+    {
+      firstMs: config.poll_first_seconds * 1000,
+      maxMs: config.poll_max_seconds * 1000,
+      giveUpMs: config.give_up_hours * 3_600_000,
+    },
+    {
+      ready: () => deps.release.isReady(url),
+      onReady: async () => {
+        await releaseTag(await deps.refresh(), { ...request, ready: true, only: 'build_IUKs' });
+      },
+      onGiveUp: async () => {
+        const fresh = await deps.refresh();
+        const plan = evaluation.jobs.find((j) => j.job === 'build_IUKs');
+        if (!plan) return;
+        await fresh.forge.ensureCheck(
+          renderJobCheck({
+            checkName: deps.defaults.bot.check_name,
+            tag: evaluation.tag,
+            sha: evaluation.commit.sha,
+            status: {
+              ...baseStatus(fresh, plan),
+              state: 'held',
+              message: `${url.href} did not answer 200 within ${config.give_up_hours} hours: comment /apt-snapshots build-iuks ${evaluation.tag} once the released images are in the ISO history.`,
+            },
+          }),
+        );
+      },
+    },
+  );
+}
+
+/**
+ * Judges a tag as a release, reports it, and starts the jobs it calls
+ * for: once per tag, whatever the deliveries and replicas, through claims
+ * on the forge. One tag at a time in this process.
+ */
+export function releaseTag(deps: RepoDeps, request: ReleaseRequest): Promise<ReleaseOutcome> {
+  return deps.locks.run(lockKey(deps, request.tag), () => releaseTagNow(deps, request));
+}
+
+async function releaseTagNow(deps: RepoDeps, request: ReleaseRequest): Promise<ReleaseOutcome> {
+  const evaluation = await evaluate(deps, request);
+  const sha = evaluation.commit.sha;
+  const manifestUrl = evaluation.inputs?.manifestUrl;
+  const statuses: JobStatus[] = [];
+  const toStart: { plan: JobPlan; attempt: number; trigger: JobTrigger }[] = [];
+  for (const plan of evaluation.jobs) {
+    if (request.only !== undefined && plan.job !== request.only) continue;
+    const facts: JobFacts = {
+      plan,
+      attempts: await deps.release.claims.attempts(evaluation.tag, plan.job),
+      commit: sha,
+      conclusion: evaluation.verdict.conclusion,
+      hasTrigger: deps.release.triggers[plan.job] !== undefined,
+      ready: request.ready === true || (request.probe === true && (await readyNow(deps, evaluation))),
+    };
+    const decision: JobDecision = request.deleted
+      ? { kind: 'deleted' }
+      : request.retry === undefined
+        ? decideJob(facts)
+        : decideRetry({ ...facts, lastState: request.retry });
+    const { state, message } = describeDecision(decision, plan, evaluation.tag);
+    const status: JobStatus = {
+      ...baseStatus(deps, plan),
+      state,
+      message,
+      ...(decision.kind === 'claimed' ? { attempt: decision.attempt } : {}),
+    };
+    statuses.push(status);
+    const trigger = deps.release.triggers[plan.job];
+    if (decision.kind === 'start' && trigger) toStart.push({ plan, attempt: decision.attempt, trigger });
+    else if (decision.kind !== 'claimed') {
+      await deps.forge.ensureCheck(
+        renderJobCheck({
+          checkName: deps.defaults.bot.check_name,
+          tag: evaluation.tag,
+          sha,
+          status,
+          ...(manifestUrl === undefined ? {} : { manifestUrl }),
+        }),
+      );
+    }
+    if (decision.kind === 'waiting' && decision.for === 'readiness') watchReadiness(deps, evaluation, request);
+    if (decision.kind !== 'waiting' && plan.job === 'build_IUKs')
+      deps.release.watch.cancel(lockKey(deps, evaluation.tag));
+  }
+  for (const start of toStart) {
+    const started = await startJob(deps, evaluation, start, manifestUrl);
+    statuses.splice(
+      statuses.findIndex((s) => s.job === start.plan.job),
+      1,
+      started,
+    );
+  }
+  const jobs = request.only === undefined ? statuses : await allStatuses(deps, evaluation, statuses);
+  const check = await deps.forge.ensureCheck(
+    renderReleaseCheck({
+      checkName: deps.defaults.bot.check_name,
+      evaluation,
+      jobs,
+      subject: { kind: 'release', tag: evaluation.tag, sha, ...(manifestUrl === undefined ? {} : { manifestUrl }) },
+    }),
+  );
+  deps.log.info(
+    { repository: deps.repository, tag: evaluation.tag, sha, conclusion: evaluation.verdict.conclusion },
+    'release checked',
+  );
+  return { evaluation, jobs, check };
+}
+
+/** The release check lists every job: those this run did not act on, by their claims. */
+async function allStatuses(
+  deps: RepoDeps,
+  evaluation: ReleaseEvaluation,
+  acted: readonly JobStatus[],
+): Promise<JobStatus[]> {
+  const statuses: JobStatus[] = [];
+  for (const plan of evaluation.jobs) {
+    const known = acted.find((s) => s.job === plan.job);
+    if (known) {
+      statuses.push(known);
+      continue;
+    }
+    const attempts = await deps.release.claims.attempts(evaluation.tag, plan.job);
+    const last = attempts.at(-1);
+    statuses.push({
+      ...baseStatus(deps, plan),
+      state: last ? 'starting' : 'held',
+      ...(last ? { attempt: last.attempt } : {}),
+      message: last ? `Attempt ${last.attempt} was claimed; its check says how it went.` : 'Not acted on by this run.',
+    });
+  }
+  return statuses;
+}

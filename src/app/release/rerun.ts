@@ -1,0 +1,28 @@
+import type { ReleaseSubject } from '../../report/release-subject.js';
+import type { RepoDeps } from '../deps.js';
+import { releaseTag } from './release-tag.js';
+
+/**
+ * "Re-run" on a release check judges the release again and starts what
+ * did not start; on a job's check it acts on that job alone: a failed
+ * attempt, or one whose outcome was never recorded, is followed by the
+ * next; a waiting build_IUKs asks the readiness URL once now; a started job
+ * is never started again.
+ */
+export async function rerunRelease(deps: RepoDeps, subject: ReleaseSubject): Promise<void> {
+  const manifest = subject.manifestUrl === undefined ? {} : { manifestUrl: subject.manifestUrl };
+  if (subject.kind === 'release') {
+    await releaseTag(deps, { tag: subject.tag, rev: subject.sha, ...manifest });
+    return;
+  }
+  const { state } = subject;
+  const retry = state === 'started' || state === 'failed' || state === 'starting' ? { retry: state } : {};
+  await releaseTag(deps, {
+    tag: subject.tag,
+    rev: subject.sha,
+    only: subject.job,
+    ...manifest,
+    ...retry,
+    ...(state === 'waiting' ? { probe: true } : {}),
+  });
+}

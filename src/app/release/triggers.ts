@@ -1,0 +1,23 @@
+import { createTrigger } from '../../adapters/triggers/create-trigger.js';
+import type { TriggerOptions } from '../../adapters/triggers/trigger-options.js';
+import type { Config } from '../../config/schema.js';
+import type { JobTrigger, ReleaseJobName } from '../../ports/job-trigger.js';
+import { JOB_NAMES } from '../../release/jobs.js';
+
+/**
+ * The deployment's triggers, made at start: a credential missing from the
+ * environment stops the app now, not on release night.
+ * @throws UsageError naming the variable
+ */
+export function releaseTriggers(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  options: TriggerOptions,
+): Partial<Record<ReleaseJobName, JobTrigger>> {
+  const triggers: Partial<Record<ReleaseJobName, JobTrigger>> = {};
+  for (const job of JOB_NAMES) {
+    const trigger = config.jobs[job].trigger;
+    if (trigger !== null) triggers[job] = createTrigger(trigger, env, options);
+  }
+  return triggers;
+}

@@ -1,0 +1,334 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeGitHub, type FakeGitHub } from '../../bench/fake-github.js';
+import type { FakeCommit } from '../../bench/fake-ref-graphql.js';
+import { startProbotServer, type RunningServer } from '../../bench/probot-server.js';
+import { sendWebhooks, signWebhook } from '../../bench/webhook-load.js';
+import type { Timers } from '../../src/app/follow-ups.js';
+import { parseReleaseMarker } from '../../src/report/release-subject.js';
+import { startHttpServer, type LocalHttpServer, type RecordedRequest } from '../helpers/http-server.js';
+import { fixture } from '../helpers/probot-app.js';
+import { tailsTree } from '../helpers/snapshot.js';
+
+const SECRET = 'release-test-secret-7c1e';
+const CI_SECRET = 'ci-hmac-key-5d2a';
+const PRIVATE_KEY = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+}).privateKey;
+
+const S = '2021051301';
+const RELEASED =
+  'tails (4.19~rc1) unstable; urgency=medium\n\n  * Release.\n\n -- Tails developers <tails@boum.org>  Thu, 13 May 2021 12:18:48 +0200\n';
+const RELEASE_TREE = tailsTree({
+  baseBranch: 'testing',
+  main: { debian: S, 'debian-security': 'latest', torproject: S },
+  builder: { debian: S, 'debian-security': S, tails: S },
+  changelog: RELEASED,
+}) as Record<string, string>;
+const MANIFEST = `origin_references:
+  - { origin: debian, reference: '${S}' }
+  - { origin: debian-security, reference: '2021051302' }
+  - { origin: torproject, reference: '${S}' }
+packages:
+  binary: [{ package: tor, version: '0.4.5.8-1~d10.buster+1', arch: amd64 }]
+  source: [{ package: tor, version: '0.4.5.8-1~d10.buster+1' }]
+`;
+
+const TAGGED = 'aa'.repeat(20);
+const PARENT = 'ab'.repeat(20);
+const UNRELEASED_COMMIT = 'ac'.repeat(20);
+const MOVED = 'ad'.repeat(20);
+
+const commit = (sha: string, files: Record<string, string>, parents: string[] = []): FakeCommit => ({
+  sha,
+  parents,
+  date: new Date('2021-05-13T10:18:48Z'),
+  message: 'Mark Tails 4.19~rc1 as released.',
+  files,
+});
+
+const COMMITS = new Map<string, FakeCommit>([
+  [TAGGED, commit(TAGGED, RELEASE_TREE, [PARENT])],
+  [PARENT, commit(PARENT, RELEASE_TREE)],
+  [MOVED, commit(MOVED, RELEASE_TREE, [PARENT])],
+  [
+    UNRELEASED_COMMIT,
+    commit(UNRELEASED_COMMIT, { ...RELEASE_TREE, 'debian/changelog': RELEASED.replace('unstable', 'UNRELEASED') }, [
+      PARENT,
+    ]),
+  ],
+]);
+
+/** Timers fired by the test: the readiness polls run when it says so, never on their own. */
+class ManualTimers implements Timers {
+  private readonly pending = new Map<number, { run: () => Promise<void>; ms: number }>();
+  private next = 1;
+  setTimeout(run: () => Promise<void>, ms: number): unknown {
+    const id = this.next++;
+    this.pending.set(id, { run, ms });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+  get delays(): number[] {
+    return [...this.pending.values()].map((p) => p.ms);
+  }
+  async fire(): Promise<void> {
+    const due = [...this.pending.values()];
+    this.pending.clear();
+    for (const timer of due) await timer.run();
+  }
+}
+
+const push = fixture<{ ref: string; before: string; after: string; created?: boolean; deleted?: boolean }>('push-tag');
+
+describe('release tags in the GitHub App', () => {
+  let github: FakeGitHub;
+  let ci: LocalHttpServer;
+  let files: LocalHttpServer;
+  let dir: string;
+  let timers: ManualTimers;
+  let app: RunningServer;
+  let tags: Map<string, string>;
+
+  const ciCalls = (job: string): RecordedRequest[] => ci.requestsTo(`/ci/${job}`);
+  const deliver = async (event: string, payload: unknown) => {
+    const result = await sendWebhooks(app.webhooksUrl, [signWebhook(event, payload, SECRET)], {
+      concurrency: 1,
+      timeLimitMs: 20_000,
+    });
+    expect(result.failures).toEqual([]);
+  };
+  const run = (sha: string, name: string) => github.checkRun(sha, `APT snapshots: ${name}`);
+
+  async function startApp(config: string): Promise<void> {
+    const path = join(dir, `deployment-${Math.random().toString(36).slice(2)}.yml`);
+    await writeFile(path, config);
+    app = await startProbotServer(
+      {
+        app: 'real',
+        appId: 1,
+        privateKey: PRIVATE_KEY,
+        secret: SECRET,
+        githubUrl: github.url,
+        env: { APT_SNAPSHOTS_BOT_CONFIG: path, CI_SECRET },
+      },
+      undefined,
+      { timers },
+    );
+  }
+
+  const deployment = (overrides = '') => `
+jobs:
+  tag-apt-snapshots:
+    trigger: { type: webhook, url: '${ci.url}/ci/tag', secret_env: CI_SECRET, timeout_ms: 5000 }
+    manifest_url: '${files.url}/manifests/{tag}.build-manifest'
+    manifest_hosts: ['${new URL(files.url).host}']
+  build_IUKs:
+    trigger: { type: webhook, url: '${ci.url}/ci/iuks', secret_env: CI_SECRET, timeout_ms: 5000 }
+    readiness_url: '${files.url}/iso/{version}/'
+    poll_first_seconds: 60
+    poll_max_seconds: 600
+    give_up_hours: 1
+${overrides}`;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-release-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  beforeEach(async () => {
+    // The fake's tags are read live, so a test can move one; its claims start empty for each test.
+    tags = new Map([
+      ['4.19-rc1', TAGGED],
+      ['4.18', PARENT],
+    ]);
+    github = await startFakeGitHub({
+      appId: 1,
+      appSlug: 'apt-snapshots-bot',
+      installationId: 4242,
+      repository: { owner: 'tails', repo: 'tails' },
+      commitOf: (rev) => COMMITS.get(rev),
+      tags,
+      issues: [12],
+      collaborators: { intrigeri: 'write' },
+    });
+    timers = new ManualTimers();
+    ci = await startHttpServer({
+      'POST /ci/tag': { status: 200, body: '{"url":"https://ci.example/tag/1"}' },
+      'POST /ci/iuks': { status: 200, body: '{"url":"https://ci.example/iuks/1"}' },
+    });
+    files = await startHttpServer({
+      '/manifests/4.19-rc1.build-manifest': { body: MANIFEST },
+      '/iso/4.19~rc1/': [{ status: 404 }, { status: 200, body: 'ok' }],
+    });
+    await startApp(deployment());
+  });
+  afterEach(async () => {
+    // Every request the app made is one GitHub knows.
+    expect(github.unexpected()).toEqual([]);
+    await app.stop();
+    await ci.close();
+    await files.close();
+    await github.close();
+  });
+
+  it('judges a pushed tag, starts tag-apt-snapshots with the manifest, and build_IUKs once the images are out', async () => {
+    await deliver('push', { ...push, after: TAGGED, created: true });
+
+    const release = run(TAGGED, 'release');
+    expect(release).toMatchObject({
+      status: 'completed',
+      conclusion: 'success',
+      title: '4.19-rc1: a sound release (1 notice)',
+    });
+    expect(parseReleaseMarker(release?.summary)).toEqual({
+      kind: 'release',
+      tag: '4.19-rc1',
+      sha: TAGGED,
+      manifestUrl: `${files.url}/manifests/4.19-rc1.build-manifest`,
+    });
+    expect(ciCalls('tag')).toHaveLength(1);
+    const tagCall = JSON.parse(ciCalls('tag')[0]!.body);
+    expect(tagCall).toEqual({
+      job: 'tag-apt-snapshots',
+      parameters: { TAG: '4.19-rc1', BUILD_MANIFEST: `${files.url}/manifests/4.19-rc1.build-manifest` },
+    });
+    expect(ciCalls('tag')[0]!.headers['x-apt-snapshots-signature-256']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(run(TAGGED, 'tag-apt-snapshots')).toMatchObject({
+      status: 'completed',
+      conclusion: 'success',
+      detailsUrl: 'https://ci.example/tag/1',
+    });
+
+    // The images are not out yet: build_IUKs waits, and a poll is set.
+    expect(ciCalls('iuks')).toHaveLength(0);
+    expect(run(TAGGED, 'build_IUKs')).toMatchObject({ status: 'queued' });
+    expect(timers.delays).toEqual([60_000]);
+    await timers.fire(); // 404: not yet, poll again later, twice as late
+    expect(ciCalls('iuks')).toHaveLength(0);
+    expect(timers.delays).toEqual([120_000]);
+    await timers.fire(); // 200
+    expect(ciCalls('iuks')).toHaveLength(1);
+    expect(JSON.parse(ciCalls('iuks')[0]!.body)).toEqual({
+      job: 'build_IUKs',
+      parameters: {
+        TAILS_GIT_COMMIT: '4.19-rc1',
+        SOURCE_DATE_EPOCH: '1620901128',
+        NEW_VERSION: '4.19~rc1',
+        SOURCE_VERSIONS: '4.18',
+        EXTRA_ARGS: '',
+      },
+    });
+    expect(run(TAGGED, 'build_IUKs')).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(timers.delays).toEqual([]);
+  });
+
+  it('starts each job once however often the tag is delivered, by push or by create', async () => {
+    const payload = { ...push, after: TAGGED, created: true };
+    await deliver('push', payload);
+    await deliver('push', payload);
+    await deliver('create', { ...payload, ref: '4.19-rc1', ref_type: 'tag', master_branch: 'devel' });
+    expect(ciCalls('tag')).toHaveLength(1);
+    expect(github.counts()['POST /repos/{owner}/{repo}/git/refs']).toBe(1);
+  });
+
+  it('starts nothing for a release that fails its check, and says why on each job', async () => {
+    tags.set('4.19-rc1', UNRELEASED_COMMIT);
+    await deliver('push', { ...push, after: UNRELEASED_COMMIT, created: true });
+    expect(run(UNRELEASED_COMMIT, 'release')).toMatchObject({ conclusion: 'failure' });
+    expect(run(UNRELEASED_COMMIT, 'release')?.title).toMatch(/is still UNRELEASED/);
+    expect(run(UNRELEASED_COMMIT, 'tag-apt-snapshots')).toMatchObject({ conclusion: 'neutral' });
+    expect(run(UNRELEASED_COMMIT, 'tag-apt-snapshots')?.title).toMatch(
+      /^not started: Not started: the release check fails/,
+    );
+    expect(ci.requests).toEqual([]);
+    expect(timers.delays).toEqual([]);
+  });
+
+  it('never acts twice on a tag pushed again at another commit', async () => {
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    tags.set('4.19-rc1', MOVED);
+    await deliver('push', { ...push, before: TAGGED, after: MOVED, created: false, forced: true });
+    expect(ciCalls('tag')).toHaveLength(1);
+    expect(run(MOVED, 'tag-apt-snapshots')?.summary).toContain(
+      `4.19-rc1 was released from commit ${TAGGED.slice(0, 7)} already, and the tag was pushed again here`,
+    );
+  });
+
+  it('tells the commit a deleted tag named that nothing will start', async () => {
+    await deliver('push', { ...push, before: TAGGED, after: '0'.repeat(40), deleted: true, created: false });
+    expect(run(TAGGED, 'tag-apt-snapshots')?.summary).toContain('The tag 4.19-rc1 was deleted');
+    expect(ci.requests).toEqual([]);
+  });
+
+  it('ignores a tag that is not a release tag', async () => {
+    await deliver('push', { ...push, ref: 'refs/tags/fe-1234', after: TAGGED, created: true });
+    // Only who the app is, asked once of any webhook: nothing about the repository.
+    expect(Object.keys(github.counts())).toEqual(['GET /app']);
+  });
+
+  it('retries a job whose trigger failed, as the next attempt, when its check is re-run; never a job that started', async () => {
+    ci.route('POST /ci/tag', [
+      { status: 400, body: 'bad parameters' },
+      { status: 200, body: '{}' },
+    ]);
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    const failed = run(TAGGED, 'tag-apt-snapshots');
+    expect(failed).toMatchObject({ conclusion: 'failure' });
+    expect(failed?.summary).toContain('Nothing reached the CI. Re-run this check to try attempt 2.');
+
+    const rerun = (summary: string | null | undefined) =>
+      deliver('check_run', {
+        ...fixture<Record<string, unknown>>('check-run-rerequested'),
+        check_run: { head_sha: TAGGED, output: { summary } },
+      });
+    await rerun(failed?.summary);
+    expect(ciCalls('tag')).toHaveLength(2);
+    const started = run(TAGGED, 'tag-apt-snapshots');
+    expect(started).toMatchObject({ conclusion: 'success' });
+    expect(parseReleaseMarker(started?.summary)).toMatchObject({ kind: 'job', state: 'started', attempt: 2 });
+
+    await rerun(started?.summary);
+    expect(ciCalls('tag')).toHaveLength(2);
+  });
+
+  it('waits for a manifest when none is configured, and starts tag-apt-snapshots with the one a release manager gives', async () => {
+    await app.stop();
+    await startApp(
+      deployment().replace(`manifest_url: '${files.url}/manifests/{tag}.build-manifest'`, 'manifest_url: null'),
+    );
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    expect(run(TAGGED, 'tag-apt-snapshots')).toMatchObject({ status: 'queued' });
+    expect(run(TAGGED, 'tag-apt-snapshots')?.summary).toContain(
+      'comment /apt-snapshots release 4.19-rc1 MANIFEST\\_URL with the URL',
+    );
+    expect(ciCalls('tag')).toHaveLength(0);
+
+    const comment = (body: string) =>
+      deliver('issue_comment', {
+        ...fixture<Record<string, unknown>>('issue-comment-check'),
+        comment: { id: 77, body },
+      });
+    await comment('/apt-snapshots release 4.19-rc1 https://elsewhere.example/m.build-manifest');
+    expect(ciCalls('tag')).toHaveLength(0);
+    await comment(`/apt-snapshots release 4.19-rc1 ${files.url}/manifests/4.19-rc1.build-manifest`);
+    expect(ciCalls('tag')).toHaveLength(1);
+  });
+
+  it('starts build_IUKs at once on /apt-snapshots build-iuks, and stops polling', async () => {
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    expect(timers.delays).toEqual([60_000]);
+    await deliver('issue_comment', {
+      ...fixture<Record<string, unknown>>('issue-comment-check'),
+      comment: { id: 78, body: '/apt-snapshots build-iuks 4.19-rc1' },
+    });
+    expect(ciCalls('iuks')).toHaveLength(1);
+    expect(timers.delays).toEqual([]);
+  });
+});
