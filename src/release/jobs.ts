@@ -18,7 +18,7 @@ export interface ReleaseInputs {
 export interface JobPlan {
   job: ReleaseJobName;
   parameters: Record<string, string>;
-  /** What the job waits for before it can start: the manifest's URL, or the released images. */
+  /** What the job waits for before it can start: the manifest's URL, or the released images (build_IUKs always). */
   waitingFor?: 'manifest' | 'readiness';
 }
 
@@ -41,7 +41,6 @@ export function fillTemplate(template: string, inputs: Pick<ReleaseInputs, 'tag'
  */
 export function releaseJobs(inputs: ReleaseInputs, config: Config): JobPlan[] {
   const { tag, version } = inputs;
-  const readiness = config.jobs.build_IUKs.readiness_url;
   return [
     {
       job: 'tag-apt-snapshots',
@@ -57,7 +56,8 @@ export function releaseJobs(inputs: ReleaseInputs, config: Config): JobPlan[] {
         SOURCE_VERSIONS: inputs.sourceVersions.join(' '),
         EXTRA_ARGS: config.release.iuk.extra_args,
       },
-      ...(readiness === null ? {} : { waitingFor: 'readiness' as const }),
+      // The upgrade kits are built from the released images, which come some time after the tag.
+      waitingFor: 'readiness',
     },
   ];
 }

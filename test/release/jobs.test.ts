@@ -22,14 +22,15 @@ describe('releaseJobs', () => {
           SOURCE_VERSIONS: '4.18 4.19~beta1',
           EXTRA_ARGS: '',
         },
+        waitingFor: 'readiness',
       },
     ]);
   });
 
-  it('passes the manifest URL, the configured EXTRA_ARGS, and waits for the released images when told where they appear', () => {
+  it('passes the manifest URL and the configured EXTRA_ARGS', () => {
     const result = applyConfigOverride(
       defaultConfig(),
-      "release:\n  iuk:\n    extra_args: '--union-type overlayfs'\njobs:\n  build_IUKs:\n    readiness_url: 'https://iso-history.example/tails-amd64-{version}/'\n",
+      "release:\n  iuk:\n    extra_args: '--union-type overlayfs'\n",
       'deployment.yml',
       { trusted: true },
     );

@@ -10,7 +10,9 @@ export type JobDecision =
   | { kind: 'claimed'; attempt: number }
   | { kind: 'held'; why: 'failure' | 'incomplete' }
   | { kind: 'no-trigger' }
-  | { kind: 'waiting'; for: 'manifest' | 'readiness' }
+  | { kind: 'waiting'; for: 'manifest' }
+  /** `polled`: a readiness URL is configured, and watched. */
+  | { kind: 'waiting'; for: 'readiness'; polled: boolean }
   | { kind: 'start'; attempt: number }
   /** The tag is gone: nothing starts. */
   | { kind: 'deleted' };
@@ -24,6 +26,8 @@ export interface JobFacts {
   hasTrigger: boolean;
   /** The released images are known to be there (a readiness URL answered, or a person said so). */
   ready: boolean;
+  /** A readiness URL is configured: the images are watched for. */
+  polled: boolean;
 }
 
 /**
@@ -39,7 +43,8 @@ export function decideJob(facts: JobFacts): JobDecision {
   if (facts.conclusion !== 'success') return { kind: 'held', why: facts.conclusion };
   if (!facts.hasTrigger) return { kind: 'no-trigger' };
   if (facts.plan.waitingFor === 'manifest') return { kind: 'waiting', for: 'manifest' };
-  if (facts.plan.waitingFor === 'readiness' && !facts.ready) return { kind: 'waiting', for: 'readiness' };
+  if (facts.plan.waitingFor === 'readiness' && !facts.ready)
+    return { kind: 'waiting', for: 'readiness', polled: facts.polled };
   return { kind: 'start', attempt: 1 };
 }
 

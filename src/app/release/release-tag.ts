@@ -148,7 +148,7 @@ function describeDecision(decision: JobDecision, plan: JobPlan, tag: string): { 
           }
         : {
             state: 'waiting',
-            message: `Waiting for the released images to be in the ISO history; comment /apt-snapshots build-iuks ${tag} to start it now.`,
+            message: `Waiting for the released images to be in the ISO history${decision.polled ? '' : ' (no readiness URL is configured to watch)'}; comment /apt-snapshots build-iuks ${tag} to start it now.`,
           };
     case 'start':
       return { state: 'starting', message: `Starting attempt ${decision.attempt}.` };
@@ -308,6 +308,7 @@ async function releaseTagNow(deps: RepoDeps, request: ReleaseRequest): Promise<R
       conclusion: evaluation.verdict.conclusion,
       hasTrigger: deps.release.triggers[plan.job] !== undefined,
       ready: request.ready === true || (request.probe === true && (await readyNow(deps, evaluation))),
+      polled: readinessUrl(deps, evaluation) !== undefined,
     };
     const decision: JobDecision = request.deleted
       ? { kind: 'deleted' }
