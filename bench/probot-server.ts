@@ -118,14 +118,15 @@ const CHILD = fileURLToPath(new URL('./serve-app.js', import.meta.url));
 const STOP_TIMEOUT_MS = 10_000;
 
 /**
- * startProbotServer in a process of its own (bench/serve-app.ts), as the
+ * startProbotServer in a process of its own (bench/serve-app.ts, compiled:
+ * `script` names it where this module is not compiled beside it), as the
  * app runs in production: the load and the fake GitHub then do not share
  * its event loop. The credentials travel over the IPC channel, not argv or
  * the environment. Stopping disconnects the channel; the child stops its
  * server and exits, or is killed after STOP_TIMEOUT_MS.
  */
-export async function forkProbotServer(options: ProbotServerOptions): Promise<RunningServer> {
-  const child = fork(CHILD, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+export async function forkProbotServer(options: ProbotServerOptions, script = CHILD): Promise<RunningServer> {
+  const child = fork(script, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const started = await new Promise<{ webhooksUrl?: string; error?: string }>((done) => {
     child.once('message', (message) => done(message as { webhooksUrl?: string; error?: string }));
