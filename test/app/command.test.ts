@@ -32,6 +32,12 @@ describe('parseCommand', () => {
       '> /apt-snapshots freeze testing\n/apt-snapshots thaw devel',
       { kind: 'plan', action: 'thaw', branch: 'devel', origins: [] },
     ],
+    ['/apt-snapshots release 4.19-rc1', { kind: 'release', tag: '4.19-rc1' }],
+    [
+      '/apt-snapshots release 4.19-rc1 https://ci.example/m.build-manifest',
+      { kind: 'release', tag: '4.19-rc1', manifestUrl: 'https://ci.example/m.build-manifest' },
+    ],
+    ['/apt-snapshots build-iuks 4.19-rc1', { kind: 'build-iuks', tag: '4.19-rc1' }],
   ])('%j', (body, expected) => {
     expect(parseCommand(body)).toEqual(expected);
   });
@@ -66,6 +72,10 @@ describe('parseCommand', () => {
     ['/apt-snapshots bump stable ../etc', 'origin names are lowercase letters, digits and . + -'],
     [`/apt-snapshots bump stable ${Array.from({ length: 21 }, (_, i) => `o${i}`).join(' ')}`, 'at most 20 origins'],
     ['/apt-snapshots check devel testing', '`check` takes at most one branch'],
+    ['/apt-snapshots release', '`release` needs a tag'],
+    ['/apt-snapshots release 4.19-rc1 a b', '`release` takes a tag and at most a manifest URL'],
+    ['/apt-snapshots build-iuks 4.19-rc1 now', '`build-iuks` takes a tag alone'],
+    ['/apt-snapshots build-iuks ..', '".." is not a tag name: it contains ".."'],
     [
       '/apt-snapshots freeze testing\n/apt-snapshots bump stable',
       'one command per comment, and this one has 2: none was run',

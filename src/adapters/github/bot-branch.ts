@@ -48,7 +48,7 @@ class BranchMoved extends ForgeError {}
  * compare that found only bot commits and this write, a person may have
  * pushed, and a plain forced update would throw their commit away.
  */
-const MOVE_REF = `mutation MoveBotBranch($repositoryId: ID!, $name: GitRefname!, $before: GitObjectID!, $after: GitObjectID!) {
+export const MOVE_REF = `mutation MoveBotBranch($repositoryId: ID!, $name: GitRefname!, $before: GitObjectID!, $after: GitObjectID!) {
   updateRefs(input: { repositoryId: $repositoryId, refUpdates: [{ name: $name, beforeOid: $before, afterOid: $after, force: true }] }) { clientMutationId }
 }`;
 

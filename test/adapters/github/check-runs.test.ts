@@ -341,6 +341,29 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
     ]);
   });
 
+  it.each([
+    ['queued', { pending: 'queued' as const }, { status: 'queued' }],
+    [
+      'in progress, with where to follow it',
+      { pending: 'in_progress' as const, detailsUrl: 'https://ci/1' },
+      { status: 'in_progress', details_url: 'https://ci/1' },
+    ],
+    [
+      'done, with where to follow it',
+      { detailsUrl: 'https://ci/2' },
+      { status: 'completed', conclusion: 'failure', details_url: 'https://ci/2' },
+    ],
+  ])('writes a run %s, sending no conclusion while it is pending', async (_what, fields, sent) => {
+    const { forge, scope, bodies, capture } = forgeWithScope();
+    scope.post(`${REPO}/check-runs`, capture).reply(201, created);
+
+    await forge.ensureCheck(report({ annotations: [], ...fields }), known([]));
+
+    const body = bodies[0] as Record<string, unknown>;
+    expect(body).toMatchObject(sent);
+    if (fields.pending) expect(body).not.toHaveProperty('conclusion');
+  });
+
   it('replaces the run it was told of when its annotations are stale', async () => {
     const { forge, scope, requests } = forgeWithScope();
     scope.post(`${REPO}/check-runs`).reply(201, { id: 8, html_url: URL_OF(8), url: 'api-url' });
