@@ -32,7 +32,8 @@ function tailsFiles(baseBranch: string, main: Record<string, string>): Record<st
 
 const FROZEN = { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' };
 const TESTING = tailsFiles('testing', FROZEN);
-const TOPIC = tailsFiles('testing', { ...FROZEN, torproject: '2021051401' });
+/** What most topic pushes are: a change that touches no serial, so they pin what their base pins. */
+const TOPIC = tailsFiles('testing', FROZEN);
 
 export interface PushFixture {
   before: string;
@@ -42,7 +43,7 @@ export interface PushFixture {
 
 /**
  * The repository behind the pushes: testing (frozen), the commit before
- * each push on it, and every other sha a topic branch that bumps one
+ * each push on it, and every other sha a topic branch that changes no
  * serial. Each webhook pushes its own commit, as real pushes do, so no
  * two of them wait for each other on the app's per-commit lock.
  */
