@@ -34,6 +34,8 @@ export interface FakeGitHub {
   checkRuns(): CreatedCheckRun[];
   /** The latest run of `name` on commit `sha`, as it stands now. */
   checkRun(sha: string, name: string): CheckRunState | undefined;
+  /** Answers the next `times` requests to `route` ("POST /graphql") with a 502, as GitHub does in an outage. */
+  fail(route: string, times: number): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -153,6 +155,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       throw new Refusal(401, 'a repository route without the installation token');
   };
 
+  const outages = new Map<string, number>();
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://fake');
     const path = url.pathname;
@@ -161,7 +164,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     try {
       const body = await readBody(request);
       const route = routes.find((r) => r.method === request.method && r.path.test(path));
-      if (route) {
+      if (route && (outages.get(route.name) ?? 0) > 0) {
+        outages.set(route.name, (outages.get(route.name) ?? 0) - 1);
+        answer = { status: 502, json: { message: 'Server Error' } };
+      } else if (route) {
         credentials(route, request.headers.authorization ?? '');
         answer = route.handler({ match: route.path.exec(path) as RegExpExecArray, query: url.searchParams, body });
         counts[route.name] = (counts[route.name] ?? 0) + 1;
@@ -196,6 +202,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     notFound: () => notFound,
     checkRuns: () => checks.createdSinceReset(),
     checkRun: (sha, name) => checks.latest(sha, name),
+    fail: (route, times) => outages.set(route, times),
     reset: () => {
       counts = {};
       unexpected = [];

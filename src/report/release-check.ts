@@ -8,6 +8,7 @@ import type { CheckConclusion, CheckReport } from '../ports/forge.js';
 import type { DescribedRequest, ReleaseJobName } from '../ports/job-trigger.js';
 import type { Verdict } from '../rules/judge.js';
 import { annotationsFor } from './check-annotations.js';
+import { describeFailure } from './check-failure.js';
 import { checkTitle, short } from './check-summary.js';
 import { fitSummary } from './fit-summary.js';
 import { escapeMarkdown, inlineCode, tableCell } from './markdown.js';
@@ -260,12 +261,13 @@ export function renderJobCheck(input: JobCheckInput): CheckReport {
     '| name | value |',
     '| --- | --- |',
     ...Object.entries(status.parameters).map(
-      ([name, value]) => `| ${tableCell(inlineCode(name))} | ${tableCell(inlineCode(value, 300))} |`,
+      ([name, value]) =>
+        `| ${tableCell(inlineCode(name))} | ${value === '' ? '_(empty)_' : tableCell(inlineCode(value, 300))} |`,
     ),
     '',
     status.trigger === undefined
       ? 'No trigger is configured for this job: the deployment sets one in `jobs` (see the README), or someone starts it by hand with these parameters.'
-      : `Started by ${escapeMarkdown(status.trigger)}${request ? `: ${inlineCode(`${request.method} ${request.url}`, 300)}` : ''}.`,
+      : `${status.state === 'started' || status.state === 'failed' ? 'Started by' : 'To be started by'} ${escapeMarkdown(status.trigger)}${request ? `: ${inlineCode(`${request.method} ${request.url}`, 300)}` : ''}.`,
     '',
   ].join('\n');
   const { conclusion, pending } = JOB_CONCLUSION[status.state];
@@ -277,6 +279,36 @@ export function renderJobCheck(input: JobCheckInput): CheckReport {
     ...(status.url ? { detailsUrl: status.url } : {}),
     title: `${STATE_WORDS[status.state].replace(/^\S+ /, '')}: ${status.message}`.slice(0, 120),
     summary: fitSummary(body, releaseMarker(subject)),
+    annotations: [],
+    actions: [],
+  };
+}
+
+/**
+ * The release check of a tag that could not be judged: it fails, so that
+ * nothing reads silence as consent, and carries the release's subject, so
+ * "Re-run" judges the tag again.
+ */
+export function renderReleaseFailure(
+  checkName: string,
+  subject: { tag: string; sha: string },
+  error: unknown,
+): CheckReport {
+  const { reason, detail } = describeFailure(error);
+  return {
+    name: releaseCheckName(checkName),
+    headSha: subject.sha,
+    conclusion: 'failure',
+    title: `Could not judge: ${reason}`,
+    summary: fitSummary(
+      [
+        `**Could not judge the release ${inlineCode(subject.tag)} at ${inlineCode(short(subject.sha))}.** A re-run never starts a job twice.`,
+        '',
+        detail,
+        '',
+      ].join('\n'),
+      releaseMarker({ kind: 'release', tag: subject.tag, sha: subject.sha }),
+    ),
     annotations: [],
     actions: [],
   };

@@ -321,6 +321,53 @@ ${overrides}`;
     expect(ciCalls('tag')).toHaveLength(1);
   });
 
+  it('polls for a manifest not published yet, and starts tag-apt-snapshots once it is', async () => {
+    files.route('/manifests/4.19-rc1.build-manifest', [{ status: 404 }, { body: MANIFEST }]);
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    const waiting = run(TAGGED, 'tag-apt-snapshots');
+    expect(waiting).toMatchObject({ status: 'queued' });
+    expect(waiting?.summary).toContain(
+      `not published yet \\(${files.url}/manifests/4.19-rc1.build-manifest: HTTP 404 Not Found\\)`,
+    );
+    expect(waiting?.summary).toContain('| `BUILD_MANIFEST` | _(empty)_ |');
+    expect(waiting?.summary).toContain('To be started by webhook');
+    expect(run(TAGGED, 'release')?.summary).toContain('the build manifest');
+    expect(ciCalls('tag')).toHaveLength(0);
+    // One poll for the manifest, one for the images.
+    expect(timers.delays).toEqual([60_000, 60_000]);
+
+    await timers.fire(); // the manifest answers 200 now; the images are not out yet
+    expect(ciCalls('tag')).toHaveLength(1);
+    expect(JSON.parse(ciCalls('tag')[0]!.body).parameters.BUILD_MANIFEST).toBe(
+      `${files.url}/manifests/4.19-rc1.build-manifest`,
+    );
+    expect(run(TAGGED, 'tag-apt-snapshots')).toMatchObject({ status: 'completed', conclusion: 'success' });
+    // Only the images' poll is left.
+    expect(timers.delays).toEqual([120_000]);
+    expect(ciCalls('iuks')).toHaveLength(0);
+  });
+
+  it('says on the tagged commit that the release could not be judged when GitHub fails, and judges it on a re-run', async () => {
+    github.fail('POST /graphql', 100);
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    const failed = run(TAGGED, 'release');
+    expect(failed).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+      title: 'Could not judge: GitHub API error 502',
+    });
+    expect(failed?.summary).toContain('**Could not judge the release `4.19-rc1` at `aaaaaaa`.**');
+    expect(ci.requests).toEqual([]);
+
+    github.fail('POST /graphql', 0);
+    await deliver('check_run', {
+      ...fixture<Record<string, unknown>>('check-run-rerequested'),
+      check_run: { head_sha: TAGGED, output: { summary: failed?.summary } },
+    });
+    expect(run(TAGGED, 'release')).toMatchObject({ conclusion: 'success' });
+    expect(ciCalls('tag')).toHaveLength(1);
+  });
+
   it('starts build_IUKs at once on /apt-snapshots build-iuks, and stops polling', async () => {
     await deliver('push', { ...push, after: TAGGED, created: true });
     expect(timers.delays).toEqual([60_000]);

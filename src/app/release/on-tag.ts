@@ -1,5 +1,8 @@
 import { boundedMatch } from '../../domain/bounded-match.js';
+import { errorMessage } from '../../errors.js';
+import { renderReleaseFailure } from '../../report/release-check.js';
 import type { RepoDeps } from '../deps.js';
+import { describeForLog } from '../judge.js';
 import { ZERO_SHA } from '../targets.js';
 import { releaseTag } from './release-tag.js';
 
@@ -11,6 +14,8 @@ export interface TagPushPayload {
   before: string;
   after: string;
   deleted?: boolean;
+  /** The tagged commit; `after` is the tag object for an annotated tag. */
+  head_commit?: { id: string } | null;
 }
 
 /** The fields of a create webhook this app reads. */
@@ -43,7 +48,35 @@ export async function onTagPush(deps: RepoDeps, payload: TagPushPayload): Promis
     await releaseTag(deps, { tag, rev: `${payload.before}^{commit}`, deleted: true });
     return;
   }
-  await releaseTag(deps, { tag, rev: `${payload.after}^{commit}` });
+  try {
+    await releaseTag(deps, { tag, rev: `${payload.after}^{commit}` });
+  } catch (error) {
+    await reportReleaseFailure(deps, { tag, sha: payload.head_commit?.id ?? payload.after }, error);
+  }
+}
+
+/**
+ * Says on the tagged commit that the release could not be judged, so the
+ * release manager sees it where they look and can re-run it; only when that
+ * write fails too does the delivery fail, naming both errors.
+ */
+export async function reportReleaseFailure(
+  deps: RepoDeps,
+  subject: { tag: string; sha: string },
+  error: unknown,
+): Promise<void> {
+  try {
+    await deps.forge.ensureCheck(renderReleaseFailure(deps.defaults.bot.check_name, subject, error));
+  } catch (writeError) {
+    throw new Error(
+      `could not judge the release ${subject.tag} (${errorMessage(error)}), nor report it on the check (${errorMessage(writeError)})`,
+      { cause: writeError },
+    );
+  }
+  deps.log.warn(
+    { repository: deps.repository, tag: subject.tag, sha: subject.sha, err: describeForLog(error) },
+    'could not judge the release; reported the failure',
+  );
 }
 
 /**

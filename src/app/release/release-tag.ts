@@ -51,12 +51,19 @@ async function sameMajorTags(deps: RepoDeps, tag: string): Promise<string[]> {
   return deps.release.tags(`${major}.`);
 }
 
-async function loadManifest(deps: RepoDeps, url: string): Promise<ManifestInput> {
+/**
+ * A manifest fetched: what it says (valid or not, which the release check
+ * judges), or why it could not be fetched at all: not published yet, most
+ * often, since the tag comes before its build's artifacts.
+ */
+type Fetched = { input: ManifestInput } | { unavailable: string };
+
+async function loadManifest(deps: RepoDeps, url: string): Promise<Fetched> {
   try {
     const text = await deps.release.fetchText(parseHttpUrl(url));
-    return { source: url, manifest: parseBuildManifest(text, url) };
+    return { input: { source: url, manifest: parseBuildManifest(text, url) } };
   } catch (error) {
-    return { source: url, manifest: { ok: false, error: errorMessage(error) } };
+    return { unavailable: errorMessage(error) };
   }
 }
 
@@ -87,7 +94,15 @@ export function manifestHostProblem(deps: RepoDeps, url: string): string | undef
     : `${parsed.host} is not a host a manifest may come from: ${hosts.join(', ')}`;
 }
 
-async function evaluate(deps: RepoDeps, request: ReleaseRequest): Promise<ReleaseEvaluation> {
+interface Evaluated {
+  evaluation: ReleaseEvaluation;
+  /** Lines for the top of the release check. */
+  notes: string[];
+  /** The manifest could not be fetched: where, and why; tag-apt-snapshots waits for it. */
+  manifestMissing?: { url: string; why: string };
+}
+
+async function evaluate(deps: RepoDeps, request: ReleaseRequest): Promise<Evaluated> {
   const { tag } = request;
   const jobs = deps.defaults.jobs;
   const tags = await sameMajorTags(deps, tag);
@@ -95,27 +110,48 @@ async function evaluate(deps: RepoDeps, request: ReleaseRequest): Promise<Releas
   const version = versionOfTag(tag);
   const manifestUrl = request.manifestUrl ?? (template === null ? undefined : fillTemplate(template, { tag, version }));
   const previous = previousTag(tags, tag, deps.defaults.release.tag_pattern);
-  const [manifest, previousManifest] = await Promise.all([
-    manifestUrl === undefined ? undefined : loadManifest(deps, manifestUrl),
+  const previousUrl =
     template === null || previous === undefined
       ? undefined
-      : loadManifest(deps, fillTemplate(template, { tag: previous, version: versionOfTag(previous) })),
+      : fillTemplate(template, { tag: previous, version: versionOfTag(previous) });
+  const [manifest, previousManifest] = await Promise.all([
+    manifestUrl === undefined ? undefined : loadManifest(deps, manifestUrl),
+    previousUrl === undefined ? undefined : loadManifest(deps, previousUrl),
   ]);
-  return evaluateRelease({
+  const notes: string[] = [];
+  if (previousManifest && 'unavailable' in previousManifest)
+    notes.push(
+      `ℹ️ The manifest of the previous release, ${previous ?? ''}, could not be read (${previousManifest.unavailable}): what changed since is not shown.`,
+    );
+  const fetched = manifest && 'input' in manifest ? manifest.input : undefined;
+  const evaluation = await evaluateRelease({
     reader: deps.reader,
     tag,
     rev: request.rev,
     tags,
     defaults: deps.defaults,
-    ...(manifest ? { manifest } : {}),
-    ...(previousManifest?.manifest.ok ? { previous: previousManifest } : {}),
-    ...(manifestUrl === undefined ? {} : { manifestUrl }),
+    ...(fetched ? { manifest: fetched, manifestUrl: fetched.source } : {}),
+    ...(previousManifest && 'input' in previousManifest && previousManifest.input.manifest.ok
+      ? { previous: previousManifest.input }
+      : {}),
     ...(deps.server ? { server: deps.server } : {}),
     now: deps.now,
   });
+  return {
+    evaluation,
+    notes,
+    ...(manifestUrl !== undefined && manifest && 'unavailable' in manifest
+      ? { manifestMissing: { url: manifestUrl, why: manifest.unavailable } }
+      : {}),
+  };
 }
 
-function describeDecision(decision: JobDecision, plan: JobPlan, tag: string): { state: JobState; message: string } {
+function describeDecision(
+  decision: JobDecision,
+  plan: JobPlan,
+  tag: string,
+  manifestMissing?: Evaluated['manifestMissing'],
+): { state: JobState; message: string } {
   switch (decision.kind) {
     case 'elsewhere':
       return {
@@ -144,7 +180,9 @@ function describeDecision(decision: JobDecision, plan: JobPlan, tag: string): { 
       return decision.for === 'manifest'
         ? {
             state: 'waiting',
-            message: `Waiting for the build manifest: comment /apt-snapshots release ${tag} MANIFEST_URL with the URL of the release build's .build-manifest.`,
+            message: manifestMissing
+              ? `Waiting for the build manifest, not published yet (${manifestMissing.why}): the bot looks again, and /apt-snapshots release ${tag} MANIFEST_URL gives another URL.`
+              : `Waiting for the build manifest: comment /apt-snapshots release ${tag} MANIFEST_URL with the URL of the release build's .build-manifest.`,
           }
         : {
             state: 'waiting',
@@ -247,25 +285,32 @@ async function readyNow(deps: RepoDeps, evaluation: ReleaseEvaluation): Promise<
   }
 }
 
-function watchReadiness(deps: RepoDeps, evaluation: ReleaseEvaluation, request: ReleaseRequest): void {
+/**
+ * Polls `url` for a 200 past this webhook (the released images, a manifest
+ * not published yet), then acts on `job` alone; gives up after
+ * `give_up_hours`, saying so on the job's check.
+ */
+function watchUrl(
+  deps: RepoDeps,
+  evaluation: ReleaseEvaluation,
+  watched: { job: ReleaseJobName; url: URL; then: ReleaseRequest; giveUp: string },
+): void {
   const config = deps.defaults.jobs.build_IUKs;
-  const url = readinessUrl(deps, evaluation);
-  if (url === undefined) return;
   deps.release.watch.watch(
-    lockKey(deps, evaluation.tag),
+    `${lockKey(deps, evaluation.tag)} ${watched.job}`,
     {
       firstMs: config.poll_first_seconds * 1000,
       maxMs: config.poll_max_seconds * 1000,
       giveUpMs: config.give_up_hours * 3_600_000,
     },
     {
-      ready: () => deps.release.isReady(url),
+      ready: () => deps.release.isReady(watched.url),
       onReady: async () => {
-        await releaseTag(await deps.refresh(), { ...request, ready: true, only: 'build_IUKs' });
+        await releaseTag(await deps.refresh(), { ...watched.then, only: watched.job });
       },
       onGiveUp: async () => {
         const fresh = await deps.refresh();
-        const plan = evaluation.jobs.find((j) => j.job === 'build_IUKs');
+        const plan = evaluation.jobs.find((j) => j.job === watched.job);
         if (!plan) return;
         await fresh.forge.ensureCheck(
           renderJobCheck({
@@ -275,7 +320,7 @@ function watchReadiness(deps: RepoDeps, evaluation: ReleaseEvaluation, request: 
             status: {
               ...baseStatus(fresh, plan),
               state: 'held',
-              message: `${url.href} did not answer 200 within ${config.give_up_hours} hours: comment /apt-snapshots build-iuks ${evaluation.tag} once the released images are in the ISO history.`,
+              message: `${watched.url.href} did not answer 200 within ${config.give_up_hours} hours: ${watched.giveUp}`,
             },
           }),
         );
@@ -294,7 +339,7 @@ export function releaseTag(deps: RepoDeps, request: ReleaseRequest): Promise<Rel
 }
 
 async function releaseTagNow(deps: RepoDeps, request: ReleaseRequest): Promise<ReleaseOutcome> {
-  const evaluation = await evaluate(deps, request);
+  const { evaluation, notes, manifestMissing } = await evaluate(deps, request);
   const sha = evaluation.commit.sha;
   const manifestUrl = evaluation.inputs?.manifestUrl;
   const statuses: JobStatus[] = [];
@@ -315,7 +360,7 @@ async function releaseTagNow(deps: RepoDeps, request: ReleaseRequest): Promise<R
       : request.retry === undefined
         ? decideJob(facts)
         : decideRetry({ ...facts, lastState: request.retry });
-    const { state, message } = describeDecision(decision, plan, evaluation.tag);
+    const { state, message } = describeDecision(decision, plan, evaluation.tag, manifestMissing);
     const status: JobStatus = {
       ...baseStatus(deps, plan),
       state,
@@ -336,9 +381,26 @@ async function releaseTagNow(deps: RepoDeps, request: ReleaseRequest): Promise<R
         }),
       );
     }
-    if (decision.kind === 'waiting' && decision.for === 'readiness') watchReadiness(deps, evaluation, request);
-    if (decision.kind !== 'waiting' && plan.job === 'build_IUKs')
-      deps.release.watch.cancel(lockKey(deps, evaluation.tag));
+    const watchKey = `${lockKey(deps, evaluation.tag)} ${plan.job}`;
+    if (decision.kind !== 'waiting') deps.release.watch.cancel(watchKey);
+    else if (decision.for === 'readiness') {
+      const url = readinessUrl(deps, evaluation);
+      if (url) {
+        watchUrl(deps, evaluation, {
+          job: plan.job,
+          url,
+          then: { ...request, ready: true },
+          giveUp: `comment /apt-snapshots build-iuks ${evaluation.tag} once the released images are in the ISO history.`,
+        });
+      }
+    } else if (manifestMissing) {
+      watchUrl(deps, evaluation, {
+        job: plan.job,
+        url: parseHttpUrl(manifestMissing.url),
+        then: request,
+        giveUp: `comment /apt-snapshots release ${evaluation.tag} MANIFEST_URL with the manifest's URL.`,
+      });
+    }
   }
   for (const start of toStart) {
     const started = await startJob(deps, evaluation, start, manifestUrl);
@@ -355,6 +417,7 @@ async function releaseTagNow(deps: RepoDeps, request: ReleaseRequest): Promise<R
       evaluation,
       jobs,
       subject: { kind: 'release', tag: evaluation.tag, sha, ...(manifestUrl === undefined ? {} : { manifestUrl }) },
+      notes,
     }),
   );
   deps.log.info(

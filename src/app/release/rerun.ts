@@ -1,5 +1,6 @@
 import type { ReleaseSubject } from '../../report/release-subject.js';
 import type { RepoDeps } from '../deps.js';
+import { reportReleaseFailure } from './on-tag.js';
 import { releaseTag } from './release-tag.js';
 
 /**
@@ -12,7 +13,11 @@ import { releaseTag } from './release-tag.js';
 export async function rerunRelease(deps: RepoDeps, subject: ReleaseSubject): Promise<void> {
   const manifest = subject.manifestUrl === undefined ? {} : { manifestUrl: subject.manifestUrl };
   if (subject.kind === 'release') {
-    await releaseTag(deps, { tag: subject.tag, rev: subject.sha, ...manifest });
+    try {
+      await releaseTag(deps, { tag: subject.tag, rev: subject.sha, ...manifest });
+    } catch (error) {
+      await reportReleaseFailure(deps, subject, error);
+    }
     return;
   }
   const { state } = subject;
