@@ -7,6 +7,7 @@ import { auditCommand } from './commands/audit.js';
 import { checkCommand } from './commands/check.js';
 import { hookCommand } from './commands/hook.js';
 import { planCommand } from './commands/plan.js';
+import { releaseCommand } from './commands/release.js';
 import { serialsCommand } from './commands/serials.js';
 import type { Command } from './command.js';
 import { EXIT, type CliIo } from './io.js';
@@ -17,7 +18,14 @@ export type { CliIo } from './io.js';
 
 export const PROGRAM = 'apt-snapshots-bot';
 
-export const COMMANDS: readonly Command[] = [checkCommand, planCommand, auditCommand, serialsCommand, hookCommand];
+export const COMMANDS: readonly Command[] = [
+  checkCommand,
+  planCommand,
+  auditCommand,
+  serialsCommand,
+  hookCommand,
+  releaseCommand,
+];
 
 export function programHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -27,7 +27,7 @@ describe('the program', () => {
       code: 2,
       stdout: '',
       stderr:
-        'apt-snapshots-bot: unknown command "chekc"; the commands are check, plan, audit, serials, hook\nRun \'apt-snapshots-bot --help\' for usage.\n',
+        'apt-snapshots-bot: unknown command "chekc"; the commands are check, plan, audit, serials, hook, release\nRun \'apt-snapshots-bot --help\' for usage.\n',
     });
   });
 });
@@ -106,7 +106,7 @@ describe('--version and help COMMAND', () => {
     expect(await runCli(['help', 'chekc'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'apt-snapshots-bot help: unknown command "chekc"; the commands are check, plan, audit, serials, hook\n',
+      stderr: 'apt-snapshots-bot help: unknown command "chekc"; the commands are check, plan, audit, serials, hook, release\n',
     });
   });
 });
