@@ -22,7 +22,7 @@ export interface ManifestReadOptions {
 }
 
 /** `scheme://…` is a URL; anything else is a file, as curl and git take them. */
-function isUrl(given: string): boolean {
+export function isUrl(given: string): boolean {
   return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(given);
 }
 
@@ -47,7 +47,7 @@ export async function readManifest(given: string, from: string, options: Manifes
     try {
       text = await fetchText(url, { timeoutMs: options.timeoutMs, maxBytes: MANIFEST_MAX_BYTES });
     } catch (error) {
-      throw new ReadError(`cannot read the build manifest of ${from}: ${errorMessage(error)}`, { cause: error });
+      throw new ReadError(`cannot read the build manifest ${errorMessage(error)} (${from})`, { cause: error });
     }
     return { input: { source: url.href, manifest: parseBuildManifest(text, url.href) }, url: url.href, from };
   }
@@ -55,9 +55,7 @@ export async function readManifest(given: string, from: string, options: Manifes
   try {
     text = await readBoundedFile(resolve(options.cwd, given), MANIFEST_MAX_BYTES, 'more than a build manifest can be');
   } catch (error) {
-    throw new ReadError(`cannot read the build manifest of ${from}, ${given}: ${errorMessage(error)}`, {
-      cause: error,
-    });
+    throw new ReadError(`cannot read the build manifest ${given}: ${errorMessage(error)} (${from})`, { cause: error });
   }
   return { input: { source: given, manifest: parseBuildManifest(text, given) }, from };
 }

@@ -59,7 +59,7 @@ export const RELEASE_CONFIG_HELP =
 
 export const releaseCommand: Command = {
   name: 'release',
-  summary: 'judge a release tag, its snapshots and build manifest, and list its jobs',
+  summary: 'judge a release tag and its build manifest, and list its jobs',
   options: OPTIONS,
   help: () => `Usage: apt-snapshots-bot release check [--repo DIR] --tag TAG
          [--manifest FILE|URL] [--previous-manifest FILE|URL] [--config FILE]
