@@ -55,7 +55,12 @@ export async function readManifest(given: string, from: string, options: Manifes
   try {
     text = await readBoundedFile(resolve(options.cwd, given), MANIFEST_MAX_BYTES, 'more than a build manifest can be');
   } catch (error) {
-    throw new ReadError(`cannot read the build manifest ${given}: ${errorMessage(error)} (${from})`, { cause: error });
+    // Duck-typed: the file system's errors may come from another realm (Jest's VM) than this Error.
+    const why = (error as { message?: unknown }).message;
+    throw new ReadError(
+      `cannot read the build manifest ${given}: ${typeof why === 'string' ? why : errorMessage(error)} (${from})`,
+      { cause: error },
+    );
   }
   return { input: { source: given, manifest: parseBuildManifest(text, given) }, from };
 }

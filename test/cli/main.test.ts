@@ -106,7 +106,8 @@ describe('--version and help COMMAND', () => {
     expect(await runCli(['help', 'chekc'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'apt-snapshots-bot help: unknown command "chekc"; the commands are check, plan, audit, serials, hook, release\n',
+      stderr:
+        'apt-snapshots-bot help: unknown command "chekc"; the commands are check, plan, audit, serials, hook, release\n',
     });
   });
 });
