@@ -274,7 +274,9 @@ describe('release check with a build manifest', () => {
     expect(run.stdout).toContain(
       `    … and ${many.length + 3 - SHOWN_PACKAGE_CHANGES} more (--format json lists them all)\n`,
     );
-    expect(run.stdout).toContain('  source packages: 1 added, 0 removed, 0 upgraded, 0 downgraded\n    added       tor  0.4.6.5-1\n\n');
+    expect(run.stdout).toContain(
+      '  source packages: 1 added, 0 removed, 0 upgraded, 0 downgraded\n    added       tor  0.4.6.5-1\n\n',
+    );
     const json = JSON.parse((await releaseCheck(r, [...args, '--format', 'json'])).stdout);
     expect(json.manifest.changes.binary.added).toHaveLength(many.length);
     expect(json.manifest.changes.binary.removed).toEqual([{ package: 'oldpkg', arch: 'amd64', from: '2.0' }]);
@@ -452,5 +454,45 @@ describe('release check usage', () => {
     const run = await releaseCheck(r, ['--tag', '4.20', '--offline', '--format', 'json']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).rules).toMatchObject({ origin: 'parent', rev: r.commit, present: true });
+  });
+});
+
+describe('release check with triggers configured', () => {
+  it('shows the request each trigger would send, with no credential, set or not', async () => {
+    const r = await tagged();
+    const config = await file(
+      'deploy.yml',
+      `jobs:
+  build_IUKs:
+    trigger: {type: jenkins, url: 'https://jenkins.example.org', job: release/build_IUKs, user_env: J_USER, token_env: J_TOKEN, timeout_ms: 30000, queue_timeout_ms: 0}
+  tag-apt-snapshots:
+    trigger: {type: gitlab, url: 'https://gitlab.example.org', project: tails/tails, ref: master, token_env: GL_TOKEN, timeout_ms: 30000}
+`,
+    );
+    const secrets = { J_USER: 'rm', J_TOKEN: 'jenkins-token-5e1f', GL_TOKEN: 'glptt-0b7c9d' };
+    const json = await releaseCheck(r, ['--tag', '4.20', '--offline', '--config', config, '--format', 'json'], secrets);
+    expect(json.code).toBe(0);
+    const jobs = JSON.parse(json.stdout).jobs;
+    expect(jobs[1].trigger).toEqual({
+      method: 'POST',
+      url: 'https://jenkins.example.org/job/release/job/build_IUKs/buildWithParameters',
+      parameters: jobs[1].parameters,
+      headers: ['Authorization', 'Content-Type', 'User-Agent'],
+    });
+    expect(jobs[0].trigger).toMatchObject({
+      method: 'POST',
+      url: 'https://gitlab.example.org/api/v4/projects/tails%2Ftails/trigger/pipeline',
+    });
+    const text = await releaseCheck(r, ['--tag', '4.20', '--offline', '--config', config]);
+    expect(text.stdout).toContain(
+      '    trigger: Jenkins at https://jenkins.example.org, job release/build_IUKs: POST https://jenkins.example.org/job/release/job/build_IUKs/buildWithParameters\n',
+    );
+    const unset = await releaseCheck(r, ['--tag', '4.20', '--offline', '--config', config]);
+    expect(unset.stdout).toBe(text.stdout);
+    for (const run of [json, text])
+      for (const secret of Object.values(secrets).slice(1)) {
+        expect(run.stdout).not.toContain(secret);
+        expect(run.stderr).not.toContain(secret);
+      }
   });
 });
