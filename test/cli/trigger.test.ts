@@ -56,7 +56,7 @@ ${extra}`,
   return path;
 }
 
-async function release(options: { overlays?: string[] } = {}): Promise<TestRepo> {
+async function release(options: { overlays?: string[] } = {}): Promise<TestRepo & { commit: string }> {
   const r = await repo(releaseTree(options), { message: 'Update changelog for 4.20.' });
   for (const tag of ['4.19', '4.20-rc1']) await r.git(['tag', tag]);
   await r.git(['tag', '-a', '-m', 'Tails 4.20', '4.20']);
