@@ -28,7 +28,10 @@ function releaseCheck(r: TestRepo, args: string[], env: NodeJS.ProcessEnv = {}) 
   return runCli(['release', 'check', '--repo', r.dir, '--now', NOW, ...args], { env: { ...r.env, ...env } });
 }
 
-async function tagged(tag = '4.20', options: { annotated?: boolean; version?: string } = {}): Promise<TestRepo & { commit: string }> {
+async function tagged(
+  tag = '4.20',
+  options: { annotated?: boolean; version?: string } = {},
+): Promise<TestRepo & { commit: string }> {
   const r = await repo(releaseTree({ version: options.version ?? '4.20' }), { message: 'Update changelog for 4.20.' });
   await r.git(options.annotated ? ['tag', '-a', '-m', `Tails ${tag}`, tag] : ['tag', tag]);
   return r;
