@@ -46,7 +46,7 @@ function parseAction(positionals: string[]): (typeof ACTIONS)[number] {
 }
 
 /** Each job of the release with the request its configured trigger would send, described without credentials. */
-export function jobLines(evaluation: ReleaseEvaluation, config: Config): JobLine[] {
+function describedJobs(evaluation: ReleaseEvaluation, config: Config): JobLine[] {
   return evaluation.jobs.map((plan) => {
     const trigger = config.jobs[plan.job].trigger;
     return { plan, trigger: trigger === null ? null : describeJob(trigger, plan) };
@@ -98,7 +98,7 @@ server could not answer.
     const run = await runRelease(setup, values['previous-manifest'], now, io);
     const { evaluation } = run;
     reportUnanswered('release check', setup.server, evaluation.verdict.unanswered, io);
-    const jobs = jobLines(evaluation, setup.given.config);
+    const jobs = describedJobs(evaluation, setup.given.config);
     if (format === 'json') io.stdout.write(`${JSON.stringify(releaseJson(run, jobs), null, 2)}\n`);
     else
       io.stdout.write(
