@@ -30,7 +30,8 @@ export const iukSourceVersionsCommand: Command = {
   name: 'iuk-source-versions',
   summary: 'print the versions an incremental upgrade kit to VERSION starts from',
   options: OPTIONS,
-  help: () => `Usage: apt-snapshots-bot iuk-source-versions [--repo DIR] [--config FILE] VERSION
+  help: () => `Usage: apt-snapshots-bot iuk-source-versions [--repo DIR] [--config FILE]
+         VERSION
 
 Prints, on one line and space-separated, what Tails' bin/iuk-source-versions
 VERSION prints, the SOURCE_VERSIONS of the build_IUKs job: every release

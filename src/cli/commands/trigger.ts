@@ -118,9 +118,10 @@ export const triggerCommand: Command = {
   name: 'trigger',
   summary: 'start a release job (tag-apt-snapshots, build-iuks) once the release passes',
   options: OPTIONS,
-  help: () => `Usage: apt-snapshots-bot trigger tag-apt-snapshots|build-iuks [--repo DIR] --tag TAG
-         [--manifest FILE|URL] [--config FILE] [--dry-run] [--format text|json]
-         [--snapshot-server URL | --offline] [--timeout SECONDS]
+  help: () => `Usage: apt-snapshots-bot trigger tag-apt-snapshots|build-iuks [--repo DIR]
+         --tag TAG [--manifest FILE|URL] [--config FILE] [--dry-run]
+         [--format text|json] [--snapshot-server URL | --offline]
+         [--timeout SECONDS]
 
 Starts a job of the release refs/tags/TAG names, with the parameters Git
 gives (as 'apt-snapshots-bot release check' lists them), through the trigger
