@@ -114,19 +114,28 @@ export const REVISION_OPTIONS = {
 } as const;
 
 /**
+ * One option of a command's --help: its name and argument, then what it
+ * does, wrapped to HELP_COLUMNS under column 25; a longer name pushes the
+ * first line's text to its right.
+ */
+export function optionHelp(name: string, text: string): string {
+  const label = `  ${name.padEnd(21)}  `;
+  return `${label}${wrapped(text, HELP_COLUMNS, 25, label.length)}`;
+}
+
+/**
  * The help of the server options. The server's address, timeout and retries
  * never come from the ref judged: a pushed file must not redirect the CLI.
  * @param fallback what is asked without an option or $APT_SNAPSHOTS_SERVER
  */
 export function serverHelp(fallback: string, defaultTimeoutMs: number): string {
-  const option = (name: string, text: string) => `  ${name.padEnd(21)}  ${wrapped(text, HELP_COLUMNS, 25, 25)}`;
   return [
-    option(
+    optionHelp(
       '--snapshot-server URL',
       `the time-based snapshot server (never the repository's own setting); default: $${SERVER_ENV} when set (a URL, or "offline"), else ${fallback}`,
     ),
-    option('--offline', 'do not ask the snapshot server; rules that need it are skipped'),
-    option(
+    optionHelp('--offline', 'do not ask the snapshot server; rules that need it are skipped'),
+    optionHelp(
       '--timeout SECONDS',
       `how long each request to the snapshot server may take (default: snapshot_server.timeout_ms, ${defaultTimeoutMs / 1000} s in the defaults)`,
     ),

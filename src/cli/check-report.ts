@@ -2,6 +2,7 @@ import { formatSerialValue } from '../domain/serial.js';
 import { describeFileRead, type OriginState, type RefState } from '../domain/state.js';
 import type { Evaluation } from '../flow/evaluate.js';
 import type { Finding, PlanAction } from '../domain/finding.js';
+import type { Verdict } from '../rules/judge.js';
 import { countBySeverity, formatFinding } from './findings-text.js';
 import { rulesLines } from './rules-option.js';
 import { paint, PLAIN, type Style } from './style.js';
@@ -13,7 +14,8 @@ function originValue(origin: OriginState): string {
   return `?  (${origin.path} ${origin.syntaxError ?? 'is unreadable'})`;
 }
 
-function setsTable(state: RefState): string[] {
+/** Each snapshot set and its origins' serials, one line each (not yet escaped). */
+export function setsTable(state: RefState): string[] {
   const lines: string[] = [];
   const width = Math.max(0, ...state.sets.flatMap((s) => s.origins.map((o) => o.origin.length)));
   for (const set of state.sets) {
@@ -29,7 +31,8 @@ function short(sha: string): string {
   return sha.slice(0, 10);
 }
 
-function describeRef(state: RefState): string {
+/** `abcdef1234 "subject" (2021-05-13)` (not yet escaped). */
+export function describeRef(state: RefState): string {
   const { commit } = state;
   return `${short(commit.sha)} "${commit.subject}" (${commit.date.toISOString().slice(0, 10)})`;
 }
@@ -62,6 +65,15 @@ function baseLine(base: NonNullable<Evaluation['base']>, baseRef: string | undef
   return `Compared with --base-ref ${baseRef} at ${short(base.state.commit.sha)}${fork} (config/base_branch names ${base.branch})`;
 }
 
+/** `Conclusion: failure (2 errors, 0 warnings, 0 notices)`, the conclusion coloured. */
+export function conclusionLine(verdict: Verdict, style: Style): string {
+  const incomplete =
+    verdict.conclusion === 'incomplete'
+      ? `; the snapshot server did not answer ${verdict.unanswered.length} lookup(s), so the rules that need it could not decide everything`
+      : '';
+  return `Conclusion: ${paint(style, verdict.conclusion, verdict.conclusion)} (${countBySeverity(verdict.findings)}${incomplete})`;
+}
+
 /** The human report of `check`: what was read, what is wrong, the conclusion. Each line is one line, whatever the repository holds. */
 export function checkReport(
   evaluation: Evaluation,
@@ -71,11 +83,7 @@ export function checkReport(
 ): string {
   const { state, base, before, verdict } = evaluation;
   const style = options.style ?? PLAIN;
-  const incomplete =
-    verdict.conclusion === 'incomplete'
-      ? `; the snapshot server did not answer ${verdict.unanswered.length} lookup(s), so the rules that need it could not decide everything`
-      : '';
-  const conclusion = `Conclusion: ${paint(style, verdict.conclusion, verdict.conclusion)} (${countBySeverity(verdict.findings)}${incomplete})`;
+  const conclusion = conclusionLine(verdict, style);
   const format = (f: Finding) => formatFinding(f, '  ', style, options.fixCommand);
   if (options.quiet) {
     const errors = verdict.findings.filter((f) => f.severity === 'error');

@@ -3,11 +3,15 @@ import { dirname, join } from 'node:path';
 import { GitCommandError } from '../adapters/git/run-git.js';
 import { DEFAULT_CONFIG_FILE } from '../config/defaults.js';
 import { errorMessage, ReadError, SnapshotServerError, UsageError } from '../errors.js';
+import { TriggerError } from '../ports/job-trigger.js';
 import { auditCommand } from './commands/audit.js';
 import { checkCommand } from './commands/check.js';
 import { hookCommand } from './commands/hook.js';
+import { iukSourceVersionsCommand } from './commands/iuk-source-versions.js';
 import { planCommand } from './commands/plan.js';
+import { releaseCommand } from './commands/release.js';
 import { serialsCommand } from './commands/serials.js';
+import { triggerCommand } from './commands/trigger.js';
 import type { Command } from './command.js';
 import { EXIT, type CliIo } from './io.js';
 import { SERVER_ENV } from './args.js';
@@ -17,7 +21,16 @@ export type { CliIo } from './io.js';
 
 export const PROGRAM = 'apt-snapshots-bot';
 
-export const COMMANDS: readonly Command[] = [checkCommand, planCommand, auditCommand, serialsCommand, hookCommand];
+export const COMMANDS: readonly Command[] = [
+  checkCommand,
+  planCommand,
+  auditCommand,
+  serialsCommand,
+  hookCommand,
+  releaseCommand,
+  triggerCommand,
+  iukSourceVersionsCommand,
+];
 
 export function programHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -63,6 +76,8 @@ function exitFor(error: unknown): number {
   if (error instanceof UsageError) return EXIT.usage;
   if (error instanceof ReadError || error instanceof GitCommandError) return EXIT.usage;
   if (error instanceof SnapshotServerError) return EXIT.server;
+  // A trigger that refuses what it was asked to send: nothing was sent, but the job did not start.
+  if (error instanceof TriggerError) return EXIT.failure;
   return EXIT.internal;
 }
 

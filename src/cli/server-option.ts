@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { HttpSnapshotServer } from '../adapters/snapshot-server/http-snapshot-server.js';
 import { applyConfigOverride, describeConfigProblem } from '../config/load.js';
@@ -7,8 +6,10 @@ import { LIMITS } from '../domain/state.js';
 import { errorMessage, UsageError } from '../errors.js';
 import type { RulesInput } from '../flow/evaluate.js';
 import { DEFAULT_SOURCE, type ServerChoice } from './args.js';
+import { readBoundedFile } from './bounded-file.js';
 import type { CliIo } from './io.js';
 import { StatusLine } from './progress.js';
+import { terminalText } from './terminal-text.js';
 import { WatchedServer } from './watched-server.js';
 
 /**
@@ -40,24 +41,6 @@ export interface ConfigOption {
   config: Config;
 }
 
-/** The file's text; a device or file that goes on past `limit` bytes is refused rather than read whole. */
-async function readBounded(path: string, limit: number): Promise<string> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(limit + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length > limit) throw new Error(`it is larger than ${limit} bytes, far too large for a configuration file`);
-    }
-    return buffer.subarray(0, length).toString('utf8');
-  } finally {
-    await handle.close();
-  }
-}
-
 /**
  * `--config FILE`: a file the user names is input to the command, so one
  * that cannot be read or is invalid is bad usage (exit 2), unlike the
@@ -67,7 +50,7 @@ export async function configOption(file: string | undefined, cwd: string, defaul
   if (file === undefined) return { config: defaults };
   let text: string;
   try {
-    text = await readBounded(resolve(cwd, file), LIMITS.configBytes);
+    text = await readBoundedFile(resolve(cwd, file), LIMITS.configBytes, 'far too large for a configuration file');
   } catch (error) {
     throw new UsageError(`cannot read --config ${file}: ${(error as Error).message ?? errorMessage(error)}`);
   }
@@ -77,4 +60,20 @@ export async function configOption(file: string | undefined, cwd: string, defaul
       `invalid --config ${file}:\n${result.problems.map((p) => `  ${describeConfigProblem(p)}`).join('\n')}`,
     );
   return { rules: { kind: 'file', text, file }, config: result.config };
+}
+
+/** Says on standard error which lookups the snapshot server left unanswered, with the hints that fit. */
+export function reportUnanswered(
+  command: string,
+  server: WatchedServer | undefined,
+  failures: readonly string[],
+  io: Pick<CliIo, 'stderr'>,
+): void {
+  if (failures.length === 0 || !server) return;
+  const hints = server.hintsFor(failures);
+  io.stderr.write(
+    terminalText(
+      `apt-snapshots-bot ${command}: the snapshot server ${server.baseUrl} (from ${server.source}) could not answer ${failures.length} lookup(s):\n${failures.map((f) => `  ${f}\n`).join('')}${hints.map((h) => `hint: ${h}\n`).join('')}`,
+    ),
+  );
 }

@@ -12,7 +12,7 @@ describe('the program', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^Usage: apt-snapshots-bot COMMAND/);
-    for (const command of ['check', 'plan', 'audit', 'serials', 'hook'])
+    for (const command of ['check', 'plan', 'audit', 'serials', 'hook', 'release', 'trigger', 'iuk-source-versions'])
       expect(run.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
   });
 
@@ -27,7 +27,7 @@ describe('the program', () => {
       code: 2,
       stdout: '',
       stderr:
-        'apt-snapshots-bot: unknown command "chekc"; the commands are check, plan, audit, serials, hook\nRun \'apt-snapshots-bot --help\' for usage.\n',
+        'apt-snapshots-bot: unknown command "chekc"; the commands are check, plan, audit, serials, hook, release, trigger, iuk-source-versions\nRun \'apt-snapshots-bot --help\' for usage.\n',
     });
   });
 });
@@ -80,7 +80,8 @@ describe('the options each command takes', () => {
     },
   );
 
-  it.each(COMMANDS.filter((c) => c.name !== 'audit').map((c) => [c.name]))(
+  // audit and iuk-source-versions read Git alone.
+  it.each(COMMANDS.filter((c) => !['audit', 'iuk-source-versions'].includes(c.name)).map((c) => [c.name]))(
     '%s --help documents APT_SNAPSHOTS_SERVER and --timeout',
     async (name) => {
       const { stdout } = await runCli([name, '--help']);
@@ -106,7 +107,8 @@ describe('--version and help COMMAND', () => {
     expect(await runCli(['help', 'chekc'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'apt-snapshots-bot help: unknown command "chekc"; the commands are check, plan, audit, serials, hook\n',
+      stderr:
+        'apt-snapshots-bot help: unknown command "chekc"; the commands are check, plan, audit, serials, hook, release, trigger, iuk-source-versions\n',
     });
   });
 });
@@ -144,6 +146,15 @@ describe.each([
   ],
   [['audit', '--repo', '.', '--since', 'last week'], '--since must be a date such as 2021-01-01, not "last week"'],
   [['hook'], 'the hook must be one of pre-receive, post-receive'],
+  [['release', 'check'], '--tag TAG is required: the release tag, e.g. 4.19-rc1'],
+  [['release', 'check', '--tag', '4.20'], 'is not in a Git repository (nor is any parent directory): pass --repo DIR'],
+  [['trigger', '--tag', '4.20'], 'a job is required: tag-apt-snapshots, build-iuks'],
+  [
+    ['trigger', 'build-iuks', '--tag', '4.20'],
+    'is not in a Git repository (nor is any parent directory): pass --repo DIR',
+  ],
+  [['iuk-source-versions', '4.20'], 'is not in a Git repository (nor is any parent directory): pass --repo DIR'],
+  [['iuk-source-versions', 'four'], '"four" is not a Debian version'],
   [['hook', 'update'], 'the hook must be one of pre-receive, post-receive, not "update"'],
 ])('%j', (argv, message) => {
   let cwd: string;

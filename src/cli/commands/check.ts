@@ -22,8 +22,7 @@ import { HELP_COLUMNS, wrapped } from '../layout.js';
 import { branchOf, findRepository, listRemotes, withReader } from '../repository.js';
 import { cliRules, rulesJson } from '../rules-option.js';
 import { styleFor } from '../style.js';
-import { terminalText } from '../terminal-text.js';
-import { configOption, snapshotServer } from '../server-option.js';
+import { configOption, reportUnanswered, snapshotServer } from '../server-option.js';
 import { stateJson } from '../state-json.js';
 
 const OPTIONS = {
@@ -37,18 +36,31 @@ const OPTIONS = {
 } as const;
 
 /** The exit code of a judged ref: an unanswered server outranks the verdict, which may lack its facts. */
-export function verdictExit(evaluation: Evaluation): number {
+export function verdictExit(evaluation: Pick<Evaluation, 'verdict'>): number {
   if (evaluation.verdict.unanswered.length > 0) return EXIT.server;
   return evaluation.verdict.conclusion === 'failure' ? EXIT.failure : EXIT.success;
 }
 
+/** What --help says of a rule, of a branch or of a release. */
+interface RuleHelp {
+  id: string;
+  severities: readonly string[];
+  description: string;
+  needsServer?: boolean;
+  needsManifest?: boolean;
+}
+
 /** Every rule with the severities it reports (worst first, as in the README's table) and its description. */
-export function rulesHelp(): string {
-  if (RULES.length === 0) return '  (none registered)';
-  return RULES.map(
-    (r) =>
-      `  ${r.id} (${r.severities.join(' / ')})\n      ${wrapped(`${r.description}${r.needsServer ? ' (needs the snapshot server)' : ''}`, HELP_COLUMNS, 6)}`,
-  ).join('\n');
+export function rulesHelp(rules: readonly RuleHelp[] = RULES): string {
+  if (rules.length === 0) return '  (none registered)';
+  const needs = (r: RuleHelp) =>
+    `${r.needsServer ? ' (needs the snapshot server)' : ''}${r.needsManifest ? ' (needs a build manifest)' : ''}`;
+  return rules
+    .map(
+      (r) =>
+        `  ${r.id} (${r.severities.join(' / ')})\n      ${wrapped(`${r.description}${needs(r)}`, HELP_COLUMNS, 6)}`,
+    )
+    .join('\n');
 }
 
 export const checkCommand: Command = {
@@ -144,15 +156,7 @@ configuration, 3 the snapshot server could not answer.
       });
       return { evaluation, branch };
     });
-    const failures = evaluation.verdict.unanswered;
-    if (failures.length > 0 && server) {
-      const hints = server.hintsFor(failures);
-      io.stderr.write(
-        terminalText(
-          `apt-snapshots-bot check: the snapshot server ${server.baseUrl} (from ${server.source}) could not answer ${failures.length} lookup(s):\n${failures.map((f) => `  ${f}\n`).join('')}${hints.map((h) => `hint: ${h}\n`).join('')}`,
-        ),
-      );
-    }
+    reportUnanswered('check', server, evaluation.verdict.unanswered, io);
     const quiet = values.quiet ?? false;
     const { conclusion, findings } = evaluation.verdict;
     if (format === 'json') {

@@ -1,0 +1,133 @@
+import { defaultConfig } from '../config/defaults.js';
+import type { Config } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import { evaluateRelease, type ReleaseEvaluation } from '../flow/release.js';
+import { versionOfTag } from '../release/iuk-source-versions.js';
+import { fillTemplate } from '../release/jobs.js';
+import { parseServerChoice, parseTimeout } from './args.js';
+import type { CliIo } from './io.js';
+import { readManifest, type ManifestRead } from './manifest-input.js';
+import { findRepository, listTags, withReader } from './repository.js';
+import { configOption, snapshotServer, type ConfigOption } from './server-option.js';
+import { requireTag, tagCommit } from './tag-option.js';
+import type { WatchedServer } from './watched-server.js';
+
+/** The options `release check` and `trigger` share, as parseArgs gives them. */
+export interface ReleaseValues {
+  repo?: string | undefined;
+  tag?: string | undefined;
+  manifest?: string | undefined;
+  config?: string | undefined;
+  'snapshot-server'?: string | undefined;
+  offline?: boolean | undefined;
+  timeout?: string | undefined;
+}
+
+/** What is known of a release before its repository is read: every usage error is found by then. */
+export interface ReleaseSetup {
+  repo: string;
+  tag: string;
+  defaults: Config;
+  /** The defaults, merged with --config: the deployment's settings (jobs.*) come only from here. */
+  given: ConfigOption;
+  server: WatchedServer | undefined;
+  /** How long a manifest may take to read: --timeout, else the snapshot server's. */
+  manifestTimeoutMs: number;
+  /** The build manifest to read, and how to name where it was given. */
+  manifest: { given: string; from: string } | undefined;
+}
+
+/** How messages name a setting of the configuration in hand. */
+export function configSetting(field: string, configFile: string | undefined): string {
+  return configFile === undefined ? `${field} of the defaults` : `${field} of --config ${configFile}`;
+}
+
+/**
+ * The options of a release command, checked: the repository, the tag, the
+ * configuration, the snapshot server (none with --offline), and the build
+ * manifest: --manifest, else jobs.tag-apt-snapshots.manifest_url with the
+ * tag and its version filled in.
+ * @throws UsageError
+ */
+export async function releaseSetup(values: ReleaseValues, io: CliIo): Promise<ReleaseSetup> {
+  const tag = requireTag(values.tag);
+  const repo = await findRepository(values.repo, io);
+  const timeoutMs = parseTimeout(values.timeout);
+  const defaults = defaultConfig();
+  const given = await configOption(values.config, io.cwd, defaults);
+  const { config } = given;
+  const choice = parseServerChoice(values['snapshot-server'], values.offline, io.env);
+  const server = snapshotServer(
+    choice,
+    config,
+    io,
+    timeoutMs,
+    config.snapshot_server.url === defaults.snapshot_server.url
+      ? undefined
+      : configSetting('snapshot_server.url', values.config),
+  );
+  const template = config.jobs['tag-apt-snapshots'].manifest_url;
+  const manifest =
+    values.manifest !== undefined
+      ? { given: values.manifest, from: '--manifest' }
+      : template === null
+        ? undefined
+        : {
+            // The version is the tag's: the changelog is not read yet, and the release-tag rule fails a tag that is not its version.
+            given: fillTemplate(template, { tag, version: versionOfTag(tag) }),
+            from: configSetting('jobs.tag-apt-snapshots.manifest_url', values.config),
+          };
+  return {
+    repo,
+    tag,
+    defaults,
+    given,
+    server,
+    manifestTimeoutMs: timeoutMs ?? config.snapshot_server.timeout_ms,
+    manifest,
+  };
+}
+
+export interface ReleaseRun {
+  evaluation: ReleaseEvaluation;
+  manifest?: ManifestRead;
+  previous?: ManifestRead;
+}
+
+/**
+ * Reads the tag, the repository's tags and the manifests, and judges the
+ * release: what `release check` reports and what `trigger` requires first.
+ * @param previous --previous-manifest, to show what changed since that release
+ * @throws ReadError when the tag or a manifest cannot be read; UsageError when --previous-manifest is no manifest
+ */
+export async function runRelease(
+  setup: ReleaseSetup,
+  previous: string | undefined,
+  now: Date,
+  io: CliIo,
+): Promise<ReleaseRun> {
+  const options = { cwd: io.cwd, timeoutMs: setup.manifestTimeoutMs };
+  return withReader(setup.repo, io, async (reader, repoDir) => {
+    const commit = await tagCommit(repoDir, setup.tag, io);
+    const tags = await listTags(repoDir, io);
+    const manifest = setup.manifest && (await readManifest(setup.manifest.given, setup.manifest.from, options));
+    const before = previous === undefined ? undefined : await readManifest(previous, '--previous-manifest', options);
+    // Nothing judges it: it is only there to compare with, so one that is not a manifest is unusable input.
+    if (before && !before.input.manifest.ok)
+      throw new UsageError(`--previous-manifest: ${before.input.manifest.error}`);
+    const evaluation = await evaluateRelease({
+      reader,
+      tag: setup.tag,
+      rev: commit,
+      tags,
+      ...(setup.given.rules ? { configFile: setup.given.rules } : {}),
+      defaults: setup.defaults,
+      ...(manifest ? { manifest: manifest.input } : {}),
+      ...(before ? { previous: before.input } : {}),
+      ...(manifest?.url === undefined ? {} : { manifestUrl: manifest.url }),
+      ...(setup.server ? { server: setup.server } : {}),
+      now,
+    });
+    return { evaluation, ...(manifest ? { manifest } : {}), ...(before ? { previous: before } : {}) };
+  });
+}
