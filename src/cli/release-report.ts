@@ -113,7 +113,7 @@ function jobLines(jobs: readonly JobLine[], configHint: string): string[] {
       plan.waitingFor === 'manifest'
         ? ' (waits for the build manifest: --manifest URL, or jobs.tag-apt-snapshots.manifest_url)'
         : plan.waitingFor === 'readiness'
-          ? ' (waits for the released images: jobs.build_IUKs.readiness_url)'
+          ? ' (waits for the released images: the app polls jobs.build_IUKs.readiness_url; trigger build-iuks starts it)'
           : '';
     lines.push(`  ${plan.job}${waiting}`);
     lines.push(...Object.entries(plan.parameters).map(([name, value]) => `    ${name}=${value}`));

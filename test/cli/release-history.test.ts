@@ -61,6 +61,7 @@ describe('release check on the real history', () => {
           SOURCE_VERSIONS: '4.2 4.18 4.19~rc1 4.19 4.20~rc1',
           EXTRA_ARGS: '',
         },
+        waitingFor: 'readiness',
         trigger: null,
       },
     ]);
