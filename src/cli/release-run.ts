@@ -8,7 +8,7 @@ import { parseServerChoice, parseTimeout } from './args.js';
 import type { CliIo } from './io.js';
 import { readManifest, type ManifestRead } from './manifest-input.js';
 import { findRepository, listTags, withReader } from './repository.js';
-import { configOption, snapshotServer, type ConfigOption } from './server-option.js';
+import { configOption, commandServer, type ConfigOption } from './server-option.js';
 import { requireTag, tagCommit } from './tag-option.js';
 import type { WatchedServer } from './watched-server.js';
 
@@ -57,15 +57,7 @@ export async function releaseSetup(values: ReleaseValues, io: CliIo): Promise<Re
   const given = await configOption(values.config, io.cwd, defaults);
   const { config } = given;
   const choice = parseServerChoice(values['snapshot-server'], values.offline, io.env);
-  const server = snapshotServer(
-    choice,
-    config,
-    io,
-    timeoutMs,
-    config.snapshot_server.url === defaults.snapshot_server.url
-      ? undefined
-      : configSetting('snapshot_server.url', values.config),
-  );
+  const server = commandServer(choice, given, values.config, io, timeoutMs);
   const template = config.jobs['tag-apt-snapshots'].manifest_url;
   const manifest =
     values.manifest !== undefined

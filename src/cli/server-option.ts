@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { HttpSnapshotServer } from '../adapters/snapshot-server/http-snapshot-server.js';
+import { defaultConfig } from '../config/defaults.js';
 import { applyConfigOverride, describeConfigProblem } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { LIMITS } from '../domain/state.js';
@@ -60,6 +61,29 @@ export async function configOption(file: string | undefined, cwd: string, defaul
       `invalid --config ${file}:\n${result.problems.map((p) => `  ${describeConfigProblem(p)}`).join('\n')}`,
     );
   return { rules: { kind: 'file', text, file }, config: result.config };
+}
+
+/**
+ * A command's snapshot server: --snapshot-server, else $APT_SNAPSHOTS_SERVER,
+ * else snapshot_server.url of --config or of the defaults; never a ref's
+ * file, which a push could point anywhere.
+ * @throws UsageError on a bad URL
+ */
+export function commandServer(
+  choice: ServerChoice,
+  given: ConfigOption,
+  configFile: string | undefined,
+  io: Pick<CliIo, 'stderr'>,
+  timeoutMs?: number,
+): WatchedServer | undefined {
+  const fromFile = given.config.snapshot_server.url !== defaultConfig().snapshot_server.url;
+  return snapshotServer(
+    choice,
+    given.config,
+    io,
+    timeoutMs,
+    fromFile && configFile !== undefined ? `snapshot_server.url of --config ${configFile}` : undefined,
+  );
 }
 
 /** Says on standard error which lookups the snapshot server left unanswered, with the hints that fit. */

@@ -32,15 +32,21 @@ export function conclude(findings: readonly Finding[], unanswered: readonly stri
 }
 
 /**
- * Runs every rule. A rule that throws fails closed: its crash becomes an
- * error finding rather than a silent pass.
+ * Runs `rules`, but those `skipReason` gives a reason not to run. A rule
+ * that throws fails closed: its crash becomes an error finding rather than
+ * a silent pass.
  */
-export function judge(ctx: RuleContext, rules: readonly Rule[] = RULES): Verdict {
+export function runRules<C, R extends { id: string; check(ctx: C): Finding[] }>(
+  rules: readonly R[],
+  ctx: C,
+  skipReason: (rule: R) => string | undefined,
+): { findings: Finding[]; skipped: Verdict['skipped'] } {
   const findings: Finding[] = [];
   const skipped: Verdict['skipped'] = [];
   for (const rule of rules) {
-    if (rule.needsServer && !ctx.facts) {
-      skipped.push({ rule: rule.id, reason: 'needs the snapshot server (offline)' });
+    const reason = skipReason(rule);
+    if (reason !== undefined) {
+      skipped.push({ rule: rule.id, reason });
       continue;
     }
     try {
@@ -54,6 +60,14 @@ export function judge(ctx: RuleContext, rules: readonly Rule[] = RULES): Verdict
       });
     }
   }
+  return { findings, skipped };
+}
+
+export const OFFLINE = 'needs the snapshot server (offline)';
+
+/** Runs every rule, then keeps one fix per finding (settleFixes). */
+export function judge(ctx: RuleContext, rules: readonly Rule[] = RULES): Verdict {
+  const { findings, skipped } = runRules(rules, ctx, (rule) => (rule.needsServer && !ctx.facts ? OFFLINE : undefined));
   const settled = settleFixes(findings, ctx.state).sort(compareFindings);
   const unanswered = unansweredLookups(ctx.facts);
   return { conclusion: conclude(settled, unanswered), findings: settled, skipped, unanswered };

@@ -227,6 +227,18 @@ describe('plan freeze and bump with a snapshot server', () => {
     ]);
   });
 
+  it('asks the snapshot server --config names, as check does', async () => {
+    const r = await repo(tailsTree({ baseBranch: 'testing' }), { branch: 'testing' });
+    const config = join(r.dir, 'mine.yml');
+    await writeFile(config, `snapshot_server:\n  url: ${server.url}\n`);
+    const run = await plan(r, ['freeze', '--ref', 'HEAD', '--config', config, '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).edits).toContainEqual({
+      path: `${PATHS.MAIN}/debian/serial`,
+      content: '2021051302\n',
+    });
+  });
+
   // The body tells the release manager where to bump Valid-Until: the server the serials came from.
   it.each([
     ['freeze', tailsTree({ baseBranch: 'testing' })],

@@ -1,9 +1,17 @@
 import type { TriggerConfig } from '../../config/schema.js';
 import type { DescribedRequest, JobRequest, JobTrigger, TriggeredJob } from '../../ports/job-trigger.js';
-import { exchange, jsonBody, refusal, type HttpAnswer, type HttpRequest, type HttpSettings } from './http-exchange.js';
+import {
+  exchange,
+  httpSettings,
+  jsonBody,
+  refusal,
+  type HttpAnswer,
+  type HttpRequest,
+  type HttpSettings,
+} from './http-exchange.js';
 import { checkParameters } from './job-parameters.js';
 import { appendPath, displayBase, safeLink } from './links.js';
-import { readCredential, redactingLogger, redactor, type Redact } from './secrets.js';
+import { readCredential, redactor, type Redact } from './secrets.js';
 import { triggerError, type FailureContext } from './trigger-failure.js';
 import type { ResolvedOptions } from './trigger-options.js';
 
@@ -34,12 +42,7 @@ export class GitHubActionsTrigger implements JobTrigger {
     const token = readCredential(env, config.token_env, 'token_env', this.description);
     this.authorization = `Bearer ${token}`;
     this.redact = redactor([token]);
-    this.http = {
-      fetch: options.fetch,
-      sleep: options.sleep,
-      log: redactingLogger(options.log, this.redact),
-      timeoutMs: config.timeout_ms,
-    };
+    this.http = httpSettings(options, this.redact, config.timeout_ms);
   }
 
   describe(request: JobRequest): DescribedRequest {

@@ -1,9 +1,9 @@
 import type { TriggerConfig } from '../../config/schema.js';
 import type { DescribedRequest, JobRequest, JobTrigger, TriggeredJob } from '../../ports/job-trigger.js';
-import { exchange, jsonBody, refusal, type HttpRequest, type HttpSettings } from './http-exchange.js';
+import { exchange, httpSettings, jsonBody, refusal, type HttpRequest, type HttpSettings } from './http-exchange.js';
 import { checkParameters } from './job-parameters.js';
 import { appendPath, displayBase, safeLink } from './links.js';
-import { readCredential, redactingLogger, redactor, type Redact } from './secrets.js';
+import { readCredential, redactor, type Redact } from './secrets.js';
 import type { FailureContext } from './trigger-failure.js';
 import type { ResolvedOptions } from './trigger-options.js';
 
@@ -29,12 +29,7 @@ export class GitLabTrigger implements JobTrigger {
     this.description = `GitLab at ${displayBase(config.url)}, project ${config.project}, ref ${config.ref}`;
     this.token = readCredential(env, config.token_env, 'token_env', this.description);
     this.redact = redactor([this.token]);
-    this.http = {
-      fetch: options.fetch,
-      sleep: options.sleep,
-      log: redactingLogger(options.log, this.redact),
-      timeoutMs: config.timeout_ms,
-    };
+    this.http = httpSettings(options, this.redact, config.timeout_ms);
   }
 
   describe(request: JobRequest): DescribedRequest {

@@ -1,6 +1,7 @@
 import type { TriggerError } from '../../ports/job-trigger.js';
 import { printable } from '../../domain/serial.js';
 import { classifyNetworkError } from './network-error.js';
+import { redactingLogger, type Redact } from './secrets.js';
 import { triggerError, type FailureContext } from './trigger-failure.js';
 import type { ResolvedOptions } from './trigger-options.js';
 
@@ -34,6 +35,11 @@ export interface HttpAnswer {
 export interface HttpSettings extends Pick<ResolvedOptions, 'fetch' | 'sleep' | 'log'> {
   /** One attempt: connecting, sending, the answer and its whole body. */
   timeoutMs: number;
+}
+
+/** An adapter's HTTP settings: its log redacts the adapter's credentials. */
+export function httpSettings(options: ResolvedOptions, redact: Redact, timeoutMs: number): HttpSettings {
+  return { fetch: options.fetch, sleep: options.sleep, log: redactingLogger(options.log, redact), timeoutMs };
 }
 
 /** The largest body read; CI answers are a few kilobytes. */

@@ -1,11 +1,11 @@
 import type { TriggerConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import type { DescribedRequest, JobRequest, JobTrigger, TriggeredJob } from '../../ports/job-trigger.js';
-import { exchange, jsonBody, refusal, type HttpRequest, type HttpSettings } from './http-exchange.js';
+import { exchange, httpSettings, jsonBody, refusal, type HttpRequest, type HttpSettings } from './http-exchange.js';
 import { followQueueItem } from './jenkins-queue.js';
 import { checkParameters } from './job-parameters.js';
 import { appendPath, displayBase } from './links.js';
-import { readCredential, redactingLogger, redactor, type Redact } from './secrets.js';
+import { readCredential, redactor, type Redact } from './secrets.js';
 import { triggerError, type FailureContext } from './trigger-failure.js';
 import type { ResolvedOptions } from './trigger-options.js';
 
@@ -40,12 +40,7 @@ export class JenkinsTrigger implements JobTrigger {
     const token = readCredential(env, config.token_env, 'token_env', this.description);
     this.authorization = `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`;
     this.redact = redactor([token, this.authorization.slice('Basic '.length)]);
-    this.http = {
-      fetch: options.fetch,
-      sleep: options.sleep,
-      log: redactingLogger(options.log, this.redact),
-      timeoutMs: config.timeout_ms,
-    };
+    this.http = httpSettings(options, this.redact, config.timeout_ms);
   }
 
   describe(request: JobRequest): DescribedRequest {

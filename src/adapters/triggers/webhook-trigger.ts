@@ -1,10 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { TriggerConfig } from '../../config/schema.js';
 import type { DescribedRequest, JobRequest, JobTrigger, TriggeredJob } from '../../ports/job-trigger.js';
-import { exchange, jsonBody, refusal, type HttpRequest, type HttpSettings } from './http-exchange.js';
+import { exchange, httpSettings, jsonBody, refusal, type HttpRequest, type HttpSettings } from './http-exchange.js';
 import { checkParameters } from './job-parameters.js';
 import { displayBase, safeLink } from './links.js';
-import { readCredential, redactingLogger, redactor, type Redact } from './secrets.js';
+import { readCredential, redactor, type Redact } from './secrets.js';
 import type { FailureContext } from './trigger-failure.js';
 import type { ResolvedOptions } from './trigger-options.js';
 
@@ -33,12 +33,7 @@ export class WebhookTrigger implements JobTrigger {
     this.description = `webhook at ${displayBase(config.url)}`;
     this.secret = readCredential(env, config.secret_env, 'secret_env', this.description);
     this.redact = redactor([this.secret]);
-    this.http = {
-      fetch: options.fetch,
-      sleep: options.sleep,
-      log: redactingLogger(options.log, this.redact),
-      timeoutMs: config.timeout_ms,
-    };
+    this.http = httpSettings(options, this.redact, config.timeout_ms);
   }
 
   describe(request: JobRequest): DescribedRequest {

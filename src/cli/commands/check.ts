@@ -22,7 +22,7 @@ import { HELP_COLUMNS, wrapped } from '../layout.js';
 import { branchOf, findRepository, listRemotes, withReader } from '../repository.js';
 import { cliRules, rulesJson } from '../rules-option.js';
 import { styleFor } from '../style.js';
-import { configOption, reportUnanswered, snapshotServer } from '../server-option.js';
+import { configOption, reportUnanswered, commandServer } from '../server-option.js';
 import { stateJson } from '../state-json.js';
 
 const OPTIONS = {
@@ -126,16 +126,7 @@ configuration, 3 the snapshot server could not answer.
     const configGiven = await configOption(values.config, io.cwd, defaults);
     const { config } = configGiven;
     const choice = parseServerChoice(values['snapshot-server'], values.offline, io.env);
-    const server = snapshotServer(
-      choice,
-      config,
-      io,
-      timeoutMs,
-      // The defaults' URL is named as such even with --config, unless the file changes it.
-      config.snapshot_server.url === defaults.snapshot_server.url
-        ? undefined
-        : `snapshot_server.url of --config ${values.config}`,
-    );
+    const server = commandServer(choice, configGiven, values.config, io, timeoutMs);
 
     const { evaluation, branch } = await withReader(repo, io, async (reader, repoDir) => {
       // Names are checked against the base branches of the configuration in hand, known before the ref is read.

@@ -22,7 +22,7 @@ import { branchUpdates, isZeroId, parseRefUpdates, type RefUpdate } from '../hoo
 import { changedPaths, pushVerdict } from '../hook/push-verdict.js';
 import { EXIT, readAll, type CliIo } from '../io.js';
 import { branchName, withReader } from '../repository.js';
-import { configOption, snapshotServer, type ConfigOption } from '../server-option.js';
+import { configOption, commandServer, type ConfigOption } from '../server-option.js';
 import { paint, styleFor, type Style } from '../style.js';
 import { terminalLine } from '../terminal-text.js';
 
@@ -226,13 +226,12 @@ Exit status: 0 accepted, 1 rejected, 2 bad usage or an unreadable repository.
     const repoDir = resolve(io.cwd, gitDir);
     // The quarantine variables git sets stay; GIT_DIR becomes absolute since git runs in repoDir.
     const env = { ...io.env, GIT_DIR: repoDir };
-    const defaults = defaultConfig();
+    const config = await configOption(values.config, io.cwd, defaultConfig());
     // Offline unless asked: a push must not wait on a server by default.
     const choice = parseServerChoice(values['snapshot-server'], values.offline, io.env, 'offline');
-    const server = snapshotServer(choice, defaults, io, parseTimeout(values.timeout));
+    const server = commandServer(choice, config, values.config, io, parseTimeout(values.timeout));
     const updates = branchUpdates(parseRefUpdates(await readAll(io.stdin)));
     const now = parseNow(values.now);
-    const config = await configOption(values.config, io.cwd, defaultConfig());
     const show = { style: styleFor(io.stderr, io.env), quiet: values.quiet ?? false };
 
     return withReader(repoDir, { ...io, env }, async (reader) => {

@@ -25,7 +25,7 @@ import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
 import { branchOf, findRepository, listRemotes, listTags, withReader, type BranchSource } from '../repository.js';
 import { cliRules } from '../rules-option.js';
-import { configOption, snapshotServer } from '../server-option.js';
+import { commandServer, configOption } from '../server-option.js';
 import { terminalLine, terminalText } from '../terminal-text.js';
 
 const ACTIONS: readonly PlanAction[] = ['thaw', 'freeze', 'bump'];
@@ -230,9 +230,9 @@ could not answer.
         );
       }
       const sets = selectSets(state, values.set);
-      // The server comes from the command line and the defaults, never from the ref: a pushed file must not redirect the CLI,
+      // The server comes from the command line, never from the ref: a pushed file must not redirect the CLI,
       // nor tell the release manager to bump Valid-Until on another server than the one the serials came from.
-      const server = snapshotServer(choice, defaults, io, timeoutMs);
+      const server = commandServer(choice, configGiven, values.config, io, timeoutMs);
       const planConfig =
         server === undefined
           ? config

@@ -1,6 +1,5 @@
-import { compareFindings, type Finding } from '../../domain/finding.js';
-import { errorMessage } from '../../errors.js';
-import { conclude, unansweredLookups, type Verdict } from '../judge.js';
+import { compareFindings } from '../../domain/finding.js';
+import { conclude, OFFLINE, runRules, unansweredLookups, type Verdict } from '../judge.js';
 import { buildManifest } from './build-manifest.js';
 import { releaseOverlays } from './overlays.js';
 import { releaseFrozen } from './release-frozen.js';
@@ -17,30 +16,15 @@ export const RELEASE_RULES: readonly ReleaseRule[] = [
   buildManifest,
 ];
 
-/** Runs every release rule; one that throws fails closed, as in judge(). */
+/** Runs every release rule, as judge() runs the branch rules. */
 export function judgeRelease(ctx: ReleaseContext, rules: readonly ReleaseRule[] = RELEASE_RULES): Verdict {
-  const findings: Finding[] = [];
-  const skipped: Verdict['skipped'] = [];
-  for (const rule of rules) {
-    if (rule.needsServer && !ctx.facts) {
-      skipped.push({ rule: rule.id, reason: 'needs the snapshot server (offline)' });
-      continue;
-    }
-    if (rule.needsManifest && !ctx.manifest) {
-      skipped.push({ rule: rule.id, reason: 'no build manifest was given' });
-      continue;
-    }
-    try {
-      findings.push(...rule.check(ctx));
-    } catch (error) {
-      findings.push({
-        rule: rule.id,
-        severity: 'error',
-        path: '.',
-        message: `rule ${rule.id} could not decide: ${errorMessage(error)}`,
-      });
-    }
-  }
+  const { findings, skipped } = runRules(rules, ctx, (rule) =>
+    rule.needsServer && !ctx.facts
+      ? OFFLINE
+      : rule.needsManifest && !ctx.manifest
+        ? 'no build manifest was given'
+        : undefined,
+  );
   findings.sort(compareFindings);
   const unanswered = unansweredLookups(ctx.facts);
   return { conclusion: conclude(findings, unanswered), findings, skipped, unanswered };
