@@ -214,21 +214,11 @@ async function startJob(
   deps: RepoDeps,
   evaluation: ReleaseEvaluation,
   start: { plan: JobPlan; attempt: number; trigger: JobTrigger },
-  manifestUrl: string | undefined,
 ): Promise<JobStatus> {
   const { plan, attempt, trigger } = start;
   const base = baseStatus(deps, plan);
   const sha = evaluation.commit.sha;
-  const publish = (status: JobStatus) =>
-    deps.forge.ensureCheck(
-      renderJobCheck({
-        checkName: deps.defaults.bot.check_name,
-        tag: evaluation.tag,
-        sha,
-        status,
-        ...(manifestUrl === undefined ? {} : { manifestUrl }),
-      }),
-    );
+  const publish = (status: JobStatus) => publishJob(deps, evaluation, status);
   if (!(await deps.release.claims.claim(evaluation.tag, plan.job, attempt, sha))) {
     return { ...base, state: 'starting', attempt, message: `Attempt ${attempt} was claimed by another delivery.` };
   }
@@ -285,6 +275,24 @@ async function readyNow(deps: RepoDeps, evaluation: ReleaseEvaluation): Promise<
   }
 }
 
+/** A job's check run, carrying the release's manifest URL so that a re-run keeps it. */
+function publishJob(
+  deps: RepoDeps,
+  evaluation: ReleaseEvaluation,
+  status: JobStatus,
+): Promise<{ id: number; url: string }> {
+  const manifestUrl = evaluation.inputs?.manifestUrl;
+  return deps.forge.ensureCheck(
+    renderJobCheck({
+      checkName: deps.defaults.bot.check_name,
+      tag: evaluation.tag,
+      sha: evaluation.commit.sha,
+      status,
+      ...(manifestUrl === undefined ? {} : { manifestUrl }),
+    }),
+  );
+}
+
 /**
  * Polls `url` for a 200 past this webhook (the released images, a manifest
  * not published yet), then acts on `job` alone; gives up after
@@ -312,18 +320,11 @@ function watchUrl(
         const fresh = await deps.refresh();
         const plan = evaluation.jobs.find((j) => j.job === watched.job);
         if (!plan) return;
-        await fresh.forge.ensureCheck(
-          renderJobCheck({
-            checkName: deps.defaults.bot.check_name,
-            tag: evaluation.tag,
-            sha: evaluation.commit.sha,
-            status: {
-              ...baseStatus(fresh, plan),
-              state: 'held',
-              message: `${watched.url.href} did not answer 200 within ${config.give_up_hours} hours: ${watched.giveUp}`,
-            },
-          }),
-        );
+        await publishJob(fresh, evaluation, {
+          ...baseStatus(fresh, plan),
+          state: 'held',
+          message: `${watched.url.href} did not answer 200 within ${config.give_up_hours} hours: ${watched.giveUp}`,
+        });
       },
     },
   );
@@ -371,15 +372,7 @@ async function releaseTagNow(deps: RepoDeps, request: ReleaseRequest): Promise<R
     const trigger = deps.release.triggers[plan.job];
     if (decision.kind === 'start' && trigger) toStart.push({ plan, attempt: decision.attempt, trigger });
     else if (decision.kind !== 'claimed') {
-      await deps.forge.ensureCheck(
-        renderJobCheck({
-          checkName: deps.defaults.bot.check_name,
-          tag: evaluation.tag,
-          sha,
-          status,
-          ...(manifestUrl === undefined ? {} : { manifestUrl }),
-        }),
-      );
+      await publishJob(deps, evaluation, status);
     }
     const watchKey = `${lockKey(deps, evaluation.tag)} ${plan.job}`;
     if (decision.kind !== 'waiting') deps.release.watch.cancel(watchKey);
@@ -403,7 +396,7 @@ async function releaseTagNow(deps: RepoDeps, request: ReleaseRequest): Promise<R
     }
   }
   for (const start of toStart) {
-    const started = await startJob(deps, evaluation, start, manifestUrl);
+    const started = await startJob(deps, evaluation, start);
     statuses.splice(
       statuses.findIndex((s) => s.job === start.plan.job),
       1,
