@@ -175,6 +175,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       installationId: number;
       nodeId: string;
       htmlUrl: string;
+      defaultBranch: string;
       log: Logger;
     }
 
@@ -185,6 +186,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         installationId: (context.payload as { installation: { id: number } }).installation.id,
         nodeId: context.payload.repository.node_id,
         htmlUrl: context.payload.repository.html_url,
+        defaultBranch: context.payload.repository.default_branch,
         log: context.log,
       });
 
@@ -208,6 +210,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         followUps,
         repository: `${repository.owner}/${repository.repo}`,
         repoUrl: where.htmlUrl,
+        defaultBranch: where.defaultBranch,
         pullRequest: async (number: number): Promise<PullRequestTarget> => {
           const { data } = await call('get pull request', () =>
             octokit.rest.pulls.get({ ...repository, pull_number: number }),

@@ -14,6 +14,11 @@ export class ReadError extends Error {
   }
 }
 
+/** A revision the repository does not have (a branch deleted, a parent a shallow clone lacks). */
+export class MissingRevisionError extends ReadError {
+  override name = 'MissingRevisionError';
+}
+
 /** The snapshot server could not answer a question we needed answered. */
 export class SnapshotServerError extends Error {
   override name = 'SnapshotServerError';

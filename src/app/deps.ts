@@ -29,6 +29,8 @@ export interface RepoDeps {
   repository: string;
   /** https://github.com/OWNER/REPO (or the GHE equivalent), for links. */
   repoUrl: string;
+  /** The repository's default branch: its rules decide which branches are base branches. */
+  defaultBranch: string;
   /** A pull request's head and base, for `/apt-snapshots check` in a pull request comment. */
   pullRequest(number: number): Promise<PullRequestTarget>;
   /** Release tags: claims, triggers, tags, manifests and readiness. */

@@ -111,8 +111,14 @@ function forkResolver(deps: RepoDeps, baseName: () => string, head: string): Eva
  * than a second round trip.
  */
 function baseCandidates(deps: RepoDeps, branch: string): string[] {
-  if (branchRole(branch, deps.defaults) !== 'topic') return [];
-  return deps.defaults.branches.base.filter((name) => name !== branch).map(branchRef);
+  const landed = deps.defaultBranch === branch ? [] : [deps.defaultBranch];
+  const bases = branchRole(branch, deps.defaults) === 'topic' ? deps.defaults.branches.base : [];
+  return [...new Set([...bases, ...landed])].filter((name) => name !== branch).map(branchRef);
+}
+
+/** The default branch, whose rules decide which branches are base branches (see EvaluateInput.landed). */
+function landed(deps: RepoDeps): EvaluateInput['landed'] {
+  return { branch: deps.defaultBranch, rev: branchRef(deps.defaultBranch) };
 }
 
 async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean): Promise<Judged> {
@@ -125,6 +131,8 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
     rev: target.rev,
     branch: target.branch,
     beforeRev: target.before,
+    ...(target.rewritten ? { beforeRewritten: true } : {}),
+    landed: landed(deps),
     resolveBaseRev: (name) => {
       baseName = name;
       return existingBranch(reader, name, deps.defaults);
@@ -165,6 +173,8 @@ async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, chang
     rev: target.rev,
     branch: target.branch,
     baseRev: target.baseRev,
+    baseName: target.baseRef,
+    compareWithBase: true,
     // The base as the webhook named it (its sha), or as a re-run reads it (refs/heads/NAME, which compare takes by name).
     resolveForkRev: forkResolver(deps, () => target.baseRev.replace(/^refs\/heads\//, ''), target.rev),
     rules: { kind: 'pull-request-base', rev: target.baseRev },

@@ -1,5 +1,3 @@
-import type { Config } from '../config/schema.js';
-import { branchRole } from '../domain/branch.js';
 import { normalizeBranchName } from '../domain/branch-name.js';
 import type { RepoDeps } from './deps.js';
 import { isTagRef, onTagPush } from './release/on-tag.js';
@@ -54,16 +52,14 @@ export type PushDecision = { judge: true; target: PushTarget } | { judge: false;
  * - a tag: nothing; a tag names a commit its branch's push already judged;
  * - a deleted branch: nothing; there is no commit to put a check on;
  * - a new branch: `after` alone, there is no before;
- * - a force push to a topic branch: `after` without before, because the
- *   history was rewritten on purpose (the comparison with the base branch
- *   still catches serials going back in time);
- * - a force push to a base branch: compared with before, because rewriting
- *   a shared branch backwards is exactly what reviewers must see;
+ * - a force push: marked so, for judging decides by the branch's role: a
+ *   topic branch's history was rewritten on purpose and is not compared
+ *   with before (the comparison with the base branch still catches serials
+ *   going back in time); a base branch's is, because rewriting a shared
+ *   branch backwards is exactly what reviewers must see;
  * - anything else: `after` compared with `before`.
- * Roles come from the defaults here: the branch's own configuration is only
- * read while judging.
  */
-export function decidePush(payload: PushPayload, defaults: Config): PushDecision {
+export function decidePush(payload: PushPayload): PushDecision {
   if (!payload.ref.startsWith('refs/heads/')) return { judge: false, reason: `${payload.ref} is not a branch` };
   const named = normalizeBranchName(payload.ref);
   if (!named.ok) return { judge: false, reason: named.error };
@@ -71,9 +67,18 @@ export function decidePush(payload: PushPayload, defaults: Config): PushDecision
   if (payload.deleted === true || payload.after === ZERO_SHA)
     return { judge: false, reason: `branch ${branch} was deleted` };
   const isNew = payload.created === true || payload.before === ZERO_SHA;
-  const rewritten = payload.forced === true && branchRole(branch, defaults) === 'topic';
-  const before = isNew || rewritten ? undefined : payload.before;
-  return { judge: true, target: { kind: 'push', branch, rev: payload.after, ...(before ? { before } : {}) } };
+  const before = isNew ? undefined : payload.before;
+  const rewritten = before !== undefined && payload.forced === true;
+  return {
+    judge: true,
+    target: {
+      kind: 'push',
+      branch,
+      rev: payload.after,
+      ...(before ? { before } : {}),
+      ...(rewritten ? { rewritten } : {}),
+    },
+  };
 }
 
 /**
@@ -115,7 +120,7 @@ export async function onPush(deps: RepoDeps, payload: PushPayload): Promise<void
     await onTagPush(deps, payload);
     return;
   }
-  const decision = decidePush(payload, deps.defaults);
+  const decision = decidePush(payload);
   if (!decision.judge) {
     deps.log.debug({ repository: deps.repository }, `push ignored: ${decision.reason}`);
     return;

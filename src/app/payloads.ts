@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeBranchName } from '../domain/branch-name.js';
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/, 'must be a commit sha');
 const text = z.string().min(1);
@@ -10,10 +11,19 @@ const positive = z.number().int().positive();
  */
 const githubName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a GitHub name');
 
+/** A branch name as git takes it: payloads name branches bare, so the one function that turns names into branches has nothing to strip. */
+const branchName = z.string().refine((name) => normalizeBranchName(name).ok, 'must be a branch name');
+
 /** What every handled webhook must carry: whose it is and where it happened. */
 const delivered = z.object({
   installation: z.object({ id: positive }),
-  repository: z.object({ name: githubName, owner: z.object({ login: githubName }), html_url: text }),
+  repository: z.object({
+    name: githubName,
+    owner: z.object({ login: githubName }),
+    html_url: text,
+    /** Its rules decide which branches are base branches: see EvaluateInput.landed. */
+    default_branch: branchName,
+  }),
 });
 const sender = z.object({ login: text });
 
@@ -32,8 +42,8 @@ const SCHEMAS = {
     number: positive,
     pull_request: z.object({
       state: text,
-      head: z.object({ ref: text, sha, repo: z.object({ full_name: text }).nullable() }),
-      base: z.object({ ref: text, sha, repo: z.object({ full_name: text }) }),
+      head: z.object({ ref: branchName, sha, repo: z.object({ full_name: text }).nullable() }),
+      base: z.object({ ref: branchName, sha, repo: z.object({ full_name: text }) }),
     }),
   }),
   check_run: delivered.extend({

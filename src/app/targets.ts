@@ -4,6 +4,8 @@ export interface PushTarget {
   branch: string;
   rev: string;
   before?: string;
+  /** A force push: `before` gives the rules, and a topic branch is not compared with it. */
+  rewritten?: boolean;
 }
 
 /** A pull request to judge: its head judged against its base, under its base's rules. */

@@ -1,3 +1,4 @@
+import { printable } from '../domain/serial.js';
 import { formatSerialValue } from '../domain/serial.js';
 import { describeFileRead, type OriginState, type RefState } from '../domain/state.js';
 import type { Evaluation } from '../flow/evaluate.js';
@@ -58,11 +59,15 @@ export interface CheckReportOptions {
   fixCommand?: (action: PlanAction) => string;
 }
 
-function baseLine(base: NonNullable<Evaluation['base']>, baseRef: string | undefined): string {
+function baseLine(
+  base: NonNullable<Evaluation['base']>,
+  baseRef: string | undefined,
+  named: string | undefined,
+): string {
   const fork = base.forkPoint ? `, forked at ${short(base.forkPoint.commit.sha)}` : '';
   if (baseRef === undefined)
     return `Compared with base branch ${base.branch} at ${short(base.state.commit.sha)}${fork}`;
-  return `Compared with --base-ref ${baseRef} at ${short(base.state.commit.sha)}${fork} (config/base_branch names ${base.branch})`;
+  return `Compared with --base-ref ${baseRef} at ${short(base.state.commit.sha)}${fork} (config/base_branch names ${named ?? 'no branch'})`;
 }
 
 /** `Conclusion: failure (2 errors, 0 warnings, 0 notices)`, the conclusion coloured. */
@@ -89,8 +94,8 @@ export function checkReport(
     const errors = verdict.findings.filter((f) => f.severity === 'error');
     return `${[...(errors.length > 0 ? ['Findings:', ...errors.map(format), ''] : []), conclusion].join('\n')}\n`;
   }
-  const header = [`Checked ${ref} = ${describeRef(state)} as branch ${branch}`];
-  if (base) header.push(baseLine(base, options.baseRef));
+  const header = [`Checked ${ref} = ${describeRef(state)} as branch ${printable(branch, 255)}`];
+  if (base) header.push(baseLine(base, options.baseRef, state.baseBranch.name));
   if (before) header.push(`Compared with the state before the push at ${short(before.commit.sha)}`);
   const body = ['', ...stateLines(state), '', 'Snapshot sets:', ...setsTable(state), ''];
   const lines = [...header.map(terminalLine), ...rulesLines(evaluation), ...body.map(terminalLine)];

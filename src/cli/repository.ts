@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { GitRefReader } from '../adapters/git/git-ref-reader.js';
 import { GitCommandError, runGit } from '../adapters/git/run-git.js';
-import { caseConfusable, normalizeBranchName } from '../domain/branch-name.js';
+import { confusableBase, normalizeBranchName } from '../domain/branch-name.js';
 import { printable } from '../domain/serial.js';
 import { ReadError, UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
@@ -72,18 +72,19 @@ export interface BranchContext {
 
 /**
  * A branch name as normalizeBranchName makes it, refused when git would
- * refuse it, or when it differs from a base branch only in letter case
- * (judging `Devel` as a topic branch would let devel's state pass unjudged).
+ * refuse it, or when it only looks like a base branch (judging `Devel`, or
+ * devel and a no-break space, as a topic branch would let devel's state pass
+ * unjudged).
  * @param what how to name the input in the message: `--branch Devel`, `the checked-out branch Devel`
  * @throws UsageError naming the input
  */
 export function branchName(input: string, what: string, context: BranchContext): string {
   const result = normalizeBranchName(input, { remotes: context.remotes });
   if (!result.ok) throw new UsageError(`${what}: ${result.error}`);
-  const base = caseConfusable(result.branch, context.bases);
+  const base = confusableBase(result.branch, context.bases);
   if (base !== undefined)
     throw new UsageError(
-      `${what}: "${printable(result.branch)}" differs from the base branch ${base} only in letter case, and Git's branch names are case-sensitive: did you mean ${base}?`,
+      `${what}: "${printable(result.branch)}" only looks like the base branch ${base} (letter case or invisible characters), and Git's branch names are exact: did you mean ${base}?`,
     );
   return result.branch;
 }

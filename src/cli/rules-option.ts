@@ -1,4 +1,4 @@
-import { firstParent } from '../adapters/git/history.js';
+import { defaultBranchOf, firstParent } from '../adapters/git/history.js';
 import { describeConfigProblem } from '../config/load.js';
 import { describeFieldChange } from '../config/diff.js';
 import { describeFileRead } from '../domain/state.js';
@@ -23,6 +23,20 @@ export async function cliRules(
   if (options.before !== undefined) return { kind: 'before-change', rev: options.before, label: 'before' };
   const parent = await firstParent(repoDir, rev, { env: io.env });
   return { kind: 'before-change', ...(parent === undefined ? {} : { rev: parent }), label: 'parent' };
+}
+
+/**
+ * The default branch whose rules decide which branches are base branches
+ * (EvaluateInput.landed); irrelevant with `--config`, whose rules decide.
+ */
+export async function cliLanded(
+  repoDir: string,
+  config: ConfigOption,
+  io: Pick<CliIo, 'env'>,
+): Promise<{ landed?: { branch: string; rev: string } }> {
+  if (config.rules) return {};
+  const landed = await defaultBranchOf(repoDir, config.config.branches.development, { env: io.env });
+  return landed ? { landed } : {};
 }
 
 export interface RulesJson {

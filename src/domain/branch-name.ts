@@ -67,14 +67,22 @@ export function normalizeBranchName(input: string, options: BranchNameOptions = 
   return { ok: true, branch: name };
 }
 
+/** Format characters and spaces no one sees in a name: a no-break space, a zero-width space, a direction mark. */
+const INVISIBLE = /[\p{Cf}\p{Z}]/gu;
+
+function looks(name: string): string {
+  return name.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();
+}
+
 /**
- * The base branch `branch` differs from only in letter case, if any: Git's
- * names are case-sensitive, so `Devel` is not devel, but someone who typed
- * or pushed it almost certainly meant devel, and judging it as a topic branch
- * would let devel's state pass unjudged.
+ * The base branch `branch` only looks like, if any: differing in letter
+ * case, Unicode compatibility forms or invisible characters. Git's names
+ * are exact, so `Devel` or `devel` followed by a no-break space is not
+ * devel, but whoever typed or pushed it almost certainly meant devel, and
+ * judging it as a topic branch would let devel's state pass unjudged.
  */
-export function caseConfusable(branch: string, bases: readonly string[]): string | undefined {
+export function confusableBase(branch: string, bases: readonly string[]): string | undefined {
   if (bases.includes(branch)) return undefined;
-  const folded = branch.toLowerCase();
-  return bases.find((base) => base.toLowerCase() === folded);
+  const seen = looks(branch);
+  return bases.find((base) => looks(base) === seen);
 }

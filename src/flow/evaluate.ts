@@ -2,7 +2,7 @@ import { configFieldChanges, describeFieldChange, type FieldChange } from '../co
 import { applyConfigOverride, describeConfigProblem, REPO_CONFIG_PATH, type ConfigProblem } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { branchRole, isBaseBranch, PortPatternTimeoutError, type BranchRole } from '../domain/branch.js';
-import { caseConfusable } from '../domain/branch-name.js';
+import { confusableBase } from '../domain/branch-name.js';
 import { compareFindings, type Finding } from '../domain/finding.js';
 import { printable } from '../domain/serial.js';
 import {
@@ -15,6 +15,7 @@ import {
   type RefState,
 } from '../domain/state.js';
 import type { ReadSpec } from '../domain/tree.js';
+import { MissingRevisionError } from '../errors.js';
 import type { RefReader } from '../ports/ref-reader.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
 import { conclude, judge, type Verdict } from '../rules/judge.js';
@@ -31,9 +32,10 @@ export type RulesInput =
   | { kind: 'file'; text: string; file: string }
   /**
    * The rules of the commit before the change (a push's `before`, a hook's
-   * OLD, the parent of a commit judged alone); a topic branch takes its base
-   * branch's. `rev` is absent when nothing came before (a new branch, a root
-   * commit): the base branch's rules then, else the defaults.
+   * OLD, the parent of a commit judged alone), for a branch that is a base
+   * branch under the landed rules (see EvaluateInput.landed); a topic branch
+   * takes its base branch's. Without `rev`, the judged commit's first parent
+   * (a new branch, a branch judged on request); a root commit has none.
    */
   | { kind: 'before-change'; rev?: string; label: 'before' | 'parent' }
   /** A pull request: its base's rules, whatever the head's file says. */
@@ -41,7 +43,7 @@ export type RulesInput =
   /** The rules another evaluation used: the hook judges OLD as NEW was judged, to tell what was already wrong. */
   | { kind: 'same-as'; evaluation: Pick<Evaluation, 'config' | 'rules'> };
 
-export type RulesOrigin = 'file' | 'before' | 'parent' | 'base' | 'pull-request-base' | 'defaults';
+export type RulesOrigin = 'file' | 'before' | 'parent' | 'base' | 'default-branch' | 'pull-request-base' | 'defaults';
 
 /** Which rules file judged the commit, and at which revision: every output says so. */
 export interface RulesUsed {
@@ -76,6 +78,16 @@ export interface EvaluateInput {
   branch: string;
   /** The base state's revision; when absent, `resolveBaseRev` finds it from config/base_branch. */
   baseRev?: string;
+  /** What `baseRev` was given as (a pull request's base, `--base-ref`), to name it in findings. */
+  baseName?: string;
+  /** Compare with the base whatever the judged branch's role: a pull request lands on its base. */
+  compareWithBase?: boolean;
+  /**
+   * The repository's default branch, whose rules no topic branch can have
+   * written: they decide which branches are base branches, and judge a
+   * topic branch whose base cannot be found. Absent: the defaults decide.
+   */
+  landed?: { branch: string; rev: string };
   resolveBaseRev?: (baseBranch: string) => Promise<string | undefined>;
   /**
    * Where `rev` forked from the base's revision (their merge base), when the
@@ -86,6 +98,8 @@ export interface EvaluateInput {
   resolveForkRev?: (baseRev: string, states: { head: RefState; base: RefState }) => Promise<string | undefined>;
   /** The revision before a push, to compare serials with. */
   beforeRev?: string;
+  /** The push rewrote history (a force push): a topic branch is not compared with `beforeRev`. */
+  beforeRewritten?: boolean;
   rules: RulesInput;
   defaults: Config;
   /** Absent: offline, rules that need the server are skipped. */
@@ -244,24 +258,67 @@ function defaultsUsed(defaults: Config): Resolved {
 
 interface RulesChoice extends Resolved {
   role: BranchRole;
-  /** The base branch's revision, when choosing the rules already found it. */
-  baseRev?: string;
+  /** The base branch whose rules judge a topic branch, when choosing the rules found it. */
+  base?: { name: string; rev: string };
   /** The rules file of the commit before the change, when there is one. */
   beforeFile?: FileRead;
+  /** The default branch is unknown, and the rules before the change would have made the branch a base branch. */
+  baseOnlyByItsOwnRules?: boolean;
+}
+
+/** The head as first read, under the defaults' layout. */
+interface Head {
+  state: RefState;
+  /** Reads the head's base branch name under another layout (a second read only when it differs). */
+  baseNameUnder(config: Config): Promise<string | undefined>;
 }
 
 /**
- * Which rules judge the commit. The role of the branch comes from rules the
- * change cannot have written: the commit before it (or, with nothing
- * before, the base branch, else the defaults). A topic branch is then
- * judged under its base branch's rules, when config/base_branch names a base
- * branch of those.
+ * The landed rules: the default branch's; for a push to the default branch
+ * itself, those before the push. Undefined when there is no default branch
+ * to read (a repository that lacks it, a clone that does not know it).
+ */
+async function landedRules(
+  input: EvaluateInput,
+  reads: Reads,
+  before: Resolved | undefined,
+): Promise<Resolved | undefined> {
+  const { landed } = input;
+  if (landed === undefined) return undefined;
+  if (landed.branch === input.branch) return before;
+  return rulesIfThere(reads, landed.rev, 'default-branch', true);
+}
+
+/** The rules at `rev`, or undefined for none or one the repository lacks (a parent a shallow clone cut off). */
+async function rulesIfThere(
+  reads: Reads,
+  rev: string | undefined,
+  origin: RulesOrigin,
+  stateToo: boolean,
+): Promise<Resolved | undefined> {
+  if (rev === undefined) return undefined;
+  try {
+    return await reads.rulesAt(rev, origin, stateToo);
+  } catch (error) {
+    if (error instanceof MissingRevisionError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Which rules judge the commit. Whether the branch is a base branch is
+ * decided under rules it cannot have written: the default branch's (for a
+ * push to the default branch itself, those before the push). A base branch
+ * is judged under its own rules from before the change; a topic branch under
+ * its base branch's, the one its config/base_branch names when the landed
+ * rules call it a base branch, else under the landed rules themselves:
+ * never under a file only the topic branch carries.
  */
 async function chooseRules(
   input: EvaluateInput,
   reads: Reads,
-  baseName: string | undefined,
-  findBase: () => Promise<string | undefined>,
+  head: Head,
+  findBase: (name: string) => Promise<string | undefined>,
 ): Promise<RulesChoice> {
   const { rules: wanted, defaults, branch } = input;
   if (wanted.kind === 'file') {
@@ -279,25 +336,32 @@ async function chooseRules(
 
   const before =
     wanted.rev === undefined
-      ? undefined
-      : await reads.rulesAt(wanted.rev, wanted.label, wanted.rev === input.beforeRev);
-  const wantsBase = baseName !== undefined && baseName !== branch;
-  let baseRev: string | undefined;
-  let authority = before;
-  if (!authority) {
-    baseRev = wantsBase ? await findBase() : undefined;
-    authority = baseRev === undefined ? defaultsUsed(defaults) : await reads.rulesAt(baseRev, 'base', true);
+      ? await rulesIfThere(reads, head.state.commit.parents[0], 'parent', false)
+      : input.beforeRewritten === true
+        ? // A force push's before may be gone already.
+          await rulesIfThere(reads, wanted.rev, wanted.label, wanted.rev === input.beforeRev)
+        : await reads.rulesAt(wanted.rev, wanted.label, wanted.rev === input.beforeRev);
+  const extra = before ? { beforeFile: before.rules.file } : {};
+  const landed = await landedRules(input, reads, before);
+  const underLanded = roleUnder(landed ?? defaultsUsed(defaults), defaults, branch);
+  if (underLanded.role !== 'topic') {
+    const { resolved, role } = roleUnder(before ?? underLanded.resolved, defaults, branch);
+    return { ...resolved, role, ...extra };
   }
-  const { resolved, role } = roleUnder(authority, defaults, branch);
-  const beforeFile = before?.rules.file;
-  if (role === 'topic' && wantsBase && isBaseBranch(baseName, resolved.config)) {
-    baseRev ??= await findBase();
+  const baseName = await head.baseNameUnder(underLanded.resolved.config);
+  if (baseName !== undefined && baseName !== branch && isBaseBranch(baseName, underLanded.resolved.config)) {
+    const baseRev = await findBase(baseName);
     if (baseRev !== undefined) {
       const base = roleUnder(await reads.rulesAt(baseRev, 'base', true), defaults, branch);
-      return { ...base.resolved, role: base.role, baseRev, ...(beforeFile ? { beforeFile } : {}) };
+      return { ...base.resolved, role: base.role, base: { name: input.baseName ?? baseName, rev: baseRev }, ...extra };
     }
   }
-  return { ...resolved, role, ...(baseRev === undefined ? {} : { baseRev }), ...(beforeFile ? { beforeFile } : {}) };
+  const unconfirmed =
+    input.landed?.branch !== branch &&
+    landed === undefined &&
+    before !== undefined &&
+    roleUnder(before, defaults, branch).role !== 'topic';
+  return { ...underLanded.resolved, role: 'topic', ...extra, ...(unconfirmed ? { baseOnlyByItsOwnRules: true } : {}) };
 }
 
 /**
@@ -305,11 +369,18 @@ async function chooseRules(
  * and the change made it so (a file the base moved on is not this commit's
  * doing when the commit before the change had the same).
  */
-function rulesChangeOf(choice: RulesChoice, state: RefState, defaults: Config): RulesChange | undefined {
+function rulesChangeOf(
+  choice: RulesChoice,
+  state: RefState,
+  defaults: Config,
+  forkPoint: RefState | undefined,
+): RulesChange | undefined {
   if (choice.rules.origin === 'file') return undefined;
   const after = state.configFile.file;
   if (sameFile(after, choice.rules.file)) return undefined;
   if (choice.beforeFile && sameFile(after, choice.beforeFile)) return undefined;
+  // The base moved on since the head forked, and the head still has the file it forked with.
+  if (forkPoint && sameFile(after, forkPoint.configFile.file)) return undefined;
   const next = configOf(defaults, after, state.configFile.path);
   const fields = next.problems.length > 0 ? [] : configFieldChanges(choice.config, next.config);
   return { path: state.configFile.path, before: choice.rules.file, after, fields, problems: next.problems };
@@ -325,6 +396,7 @@ export function describeRules(rules: RulesUsed): string {
     before: 'the commit before the push',
     parent: 'the parent of the judged commit',
     base: 'the base branch',
+    'default-branch': 'the default branch',
     'pull-request-base': "the pull request's base",
     defaults: 'nothing came before this commit',
   };
@@ -361,7 +433,7 @@ function flowFindings(choice: RulesChoice, change: RulesChange | undefined, bran
       severity: 'notice',
       path: change.path,
       message: `This change edits the rules: ${change.path} at this commit differs from the rules that judge it, ${describeRules(choice.rules)}. Its rules take effect once it has landed, never on itself.${what}`,
-      hint: 'Review the new rules: the next change is judged under them.',
+      hint: 'Review the new rules: once this lands on a base branch, they judge the changes that come after it.',
     });
     for (const p of change.problems) {
       findings.push({
@@ -373,17 +445,33 @@ function flowFindings(choice: RulesChoice, change: RulesChange | undefined, bran
       });
     }
   }
-  const confusable = caseConfusable(branch, choice.config.branches.base);
+  const confusable = confusableBase(branch, choice.config.branches.base);
   if (confusable !== undefined) {
     findings.push({
       rule: BRANCH_NAME_RULE,
       severity: 'error',
       path: choice.config.paths.base_branch,
-      message: `The branch "${printable(branch)}" differs from the base branch ${confusable} only in letter case: Git branch names are case-sensitive, so it is not judged as ${confusable}, and on a case-insensitive file system the two clash.`,
+      message: `The branch "${printable(branch)}" only looks like the base branch ${confusable} (letter case or invisible characters): Git branch names are exact, so it is not judged as ${confusable}, and on a case-insensitive file system the two may clash.`,
       hint: `Rename the branch, or judge it as ${confusable} if that was meant.`,
     });
   }
   return findings;
+}
+
+/** The base branch to compare a topic branch (or a pull request) with: its name, and its revision when found. */
+async function baseToCompare(
+  input: EvaluateInput,
+  choice: RulesChoice,
+  state: RefState,
+  findBase: (name: string) => Promise<string | undefined>,
+): Promise<{ name: string; rev?: string } | undefined> {
+  const compare = input.compareWithBase === true;
+  if (choice.role !== 'topic' && !compare) return undefined;
+  if (choice.base) return choice.base;
+  const named = state.baseBranch.name;
+  if (input.baseRev !== undefined) return { name: input.baseName ?? named ?? input.baseRev, rev: input.baseRev };
+  if (named === undefined || (named === input.branch && !compare)) return undefined;
+  return { name: named, rev: await findBase(named) };
 }
 
 /** Read, then judge: the one flow every entry point goes through. */
@@ -392,18 +480,25 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
   const reads = new Reads(input.reader, input.defaults);
   const headSnapshot = await input.reader.read(input.rev, readSpec(input.defaults, { changelog: readChangelog }));
   const headFirst = interpretRef(headSnapshot, input.defaults);
-
-  let baseLookup: Promise<string | undefined> | undefined;
-  const findBase = (name: string): Promise<string | undefined> => {
-    baseLookup ??=
-      input.baseRev !== undefined
-        ? Promise.resolve(input.baseRev)
-        : (input.resolveBaseRev?.(name) ?? Promise.resolve(undefined));
-    return baseLookup;
+  const head: Head = {
+    state: headFirst,
+    baseNameUnder: async (config) =>
+      sameLayout(config, input.defaults)
+        ? headFirst.baseBranch.name
+        : (await reads.state(input.rev, config)).baseBranch.name,
   };
-  const choice = await chooseRules(input, reads, headFirst.baseBranch.name, () =>
-    findBase(headFirst.baseBranch.name as string),
-  );
+
+  const lookups = new Map<string, Promise<string | undefined>>();
+  const findBase = (name: string): Promise<string | undefined> => {
+    if (input.baseRev !== undefined) return Promise.resolve(input.baseRev);
+    let found = lookups.get(name);
+    if (!found) {
+      found = input.resolveBaseRev?.(name) ?? Promise.resolve(undefined);
+      lookups.set(name, found);
+    }
+    return found;
+  };
+  const choice = await chooseRules(input, reads, head, findBase);
   const { config } = choice;
   // Only a configuration that moves the files we read costs a second read.
   const state = sameLayout(config, input.defaults)
@@ -412,26 +507,32 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
 
   let base: Evaluation['base'];
   const notices: Finding[] = [];
-  const baseName = state.baseBranch.name;
-  if (choice.role === 'topic' && baseName !== undefined && baseName !== input.branch) {
-    const baseRev =
-      baseName === headFirst.baseBranch.name ? await findBase(baseName) : await input.resolveBaseRev?.(baseName);
-    if (baseRev !== undefined) {
-      const baseState = await reads.state(baseRev, config);
-      const forkRev = await input.resolveForkRev?.(baseRev, { head: state, base: baseState });
-      const fork = forkRev === undefined ? {} : { forkRev, forkPoint: await reads.state(forkRev, config) };
-      base = { branch: baseName, rev: baseRev, state: baseState, ...fork };
-    } else {
-      notices.push({
-        rule: BASE_STATE_RULE,
-        severity: 'notice',
-        path: state.baseBranch.path,
-        message: `the base branch "${baseName}" was not found, so serials were not compared with it`,
-        hint: `Fetch "${baseName}" (or pass its revision) to compare with it.`,
-      });
-    }
+  const compared = await baseToCompare(input, choice, state, findBase);
+  if (compared?.rev !== undefined) {
+    const baseState = await reads.state(compared.rev, config);
+    const forkRev = await input.resolveForkRev?.(compared.rev, { head: state, base: baseState });
+    const fork = forkRev === undefined ? {} : { forkRev, forkPoint: await reads.state(forkRev, config) };
+    base = { branch: compared.name, rev: compared.rev, state: baseState, ...fork };
+  } else if (compared) {
+    notices.push({
+      rule: BASE_STATE_RULE,
+      severity: 'notice',
+      path: state.baseBranch.path,
+      message: `the base branch "${compared.name}" was not found, so serials were not compared with it`,
+      hint: `Fetch "${compared.name}" (or pass its revision) to compare with it.`,
+    });
   }
-  const before = input.beforeRev === undefined ? undefined : await reads.state(input.beforeRev, config);
+  if (choice.baseOnlyByItsOwnRules) {
+    notices.push({
+      rule: BASE_STATE_RULE,
+      severity: 'notice',
+      path: REPO_CONFIG_PATH,
+      message: `${printable(input.branch)} is judged as a topic branch: the repository's default branch was not found, so the defaults decided which branches are base branches, and only rules the branch itself carries call it one`,
+      hint: 'Fetch the default branch (git remote set-head origin --auto), so that its rules decide.',
+    });
+  }
+  const compareBefore = input.beforeRev !== undefined && !(input.beforeRewritten === true && choice.role === 'topic');
+  const before = compareBefore ? await reads.state(input.beforeRev as string, config) : undefined;
   const facts = input.server ? await gatherFacts(state, config, input.server) : undefined;
 
   const verdict = judge({
@@ -443,7 +544,7 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
     facts,
     now: input.now,
   });
-  const rulesChange = rulesChangeOf(choice, state, input.defaults);
+  const rulesChange = rulesChangeOf(choice, state, input.defaults, base?.forkPoint);
   const extra = [...notices, ...flowFindings(choice, rulesChange, input.branch)];
   if (extra.length > 0) {
     verdict.findings = [...extra, ...verdict.findings].sort(compareFindings);

@@ -219,6 +219,7 @@ function rulesLine(input: CheckInput): string {
     before: 'the commit before the push',
     parent: 'the parent of this commit',
     base: 'the base branch',
+    'default-branch': 'the default branch',
     'pull-request-base': "the pull request's base",
     file: 'the app',
     defaults: 'nothing came before this commit',

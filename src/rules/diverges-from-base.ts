@@ -1,4 +1,3 @@
-import { branchRole } from '../domain/branch.js';
 import type { Finding } from '../domain/finding.js';
 import { compareSerials } from '../domain/serial.js';
 import { counterpart, keptSinceFork, originNamed, pinnedSerial, setLabel } from './sets.js';
@@ -15,7 +14,8 @@ export const divergesFromBase: Rule = {
   description: "A topic branch keeps its base branch's origins and serials; a bump is shown to reviewers.",
   check(ctx) {
     const base = ctx.base;
-    if (!base || branchRole(ctx.branch, ctx.config) !== 'topic') return [];
+    // The flow gives a base to compare with only for a topic branch or a pull request.
+    if (!base) return [];
     const findings: Finding[] = [];
     const add = (severity: Finding['severity'], path: string, message: string, hint: string) =>
       findings.push({ rule: divergesFromBase.id, severity, path, message, hint });

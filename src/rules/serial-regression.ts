@@ -41,7 +41,7 @@ export const serialRegression: Rule = {
   check(ctx) {
     const role = branchRole(ctx.branch, ctx.config);
     const alwaysFrozen = ctx.config.branches.always_frozen.includes(ctx.branch);
-    const base = role === 'topic' ? ctx.base : undefined;
+    const { base } = ctx;
     const findings: Finding[] = [];
     for (const set of ctx.state.sets) {
       const baseSet = base && counterpart(base.state, set);

@@ -16,8 +16,8 @@ export interface RuleContext {
   branch: string;
   state: RefState;
   /**
-   * The branch named in config/base_branch and its state, for topic branches;
-   * `forkPoint`, when known, is the state where the branch forked from it (their
+   * The base to compare with and its state: a topic branch's (named in
+   * config/base_branch), or a pull request's, whatever its head; `forkPoint`, when known, is the state where the branch forked from it (their
    * merge base): what the base changed since then is not the branch's doing.
    */
   base?: { branch: string; state: RefState; forkPoint?: RefState };

@@ -6,7 +6,6 @@ import {
   type PullRequestPayload,
 } from '../../src/app/on-pull-request.js';
 import { decidePush, type PushPayload } from '../../src/app/on-push.js';
-import { defaultConfig } from '../../src/config/defaults.js';
 import { fixture } from '../helpers/probot-app.js';
 
 const A = 'a'.repeat(40);
@@ -30,20 +29,16 @@ describe('decidePush', () => {
       { ref: 'refs/heads/x', before: Z, after: A },
       { judge: true, target: { kind: 'push', branch: 'x', rev: A } },
     ],
+    // Whether a force push is compared with before depends on the branch's role, which judging decides.
     [
-      'a force push to a topic branch',
+      'a force push',
       { ref: 'refs/heads/feature/1234-x', before: B, after: A, forced: true },
-      { judge: true, target: { kind: 'push', branch: 'feature/1234-x', rev: A } },
+      { judge: true, target: { kind: 'push', branch: 'feature/1234-x', rev: A, before: B, rewritten: true } },
     ],
     [
-      'a force push to devel',
-      { ref: 'refs/heads/devel', before: B, after: A, forced: true },
-      { judge: true, target: { kind: 'push', branch: 'devel', rev: A, before: B } },
-    ],
-    [
-      'a force push to a port branch',
-      { ref: 'refs/heads/feature/bookworm', before: B, after: A, forced: true },
-      { judge: true, target: { kind: 'push', branch: 'feature/bookworm', rev: A, before: B } },
+      'a new branch pushed with force',
+      { ref: 'refs/heads/release', before: Z, after: A, forced: true, created: true },
+      { judge: true, target: { kind: 'push', branch: 'release', rev: A } },
     ],
     [
       'a deleted branch',
@@ -56,7 +51,7 @@ describe('decidePush', () => {
       { judge: false, reason: 'refs/tags/4.19-rc1 is not a branch' },
     ],
   ])('%s', (_name, payload, decision) => {
-    expect(decidePush(payload, defaultConfig())).toEqual(decision);
+    expect(decidePush(payload)).toEqual(decision);
   });
 });
 

@@ -120,6 +120,30 @@ describe('/apt-snapshots commands', () => {
     );
   });
 
+  // Nothing says what came before a branch judged on request: the rules at its tip's parent, landed, judge it.
+  it('check BRANCH judges the tip under the rules at its parent, never the defaults in their place', async () => {
+    const relaxed = { '.github/apt-snapshots.yml': 'branches:\n  development: []\n' };
+    const api = githubApi({
+      'refs/heads/devel': {
+        files: { ...TREES.develFrozen, ...relaxed },
+        commit: { sha: SHA.develTip, subject: 'a commit', parents: [SHA.develBefore] },
+      },
+      [SHA.develBefore]: rev({ ...TREES.develThawed, ...relaxed }, SHA.develBefore),
+    });
+    mockPermission(api.scope, 'intrigeri', 'admin');
+    api.read();
+    api.read();
+    const written = api.check(SHA.develTip, 'APT snapshots');
+    mockNewComment(api.scope, 33);
+
+    await deliver(await testProbot(), 'issue_comment', fixture('issue-comment-check-branch'));
+
+    expect(written[0]).toMatchObject({ conclusion: 'success' });
+    expect((written[0] as { output: { summary: string } }).output.summary).toContain(
+      `at \`${SHA.develBefore.slice(0, 7)}\` (the parent of this commit)`,
+    );
+  });
+
   it('politely refuses someone without write access, and does nothing else', async () => {
     const api = githubApi({});
     mockPermission(api.scope, 'curious-reader', 'read');

@@ -204,6 +204,29 @@ describe('pull_request', () => {
     await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened-by-other-bot'));
   });
 
+  // Were the head judged as the base branch it is named after, it would not be compared with what it lands on.
+  it("compares a fork's stable with the stable it would land on: a serial going back in time fails", async () => {
+    const head = 'f1'.repeat(20);
+    const api = githubApi({
+      [head]: rev(tailsTree({ baseBranch: 'stable', main: { ...FROZEN, debian: '2021010101' } }), head),
+      [SHA.prBase]: rev(TREES.stable, SHA.prBase),
+    });
+    api.read();
+    const written = api.check(head, CHECK);
+    const payload = fixture<{ pull_request: { head: { ref: string }; base: { ref: string } } }>(
+      'pull-request-opened-from-fork',
+    );
+    payload.pull_request.head.ref = 'stable';
+    payload.pull_request.base.ref = 'stable';
+
+    await deliver(await testProbot(), 'pull_request', payload);
+
+    const body = written[0] as unknown as CheckBody;
+    expect(body.conclusion).toBe('failure');
+    expect(body.output.title).toMatch(/^1 error: debian in the main set .* goes back in time on stable/);
+    expect(body.output.summary).toContain('2021010101 is older than 2021051301 on its base branch stable');
+  });
+
   it("checks a fork's pull request but offers no fix: the bot cannot push there", async () => {
     const api = githubApi({
       [SHA.prHead.replace(/c1/g, 'f1')]: rev(TREES.develFrozen, 'f1'.repeat(20)),

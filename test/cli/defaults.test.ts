@@ -136,8 +136,18 @@ describe('branch names', () => {
     const run = await checkIn(r.dir, r, ['--branch', 'Devel']);
     expect(run).toMatchObject({ code: 2, stdout: '' });
     expect(run.stderr).toContain(
-      'apt-snapshots-bot check: --branch Devel: "Devel" differs from the base branch devel only in letter case, and Git\'s branch names are case-sensitive: did you mean devel?',
+      'apt-snapshots-bot check: --branch Devel: "Devel" only looks like the base branch devel (letter case or invisible characters), and Git\'s branch names are exact: did you mean devel?',
     );
+  });
+
+  it.each([
+    ['a no-break space', 'devel\u00a0', 'devel\\u00a0'],
+    ['a zero-width space', 'devel\u200b', 'devel\\u200b'],
+  ])('refuse a name that differs from a base branch by %s, which git accepts (exit 2)', async (_what, name, shown) => {
+    const r = await repo(tailsTree({ main: FROZEN }));
+    const run = await checkIn(r.dir, r, ['--branch', name]);
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toContain(`"${shown}" only looks like the base branch devel`);
   });
 
   it('refuse a checked-out branch that differs from a base branch only in letter case', async () => {
@@ -145,7 +155,7 @@ describe('branch names', () => {
     const run = await checkIn(r.dir, r);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      'the checked-out branch refs/heads/Testing: "Testing" differs from the base branch testing only in letter case',
+      'the checked-out branch refs/heads/Testing: "Testing" only looks like the base branch testing (letter case or invisible characters)',
     );
   });
 

@@ -85,6 +85,37 @@ describe('hook pre-receive', () => {
     );
   });
 
+  it.each([
+    ['repairs', { '.github/apt-snapshots.yml': 'branches:\n  development: [devel]\n' }],
+    ['removes', { '.github/apt-snapshots.yml': null }],
+  ])('accepts a push that %s the invalid rules file that judges it', async (_what, files) => {
+    const broken = await pushed({ '.github/apt-snapshots.yml': 'branches:\n  bogus: 1\n' }, 'Break');
+    await setBranch('devel', broken);
+    const mended = await pushed(files, 'Mend the rules');
+    const run = await hook('pre-receive', `${broken} ${mended} refs/heads/devel\n`);
+    expect(run.stderr).toContain('The rules that judged this push are invalid (not blocking');
+    expect(run.code).toBe(0);
+  });
+
+  // The default branch's rules (the server's HEAD) decide that feature/1234-foo is a topic branch,
+  // whatever a file it carries says.
+  it('rejects a topic branch that made itself a base branch with its own rules, judged under its base branch', async () => {
+    await work.git(['checkout', '--quiet', '-b', 'feature/1234-foo']);
+    const promoted = await pushed(
+      {
+        '.github/apt-snapshots.yml':
+          "branches:\n  port_pattern: '^feature/'\npaths:\n  base_branch: .github/base\nsnapshot_sets:\n  - { name: main, dir: decoy, freeze_exceptions: [], thaws: true }\n",
+        '.github/base': 'feature/1234-foo\n',
+      },
+      'Make this branch a base branch',
+    );
+    await setBranch('feature/1234-foo', promoted);
+    const pinned = await pushed({ [DEBIAN]: 'garbage\n' }, 'Pin');
+    const run = await hook('pre-receive', `${promoted} ${pinned} refs/heads/feature/1234-foo\n`);
+    expect(run.stderr).toContain(`error    ${DEBIAN}`);
+    expect(run.code).toBe(1);
+  });
+
   it('judges under --config when given, whatever the repository holds', async () => {
     const frozen = await pushed(FROZEN, 'Freeze');
     const config = join(root, 'rules.yml');
@@ -106,7 +137,9 @@ describe('hook pre-receive', () => {
     const refrozen = await pushed({ [DEBIAN]: '2021051301\n', [TORPROJECT]: '2021051301\n' }, 'Freeze for 4.20~rc1');
     await setBranch('testing', refrozen);
     const run = await hook('pre-receive', `${ZERO} ${topic} refs/heads/bugfix/1234-foo\n`);
-    expect(run.stderr).toBe(`apt-snapshots-bot: bugfix/1234-foo (new branch at ${topic.slice(0, 10)}): no new error\n`);
+    expect(run.stderr).toBe(
+      `apt-snapshots-bot: bugfix/1234-foo (new branch at ${topic.slice(0, 10)}): no new error\nRules: the defaults (no .github/apt-snapshots.yml at ${refrozen.slice(0, 7)}) (the base branch)\n`,
+    );
     expect(run.code).toBe(0);
   });
 
@@ -139,7 +172,7 @@ describe('hook pre-receive', () => {
     expect(run).toEqual({
       code: 0,
       stdout: '',
-      stderr: `apt-snapshots-bot: devel (${frozen.slice(0, 10)}..${thawed.slice(0, 10)}): no new error\n`,
+      stderr: `apt-snapshots-bot: devel (${frozen.slice(0, 10)}..${thawed.slice(0, 10)}): no new error\nRules: the defaults (no .github/apt-snapshots.yml at ${frozen.slice(0, 7)}) (the commit before the push)\n`,
     });
   });
 
@@ -182,7 +215,7 @@ describe('hook pre-receive', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'apt-snapshots-bot: rejecting the push: the pushed branch refs/heads/Devel: "Devel" differs from the base branch devel only in letter case, and Git\'s branch names are case-sensitive: did you mean devel?\n',
+      'apt-snapshots-bot: rejecting the push: the pushed branch refs/heads/Devel: "Devel" only looks like the base branch devel (letter case or invisible characters), and Git\'s branch names are exact: did you mean devel?\n',
     );
     expect(run.stderr).toContain('apt-snapshots-bot: other (new branch at');
     const post = await hook('post-receive', `${ZERO} ${frozen} refs/heads/Devel\n`);

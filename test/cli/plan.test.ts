@@ -19,7 +19,11 @@ describe('plan thaw', () => {
   it('shows the title, the body and a diff of every edit', async () => {
     const r = await repo(tailsTree({ main: FROZEN, preferences: PREFERENCES }));
     const run = await plan(r, ['thaw', '--ref', 'HEAD']);
-    expect(run).toMatchObject({ code: 0, stderr: '' });
+    // Standard output is the commit message and the diff; which rules planned goes to standard error.
+    expect(run).toMatchObject({
+      code: 0,
+      stderr: 'apt-snapshots-bot plan: rules: the defaults (nothing came before this commit)\n',
+    });
     expect(run.stdout).toMatch(/^Thaw APT snapshots\.\n\n/);
     expect(run.stdout).toContain('## Snapshots thawed');
     expect(run.stdout).toContain(
@@ -34,7 +38,8 @@ describe('plan thaw', () => {
     const run = await plan(r, ['thaw', '--ref', 'HEAD', '--format', 'json']);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
-    expect(Object.keys(json)).toEqual(['action', 'branch', 'title', 'body', 'edits']);
+    expect(Object.keys(json)).toEqual(['action', 'branch', 'title', 'body', 'edits', 'rules']);
+    expect(json.rules).toEqual({ origin: 'defaults', path: '.github/apt-snapshots.yml', present: false, problems: [] });
     expect(json).toMatchObject({ action: 'thaw', branch: 'devel', title: 'Thaw APT snapshots.' });
     expect(json.edits).toEqual([
       { path: `${PATHS.MAIN}/debian/serial`, content: 'latest\n' },
@@ -317,7 +322,7 @@ describe('plan freeze and bump with a snapshot server', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Freeze APT snapshots\.\n\nFreezes the APT snapshots: every origin/);
     expect(run.stderr).toBe(
-      `apt-snapshots-bot plan: the title names no version: ${why}; pass --version VERSION to name it\n`,
+      `apt-snapshots-bot plan: the title names no version: ${why}; pass --version VERSION to name it\napt-snapshots-bot plan: rules: the defaults (nothing came before this commit)\n`,
     );
   });
 

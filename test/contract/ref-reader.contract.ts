@@ -1,7 +1,7 @@
 import { defaultConfig } from '../../src/config/defaults.js';
 import { readSpec } from '../../src/domain/state.js';
 import type { CommitInfo, RawEntry, ReadSpec } from '../../src/domain/tree.js';
-import { ReadError } from '../../src/errors.js';
+import { MissingRevisionError } from '../../src/errors.js';
 import type { RefReader } from '../../src/ports/ref-reader.js';
 import { PATHS, fakeSnapshot, tailsTree, type FakeEntry } from '../helpers/snapshot.js';
 
@@ -154,11 +154,11 @@ export function describeRefReaderContract(name: string, makeReader: MakeReader):
       });
     });
 
-    it('rejects a revision that does not exist with a ReadError naming it', async () => {
+    it('rejects a revision that does not exist with a MissingRevisionError naming it', async () => {
       const subject = await makeReader(tailsTree());
       try {
         const read = subject.reader.read('no-such-branch', readSpec(defaultConfig()));
-        await expect(read).rejects.toBeInstanceOf(ReadError);
+        await expect(read).rejects.toBeInstanceOf(MissingRevisionError);
         await expect(read).rejects.toThrow('no-such-branch');
       } finally {
         await subject.cleanup();

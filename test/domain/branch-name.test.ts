@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { branchNameProblem, caseConfusable, normalizeBranchName } from '../../src/domain/branch-name.js';
+import { branchNameProblem, confusableBase, normalizeBranchName } from '../../src/domain/branch-name.js';
 
 function gitAccepts(name: string): boolean {
   try {
@@ -88,13 +88,21 @@ describe('branchNameProblem', () => {
   });
 });
 
-describe('caseConfusable', () => {
+describe('confusableBase', () => {
   it('names the base branch a name differs from only in case', () => {
-    expect(caseConfusable('Devel', ['stable', 'testing', 'devel'])).toBe('devel');
-    expect(caseConfusable('STABLE', ['stable'])).toBe('stable');
+    expect(confusableBase('Devel', ['stable', 'testing', 'devel'])).toBe('devel');
+    expect(confusableBase('STABLE', ['stable'])).toBe('stable');
+  });
+  it.each([
+    ['a no-break space', 'devel\u00a0'],
+    ['a zero-width space', 'devel\u200b'],
+    ['a left-to-right mark', '\u200edevel'],
+    ['a fullwidth letter', 'ｄevel'],
+  ])('names the base branch a name differs from only by %s, which git accepts', (_what, name) => {
+    expect(confusableBase(name, ['stable', 'devel'])).toBe('devel');
   });
   it('says nothing of a base branch itself or of another name', () => {
-    expect(caseConfusable('devel', ['devel'])).toBeUndefined();
-    expect(caseConfusable('feature/devel', ['devel'])).toBeUndefined();
+    expect(confusableBase('devel', ['devel'])).toBeUndefined();
+    expect(confusableBase('feature/devel', ['devel'])).toBeUndefined();
   });
 });

@@ -287,7 +287,14 @@ describe('evaluate', () => {
   });
 
   it.each<[string, Partial<EvaluateInput>, string]>([
-    ['the file before the change', { rules: { kind: 'before-change', rev: 'old', label: 'parent' } }, RULES],
+    [
+      "the default branch's file",
+      {
+        rules: { kind: 'before-change', rev: 'old', label: 'parent' },
+        landed: { branch: 'devel', rev: 'old' },
+      },
+      RULES,
+    ],
     [
       'a file given',
       { rules: { kind: 'file', text: 'branches:\n  port_pattern: "^(a+)+$"\n', file: 'mine.yml' } },

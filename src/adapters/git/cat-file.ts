@@ -122,7 +122,8 @@ export class CatFile {
   private onData(chunk: Buffer): void {
     let data = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
     this.buffered = Buffer.alloc(0);
-    while (data.length > 0) {
+    // Once failed, every request was rejected and the process killed: what it still sent answers nobody.
+    while (data.length > 0 && !this.failure) {
       if (this.body) {
         data = this.consumeBody(data);
         continue;

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { ReadError, errorMessage } from '../../errors.js';
+import { MissingRevisionError, ReadError, errorMessage } from '../../errors.js';
 import { joinPath, type RawEntry, type ReadSpec, type RefSnapshot } from '../../domain/tree.js';
 import type { RefReader } from '../../ports/ref-reader.js';
 import { CatFile, MISSING, type CatFileOptions, type ObjectType } from './cat-file.js';
@@ -71,7 +71,8 @@ export class GitRefReader implements RefReader {
 
   async read(rev: string, spec: ReadSpec): Promise<RefSnapshot> {
     const object = await this.catFile.read(`${rev}^{commit}`);
-    if (object === MISSING) throw new ReadError(`revision "${rev}" does not exist in repository ${this.repoDir}`);
+    if (object === MISSING)
+      throw new MissingRevisionError(`revision "${rev}" does not exist in repository ${this.repoDir}`);
     const commit = this.parse(() => parseCommit(object.content, object.sha));
     const root: Located = { type: 'dir', sha: commit.tree };
 

@@ -1,3 +1,4 @@
+import { branchNameProblem } from '../../domain/branch-name.js';
 import { ReadError } from '../../errors.js';
 import type { CommitInfo } from '../../domain/tree.js';
 import { GitCommandError, runGit } from './run-git.js';
@@ -180,4 +181,48 @@ export async function listTags(repoDir: string, options: GitEnvOptions = {}): Pr
 
 function describe(error: unknown): string {
   return error instanceof GitCommandError ? error.stderr.trim() || error.message : String(error);
+}
+
+/** What `git symbolic-ref` says `name` points to, or undefined when it is not a symbolic ref. */
+async function symbolicRef(repoDir: string, name: string, options: GitEnvOptions): Promise<string | undefined> {
+  const run = await runGit(repoDir, ['symbolic-ref', '--quiet', name], { env: options.env, okCodes: [1, 128] });
+  return run.code === 0 ? run.stdout.trim() : undefined;
+}
+
+/**
+ * The repository's default branch, as far as a local repository knows it:
+ * what `origin/HEAD` points to (a clone sets it), else a bare repository's
+ * HEAD (a Git server's), else `$CI_DEFAULT_BRANCH` (GitLab CI), else the
+ * first of `candidates` (the development branches) that exists. A work
+ * tree's HEAD is the checked-out branch, never taken for the default.
+ * @returns the branch and the ref to read it at; undefined when none is found
+ * @throws ReadError when git cannot answer
+ */
+export async function defaultBranchOf(
+  repoDir: string,
+  candidates: readonly string[],
+  options: GitEnvOptions = {},
+): Promise<{ branch: string; rev: string } | undefined> {
+  try {
+    const remote = await symbolicRef(repoDir, 'refs/remotes/origin/HEAD', options);
+    if (remote?.startsWith('refs/remotes/origin/'))
+      return { branch: remote.slice('refs/remotes/origin/'.length), rev: remote };
+    const bare = await runGit(repoDir, ['rev-parse', '--is-bare-repository'], { env: options.env });
+    if (bare.stdout.trim() === 'true') {
+      const head = await symbolicRef(repoDir, 'HEAD', options);
+      if (head?.startsWith('refs/heads/')) return { branch: head.slice('refs/heads/'.length), rev: head };
+    }
+  } catch (error) {
+    throw new ReadError(`cannot tell the default branch of repository ${repoDir}: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+  const ci = options.env?.CI_DEFAULT_BRANCH;
+  const problem = ci ? branchNameProblem(ci) : undefined;
+  if (problem !== undefined) throw new ReadError(`$CI_DEFAULT_BRANCH is not a branch name: ${problem}`);
+  for (const name of [...(ci ? [ci] : []), ...candidates]) {
+    const rev = await resolveBaseBranchRev(repoDir, name, options);
+    if (rev !== undefined) return { branch: name, rev };
+  }
+  return undefined;
 }

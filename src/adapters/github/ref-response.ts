@@ -1,5 +1,5 @@
 import { commitSubject } from '../../domain/commit-subject.js';
-import { ReadError } from '../../errors.js';
+import { MissingRevisionError, ReadError } from '../../errors.js';
 import { joinPath, type CommitInfo, type RawEntry, type RefSnapshot } from '../../domain/tree.js';
 import { nameOf, parentOf, type RevisionAliases } from './ref-query.js';
 
@@ -105,7 +105,7 @@ class Decoder {
 }
 
 function commitOf(object: GqlObject | null | undefined, rev: string, where: string): CommitInfo {
-  if (!object) throw new ReadError(`revision "${rev}" does not exist in ${where}`);
+  if (!object) throw new MissingRevisionError(`revision "${rev}" does not exist in ${where}`);
   if (
     typeof object.oid !== 'string' ||
     typeof object.committedDate !== 'string' ||

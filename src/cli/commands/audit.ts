@@ -3,7 +3,7 @@ import { defaultConfig } from '../../config/defaults.js';
 import type { CommitInfo } from '../../domain/tree.js';
 import { UsageError } from '../../errors.js';
 import { buildTimeline, freezeStatus, undecidableWhy, type AuditedCommit } from '../../flow/audit-timeline.js';
-import { evaluate } from '../../flow/evaluate.js';
+import { evaluate, type EvaluateInput } from '../../flow/evaluate.js';
 import type { RefReader } from '../../ports/ref-reader.js';
 import { auditJson, auditReport } from '../audit-report.js';
 import { HELP_OPTION, parseCommandArgs, parseFormat, printedHelp } from '../args.js';
@@ -12,6 +12,7 @@ import { EXIT, type CliIo } from '../io.js';
 import { StatusLine } from '../progress.js';
 import { branchOf, findRepository, listRemotes, withReader } from '../repository.js';
 import { configOption, type ConfigOption } from '../server-option.js';
+import { cliLanded } from '../rules-option.js';
 import { styleFor } from '../style.js';
 
 const OPTIONS = {
@@ -45,12 +46,15 @@ async function auditCommit(
   commit: CommitInfo,
   branch: string,
   config: ConfigOption,
+  landed: EvaluateInput['landed'],
 ): Promise<AuditedCommit> {
   const parent = commit.parents[0];
   const evaluation = await evaluate({
     reader,
     rev: commit.sha,
     branch,
+    // No base: comparing a past commit with where its base is today would judge it by a state it never knew.
+    ...(landed ? { landed } : {}),
     rules: config.rules ?? { kind: 'before-change', ...(parent === undefined ? {} : { rev: parent }), label: 'parent' },
     defaults: defaultConfig(),
     now: commit.date,
@@ -74,15 +78,15 @@ export async function auditHistory(
   reader: RefReader,
   commits: readonly CommitInfo[],
   branch: string,
-  options: { config: ConfigOption; status?: StatusLine },
+  options: { config: ConfigOption; status?: StatusLine; landed?: EvaluateInput['landed'] },
 ): Promise<AuditedCommit[]> {
-  const { config, status } = options;
+  const { config, status, landed } = options;
   const audited: AuditedCommit[] = [];
   try {
     for (let i = 0; i < commits.length; i += BATCH) {
       status?.show(`audit: ${audited.length} of ${commits.length} commits judged`);
       audited.push(
-        ...(await Promise.all(commits.slice(i, i + BATCH).map((c) => auditCommit(reader, c, branch, config)))),
+        ...(await Promise.all(commits.slice(i, i + BATCH).map((c) => auditCommit(reader, c, branch, config, landed)))),
       );
     }
   } finally {
@@ -111,8 +115,9 @@ frozen, thawed or wrong, and for how long.
                    HEAD needs --branch)
   --since DATE     only commits committed on or after DATE (e.g. 2021-01-01)
   --config FILE    the rules, merged over the defaults (default: each commit
-                   is judged under the repository's .github/apt-snapshots.yml
-                   of its first parent, as its push was)
+                   of a base branch is judged under the repository's
+                   .github/apt-snapshots.yml of its first parent, as its push
+                   was; a topic branch's under the default branch's)
   --format FORMAT  text (default: a timeline of periods and a summary) or json:
                    {"rev", "branch", "commits": [{"sha", "date", "subject",
                    "conclusion", "status", "undecidable"?, "findings"}],
@@ -147,7 +152,11 @@ unreadable repository or revision.
         );
       }
       return {
-        audited: await auditHistory(reader, commits, branch, { config, status: new StatusLine(io.stderr) }),
+        audited: await auditHistory(reader, commits, branch, {
+          config,
+          status: new StatusLine(io.stderr),
+          ...(await cliLanded(repoDir, config, io)),
+        }),
         branch,
       };
     });

@@ -20,7 +20,7 @@ import { fixCommand } from '../fix-command.js';
 import { EXIT, type CliIo } from '../io.js';
 import { HELP_COLUMNS, wrapped } from '../layout.js';
 import { branchOf, findRepository, listRemotes, withReader } from '../repository.js';
-import { cliRules, rulesJson } from '../rules-option.js';
+import { cliLanded, cliRules, rulesJson } from '../rules-option.js';
 import { styleFor } from '../style.js';
 import { configOption, reportUnanswered, commandServer } from '../server-option.js';
 import { stateJson } from '../state-json.js';
@@ -136,11 +136,12 @@ configuration, 3 the snapshot server could not answer.
         reader,
         rev: ref,
         branch,
-        baseRev: values['base-ref'],
+        ...(values['base-ref'] === undefined ? {} : { baseRev: values['base-ref'], baseName: values['base-ref'] }),
         resolveBaseRev: (name) => resolveBaseBranchRev(repoDir, name, { env: io.env }),
         resolveForkRev: (baseRev) => mergeBase(repoDir, ref, baseRev, { env: io.env }),
         beforeRev: values.before,
         rules: await cliRules(repoDir, ref, { config: configGiven, before: values.before }, io),
+        ...(await cliLanded(repoDir, configGiven, io)),
         defaults,
         server,
         now,

@@ -3,7 +3,13 @@ import { mergeBase, resolveBaseBranchRev } from '../../adapters/git/history.js';
 import { defaultConfig } from '../../config/defaults.js';
 import type { Finding, PlanAction } from '../../domain/finding.js';
 import { UsageError } from '../../errors.js';
-import { evaluate, type Evaluation, type RulesInput } from '../../flow/evaluate.js';
+import {
+  describeRules,
+  evaluate,
+  rulesProblemFindings,
+  type Evaluation,
+  type RulesInput,
+} from '../../flow/evaluate.js';
 import type { RefReader } from '../../ports/ref-reader.js';
 import type { SnapshotServer } from '../../ports/snapshot-server.js';
 import {
@@ -23,6 +29,7 @@ import { changedPaths, pushVerdict } from '../hook/push-verdict.js';
 import { EXIT, readAll, type CliIo } from '../io.js';
 import { branchName, withReader } from '../repository.js';
 import { configOption, commandServer, type ConfigOption } from '../server-option.js';
+import { cliLanded } from '../rules-option.js';
 import { paint, styleFor, type Style } from '../style.js';
 import { terminalLine } from '../terminal-text.js';
 
@@ -44,12 +51,14 @@ interface Judge {
   server?: SnapshotServer;
   now: Date;
   config: ConfigOption;
+  /** The server repository's default branch (its HEAD): see EvaluateInput.landed. */
+  landed?: { branch: string; rev: string };
 }
 
 /**
  * Judges `rev` as `branch`; `rules` defaults to those of the commit before
- * the push (OLD), or, for a new branch, its base branch's: never the pushed
- * commits' own, which could relax the rules that judge them.
+ * the push (OLD) for a base branch, a topic branch's base branch's: never
+ * the pushed commits' own, which could relax the rules that judge them.
  */
 function judgeRev(
   judge: Judge,
@@ -63,6 +72,7 @@ function judgeRev(
     rev,
     branch,
     ...(beforeRev === undefined ? {} : { beforeRev }),
+    ...(judge.landed ? { landed: judge.landed } : {}),
     // Inside the server's repository the base branch is refs/heads/NAME, as pushed before.
     resolveBaseRev: (name) => resolveBaseBranchRev(judge.repoDir, name, { env: judge.env }),
     resolveForkRev: (baseRev) => mergeBase(judge.repoDir, rev, baseRev, { env: judge.env }),
@@ -106,6 +116,7 @@ async function preReceive(
   const verdict = pushVerdict(
     after.verdict.findings,
     before && { findings: before.verdict.findings, changed: changedPaths(before.state, after.state) },
+    rulesProblemFindings(after.rules),
   );
   const others = show.quiet ? [] : after.verdict.findings.filter((f) => f.severity !== 'error');
   const format = (f: Finding) => formatFinding(f, '  ', show.style);
@@ -124,7 +135,14 @@ async function preReceive(
       ...verdict.preexisting.map(format),
     );
   }
+  if (verdict.rulesProblems.length > 0) {
+    lines.push(
+      `The rules that judged this push are invalid (not blocking: a push repairs them, and they take effect once landed):`,
+      ...verdict.rulesProblems.map(format),
+    );
+  }
   if (others.length > 0) lines.push('Also:', ...others.map(format));
+  if (lines.length > 0) lines.push(`Rules: ${terminalLine(describeRules(after.rules))}`);
   if (lines.length > 0) io.stderr.write(`${lines.join('\n')}\n`);
   return verdict.blocking.length > 0;
 }
@@ -158,7 +176,7 @@ async function postReceive(
       findings,
     )
       .map((l) => `  ${l}\n`)
-      .join('')}`,
+      .join('')}  Rules: ${terminalLine(describeRules(after.rules))}\n`,
   );
 }
 
@@ -235,7 +253,15 @@ Exit status: 0 accepted, 1 rejected, 2 bad usage or an unreadable repository.
     const show = { style: styleFor(io.stderr, io.env), quiet: values.quiet ?? false };
 
     return withReader(repoDir, { ...io, env }, async (reader) => {
-      const judge: Judge = { reader, repoDir, env, server, now, config };
+      const judge: Judge = {
+        reader,
+        repoDir,
+        env,
+        server,
+        now,
+        config,
+        ...(await cliLanded(repoDir, config, { env })),
+      };
       let rejected = false;
       for (const update of updates) {
         let branch: string;

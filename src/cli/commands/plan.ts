@@ -1,4 +1,4 @@
-import { resolveRevision } from '../../adapters/git/history.js';
+import { resolveBaseBranchRev, resolveRevision } from '../../adapters/git/history.js';
 import { applyEdits, WorkTreeError } from '../../adapters/git/work-tree.js';
 import { defaultConfig } from '../../config/defaults.js';
 import { describeConfigProblem } from '../../config/load.js';
@@ -24,7 +24,7 @@ import {
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
 import { branchOf, findRepository, listRemotes, listTags, withReader, type BranchSource } from '../repository.js';
-import { cliRules } from '../rules-option.js';
+import { cliLanded, cliRules, rulesJson } from '../rules-option.js';
 import { commandServer, configOption } from '../server-option.js';
 import { terminalLine, terminalText } from '../terminal-text.js';
 
@@ -208,7 +208,9 @@ could not answer.
         reader,
         rev: ref,
         branch,
+        resolveBaseRev: (name) => resolveBaseBranchRev(repoDir, name, { env: io.env }),
         rules: await cliRules(repoDir, ref, { config: configGiven }, io),
+        ...(await cliLanded(repoDir, configGiven, io)),
         defaults,
         now: new Date(0),
       });
@@ -260,9 +262,11 @@ could not answer.
       }
       if (format === 'json') {
         io.stdout.write(
-          `${JSON.stringify({ action: plan.action, branch, title: plan.title, body: plan.body, edits: plan.edits.map((e) => ({ path: e.path, content: e.content })) }, null, 2)}\n`,
+          `${JSON.stringify({ action: plan.action, branch, title: plan.title, body: plan.body, edits: plan.edits.map((e) => ({ path: e.path, content: e.content })), rules: rulesJson({ rules }) }, null, 2)}\n`,
         );
       } else {
+        // Standard output stays the commit message and the diff, for scripts that use it as such.
+        io.stderr.write(`apt-snapshots-bot plan: rules: ${terminalLine(describeRules(rules))}\n`);
         io.stdout.write(planText(plan, branch, ref, await currentFiles(reader, ref, plan)));
       }
       if (!values.apply || plan.edits.length === 0) return EXIT.success;

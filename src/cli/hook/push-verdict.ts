@@ -42,6 +42,8 @@ export interface PushVerdict {
   blocking: Finding[];
   /** Errors already there before the push, in files it did not touch. */
   preexisting: Finding[];
+  /** The problems of the rules file that judged the push: never blocking. */
+  rulesProblems: Finding[];
 }
 
 /**
@@ -49,19 +51,26 @@ export interface PushVerdict {
  * there before and that it does not touch (someone fixing a typo elsewhere
  * must not be blocked by an old freeze); it is rejected for any new error,
  * and for any error in a file it changed, since it had the chance to fix it.
- * A new branch has no "before": every error counts.
+ * A new branch has no "before": every error counts. `judging`, the problems
+ * of the rules file that judged the push (read before it), never rejects
+ * it: the push cannot change those rules, and rejecting it would refuse the
+ * very push that repairs or removes the file.
  */
 export function pushVerdict(
   after: readonly Finding[],
   before?: { findings: readonly Finding[]; changed: ReadonlySet<string> },
+  judging: readonly Finding[] = [],
 ): PushVerdict {
+  const ofTheRules = new Set(judging.map(findingKey));
   // An outage of the snapshot server is no reason to refuse work.
-  const errors = after.filter((f) => f.severity === 'error' && f.undecided !== true);
-  if (!before) return { blocking: errors, preexisting: [] };
+  const all = after.filter((f) => f.severity === 'error' && f.undecided !== true);
+  const errors = all.filter((f) => !ofTheRules.has(findingKey(f)));
+  const rulesProblems = all.filter((f) => ofTheRules.has(findingKey(f)));
+  if (!before) return { blocking: errors, preexisting: [], rulesProblems };
   const old = new Set(before.findings.filter((f) => f.severity === 'error').map(findingKey));
   const blocking: Finding[] = [];
   const preexisting: Finding[] = [];
   for (const error of errors)
     (old.has(findingKey(error)) && !before.changed.has(error.path) ? preexisting : blocking).push(error);
-  return { blocking, preexisting };
+  return { blocking, preexisting, rulesProblems };
 }

@@ -271,6 +271,19 @@ describe('CatFile parsing what git sends', () => {
     await catFile.close();
   });
 
+  it('ignores what git still sends after being closed mid-answer', async () => {
+    const { catFile, git } = fakeCatFile();
+    const read = catFile.read(SHA_A).catch((error: Error) => error.message);
+    git.answer(Buffer.from(`${SHA_A} blob 5\nx\n`), 100);
+    await settle();
+    const closed = catFile.close();
+    // The rest of the object, then a header nobody waits for: neither may throw in the stream's handler.
+    git.answer(Buffer.from(`y\n\0\n${SHA_A} blob 0\n\n`), 100);
+    await closed;
+    await settle();
+    expect(await read).toBe('git cat-file for repository /fake/repo was closed');
+  });
+
   it('keeps what git wrote on stderr for the message when it stops', async () => {
     const { catFile, git } = fakeCatFile();
     const read = catFile.read('x');

@@ -309,7 +309,7 @@ describe('GraphqlRefReader.readMany', () => {
 
     expect(requests).toEqual(['POST /graphql']);
     expect(results[0]).toMatchObject({ ok: true, snapshot: { commit: { sha: AFTER } } });
-    expect(results[1]).toMatchObject({ ok: false, error: { name: 'ReadError' } });
+    expect(results[1]).toMatchObject({ ok: false, error: { name: 'MissingRevisionError' } });
     expect(results[1]?.ok === false && results[1].error.message).toContain('refs/heads/stable');
   });
 

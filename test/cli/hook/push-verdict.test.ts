@@ -1,4 +1,4 @@
-import { changedPaths, findingKey, pushVerdict } from '../../../src/cli/hook/push-verdict.js';
+import { changedPaths, findingKey, pushVerdict, type PushVerdict } from '../../../src/cli/hook/push-verdict.js';
 import type { Finding } from '../../../src/domain/finding.js';
 import { fakeState, PATHS, tailsTree } from '../../helpers/snapshot.js';
 
@@ -53,10 +53,28 @@ describe('pushVerdict', () => {
     expect(pushVerdict([finding(serial), finding('x', 'w', 'warning')])).toEqual({
       blocking: [finding(serial)],
       preexisting: [],
+      rulesProblems: [],
     });
   });
 
-  it.each<[string, Finding[], Finding[], string[], { blocking: Finding[]; preexisting: Finding[] }]>([
+  // A push that repairs or removes an invalid rules file changes that file, but must not be refused for it.
+  it('never blocks on the problems of the rules that judged the push, even in a file it changed', () => {
+    const invalid = finding('.github/apt-snapshots.yml', 'invalid configuration at 1234567: branches.bogus');
+    expect(
+      pushVerdict(
+        [invalid, finding(serial)],
+        { findings: [invalid], changed: new Set(['.github/apt-snapshots.yml']) },
+        [invalid],
+      ),
+    ).toEqual({ blocking: [finding(serial)], preexisting: [], rulesProblems: [invalid] });
+    expect(pushVerdict([invalid], undefined, [invalid])).toEqual({
+      blocking: [],
+      preexisting: [],
+      rulesProblems: [invalid],
+    });
+  });
+
+  it.each<[string, Finding[], Finding[], string[], Omit<PushVerdict, 'rulesProblems'>]>([
     ['a new error blocks', [finding(serial)], [], [], { blocking: [finding(serial)], preexisting: [] }],
     [
       'an old error in an untouched file does not',
@@ -95,7 +113,10 @@ describe('pushVerdict', () => {
       { blocking: [finding(serial)], preexisting: [] },
     ],
   ])('%s', (_name, after, before, changed, expected) => {
-    expect(pushVerdict(after, { findings: before, changed: new Set(changed) })).toEqual(expected);
+    expect(pushVerdict(after, { findings: before, changed: new Set(changed) })).toEqual({
+      ...expected,
+      rulesProblems: [],
+    });
   });
 
   it('tells findings apart by rule, path and message only', () => {
