@@ -96,12 +96,15 @@ function sameSerials(a: RefState, b: RefState): boolean {
 
 /**
  * The fork point, asked of GitHub only when it can matter: a topic branch
- * whose serials equal its base's is judged the same wherever it forked,
- * and most pushes touch no serial.
+ * whose serials and rules file equal its base's is judged the same wherever
+ * it forked, and most pushes touch neither. (A rules file that differs may
+ * be the base's moving on, not the head's change.)
  */
 function forkResolver(deps: RepoDeps, baseName: () => string, head: string): EvaluateInput['resolveForkRev'] {
-  return (_baseRev, states) =>
-    sameSerials(states.head, states.base) ? Promise.resolve(undefined) : forkPoint(deps, baseName(), head);
+  return (_baseRev, { head: state, base }) =>
+    sameSerials(state, base) && JSON.stringify(state.configFile.file) === JSON.stringify(base.configFile.file)
+      ? Promise.resolve(undefined)
+      : forkPoint(deps, baseName(), head);
 }
 
 /**

@@ -10,6 +10,8 @@ export interface FixContext {
   branch?: string;
   /** --snapshot-server as given: freeze and bump need the same server. */
   server?: string;
+  /** --config as given: the plan must follow the rules the check used. */
+  config?: string;
 }
 
 /** A word as a POSIX shell reads it back: quoted only when it has to be. */
@@ -19,7 +21,7 @@ export function shellWord(word: string): string {
 
 /**
  * The command line that plans the fix: `apt-snapshots-bot plan thaw --apply`,
- * with --repo, --ref, --branch and --snapshot-server only where check was
+ * with --repo, --ref, --branch, --snapshot-server and --config only where check was
  * given them, since plan takes the same defaults. --apply commits on the
  * checked-out branch, so it is only suggested for HEAD.
  */
@@ -29,6 +31,7 @@ export function fixCommand(action: PlanAction, context: FixContext): string {
   if (context.ref !== 'HEAD') words.push('--ref', shellWord(context.ref));
   if (context.branch !== undefined) words.push('--branch', shellWord(context.branch));
   if (context.server !== undefined && action !== 'thaw') words.push('--snapshot-server', shellWord(context.server));
+  if (context.config !== undefined) words.push('--config', shellWord(context.config));
   if (context.ref === 'HEAD') words.push('--apply');
   return terminalLine(words.join(' '));
 }

@@ -53,6 +53,7 @@ const INVISIBLE_NAMES: Record<string, string> = {
   '\u00A0': 'a no-break space (U+00A0)',
   '\u200B': 'a zero-width space (U+200B)',
   '\t': 'a tab',
+  '\uFFFD': 'bytes that are not UTF-8 (a UTF-16 byte-order mark, a Latin-1 file)',
 };
 
 function describeInvisible(char: string): string {

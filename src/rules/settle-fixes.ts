@@ -24,9 +24,9 @@ function lowerFirst(text: string): string {
  * findings ask for several (devel left frozen, whose pins also expire, asks
  * for a thaw and a bump), the strongest wins: a finding it settles on the
  * same file is folded into that file's finding of the winning fix, as a
- * reason more, and loses its own fix; a finding it settles elsewhere stays
- * as it is, with its fix; any other fix is withheld until the winning one
- * has landed, when the next check offers it if it is still needed.
+ * reason more; every other finding stays, without its fix, which is
+ * withheld until the winning one has landed, when the next check offers it
+ * if it is still needed.
  */
 export function settleFixes(findings: readonly Finding[], state: RefState): Finding[] {
   const winner = STRONGEST_FIRST.find((fix) => findings.some((f) => f.fix === fix));

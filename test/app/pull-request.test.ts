@@ -170,6 +170,31 @@ describe('pull_request', () => {
     );
   });
 
+  it('does not blame a head for rules its base changed after it forked', async () => {
+    const old = 'snapshot_server:\n  expiry_warning_days: 14\n';
+    const forked = { ...TREES.develThawed, [CONFIG]: old };
+    const api = githubApi(
+      {
+        [SHA.prHead]: rev(forked, SHA.prHead),
+        [SHA.prBase]: rev(
+          { ...TREES.develThawed, [CONFIG]: 'snapshot_server:\n  expiry_warning_days: 21\n' },
+          SHA.prBase,
+        ),
+        [SHA.topicFork]: rev(forked, SHA.topicFork),
+      },
+      { forks: { [SHA.prHead]: SHA.topicFork } },
+    );
+    api.read();
+    api.read();
+    const written = api.check(SHA.prHead, CHECK);
+
+    await deliver(await testProbot(), 'pull_request', fixture('pull-request-opened'));
+
+    const body = written[0] as unknown as CheckBody;
+    expect(body.conclusion).toBe('success');
+    expect(body.output.summary).not.toContain('This change edits the rules');
+  });
+
   it('names the problems of an invalid configuration the pull request proposes', async () => {
     const api = githubApi({
       [SHA.prHead]: rev({ ...TREES.develThawed, [CONFIG]: 'bot:\n  branch_prefix: nope\n' }, SHA.prHead),

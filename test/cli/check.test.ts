@@ -433,6 +433,17 @@ describe('check with a snapshot server', () => {
     expect(json.unanswered).toHaveLength(3);
   });
 
+  // devel left frozen is wrong whatever the server says: a script that retries on 3 would retry for ever.
+  it('exits 1, not 3, when a definite error stands beside the outage', async () => {
+    const r = await repo(tailsTree({ main: FROZEN }), { branch: 'devel' });
+    const down = await closedPortUrl();
+    const run = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--snapshot-server', down, '--format', 'json']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json.unanswered.length).toBeGreaterThan(0);
+    expect(json.findings).toContainEqual(expect.objectContaining({ rule: 'tracks-latest', severity: 'error' }));
+  });
+
   it('says the judgement is incomplete when the server cannot be reached for a branch that needs no freeze', async () => {
     const r = await repo(tailsTree(), { branch: 'devel' });
     const down = await closedPortUrl();

@@ -158,4 +158,10 @@ describe('the command that fixes a finding', () => {
       'apt-snapshots-bot plan thaw --apply',
     );
   });
+
+  it('keeps --config, so that the plan follows the rules the check used', () => {
+    expect(fixCommand('thaw', { ref: 'HEAD', config: 'my rules.yml' })).toBe(
+      "apt-snapshots-bot plan thaw --config 'my rules.yml' --apply",
+    );
+  });
 });

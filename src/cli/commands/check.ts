@@ -35,9 +35,12 @@ const OPTIONS = {
   'max-warnings': { type: 'string' },
 } as const;
 
-/** The exit code of a judged ref: an unanswered server outranks the verdict, which may lack its facts. */
+/** The exit code of a judged ref: 1 for a definite error; else 3 when the server left lookups unanswered. */
 export function verdictExit(evaluation: Pick<Evaluation, 'verdict'>): number {
-  if (evaluation.verdict.unanswered.length > 0) return EXIT.server;
+  const { findings, unanswered } = evaluation.verdict;
+  // A definite error is the answer whatever the server did: a script retrying on 3 would retry what cannot pass.
+  if (findings.some((f) => f.severity === 'error' && f.undecided !== true)) return EXIT.failure;
+  if (unanswered.length > 0) return EXIT.server;
   return evaluation.verdict.conclusion === 'failure' ? EXIT.failure : EXIT.success;
 }
 
@@ -111,7 +114,8 @@ ${rulesHelp()}
 
 Exit status: 0 success, 1 failure (an error finding, or more warnings than
 --max-warnings), 2 bad usage or an unreadable repository, revision or
-configuration, 3 the snapshot server could not answer.
+configuration, 3 the snapshot server could not answer (and no error was
+found otherwise).
 `,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values } = parseCommandArgs({ args, options: OPTIONS });
@@ -170,6 +174,7 @@ configuration, 3 the snapshot server could not answer.
         ref,
         ...(values.branch === undefined ? {} : { branch }),
         ...(choice.kind === 'online' && choice.source === '--snapshot-server' ? { server: choice.url } : {}),
+        ...(values.config === undefined ? {} : { config: values.config }),
       };
       io.stdout.write(
         checkReport(evaluation, ref, branch, {

@@ -267,7 +267,8 @@ answer.
       });
     } catch (error) {
       if (!(error instanceof WorkingSetError)) throw error;
-      io.stderr.write(`apt-snapshots-bot serials: ${terminalText(error.message)}\n`);
+      for (const line of error.message.split('\n'))
+        io.stderr.write(`apt-snapshots-bot serials: ${terminalText(line)}\n`);
       return EXIT.failure;
     }
     return EXIT.success;

@@ -47,7 +47,15 @@ export async function readWorkingSet(dir: string, shown: string): Promise<Workin
     .filter((e) => e.isDirectory() && e.name !== PLACEHOLDER)
     .map((e) => e.name)
     .sort();
-  return Promise.all(names.map((origin) => readOrigin(dir, shown, origin)));
+  const read = await Promise.allSettled(names.map((origin) => readOrigin(dir, shown, origin)));
+  // Every bad file is named, in path order, so that one run shows all there is to fix.
+  const problems = read.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  if (problems.length > 0) {
+    const unexpected = problems.find((p) => !(p instanceof WorkingSetError));
+    if (unexpected !== undefined) throw unexpected;
+    throw new WorkingSetError(problems.map((p) => p.message).join('\n'));
+  }
+  return read.map((r) => (r as PromiseFulfilledResult<WorkingOrigin>).value);
 }
 
 /**

@@ -76,10 +76,27 @@ describe('readWorkingSet', () => {
       },
       'S/debian/serial is 5000 bytes, far too large',
     ],
+    [
+      'a file in UTF-16',
+      async (d) => {
+        await mkdir(join(d, 'debian'));
+        await writeFile(join(d, 'debian', 'serial'), Buffer.from('\ufefflatest', 'utf16le'));
+      },
+      'contains bytes that are not UTF-8',
+    ],
   ])('refuses %s, naming the file', async (_name, make, message) => {
     await make(dir);
     await expect(readWorkingSet(dir, 'S')).rejects.toThrow(WorkingSetError);
     await expect(readWorkingSet(dir, 'S')).rejects.toThrow(message);
+  });
+
+  it('names every bad file at once, in path order', async () => {
+    await put({ 'a/serial': 'x\n', 'b/serial': 'latest\n', 'c/serial': 'latest\r\n' });
+    await expect(readWorkingSet(dir, 'S')).rejects.toThrow(
+      new WorkingSetError(
+        'S/a/serial "x" is not a serial of the form YYYYMMDDNN\nS/c/serial "latest\\r" contains a carriage return (\\r, from Windows line ends), which Tails\' scripts would keep as part of the serial',
+      ),
+    );
   });
 
   it('refuses a set that is not there', async () => {
