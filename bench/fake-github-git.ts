@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { fields, NOT_FOUND, Refusal, type Answer, type Route } from './fake-github-http.js';
 import type { FakeCommit } from './fake-ref-graphql.js';
 
+/** Refs per page of matching-refs: small, so that tests reach a second page. */
+const MATCHING_PAGE = 50;
+
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 interface MadeCommit {
@@ -176,15 +179,22 @@ export class FakeGitData {
         method: 'GET',
         path: new RegExp(`^${repo}/git/matching-refs/(.+)$`),
         as: 'installation',
-        handler: ({ match, query }) => {
+        handler: ({ match, query, url }) => {
+          // As GitHub: no page parameters documented, further pages named by the Link header.
           const prefix = `refs/${decodeURIComponent(match[1] ?? '')}`;
-          const perPage = Number(query.get('per_page') ?? 30);
           const page = Number(query.get('page') ?? 1);
           const matching = this.allRefs()
             .filter(([name]) => name.startsWith(prefix))
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .slice((page - 1) * perPage, page * perPage);
-          return { status: 200, json: matching.map(([name, sha]) => ({ ref: name, object: { sha, type: 'commit' } })) };
+            .sort(([a], [b]) => (a < b ? -1 : 1));
+          const next = new URL(url);
+          next.searchParams.set('page', String(page + 1));
+          return {
+            status: 200,
+            json: matching
+              .slice((page - 1) * MATCHING_PAGE, page * MATCHING_PAGE)
+              .map(([name, sha]) => ({ ref: name, object: { sha, type: 'commit' } })),
+            ...(matching.length > page * MATCHING_PAGE ? { headers: { link: `<${next.href}>; rel="next"` } } : {}),
+          };
         },
       },
       {

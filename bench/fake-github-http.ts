@@ -14,11 +14,14 @@ export interface RouteRequest {
   match: RegExpExecArray;
   query: URLSearchParams;
   body: unknown;
+  /** The request's own URL, for links to further pages. */
+  url: URL;
 }
 
 export interface Answer {
   status: number;
   json: unknown;
+  headers?: Record<string, string>;
 }
 
 /**

@@ -34,8 +34,11 @@ export interface FakeGitHub {
   checkRuns(): CreatedCheckRun[];
   /** The latest run of `name` on commit `sha`, as it stands now. */
   checkRun(sha: string, name: string): CheckRunState | undefined;
-  /** Answers the next `times` requests to `route` ("POST /graphql") with a 502, as GitHub does in an outage. */
-  fail(route: string, times: number): void;
+  /**
+   * Answers the next `times` requests to `route` ("POST /graphql") with a
+   * 502, as GitHub does in an outage; only those whose body `when` accepts, if given.
+   */
+  fail(route: string, times: number, when?: (body: unknown) => boolean): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -155,7 +158,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       throw new Refusal(401, 'a repository route without the installation token');
   };
 
-  const outages = new Map<string, number>();
+  const outages = new Map<string, { times: number; when?: (body: unknown) => boolean }>();
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://fake');
     const path = url.pathname;
@@ -164,12 +167,18 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     try {
       const body = await readBody(request);
       const route = routes.find((r) => r.method === request.method && r.path.test(path));
-      if (route && (outages.get(route.name) ?? 0) > 0) {
-        outages.set(route.name, (outages.get(route.name) ?? 0) - 1);
+      const outage = route && outages.get(route.name);
+      if (route && outage && outage.times > 0 && (outage.when?.(body) ?? true)) {
+        outage.times -= 1;
         answer = { status: 502, json: { message: 'Server Error' } };
       } else if (route) {
         credentials(route, request.headers.authorization ?? '');
-        answer = route.handler({ match: route.path.exec(path) as RegExpExecArray, query: url.searchParams, body });
+        answer = route.handler({
+          match: route.path.exec(path) as RegExpExecArray,
+          query: url.searchParams,
+          body,
+          url: new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`),
+        });
         counts[route.name] = (counts[route.name] ?? 0) + 1;
       } else if (/^\/repos\/[^/]+\/[^/]+(\/|$)/.test(path) && !path.startsWith(`${repoPath}/`) && path !== repoPath) {
         answer = NOT_FOUND;
@@ -185,7 +194,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     }
     if (saysNotFound(answer)) notFound += 1;
     response
-      .writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' })
+      .writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...answer.headers })
       .end(JSON.stringify(answer.json));
   };
 
@@ -202,7 +211,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     notFound: () => notFound,
     checkRuns: () => checks.createdSinceReset(),
     checkRun: (sha, name) => checks.latest(sha, name),
-    fail: (route, times) => outages.set(route, times),
+    fail: (route, times, when) => outages.set(route, when ? { times, when } : { times }),
     reset: () => {
       counts = {};
       unexpected = [];

@@ -230,7 +230,12 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           claims: new GitHubJobClaims(octokit, repository),
           triggers,
           tags: (prefix) => listTagsWithPrefix(octokit, repository, prefix),
-          fetchText: (url) => fetchText(url, { timeoutMs: MANIFEST_TIMEOUT_MS, maxBytes: MANIFEST_MAX_BYTES }),
+          fetchText: (url, redirectProblem) =>
+            fetchText(url, {
+              timeoutMs: MANIFEST_TIMEOUT_MS,
+              maxBytes: MANIFEST_MAX_BYTES,
+              ...(redirectProblem ? { redirectProblem } : {}),
+            }),
           isReady: (url) => isReady(url, { timeoutMs: READINESS_TIMEOUT_MS }),
           watch: readiness,
         },

@@ -2,6 +2,7 @@ import type { PlanAction } from '../domain/finding.js';
 import { fixActionOf } from '../report/check-annotations.js';
 import { describeFailure } from '../report/check-failure.js';
 import { parseSubjectMarker, type CheckSubject } from '../report/check-subject.js';
+import { jobCheckName, releaseCheckName } from '../report/release-check.js';
 import { parseReleaseMarker } from '../report/release-subject.js';
 import { escapeMarkdown, inlineCode } from '../report/markdown.js';
 import type { RepoDeps } from './deps.js';
@@ -14,7 +15,7 @@ import { branchRef, type JudgeTarget } from './targets.js';
 /** The fields of a check_run webhook this app reads. */
 export interface CheckRunPayload {
   action: string;
-  check_run: { head_sha: string; output: { summary: string | null } };
+  check_run: { name: string; head_sha: string; output: { summary: string | null } };
   requested_action?: { identifier?: string } | null;
   sender: { login: string };
 }
@@ -60,6 +61,16 @@ function subjectOf(deps: RepoDeps, payload: CheckRunPayload): CheckSubject | und
 export async function onCheckRunRerequested(deps: RepoDeps, payload: CheckRunPayload): Promise<void> {
   const release = parseReleaseMarker(payload.check_run.output.summary);
   if (release && release.sha === payload.check_run.head_sha) {
+    // A marker only speaks for the check it ends: a job's marker on the release check is not to be acted on.
+    const checkName = deps.defaults.bot.check_name;
+    const expected = release.kind === 'release' ? releaseCheckName(checkName) : jobCheckName(checkName, release.job);
+    if (payload.check_run.name !== expected) {
+      deps.log.warn(
+        { repository: deps.repository, check: payload.check_run.name },
+        'check_run.rerequested ignored: its marker is not of this check',
+      );
+      return;
+    }
     await rerunRelease(deps, release);
     return;
   }

@@ -48,7 +48,7 @@ const SCHEMAS = {
   }),
   check_run: delivered.extend({
     action: text,
-    check_run: z.object({ head_sha: sha, output: z.object({ summary: z.string().nullable() }) }),
+    check_run: z.object({ name: z.string(), head_sha: sha, output: z.object({ summary: z.string().nullable() }) }),
     requested_action: z.object({ identifier: z.string().optional() }).nullable().optional(),
     sender,
   }),

@@ -21,7 +21,8 @@ export type CheckSubject =
     };
 
 const MARKER = 'apt-snapshots-bot:subject';
-const MARKER_RE = new RegExp(`<!-- ${MARKER} (\\{[^\\n]*\\}) -->`);
+// Only the marker that ends the summary counts: text quoted above it (an error a server chose) may imitate one.
+const MARKER_RE = new RegExp(`<!-- ${MARKER} (\\{[^\\n]*\\}) -->\\s*$`);
 const SHA_RE = /^[0-9a-f]{40}$/;
 
 /**

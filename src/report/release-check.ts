@@ -37,6 +37,7 @@ const STATE_WORDS: Record<JobState, string> = {
   starting: '🚀 starting',
   started: '✅ started',
   failed: '❌ did not start',
+  unknown: '❓ outcome unknown',
 };
 
 /** The name of the release check run, and of each job's: apart from the branch checks. */
@@ -234,6 +235,8 @@ const JOB_CONCLUSION: Record<JobState, { conclusion: CheckConclusion; pending?: 
   held: { conclusion: 'neutral' },
   started: { conclusion: 'success' },
   failed: { conclusion: 'failure' },
+  // A failure, so that it shows and can be re-run, once a person has looked at the CI.
+  unknown: { conclusion: 'failure' },
 };
 
 /** A job's own check run: its state, what it was or will be started with, and where to follow it. */
@@ -267,7 +270,7 @@ export function renderJobCheck(input: JobCheckInput): CheckReport {
     '',
     status.trigger === undefined
       ? 'No trigger is configured for this job: the deployment sets one in `jobs` (see the README), or someone starts it by hand with these parameters.'
-      : `${status.state === 'started' || status.state === 'failed' ? 'Started by' : 'To be started by'} ${escapeMarkdown(status.trigger)}${request ? `: ${inlineCode(`${request.method} ${request.url}`, 300)}` : ''}.`,
+      : `${status.state === 'started' || status.state === 'failed' || status.state === 'unknown' ? 'Started by' : 'To be started by'} ${escapeMarkdown(status.trigger)}${request ? `: ${inlineCode(`${request.method} ${request.url}`, 300)}` : ''}.`,
     '',
   ].join('\n');
   const { conclusion, pending } = JOB_CONCLUSION[status.state];

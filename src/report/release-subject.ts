@@ -10,7 +10,9 @@ export type JobState =
   | 'starting'
   | 'started'
   /** The CI refused it, or could not be reached: a re-run tries the next attempt. */
-  | 'failed';
+  | 'failed'
+  /** Claimed, but how it went was never recorded: a person looks at the CI, then a re-run tries the next attempt. */
+  | 'unknown';
 
 /** What a release check run or a job check run is about: enough to act again from the check alone. */
 export type ReleaseSubject =
@@ -28,10 +30,11 @@ export type ReleaseSubject =
     };
 
 const MARKER = 'apt-snapshots-bot:release';
-const MARKER_RE = new RegExp(`<!-- ${MARKER} (\\{[^\\n]*\\}) -->`);
+// Only the marker that ends the summary counts: text quoted above it (an error a server chose) may imitate one.
+const MARKER_RE = new RegExp(`<!-- ${MARKER} (\\{[^\\n]*\\}) -->\\s*$`);
 const SHA_RE = /^[0-9a-f]{40}$/;
 const JOBS: readonly string[] = ['tag-apt-snapshots', 'build_IUKs'];
-const STATES: readonly string[] = ['waiting', 'held', 'starting', 'started', 'failed'];
+const STATES: readonly string[] = ['waiting', 'held', 'starting', 'started', 'failed', 'unknown'];
 
 /** A hidden comment ending the summary: GitHub sends it back with check_run events. */
 export function releaseMarker(subject: ReleaseSubject): string {

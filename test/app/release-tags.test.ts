@@ -105,6 +105,14 @@ describe('release tags in the GitHub App', () => {
     expect(result.failures).toEqual([]);
   };
   const run = (sha: string, name: string) => github.checkRun(sha, `APT snapshots: ${name}`);
+  /** "Re-run" on a check, as GitHub sends it: the check's name and summary. */
+  const rerun = (name: string, summary: string | null | undefined, sha = TAGGED) =>
+    deliver('check_run', {
+      ...fixture<Record<string, unknown>>('check-run-rerequested'),
+      check_run: { name: `APT snapshots: ${name}`, head_sha: sha, output: { summary } },
+    });
+  const comment = (body: string, id = 77) =>
+    deliver('issue_comment', { ...fixture<Record<string, unknown>>('issue-comment-check'), comment: { id, body } });
 
   async function startApp(config: string): Promise<void> {
     const path = join(dir, `deployment-${Math.random().toString(36).slice(2)}.yml`);
@@ -235,7 +243,8 @@ ${overrides}`;
     await deliver('push', payload);
     await deliver('create', { ...payload, ref: '4.19-rc1', ref_type: 'tag', master_branch: 'devel' });
     expect(ciCalls('tag')).toHaveLength(1);
-    expect(github.counts()['POST /repos/{owner}/{repo}/git/refs']).toBe(1);
+    // The claim of attempt 1, and the record that it started.
+    expect(github.counts()['POST /repos/{owner}/{repo}/git/refs']).toBe(2);
   });
 
   it('starts nothing for a release that fails its check, and says why on each job', async () => {
@@ -283,18 +292,16 @@ ${overrides}`;
     expect(failed).toMatchObject({ conclusion: 'failure' });
     expect(failed?.summary).toContain('Nothing reached the CI. Re-run this check to try attempt 2.');
 
-    const rerun = (summary: string | null | undefined) =>
-      deliver('check_run', {
-        ...fixture<Record<string, unknown>>('check-run-rerequested'),
-        check_run: { head_sha: TAGGED, output: { summary } },
-      });
-    await rerun(failed?.summary);
+    await rerun('tag-apt-snapshots', failed?.summary);
     expect(ciCalls('tag')).toHaveLength(2);
     const started = run(TAGGED, 'tag-apt-snapshots');
     expect(started).toMatchObject({ conclusion: 'success' });
     expect(parseReleaseMarker(started?.summary)).toMatchObject({ kind: 'job', state: 'started', attempt: 2 });
 
-    await rerun(started?.summary);
+    await rerun('tag-apt-snapshots', started?.summary);
+    expect(ciCalls('tag')).toHaveLength(2);
+    // A second click on the failed check, delivered late, starts nothing more.
+    await rerun('tag-apt-snapshots', failed?.summary);
     expect(ciCalls('tag')).toHaveLength(2);
   });
 
@@ -310,11 +317,6 @@ ${overrides}`;
     );
     expect(ciCalls('tag')).toHaveLength(0);
 
-    const comment = (body: string) =>
-      deliver('issue_comment', {
-        ...fixture<Record<string, unknown>>('issue-comment-check'),
-        comment: { id: 77, body },
-      });
     await comment('/apt-snapshots release 4.19-rc1 https://elsewhere.example/m.build-manifest');
     expect(ciCalls('tag')).toHaveLength(0);
     await comment(`/apt-snapshots release 4.19-rc1 ${files.url}/manifests/4.19-rc1.build-manifest`);
@@ -360,10 +362,7 @@ ${overrides}`;
     expect(ci.requests).toEqual([]);
 
     github.fail('POST /graphql', 0);
-    await deliver('check_run', {
-      ...fixture<Record<string, unknown>>('check-run-rerequested'),
-      check_run: { head_sha: TAGGED, output: { summary: failed?.summary } },
-    });
+    await rerun('release', failed?.summary);
     expect(run(TAGGED, 'release')).toMatchObject({ conclusion: 'success' });
     expect(ciCalls('tag')).toHaveLength(1);
   });
@@ -371,11 +370,105 @@ ${overrides}`;
   it('starts build_IUKs at once on /apt-snapshots build-iuks, and stops polling', async () => {
     await deliver('push', { ...push, after: TAGGED, created: true });
     expect(timers.delays).toEqual([60_000]);
-    await deliver('issue_comment', {
-      ...fixture<Record<string, unknown>>('issue-comment-check'),
-      comment: { id: 78, body: '/apt-snapshots build-iuks 4.19-rc1' },
-    });
+    await comment('/apt-snapshots build-iuks 4.19-rc1', 78);
     expect(ciCalls('iuks')).toHaveLength(1);
     expect(timers.delays).toEqual([]);
+  });
+
+  it('starts a job even when saying it is starting failed, since its claim is taken', async () => {
+    github.fail('POST /repos/{owner}/{repo}/check-runs', 1, (body) => {
+      const { name, status } = body as { name?: string; status?: string };
+      return name === 'APT snapshots: tag-apt-snapshots' && status === 'in_progress';
+    });
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    expect(ciCalls('tag')).toHaveLength(1);
+    expect(run(TAGGED, 'tag-apt-snapshots')).toMatchObject({ conclusion: 'success' });
+  });
+
+  it('shows an attempt whose outcome was not recorded as unknown, and starts the next when a person re-runs that', async () => {
+    github.fail('POST /repos/{owner}/{repo}/git/refs', 1, (body) => /-started$/.test((body as { ref: string }).ref));
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    expect(ciCalls('tag')).toHaveLength(1);
+    const shown = run(TAGGED, 'tag-apt-snapshots');
+    expect(parseReleaseMarker(shown?.summary)).toMatchObject({ state: 'started', attempt: 1 });
+
+    await rerun('tag-apt-snapshots', shown?.summary);
+    expect(ciCalls('tag')).toHaveLength(1);
+    const unknown = run(TAGGED, 'tag-apt-snapshots');
+    expect(unknown).toMatchObject({ conclusion: 'failure' });
+    expect(unknown?.summary).toContain('how it went was never recorded');
+    expect(parseReleaseMarker(unknown?.summary)).toMatchObject({ state: 'unknown', attempt: 1 });
+
+    await rerun('tag-apt-snapshots', unknown?.summary);
+    expect(ciCalls('tag')).toHaveLength(2);
+    expect(parseReleaseMarker(run(TAGGED, 'tag-apt-snapshots')?.summary)).toMatchObject({
+      state: 'started',
+      attempt: 2,
+    });
+  });
+
+  it('starts nothing from a watch once the tag has moved to another commit', async () => {
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    expect(timers.delays).toEqual([60_000]);
+    tags.set('4.19-rc1', MOVED);
+    await timers.fire(); // 404
+    await timers.fire(); // 200: the images are out, but the tag names another commit now
+    expect(ciCalls('iuks')).toHaveLength(0);
+    expect(run(TAGGED, 'build_IUKs')?.summary).toContain(`The tag 4.19-rc1 names commit ${MOVED.slice(0, 7)} now`);
+  });
+
+  it('starts nothing on a re-run once the tag is deleted, and keeps the check of a job that started', async () => {
+    ci.route('POST /ci/iuks', { status: 400, body: 'bad parameters' });
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    await comment('/apt-snapshots build-iuks 4.19-rc1');
+    const failed = run(TAGGED, 'build_IUKs');
+    expect(failed).toMatchObject({ conclusion: 'failure' });
+
+    tags.delete('4.19-rc1');
+    await deliver('push', { ...push, before: TAGGED, after: '0'.repeat(40), deleted: true, created: false });
+    expect(run(TAGGED, 'tag-apt-snapshots')).toMatchObject({ conclusion: 'success' });
+    await rerun('build_IUKs', failed?.summary);
+    expect(ciCalls('iuks')).toHaveLength(1);
+    expect(run(TAGGED, 'build_IUKs')?.summary).toContain('The tag 4.19-rc1 was deleted');
+  });
+
+  it('acts only on a re-run whose check is the one its marker names', async () => {
+    ci.route('POST /ci/tag', [
+      { status: 400, body: 'bad parameters' },
+      { status: 200, body: '{}' },
+    ]);
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    const failed = run(TAGGED, 'tag-apt-snapshots');
+    await rerun('build_IUKs', failed?.summary);
+    await rerun('tag-apt-snapshots', `${failed?.summary ?? ''}\n\nQuoted by someone.`);
+    expect(ciCalls('tag')).toHaveLength(1);
+  });
+
+  it('watches the manifest a release manager gives in place of the one configured', async () => {
+    files.route('/manifests/4.19-rc1.build-manifest', { status: 404 });
+    files.route('/other/4.19-rc1.build-manifest', [{ status: 404 }, { body: MANIFEST }]);
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    expect(timers.delays).toEqual([60_000, 60_000]);
+    await comment(`/apt-snapshots release 4.19-rc1 ${files.url}/other/4.19-rc1.build-manifest`);
+    expect(ciCalls('tag')).toHaveLength(0);
+    // Still one watch for the manifest, now the one given, and one for the images.
+    expect(timers.delays).toHaveLength(2);
+    await timers.fire();
+    expect(ciCalls('tag')).toHaveLength(1);
+    expect(JSON.parse(ciCalls('tag')[0]!.body).parameters.BUILD_MANIFEST).toBe(
+      `${files.url}/other/4.19-rc1.build-manifest`,
+    );
+  });
+
+  it('refuses a manifest URL given that redirects to a host the deployment does not list', async () => {
+    await app.stop();
+    await startApp(
+      deployment().replace(`manifest_url: '${files.url}/manifests/{tag}.build-manifest'`, 'manifest_url: null'),
+    );
+    files.route('/redirect.build-manifest', { status: 302, headers: { location: `${ci.url}/ci/manifest` } });
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    await comment(`/apt-snapshots release 4.19-rc1 ${files.url}/redirect.build-manifest`);
+    expect(ci.requests).toEqual([]);
+    expect(run(TAGGED, 'tag-apt-snapshots')?.summary).toContain('is not a host a manifest may come from');
   });
 });

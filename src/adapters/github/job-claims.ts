@@ -1,14 +1,16 @@
-import type { JobAttempt, JobClaims } from '../../ports/job-claims.js';
+import type { AttemptOutcome, JobAttempt, JobClaims } from '../../ports/job-claims.js';
 import type { ReleaseJobName } from '../../ports/job-trigger.js';
 import type { GitHubClient, GitHubRepository } from './client.js';
 import { call, ForgeError } from './forge-error.js';
+import { matchingRefs } from './matching-refs.js';
 
 /**
  * Claims are refs outside branches and tags, `refs/apt-snapshots-bot/
  * releases/TAG/JOB/ATTEMPT`, each pointing at the commit the tag named:
  * GitHub creates a ref once and answers 422 to every other caller, which is
- * the atomic "only one" a claim needs, across webhooks and replicas. They
- * show in no branch or tag list and start no CI.
+ * the atomic "only one" a claim needs, across webhooks and replicas. How an
+ * attempt went is a ref beside it, `ATTEMPT-started` or `ATTEMPT-failed`.
+ * They show in no branch or tag list and start no CI.
  */
 export const CLAIMS_NAMESPACE = 'apt-snapshots-bot/releases';
 
@@ -19,6 +21,8 @@ function prefix(tag: string, job: ReleaseJobName): string {
 const exists = (error: unknown) =>
   error instanceof ForgeError && error.status === 422 && /reference already exists/i.test(error.message);
 
+const NAME = /^([1-9][0-9]*)(?:-(started|failed))?$/;
+
 export class GitHubJobClaims implements JobClaims {
   constructor(
     private readonly octokit: Pick<GitHubClient, 'request'>,
@@ -26,28 +30,45 @@ export class GitHubJobClaims implements JobClaims {
   ) {}
 
   async attempts(tag: string, job: ReleaseJobName): Promise<JobAttempt[]> {
-    const { data } = await call('list job claims', () =>
-      this.octokit.request('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', {
-        ...this.repository,
-        ref: prefix(tag, job),
-        per_page: 100,
-      }),
-    );
+    const refs = await matchingRefs(this.octokit, this.repository, prefix(tag, job), 'list job claims');
     const full = `refs/${prefix(tag, job)}`;
-    return (data as { ref: string; object: { sha: string } }[])
-      .filter((ref) => ref.ref.startsWith(full) && /^[1-9][0-9]*$/.test(ref.ref.slice(full.length)))
-      .map((ref) => ({ attempt: Number(ref.ref.slice(full.length)), commit: ref.object.sha }))
+    const claims = new Map<number, JobAttempt>();
+    const outcomes = new Map<number, AttemptOutcome>();
+    for (const ref of refs) {
+      const name = NAME.exec(ref.ref.startsWith(full) ? ref.ref.slice(full.length) : '');
+      if (!name) continue;
+      const attempt = Number(name[1]);
+      const outcome = name[2] as AttemptOutcome | undefined;
+      if (outcome === undefined) claims.set(attempt, { attempt, commit: ref.object.sha });
+      // Both recorded cannot happen but by hand; a start that may have happened is the safe reading.
+      else if (outcomes.get(attempt) !== 'started') outcomes.set(attempt, outcome);
+    }
+    return [...claims.values()]
+      .map((claim) => {
+        const outcome = outcomes.get(claim.attempt);
+        return outcome === undefined ? claim : { ...claim, outcome };
+      })
       .sort((a, b) => a.attempt - b.attempt);
   }
 
-  async claim(tag: string, job: ReleaseJobName, attempt: number, commit: string): Promise<boolean> {
+  claim(tag: string, job: ReleaseJobName, attempt: number, commit: string): Promise<boolean> {
+    return this.create(`refs/${prefix(tag, job)}${attempt}`, commit, 'claim a release job');
+  }
+
+  async record(
+    tag: string,
+    job: ReleaseJobName,
+    attempt: number,
+    commit: string,
+    outcome: AttemptOutcome,
+  ): Promise<void> {
+    await this.create(`refs/${prefix(tag, job)}${attempt}-${outcome}`, commit, 'record how a release job went');
+  }
+
+  private async create(ref: string, sha: string, what: string): Promise<boolean> {
     try {
-      await call('claim a release job', () =>
-        this.octokit.request('POST /repos/{owner}/{repo}/git/refs', {
-          ...this.repository,
-          ref: `refs/${prefix(tag, job)}${attempt}`,
-          sha: commit,
-        }),
+      await call(what, () =>
+        this.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...this.repository, ref, sha }),
       );
       return true;
     } catch (error) {

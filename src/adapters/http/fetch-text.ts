@@ -15,6 +15,39 @@ export interface FetchTextOptions {
   timeoutMs: number;
   maxBytes: number;
   fetch?: typeof fetch;
+  /**
+   * Why a redirect may not be followed to `url`, or undefined when it may: a
+   * URL a person gave may only lead to the hosts the deployment lists.
+   * Without it, any http(s) redirect is followed.
+   */
+  redirectProblem?: (url: URL) => string | undefined;
+}
+
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * The final answer to a GET of `url`, redirects followed one by one so that
+ * each hop is checked; refused hops and loops throw.
+ */
+async function follow(url: URL, options: FetchTextOptions, signal: AbortSignal): Promise<Response> {
+  let at = url;
+  for (let hops = 0; ; hops += 1) {
+    const response = await (options.fetch ?? fetch)(at, { signal, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (!REDIRECTS.has(response.status) || location === null) return response;
+    await response.body?.cancel();
+    if (hops === MAX_REDIRECTS) throw new FetchTextError(`${shownUrl(url)}: more than ${MAX_REDIRECTS} redirects`);
+    let next: URL;
+    try {
+      next = parseHttpUrl(new URL(location, at).href);
+    } catch (error) {
+      throw new FetchTextError(`${shownUrl(url)} redirects to a URL it cannot follow: ${(error as Error).message}`);
+    }
+    const problem = options.redirectProblem?.(next);
+    if (problem !== undefined) throw new FetchTextError(`${shownUrl(url)} redirects to ${shownUrl(next)}: ${problem}`);
+    at = next;
+  }
 }
 
 /** The URL as a message may show it: no user, no password, no query (which may hold a token). */
@@ -65,14 +98,16 @@ export async function fetchText(url: URL, options: FetchTextOptions): Promise<st
   try {
     let response: Response;
     try {
-      response = await (options.fetch ?? fetch)(url, { signal: controller.signal, redirect: 'follow' });
+      response = await follow(url, options, controller.signal);
     } catch (error) {
+      if (error instanceof FetchTextError) throw error;
       if (controller.signal.aborted) throw new FetchTextError(`${shown}: no answer within ${options.timeoutMs} ms`);
       throw new FetchTextError(`${shown}: ${networkReason(error)}`, { cause: error });
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new FetchTextError(`${shown}: HTTP ${response.status} ${response.statusText}`.trim(), {
+      // The reason phrase is the server's to choose: shown, never trusted.
+      throw new FetchTextError(`${shown}: HTTP ${response.status} ${printable(response.statusText, 80)}`.trim(), {
         status: response.status,
       });
     }

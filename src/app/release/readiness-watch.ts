@@ -49,18 +49,25 @@ export class ReadinessWatch {
           } catch (error) {
             this.log(`readiness of ${key} could not be told; polling again`, error);
           }
-          try {
-            if (ready) {
-              this.watching.delete(key);
+          const next = () => poll(Math.min(delay * 2, plan.maxMs, plan.giveUpMs - total), total);
+          if (ready) {
+            this.watching.delete(key);
+            try {
               await task.onReady();
-            } else if (total >= plan.giveUpMs) {
-              this.watching.delete(key);
-              await task.onGiveUp();
-            } else {
-              poll(Math.min(delay * 2, plan.maxMs, plan.giveUpMs - total), total);
+            } catch (error) {
+              // The job did not start (GitHub or the CI failed): the next poll tries again, unless onReady watches anew.
+              this.log(`acting on ${key} failed; polling again`, error);
+              if (!this.watching.has(key) && total < plan.giveUpMs) next();
             }
-          } catch (error) {
-            this.log(`after polling the readiness of ${key}`, error);
+          } else if (total >= plan.giveUpMs) {
+            this.watching.delete(key);
+            try {
+              await task.onGiveUp();
+            } catch (error) {
+              this.log(`giving up on ${key}`, error);
+            }
+          } else {
+            next();
           }
         }, delay),
       );

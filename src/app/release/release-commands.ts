@@ -1,15 +1,19 @@
 import { boundedMatch } from '../../domain/bounded-match.js';
-import { inlineCode } from '../../report/markdown.js';
+import { MissingRevisionError } from '../../errors.js';
+import { escapeMarkdown, inlineCode } from '../../report/markdown.js';
 import type { Command } from '../command.js';
 import type { RepoDeps } from '../deps.js';
-import { manifestHostProblem, releaseTag, type ReleaseOutcome } from './release-tag.js';
+import { manifestHostProblem, releaseTag, type ReleaseOutcome, type ReleaseRequest } from './release-tag.js';
 
 function summary(outcome: ReleaseOutcome): string {
   const { evaluation, jobs, check } = outcome;
   const lines = [
     `Checked the release ${inlineCode(evaluation.tag)} at ${inlineCode(evaluation.commit.sha.slice(0, 7))}: **${evaluation.verdict.conclusion}**. See the check: ${check.url}`,
     '',
-    ...jobs.map((job) => `- ${inlineCode(job.job)}: ${job.message}${job.url ? ` ${job.url}` : ''}`),
+    ...jobs.map(
+      (job) =>
+        `- ${inlineCode(job.job)}: ${escapeMarkdown(job.message)}${job.url ? ` [${escapeMarkdown(job.url)}](${job.url})` : ''}`,
+    ),
   ];
   return lines.join('\n');
 }
@@ -29,18 +33,19 @@ export async function runReleaseCommand(
     return `${inlineCode(tag)} is not a release tag (release.tag_pattern ${inlineCode(deps.defaults.release.tag_pattern)}): I did nothing.`;
   }
   const rev = `refs/tags/${tag}^{commit}`;
-  if (command.kind === 'build-iuks') {
-    return summary(await releaseTag(deps, { tag, rev, ready: true, only: 'build_IUKs' }));
-  }
-  if (command.manifestUrl !== undefined) {
+  if (command.kind === 'release' && command.manifestUrl !== undefined) {
     const problem = manifestHostProblem(deps, command.manifestUrl);
-    if (problem !== undefined) return `I will not read that manifest: ${problem}. I did nothing.`;
+    if (problem !== undefined) return `I will not read that manifest: ${escapeMarkdown(problem)}. I did nothing.`;
   }
-  return summary(
-    await releaseTag(deps, {
-      tag,
-      rev,
-      ...(command.manifestUrl === undefined ? {} : { manifestUrl: command.manifestUrl }),
-    }),
-  );
+  const request: ReleaseRequest =
+    command.kind === 'build-iuks'
+      ? { tag, rev, ready: true, only: 'build_IUKs' }
+      : { tag, rev, ...(command.manifestUrl === undefined ? {} : { manifestUrl: command.manifestUrl }) };
+  try {
+    return summary(await releaseTag(deps, request));
+  } catch (error) {
+    if (error instanceof MissingRevisionError)
+      return `There is no tag ${inlineCode(tag)} in this repository: I did nothing.`;
+    throw error;
+  }
 }

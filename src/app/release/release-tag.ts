@@ -1,19 +1,21 @@
-import { parseHttpUrl } from '../../adapters/http/fetch-text.js';
+import { parseHttpUrl, shownUrl } from '../../adapters/http/fetch-text.js';
 import { compareVersionStrings } from '../../domain/debian-version.js';
 import { boundedMatch } from '../../domain/bounded-match.js';
 import { parseBuildManifest } from '../../domain/build-manifest.js';
-import { errorMessage } from '../../errors.js';
+import { errorMessage, MissingRevisionError } from '../../errors.js';
 import { evaluateRelease, type ReleaseEvaluation } from '../../flow/release.js';
 import { TriggerError, type JobTrigger, type ReleaseJobName } from '../../ports/job-trigger.js';
 import { versionOfTag } from '../../release/iuk-source-versions.js';
 import { fillTemplate, type JobPlan } from '../../release/jobs.js';
 import type { ManifestInput } from '../../rules/release/types.js';
 import { short } from '../../report/check-summary.js';
+import { escapeMarkdown } from '../../report/markdown.js';
 import { renderJobCheck, renderReleaseCheck, type JobStatus } from '../../report/release-check.js';
 import type { JobState } from '../../report/release-subject.js';
+import type { AttemptOutcome } from '../../ports/job-claims.js';
 import type { RepoDeps } from '../deps.js';
 import { describeForLog } from '../judge.js';
-import { decideJob, decideRetry, type JobDecision, type JobFacts } from './decide-job.js';
+import { decideJob, decideRetry, type JobDecision, type JobFacts, type Rerun } from './decide-job.js';
 
 /** What starts the release flow for one tag. */
 export interface ReleaseRequest {
@@ -26,8 +28,14 @@ export interface ReleaseRequest {
   ready?: boolean;
   /** The jobs to act on; all by default (a re-run of one job's check acts on that one). */
   only?: ReleaseJobName;
-  /** Retry that job's failed attempt (a re-run of its check). */
-  retry?: 'started' | 'failed' | 'starting';
+  /** A re-run of that job's check: the state and attempt it showed (see decideRetry). */
+  retry?: Rerun;
+  /**
+   * The commit the request is about, when it does not come from the tag's
+   * own push (a re-run, a poll, a command): the tag is read where it is now,
+   * and a tag moved or deleted since starts nothing for this commit.
+   */
+  commit?: string;
   /** The tag was deleted: the commit it named is told so, and nothing starts. */
   deleted?: boolean;
   /** Ask the readiness URL once now, as a re-run of a waiting build_IUKs does. */
@@ -56,11 +64,22 @@ async function sameMajorTags(deps: RepoDeps, tag: string): Promise<string[]> {
  * judges), or why it could not be fetched at all: not published yet, most
  * often, since the tag comes before its build's artifacts.
  */
-type Fetched = { input: ManifestInput } | { unavailable: string };
+type Fetched = { input: ManifestInput } | { unavailable: string; refused?: true };
 
-async function loadManifest(deps: RepoDeps, url: string): Promise<Fetched> {
+/**
+ * @param given a person gave the URL (a comment, a re-run's marker): it and
+ * every redirect must be on a host the deployment lists
+ */
+async function loadManifest(deps: RepoDeps, url: string, given: boolean): Promise<Fetched> {
+  if (given) {
+    const problem = manifestHostProblem(deps, url);
+    if (problem !== undefined) return { unavailable: problem, refused: true };
+  }
   try {
-    const text = await deps.release.fetchText(parseHttpUrl(url));
+    const text = await deps.release.fetchText(
+      parseHttpUrl(url),
+      given ? (next) => manifestHostProblem(deps, next.href) : undefined,
+    );
     return { input: { source: url, manifest: parseBuildManifest(text, url) } };
   } catch (error) {
     return { unavailable: errorMessage(error) };
@@ -98,8 +117,8 @@ interface Evaluated {
   evaluation: ReleaseEvaluation;
   /** Lines for the top of the release check. */
   notes: string[];
-  /** The manifest could not be fetched: where, and why; tag-apt-snapshots waits for it. */
-  manifestMissing?: { url: string; why: string };
+  /** The manifest could not be fetched: where, and why; tag-apt-snapshots waits for it, polling `watch` if worth it. */
+  manifestMissing?: { url: string; why: string; watch?: URL };
 }
 
 async function evaluate(deps: RepoDeps, request: ReleaseRequest): Promise<Evaluated> {
@@ -115,13 +134,15 @@ async function evaluate(deps: RepoDeps, request: ReleaseRequest): Promise<Evalua
       ? undefined
       : fillTemplate(template, { tag: previous, version: versionOfTag(previous) });
   const [manifest, previousManifest] = await Promise.all([
-    manifestUrl === undefined ? undefined : loadManifest(deps, manifestUrl),
-    previousUrl === undefined ? undefined : loadManifest(deps, previousUrl),
+    manifestUrl === undefined ? undefined : loadManifest(deps, manifestUrl, request.manifestUrl !== undefined),
+    previousUrl === undefined ? undefined : loadManifest(deps, previousUrl, false),
   ]);
   const notes: string[] = [];
   if (previousManifest && 'unavailable' in previousManifest)
     notes.push(
-      `ℹ️ The manifest of the previous release, ${previous ?? ''}, could not be read (${previousManifest.unavailable}): what changed since is not shown.`,
+      escapeMarkdown(
+        `ℹ️ The manifest of the previous release, ${previous ?? ''}, could not be read (${previousManifest.unavailable}): what changed since is not shown.`,
+      ),
     );
   const fetched = manifest && 'input' in manifest ? manifest.input : undefined;
   const evaluation = await evaluateRelease({
@@ -141,7 +162,13 @@ async function evaluate(deps: RepoDeps, request: ReleaseRequest): Promise<Evalua
     evaluation,
     notes,
     ...(manifestUrl !== undefined && manifest && 'unavailable' in manifest
-      ? { manifestMissing: { url: manifestUrl, why: manifest.unavailable } }
+      ? {
+          manifestMissing: {
+            url: manifestUrl,
+            why: manifest.unavailable,
+            ...(manifest.refused ? {} : { watch: parseHttpUrl(manifestUrl) }),
+          },
+        }
       : {}),
   };
 }
@@ -159,9 +186,16 @@ function describeDecision(
         message: `${tag} was released from commit ${short(decision.commit)} already, and the tag was pushed again here: the job is not started twice.`,
       };
     case 'claimed':
+      return claimedState(decision.attempt, decision.outcome);
+    case 'unknown':
       return {
-        state: 'starting',
-        message: `Attempt ${decision.attempt} was claimed already; its check says how it went.`,
+        state: 'unknown',
+        message: `Attempt ${decision.attempt} was claimed, but how it went was never recorded: the bot may have stopped while starting it, or another delivery is starting it now. Look at the CI: if it has no build of ${tag} for ${plan.job}, re-run this check to start attempt ${decision.attempt + 1}.`,
+      };
+    case 'moved':
+      return {
+        state: 'held',
+        message: `The tag ${tag} names commit ${short(decision.commit)} now: nothing starts for this commit.`,
       };
     case 'held':
       return {
@@ -181,7 +215,9 @@ function describeDecision(
         ? {
             state: 'waiting',
             message: manifestMissing
-              ? `Waiting for the build manifest, not published yet (${manifestMissing.why}): the bot looks again, and /apt-snapshots release ${tag} MANIFEST_URL gives another URL.`
+              ? manifestMissing.watch
+                ? `Waiting for the build manifest, not published yet (${manifestMissing.why}): the bot looks again, and /apt-snapshots release ${tag} MANIFEST_URL gives another URL.`
+                : `Waiting for the build manifest: the one given cannot be read (${manifestMissing.why}); /apt-snapshots release ${tag} MANIFEST_URL gives another URL.`
               : `Waiting for the build manifest: comment /apt-snapshots release ${tag} MANIFEST_URL with the URL of the release build's .build-manifest.`,
           }
         : {
@@ -196,6 +232,15 @@ function describeDecision(
         message: `The tag ${tag} was deleted: nothing starts for it, and what started is not undone.`,
       };
   }
+}
+
+/** A claimed attempt as the release check shows it: by the outcome the forge recorded, if any. */
+function claimedState(attempt: number, outcome: AttemptOutcome | undefined): { state: JobState; message: string } {
+  if (outcome === 'started')
+    return { state: 'started', message: `Attempt ${attempt} started; its check links the build.` };
+  if (outcome === 'failed')
+    return { state: 'failed', message: `Attempt ${attempt} did not start; re-run its check to try the next one.` };
+  return { state: 'starting', message: `Attempt ${attempt} was claimed; its check says how it went.` };
 }
 
 function baseStatus(deps: RepoDeps, plan: JobPlan): Pick<JobStatus, 'job' | 'parameters' | 'trigger' | 'request'> {
@@ -222,7 +267,15 @@ async function startJob(
   if (!(await deps.release.claims.claim(evaluation.tag, plan.job, attempt, sha))) {
     return { ...base, state: 'starting', attempt, message: `Attempt ${attempt} was claimed by another delivery.` };
   }
-  await publish({ ...base, state: 'starting', attempt, message: `Starting attempt ${attempt}.` });
+  try {
+    await publish({ ...base, state: 'starting', attempt, message: `Starting attempt ${attempt}.` });
+  } catch (error) {
+    // The claim is taken: not starting now would leave it taken by nobody.
+    deps.log.warn(
+      { repository: deps.repository, tag: evaluation.tag, job: plan.job, attempt, err: describeForLog(error) },
+      'could not say the release job is starting; starting it all the same',
+    );
+  }
   let status: JobStatus;
   try {
     const started = await trigger.trigger({ job: plan.job, parameters: plan.parameters });
@@ -248,6 +301,21 @@ async function startJob(
     deps.log.warn(
       { repository: deps.repository, tag: evaluation.tag, job: plan.job, attempt, err: describeForLog(error) },
       'release job did not start',
+    );
+  }
+  try {
+    await deps.release.claims.record(
+      evaluation.tag,
+      plan.job,
+      attempt,
+      sha,
+      status.state === 'started' ? 'started' : 'failed',
+    );
+  } catch (error) {
+    // Unrecorded, the attempt reads as unknown: a re-run asks a person to look before starting it again.
+    deps.log.warn(
+      { repository: deps.repository, tag: evaluation.tag, job: plan.job, attempt, err: describeForLog(error) },
+      'could not record how the release job went',
     );
   }
   await publish(status);
@@ -293,10 +361,16 @@ function publishJob(
   );
 }
 
+/** One watch per job of a tag at a commit: a tag moved elsewhere is watched apart. */
+function watchKey(deps: RepoDeps, tag: string, job: ReleaseJobName, sha: string): string {
+  return `${lockKey(deps, tag)} ${job} ${sha}`;
+}
+
 /**
  * Polls `url` for a 200 past this webhook (the released images, a manifest
- * not published yet), then acts on `job` alone; gives up after
- * `give_up_hours`, saying so on the job's check.
+ * not published yet), then acts on `job` alone, for the commit the tag
+ * named, which the tag must still name; gives up after `give_up_hours`,
+ * saying so on the job's check unless the job was claimed meanwhile.
  */
 function watchUrl(
   deps: RepoDeps,
@@ -304,8 +378,9 @@ function watchUrl(
   watched: { job: ReleaseJobName; url: URL; then: ReleaseRequest; giveUp: string },
 ): void {
   const config = deps.defaults.jobs.build_IUKs;
+  const sha = evaluation.commit.sha;
   deps.release.watch.watch(
-    `${lockKey(deps, evaluation.tag)} ${watched.job}`,
+    watchKey(deps, evaluation.tag, watched.job, sha),
     {
       firstMs: config.poll_first_seconds * 1000,
       maxMs: config.poll_max_seconds * 1000,
@@ -314,20 +389,31 @@ function watchUrl(
     {
       ready: () => deps.release.isReady(watched.url),
       onReady: async () => {
-        await releaseTag(await deps.refresh(), { ...watched.then, only: watched.job });
+        await releaseTag(await deps.refresh(), { ...watched.then, rev: sha, commit: sha, only: watched.job });
       },
       onGiveUp: async () => {
         const fresh = await deps.refresh();
         const plan = evaluation.jobs.find((j) => j.job === watched.job);
-        if (!plan) return;
+        // Another replica may have started it, on a command: its check is not to be overwritten.
+        if (!plan || (await fresh.release.claims.attempts(evaluation.tag, plan.job)).length > 0) return;
         await publishJob(fresh, evaluation, {
           ...baseStatus(fresh, plan),
           state: 'held',
-          message: `${watched.url.href} did not answer 200 within ${config.give_up_hours} hours: ${watched.giveUp}`,
+          message: `${shownUrl(watched.url)} did not answer 200 within ${config.give_up_hours} hours: ${watched.giveUp}`,
         });
       },
     },
   );
+}
+
+/** Where the tag is now, for a request about a commit: undefined when the tag is gone. */
+async function tagCommit(deps: RepoDeps, tag: string): Promise<string | undefined> {
+  try {
+    return (await deps.reader.read(`refs/tags/${tag}^{commit}`, { files: [], dirs: [] })).commit.sha;
+  } catch (error) {
+    if (error instanceof MissingRevisionError) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -339,7 +425,31 @@ export function releaseTag(deps: RepoDeps, request: ReleaseRequest): Promise<Rel
   return deps.locks.run(lockKey(deps, request.tag), () => releaseTagNow(deps, request));
 }
 
-async function releaseTagNow(deps: RepoDeps, request: ReleaseRequest): Promise<ReleaseOutcome> {
+/**
+ * A request about a commit (a re-run, a poll) is judged on that commit,
+ * and the tag is read where it is now: gone, the request is a deletion;
+ * moved, nothing starts for this commit.
+ */
+async function resolveRequest(deps: RepoDeps, request: ReleaseRequest): Promise<ReleaseRequest & { moved?: string }> {
+  if (request.commit === undefined || request.deleted === true) return request;
+  const current = await tagCommit(deps, request.tag);
+  const onCommit = { ...request, rev: request.commit };
+  if (current === undefined) return { ...onCommit, deleted: true };
+  return current === request.commit ? onCommit : { ...onCommit, moved: current };
+}
+
+function decide(request: ReleaseRequest & { moved?: string }, facts: JobFacts): JobDecision {
+  const last = facts.attempts.at(-1);
+  if (request.deleted === true || request.moved !== undefined) {
+    // A job that started keeps its check: deleting or moving the tag undoes nothing.
+    if (last?.outcome === 'started') return { kind: 'claimed', attempt: last.attempt, outcome: 'started' };
+    return request.moved === undefined ? { kind: 'deleted' } : { kind: 'moved', commit: request.moved };
+  }
+  return request.retry === undefined ? decideJob(facts) : decideRetry(facts, request.retry);
+}
+
+async function releaseTagNow(deps: RepoDeps, asked: ReleaseRequest): Promise<ReleaseOutcome> {
+  const request = await resolveRequest(deps, asked);
   const { evaluation, notes, manifestMissing } = await evaluate(deps, request);
   const sha = evaluation.commit.sha;
   const manifestUrl = evaluation.inputs?.manifestUrl;
@@ -356,41 +466,42 @@ async function releaseTagNow(deps: RepoDeps, request: ReleaseRequest): Promise<R
       ready: request.ready === true || (request.probe === true && (await readyNow(deps, evaluation))),
       polled: readinessUrl(deps, evaluation) !== undefined,
     };
-    const decision: JobDecision = request.deleted
-      ? { kind: 'deleted' }
-      : request.retry === undefined
-        ? decideJob(facts)
-        : decideRetry({ ...facts, lastState: request.retry });
+    const decision = decide(request, facts);
     const { state, message } = describeDecision(decision, plan, evaluation.tag, manifestMissing);
     const status: JobStatus = {
       ...baseStatus(deps, plan),
       state,
       message,
-      ...(decision.kind === 'claimed' ? { attempt: decision.attempt } : {}),
+      ...(decision.kind === 'claimed' || decision.kind === 'unknown' ? { attempt: decision.attempt } : {}),
     };
     statuses.push(status);
     const trigger = deps.release.triggers[plan.job];
     if (decision.kind === 'start' && trigger) toStart.push({ plan, attempt: decision.attempt, trigger });
-    else if (decision.kind !== 'claimed') {
-      await publishJob(deps, evaluation, status);
-    }
-    const watchKey = `${lockKey(deps, evaluation.tag)} ${plan.job}`;
-    if (decision.kind !== 'waiting') deps.release.watch.cancel(watchKey);
-    else if (decision.for === 'readiness') {
+    else if (decision.kind !== 'claimed') await publishJob(deps, evaluation, status);
+    const key = watchKey(deps, evaluation.tag, plan.job, sha);
+    // A manifest URL given anew replaces the one watched.
+    if (decision.kind !== 'waiting' || request.manifestUrl !== undefined) deps.release.watch.cancel(key);
+    if (decision.kind !== 'waiting') continue;
+    const then: ReleaseRequest = {
+      tag: evaluation.tag,
+      rev: sha,
+      ...(request.manifestUrl === undefined ? {} : { manifestUrl: request.manifestUrl }),
+    };
+    if (decision.for === 'readiness') {
       const url = readinessUrl(deps, evaluation);
       if (url) {
         watchUrl(deps, evaluation, {
           job: plan.job,
           url,
-          then: { ...request, ready: true },
+          then: { ...then, ready: true },
           giveUp: `comment /apt-snapshots build-iuks ${evaluation.tag} once the released images are in the ISO history.`,
         });
       }
-    } else if (manifestMissing) {
+    } else if (manifestMissing?.watch) {
       watchUrl(deps, evaluation, {
         job: plan.job,
-        url: parseHttpUrl(manifestMissing.url),
-        then: request,
+        url: manifestMissing.watch,
+        then,
         giveUp: `comment /apt-snapshots release ${evaluation.tag} MANIFEST_URL with the manifest's URL.`,
       });
     }
@@ -437,9 +548,9 @@ async function allStatuses(
     const last = attempts.at(-1);
     statuses.push({
       ...baseStatus(deps, plan),
-      state: last ? 'starting' : 'held',
-      ...(last ? { attempt: last.attempt } : {}),
-      message: last ? `Attempt ${last.attempt} was claimed; its check says how it went.` : 'Not acted on by this run.',
+      ...(last
+        ? { ...claimedState(last.attempt, last.outcome), attempt: last.attempt }
+        : { state: 'held', message: 'Not acted on by this run: its own check says where it stands.' }),
     });
   }
   return statuses;

@@ -8,26 +8,26 @@ import { releaseTag } from './release-tag.js';
  * did not start; on a job's check it acts on that job alone: a failed
  * attempt, or one whose outcome was never recorded, is followed by the
  * next; a waiting build_IUKs asks the readiness URL once now; a started job
- * is never started again.
+ * is never started again. Either is about the commit the check is on: a tag
+ * moved or deleted since starts nothing for it.
  */
 export async function rerunRelease(deps: RepoDeps, subject: ReleaseSubject): Promise<void> {
   const manifest = subject.manifestUrl === undefined ? {} : { manifestUrl: subject.manifestUrl };
+  const about = { tag: subject.tag, rev: subject.sha, commit: subject.sha, ...manifest };
   if (subject.kind === 'release') {
     try {
-      await releaseTag(deps, { tag: subject.tag, rev: subject.sha, ...manifest });
+      await releaseTag(deps, about);
     } catch (error) {
       await reportReleaseFailure(deps, subject, error);
     }
     return;
   }
   const { state } = subject;
-  const retry = state === 'started' || state === 'failed' || state === 'starting' ? { retry: state } : {};
+  const claimed = state === 'started' || state === 'failed' || state === 'starting' || state === 'unknown';
   await releaseTag(deps, {
-    tag: subject.tag,
-    rev: subject.sha,
+    ...about,
     only: subject.job,
-    ...manifest,
-    ...retry,
+    ...(claimed ? { retry: { state, ...(subject.attempt === undefined ? {} : { attempt: subject.attempt }) } } : {}),
     ...(state === 'waiting' ? { probe: true } : {}),
   });
 }

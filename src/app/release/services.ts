@@ -9,8 +9,12 @@ export interface ReleaseServices {
   triggers: Partial<Record<ReleaseJobName, JobTrigger>>;
   /** The repository's tags whose name starts with `prefix`. */
   tags(prefix: string): Promise<string[]>;
-  /** Reads a manifest from a URL the deployment or a release manager gave (bounded in time and size). */
-  fetchText(url: URL): Promise<string>;
+  /**
+   * Reads a manifest from a URL the deployment or a release manager gave
+   * (bounded in time and size); `redirectProblem` says why a redirect may
+   * not be followed.
+   */
+  fetchText(url: URL, redirectProblem?: (next: URL) => string | undefined): Promise<string>;
   /** Whether a readiness URL answers 200. */
   isReady(url: URL): Promise<boolean>;
   /** Polls the readiness URL later, past this webhook. */

@@ -13,6 +13,10 @@ beforeAll(async () => {
     '/huge': { stream: { chunk: 'x'.repeat(100) } },
     '/binary': { body: Buffer.from([0xff, 0xfe, 0x00]) },
     '/moved': { status: 302, headers: { location: '/manifest' } },
+    '/loop': { status: 302, headers: { location: '/loop' } },
+    '/to-ftp': { status: 302, headers: { location: 'ftp://example.org/m' } },
+    '/away': { status: 302, headers: { location: 'http://elsewhere.example/m?token=s3cret' } },
+    '/reason': { status: 500, body: '' },
   });
 });
 afterAll(() => server.close());
@@ -41,6 +45,30 @@ describe('fetchText', () => {
   it('says a connection was refused', async () => {
     const url = await closedPortUrl();
     await expect(fetchText(parseHttpUrl(`${url}/x`), OPTIONS)).rejects.toThrow(/\/x: ECONNREFUSED$/);
+  });
+
+  it('follows at most 5 redirects, and only to http(s)', async () => {
+    await expect(get('/loop')).rejects.toThrow(/\/loop: more than 5 redirects$/);
+    await expect(get('/to-ftp')).rejects.toThrow(
+      /\/to-ftp redirects to a URL it cannot follow: .*not an http\(s\) URL/,
+    );
+  });
+
+  it('asks redirectProblem about each hop, and refuses one it objects to without showing its query', async () => {
+    const seen: string[] = [];
+    const redirectProblem = (url: URL) => {
+      seen.push(url.host);
+      return url.host === '127.0.0.1' || url.host.startsWith('127.0.0.1:') ? undefined : 'not a listed host';
+    };
+    await expect(fetchText(parseHttpUrl(`${server.url}/moved`), { ...OPTIONS, redirectProblem })).resolves.toBe(
+      'origin_references: []\n',
+    );
+    const error = await fetchText(parseHttpUrl(`${server.url}/away`), { ...OPTIONS, redirectProblem }).catch(
+      (e: unknown) => e as Error,
+    );
+    expect((error as Error).message).toMatch(/\/away redirects to http:\/\/elsewhere\.example\/m: not a listed host$/);
+    expect((error as Error).message).not.toContain('s3cret');
+    expect(seen).toEqual([new URL(server.url).host, 'elsewhere.example']);
   });
 
   it('keeps the status of an HTTP error', async () => {

@@ -22,6 +22,11 @@ describe('decideJob', () => {
       { kind: 'claimed', attempt: 1 },
     ],
     [
+      'an attempt whose outcome the forge recorded',
+      { attempts: [{ attempt: 1, commit: A, outcome: 'failed' }] },
+      { kind: 'claimed', attempt: 1, outcome: 'failed' },
+    ],
+    [
       'the last of several attempts',
       {
         attempts: [
@@ -65,37 +70,71 @@ describe('decideJob', () => {
 });
 
 describe('decideRetry', () => {
-  it('claims the attempt after the last, for a failed job, whatever the readiness', () => {
-    const retry = decideRetry({
-      ...facts({
-        attempts: [
-          { attempt: 1, commit: A },
-          { attempt: 2, commit: A },
-        ],
-        plan: { job: 'build_IUKs', parameters: {}, waitingFor: 'readiness' },
-      }),
-      lastState: 'failed',
-    });
+  const two = [
+    { attempt: 1, commit: A, outcome: 'failed' as const },
+    { attempt: 2, commit: A, outcome: 'failed' as const },
+  ];
+
+  it('claims the attempt after the last when the forge recorded that it failed, whatever the readiness', () => {
+    const retry = decideRetry(
+      facts({ attempts: two, plan: { job: 'build_IUKs', parameters: {}, waitingFor: 'readiness' } }),
+      { state: 'failed', attempt: 2 },
+    );
     expect(retry).toEqual({ kind: 'start', attempt: 3 });
   });
 
-  it('never starts a job that started again', () => {
-    expect(decideRetry({ ...facts({ attempts: [{ attempt: 1, commit: A }] }), lastState: 'started' })).toEqual({
+  it('never starts a job that started again, whatever the check showed', () => {
+    const started = [{ attempt: 1, commit: A, outcome: 'started' as const }];
+    for (const state of ['failed', 'unknown', 'starting'] as const) {
+      expect(decideRetry(facts({ attempts: started }), { state, attempt: 1 })).toEqual({
+        kind: 'claimed',
+        attempt: 1,
+        outcome: 'started',
+      });
+    }
+  });
+
+  it('changes nothing for a check an earlier re-run left behind: a double click starts one attempt', () => {
+    expect(decideRetry(facts({ attempts: two }), { state: 'failed', attempt: 1 })).toEqual({
       kind: 'claimed',
-      attempt: 1,
+      attempt: 2,
+      outcome: 'failed',
+    });
+    expect(decideRetry(facts({ attempts: two }), { state: 'failed' })).toEqual({
+      kind: 'claimed',
+      attempt: 2,
+      outcome: 'failed',
     });
   });
 
+  it('shows an attempt without a recorded outcome as unknown, and starts the next once a person re-runs that', () => {
+    const unrecorded = [{ attempt: 1, commit: A }];
+    expect(decideRetry(facts({ attempts: unrecorded }), { state: 'starting', attempt: 1 })).toEqual({
+      kind: 'unknown',
+      attempt: 1,
+    });
+    expect(decideRetry(facts({ attempts: unrecorded }), { state: 'unknown', attempt: 1 })).toEqual({
+      kind: 'start',
+      attempt: 2,
+    });
+  });
+
+  it('acts as a first start when nothing was claimed', () => {
+    expect(decideRetry(facts(), { state: 'failed' })).toEqual({ kind: 'start', attempt: 1 });
+  });
+
   it('still refuses a tag that moved, a failing release, and a job without its manifest', () => {
-    expect(decideRetry({ ...facts({ attempts: [{ attempt: 1, commit: B }] }), lastState: 'failed' }).kind).toBe(
+    expect(decideRetry(facts({ attempts: [{ attempt: 1, commit: B }] }), { state: 'failed', attempt: 1 }).kind).toBe(
       'elsewhere',
     );
-    expect(decideRetry({ ...facts({ conclusion: 'failure' }), lastState: 'failed' }).kind).toBe('held');
+    expect(decideRetry(facts({ attempts: two, conclusion: 'failure' }), { state: 'failed', attempt: 2 }).kind).toBe(
+      'held',
+    );
     expect(
-      decideRetry({
-        ...facts({ plan: { job: 'tag-apt-snapshots', parameters: {}, waitingFor: 'manifest' } }),
-        lastState: 'starting',
-      }),
+      decideRetry(
+        facts({ attempts: two, plan: { job: 'tag-apt-snapshots', parameters: {}, waitingFor: 'manifest' } }),
+        { state: 'failed', attempt: 2 },
+      ),
     ).toEqual({ kind: 'waiting', for: 'manifest' });
   });
 });

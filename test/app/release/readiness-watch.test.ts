@@ -80,4 +80,39 @@ describe('ReadinessWatch', () => {
     expect(clock.pending.size).toBe(0);
     expect(watch.has('k')).toBe(false);
   });
+
+  it('polls again when acting fails, unless acting watched anew', async () => {
+    const clock = new Clock();
+    const logged: string[] = [];
+    const watch = new ReadinessWatch(clock, (m) => logged.push(m));
+    let failures = 1;
+    const events: string[] = [];
+    watch.watch('k', plan, {
+      ready: async () => true,
+      onReady: async () => {
+        if (failures-- > 0) throw new Error('GitHub answered 502');
+        events.push('started');
+      },
+      onGiveUp: async () => void events.push('gave up'),
+    });
+    await clock.fire();
+    expect(logged).toEqual(['acting on k failed; polling again']);
+    expect(clock.pending.size).toBe(1);
+    expect(await clock.fire()).toBe(120_000);
+    expect(events).toEqual(['started']);
+    expect(clock.pending.size).toBe(0);
+
+    const rewatching = new ReadinessWatch(clock, () => undefined);
+    const task = {
+      ready: async () => true,
+      onReady: async () => {
+        rewatching.watch('k', plan, { ...task, onReady: async () => undefined });
+        throw new Error('still waiting for the manifest');
+      },
+      onGiveUp: async () => undefined,
+    };
+    rewatching.watch('k', plan, task);
+    await clock.fire();
+    expect(clock.pending.size).toBe(1);
+  });
 });
