@@ -44,6 +44,8 @@ export interface ReleaseJson {
     job: string;
     parameters: Record<string, string>;
     waitingFor?: 'manifest' | 'readiness';
+    /** Why the job has nothing to do, and would not be started. */
+    nothingToDo?: string;
     /** The request the configured trigger would send (no credential), or null when none is configured. */
     trigger: DescribedRequest | null;
   }[];
@@ -79,6 +81,7 @@ export function releaseJson(
       job: plan.job,
       parameters: plan.parameters,
       ...(plan.waitingFor === undefined ? {} : { waitingFor: plan.waitingFor }),
+      ...(plan.nothingToDo === undefined ? {} : { nothingToDo: plan.nothingToDo }),
       trigger: trigger?.request ?? null,
     })),
   };

@@ -110,11 +110,13 @@ function jobLines(jobs: readonly JobLine[], configHint: string): string[] {
   const lines = ['Jobs:'];
   for (const { plan, trigger } of jobs) {
     const waiting =
-      plan.waitingFor === 'manifest'
-        ? ' (waits for the build manifest: --manifest URL, or jobs.tag-apt-snapshots.manifest_url)'
-        : plan.waitingFor === 'readiness'
-          ? ' (waits for the released images: the app polls jobs.build_IUKs.readiness_url; trigger build-iuks starts it)'
-          : '';
+      plan.nothingToDo !== undefined
+        ? ` (nothing to start: ${plan.nothingToDo})`
+        : plan.waitingFor === 'manifest'
+          ? ' (waits for the build manifest: --manifest URL, or jobs.tag-apt-snapshots.manifest_url)'
+          : plan.waitingFor === 'readiness'
+            ? ' (waits for the released images: the app polls jobs.build_IUKs.readiness_url; trigger build-iuks starts it)'
+            : '';
     lines.push(`  ${plan.job}${waiting}`);
     lines.push(...Object.entries(plan.parameters).map(([name, value]) => `    ${name}=${value}`));
     lines.push(

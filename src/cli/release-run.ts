@@ -1,5 +1,4 @@
 import { defaultConfig } from '../config/defaults.js';
-import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { evaluateRelease, type ReleaseEvaluation } from '../flow/release.js';
 import { versionOfTag } from '../release/iuk-source-versions.js';
@@ -27,8 +26,11 @@ export interface ReleaseValues {
 export interface ReleaseSetup {
   repo: string;
   tag: string;
-  defaults: Config;
-  /** The defaults, merged with --config: the deployment's settings (jobs.*) come only from here. */
+  /**
+   * The defaults, merged with --config: the deployment's settings, as
+   * APT_SNAPSHOTS_BOT_CONFIG is the app's. jobs.* come only from here; the
+   * repository's rules at the tagged commit's parent merge over the rest.
+   */
   given: ConfigOption;
   server: WatchedServer | undefined;
   /** How long a manifest may take to read: --timeout, else the snapshot server's. */
@@ -53,8 +55,7 @@ export async function releaseSetup(values: ReleaseValues, io: CliIo): Promise<Re
   const tag = requireTag(values.tag);
   const repo = await findRepository(values.repo, io);
   const timeoutMs = parseTimeout(values.timeout);
-  const defaults = defaultConfig();
-  const given = await configOption(values.config, io.cwd, defaults);
+  const given = await configOption(values.config, io.cwd, defaultConfig());
   const { config } = given;
   const choice = parseServerChoice(values['snapshot-server'], values.offline, io.env);
   const server = commandServer(choice, given, values.config, io, timeoutMs);
@@ -72,7 +73,6 @@ export async function releaseSetup(values: ReleaseValues, io: CliIo): Promise<Re
   return {
     repo,
     tag,
-    defaults,
     given,
     server,
     manifestTimeoutMs: timeoutMs ?? config.snapshot_server.timeout_ms,
@@ -112,8 +112,8 @@ export async function runRelease(
       tag: setup.tag,
       rev: commit,
       tags,
-      ...(setup.given.rules ? { configFile: setup.given.rules } : {}),
-      defaults: setup.defaults,
+      // As the app: the deployment's file is the base, and a tag does not choose the rules that judge it.
+      defaults: setup.given.config,
       ...(manifest ? { manifest: manifest.input } : {}),
       ...(before ? { previous: before.input } : {}),
       ...(manifest?.url === undefined ? {} : { manifestUrl: manifest.url }),

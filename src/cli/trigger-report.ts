@@ -19,6 +19,8 @@ export type TriggerOutcome =
   /** The release check does not allow it: nothing was sent. */
   | { kind: 'refused'; reason: string }
   | { kind: 'dry-run' }
+  /** The job has nothing to do for this release: nothing was sent, and that is not a failure. */
+  | { kind: 'nothing'; reason: string }
   | { kind: 'triggered'; triggered: TriggeredJob }
   /** The trigger's error; `sent`: the CI may have taken the job all the same. */
   | { kind: 'failed'; message: string; sent: boolean };
@@ -48,6 +50,7 @@ export interface TriggerJson {
   credentials?: CredentialState[];
   triggered?: TriggeredJob;
   refused?: string;
+  nothing?: string;
   error?: { message: string; sent: boolean };
 }
 
@@ -64,6 +67,7 @@ export function triggerJson(result: TriggerResult): TriggerJson {
     ...(credentials ? { credentials } : {}),
     ...(outcome.kind === 'triggered' ? { triggered: outcome.triggered } : {}),
     ...(outcome.kind === 'refused' ? { refused: outcome.reason } : {}),
+    ...(outcome.kind === 'nothing' ? { nothing: outcome.reason } : {}),
     ...(outcome.kind === 'failed' ? { error: { message: outcome.message, sent: outcome.sent } } : {}),
   };
 }
@@ -91,6 +95,8 @@ function endLines(result: TriggerResult): string[] {
   switch (outcome.kind) {
     case 'dry-run':
       return ['', 'Dry run: nothing was sent.'];
+    case 'nothing':
+      return ['', `Nothing to start for ${job}: ${outcome.reason}. Nothing was sent.`];
     case 'triggered': {
       const { status, url, id } = outcome.triggered;
       const where = [url, id === undefined ? undefined : `(id ${id})`].filter((w) => w !== undefined).join(' ');

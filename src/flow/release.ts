@@ -13,7 +13,7 @@ import { judgeRelease } from '../rules/release/index.js';
 import type { ManifestInput } from '../rules/release/types.js';
 import { iukSourceVersions } from '../release/iuk-source-versions.js';
 import { releaseJobs, type JobPlan, type ReleaseInputs } from '../release/jobs.js';
-import { rulesOfCommit, rulesProblemFindings, type RulesInput, type RulesUsed } from './evaluate.js';
+import { rulesOfCommit, rulesProblemFindings, type RulesUsed } from './evaluate.js';
 import { gatherFacts } from './server-facts.js';
 
 export interface ReleaseInput {
@@ -23,8 +23,7 @@ export interface ReleaseInput {
   rev: string;
   /** The repository's tags, for SOURCE_VERSIONS. */
   tags: readonly string[];
-  /** `--config`; without it, the rules of the tagged commit's parent: never those of the commit itself. */
-  configFile?: Extract<RulesInput, { kind: 'file' }>;
+  /** The deployment's configuration, which the rules of the tagged commit's parent merge over: never the commit's own. */
   defaults: Config;
   manifest?: ManifestInput;
   previous?: ManifestInput;
@@ -72,15 +71,15 @@ function manifestSummary(input: ReleaseInput): ReleaseManifestSummary | undefine
 
 /**
  * Judges the tagged commit as a release and works out the jobs it calls
- * for. The rules are those of the commit before it (or `--config`), as for
- * any commit: a tag does not choose the rules that judge it.
+ * for. The rules are those of the commit before it, merged over the
+ * deployment's: a tag does not choose the rules that judge it.
  */
 export async function evaluateRelease(input: ReleaseInput): Promise<ReleaseEvaluation> {
   const snapshot = await input.reader.read(input.rev, readSpec(input.defaults, { changelog: true }));
   const parent = snapshot.commit.parents[0];
   const { config, rules } = await rulesOfCommit(
     input.reader,
-    input.configFile ?? { kind: 'before-change', ...(parent === undefined ? {} : { rev: parent }), label: 'parent' },
+    { kind: 'before-change', ...(parent === undefined ? {} : { rev: parent }), label: 'parent' },
     input.defaults,
   );
   const state =

@@ -20,6 +20,8 @@ export interface JobPlan {
   parameters: Record<string, string>;
   /** What the job waits for before it can start: the manifest's URL, or the released images (build_IUKs always). */
   waitingFor?: 'manifest' | 'readiness';
+  /** Why the job has nothing to do for this release, and is not started at all. */
+  nothingToDo?: string;
 }
 
 export const JOB_NAMES: readonly ReleaseJobName[] = ['tag-apt-snapshots', 'build_IUKs'];
@@ -41,6 +43,7 @@ export function fillTemplate(template: string, inputs: Pick<ReleaseInputs, 'tag'
  */
 export function releaseJobs(inputs: ReleaseInputs, config: Config): JobPlan[] {
   const { tag, version } = inputs;
+  const major = version.split(/[.~+-]/, 1)[0] ?? version;
   return [
     {
       job: 'tag-apt-snapshots',
@@ -56,8 +59,12 @@ export function releaseJobs(inputs: ReleaseInputs, config: Config): JobPlan[] {
         SOURCE_VERSIONS: inputs.sourceVersions.join(' '),
         EXTRA_ARGS: config.release.iuk.extra_args,
       },
-      // The upgrade kits are built from the released images, which come some time after the tag.
-      waitingFor: 'readiness',
+      ...(inputs.sourceVersions.length === 0
+        ? {
+            nothingToDo: `no earlier release of major version ${major} to upgrade from (SOURCE_VERSIONS is empty, as bin/iuk-source-versions ${version} prints nothing)`,
+          }
+        : // The upgrade kits are built from the released images, which come some time after the tag.
+          { waitingFor: 'readiness' as const }),
     },
   ];
 }

@@ -57,7 +57,10 @@ describe('two app processes receiving the same tag at once', () => {
       installationId: 4242,
       repository: { owner: 'tails', repo: 'tails' },
       commitOf: (rev) => (rev === TAGGED ? commit(TAGGED, [PARENT]) : rev === PARENT ? commit(PARENT, []) : undefined),
-      tags: new Map([['4.19-rc1', TAGGED]]),
+      tags: new Map([
+        ['4.19-rc1', TAGGED],
+        ['4.18', TAGGED],
+      ]),
       issues: [12],
       collaborators: { intrigeri: 'write' },
     });

@@ -471,4 +471,15 @@ ${overrides}`;
     expect(ci.requests).toEqual([]);
     expect(run(TAGGED, 'tag-apt-snapshots')?.summary).toContain('is not a host a manifest may come from');
   });
+
+  it('starts no build_IUKs, and polls for nothing, when no earlier release of the major version exists', async () => {
+    tags.delete('4.18');
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    expect(ciCalls('tag')).toHaveLength(1);
+    expect(timers.delays).toEqual([]);
+    const iuks = run(TAGGED, 'build_IUKs');
+    expect(iuks).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+    expect(iuks?.summary).toContain('Nothing to start: no earlier release of major version 4 to upgrade from');
+    expect(ciCalls('iuks')).toHaveLength(0);
+  });
 });

@@ -87,6 +87,7 @@ describe('release check, offline', () => {
 
   it('prints the JSON the README documents', async () => {
     const r = await tagged();
+    await r.git(['tag', '4.19', 'HEAD']);
     const run = await releaseCheck(r, ['--tag', '4.20', '--offline', '--format', 'json']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
@@ -114,7 +115,7 @@ describe('release check, offline', () => {
             TAILS_GIT_COMMIT: '4.20',
             SOURCE_DATE_EPOCH: EPOCH,
             NEW_VERSION: '4.20',
-            SOURCE_VERSIONS: '',
+            SOURCE_VERSIONS: '4.19',
             EXTRA_ARGS: '',
           },
           waitingFor: 'readiness',
@@ -458,6 +459,17 @@ describe('release check usage', () => {
     const run = await releaseCheck(r, ['--tag', '4.20', '--offline', '--format', 'json']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).rules).toMatchObject({ origin: 'parent', rev: r.commit, present: true });
+  });
+  it('merges the parent’s rules over --config, the deployment’s file, as the app does', async () => {
+    const r = await repo({ ...releaseTree(), '.github/apt-snapshots.yml': 'release:\n  tag_pattern: "^v.*$"\n' });
+    await commitFiles(r, { 'debian/control': 'Source: tails\n' }, 'Update changelog for 4.20.');
+    await r.git(['tag', '4.20']);
+    const config = await file('deploy.yml', 'release:\n  availability_days: 3\n');
+    const run = await releaseCheck(r, ['--tag', '4.20', '--offline', '--config', config, '--format', 'json']);
+    const report = JSON.parse(run.stdout);
+    expect(report.rules).toMatchObject({ origin: 'parent', present: true });
+    expect(run.code).toBe(1);
+    expect(report.findings).toEqual([expect.objectContaining({ rule: 'release-tag', severity: 'error' })]);
   });
 });
 

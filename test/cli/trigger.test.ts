@@ -197,6 +197,39 @@ describe('trigger', () => {
     expectNoSecret(run);
   });
 
+  it('sends nothing for build_IUKs of the first release of a major version, and exits 0 saying why', async () => {
+    const r = await repo(releaseTree({ version: '5.0' }), { message: 'Update changelog for 5.0.' });
+    await r.git(['tag', '4.20']);
+    await r.git(['tag', '5.0']);
+    const run = await runCli(
+      ['trigger', 'build-iuks', '--repo', r.dir, '--tag', '5.0', '--config', await deployment(), '--offline'],
+      { env: { ...r.env, ...CREDENTIALS } },
+    );
+    expect(run.code).toBe(0);
+    expect(jenkins.received).toEqual([]);
+    expect(run.stdout).toContain(
+      'Nothing to start for build_IUKs: no earlier release of major version 5 to upgrade from (SOURCE_VERSIONS is empty, as bin/iuk-source-versions 5.0 prints nothing). Nothing was sent.',
+    );
+    const json = await runCli(
+      [
+        'trigger',
+        'build-iuks',
+        '--repo',
+        r.dir,
+        '--tag',
+        '5.0',
+        '--config',
+        await deployment(),
+        '--offline',
+        '--format',
+        'json',
+      ],
+      { env: { ...r.env, ...CREDENTIALS } },
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({ nothing: expect.stringContaining('no earlier release') });
+    expect(jenkins.received).toEqual([]);
+  });
+
   it('starts tag-apt-snapshots through a signed webhook, the receiver checking its HMAC', async () => {
     const r = await release();
     const run = await trigger(r, [

@@ -27,6 +27,16 @@ describe('releaseJobs', () => {
     ]);
   });
 
+  it('has build_IUKs do nothing for the first release of a major version, which has nothing to upgrade from', () => {
+    const [, iuks] = releaseJobs({ ...INPUTS, tag: '5.0', version: '5.0', sourceVersions: [] }, defaultConfig());
+    expect(iuks).toEqual({
+      job: 'build_IUKs',
+      parameters: expect.objectContaining({ SOURCE_VERSIONS: '' }),
+      nothingToDo:
+        'no earlier release of major version 5 to upgrade from (SOURCE_VERSIONS is empty, as bin/iuk-source-versions 5.0 prints nothing)',
+    });
+  });
+
   it('passes the manifest URL and the configured EXTRA_ARGS', () => {
     const result = applyConfigOverride(
       defaultConfig(),

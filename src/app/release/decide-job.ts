@@ -13,6 +13,8 @@ export type JobDecision =
   | { kind: 'unknown'; attempt: number }
   | { kind: 'held'; why: 'failure' | 'incomplete' }
   | { kind: 'no-trigger' }
+  /** The job has nothing to do for this release (build_IUKs for the first release of a major version). */
+  | { kind: 'nothing'; why: string }
   | { kind: 'waiting'; for: 'manifest' }
   /** `polled`: a readiness URL is configured, and watched. */
   | { kind: 'waiting'; for: 'readiness'; polled: boolean }
@@ -41,6 +43,7 @@ function claimed(attempt: JobAttempt): JobDecision {
 
 /** What the release and the deployment allow, once nothing claimed stands in the way. */
 function startable(facts: JobFacts, attempt: number, waitForImages: boolean): JobDecision {
+  if (facts.plan.nothingToDo !== undefined) return { kind: 'nothing', why: facts.plan.nothingToDo };
   if (facts.conclusion !== 'success') return { kind: 'held', why: facts.conclusion };
   if (!facts.hasTrigger) return { kind: 'no-trigger' };
   if (facts.plan.waitingFor === 'manifest') return { kind: 'waiting', for: 'manifest' };

@@ -205,6 +205,8 @@ function describeDecision(
             ? 'Not started: the release check fails. Fix the release and tag it anew, or re-run the release check.'
             : 'Not started yet: the snapshot server did not answer, so the release check could not pass. Re-run it once the server answers.',
       };
+    case 'nothing':
+      return { state: 'held', message: `Nothing to start: ${decision.why}.` };
     case 'no-trigger':
       return {
         state: 'held',

@@ -55,7 +55,7 @@ function describedJobs(evaluation: ReleaseEvaluation, config: Config): JobLine[]
 
 /** What the help says --config holds, for the release commands. */
 export const RELEASE_CONFIG_HELP =
-  "the rules, merged over the defaults, and the deployment's settings: jobs.* (triggers, manifest_url), which a repository's file cannot set (default: the repository's .github/apt-snapshots.yml of the tagged commit's parent)";
+  "the deployment's settings, merged over the defaults, as the app's APT_SNAPSHOTS_BOT_CONFIG: jobs.* (triggers, manifest_url), which a repository's file cannot set; the repository's .github/apt-snapshots.yml at the tagged commit's parent merges over it";
 
 export const releaseCommand: Command = {
   name: 'release',
@@ -78,7 +78,7 @@ ${optionHelp('--previous-manifest FILE|URL', "the previous release's build manif
 ${optionHelp('--config FILE', RELEASE_CONFIG_HELP)}
 ${serverHelp(`snapshot_server.url of --config, else ${defaultConfig().snapshot_server.url}`, defaultConfig().snapshot_server.timeout_ms)}
                          (also the time a manifest URL may take)
-${optionHelp('--format FORMAT', 'text (default) or json: {"tag", "commit", "version", "conclusion", "findings", "skipped", "unanswered", "rules", "manifest", "jobs": [{"job", "parameters", "waitingFor", "trigger"}]}')}
+${optionHelp('--format FORMAT', 'text (default) or json: {"tag", "commit", "version", "conclusion", "findings", "skipped", "unanswered", "rules", "manifest", "jobs": [{"job", "parameters", "waitingFor", "nothingToDo", "trigger"}]}')}
 ${optionHelp('--now ISO-DATE', 'judge how long snapshots stay available as of this time (default: now)')}
 
 Rules (severities worst first):

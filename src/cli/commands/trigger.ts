@@ -140,7 +140,7 @@ ${optionHelp('--tag TAG', 'the release tag, the version with ~ written - (4.19-r
 ${optionHelp('--manifest FILE|URL', "the release build's .build-manifest, checked against Git; tag-apt-snapshots needs its URL (default: jobs.tag-apt-snapshots.manifest_url, {tag} and {version} filled in)")}
 ${optionHelp('--config FILE', RELEASE_CONFIG_HELP)}
 ${optionHelp('--dry-run', 'print the request (method, URL, parameters, header names, whether each credential variable is set) and send nothing; needs no credential')}
-${optionHelp('--format FORMAT', 'text (default) or json: {"job", "tag", "commit", "parameters", "request", "dryRun", "release": {"conclusion", "findings"}, "credentials", "triggered", "refused", "error"}')}
+${optionHelp('--format FORMAT', 'text (default) or json: {"job", "tag", "commit", "parameters", "request", "dryRun", "release": {"conclusion", "findings"}, "credentials", "triggered", "refused", "nothing", "error"}')}
 ${serverHelp(`snapshot_server.url of --config, else ${defaultConfig().snapshot_server.url}`, defaultConfig().snapshot_server.timeout_ms)}
 
 Credentials come from the environment variables the trigger's *_env fields
@@ -148,7 +148,8 @@ name, and are never printed. A job that failed to start may have started all
 the same when the CI took the request (no answer in time, a 5xx): the message
 says so; look at the CI before running this again.
 
-Exit status: 0 started (or the dry run shows it would be), 1 the release check
+Exit status: 0 started (or the dry run shows it would be, or the job has
+nothing to do: build-iuks of a major version's first release), 1 the release check
 fails or the CI did not start the job, 2 bad usage (no trigger configured, no
 manifest URL for tag-apt-snapshots, a credential variable not set) or a
 repository, tag, configuration or manifest that cannot be read, 3 the snapshot
@@ -177,9 +178,11 @@ server could not answer.
     const outcome: TriggerOutcome =
       'reason' in decision
         ? { kind: 'refused', reason: decision.reason }
-        : trigger
-          ? await start(trigger, job, decision.plan)
-          : { kind: 'dry-run' };
+        : decision.plan.nothingToDo !== undefined
+          ? { kind: 'nothing', reason: decision.plan.nothingToDo }
+          : trigger
+            ? await start(trigger, job, decision.plan)
+            : { kind: 'dry-run' };
     const result: TriggerResult = {
       evaluation,
       job,

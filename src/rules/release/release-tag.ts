@@ -4,6 +4,7 @@ import { boundedMatch } from '../../domain/bounded-match.js';
 import { parseDebianVersion } from '../../domain/debian-version.js';
 import { printable } from '../../domain/serial.js';
 import { describeFileRead } from '../../domain/state.js';
+import { versionOfTag } from '../../release/iuk-source-versions.js';
 import type { ReleaseRule } from './types.js';
 
 export const releaseTag: ReleaseRule = {
@@ -52,6 +53,13 @@ export const releaseTag: ReleaseRule = {
         finding(
           `The tag ${ctx.tag} is not the version of the top entry of ${path}, ${entry.version}, which is tagged ${expected}.`,
           `Tag the commit ${expected}, or tag the commit whose top ${path} entry is the version released.`,
+        ),
+      );
+    } else if (versionOfTag(ctx.tag) !== entry.version) {
+      findings.push(
+        finding(
+          `The top entry of ${path} is ${entry.version}, with a "-": a release tag reads "-" as "~", so ${ctx.tag} names ${versionOfTag(ctx.tag)}, and the jobs would get two versions.`,
+          `Write the version with "~" (${versionOfTag(ctx.tag)}) in ${path}, as Tails versions are.`,
         ),
       );
     }

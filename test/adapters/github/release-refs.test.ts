@@ -76,11 +76,9 @@ describe('listTagsWithPrefix', () => {
   it('follows the next pages the Link header names', async () => {
     const scope = nock(GITHUB_API);
     const requests = recordRequests(scope);
-    scope
-      .get(`${REPO}/git/matching-refs/tags%2F4.`)
-      .reply(200, page(0, 100), {
-        link: `<${GITHUB_API}/repositories/1/git/matching-refs/tags%2F4.?page=2>; rel="next"`,
-      });
+    scope.get(`${REPO}/git/matching-refs/tags%2F4.`).reply(200, page(0, 100), {
+      link: `<${GITHUB_API}/repositories/1/git/matching-refs/tags%2F4.?page=2>; rel="next"`,
+    });
     scope
       .get('/repositories/1/git/matching-refs/tags%2F4.')
       .query({ page: '2' })

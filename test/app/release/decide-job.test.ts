@@ -45,6 +45,11 @@ describe('decideJob', () => {
     ['an incomplete judgement', { conclusion: 'incomplete' }, { kind: 'held', why: 'incomplete' }],
     ['no trigger', { hasTrigger: false }, { kind: 'no-trigger' }],
     [
+      'nothing to do, whatever else holds',
+      { conclusion: 'failure', plan: { job: 'build_IUKs', parameters: {}, nothingToDo: 'no earlier release' } },
+      { kind: 'nothing', why: 'no earlier release' },
+    ],
+    [
       'no manifest yet',
       { plan: { job: 'tag-apt-snapshots', parameters: {}, waitingFor: 'manifest' } },
       { kind: 'waiting', for: 'manifest' },

@@ -53,6 +53,13 @@ describe('the release check', () => {
       /is not the version of the top entry of debian\/changelog, 4\.19~rc1, which is tagged 4\.19-rc1/,
     ],
     [
+      'a version written with "-", which its tag would read as "~"',
+      { changelog: RELEASED.replace('4.19~rc1', '4.19-rc1') },
+      {},
+      'error release-tag debian/changelog:1',
+      /is 4\.19-rc1, with a "-": a release tag reads "-" as "~", so 4\.19-rc1 names 4\.19~rc1/,
+    ],
+    [
       'an UNRELEASED entry',
       { changelog: RELEASED.replace('unstable', 'UNRELEASED') },
       {},
