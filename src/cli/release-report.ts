@@ -17,7 +17,7 @@ export interface JobLine {
 }
 
 export interface ReleaseReportInput {
-  run: { evaluation: ReleaseEvaluation; manifest?: ManifestRead; previous?: ManifestRead };
+  run: { evaluation: ReleaseEvaluation; manifest?: ManifestRead; manifestUnreadable?: string; previous?: ManifestRead };
   jobs: readonly JobLine[];
   /** How to name the file the deployment's settings go in: `--config deploy.yml`, or `--config FILE`. */
   configHint: string;
@@ -95,6 +95,11 @@ function changesLines(changes: ManifestChanges, previous: ManifestRead): string[
 
 function manifestLines(input: ReleaseReportInput['run']): string[] {
   const { evaluation, manifest, previous } = input;
+  if (input.manifestUnreadable !== undefined)
+    return [
+      `Build manifest: ${input.manifestUnreadable}: build-manifest is skipped, and tag-apt-snapshots waits for it`,
+      '',
+    ];
   if (!manifest) return ['Build manifest: none (--manifest FILE|URL, or jobs.tag-apt-snapshots.manifest_url)', ''];
   const where = `Build manifest: ${manifest.input.source} (${manifest.from})`;
   const summary = evaluation.manifest;

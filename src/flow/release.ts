@@ -26,6 +26,8 @@ export interface ReleaseInput {
   /** The deployment's configuration, which the rules of the tagged commit's parent merge over: never the commit's own. */
   defaults: Config;
   manifest?: ManifestInput;
+  /** Why the manifest could not be read, when it could not: the build-manifest rule is skipped, saying so. */
+  manifestUnavailable?: string;
   previous?: ManifestInput;
   /** Where the manifest is, for the tag-apt-snapshots job (a file given on the command line has none). */
   manifestUrl?: string;
@@ -93,6 +95,7 @@ export async function evaluateRelease(input: ReleaseInput): Promise<ReleaseEvalu
     state,
     config,
     ...(input.manifest ? { manifest: input.manifest } : {}),
+    ...(input.manifestUnavailable === undefined ? {} : { manifestUnavailable: input.manifestUnavailable }),
     ...(input.previous ? { previous: input.previous } : {}),
     ...(facts ? { facts } : {}),
     now: input.now,

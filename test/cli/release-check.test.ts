@@ -317,6 +317,28 @@ describe('release check with a build manifest', () => {
     expect(text.stdout).toContain(`    BUILD_MANIFEST=${url}\n`);
   });
 
+  it('waits for a configured manifest not published yet: build-manifest skipped, saying why (exit 0)', async () => {
+    const r = await tagged();
+    const config = await file(
+      'deploy.yml',
+      `jobs:\n  tag-apt-snapshots:\n    manifest_url: ${server.url}/unpublished/{tag}.build-manifest\n`,
+    );
+    const url = `${server.url}/unpublished/4.20.build-manifest`;
+    const run = await releaseCheck(r, ['--tag', '4.20', '--offline', '--config', config, '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      `apt-snapshots-bot: warning: cannot read the build manifest ${url}: HTTP 404 Not Found (jobs.tag-apt-snapshots.manifest_url of --config ${config}): build-manifest is skipped, and tag-apt-snapshots waits for it\n`,
+    );
+    const report = JSON.parse(run.stdout);
+    expect(report.skipped).toContainEqual({
+      rule: 'build-manifest',
+      reason: expect.stringMatching(/^the build manifest could not be read: cannot read the build manifest .*404/),
+    });
+    expect(report.jobs[0]).toMatchObject({ job: 'tag-apt-snapshots', waitingFor: 'manifest' });
+    const text = await releaseCheck(r, ['--tag', '4.20', '--offline', '--config', config]);
+    expect(text.stdout).toContain(`Build manifest: cannot read the build manifest ${url}: HTTP 404 Not Found`);
+  });
+
   it.each([
     [
       'a missing file',

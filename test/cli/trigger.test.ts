@@ -230,6 +230,21 @@ describe('trigger', () => {
     expect(jenkins.received).toEqual([]);
   });
 
+  it('starts build_IUKs while the configured manifest is not published yet; tag-apt-snapshots needs it (exit 2)', async () => {
+    const r = await release();
+    const config = await deployment(`    manifest_url: '${manifests.url}/unpublished/{tag}.build-manifest'\n`);
+    const iuks = await trigger(r, ['build-iuks', '--config', config, '--offline']);
+    expect(iuks.code).toBe(0);
+    expect(iuks.stderr).toContain('HTTP 404 Not Found');
+    expect(jenkins.received).toHaveLength(1);
+    const tag = await trigger(r, ['tag-apt-snapshots', '--config', config, '--offline']);
+    expect(tag.code).toBe(2);
+    expect(tag.stderr).toMatch(
+      /cannot read the build manifest .*unpublished\/4\.20\.build-manifest: HTTP 404 Not Found/,
+    );
+    expect(hook.received).toEqual([]);
+  });
+
   it('starts tag-apt-snapshots through a signed webhook, the receiver checking its HMAC', async () => {
     const r = await release();
     const run = await trigger(r, [

@@ -152,6 +152,7 @@ async function evaluate(deps: RepoDeps, request: ReleaseRequest): Promise<Evalua
     tags,
     defaults: deps.defaults,
     ...(fetched ? { manifest: fetched, manifestUrl: fetched.source } : {}),
+    ...(manifest && 'unavailable' in manifest ? { manifestUnavailable: manifest.unavailable } : {}),
     ...(previousManifest && 'input' in previousManifest && previousManifest.input.manifest.ok
       ? { previous: previousManifest.input }
       : {}),

@@ -166,7 +166,8 @@ server could not answer.
     // Made first, so that a credential that is not set stops the command before anything is read.
     const trigger = dryRun ? undefined : createTrigger(config, io.env, { log: stderrLogger(io) });
 
-    const { evaluation } = await runRelease(setup, undefined, new Date(), io);
+    // build_IUKs does not need the manifest: one not published yet does not stop it.
+    const { evaluation } = await runRelease(setup, undefined, new Date(), io, job === 'tag-apt-snapshots');
     reportUnanswered('trigger', setup.server, evaluation.verdict.unanswered, io);
     const plan = evaluation.jobs.find((j) => j.job === job);
     const described: DescribedJob | undefined =

@@ -22,7 +22,9 @@ export function judgeRelease(ctx: ReleaseContext, rules: readonly ReleaseRule[] 
     rule.needsServer && !ctx.facts
       ? OFFLINE
       : rule.needsManifest && !ctx.manifest
-        ? 'no build manifest was given'
+        ? ctx.manifestUnavailable === undefined
+          ? 'no build manifest was given'
+          : `the build manifest could not be read: ${ctx.manifestUnavailable}`
         : undefined,
   );
   findings.sort(compareFindings);

@@ -19,6 +19,8 @@ export interface ReleaseContext {
   state: RefState;
   config: Config;
   manifest?: ManifestInput;
+  /** Why the manifest the release names could not be read (not published yet, most often): build-manifest says so when skipped. */
+  manifestUnavailable?: string;
   /** The previous release's manifest, to list what changed. */
   previous?: ManifestInput;
   /** Absent offline: rules that need the snapshot server are skipped. */
