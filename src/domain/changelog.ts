@@ -1,4 +1,4 @@
-import { parseRfc2822Date } from './rfc2822-date.js';
+import { parseTrailerDate } from './changelog-date.js';
 import { printable, type ParseResult } from './serial.js';
 
 /** The top entry of debian/changelog, which names the version being prepared. */
@@ -50,8 +50,6 @@ export function changelogTopLine(text: string): number {
   return index < 0 ? 1 : index + 1;
 }
 
-const TRAILER_RE = /^ -- (.+?) <([^>]*)> {2}(.+?)\s*$/;
-
 /**
  * The date of the top entry, from its trailer line ` -- Name <email>  Date`:
  * what `dpkg-parsechangelog --show-field=Date` prints, and so the release's
@@ -70,15 +68,8 @@ export function parseChangelogDate(text: string): ParseResult<{ date: Date; line
     }
     if (/^\S/.test(line)) break;
     if (!line.startsWith(' -- ')) continue;
-    const m = TRAILER_RE.exec(line);
-    if (!m) {
-      return {
-        ok: false,
-        error: `line ${i + 1} "${printable(line, 100)}" is not a trailer " -- Name <email>  Date" (two spaces before the date)`,
-      };
-    }
-    const date = parseRfc2822Date(m[3] as string);
-    if (!date.ok) return { ok: false, error: `line ${i + 1}: the date ${date.error}` };
+    const date = parseTrailerDate(line);
+    if (!date.ok) return { ok: false, error: `line ${i + 1}: ${date.error}` };
     return { ok: true, value: { date: date.value, line: i + 1 } };
   }
   return { ok: false, error: 'the top entry has no trailer line " -- Name <email>  Date"' };

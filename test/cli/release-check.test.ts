@@ -183,6 +183,7 @@ describe('release check with a build manifest', () => {
         ]),
       },
       '/slow.build-manifest': { hang: true },
+      '/huge.build-manifest': { stream: { chunk: 'x'.repeat(4096) } },
     });
   });
   afterEach(() => server.close());
@@ -354,6 +355,11 @@ describe('release check with a build manifest', () => {
       'a timeout',
       () => `${server.url}/slow.build-manifest`,
       /slow\.build-manifest: no answer within 300 ms \(--manifest\)/,
+    ],
+    [
+      'an answer larger than a manifest can be',
+      () => `${server.url}/huge.build-manifest`,
+      /huge\.build-manifest: larger than 4194304 bytes/,
     ],
     [
       'a closed port',

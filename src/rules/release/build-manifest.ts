@@ -11,7 +11,21 @@ import type { ReleaseContext, ReleaseRule } from './types.js';
  */
 function compare(ctx: ReleaseContext, source: string, manifest: BuildManifest): Finding[] {
   const set = findSet(ctx.state, ctx.config.release.manifest_set);
-  if (!set || set.presence !== 'dir') return [];
+  if (!set) return [];
+  if (set.presence !== 'dir') {
+    // No origin is pinned, so every origin the manifest names is one Git lacks; release-frozen reports the set itself.
+    const named = [...manifest.serials.keys()];
+    if (named.length === 0) return [];
+    return [
+      {
+        rule: buildManifest.id,
+        severity: 'error',
+        path: set.config.dir,
+        message: `The build manifest ${source} names ${listWords(named)}, but ${set.config.dir} is not a directory at the tag ${ctx.tag}: the manifest is not of this release's build.`,
+        hint: 'Use the manifest of the build of this very commit.',
+      },
+    ];
+  }
   const findings: Finding[] = [];
   const add = (severity: Finding['severity'], path: string, message: string, hint: string) =>
     findings.push({ rule: buildManifest.id, severity, path, message, hint });

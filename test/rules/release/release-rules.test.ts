@@ -126,6 +126,27 @@ describe('the release check', () => {
     expect(verdict.findings.map(brief)).toEqual(['warning release-frozen config/APT_snapshots.d']);
   });
 
+  it('fails a manifest naming origins for a release whose manifest set does not exist', () => {
+    const files = tailsTree({ changelog: RELEASED });
+    for (const path of Object.keys(files)) if (path.startsWith(PATHS.MAIN)) delete files[path];
+    const manifest = { source: 'm', manifest: parseBuildManifest(MANIFEST, 'm') };
+    const verdict = judgeRelease({
+      tag: '4.19-rc1',
+      state: fakeState(files),
+      config: defaultConfig(),
+      now: NOW,
+      manifest,
+    });
+    expect(verdict.conclusion).toBe('failure');
+    expect(verdict.findings.map(brief)).toEqual([
+      'error build-manifest config/APT_snapshots.d',
+      'warning release-frozen config/APT_snapshots.d',
+    ]);
+    expect(verdict.findings[0]?.message).toMatch(
+      /names debian, debian-security and torproject, but config\/APT_snapshots\.d is not a directory/,
+    );
+  });
+
   describe('snapshots-available', () => {
     const fine: Expiry = { ok: true, validUntil: new Date(NOW.getTime() + 60 * DAY) };
     const expiries = (debian: Expiry) =>
