@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatField, parseYaml } from '../config/load.js';
-import { compareVersionStrings } from './debian-version.js';
+import { compareDebianVersions, compareVersionStrings, parseDebianVersion } from './debian-version.js';
 import { ORIGIN_NAME_RE } from './origin.js';
 import { parseSerial, type ParseResult, type Serial } from './serial.js';
 
@@ -116,8 +116,12 @@ function packageChanges(before: readonly ManifestPackage[], after: readonly Mani
     if (a && !b) changes.removed.push({ ...named(a), from: a.version });
     else if (!a && b) changes.added.push({ ...named(b), to: b.version });
     else if (a && b && a.version !== b.version) {
-      const order = compareVersionStrings(a.version, b.version);
-      (order < 0 ? changes.upgraded : changes.downgraded).push({ ...named(b), from: a.version, to: b.version });
+      const [pa, pb] = [parseDebianVersion(a.version), parseDebianVersion(b.version)];
+      const order =
+        pa.ok && pb.ok ? compareDebianVersions(pa.value, pb.value) : compareVersionStrings(a.version, b.version);
+      // Written differently but equal to dpkg (1.0 and 0:1.0): the same package, no change.
+      if (order !== 0)
+        (order < 0 ? changes.upgraded : changes.downgraded).push({ ...named(b), from: a.version, to: b.version });
     }
   }
   return changes;

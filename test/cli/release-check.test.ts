@@ -374,6 +374,20 @@ describe('release check with a build manifest', () => {
     expect(run.stderr).toMatch(message);
   });
 
+  it('refuses a previous manifest without one of this release to compare it with (exit 2)', async () => {
+    const r = await tagged();
+    const run = await releaseCheck(r, [
+      '--tag',
+      '4.20',
+      '--offline',
+      '--previous-manifest',
+      `${server.url}/4.19/tails-amd64-4.19.build-manifest`,
+    ]);
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toContain('--previous-manifest needs this release’s manifest to compare with');
+    expect(server.requests).toEqual([]);
+  });
+
   it('refuses a previous manifest that is no manifest (exit 2): nothing would show what changed', async () => {
     const r = await tagged();
     const previous = await file('previous.txt', 'hello\n');

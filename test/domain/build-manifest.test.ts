@@ -63,12 +63,12 @@ describe('manifestChanges', () => {
   it('lists changed serials and packages added, removed, upgraded and downgraded by Debian version order', () => {
     const previous = manifest(
       { debian: '2021042701', torproject: '2021042701', gone: '2021042701' },
-      ['tor=0.4.5.7-1', 'firefox=78.10.0esr-1', 'old=1.0', 'same=2', 'back=1.10'],
+      ['tor=0.4.5.7-1', 'firefox=78.10.0esr-1', 'old=1.0', 'same=2', 'back=1.10', 'epoch=1.0'],
       ['tor=0.4.5.7-1'],
     );
     const current = manifest(
       { debian: '2021051301', torproject: '2021042701', new: '2021051301' },
-      ['tor=0.4.5.8-1~d10', 'firefox=78.10.0esr-1~deb10u1', 'added=3', 'same=2', 'back=1.9'],
+      ['tor=0.4.5.8-1~d10', 'firefox=78.10.0esr-1~deb10u1', 'added=3', 'same=2', 'back=1.9', 'epoch=0:1.0'],
       ['tor=0.4.5.8-1~d10'],
     );
     expect(manifestChanges(previous, current)).toEqual({

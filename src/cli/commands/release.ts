@@ -95,6 +95,10 @@ server could not answer.
     const format = parseFormat(values.format);
     const now = parseNow(values.now);
     const setup = await releaseSetup(values, io);
+    if (values['previous-manifest'] !== undefined && setup.manifest === undefined)
+      throw new UsageError(
+        '--previous-manifest needs this release’s manifest to compare with: pass --manifest, or set jobs.tag-apt-snapshots.manifest_url in --config',
+      );
     const run = await runRelease(setup, values['previous-manifest'], now, io);
     const { evaluation } = run;
     reportUnanswered('release check', setup.server, evaluation.verdict.unanswered, io);
