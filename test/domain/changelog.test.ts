@@ -82,7 +82,10 @@ describe('parseChangelogDate', () => {
       'tails (4.20) unstable; urgency=medium\n\n -- x <x@y>   Mon, 12 Jul 2021 13:50:41 +0200\n',
       /^line 3: .* is not a trailer .*dpkg-parsechangelog finds no date in it/,
     ],
-    ['tails (4.20) unstable; urgency=medium\n\n -- x <x@y>  Mon, 32 Jul 2021 13:50:41 +0200\n', /^line 3: the date "Mon, 32 Jul 2021 13:50:41 \+0200" has an impossible date/],
+    [
+      'tails (4.20) unstable; urgency=medium\n\n -- x <x@y>  Mon, 32 Jul 2021 13:50:41 +0200\n',
+      /^line 3: the date "Mon, 32 Jul 2021 13:50:41 \+0200" has an impossible date/,
+    ],
     [
       'tails (4.20) unstable; urgency=medium\n\ntails (4.19) unstable; urgency=medium\n -- x <x@y>  Mon, 31 May 2021 10:00:00 +0000\n',
       /has no trailer/,
