@@ -141,7 +141,12 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
       return existingBranch(reader, name, deps.defaults);
     },
     resolveForkRev: forkResolver(deps, () => baseName, target.rev),
-    rules: { kind: 'before-change', ...(target.before ? { rev: target.before } : {}), label: 'before' },
+    rules: {
+      kind: 'before-change',
+      ...(target.before ? { rev: target.before } : {}),
+      label: 'before',
+      ...(target.created === true ? { created: true } : {}),
+    },
     defaults: deps.defaults,
     server: deps.server,
     now: deps.now,

@@ -77,6 +77,7 @@ export function decidePush(payload: PushPayload): PushDecision {
       rev: payload.after,
       ...(before ? { before } : {}),
       ...(rewritten ? { rewritten } : {}),
+      ...(isNew ? { created: true } : {}),
     },
   };
 }

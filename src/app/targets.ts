@@ -6,6 +6,8 @@ export interface PushTarget {
   before?: string;
   /** A force push: `before` gives the rules, and a topic branch is not compared with it. */
   rewritten?: boolean;
+  /** The push created the branch: the default branch's rules stand in for those before it. */
+  created?: boolean;
 }
 
 /** A pull request to judge: its head judged against its base, under its base's rules. */

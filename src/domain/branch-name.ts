@@ -67,8 +67,13 @@ export function normalizeBranchName(input: string, options: BranchNameOptions = 
   return { ok: true, branch: name };
 }
 
-/** Format characters and spaces no one sees in a name: a no-break space, a zero-width space, a direction mark. */
-const INVISIBLE = /[\p{Cf}\p{Z}]/gu;
+/**
+ * What no one sees in a name: format characters and spaces (a no-break
+ * space, a zero-width space, a direction mark) and every code point
+ * Unicode says to ignore when unsupported (variation selectors, the
+ * combining grapheme joiner, Hangul fillers).
+ */
+const INVISIBLE = /[\p{Cf}\p{Z}\p{Default_Ignorable_Code_Point}]/gu;
 
 function looks(name: string): string {
   return name.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();

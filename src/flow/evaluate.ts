@@ -37,7 +37,12 @@ export type RulesInput =
    * takes its base branch's. Without `rev`, the judged commit's first parent
    * (a new branch, a branch judged on request); a root commit has none.
    */
-  | { kind: 'before-change'; rev?: string; label: 'before' | 'parent' }
+  /**
+   * `created`: a push created the branch, so no commit before it is outside
+   * the push (its parent may be one of the pushed commits): the landed
+   * rules stand in for the rules before it.
+   */
+  | { kind: 'before-change'; rev?: string; label: 'before' | 'parent'; created?: true }
   /** A pull request: its base's rules, whatever the head's file says. */
   | { kind: 'pull-request-base'; rev: string }
   /** The rules another evaluation used: the hook judges OLD as NEW was judged, to tell what was already wrong. */
@@ -334,26 +339,40 @@ async function chooseRules(
     return { ...resolved, role };
   }
 
-  const before =
-    wanted.rev === undefined
+  const newBranch = wanted.rev === undefined && wanted.created === true;
+  const before = newBranch
+    ? await landedRules(input, reads, undefined)
+    : wanted.rev === undefined
       ? await rulesIfThere(reads, head.state.commit.parents[0], 'parent', false)
       : input.beforeRewritten === true
         ? // A force push's before may be gone already.
           await rulesIfThere(reads, wanted.rev, wanted.label, wanted.rev === input.beforeRev)
         : await reads.rulesAt(wanted.rev, wanted.label, wanted.rev === input.beforeRev);
   const extra = before ? { beforeFile: before.rules.file } : {};
-  const landed = await landedRules(input, reads, before);
+  const landed = newBranch ? before : await landedRules(input, reads, before);
   const underLanded = roleUnder(landed ?? defaultsUsed(defaults), defaults, branch);
+  // Which branches are base branches is the landed rules' to say, whatever other rules judge the rest.
+  const landedBranches = (resolved: Resolved): Resolved => ({
+    ...resolved,
+    config: { ...resolved.config, branches: underLanded.resolved.config.branches },
+  });
   if (underLanded.role !== 'topic') {
     const { resolved, role } = roleUnder(before ?? underLanded.resolved, defaults, branch);
-    return { ...resolved, role, ...extra };
+    // Without a default branch to read, only the branch's own rules from before the change can say more.
+    if (landed === undefined) return { ...resolved, role, ...extra };
+    return { ...landedBranches(resolved), role: underLanded.role, ...extra };
   }
   const baseName = await head.baseNameUnder(underLanded.resolved.config);
   if (baseName !== undefined && baseName !== branch && isBaseBranch(baseName, underLanded.resolved.config)) {
     const baseRev = await findBase(baseName);
     if (baseRev !== undefined) {
       const base = roleUnder(await reads.rulesAt(baseRev, 'base', true), defaults, branch);
-      return { ...base.resolved, role: base.role, base: { name: input.baseName ?? baseName, rev: baseRev }, ...extra };
+      return {
+        ...landedBranches(base.resolved),
+        role: 'topic',
+        base: { name: input.baseName ?? baseName, rev: baseRev },
+        ...extra,
+      };
     }
   }
   const unconfirmed =

@@ -22,12 +22,12 @@ describe('decidePush', () => {
     [
       'a new branch',
       { ref: 'refs/heads/feature/x', before: Z, after: A, created: true },
-      { judge: true, target: { kind: 'push', branch: 'feature/x', rev: A } },
+      { judge: true, target: { kind: 'push', branch: 'feature/x', rev: A, created: true } },
     ],
     [
       'a new branch without the flag',
       { ref: 'refs/heads/x', before: Z, after: A },
-      { judge: true, target: { kind: 'push', branch: 'x', rev: A } },
+      { judge: true, target: { kind: 'push', branch: 'x', rev: A, created: true } },
     ],
     // Whether a force push is compared with before depends on the branch's role, which judging decides.
     [
@@ -38,7 +38,7 @@ describe('decidePush', () => {
     [
       'a new branch pushed with force',
       { ref: 'refs/heads/release', before: Z, after: A, forced: true, created: true },
-      { judge: true, target: { kind: 'push', branch: 'release', rev: A } },
+      { judge: true, target: { kind: 'push', branch: 'release', rev: A, created: true } },
     ],
     [
       'a deleted branch',

@@ -116,6 +116,38 @@ describe('hook pre-receive', () => {
     expect(run.code).toBe(1);
   });
 
+  it('judges a new branch under the default branch’s rules, never those of a commit in the same push', async () => {
+    await work.git(['checkout', '--quiet', '-b', 'testing']);
+    const relax = await pushed(
+      { '.github/apt-snapshots.yml': 'branches:\n  base: [stable, devel]\n  release: [stable]\n' },
+      'Make testing a topic branch',
+    );
+    const thawed = await pushed({ 'config/base_branch': 'testing\n', [DEBIAN]: '2021042701\n' }, 'Half-freeze testing');
+    const run = await hook('pre-receive', `${ZERO} ${thawed} refs/heads/testing\n`);
+    expect(run.stderr).toContain('Rules: the defaults (no .github/apt-snapshots.yml at');
+    expect(run.stderr).toContain('(the default branch)');
+    expect(run.stderr).toContain('testing is partially frozen');
+    expect(run.stderr).toContain('notice   .github/apt-snapshots.yml  This change edits the rules');
+    expect(run.code).toBe(1);
+    expect(relax).not.toBe(thawed);
+  });
+
+  it('keeps a release branch one whatever its own rules came to say: the default branch’s rules decide', async () => {
+    await work.git(['checkout', '--quiet', '-b', 'testing']);
+    const frozen = await pushed({ ...FROZEN, 'config/base_branch': 'testing\n' }, 'Freeze testing');
+    await setBranch('testing', frozen);
+    const relax = await pushed(
+      { '.github/apt-snapshots.yml': 'branches:\n  base: [stable, devel]\n  release: [stable]\n' },
+      'Make testing a topic branch',
+    );
+    expect((await hook('pre-receive', `${frozen} ${relax} refs/heads/testing\n`)).code).toBe(0);
+    await setBranch('testing', relax);
+    const thawed = await pushed({ [DEBIAN]: 'latest\n' }, 'Thaw debian');
+    const run = await hook('pre-receive', `${relax} ${thawed} refs/heads/testing\n`);
+    expect(run.stderr).toContain(`error    ${DEBIAN}`);
+    expect(run.code).toBe(1);
+  });
+
   it('judges under --config when given, whatever the repository holds', async () => {
     const frozen = await pushed(FROZEN, 'Freeze');
     const config = join(root, 'rules.yml');

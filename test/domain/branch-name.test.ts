@@ -98,6 +98,9 @@ describe('confusableBase', () => {
     ['a zero-width space', 'devel\u200b'],
     ['a left-to-right mark', '\u200edevel'],
     ['a fullwidth letter', 'ｄevel'],
+    ['a variation selector', 'devel\ufe0f'],
+    ['a combining grapheme joiner', 'de\u034fvel'],
+    ['a Hangul filler', 'devel\u3164'],
   ])('names the base branch a name differs from only by %s, which git accepts', (_what, name) => {
     expect(confusableBase(name, ['stable', 'devel'])).toBe('devel');
   });

@@ -64,7 +64,7 @@ function judgeRev(
   judge: Judge,
   rev: string,
   branch: string,
-  options: { beforeRev?: string; rules?: RulesInput } = {},
+  options: { beforeRev?: string; rules?: RulesInput; created?: boolean } = {},
 ): Promise<Evaluation> {
   const { beforeRev } = options;
   return evaluate({
@@ -81,6 +81,7 @@ function judgeRev(
         kind: 'before-change',
         ...(beforeRev === undefined ? {} : { rev: beforeRev }),
         label: 'before',
+        ...(options.created === true ? { created: true } : {}),
       },
     defaults: defaultConfig(),
     server: judge.server,
@@ -108,7 +109,7 @@ async function preReceive(
   show: Show,
 ): Promise<boolean> {
   const isNew = isZeroId(update.old);
-  const after = await judgeRev(judge, update.new, update.branch, isNew ? {} : { beforeRev: update.old });
+  const after = await judgeRev(judge, update.new, update.branch, isNew ? { created: true } : { beforeRev: update.old });
   // OLD under the rules that judged NEW: what was already wrong is told apart by the same rules.
   const before = isNew
     ? undefined
