@@ -219,7 +219,8 @@ ${serverHelp('offline (no expiry check)', defaultConfig().snapshot_server.timeou
                          counts as expired
   --config FILE          the rules, merged over the defaults (default: the
                          repository's .github/apt-snapshots.yml at OLD; for a
-                         new branch, its base branch's; never the pushed
+                         new branch, the default branch's (a topic branch:
+                         its base branch's); never the pushed
                          commits' own, whose changes are shown and take effect
                          once they have landed)
   -q, --quiet            pre-receive: show errors only, and nothing for a push
