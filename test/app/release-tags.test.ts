@@ -195,12 +195,8 @@ ${overrides}`;
       conclusion: 'success',
       title: '4.19-rc1: a sound release (1 notice)',
     });
-    expect(parseReleaseMarker(release?.summary)).toEqual({
-      kind: 'release',
-      tag: '4.19-rc1',
-      sha: TAGGED,
-      manifestUrl: `${files.url}/manifests/4.19-rc1.build-manifest`,
-    });
+    // The configured manifest is found again on a re-run: only one a person gave is carried.
+    expect(parseReleaseMarker(release?.summary)).toEqual({ kind: 'release', tag: '4.19-rc1', sha: TAGGED });
     expect(ciCalls('tag')).toHaveLength(1);
     const tagCall = JSON.parse(ciCalls('tag')[0]!.body);
     expect(tagCall).toEqual({
@@ -481,5 +477,70 @@ ${overrides}`;
     expect(iuks).toMatchObject({ status: 'completed', conclusion: 'neutral' });
     expect(iuks?.summary).toContain('Nothing to start: no earlier release of major version 4 to upgrade from');
     expect(ciCalls('iuks')).toHaveLength(0);
+  });
+
+  it('retries with the configured manifest when no host is listed for given ones', async () => {
+    await app.stop();
+    await startApp(deployment().replace(/manifest_hosts: .*\n/, 'manifest_hosts: []\n'));
+    ci.route('POST /ci/tag', [
+      { status: 400, body: 'bad parameters' },
+      { status: 200, body: '{}' },
+    ]);
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    await rerun('tag-apt-snapshots', run(TAGGED, 'tag-apt-snapshots')?.summary);
+    expect(ciCalls('tag')).toHaveLength(2);
+    expect(run(TAGGED, 'tag-apt-snapshots')).toMatchObject({ conclusion: 'success' });
+  });
+
+  it('keeps the attempt on a check a re-run could not act on, so that the next re-run starts it', async () => {
+    ci.route('POST /ci/tag', [
+      { status: 400, body: 'bad parameters' },
+      { status: 200, body: '{}' },
+    ]);
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    const failed = run(TAGGED, 'tag-apt-snapshots');
+    files.route('/manifests/4.19-rc1.build-manifest', [{ status: 404 }, { body: MANIFEST }]);
+    await rerun('tag-apt-snapshots', failed?.summary);
+    const waiting = run(TAGGED, 'tag-apt-snapshots');
+    expect(parseReleaseMarker(waiting?.summary)).toMatchObject({ state: 'waiting', attempt: 1 });
+    expect(ciCalls('tag')).toHaveLength(1);
+    await rerun('tag-apt-snapshots', waiting?.summary);
+    expect(ciCalls('tag')).toHaveLength(2);
+  });
+
+  it('says the outcome is unknown when GitHub fails the claim, and starts the job on a re-run', async () => {
+    github.fail('POST /repos/{owner}/{repo}/git/refs', 1, (body) => /\/1$/.test((body as { ref: string }).ref));
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    expect(ciCalls('tag')).toHaveLength(0);
+    const unknown = run(TAGGED, 'tag-apt-snapshots');
+    expect(unknown?.summary).toContain('Could not tell whether attempt 1 was claimed');
+    expect(parseReleaseMarker(unknown?.summary)).toMatchObject({ state: 'unknown', attempt: 1 });
+    await rerun('tag-apt-snapshots', unknown?.summary);
+    expect(ciCalls('tag')).toHaveLength(1);
+    expect(parseReleaseMarker(run(TAGGED, 'tag-apt-snapshots')?.summary)).toMatchObject({
+      state: 'started',
+      attempt: 1,
+    });
+  });
+
+  it('starts nothing for a late delivery of a tag that has moved since', async () => {
+    tags.set('4.19-rc1', MOVED);
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    expect(ci.requests).toEqual([]);
+    expect(run(TAGGED, 'tag-apt-snapshots')?.summary).toContain(`names commit ${MOVED.slice(0, 7)} now`);
+  });
+
+  it('gives up a manifest poll at its deadline even when the URL answers but cannot be read', async () => {
+    files.route('/manifests/4.19-rc1.build-manifest', { body: Buffer.from([0xff, 0xfe, 0x00]) });
+    await deliver('push', { ...push, after: TAGGED, created: true });
+    let fired = 0;
+    while (timers.delays.length > 0 && fired < 50) {
+      await timers.fire();
+      fired += 1;
+    }
+    // 60 + 120 + 240 + 480 + 600 × 4 + 300 s: the hour is over, and the poll gives up.
+    expect(fired).toBeLessThan(15);
+    expect(ciCalls('tag')).toHaveLength(0);
+    expect(run(TAGGED, 'tag-apt-snapshots')?.summary).toContain('did not lead to a start within 1 hours');
   });
 });

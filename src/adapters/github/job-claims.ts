@@ -68,7 +68,13 @@ export class GitHubJobClaims implements JobClaims {
   private async create(ref: string, sha: string, what: string): Promise<boolean> {
     try {
       await call(what, () =>
-        this.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...this.repository, ref, sha }),
+        this.octokit.request('POST /repos/{owner}/{repo}/git/refs', {
+          ...this.repository,
+          ref,
+          sha,
+          // A retry after a lost answer would read "already exists" as someone else's claim: the caller decides.
+          request: { retries: 0 },
+        }),
       );
       return true;
     } catch (error) {

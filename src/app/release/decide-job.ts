@@ -76,15 +76,21 @@ export interface Rerun {
  * The next attempt is claimed only when the check shows the last one and
  * the forge recorded that it failed, or when it showed the last one's
  * outcome unknown and a person re-ran it, having looked at the CI; a check
- * an earlier re-run left behind (a double click, a redelivery) changes
- * nothing. An attempt without a recorded outcome is shown as unknown first.
+ * an earlier re-run left behind (a double click, a redelivery) starts
+ * nothing, and shows an attempt without a recorded outcome as unknown. A
+ * check showing an attempt whose claim was never made (GitHub lost its
+ * answer) claims it now.
  */
 export function decideRetry(facts: JobFacts, rerun: Rerun): JobDecision {
   const [first] = facts.attempts;
   if (first && first.commit !== facts.commit) return { kind: 'elsewhere', commit: first.commit };
   const last = facts.attempts.at(-1);
   if (!last) return decideJob(facts);
-  if (last.outcome === 'started' || rerun.attempt !== last.attempt) return claimed(last);
+  const shown = rerun.attempt ?? 0;
+  if (last.outcome === 'started') return claimed(last);
+  if (shown > last.attempt) return startable(facts, last.attempt + 1, false);
+  if (shown < last.attempt)
+    return last.outcome === undefined ? { kind: 'unknown', attempt: last.attempt } : claimed(last);
   if (last.outcome === 'failed' || rerun.state === 'unknown') return startable(facts, last.attempt + 1, false);
   return { kind: 'unknown', attempt: last.attempt };
 }

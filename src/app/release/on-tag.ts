@@ -44,14 +44,17 @@ export async function onTagPush(deps: RepoDeps, payload: TagPushPayload): Promis
     deps.log.debug({ repository: deps.repository, tag }, 'tag ignored: not a release tag (release.tag_pattern)');
     return;
   }
-  if (payload.deleted === true || payload.after === ZERO_SHA) {
-    await releaseTag(deps, { tag, rev: `${payload.before}^{commit}`, deleted: true });
-    return;
-  }
+  const deleted = payload.deleted === true || payload.after === ZERO_SHA;
   try {
-    await releaseTag(deps, { tag, rev: `${payload.after}^{commit}` });
+    await releaseTag(
+      deps,
+      deleted
+        ? { tag, rev: `${payload.before}^{commit}`, deleted: true }
+        : { tag, rev: `${payload.after}^{commit}`, verifyTag: true },
+    );
   } catch (error) {
-    await reportReleaseFailure(deps, { tag, sha: payload.head_commit?.id ?? payload.after }, error);
+    const sha = deleted ? payload.before : (payload.head_commit?.id ?? payload.after);
+    await reportReleaseFailure(deps, { tag, sha }, error);
   }
 }
 

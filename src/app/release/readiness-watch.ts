@@ -25,7 +25,10 @@ export interface WatchTask {
  * check polls again.
  */
 export class ReadinessWatch {
-  private readonly watching = new Map<string, unknown>();
+  /** The pending timer of each key, with the watch it belongs to: a poll in flight acts only while its watch stands. */
+  private readonly watching = new Map<string, { handle: unknown; watch: object }>();
+  /** What a watch had waited when it acted: a watch its action starts again for the key goes on from there. */
+  private readonly spent = new Map<string, { waited: number; delay: number }>();
 
   constructor(
     private readonly timers: Timers,
@@ -38,48 +41,75 @@ export class ReadinessWatch {
 
   watch(key: string, plan: WatchPlan, task: WatchTask): void {
     if (this.watching.has(key)) return;
+    const watch = {};
+    const current = () => this.watching.get(key)?.watch === watch;
     const poll = (delay: number, waited: number) => {
-      this.watching.set(
-        key,
-        this.timers.setTimeout(async () => {
-          const total = waited + delay;
-          let ready = false;
+      const handle = this.timers.setTimeout(async () => {
+        const total = waited + delay;
+        let ready = false;
+        try {
+          ready = await task.ready();
+        } catch (error) {
+          this.log(`readiness of ${key} could not be told; polling again`, error);
+        }
+        // Cancelled, or replaced by another watch, while asking: this one is over.
+        if (!current()) return;
+        const next = () => poll(Math.min(delay * 2, plan.maxMs, plan.giveUpMs - total), total);
+        if (ready) {
+          this.watching.delete(key);
+          this.spent.set(key, { waited: total, delay });
           try {
-            ready = await task.ready();
+            await task.onReady();
           } catch (error) {
-            this.log(`readiness of ${key} could not be told; polling again`, error);
-          }
-          const next = () => poll(Math.min(delay * 2, plan.maxMs, plan.giveUpMs - total), total);
-          if (ready) {
-            this.watching.delete(key);
-            try {
-              await task.onReady();
-            } catch (error) {
-              // The job did not start (GitHub or the CI failed): the next poll tries again, unless onReady watches anew.
-              this.log(`acting on ${key} failed; polling again`, error);
-              if (!this.watching.has(key) && total < plan.giveUpMs) next();
+            // The job did not start (GitHub or the CI failed): the next poll tries again, unless onReady watches anew.
+            this.log(`acting on ${key} failed; polling again`, error);
+            if (!this.watching.has(key) && total < plan.giveUpMs) {
+              this.watching.set(key, { handle: undefined, watch });
+              next();
             }
-          } else if (total >= plan.giveUpMs) {
-            this.watching.delete(key);
-            try {
-              await task.onGiveUp();
-            } catch (error) {
-              this.log(`giving up on ${key}`, error);
-            }
-          } else {
-            next();
+          } finally {
+            this.spent.delete(key);
           }
-        }, delay),
-      );
+        } else if (total >= plan.giveUpMs) {
+          this.watching.delete(key);
+          try {
+            await task.onGiveUp();
+          } catch (error) {
+            this.log(`giving up on ${key}`, error);
+          }
+        } else {
+          next();
+        }
+      }, delay);
+      this.watching.set(key, { handle, watch });
     };
-    poll(Math.min(plan.firstMs, plan.giveUpMs), 0);
+    // A URL that answers but does not let the job start (a manifest that cannot be read) still gives up in time.
+    const carried = this.spent.get(key);
+    if (carried === undefined) poll(Math.min(plan.firstMs, plan.giveUpMs), 0);
+    else if (carried.waited < plan.giveUpMs)
+      poll(Math.min(carried.delay * 2, plan.maxMs, plan.giveUpMs - carried.waited), carried.waited);
+    else this.giveUpNow(key, watch, task);
   }
 
-  /** Stops watching `key`: the job started some other way. */
+  /** The time is up for a watch that acted and is asked again: it gives up without asking once more. */
+  private giveUpNow(key: string, watch: object, task: WatchTask): void {
+    const handle = this.timers.setTimeout(async () => {
+      if (this.watching.get(key)?.watch !== watch) return;
+      this.watching.delete(key);
+      try {
+        await task.onGiveUp();
+      } catch (error) {
+        this.log(`giving up on ${key}`, error);
+      }
+    }, 0);
+    this.watching.set(key, { handle, watch });
+  }
+
+  /** Stops watching `key`: the job started some other way, or another URL is watched. */
   cancel(key: string): void {
-    const handle = this.watching.get(key);
-    if (handle === undefined) return;
-    this.timers.clearTimeout(handle);
+    const entry = this.watching.get(key);
+    if (entry === undefined) return;
+    this.timers.clearTimeout(entry.handle);
     this.watching.delete(key);
   }
 }

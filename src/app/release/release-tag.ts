@@ -40,6 +40,8 @@ export interface ReleaseRequest {
   deleted?: boolean;
   /** Ask the readiness URL once now, as a re-run of a waiting build_IUKs does. */
   probe?: boolean;
+  /** A push of the tag: once the pushed commit is read, the tag must still name it (a late delivery may come after a move). */
+  verifyTag?: boolean;
 }
 
 /** The outcome, for replies and logs. */
@@ -262,12 +264,29 @@ async function startJob(
   deps: RepoDeps,
   evaluation: ReleaseEvaluation,
   start: { plan: JobPlan; attempt: number; trigger: JobTrigger },
+  given: string | undefined,
 ): Promise<JobStatus> {
   const { plan, attempt, trigger } = start;
   const base = baseStatus(deps, plan);
   const sha = evaluation.commit.sha;
-  const publish = (status: JobStatus) => publishJob(deps, evaluation, status);
-  if (!(await deps.release.claims.claim(evaluation.tag, plan.job, attempt, sha))) {
+  const log = { repository: deps.repository, tag: evaluation.tag, job: plan.job, attempt };
+  const publish = (status: JobStatus) => publishJob(deps, evaluation, status, given);
+  let claimed: boolean;
+  try {
+    claimed = await deps.release.claims.claim(evaluation.tag, plan.job, attempt, sha);
+  } catch (error) {
+    // GitHub may have made the claim and lost its answer: nothing starts, and a person decides.
+    deps.log.warn({ ...log, err: describeForLog(error) }, 'could not tell whether the release job was claimed');
+    const unknown: JobStatus = {
+      ...base,
+      state: 'unknown',
+      attempt,
+      message: `Could not tell whether attempt ${attempt} was claimed (${errorMessage(error)}): nothing was started. Re-run this check to start it.`,
+    };
+    await publishLogged(deps, publish, unknown, log);
+    return unknown;
+  }
+  if (!claimed) {
     return { ...base, state: 'starting', attempt, message: `Attempt ${attempt} was claimed by another delivery.` };
   }
   try {
@@ -275,7 +294,7 @@ async function startJob(
   } catch (error) {
     // The claim is taken: not starting now would leave it taken by nobody.
     deps.log.warn(
-      { repository: deps.repository, tag: evaluation.tag, job: plan.job, attempt, err: describeForLog(error) },
+      { ...log, err: describeForLog(error) },
       'could not say the release job is starting; starting it all the same',
     );
   }
@@ -321,8 +340,22 @@ async function startJob(
       'could not record how the release job went',
     );
   }
-  await publish(status);
+  await publishLogged(deps, publish, status, log);
   return status;
+}
+
+/** Writes a job's check after its claim: a failure is logged, never thrown, so the release check is still written. */
+async function publishLogged(
+  deps: RepoDeps,
+  publish: (status: JobStatus) => Promise<unknown>,
+  status: JobStatus,
+  log: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await publish(status);
+  } catch (error) {
+    deps.log.warn({ ...log, err: describeForLog(error) }, 'could not write the release job check');
+  }
 }
 
 /** The readiness URL of the release, when the deployment names one. */
@@ -346,13 +379,16 @@ async function readyNow(deps: RepoDeps, evaluation: ReleaseEvaluation): Promise<
   }
 }
 
-/** A job's check run, carrying the release's manifest URL so that a re-run keeps it. */
+/**
+ * A job's check run, carrying the manifest URL a person gave, so that a
+ * re-run keeps it (a configured one is the deployment's, found again).
+ */
 function publishJob(
   deps: RepoDeps,
   evaluation: ReleaseEvaluation,
   status: JobStatus,
+  manifestUrl: string | undefined,
 ): Promise<{ id: number; url: string }> {
-  const manifestUrl = evaluation.inputs?.manifestUrl;
   return deps.forge.ensureCheck(
     renderJobCheck({
       checkName: deps.defaults.bot.check_name,
@@ -399,11 +435,16 @@ function watchUrl(
         const plan = evaluation.jobs.find((j) => j.job === watched.job);
         // Another replica may have started it, on a command: its check is not to be overwritten.
         if (!plan || (await fresh.release.claims.attempts(evaluation.tag, plan.job)).length > 0) return;
-        await publishJob(fresh, evaluation, {
-          ...baseStatus(fresh, plan),
-          state: 'held',
-          message: `${shownUrl(watched.url)} did not answer 200 within ${config.give_up_hours} hours: ${watched.giveUp}`,
-        });
+        await publishJob(
+          fresh,
+          evaluation,
+          {
+            ...baseStatus(fresh, plan),
+            state: 'held',
+            message: `${shownUrl(watched.url)} did not lead to a start within ${config.give_up_hours} hours: ${watched.giveUp}`,
+          },
+          watched.then.manifestUrl,
+        );
       },
     },
   );
@@ -452,10 +493,15 @@ function decide(request: ReleaseRequest & { moved?: string }, facts: JobFacts): 
 }
 
 async function releaseTagNow(deps: RepoDeps, asked: ReleaseRequest): Promise<ReleaseOutcome> {
-  const request = await resolveRequest(deps, asked);
+  let request = await resolveRequest(deps, asked);
   const { evaluation, notes, manifestMissing } = await evaluate(deps, request);
   const sha = evaluation.commit.sha;
-  const manifestUrl = evaluation.inputs?.manifestUrl;
+  if (request.verifyTag === true) {
+    const current = await tagCommit(deps, request.tag);
+    if (current === undefined) request = { ...request, deleted: true };
+    else if (current !== sha) request = { ...request, moved: current };
+  }
+  const manifestUrl = request.manifestUrl;
   const statuses: JobStatus[] = [];
   const toStart: { plan: JobPlan; attempt: number; trigger: JobTrigger }[] = [];
   for (const plan of evaluation.jobs) {
@@ -471,16 +517,19 @@ async function releaseTagNow(deps: RepoDeps, asked: ReleaseRequest): Promise<Rel
     };
     const decision = decide(request, facts);
     const { state, message } = describeDecision(decision, plan, evaluation.tag, manifestMissing);
+    // A check shows the last attempt whatever it says, so that its re-run is told from a stale one.
+    const attempt =
+      decision.kind === 'claimed' || decision.kind === 'unknown' ? decision.attempt : facts.attempts.at(-1)?.attempt;
     const status: JobStatus = {
       ...baseStatus(deps, plan),
       state,
       message,
-      ...(decision.kind === 'claimed' || decision.kind === 'unknown' ? { attempt: decision.attempt } : {}),
+      ...(attempt === undefined || decision.kind === 'start' ? {} : { attempt }),
     };
     statuses.push(status);
     const trigger = deps.release.triggers[plan.job];
     if (decision.kind === 'start' && trigger) toStart.push({ plan, attempt: decision.attempt, trigger });
-    else if (decision.kind !== 'claimed') await publishJob(deps, evaluation, status);
+    else if (decision.kind !== 'claimed') await publishJob(deps, evaluation, status, manifestUrl);
     const key = watchKey(deps, evaluation.tag, plan.job, sha);
     // A manifest URL given anew replaces the one watched.
     if (decision.kind !== 'waiting' || request.manifestUrl !== undefined) deps.release.watch.cancel(key);
@@ -510,7 +559,7 @@ async function releaseTagNow(deps: RepoDeps, asked: ReleaseRequest): Promise<Rel
     }
   }
   for (const start of toStart) {
-    const started = await startJob(deps, evaluation, start);
+    const started = await startJob(deps, evaluation, start, manifestUrl);
     statuses.splice(
       statuses.findIndex((s) => s.job === start.plan.job),
       1,

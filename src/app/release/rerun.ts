@@ -23,11 +23,10 @@ export async function rerunRelease(deps: RepoDeps, subject: ReleaseSubject): Pro
     return;
   }
   const { state } = subject;
-  const claimed = state === 'started' || state === 'failed' || state === 'starting' || state === 'unknown';
   await releaseTag(deps, {
     ...about,
     only: subject.job,
-    ...(claimed ? { retry: { state, ...(subject.attempt === undefined ? {} : { attempt: subject.attempt }) } } : {}),
+    retry: { state, ...(subject.attempt === undefined ? {} : { attempt: subject.attempt }) },
     ...(state === 'waiting' ? { probe: true } : {}),
   });
 }

@@ -124,6 +124,19 @@ describe('decideRetry', () => {
     });
   });
 
+  it('shows as unknown a newer attempt never recorded, when the check re-run is an older one', () => {
+    const attempts = [
+      { attempt: 1, commit: A, outcome: 'failed' as const },
+      { attempt: 2, commit: A },
+    ];
+    expect(decideRetry(facts({ attempts }), { state: 'failed', attempt: 1 })).toEqual({ kind: 'unknown', attempt: 2 });
+  });
+
+  it('claims the attempt a check shows when its claim was never made (GitHub lost the answer)', () => {
+    const attempts = [{ attempt: 1, commit: A, outcome: 'failed' as const }];
+    expect(decideRetry(facts({ attempts }), { state: 'unknown', attempt: 2 })).toEqual({ kind: 'start', attempt: 2 });
+  });
+
   it('acts as a first start when nothing was claimed', () => {
     expect(decideRetry(facts(), { state: 'failed' })).toEqual({ kind: 'start', attempt: 1 });
   });

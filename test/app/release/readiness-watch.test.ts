@@ -115,4 +115,48 @@ describe('ReadinessWatch', () => {
     await clock.fire();
     expect(clock.pending.size).toBe(1);
   });
+
+  it('lets a poll in flight when its watch is cancelled, or replaced, do nothing', async () => {
+    const clock = new Clock();
+    const watch = new ReadinessWatch(clock, () => undefined);
+    const events: string[] = [];
+    let answer: (ready: boolean) => void = () => undefined;
+    watch.watch('k', plan, {
+      ready: () => new Promise<boolean>((resolve) => (answer = resolve)),
+      onReady: async () => void events.push('old acted'),
+      onGiveUp: async () => void events.push('old gave up'),
+    });
+    const firing = clock.fire();
+    watch.cancel('k');
+    watch.watch('k', plan, {
+      ready: async () => false,
+      onReady: async () => void events.push('new acted'),
+      onGiveUp: async () => void events.push('new gave up'),
+    });
+    answer(true);
+    await firing;
+    expect(events).toEqual([]);
+    expect(clock.pending.size).toBe(1);
+    expect(watch.has('k')).toBe(true);
+  });
+
+  it('goes on from where it was when acting watches the key again, and gives up at the limit', async () => {
+    const clock = new Clock();
+    const watch = new ReadinessWatch(clock, () => undefined);
+    const events: string[] = [];
+    const task = {
+      ready: async () => true,
+      // The URL answers, but acting finds the job must wait again (a manifest that cannot be read).
+      onReady: async () => {
+        events.push('acted');
+        watch.watch('k', plan, task);
+      },
+      onGiveUp: async () => void events.push('gave up'),
+    };
+    watch.watch('k', plan, task);
+    const waits: number[] = [];
+    while (clock.pending.size > 0) waits.push(await clock.fire());
+    expect(waits).toEqual([60_000, 120_000, 240_000, 180_000, 0]);
+    expect(events).toEqual(['acted', 'acted', 'acted', 'acted', 'gave up']);
+  });
 });
