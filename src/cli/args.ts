@@ -13,9 +13,27 @@ export type Format = 'text' | 'json';
  */
 export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
   try {
-    return parseArgs<T>({ ...config, strict: true });
+    const parsed = parseArgs<T>({ ...config, strict: true });
+    refuseRepeats(config);
+    return parsed;
   } catch (error) {
     throw new UsageError((error as Error).message);
+  }
+}
+
+/** parseArgs keeps the last of a repeated option: `--tag 4.20 --tag 4.19` would act on a tag the user may not see. */
+function refuseRepeats(config: ParseArgsConfig): void {
+  const { tokens = [] }: { tokens?: readonly { kind: string; name?: string }[] } = parseArgs({
+    ...config,
+    strict: true,
+    tokens: true,
+  });
+  const options: Record<string, { multiple?: boolean }> = config.options ?? {};
+  const seen = new Set<string>();
+  for (const { kind, name } of tokens) {
+    if (kind !== 'option' || name === undefined) continue;
+    if (options[name]?.multiple !== true && seen.has(name)) throw new Error(`option --${name} is given more than once`);
+    seen.add(name);
   }
 }
 

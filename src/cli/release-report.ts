@@ -62,21 +62,24 @@ function packageName(change: PackageChange): string {
 
 function packageLines(kind: string, changes: PackageChanges): string[] {
   const counts = CHANGE_WORDS.map((word) => `${changes[word].length} ${word}`).join(', ');
-  const entries = CHANGE_WORDS.flatMap((word) =>
-    changes[word].map((change) => ({
-      word,
-      name: packageName(change),
-      versions: [change.from, change.to].filter((v) => v !== undefined).join(' → '),
-    })),
-  );
-  const shown = entries.slice(0, SHOWN_PACKAGE_CHANGES);
-  const width = Math.max(0, ...shown.map((e) => e.name.length));
+  const entry = (word: keyof PackageChanges) => (change: PackageChanges[typeof word][number]) => ({
+    word,
+    name: packageName(change),
+    versions: [change.from, change.to].filter((v) => v !== undefined).join(' → '),
+  });
+  // Each list capped on its own: thousands added must not hide the few removed.
+  const lists = CHANGE_WORDS.map((word) => ({
+    shown: changes[word].slice(0, SHOWN_PACKAGE_CHANGES).map(entry(word)),
+    more: Math.max(0, changes[word].length - SHOWN_PACKAGE_CHANGES),
+    word,
+  }));
+  const width = Math.max(0, ...lists.flatMap((l) => l.shown.map((e) => e.name.length)));
   return [
     `  ${kind} packages: ${counts}`,
-    ...shown.map((e) => `    ${e.word.padEnd(10)}  ${e.name.padEnd(width)}  ${e.versions}`),
-    ...(entries.length > shown.length
-      ? [`    … and ${entries.length - shown.length} more (--format json lists them all)`]
-      : []),
+    ...lists.flatMap((list) => [
+      ...list.shown.map((e) => `    ${e.word.padEnd(10)}  ${e.name.padEnd(width)}  ${e.versions}`),
+      ...(list.more > 0 ? [`    … and ${list.more} more ${list.word} (--format json lists them all)`] : []),
+    ]),
   ];
 }
 
@@ -110,7 +113,7 @@ function manifestLines(input: ReleaseReportInput['run']): string[] {
   return [...lines, ''];
 }
 
-function jobLines(jobs: readonly JobLine[], configHint: string): string[] {
+function jobLines(jobs: readonly JobLine[], configHint: string, manifestUnreadable: boolean): string[] {
   if (jobs.length === 0) return ['Jobs: none, as long as the changelog gives no version', ''];
   const lines = ['Jobs:'];
   for (const { plan, trigger } of jobs) {
@@ -118,7 +121,9 @@ function jobLines(jobs: readonly JobLine[], configHint: string): string[] {
       plan.nothingToDo !== undefined
         ? ` (nothing to start: ${plan.nothingToDo})`
         : plan.waitingFor === 'manifest'
-          ? ' (waits for the build manifest: --manifest URL, or jobs.tag-apt-snapshots.manifest_url)'
+          ? manifestUnreadable
+            ? ' (waits for the build manifest, which the configured URL does not give yet: see above)'
+            : ' (waits for the build manifest: --manifest URL, or jobs.tag-apt-snapshots.manifest_url)'
           : plan.waitingFor === 'readiness'
             ? ' (waits for the released images: the app polls jobs.build_IUKs.readiness_url; trigger build-iuks starts it)'
             : '';
@@ -154,6 +159,10 @@ export function releaseReport(input: ReleaseReportInput): string {
   else lines.push('Findings:', ...verdict.findings.map((f) => formatFinding(f, '  ', style)));
   if (verdict.skipped.length > 0)
     lines.push('', 'Skipped rules:', ...verdict.skipped.map((s) => `  ${s.rule}: ${s.reason}`));
-  lines.push('', ...jobLines(input.jobs, input.configHint).map(terminalLine), conclusionLine(verdict, style));
+  lines.push(
+    '',
+    ...jobLines(input.jobs, input.configHint, input.run.manifestUnreadable !== undefined).map(terminalLine),
+    conclusionLine(verdict, style),
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -20,6 +20,16 @@ describe('parseCommandArgs', () => {
     });
   });
 
+  it('refuses an option given twice, unless it may be repeated', () => {
+    expect(() => parseCommandArgs({ args: ['--repo', 'a', '--repo', 'b'], options })).toThrow(
+      new UsageError('option --repo is given more than once'),
+    );
+    const repeatable = { set: { type: 'string', multiple: true } } as const;
+    expect(parseCommandArgs({ args: ['--set', 'main', '--set', 'builder'], options: repeatable }).values).toEqual({
+      set: ['main', 'builder'],
+    });
+  });
+
   it.each([
     [['--nope'], "Unknown option '--nope'"],
     [['--repo'], "Option '--repo <value>' argument missing"],

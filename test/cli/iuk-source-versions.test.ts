@@ -38,6 +38,12 @@ describe('iuk-source-versions', () => {
       stderr: '',
     });
     expect((await iukSourceVersions(r, ['4.19~rc1'])).stdout).toBe('4.2 4.18\n');
+    // The tag, as a release manager types it, is read as its version, not as 4.19 with a Debian revision.
+    expect(await iukSourceVersions(r, ['4.19-rc1'])).toEqual({
+      code: 0,
+      stdout: '4.2 4.18\n',
+      stderr: 'apt-snapshots-bot iuk-source-versions: reading the tag 4.19-rc1 as the version 4.19~rc1\n',
+    });
   });
 
   it('prints an empty line when no release comes before', async () => {

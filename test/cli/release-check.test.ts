@@ -274,12 +274,14 @@ describe('release check with a build manifest', () => {
         `Since the previous release's manifest, ${previous} (--previous-manifest):`,
         `  serials: debian 2021051301 → ${MAIN.debian}, debian-security 2021051302 → 2021071102, torproject 2021051301 → ${MAIN.torproject}`,
         `  binary packages: ${many.length} added, 1 removed, 2 upgraded, 0 downgraded`,
-        '    added       pkg00:amd64  1.0',
+        `    added       ${'pkg00:amd64'.padEnd('thunderbird:amd64'.length)}  1.0`,
       ].join('\n'),
     );
+    // Each list capped on its own: the many added hide neither the removed nor the upgraded.
     expect(run.stdout).toContain(
-      `    … and ${many.length + 3 - SHOWN_PACKAGE_CHANGES} more (--format json lists them all)\n`,
+      `    … and ${many.length - SHOWN_PACKAGE_CHANGES} more added (--format json lists them all)\n    removed     oldpkg:amd64 `,
     );
+    expect(run.stdout).toContain('    upgraded    tor:amd64');
     expect(run.stdout).toContain(
       '  source packages: 1 added, 0 removed, 0 upgraded, 0 downgraded\n    added       tor  0.4.6.5-1\n\n',
     );
@@ -338,6 +340,9 @@ describe('release check with a build manifest', () => {
     expect(report.jobs[0]).toMatchObject({ job: 'tag-apt-snapshots', waitingFor: 'manifest' });
     const text = await releaseCheck(r, ['--tag', '4.20', '--offline', '--config', config]);
     expect(text.stdout).toContain(`Build manifest: cannot read the build manifest ${url}: HTTP 404 Not Found`);
+    expect(text.stdout).toContain(
+      'tag-apt-snapshots (waits for the build manifest, which the configured URL does not give yet: see above)',
+    );
   });
 
   it.each([

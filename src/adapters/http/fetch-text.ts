@@ -78,12 +78,18 @@ export function parseHttpUrl(text: string): URL {
 
 function networkReason(error: unknown): string {
   let current: unknown = error;
+  let deepest = error instanceof Error ? error.message : String(error);
   for (let depth = 0; depth < 5 && current; depth += 1) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;
+    const message = (current as { message?: unknown }).message;
+    if (typeof message === 'string' && message !== '') deepest = message;
     current = (current as { cause?: unknown }).cause;
   }
-  return error instanceof Error ? error.message : String(error);
+  // undici says "fetch failed" and puts the reason (a port it refuses to use: "bad port") in its cause.
+  return deepest === 'bad port'
+    ? 'bad port: Node refuses to connect to this port (the Fetch standard blocks it)'
+    : deepest;
 }
 
 /**

@@ -29,7 +29,14 @@ export type Redact = (text: string) => string;
  * log line might carry it: a server may echo a request back in its error.
  */
 export function redactor(secrets: readonly string[]): Redact {
-  const forms = [...new Set(secrets.flatMap((s) => [s, encodeURIComponent(s)]).filter((s) => s !== ''))];
+  // As sent: raw (a header), in a URL, in a form body (space as "+"), in a JSON string.
+  const formsOf = (s: string) => [
+    s,
+    encodeURIComponent(s),
+    new URLSearchParams({ s }).toString().slice(2),
+    JSON.stringify(s).slice(1, -1),
+  ];
+  const forms = [...new Set(secrets.flatMap(formsOf).filter((s) => s !== ''))];
   // Longest first, so that a secret containing another is replaced whole.
   forms.sort((a, b) => b.length - a.length);
   return (text) => forms.reduce((out, secret) => out.split(secret).join('[redacted]'), text);

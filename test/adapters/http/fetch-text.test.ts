@@ -71,6 +71,12 @@ describe('fetchText', () => {
     expect(seen).toEqual([new URL(server.url).host, 'elsewhere.example']);
   });
 
+  it('says why fetch failed when only its cause knows (a port Node refuses)', async () => {
+    await expect(fetchText(parseHttpUrl('http://127.0.0.1:9/m'), OPTIONS)).rejects.toThrow(
+      /\/m: bad port: Node refuses to connect to this port/,
+    );
+  });
+
   it('keeps the status of an HTTP error', async () => {
     await expect(get('/missing')).rejects.toMatchObject({ status: 404 });
   });
