@@ -3,6 +3,7 @@ import { branchRole } from '../domain/branch.js';
 import type { Finding } from '../domain/finding.js';
 import { pinnedSerial, setLabel } from './sets.js';
 import { expiryKey, type Rule } from './types.js';
+import { unansweredHint } from './unanswered-hint.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -69,9 +70,12 @@ export const snapshotExpiry: Rule = {
           add({
             severity: release ? 'error' : 'warning',
             path: origin.path,
-            message: `Could not check when snapshot ${name} ${serial} (${where}) expires: the snapshot server did not answer (${expiry.error}).`,
+            message: `Could not check when snapshot ${name} ${serial} (${where}) expires: the snapshot server gave no usable answer (${expiry.error}).`,
             // Nothing is known about the snapshot: the error itself says what failed.
-            hint: 'Run the check again once the snapshot server answers; the message says why it did not.',
+            hint: unansweredHint(
+              expiry.error,
+              'Run the check again once the snapshot server answers; the message says why it did not.',
+            ),
             undecided: true,
           });
           continue;

@@ -102,7 +102,7 @@ describe('snapshot-expiry', () => {
       ]);
       expect(findings[0]?.undecided).toBe(true);
       expect(findings[0]?.message).toBe(
-        `Could not check when snapshot debian-security 2021042702 (pinned in the builder set (${BUILDER}) on ${branch}) expires: the snapshot server did not answer (${error}).`,
+        `Could not check when snapshot debian-security 2021042702 (pinned in the builder set (${BUILDER}) on ${branch}) expires: the snapshot server gave no usable answer (${error}).`,
       );
     },
   );

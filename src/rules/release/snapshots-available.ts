@@ -3,6 +3,7 @@ import type { Finding } from '../../domain/finding.js';
 import { pinnedSerial, setLabel } from '../sets.js';
 import { expiryKey } from '../types.js';
 import type { ReleaseRule } from './types.js';
+import { unansweredHint } from '../unanswered-hint.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -54,8 +55,8 @@ export const snapshotsAvailable: ReleaseRule = {
         } else if (!expiry.ok) {
           add({
             severity: 'error',
-            message: `Could not check that snapshot ${where}, is available: the snapshot server did not answer (${expiry.error}).`,
-            hint: 'Run the release check again once the snapshot server answers.',
+            message: `Could not check that snapshot ${where}, is available: the snapshot server gave no usable answer (${expiry.error}).`,
+            hint: unansweredHint(expiry.error, 'Run the release check again once the snapshot server answers.'),
             undecided: true,
           });
         } else if (expiry.validUntil !== null) {

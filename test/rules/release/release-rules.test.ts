@@ -173,7 +173,7 @@ describe('the release check', () => {
       [
         'not answered',
         { ok: false, error: 'connection refused' },
-        /the snapshot server did not answer \(connection refused\)/,
+        /the snapshot server gave no usable answer \(connection refused\)/,
       ],
     ])('judges a snapshot %s', (_name, expiry, message) => {
       const verdict = judgeRelease(ctx({}, { facts: { expiries: expiries(expiry) } }));
