@@ -204,13 +204,22 @@ export async function defaultBranchOf(
   options: GitEnvOptions = {},
 ): Promise<{ branch: string; rev: string } | undefined> {
   try {
+    // A symbolic ref may dangle (a default branch renamed since the clone): then the next source is asked.
+    const exists = async (ref: string) =>
+      (
+        await runGit(repoDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+          env: options.env,
+          okCodes: [1],
+        })
+      ).code === 0;
     const remote = await symbolicRef(repoDir, 'refs/remotes/origin/HEAD', options);
-    if (remote?.startsWith('refs/remotes/origin/'))
+    if (remote?.startsWith('refs/remotes/origin/') && (await exists(remote)))
       return { branch: remote.slice('refs/remotes/origin/'.length), rev: remote };
     const bare = await runGit(repoDir, ['rev-parse', '--is-bare-repository'], { env: options.env });
     if (bare.stdout.trim() === 'true') {
       const head = await symbolicRef(repoDir, 'HEAD', options);
-      if (head?.startsWith('refs/heads/')) return { branch: head.slice('refs/heads/'.length), rev: head };
+      if (head?.startsWith('refs/heads/') && (await exists(head)))
+        return { branch: head.slice('refs/heads/'.length), rev: head };
     }
   } catch (error) {
     throw new ReadError(`cannot tell the default branch of repository ${repoDir}: ${describe(error)}`, {
