@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server, type ApplicationFunction } from 'probot';
 import { appOctokit } from '../src/adapters/github/app-octokit.js';
+import { fastJson } from '../src/adapters/github/fast-json-plugin.js';
 import { createApp, type AppOptions } from '../src/app.js';
 import { minimalApp } from './minimal-app.js';
 
@@ -47,16 +48,19 @@ export interface RunningServer {
 }
 
 /**
- * Probot's Octokit with retries and throttling off, as in the tests
+ * Probot's Octokit with retries and throttling off, JSON parsed as the app
+ * parses it (fastJson), as in the tests
  * (test/helpers/probot-app.ts): a plain `{ throttle: { enabled: false } }`
  * default is replaced by Probot's own throttle object, and throttling
  * would space the writes a second apart.
  */
-export const BenchOctokit = ProbotOctokit.defaults((instance: { throttle?: Record<string, unknown> }) => ({
-  ...instance,
-  retry: { enabled: false },
-  throttle: { ...instance.throttle, enabled: false },
-}));
+export const BenchOctokit = ProbotOctokit.plugin(fastJson).defaults(
+  (instance: { throttle?: Record<string, unknown> }) => ({
+    ...instance,
+    retry: { enabled: false },
+    throttle: { ...instance.throttle, enabled: false },
+  }),
+);
 
 /** The ceiling: Probot verifying, parsing and dispatching the same events to handlers that do nothing. */
 const bareApp: ApplicationFunction = (app) => {

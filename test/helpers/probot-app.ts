@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type nock from 'nock';
 import { pino, type Logger } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
+import { fastJson } from '../../src/adapters/github/fast-json-plugin.js';
 import { createApp, type AppOptions } from '../../src/app.js';
 import { FakeTimers } from './fake-timers.js';
 
@@ -34,7 +35,8 @@ export function testPrivateKey(): string {
  * default sees Probot's options and can switch it off.
  */
 export function testOctokitClass(options: { throttle?: boolean } = {}): typeof ProbotOctokit {
-  return ProbotOctokit.defaults((instance: { throttle?: Record<string, unknown> }) => ({
+  // fastJson as the app runs with it (appOctokit): every test's answers go through it.
+  return ProbotOctokit.plugin(fastJson).defaults((instance: { throttle?: Record<string, unknown> }) => ({
     ...instance,
     retry: { enabled: false },
     throttle: { ...instance.throttle, enabled: options.throttle ?? false },

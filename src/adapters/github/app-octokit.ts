@@ -1,5 +1,6 @@
 import { ProbotOctokit } from 'probot';
 import { eventInstallationGuard } from './event-installation.js';
+import { fastJson } from './fast-json-plugin.js';
 import { rateLimits, type RateLimitsOptions } from './rate-limits-plugin.js';
 
 /** @octokit/plugin-retry's statuses it never retries, plus 429: a rate limit waits as GitHub says (rateLimits), not 1, 4 and 9 s. */
@@ -14,11 +15,13 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
  * pacing never sees the request body) nor back off exponentially (its
  * handlers only say whether to retry after the one wait it computed). So
  * it is off, and rateLimits paces and retries instead. @octokit/plugin-retry
- * still retries server errors. eventInstallationGuard keeps a webhook whose
+ * still retries server errors. fastJson parses answers with JSON.parse
+ * rather than json-with-bigint. eventInstallationGuard keeps a webhook whose
  * installation id is not one from failing before the app sees it.
  */
 export function appOctokit(options: RateLimitsOptions = {}): typeof ProbotOctokit {
-  return ProbotOctokit.plugin(rateLimits(options), eventInstallationGuard).defaults(
+  // fastJson first: its hook is then the innermost of these, and rateLimits sees parsed answers.
+  return ProbotOctokit.plugin(fastJson, rateLimits(options), eventInstallationGuard).defaults(
     (instance: Record<string, unknown>) => ({
       ...instance,
       throttle: { ...(instance.throttle as object | undefined), enabled: false },
