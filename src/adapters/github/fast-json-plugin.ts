@@ -39,7 +39,8 @@ function transientGraphqlError(data: unknown): boolean {
  * regular expressions took a seventh of the app's CPU per push in the
  * throughput benchmark (a GraphQL answer of several refs is tens of KB).
  * GitHub's ids fit in a double, so the platform's JSON.parse does the same
- * work: this asks Octokit for the body unparsed and parses it as it would.
+ * work: this asks Octokit for the body unparsed and parses it as it would,
+ * and gives it the request's body as JSON text, which it sends as it is.
  * Error answers are left to Octokit, which parses them before throwing.
  * Since @octokit/plugin-retry, whose hook runs inside this one, now sees
  * no parsed GraphQL answer, the transient GraphQL error it retries is
@@ -57,6 +58,10 @@ export function fastJson(octokit: Octokit, octokitOptions: OctokitOptions = {}):
     // before-after-hook hands every hook the same options object, whatever a hook passes on: it is changed in place.
     options.request = { ...options.request, parseSuccessResponseBody: false };
     changed.add(options);
+    // The body too, for json-with-bigint's stringify walks it with a regular expression per value.
+    const sent: unknown = octokit.request.endpoint.parse(options).body;
+    const json = Array.isArray(sent) || (typeof sent === 'object' && sent?.constructor === Object);
+    if (json && !('data' in options)) Object.assign(options, { data: JSON.stringify(sent) });
     for (let attempt = 0; ; attempt += 1) {
       const response = (await request(options)) as OctokitResponse<unknown>;
       const body = response.data;

@@ -78,4 +78,21 @@ describe('fastJson', () => {
     const noRetry = new FastOctokit({ auth: 'ghs_test', retry: { enabled: false } });
     await expect(noRetry.graphql('query { ok }')).rejects.toThrow(/Something went wrong/);
   });
+
+  it('sends a request body as the JSON Octokit would, with its content type', async () => {
+    const sent: unknown[] = [];
+    nock(GITHUB_API)
+      .post('/repos/o/r/check-runs', (body) => sent.push(body) > 0)
+      .matchHeader('content-type', /^application\/json/)
+      .reply(201, { id: 7 });
+    const output = { title: 'Ünïcode ✓ "quoted"', summary: 'a\nb' };
+    await octokit().request('POST /repos/{owner}/{repo}/check-runs', {
+      owner: 'o',
+      repo: 'r',
+      name: 'APT snapshots',
+      head_sha: 'a'.repeat(40),
+      output,
+    });
+    expect(sent).toEqual([{ name: 'APT snapshots', head_sha: 'a'.repeat(40), output }]);
+  });
 });
