@@ -1,3 +1,4 @@
+import { readMarker, SHA_RE, writeMarker } from './hidden-marker.js';
 /** What a check run judged: enough to judge it again from the check alone. */
 export type CheckSubject =
   | {
@@ -21,9 +22,6 @@ export type CheckSubject =
     };
 
 const MARKER = 'apt-snapshots-bot:subject';
-// Only the marker that ends the summary counts: text quoted above it (an error a server chose) may imitate one.
-const MARKER_RE = new RegExp(`<!-- ${MARKER} (\\{[^\\n]*\\}) -->\\s*$`);
-const SHA_RE = /^[0-9a-f]{40}$/;
 
 /**
  * A hidden comment at the end of a check's summary. GitHub sends the
@@ -32,8 +30,7 @@ const SHA_RE = /^[0-9a-f]{40}$/;
  * another API request.
  */
 export function subjectMarker(subject: CheckSubject): string {
-  // JSON.stringify escapes nothing that could close an HTML comment, so "--" is escaped by hand.
-  return `<!-- ${MARKER} ${JSON.stringify(subject).replace(/-/g, '\\u002d')} -->`;
+  return writeMarker(MARKER, subject);
 }
 
 function isString(value: unknown): value is string {
@@ -42,22 +39,8 @@ function isString(value: unknown): value is string {
 
 /** The subject a summary carries, or undefined when it carries none or a malformed one. */
 export function parseSubjectMarker(summary: string | null | undefined): CheckSubject | undefined {
-  const match = summary ? MARKER_RE.exec(summary) : null;
-  if (!match) return undefined;
-  let data: Record<string, unknown>;
-  try {
-    data = JSON.parse(match[1] as string) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  if (
-    typeof data !== 'object' ||
-    data === null ||
-    !isString(data.branch) ||
-    typeof data.sha !== 'string' ||
-    !SHA_RE.test(data.sha)
-  )
-    return undefined;
+  const data = readMarker(MARKER, summary);
+  if (!data || !isString(data.branch) || typeof data.sha !== 'string' || !SHA_RE.test(data.sha)) return undefined;
   if (data.kind === 'push') {
     if (data.before !== undefined && (typeof data.before !== 'string' || !SHA_RE.test(data.before))) return undefined;
     return {

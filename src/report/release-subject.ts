@@ -1,4 +1,5 @@
 import type { ReleaseJobName } from '../ports/job-trigger.js';
+import { readMarker, SHA_RE, writeMarker } from './hidden-marker.js';
 
 /** Where a job of a release stands, as its check run records it. */
 export type JobState =
@@ -30,16 +31,12 @@ export type ReleaseSubject =
     };
 
 const MARKER = 'apt-snapshots-bot:release';
-// Only the marker that ends the summary counts: text quoted above it (an error a server chose) may imitate one.
-const MARKER_RE = new RegExp(`<!-- ${MARKER} (\\{[^\\n]*\\}) -->\\s*$`);
-const SHA_RE = /^[0-9a-f]{40}$/;
 const JOBS: readonly string[] = ['tag-apt-snapshots', 'build_IUKs'];
 const STATES: readonly string[] = ['waiting', 'held', 'starting', 'started', 'failed', 'unknown'];
 
 /** A hidden comment ending the summary: GitHub sends it back with check_run events. */
 export function releaseMarker(subject: ReleaseSubject): string {
-  // JSON.stringify escapes nothing that could close an HTML comment, so "-" is escaped by hand.
-  return `<!-- ${MARKER} ${JSON.stringify(subject).replace(/-/g, '\\u002d')} -->`;
+  return writeMarker(MARKER, subject);
 }
 
 function isText(value: unknown, max = 255): value is string {
@@ -48,16 +45,8 @@ function isText(value: unknown, max = 255): value is string {
 
 /** The subject a summary carries, or undefined when it carries none or a malformed one. */
 export function parseReleaseMarker(summary: string | null | undefined): ReleaseSubject | undefined {
-  const match = summary ? MARKER_RE.exec(summary) : null;
-  if (!match) return undefined;
-  let data: Record<string, unknown>;
-  try {
-    data = JSON.parse(match[1] as string) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  if (typeof data !== 'object' || data === null || !isText(data.tag) || !isText(data.sha) || !SHA_RE.test(data.sha))
-    return undefined;
+  const data = readMarker(MARKER, summary);
+  if (!data || !isText(data.tag) || !isText(data.sha) || !SHA_RE.test(data.sha)) return undefined;
   const manifestUrl = data.manifestUrl;
   if (manifestUrl !== undefined && !isText(manifestUrl, 2000)) return undefined;
   const manifest = manifestUrl === undefined ? {} : { manifestUrl };
