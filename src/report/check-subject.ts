@@ -1,4 +1,5 @@
 import { readMarker, SHA_RE, writeMarker } from './hidden-marker.js';
+
 /** What a check run judged: enough to judge it again from the check alone. */
 export type CheckSubject =
   | {
