@@ -158,6 +158,7 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
     branch: target.branch,
     sha,
     ...(evaluation.before ? { before: evaluation.before.commit.sha } : {}),
+    ...(target.created === true ? { created: true } : {}),
   };
   return {
     subject,
@@ -246,7 +247,13 @@ export type CheckOutcome =
 
 function failedSubject(target: JudgeTarget, sha: string): CheckSubject {
   return target.kind === 'push'
-    ? { kind: 'push', branch: target.branch, sha, ...(target.before ? { before: target.before } : {}) }
+    ? {
+        kind: 'push',
+        branch: target.branch,
+        sha,
+        ...(target.before ? { before: target.before } : {}),
+        ...(target.created === true ? { created: true } : {}),
+      }
     : {
         kind: 'pull_request',
         number: target.number,

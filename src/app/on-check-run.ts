@@ -32,6 +32,7 @@ export function rerunTarget(subject: CheckSubject): JudgeTarget {
       branch: subject.branch,
       rev: subject.sha,
       ...(subject.before ? { before: subject.before } : {}),
+      ...(subject.created === true ? { created: true } : {}),
     };
   return {
     kind: 'pull_request',

@@ -9,6 +9,8 @@ export type CheckSubject =
       sha: string;
       /** The branch's previous commit; absent for a new branch or a re-run without one. */
       before?: string;
+      /** A push created the branch: a re-run judges it under the default branch's rules again. */
+      created?: true;
     }
   | {
       kind: 'pull_request';
@@ -44,11 +46,13 @@ export function parseSubjectMarker(summary: string | null | undefined): CheckSub
   if (!data || !isString(data.branch) || typeof data.sha !== 'string' || !SHA_RE.test(data.sha)) return undefined;
   if (data.kind === 'push') {
     if (data.before !== undefined && (typeof data.before !== 'string' || !SHA_RE.test(data.before))) return undefined;
+    if (data.created !== undefined && data.created !== true) return undefined;
     return {
       kind: 'push',
       branch: data.branch,
       sha: data.sha,
       ...(data.before === undefined ? {} : { before: data.before }),
+      ...(data.created === true ? { created: true } : {}),
     };
   }
   if (data.kind === 'pull_request') {

@@ -97,6 +97,13 @@ describe('rerunTarget', () => {
       rev: A,
       before: B,
     });
+    // A new branch's check is judged again as its push was: under the default branch's rules.
+    expect(rerunTarget({ kind: 'push', branch: 'testing', sha: A, created: true })).toEqual({
+      kind: 'push',
+      branch: 'testing',
+      rev: A,
+      created: true,
+    });
     expect(
       rerunTarget({
         kind: 'pull_request',

@@ -7,6 +7,7 @@ describe('subject marker', () => {
   it.each<CheckSubject>([
     { kind: 'push', branch: 'devel', sha: SHA, before: OTHER },
     { kind: 'push', branch: 'feature/new-branch', sha: SHA },
+    { kind: 'push', branch: 'testing', sha: SHA, created: true },
     {
       kind: 'pull_request',
       number: 12,
@@ -32,6 +33,10 @@ describe('subject marker', () => {
     [
       'pull request without number',
       `<!-- apt-snapshots-bot:subject {"kind":"pull_request","branch":"x","sha":"${SHA}","baseRef":"devel","baseSha":"${OTHER}","fromFork":false} -->`,
+    ],
+    [
+      'created not true',
+      `<!-- apt-snapshots-bot:subject {"kind":"push","branch":"devel","sha":"${SHA}","created":1} -->`,
     ],
     ['empty branch', `<!-- apt-snapshots-bot:subject {"kind":"push","branch":"","sha":"${SHA}"} -->`],
   ])('finds nothing in a summary with %s', (_name, summary) => {
