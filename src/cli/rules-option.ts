@@ -1,4 +1,4 @@
-import { defaultBranchOf, firstParent } from '../adapters/git/history.js';
+import { defaultBranchOf, firstParent, publishedBefore } from '../adapters/git/history.js';
 import { describeConfigProblem } from '../config/load.js';
 import { describeFieldChange } from '../config/diff.js';
 import { describeFileRead } from '../domain/state.js';
@@ -10,17 +10,23 @@ import { terminalLine, terminalText } from './terminal-text.js';
 
 /**
  * The rules that judge REV from the command line: `--config FILE` when
- * given, else those of the commit before the change: `--before REV` (what a
- * push would go onto), or REV's first parent. Never REV's own file.
+ * given, else those of the commit before the change: `--before REV`, else
+ * what a push of REV to its branch would go onto (`origin/BRANCH`, when REV
+ * has commits on top of it: a merge made the wrong way round is judged
+ * under the branch's published rules, not its first parent's), else REV's
+ * first parent. Never REV's own file.
  */
 export async function cliRules(
   repoDir: string,
   rev: string,
-  options: { config: ConfigOption; before?: string },
+  options: { config: ConfigOption; before?: string; branch?: string },
   io: Pick<CliIo, 'env'>,
 ): Promise<RulesInput> {
   if (options.config.rules) return options.config.rules;
   if (options.before !== undefined) return { kind: 'before-change', rev: options.before, label: 'before' };
+  const published =
+    options.branch === undefined ? undefined : await publishedBefore(repoDir, options.branch, rev, { env: io.env });
+  if (published !== undefined) return { kind: 'before-change', rev: published, label: 'before' };
   const parent = await firstParent(repoDir, rev, { env: io.env });
   return { kind: 'before-change', ...(parent === undefined ? {} : { rev: parent }), label: 'parent' };
 }

@@ -35,6 +35,18 @@ describe('check on temporary repositories, offline', () => {
     expect(run.stdout).toMatch(/Conclusion: success \(0 errors, 0 warnings, 0 notices\)\n$/);
   });
 
+  it('judges unpushed commits under the rules of what they would be pushed onto, origin/BRANCH', async () => {
+    const r = await repo(tailsTree());
+    await r.git(['update-ref', 'refs/remotes/origin/devel', r.commit]);
+    await commitFiles(r, { '.github/apt-snapshots.yml': 'branches:\n  development: []\n' }, 'Relax the rules');
+    await commitFiles(r, { [`${PATHS.MAIN}/debian/serial`]: '2021051301\n' }, 'Pin debian');
+    const run = await check(r, ['--branch', 'devel', '--offline', '--format', 'json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.rules).toMatchObject({ origin: 'before', rev: r.commit });
+    expect(rulesOf(report.findings)).toContain(`error tracks-latest ${PATHS.MAIN}/debian/serial`);
+  });
+
   it('judges a commit under the rules of its parent, and shows what it changes in them', async () => {
     const r = await repo(tailsTree());
     const parent = r.commit;

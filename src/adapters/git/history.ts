@@ -165,6 +165,38 @@ export async function resolveBaseBranchRev(
 }
 
 /**
+ * What a push of `rev` to `branch` would go onto: `origin`'s branch, when
+ * it is a strict ancestor of `rev` (commits not pushed yet are the change);
+ * undefined when there is no such branch, it is `rev` itself, or `rev`
+ * does not descend from it (a rewrite, judged from its parent).
+ * @throws ReadError naming the repository
+ */
+export async function publishedBefore(
+  repoDir: string,
+  branch: string,
+  rev: string,
+  options: GitEnvOptions = {},
+): Promise<string | undefined> {
+  checkRevision(repoDir, rev);
+  const published = `refs/remotes/origin/${branch}`;
+  try {
+    const verify = (name: string) =>
+      runGit(repoDir, ['rev-parse', '--verify', '--quiet', `${name}^{commit}`], { env: options.env, okCodes: [1] });
+    const [at, tip] = await Promise.all([verify(published), verify(rev)]);
+    if (at.code !== 0 || tip.code !== 0 || at.stdout.trim() === tip.stdout.trim()) return undefined;
+    const ancestor = await runGit(repoDir, ['merge-base', '--is-ancestor', published, rev], {
+      env: options.env,
+      okCodes: [1],
+    });
+    return ancestor.code === 0 ? published : undefined;
+  } catch (error) {
+    throw new ReadError(`cannot tell where ${branch} was pushed in repository ${repoDir}: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
  * The names of the repository's tags.
  * @throws ReadError naming the repository
  */

@@ -93,7 +93,9 @@ DIR, as if it were the tip of branch NAME.
                     its rules judge REV
   --config FILE     the rules, merged over the defaults (default: the
                     repository's .github/apt-snapshots.yml of the commit before
-                    the change: --before, else REV's first parent; a topic
+                    the change: --before, else origin/BRANCH when REV has
+                    commits not pushed yet on top of it, else REV's first
+                    parent; a topic
                     branch takes its base branch's; never REV's own file,
                     whose changes are shown and take effect once landed)
 ${serverHelp(`snapshot_server.url of --config, else ${defaultConfig().snapshot_server.url}`, defaultConfig().snapshot_server.timeout_ms)}
@@ -144,7 +146,7 @@ found otherwise).
         resolveBaseRev: (name) => resolveBaseBranchRev(repoDir, name, { env: io.env }),
         resolveForkRev: (baseRev) => mergeBase(repoDir, ref, baseRev, { env: io.env }),
         beforeRev: values.before,
-        rules: await cliRules(repoDir, ref, { config: configGiven, before: values.before }, io),
+        rules: await cliRules(repoDir, ref, { config: configGiven, before: values.before, branch }, io),
         ...(await cliLanded(repoDir, configGiven, io)),
         defaults,
         server,

@@ -209,7 +209,7 @@ could not answer.
         rev: ref,
         branch,
         resolveBaseRev: (name) => resolveBaseBranchRev(repoDir, name, { env: io.env }),
-        rules: await cliRules(repoDir, ref, { config: configGiven }, io),
+        rules: await cliRules(repoDir, ref, { config: configGiven, branch }, io),
         ...(await cliLanded(repoDir, configGiven, io)),
         defaults,
         now: new Date(0),

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultBranchOf } from '../../../src/adapters/git/history.js';
+import { defaultBranchOf, publishedBefore } from '../../../src/adapters/git/history.js';
 import { ReadError } from '../../../src/errors.js';
-import { makeRepo, runIn, type TestRepo } from '../../helpers/git-repo.js';
+import { commitFiles, makeRepo, runIn, type TestRepo } from '../../helpers/git-repo.js';
 
 let origin: TestRepo;
 let root: string;
@@ -63,5 +63,22 @@ describe('defaultBranchOf', () => {
   it('refuses a $CI_DEFAULT_BRANCH that is no branch name', async () => {
     const env = { ...origin.env, CI_DEFAULT_BRANCH: 'a..b' };
     await expect(defaultBranchOf(origin.dir, ['devel'], { env })).rejects.toThrow(ReadError);
+  });
+});
+
+describe('publishedBefore', () => {
+  it('names origin/BRANCH when commits not pushed yet sit on top of it, and nothing otherwise', async () => {
+    const dir = await clone();
+    const clonedRepo = { dir, env: origin.env, git: (args: string[]) => runIn(dir, origin.env, args) };
+    const opts = { env: origin.env };
+    await runIn(dir, origin.env, ['config', 'user.name', 'Tails developers']);
+    await runIn(dir, origin.env, ['config', 'user.email', 'tails@example.org']);
+    await expect(publishedBefore(dir, 'main', 'HEAD', opts)).resolves.toBeUndefined();
+    await commitFiles(clonedRepo as TestRepo, { NEWS: 'x\n' }, 'Not pushed yet');
+    await expect(publishedBefore(dir, 'main', 'HEAD', opts)).resolves.toBe('refs/remotes/origin/main');
+    await expect(publishedBefore(dir, 'nowhere', 'HEAD', opts)).resolves.toBeUndefined();
+    await runIn(dir, origin.env, ['checkout', '--quiet', '--orphan', 'rewritten']);
+    await commitFiles(clonedRepo as TestRepo, { NEWS: 'y\n' }, 'Unrelated');
+    await expect(publishedBefore(dir, 'main', 'HEAD', opts)).resolves.toBeUndefined();
   });
 });
