@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RATE_LIMIT_POLICY } from '../src/adapters/github/rate-limit-policy.js';
@@ -7,7 +7,7 @@ import type { FakeGitHub } from './fake-github.js';
 import { percentile } from './measure.js';
 import { forkProbotServer } from './probot-server.js';
 import { APP_ID, startTopicPushBench } from './topic-pushes.js';
-import type { SignedWebhook } from './webhook-load.js';
+import { postWebhook, type SignedWebhook } from './webhook-load.js';
 
 export interface LatencyOptions {
   /** Pushes sent one at a time, each once the pace allows a write again. */
@@ -45,32 +45,6 @@ function latency(values: number[]): Latency {
   };
 }
 
-function deliver(url: URL, agent: Agent, webhook: SignedWebhook): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(webhook.body),
-          'x-github-event': webhook.event,
-          'x-github-delivery': webhook.delivery,
-          'x-hub-signature-256': webhook.signature,
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(webhook.body);
-  });
-}
-
 /**
  * Sends `webhooks` at once and says, for each, how long from its sending
  * until the fake GitHub got its check run. Probot answers a webhook whose
@@ -91,7 +65,7 @@ async function timeChecks(
     const statuses = await Promise.all(
       webhooks.map((webhook) => {
         sent.set((JSON.parse(webhook.body) as { after: string }).after, performance.now());
-        return deliver(url, agent, webhook);
+        return postWebhook(url, agent, webhook).then((answer) => answer.status);
       }),
     );
     const refused = statuses.filter((status) => status < 200 || status >= 300);

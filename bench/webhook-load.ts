@@ -35,7 +35,8 @@ export interface LoadResult {
   failures: string[];
 }
 
-function post(url: URL, agent: Agent, webhook: SignedWebhook): Promise<{ status: number; body: string }> {
+/** POSTs one signed webhook as GitHub does; resolves with the answer's status and body. */
+export function postWebhook(url: URL, agent: Agent, webhook: SignedWebhook): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -88,7 +89,7 @@ export async function sendWebhooks(
     while (next < webhooks.length && failures.length === 0 && performance.now() - start < options.timeLimitMs) {
       const webhook = webhooks[next++] as SignedWebhook;
       try {
-        const { status, body } = await post(target, agent, webhook);
+        const { status, body } = await postWebhook(target, agent, webhook);
         if (status === 200) processed += 1;
         else if (failures.length < MAX_FAILURES) failures.push(`${webhook.delivery}: ${status} ${body.slice(0, 300)}`);
       } catch (error) {
