@@ -1,4 +1,6 @@
 import { forkProbotServer, type BenchedApp, type ProbotServerOptions, type RunningServer } from './probot-server.js';
+import type { Latency } from './check-latency.js';
+import { probeWhile, type ProbeLatency } from './probe-latency.js';
 import { APP_ID, startTopicPushBench, type TopicPushBench } from './topic-pushes.js';
 import { sendWebhooks, type LoadResult } from './webhook-load.js';
 
@@ -36,10 +38,14 @@ export interface AppThroughput {
   once: Record<string, number>;
   /** Check runs the real app created during the timed run, by conclusion. */
   conclusions: Record<string, number>;
+  /** How fast /readyz and /metrics answered while the real app took that load. */
+  probes: ProbeLatency;
 }
 
 interface Measured {
   throughput: ServerThroughput;
+  /** Only for the real app: the bare and minimal apps serve no probe that asks anything. */
+  probes?: ProbeLatency;
   /** Requests the fake GitHub answered during the warm-up. */
   warmupRequests: Record<string, number>;
 }
@@ -74,11 +80,14 @@ async function measureServer(
     check(await sendWebhooks(server.webhooksUrl, warmupWebhooks, options));
     const warmupRequests = github.counts();
     github.reset();
-    const run = await sendWebhooks(server.webhooksUrl, timedWebhooks, options);
+    const load = sendWebhooks(server.webhooksUrl, timedWebhooks, options);
+    const probes = app === 'real' ? await probeWhile(new URL(server.webhooksUrl).origin, load) : undefined;
+    const run = await load;
     check(run);
     return {
       throughput: { processed: run.processed, seconds: run.seconds, perSecond: run.processed / run.seconds },
       warmupRequests,
+      ...(probes ? { probes } : {}),
     };
   } finally {
     await server.stop();
@@ -104,7 +113,8 @@ export async function benchAppThroughput(
   try {
     const { throughput: bare } = await measureServer(bench, options, start, 'bare', 'ba');
     const { throughput: minimal } = await measureServer(bench, options, start, 'minimal', 'f1');
-    const { throughput: real, warmupRequests } = await measureServer(bench, options, start, 'real', 'a1');
+    const { throughput: real, warmupRequests, probes } = await measureServer(bench, options, start, 'real', 'a1');
+    if (!probes) throw new Error('the real app was measured without its probes');
     const timed = github.counts();
     const requestsPerWebhook = Object.fromEntries(
       Object.entries(timed).map(([route, n]) => [route, n / real.processed]),
@@ -121,11 +131,15 @@ export async function benchAppThroughput(
       requestsPerWebhook,
       once,
       conclusions,
+      probes,
     };
   } finally {
     await github.close();
   }
 }
+
+const probeLine = (path: string, l: Latency) =>
+  `  ${path.padEnd(10)} p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms, max ${l.max.toFixed(1)} ms (target: under 100 ms)`;
 
 const verdict = (ratio: number, target: number) =>
   `${ratio.toFixed(2)} (target ≥ ${target.toFixed(2)}): ${ratio >= target ? 'target met' : 'NOT met'}`;
@@ -149,6 +163,12 @@ export function formatThroughput(result: AppThroughput, options: ThroughputOptio
         .map(([route, n]) => `${route} (${n})`)
         .join(', ') || 'nothing'
     }`,
+    `/readyz and /metrics asked every 50 ms during that run (${result.probes.readyz.count} times each):`,
+    probeLine('/readyz', result.probes.readyz),
+    probeLine('/metrics', result.probes.metrics),
+    ...(result.probes.notOk.length > 0
+      ? [`  answers other than 200: ${result.probes.notOk.slice(0, 5).join(', ')}`]
+      : []),
     `check runs created: ${
       Object.entries(result.conclusions)
         .map(([conclusion, n]) => `${n} ${conclusion}`)

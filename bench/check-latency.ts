@@ -36,7 +36,7 @@ export interface CheckLatency {
   burst: Latency;
 }
 
-function latency(values: number[]): Latency {
+export function latency(values: number[]): Latency {
   return {
     count: values.length,
     p50: percentile(values, 0.5),

@@ -2,10 +2,13 @@ import { fork } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { Probot, ProbotOctokit, Server, type ApplicationFunction } from 'probot';
-import { appOctokit } from '../src/adapters/github/app-octokit.js';
+import { Probot, ProbotOctokit, type ApplicationFunction } from 'probot';
 import { fastJson } from '../src/adapters/github/fast-json-plugin.js';
-import { createApp, type AppOptions } from '../src/app.js';
+import type { AppOptions } from '../src/app.js';
+import { listenProbot, serve } from '../src/server.js';
+import { DeliveryOutcomes } from '../src/server/delivery-outcomes.js';
+import { AppMetrics } from '../src/server/metrics.js';
+import { ReadinessProbe } from '../src/server/readiness.js';
 import { minimalApp } from './minimal-app.js';
 
 /** The events src/app.ts handles: the bare app listens to the same. */
@@ -67,19 +70,6 @@ const bareApp: ApplicationFunction = (app) => {
   app.on([...APP_EVENTS], async () => {});
 };
 
-/**
- * The app as deployed, but offline: the snapshot server is not what is
- * measured. GitHub identity comes from GET /app. `appOptions` reach it in
- * this process only (tests pass timers they fire by hand).
- */
-const realApp = (options: ProbotServerOptions, appOptions: AppOptions): ApplicationFunction =>
-  createApp({ snapshotServer: null, env: options.env ?? {}, ...appOptions });
-
-function appFunction(options: ProbotServerOptions, appOptions: AppOptions): ApplicationFunction {
-  if (options.app === 'real') return realApp(options, appOptions);
-  return options.app === 'minimal' ? minimalApp(options.appId) : bareApp;
-}
-
 async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
@@ -89,33 +79,59 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Probot's HTTP server, as `npm start` starts it, on 127.0.0.1, logging
- * nothing. `Octokit` replaces the one `options.octokit` names, in this
- * process only (tests pass one whose clock does not wait).
+ * The app's HTTP server, as `npm start` starts it, on 127.0.0.1, logging
+ * nothing: the real app through serve() itself (REDIS_URL in `options.env`
+ * makes it share its locks through Redis), the bare and minimal apps in a
+ * Probot behind the same server (listenProbot), so that all three pay for
+ * the same HTTP handling. `Octokit` replaces the one `options.octokit`
+ * names, in this process only (tests pass one whose clock does not wait).
  */
 export async function startProbotServer(
   options: ProbotServerOptions,
-  Octokit: typeof ProbotOctokit = options.octokit === 'app' ? appOctokit() : BenchOctokit,
+  Octokit: typeof ProbotOctokit | undefined = options.octokit === 'app' ? undefined : BenchOctokit,
   appOptions: AppOptions = {},
 ): Promise<RunningServer> {
   const port = await freePort();
   const log = pino({ level: 'silent' });
-  const server = new Server({
+  const webhooksUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
+  if (options.app === 'real') {
+    const service = await serve({
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        APP_ID: String(options.appId),
+        PRIVATE_KEY: options.privateKey,
+        WEBHOOK_SECRET: options.secret,
+        ...options.env,
+      },
+      log,
+      githubUrl: options.githubUrl,
+      ...(Octokit ? { Octokit } : {}),
+      // The snapshot server is not what is measured.
+      app: { snapshotServer: null, ...appOptions },
+    });
+    return { webhooksUrl, stop: () => service.stop() };
+  }
+  const probot = new Probot({
+    appId: options.appId,
+    privateKey: options.privateKey,
+    secret: options.secret,
+    Octokit: Octokit ?? BenchOctokit,
+    log,
+    baseUrl: options.githubUrl,
+  });
+  await probot.load(options.app === 'minimal' ? minimalApp(options.appId) : bareApp);
+  const metrics = new AppMetrics({ processMetrics: false });
+  const server = await listenProbot(probot, {
+    log,
+    metrics,
+    outcomes: new DeliveryOutcomes(),
+    readiness: new ReadinessProbe([]),
     host: '127.0.0.1',
     port,
-    log,
-    Probot: Probot.defaults({
-      appId: options.appId,
-      privateKey: options.privateKey,
-      secret: options.secret,
-      Octokit,
-      log,
-      baseUrl: options.githubUrl,
-    }),
+    webhookPath: '/api/github/webhooks',
   });
-  await server.load(appFunction(options, appOptions));
-  await server.start();
-  return { webhooksUrl: `http://127.0.0.1:${port}/api/github/webhooks`, stop: () => server.stop() };
+  return { webhooksUrl, stop: () => server.stop() };
 }
 
 const CHILD = fileURLToPath(new URL('./serve-app.js', import.meta.url));

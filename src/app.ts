@@ -29,6 +29,9 @@ import type { PullRequestTarget } from './app/targets.js';
 import { deploymentConfig } from './config/deployment.js';
 import type { Config } from './config/schema.js';
 import type { SnapshotServer } from './ports/snapshot-server.js';
+import type { NotedOutcome } from './server/delivery-outcomes.js';
+import type { AppMetrics } from './server/metrics.js';
+import { measuredSnapshotServer, measuredTriggers } from './server/measured-ports.js';
 
 export interface AppOptions {
   /** The clock; tests pin it. */
@@ -47,6 +50,21 @@ export interface AppOptions {
   /** How the release jobs' triggers reach their CI; tests pass a fetch of their own. */
   triggerOptions?: TriggerOptions;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Serialises work on one key (a check, a branch, a command, a tag's jobs).
+   * Absent: this process's own, for a single replica; the server passes
+   * Redis locks when REDIS_URL is set.
+   */
+  locks?: RepoDeps['locks'];
+  /** Which checks were written since a read; this process's own when absent, Redis' when REDIS_URL is set. */
+  checkLedger?: RepoDeps['checkLedger'];
+  /** Counts snapshot-server questions and release jobs started; the server's, for GET /metrics. */
+  metrics?: AppMetrics;
+  /**
+   * Where a webhook left alone or about something GitHub no longer has
+   * says so: the server's one line per delivery. Absent: a log line of its own.
+   */
+  noteOutcome?: (delivery: string, outcome: NotedOutcome['outcome'], reason: string) => void;
 }
 
 const MANIFEST_TIMEOUT_MS = 60_000;
@@ -74,21 +92,38 @@ type AnyContext = Context<'push' | 'pull_request' | 'check_run' | 'issue_comment
  * excepts sent it. A webhook left alone says why in one line.
  */
 function actionable<C extends AnyContext>(
+  note: NoteOutcome,
   event: HandledEvent,
   context: C,
   fromBot: (context: C) => boolean = (c) => c.isBot,
 ): boolean {
   const problem = payloadProblem(event, context.payload);
   if (problem !== undefined) {
-    context.log.warn({ delivery: context.id }, `webhook ignored: ${problem}`);
+    note(context, 'ignored', problem);
     return false;
   }
   if (fromBot(context)) {
-    context.log.debug({ delivery: context.id }, 'webhook ignored: sent by a bot');
+    note(context, 'ignored', SENT_BY_A_BOT);
     return false;
   }
   return true;
 }
+
+type NoteOutcome = (
+  context: { id: string; log: Pick<Logger, 'warn' | 'debug'> },
+  outcome: NotedOutcome['outcome'],
+  reason: string,
+) => void;
+
+const SENT_BY_A_BOT = 'sent by a bot';
+
+const logOutcome: NoteOutcome = (context, outcome, reason) =>
+  context.log[reason === SENT_BY_A_BOT ? 'debug' : 'warn'](
+    { delivery: context.id },
+    outcome === 'gone'
+      ? `webhook left: GitHub no longer has what it is about: ${reason}`
+      : `webhook ignored: ${reason}`,
+  );
 
 /**
  * What becomes of a handler's failure. When GitHub no longer has what the
@@ -100,8 +135,9 @@ function actionable<C extends AnyContext>(
  * error can carry a whole request, and Probot logs an error with
  * everything it holds.
  */
-export function handled<C extends { id: string; log: Pick<Logger, 'warn'> }>(
+export function handled<C extends { id: string; log: Pick<Logger, 'warn' | 'debug'> }>(
   handler: (context: C) => Promise<void>,
+  note: NoteOutcome = logOutcome,
 ): (context: C) => Promise<void> {
   return async (context) => {
     try {
@@ -109,7 +145,7 @@ export function handled<C extends { id: string; log: Pick<Logger, 'warn'> }>(
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (isGone(error)) {
-        context.log.warn({ delivery: context.id }, `webhook left: GitHub no longer has what it is about: ${message}`);
+        note(context, 'gone', message);
         return;
       }
       const clean = new Error(message);
@@ -133,15 +169,21 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       );
     }
     const defaults = options.defaults ?? deploymentConfig(env);
-    const triggers = releaseTriggers(defaults, env, options.triggerOptions ?? { log: app.log });
+    const { metrics } = options;
+    const configured = releaseTriggers(defaults, env, options.triggerOptions ?? { log: app.log });
+    const triggers = metrics ? measuredTriggers(configured, metrics) : configured;
     const readiness = new ReadinessWatch(options.timers ?? systemTimers, (message, error) =>
       app.log.warn({ err: error === undefined ? undefined : describeForLog(error) }, message),
     );
-    const server =
+    const unmeasured =
       options.snapshotServer === null ? undefined : (options.snapshotServer ?? snapshotServerFor(defaults, env));
+    const server = unmeasured && metrics ? measuredSnapshotServer(unmeasured, metrics) : unmeasured;
     const now = options.now ?? (() => new Date());
-    const locks = new KeyedLock();
-    const checkLedger = new CheckLedger();
+    const locks = options.locks ?? new KeyedLock();
+    const note: NoteOutcome = options.noteOutcome
+      ? (context, outcome, reason) => options.noteOutcome?.(context.id, outcome, reason)
+      : logOutcome;
+    const checkLedger = options.checkLedger ?? new CheckLedger();
     const followUps = new FollowUps(options.timers);
 
     let identity: Promise<BotIdentity> | undefined;
@@ -246,9 +288,9 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on(
       'push',
       handled(async (context) => {
-        if (!actionable('push', context)) return;
+        if (!actionable(note, 'push', context)) return;
         await onPush(await depsFor(context), context.payload);
-      }),
+      }, note),
     );
 
     app.on(
@@ -256,41 +298,41 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       handled(async (context) => {
         // The bot's own pull requests still get checks: reviewers merge them.
         const fromOtherBot = (c: typeof context) => c.isBot && !isBotPullRequest(c.payload, defaults.bot.branch_prefix);
-        if (!actionable('pull_request', context, fromOtherBot)) return;
+        if (!actionable(note, 'pull_request', context, fromOtherBot)) return;
         await onPullRequest(await depsFor(context), context.payload);
-      }),
+      }, note),
     );
 
     app.on(
       'check_run.rerequested',
       handled(async (context) => {
-        if (!actionable('check_run', context)) return;
+        if (!actionable(note, 'check_run', context)) return;
         await onCheckRunRerequested(await depsFor(context), context.payload);
-      }),
+      }, note),
     );
 
     app.on(
       'check_run.requested_action',
       handled(async (context) => {
-        if (!actionable('check_run', context)) return;
+        if (!actionable(note, 'check_run', context)) return;
         await onCheckRunRequestedAction(await depsFor(context), context.payload);
-      }),
+      }, note),
     );
 
     app.on(
       'create',
       handled(async (context) => {
-        if (!actionable('create', context)) return;
+        if (!actionable(note, 'create', context)) return;
         await onCreate(await depsFor(context), context.payload);
-      }),
+      }, note),
     );
 
     app.on(
       'issue_comment.created',
       handled(async (context) => {
-        if (!actionable('issue_comment', context)) return;
+        if (!actionable(note, 'issue_comment', context)) return;
         await onIssueComment(await depsFor(context), context.payload);
-      }),
+      }, note),
     );
   };
 }

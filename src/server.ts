@@ -1,23 +1,185 @@
-import { run } from 'probot';
+import { getPrivateKey } from '@probot/get-private-key';
+import { Probot, run, type Logger, type ProbotOctokit } from 'probot';
 import { appOctokit } from './adapters/github/app-octokit.js';
+import { githubMetrics } from './adapters/github/metrics-plugin.js';
 import type { RateLimitsOptions } from './adapters/github/rate-limits-plugin.js';
-import { createApp } from './app.js';
+import { createApp, snapshotServerFor, type AppOptions } from './app.js';
+import { deploymentConfig } from './config/deployment.js';
+import { DeliveryOutcomes } from './server/delivery-outcomes.js';
+import { listen, type ListeningServer } from './server/http-server.js';
+import { measuredSnapshotServer } from './server/measured-ports.js';
+import { serverLog } from './server/log.js';
+import { AppMetrics } from './server/metrics.js';
+import { ReadinessProbe, type ReadinessCheck } from './server/readiness.js';
+import { sharedState } from './server/shared-state.js';
+import { WebhookEndpoint } from './server/webhook-endpoint.js';
 
-/**
- * What `run` takes besides the app and its Octokit (tests pass the
- * environment and a logger), and the rate limits' clock (tests pass one
- * that does not wait).
- */
-export type ServeOptions = Omit<NonNullable<Parameters<typeof run>[1]>, 'Octokit'> & {
+const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
+
+export interface ServeOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Tests pass a logger that captures; otherwise one from LOG_LEVEL and LOG_FORMAT. */
+  log?: Logger;
+  /** The setup page's writer of .env; tests pass one that writes nothing. */
+  updateEnv?: (env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
+  /** The rate limits' clock; tests pass one that does not wait. */
   rateLimits?: RateLimitsOptions;
-};
+  /** What the app is built with beyond the environment (tests: identity, timers, clock). */
+  app?: AppOptions;
+  /** Another Octokit class than appOctokit's (the bench turns retries and pacing off); GitHub requests are counted all the same. */
+  Octokit?: typeof ProbotOctokit;
+  /** The GitHub API root instead of api.github.com or GHE_HOST's: the bench's and the tests' stand-in. */
+  githubUrl?: string;
+  /** Readiness checks' age and timeout; tests shorten them. */
+  readiness?: ConstructorParameters<typeof ReadinessProbe>[1];
+}
+
+export interface RunningService {
+  port: number;
+  stop(): Promise<void>;
+}
+
+function appIdOf(env: NodeJS.ProcessEnv): number {
+  const appId = Number(env.APP_ID);
+  if (!Number.isSafeInteger(appId) || appId <= 0) throw new Error(`APP_ID=${env.APP_ID ?? ''} is not a GitHub App id`);
+  return appId;
+}
+
+function portOf(env: NodeJS.ProcessEnv): number {
+  if (env.PORT === undefined || env.PORT === '') return 3000;
+  const port = Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a TCP port`);
+  return port;
+}
 
 /**
- * `npm start`: Probot's server, as `probot run` starts it (the setup page
- * without credentials, webhooks on /api/github/webhooks with them), running
- * the app with its own Octokit, whose rate-limit handling is the app's
- * (see appOctokit).
+ * `npm start`. Without an app id and a private key: Probot's setup page,
+ * which registers the GitHub App from app.yml. With them: the app's own
+ * HTTP server (src/server/http-server.ts) running the app in a Probot,
+ * with webhooks, /healthz, /readyz and /metrics, one log line per
+ * delivery, and the locks and write pacing shared through Redis when
+ * REDIS_URL is set.
+ * @throws Error naming the variable that is wrong (APP_ID, PORT, PRIVATE_KEY_PATH, the configuration file)
  */
-export function serve({ rateLimits, ...options }: ServeOptions = {}): ReturnType<typeof run> {
-  return run(createApp(options.env ? { env: options.env } : {}), { ...options, Octokit: appOctokit(rateLimits) });
+export async function serve(options: ServeOptions = {}): Promise<RunningService> {
+  const env = options.env ?? process.env;
+  const privateKey = getPrivateKey({ env });
+  if (!env.APP_ID || !privateKey) {
+    const server = await run(createApp({ env, ...options.app }), {
+      env,
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.updateEnv ? { updateEnv: options.updateEnv } : {}),
+      Octokit: appOctokit(options.rateLimits),
+    });
+    return { port: portOf(env), stop: () => server.stop() };
+  }
+  const appId = appIdOf(env);
+  const port = portOf(env);
+  const log = options.log ?? (await serverLog(env));
+  const defaults = options.app?.defaults ?? deploymentConfig(env);
+  const snapshotServer =
+    options.app?.snapshotServer === null
+      ? undefined
+      : (options.app?.snapshotServer ?? snapshotServerFor(defaults, env));
+  const metrics = new AppMetrics();
+  const shared = sharedState(env, log);
+  const outcomes = new DeliveryOutcomes();
+  const baseUrl =
+    options.githubUrl ?? (env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}/api/v3` : undefined);
+  const probot = new Probot({
+    appId,
+    privateKey,
+    // The app refuses to start without a secret in production (createApp); elsewhere Probot's own default.
+    secret: env.WEBHOOK_SECRET || 'development',
+    log,
+    Octokit: options.Octokit
+      ? options.Octokit.plugin(githubMetrics(metrics))
+      : appOctokit({ ...options.rateLimits, ...shared.rateLimits }, metrics),
+    ...(baseUrl ? { baseUrl } : {}),
+  });
+  await probot.load(
+    createApp({
+      env,
+      defaults,
+      metrics,
+      snapshotServer: snapshotServer ?? null,
+      ...(shared.locks ? { locks: shared.locks } : {}),
+      ...(shared.checkLedger ? { checkLedger: shared.checkLedger } : {}),
+      noteOutcome: outcomes.note,
+      ...options.app,
+    }),
+  );
+
+  const checks: ReadinessCheck[] = [githubReadiness(probot)];
+  if (shared.readiness) checks.push(shared.readiness);
+  const origin = Object.keys(defaults.snapshot_server.dists)[0];
+  if (snapshotServer && origin !== undefined) {
+    const measured = measuredSnapshotServer(snapshotServer, metrics);
+    checks.push({ name: 'snapshot server', check: async () => void (await measured.latestSerial(origin)) });
+  }
+  const server = await listenProbot(probot, {
+    log,
+    metrics,
+    outcomes,
+    readiness: new ReadinessProbe(checks, options.readiness),
+    host: env.HOST || 'localhost',
+    port,
+    webhookPath: env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH,
+  });
+  return {
+    port: server.port,
+    stop: async () => {
+      await server.stop();
+      await shared.close();
+    },
+  };
+}
+
+/** GitHub takes the app's credentials: its JWT gets an answer from GET /app. */
+function githubReadiness(probot: Probot): ReadinessCheck {
+  return {
+    name: 'github',
+    check: async () => {
+      const octokit = await probot.auth();
+      await octokit.rest.apps.getAuthenticated();
+    },
+  };
+}
+
+export interface ListenOptions {
+  log: Logger;
+  metrics: AppMetrics;
+  outcomes: DeliveryOutcomes;
+  readiness: ReadinessProbe;
+  host: string;
+  port: number;
+  webhookPath: string;
+}
+
+/**
+ * A Probot with its app loaded, served: its webhooks through the app's
+ * endpoint (one line per delivery), beside the probes and the metrics.
+ * The readiness checks start at once, so that /readyz knows within
+ * seconds, and a wrong private key shows in the log at start.
+ */
+export async function listenProbot(probot: Probot, options: ListenOptions): Promise<ListeningServer> {
+  void options.readiness.refresh().then(() => {
+    const { checks } = options.readiness.current();
+    for (const [name, result] of Object.entries(checks))
+      if (!result.ok) options.log.warn(`not ready: ${name}: ${result.error ?? 'failed'}`);
+  });
+  const webhooks = new WebhookEndpoint({
+    receiver: {
+      verify: (payload, signature) => probot.webhooks.verify(payload, signature),
+      receive: (event) => probot.receive(event as Parameters<Probot['receive']>[0]),
+    },
+    log: options.log,
+    metrics: options.metrics,
+    outcomes: options.outcomes,
+  });
+  const server = await listen({ ...options, webhooks });
+  options.log.info(
+    `Listening on http://${options.host}:${server.port}: webhooks on ${options.webhookPath}, /healthz, /readyz, /metrics`,
+  );
+  return server;
 }

@@ -1,4 +1,31 @@
 import { serve } from './server.js';
 
-// The entry point of `npm start`; src/server.ts says what it serves.
-await serve();
+/**
+ * The entry point of `npm start` and of the systemd unit: this process is
+ * the server, so a supervisor's SIGTERM reaches it. It stops accepting,
+ * lets deliveries under way end, and exits 0; a setting that is wrong
+ * stops it at start with one line naming the setting, and exit code 1.
+ */
+let service: Awaited<ReturnType<typeof serve>>;
+try {
+  service = await serve();
+} catch (error) {
+  process.stderr.write(`apt-snapshots-bot: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    // A second signal while stopping means "now".
+    if (stopping) process.exit(1);
+    stopping = true;
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`apt-snapshots-bot: stopping failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  });
+}

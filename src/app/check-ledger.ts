@@ -1,10 +1,7 @@
+import type { CheckLedgerPort, CheckRunsSeen } from '../ports/check-ledger.js';
 import type { KnownCheckRuns } from '../ports/forge.js';
 
-/** Check runs as a read found them, and when on the ledger's clock the read began. */
-export interface CheckRunsSeen {
-  known: KnownCheckRuns;
-  seenAt: number;
-}
+export type { CheckRunsSeen } from '../ports/check-ledger.js';
 
 /** Writes remembered; older ones are forgotten, and anything read before them no longer trusted. */
 const CAPACITY = 10_000;
@@ -17,7 +14,7 @@ const CAPACITY = 10_000;
  * written with what was read only when nothing was written to it since;
  * otherwise the forge looks the runs up itself, inside the check's lock.
  */
-export class CheckLedger {
+export class CheckLedger implements CheckLedgerPort {
   private clock = 0;
   /** By check key, when it was last written; oldest first. */
   private readonly writes = new Map<string, number>();
@@ -27,27 +24,32 @@ export class CheckLedger {
   constructor(private readonly capacity = CAPACITY) {}
 
   /** Taken before a read begins. */
-  now(): number {
+  now(): Promise<number> {
+    return Promise.resolve(this.tick());
+  }
+
+  private tick(): number {
     this.clock += 1;
     return this.clock;
   }
 
   /** Records that check `key` was written, or may have been (a write that failed halfway). */
-  wrote(key: string): void {
+  wrote(key: string): Promise<void> {
     this.writes.delete(key);
-    this.writes.set(key, this.now());
+    this.writes.set(key, this.tick());
     for (const [oldest, at] of this.writes) {
       if (this.writes.size <= this.capacity) break;
       this.horizon = at;
       this.writes.delete(oldest);
     }
+    return Promise.resolve();
   }
 
   /** What `seen` knows, unless check `key` was (or may have been) written since it was read. */
-  fresh(key: string, seen: CheckRunsSeen | undefined): KnownCheckRuns | undefined {
-    if (!seen) return undefined;
+  fresh(key: string, seen: CheckRunsSeen | undefined): Promise<KnownCheckRuns | undefined> {
+    if (!seen) return Promise.resolve(undefined);
     const written = this.writes.get(key);
     const stale = written === undefined ? seen.seenAt <= this.horizon : written > seen.seenAt;
-    return stale ? undefined : seen.known;
+    return Promise.resolve(stale ? undefined : seen.known);
   }
 }

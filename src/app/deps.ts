@@ -1,10 +1,10 @@
 import type { Logger } from 'probot';
 import type { Config } from '../config/schema.js';
+import type { CheckLedgerPort } from '../ports/check-ledger.js';
 import type { Forge } from '../ports/forge.js';
+import type { Locks } from '../ports/locks.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
-import type { CheckLedger } from './check-ledger.js';
 import type { FollowUps } from './follow-ups.js';
-import type { KeyedLock } from './keyed-lock.js';
 import type { BatchRefReader } from './prefetching-reader.js';
 import type { ReleaseServices } from './release/services.js';
 import type { PullRequestTarget } from './targets.js';
@@ -20,9 +20,9 @@ export interface RepoDeps {
   defaults: Config;
   now: Date;
   log: Logger;
-  locks: KeyedLock;
-  /** The checks this process wrote, so that check runs read before one of those writes are not trusted after it. */
-  checkLedger: CheckLedger;
+  locks: Locks;
+  /** The checks written (by every replica, when shared), so that check runs read before one of those writes are not trusted after it. */
+  checkLedger: CheckLedgerPort;
   /** Half-done work to try again later (the thaw pull request not opened after its branch was pushed). */
   followUps: FollowUps;
   /** owner/name, for lock keys and messages. */

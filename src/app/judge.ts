@@ -125,7 +125,7 @@ function landed(deps: RepoDeps): EvaluateInput['landed'] {
 }
 
 async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean): Promise<Judged> {
-  const seenAt = deps.checkLedger.now();
+  const seenAt = await deps.checkLedger.now();
   const batch = [target.rev, ...(target.before ? [target.before] : []), ...baseCandidates(deps, target.branch)];
   const reader = new PrefetchingReader(deps.reader, batch, { checkRunsOf: target.rev });
   let baseName = '';
@@ -175,7 +175,7 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
 }
 
 async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, changelog: boolean): Promise<Judged> {
-  const seenAt = deps.checkLedger.now();
+  const seenAt = await deps.checkLedger.now();
   const reader = new PrefetchingReader(deps.reader, [target.rev, target.baseRev], { checkRunsOf: target.rev });
   const evaluation = await evaluate({
     reader,
@@ -234,9 +234,9 @@ export function publishCheck(
   const key = `check ${deps.repository} ${report.headSha} ${report.name}`;
   return deps.locks.run(key, async () => {
     try {
-      return await deps.forge.ensureCheck(report, deps.checkLedger.fresh(key, seen));
+      return await deps.forge.ensureCheck(report, await deps.checkLedger.fresh(key, seen));
     } finally {
-      deps.checkLedger.wrote(key);
+      await deps.checkLedger.wrote(key);
     }
   });
 }

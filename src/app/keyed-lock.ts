@@ -1,11 +1,13 @@
+import type { Locks } from '../ports/locks.js';
+
 /**
  * Runs tasks one at a time per key, in arrival order. Two webhooks a second
  * apart (two pushes to devel, a redelivery racing the original) then ensure
  * the same check or branch one after the other instead of both creating it.
- * It only orders work inside one process; the forge's "ensure" verbs keep
- * several processes safe.
+ * It only orders work inside one process: replicas share RedisLocks instead,
+ * which queues each process's own work here first.
  */
-export class KeyedLock {
+export class KeyedLock implements Locks {
   private readonly tails = new Map<string, Promise<unknown>>();
 
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {

@@ -1,20 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { Probot, Server } from 'probot';
-import { createApp } from '../../src/app.js';
-import { serve } from '../../src/server.js';
+import nock from 'nock';
+import { serve, type RunningService } from '../../src/server.js';
 import { mockCreateBranch, mockFindPullRequest, mockOpenPullRequest, REPO } from '../helpers/github-rest.js';
 import { SkippingClock } from '../helpers/manual-clock.js';
 import { freePort } from '../helpers/free-port.js';
-import { guardNock } from '../helpers/nock-guard.js';
-import {
-  APP_ID,
-  BOT_LOGIN,
-  captureLog,
-  fixture,
-  NOW,
-  testOctokitClass,
-  testPrivateKey,
-} from '../helpers/probot-app.js';
+import { GITHUB_API, guardNock } from '../helpers/nock-guard.js';
+import { APP_ID, BOT_LOGIN, captureLog, fixture, NOW, testPrivateKey } from '../helpers/probot-app.js';
 import { githubApi, rev, SHA, TREES } from './scenario.js';
 
 // The server under test listens on 127.0.0.1; anything else unmocked fails the test.
@@ -45,28 +36,29 @@ async function post(
 
 describe('the real server, over HTTP', () => {
   const log = captureLog();
-  let server: Server;
+  let server: RunningService;
   let webhooks: string;
 
   beforeAll(async () => {
     const port = await freePort();
-    server = new Server({
-      host: '127.0.0.1',
-      port,
+    // The readiness probe asks GitHub who the app is once at start.
+    nock(GITHUB_API).get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' });
+    server = await serve({
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        APP_ID: String(APP_ID),
+        PRIVATE_KEY: testPrivateKey(),
+        WEBHOOK_SECRET: SECRET,
+      },
       log: log.logger,
-      Probot: Probot.defaults({
-        appId: APP_ID,
-        privateKey: testPrivateKey(),
-        secret: SECRET,
-        Octokit: testOctokitClass(),
-        log: log.logger,
-      }),
+      app: { identity: { appId: APP_ID, botLogin: BOT_LOGIN }, snapshotServer: null, now: () => NOW },
     });
-    await server.load(
-      createApp({ identity: { appId: APP_ID, botLogin: BOT_LOGIN }, snapshotServer: null, now: () => NOW }),
-    );
-    await server.start();
     webhooks = `http://127.0.0.1:${port}/api/github/webhooks`;
+    while (
+      ((await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { checkedAt: unknown }).checkedAt === null
+    )
+      await new Promise((resolve) => setTimeout(resolve, 10));
   });
 
   afterAll(async () => {
@@ -107,7 +99,7 @@ describe('the real server, over HTTP', () => {
 
   it('never logs the webhook secret or the private key', () => {
     const logged = log.text();
-    expect(logged).toContain('POST /api/github/webhooks');
+    expect(logged).toContain('"outcome":"handled"');
     expect(logged).not.toContain(SECRET);
     for (const line of testPrivateKey()
       .split('\n')
@@ -164,6 +156,30 @@ describe('npm start with credentials', () => {
   it("serves signed webhooks with the app's Octokit, which retries a secondary rate limit as GitHub asks", async () => {
     const port = await freePort();
     const clock = new SkippingClock();
+    const frozen = rev(TREES.develFrozen, SHA.develAfter);
+    const api = githubApi({
+      [SHA.develAfter]: frozen,
+      [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
+      'refs/heads/devel': frozen,
+    });
+    // Asked twice: by the readiness probe at start, and by the app to learn who it is.
+    api.scope.get('/app').times(2).reply(200, { id: APP_ID, slug: 'apt-snapshots-bot', name: 'apt-snapshots-bot' });
+    api.read();
+    api.check(SHA.develAfter, 'APT snapshots');
+    api.read();
+    mockCreateBranch(api.scope, 'apt-snapshots-bot/thaw-devel', SHA.develAfter);
+    mockFindPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel');
+    api.scope
+      .post(`${REPO}/pulls`)
+      .reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '2' });
+    api.scope.post(`${REPO}/pulls`).reply(201, {
+      number: 60,
+      html_url: 'https://github.com/tails/tails/pull/60',
+      state: 'open',
+      head: { ref: 'apt-snapshots-bot/thaw-devel' },
+      base: { ref: 'devel' },
+    });
+
     const server = await serve({
       env: {
         PORT: String(port),
@@ -177,29 +193,6 @@ describe('npm start with credentials', () => {
       rateLimits: { clock },
     });
     try {
-      const frozen = rev(TREES.develFrozen, SHA.develAfter);
-      const api = githubApi({
-        [SHA.develAfter]: frozen,
-        [SHA.develBefore]: rev(TREES.develThawed, SHA.develBefore),
-        'refs/heads/devel': frozen,
-      });
-      api.scope.get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot', name: 'apt-snapshots-bot' });
-      api.read();
-      api.check(SHA.develAfter, 'APT snapshots');
-      api.read();
-      mockCreateBranch(api.scope, 'apt-snapshots-bot/thaw-devel', SHA.develAfter);
-      mockFindPullRequest(api.scope, 'apt-snapshots-bot/thaw-devel', 'devel');
-      api.scope
-        .post(`${REPO}/pulls`)
-        .reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '2' });
-      api.scope.post(`${REPO}/pulls`).reply(201, {
-        number: 60,
-        html_url: 'https://github.com/tails/tails/pull/60',
-        state: 'open',
-        head: { ref: 'apt-snapshots-bot/thaw-devel' },
-        base: { ref: 'devel' },
-      });
-
       const response = await post(
         `http://127.0.0.1:${port}/api/github/webhooks`,
         'push',

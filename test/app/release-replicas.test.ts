@@ -10,12 +10,13 @@ import { forkProbotServer, type RunningServer } from '../../bench/probot-server.
 import { sendWebhooks, signWebhook } from '../../bench/webhook-load.js';
 import { startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
 import { fixture } from '../helpers/probot-app.js';
+import { redisServerPath, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { tailsTree } from '../helpers/snapshot.js';
 
 /**
  * Two copies of the app, each a process of its own as a deployment runs
  * them, receive the same tag at once: the claims on GitHub let one start
- * each job. They run the compiled app, which `npm test` builds first.
+ * each job, whether or not the copies share their locks through Redis. They run the compiled app, which `npm test` builds first.
  */
 const SERVE_APP = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'bench', 'serve-app.js');
 const SECRET = 'replica-test-secret-2b8f';
@@ -42,13 +43,19 @@ const commit = (sha: string, parents: string[]): FakeCommit => ({
   files: TREE,
 });
 
-describe('two app processes receiving the same tag at once', () => {
+const sharing = [['on their own', false]] as [string, boolean][];
+if (redisServerPath) sharing.push(['sharing Redis', true]);
+else console.warn('skipping the replicas sharing Redis: redis-server is not on PATH (.ci/run installs it)');
+
+describe.each(sharing)('two app processes %s receiving the same tag at once', (_name, withRedis) => {
   let github: FakeGitHub;
   let ci: LocalHttpServer;
   let dir: string;
+  let redis: RedisServer | undefined;
   let replicas: RunningServer[] = [];
 
   beforeAll(async () => {
+    if (withRedis) redis = await startRedisServer();
     if (!existsSync(SERVE_APP)) throw new Error(`${SERVE_APP} is missing: npm test builds it (npm run build)`);
     dir = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-replicas-'));
     github = await startFakeGitHub({
@@ -89,7 +96,7 @@ describe('two app processes receiving the same tag at once', () => {
       privateKey: PRIVATE_KEY,
       secret: SECRET,
       githubUrl: github.url,
-      env: { APT_SNAPSHOTS_BOT_CONFIG: config, CI_SECRET: 'ci-key-9e3d' },
+      env: { APT_SNAPSHOTS_BOT_CONFIG: config, CI_SECRET: 'ci-key-9e3d', ...(redis ? { REDIS_URL: redis.url } : {}) },
     };
     replicas = await Promise.all([forkProbotServer(options, SERVE_APP), forkProbotServer(options, SERVE_APP)]);
   });
@@ -97,6 +104,7 @@ describe('two app processes receiving the same tag at once', () => {
     await Promise.all(replicas.map((r) => r.stop()));
     await ci.close();
     await github.close();
+    await redis?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 

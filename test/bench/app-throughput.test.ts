@@ -27,8 +27,13 @@ describe('benchAppThroughput', () => {
       'POST /graphql': 1,
       'POST /repos/{owner}/{repo}/check-runs': 1,
     });
-    expect(result.once).toEqual({ 'POST /app/installations/{id}/access_tokens': 1, 'GET /app': 1 });
+    // GET /app twice: who the app is, and the readiness probe's question at start.
+    expect(result.once).toEqual({ 'POST /app/installations/{id}/access_tokens': 1, 'GET /app': 2 });
     expect(result.conclusions).toEqual({ success: 6 });
+    // The probes were asked while the load ran, and answered 200 (ready: the fake GitHub takes the credentials).
+    expect(result.probes.readyz.count).toBeGreaterThan(0);
+    expect(result.probes.metrics.count).toBe(result.probes.readyz.count);
+    expect(result.probes.notOk).toEqual([]);
   });
 
   it('fails, naming the answers, when the server does not process the webhooks, and stops it', async () => {
@@ -63,6 +68,11 @@ describe('formatThroughput', () => {
       requestsPerWebhook: { 'POST /graphql': 2, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': 1 },
       once: { 'GET /app': 1 },
       conclusions: { success: 1999, failure: 1 },
+      probes: {
+        readyz: { count: 40, p50: 1.23, p95: 4.56, max: 7.89 },
+        metrics: { count: 40, p50: 2.5, p95: 5, max: 120 },
+        notOk: ['/readyz: 503'],
+      },
     };
     expect(
       formatThroughput(result, { webhooks: 2000, concurrency: 8, warmup: 100, timeLimitMs: 1 }).split('\n'),
@@ -77,6 +87,10 @@ describe('formatThroughput', () => {
       '  GET /repos/{owner}/{repo}/commits/{ref}/check-runs   1.00',
       '  POST /graphql                                        2.00',
       '  once, during the warm-up: GET /app (1)',
+      '/readyz and /metrics asked every 50 ms during that run (40 times each):',
+      '  /readyz    p50 1.2 ms, p95 4.6 ms, max 7.9 ms (target: under 100 ms)',
+      '  /metrics   p50 2.5 ms, p95 5.0 ms, max 120.0 ms (target: under 100 ms)',
+      '  answers other than 200: /readyz: 503',
       'check runs created: 1999 success, 1 failure',
     ]);
   });

@@ -76,7 +76,8 @@ describe('startProbotServer', () => {
     expect(result).toMatchObject({ processed: 1, failures: [] });
     expect(github.counts()).toEqual({
       'POST /app/installations/{id}/access_tokens': 1,
-      'GET /app': 1,
+      // Who the app is, and the readiness probe's question at start.
+      'GET /app': 2,
       'GET /repos/{owner}/{repo}/compare/{basehead}': 1,
       'POST /graphql': 1,
       'POST /repos/{owner}/{repo}/check-runs': 1,
@@ -111,7 +112,8 @@ describe('startProbotServer', () => {
       const result = await deliver(app, 'another-secret');
       expect(result.processed).toBe(0);
       expect(result.failures).toEqual([expect.stringMatching(/: 400 /)]);
-      expect(github.counts()).toEqual({});
+      // The real app's readiness probe asks who it is at start; the webhook itself costs nothing.
+      expect(github.counts()).toEqual(app === 'real' ? { 'GET /app': 1 } : {});
     },
   );
 });

@@ -1,6 +1,8 @@
 import { ProbotOctokit } from 'probot';
 import { eventInstallationGuard } from './event-installation.js';
 import { fastJson } from './fast-json-plugin.js';
+import { githubMetrics } from './metrics-plugin.js';
+import type { AppMetrics } from '../../server/metrics.js';
 import { rateLimits, type RateLimitsOptions } from './rate-limits-plugin.js';
 
 /** @octokit/plugin-retry's statuses it never retries, plus 429: a rate limit waits as GitHub says (rateLimits), not 1, 4 and 9 s. */
@@ -16,12 +18,15 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
  * handlers only say whether to retry after the one wait it computed). So
  * it is off, and rateLimits paces and retries instead. @octokit/plugin-retry
  * still retries server errors. fastJson parses answers with JSON.parse
- * rather than json-with-bigint. eventInstallationGuard keeps a webhook whose
+ * rather than json-with-bigint. githubMetrics counts requests for GET
+ * /metrics. eventInstallationGuard keeps a webhook whose
  * installation id is not one from failing before the app sees it.
  */
-export function appOctokit(options: RateLimitsOptions = {}): typeof ProbotOctokit {
-  // fastJson first: its hook is then the innermost of these, and rateLimits sees parsed answers.
-  return ProbotOctokit.plugin(fastJson, rateLimits(options), eventInstallationGuard).defaults(
+export function appOctokit(options: RateLimitsOptions = {}, metrics?: AppMetrics): typeof ProbotOctokit {
+  // fastJson before rateLimits: its hook is then inside, and rateLimits sees parsed answers.
+  // githubMetrics innermost of these: a request rateLimits sends again counts again (plugin-retry's retries do not).
+  const plugins = [fastJson, rateLimits(options), eventInstallationGuard];
+  return ProbotOctokit.plugin(...(metrics ? [githubMetrics(metrics), ...plugins] : plugins)).defaults(
     (instance: Record<string, unknown>) => ({
       ...instance,
       throttle: { ...(instance.throttle as object | undefined), enabled: false },

@@ -1,8 +1,9 @@
 import type { Octokit, OctokitOptions } from '@octokit/core';
 import type { EndpointDefaults, OctokitResponse } from '@octokit/types';
 import { isMutation } from './graphql-operation.js';
+import { MemoryPacer, type Pacer } from './pacer.js';
 import { RATE_LIMIT_POLICY, rateLimitWait, type LimitedAnswer, type RateLimitPolicy } from './rate-limit-policy.js';
-import { systemClock, TokenBucket, type Clock } from './token-bucket.js';
+import { systemClock, type Clock } from './token-bucket.js';
 
 type RequestOptions = Required<EndpointDefaults>;
 type Response = OctokitResponse<unknown>;
@@ -56,6 +57,8 @@ function graphqlRateLimited(response: Response): LimitedAnswer | undefined {
 export interface RateLimitsOptions {
   policy?: RateLimitPolicy;
   clock?: Clock;
+  /** Paces content-creating requests per installation; replicas share a RedisPacer. Default: this process's own buckets. */
+  pacer?: Pacer;
 }
 
 /**
@@ -64,24 +67,17 @@ export interface RateLimitsOptions {
  * see RATE_LIMIT_POLICY), and a request GitHub refuses for a rate limit
  * is retried after the wait GitHub asks for (rateLimitWait), a bounded
  * number of times within a bounded total wait; past those, GitHub's
- * answer is passed on as it came. Each plugin instance keeps its own
- * buckets, shared by every Octokit of its class (Probot makes one per
- * webhook), so the pace holds across webhooks within one process.
+ * answer is passed on as it came. Each plugin instance has one pacer,
+ * shared by every Octokit of its class (Probot makes one per webhook), so
+ * the pace holds across webhooks within one process, and across replicas
+ * when the pacer is shared.
  */
 export function rateLimits(
   options: RateLimitsOptions = {},
 ): (octokit: Octokit, octokitOptions: OctokitOptions) => void {
   const policy = options.policy ?? RATE_LIMIT_POLICY;
   const clock = options.clock ?? systemClock;
-  const buckets = new Map<string, TokenBucket>();
-  const bucketOf = (key: string): TokenBucket => {
-    let bucket = buckets.get(key);
-    if (!bucket) {
-      bucket = new TokenBucket(policy.burst, policy.intervalMs, clock);
-      buckets.set(key, bucket);
-    }
-    return bucket;
-  };
+  const pacer = options.pacer ?? new MemoryPacer(policy, clock);
 
   return (octokit, octokitOptions) => {
     // Probot's installation clients carry their installation's id; the app's own client (its JWT) has none.
@@ -94,7 +90,7 @@ export function rateLimits(
       const paced = createsContent(method, url, (requestOptions as { query?: unknown }).query);
       let waited = 0;
       for (let attempt = 0; ; attempt += 1) {
-        if (paced) await bucketOf(key).take();
+        if (paced) await pacer.take(key);
         let response: Response | undefined;
         let answer: LimitedAnswer | undefined;
         let failure: unknown;

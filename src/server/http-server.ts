@@ -1,0 +1,106 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppMetrics } from './metrics.js';
+import type { ReadinessProbe } from './readiness.js';
+import type { WebhookEndpoint } from './webhook-endpoint.js';
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  webhookPath: string;
+  webhooks: WebhookEndpoint;
+  readiness: ReadinessProbe;
+  metrics: AppMetrics;
+  /** How long a stop waits for deliveries under way before closing their connections. */
+  stopGraceMs?: number;
+}
+
+export interface ListeningServer {
+  /** The port it listens on (the one the system chose when 0 was asked). */
+  port: number;
+  host: string;
+  /** Stops accepting, lets deliveries under way end (up to the grace period) and the readiness round finish, then closes. */
+  stop(): Promise<void>;
+}
+
+function json(status: number, body: object): [number, Record<string, string>, string] {
+  return [status, { 'content-type': 'application/json', 'cache-control': 'no-store' }, `${JSON.stringify(body)}\n`];
+}
+
+/**
+ * The app's HTTP server: webhooks on their path, and for the supervisor
+ * and the monitoring, /healthz (the process answers), /readyz (GitHub and
+ * the snapshot server answer, from the last check) and /metrics
+ * (Prometheus). None of the three touches GitHub while answering, so each
+ * answers in well under 100 ms whatever GitHub does. /ping stays as Probot
+ * serves it, for existing monitors.
+ */
+export async function listen(options: HttpServerOptions): Promise<ListeningServer> {
+  const startedAt = Date.now();
+  const server: Server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://server.invalid').pathname;
+    if (path === options.webhookPath) {
+      void options.webhooks.handle(request, response).catch(() => {
+        if (!response.headersSent) response.writeHead(500).end();
+      });
+      return;
+    }
+    const send = ([status, headers, body]: [number, Record<string, string>, string]) => {
+      response.writeHead(status, headers).end(request.method === 'HEAD' ? undefined : body);
+    };
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      send(json(405, { error: `${request.method ?? 'this method'} is not allowed on ${path}` }));
+      return;
+    }
+    switch (path) {
+      case '/healthz':
+        send(json(200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }));
+        return;
+      case '/readyz': {
+        const readiness = options.readiness.current();
+        send(json(readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', ...readiness }));
+        return;
+      }
+      case '/metrics':
+        options.metrics.text().then(
+          (text) => send([200, { 'content-type': options.metrics.contentType }, text]),
+          (error: unknown) => send(json(500, { error: `metrics not collected: ${String(error)}` })),
+        );
+        return;
+      case '/ping':
+        send([200, { 'content-type': 'text/plain' }, 'PONG']);
+        return;
+      default:
+        send(json(404, { error: `nothing at ${path}` }));
+    }
+  });
+  // A delivery's handler may wait on GitHub's pace for a while; Node's default 5 s keep-alive is fine, requests are not cut.
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: options.host, port: options.port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const grace = options.stopGraceMs ?? 30_000;
+  return {
+    port: address.port,
+    host: address.address,
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        options.webhooks.settled(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, grace);
+        }),
+      ]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await Promise.all([closed, options.readiness.settled()]);
+    },
+  };
+}

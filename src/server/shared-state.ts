@@ -1,0 +1,54 @@
+import type { Logger } from 'probot';
+import type { RateLimitsOptions } from '../adapters/github/rate-limits-plugin.js';
+import { connectRedis, describeRedisUrl } from '../adapters/redis/connect.js';
+import { RedisCheckLedger } from '../adapters/redis/redis-check-ledger.js';
+import { RedisLocks } from '../adapters/redis/redis-locks.js';
+import { RedisPacer } from '../adapters/redis/redis-pacer.js';
+import type { CheckLedgerPort } from '../ports/check-ledger.js';
+import type { Locks } from '../ports/locks.js';
+import type { ReadinessCheck } from './readiness.js';
+
+/** What replicas share, or nothing when the bot runs as one process. */
+export interface SharedState {
+  /** Absent: the app's in-process locks. */
+  locks?: Locks;
+  /** Absent: the app's in-process ledger. */
+  checkLedger?: CheckLedgerPort;
+  rateLimits: Pick<RateLimitsOptions, 'pacer'>;
+  /** Whether the store answers, for /readyz. */
+  readiness?: ReadinessCheck;
+  close(): Promise<void>;
+}
+
+/**
+ * With REDIS_URL, the locks that serialise work on one key, the ledger of
+ * check writes and the pace of GitHub writes live in Redis, so that replicas behind one load
+ * balancer act as one. Without it, both stay in this process, which is
+ * right for exactly one replica; the log says which at start.
+ * @throws Error when REDIS_URL is not a redis:// or rediss:// URL (its password left out)
+ */
+export function sharedState(env: NodeJS.ProcessEnv, log: Logger): SharedState {
+  const url = env.REDIS_URL?.trim();
+  if (!url) {
+    log.info(
+      'REDIS_URL is not set: running as a single replica (locks and the pace of GitHub writes are this process’s own)',
+    );
+    return { rateLimits: {}, close: () => Promise.resolve() };
+  }
+  const redis = connectRedis(url, log);
+  log.info(`Replicas share locks and the pace of GitHub writes through Redis at ${describeRedisUrl(url)}`);
+  return {
+    locks: new RedisLocks(redis, { log }),
+    checkLedger: new RedisCheckLedger(redis),
+    rateLimits: { pacer: new RedisPacer(redis, { log }) },
+    readiness: {
+      name: 'redis',
+      check: async () => {
+        await redis.ping();
+      },
+    },
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

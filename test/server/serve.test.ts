@@ -1,0 +1,150 @@
+import { createHmac } from 'node:crypto';
+import nock from 'nock';
+import { serve, type RunningService } from '../../src/server.js';
+import { startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
+import { freePort } from '../helpers/free-port.js';
+import { GITHUB_API, guardNock } from '../helpers/nock-guard.js';
+import { APP_ID, captureLog, fixture, testPrivateKey } from '../helpers/probot-app.js';
+
+guardNock({ allowLoopback: true });
+
+const SECRET = 'serve-test-webhook-secret-71d2a9';
+
+const TRACE = 'Date: Thu, 13 May 2021 06:00:01 +0000\nArchive serial: 2021051301\n';
+
+function sign(body: string): string {
+  return `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+}
+
+async function deliver(port: number, event: string, payload: unknown, delivery: string): Promise<Response> {
+  const body = JSON.stringify(payload);
+  return fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': delivery,
+      'x-hub-signature-256': sign(body),
+    },
+    body,
+  });
+}
+
+async function readiness(port: number): Promise<{ status: number; body: Record<string, unknown> }> {
+  // The first round runs in the background from the start; wait for it to have answered.
+  for (let i = 0; i < 200; i += 1) {
+    const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+    const body = (await response.json()) as Record<string, unknown>;
+    if (body.checkedAt !== null) return { status: response.status, body };
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('/readyz never finished a round');
+}
+
+describe('npm start with credentials: probes, metrics and the log', () => {
+  let snapshots: LocalHttpServer;
+  let service: RunningService | undefined;
+  let log: ReturnType<typeof captureLog>;
+
+  beforeEach(async () => {
+    snapshots = await startHttpServer({ '/debian/project/trace/debian': { body: TRACE } });
+    log = captureLog();
+  });
+
+  afterEach(async () => {
+    await service?.stop();
+    service = undefined;
+    await snapshots.close();
+  });
+
+  async function start(env: Record<string, string> = {}): Promise<RunningService> {
+    service = await serve({
+      env: {
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+        APP_ID: String(APP_ID),
+        PRIVATE_KEY: testPrivateKey(),
+        WEBHOOK_SECRET: SECRET,
+        APT_SNAPSHOTS_SERVER: `${snapshots.url}/`,
+        ...env,
+      },
+      log: log.logger,
+    });
+    return service;
+  }
+
+  it('is ready when GitHub takes its credentials and the snapshot server answers', async () => {
+    nock(GITHUB_API).get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' });
+    const { port } = await start();
+    const { status, body } = await readiness(port);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'ready', checks: { github: { ok: true }, 'snapshot server': { ok: true } } });
+    expect(snapshots.requestsTo('/debian/project/trace/debian')).toHaveLength(1);
+    // Answered from that round: neither GitHub nor the snapshot server is asked again within the minute.
+    const again = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(again.status).toBe(200);
+    expect(snapshots.requestsTo('/debian/project/trace/debian')).toHaveLength(1);
+    expect(log.text()).toContain('REDIS_URL is not set: running as a single replica');
+  });
+
+  it('is not ready, and says which and why, when GitHub refuses the credentials or the snapshot server fails', async () => {
+    nock(GITHUB_API).get('/app').reply(401, { message: 'A JSON web token could not be decoded' });
+    snapshots.route('/debian/project/trace/debian', { status: 503 });
+    const { port } = await start();
+    const { status, body } = await readiness(port);
+    expect(status).toBe(503);
+    const checks = body.checks as Record<string, { ok: boolean; error?: string }>;
+    expect(checks.github).toMatchObject({ ok: false, error: expect.stringContaining('JSON web token') as string });
+    expect(checks['snapshot server']).toMatchObject({ ok: false, error: expect.stringContaining('503') as string });
+    expect(log.text()).not.toContain(SECRET);
+  });
+
+  it('counts and logs each delivery once, and never logs a secret or the private key', async () => {
+    nock(GITHUB_API).get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' });
+    const { port } = await start();
+    await readiness(port);
+    const fromBot = { ...fixture<object>('push-devel-left-frozen'), sender: { login: 'other[bot]', type: 'Bot' } };
+    expect((await deliver(port, 'push', fromBot, 'delivery-bot')).status).toBe(200);
+    expect((await deliver(port, 'ping', { zen: 'Design for failure.', hook_id: 1 }, 'delivery-ping')).status).toBe(200);
+
+    const lines = log
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.delivery === 'delivery-bot')).toEqual([
+      expect.objectContaining({
+        event: 'push',
+        repository: 'tails/tails',
+        outcome: 'ignored',
+        reason: 'sent by a bot',
+        durationMs: expect.any(Number) as number,
+      }),
+    ]);
+    expect(lines.filter((l) => l.delivery === 'delivery-ping')).toEqual([
+      expect.objectContaining({ event: 'ping', outcome: 'handled' }),
+    ]);
+
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('apt_snapshots_bot_webhooks_total{event="push",outcome="ignored"} 1');
+    expect(metrics).toContain('apt_snapshots_bot_webhooks_total{event="ping",outcome="handled"} 1');
+    expect(metrics).toContain('apt_snapshots_bot_github_requests_total{method="GET",route="/app",status="200"} 1');
+    expect(metrics).toContain('apt_snapshots_bot_snapshot_server_requests_total{outcome="ok"} 1');
+    expect(metrics).toContain('apt_snapshots_bot_process_resident_memory_bytes');
+
+    expect(log.text()).not.toContain(SECRET);
+    for (const line of testPrivateKey()
+      .split('\n')
+      .filter((l) => l.length > 20))
+      expect(log.text()).not.toContain(line);
+  });
+
+  it('stops at start, naming the setting, when one is wrong', async () => {
+    await expect(start({ APP_ID: 'twelve' })).rejects.toThrow('APP_ID=twelve is not a GitHub App id');
+    await expect(start({ PORT: '99999' })).rejects.toThrow('PORT=99999 is not a TCP port');
+    await expect(start({ REDIS_URL: 'http://:hunter2@redis.example.org' })).rejects.toThrow(
+      'the Redis URL must start with redis:// or rediss://, not http://redis.example.org/',
+    );
+    service = undefined;
+  });
+});
