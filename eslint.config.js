@@ -9,7 +9,11 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // scripts/ holds the npm lifecycle script, plain JavaScript run before TypeScript may be installed.
+      parserOptions: {
+        projectService: { allowDefaultProject: ['scripts/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // Control characters in patterns are on purpose: they find and escape

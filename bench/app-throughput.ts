@@ -95,7 +95,7 @@ async function measureServer(
 }
 
 /**
- * Webhooks per second through Probot's real HTTP server, signed as GitHub
+ * Webhooks per second through the app's real HTTP server, signed as GitHub
  * signs them: the bare Probot app (a handler that does nothing for the
  * events the app handles: the ceiling), the minimal app (the floor's two
  * requests, see minimalApp) and the app itself, with the GitHub API a

@@ -92,7 +92,7 @@ async function timeChecks(
 
 /**
  * What users see: the time from a webhook's delivery to its check run,
- * through Probot's real server running the app with the Octokit
+ * through the app's real server running the app with the Octokit
  * `npm start` runs it with, its pacing of writes included (one check run
  * a second per installation after a burst of RATE_LIMIT_POLICY.burst).
  * A single push is sent once the pace allows a write, as on a quiet day;

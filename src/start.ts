@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { serve } from './server.js';
 
 /**
@@ -8,6 +9,8 @@ import { serve } from './server.js';
  */
 let service: Awaited<ReturnType<typeof serve>>;
 try {
+  // Probot's setup page writes the credentials into .env; the environment wins over the file, as systemd sets it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   service = await serve();
 } catch (error) {
   process.stderr.write(`apt-snapshots-bot: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -48,7 +48,9 @@ export function sharedState(env: NodeJS.ProcessEnv, log: Logger): SharedState {
       },
     },
     close: async () => {
-      await redis.quit().catch(() => redis.disconnect());
+      // QUIT waits for a reply, which a Redis that is down never sends: then the connection is dropped.
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
     },
   };
 }

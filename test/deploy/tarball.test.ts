@@ -18,7 +18,7 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'
 const SECRET = 'tarball-webhook-secret-3f9a1c';
 
 interface Lock {
-  packages: Record<string, { version?: string; dev?: boolean }>;
+  packages: Record<string, { dev?: boolean }>;
 }
 
 let work: string;

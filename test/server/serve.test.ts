@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { serve, type RunningService } from '../../src/server.js';
 import { startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
+import { describeWithRedis, startRedisServer } from '../helpers/redis-server.js';
 import { freePort } from '../helpers/free-port.js';
 import { GITHUB_API, guardNock } from '../helpers/nock-guard.js';
 import { APP_ID, captureLog, fixture, testPrivateKey } from '../helpers/probot-app.js';
@@ -146,5 +147,48 @@ describe('npm start with credentials: probes, metrics and the log', () => {
       'the Redis URL must start with redis:// or rediss://, not http://redis.example.org/',
     );
     service = undefined;
+  });
+});
+
+describeWithRedis('npm start with REDIS_URL', () => {
+  it('shares its state through Redis, says so without the password, and is not ready while Redis is down', async () => {
+    const password = 'redis-pass-6b1e9f';
+    const redis = await startRedisServer({ password });
+    const log = captureLog();
+    // Asked at every round: this test asks for a new one at each request.
+    nock(GITHUB_API).get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' }).persist();
+    const service = await serve({
+      env: {
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+        APP_ID: String(APP_ID),
+        PRIVATE_KEY: testPrivateKey(),
+        WEBHOOK_SECRET: SECRET,
+        APT_SNAPSHOTS_SERVER: 'offline',
+        REDIS_URL: redis.url,
+      },
+      log: log.logger,
+      readiness: { maxAgeMs: 0, timeoutMs: 1000 },
+    });
+    try {
+      const up = await readiness(service.port);
+      expect(up.body.checks).toEqual({ github: { ok: true }, redis: { ok: true } });
+      expect(log.text()).toContain(
+        `Replicas share locks and the pace of GitHub writes through Redis at redis://127.0.0.1:${redis.port}`,
+      );
+      await redis.stop();
+      let down = up;
+      for (let i = 0; i < 300 && down.status === 200; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        down = await readiness(service.port);
+      }
+      expect(down.status).toBe(503);
+      expect((down.body.checks as Record<string, { ok: boolean }>).redis?.ok).toBe(false);
+    } finally {
+      await service.stop();
+      await redis.stop();
+      nock.cleanAll();
+    }
+    expect(log.text()).not.toContain(password);
   });
 });
