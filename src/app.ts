@@ -64,7 +64,7 @@ export interface AppOptions {
    * Where a webhook left alone or about something GitHub no longer has
    * says so: the server's one line per delivery. Absent: a log line of its own.
    */
-  noteOutcome?: (delivery: string, outcome: NotedOutcome['outcome'], reason: string) => void;
+  noteOutcome?: (outcome: NotedOutcome['outcome'], reason: string) => void;
 }
 
 const MANIFEST_TIMEOUT_MS = 60_000;
@@ -181,7 +181,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const now = options.now ?? (() => new Date());
     const locks = options.locks ?? new KeyedLock();
     const note: NoteOutcome = options.noteOutcome
-      ? (context, outcome, reason) => options.noteOutcome?.(context.id, outcome, reason)
+      ? (_context, outcome, reason) => options.noteOutcome?.(outcome, reason)
       : logOutcome;
     const checkLedger = options.checkLedger ?? new CheckLedger();
     const followUps = new FollowUps(options.timers);

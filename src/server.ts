@@ -66,7 +66,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
   const privateKey = getPrivateKey({ env });
   if (!env.APP_ID || !privateKey) {
     const server = await run(createApp({ env, ...options.app }), {
-      env,
+      // Probot would take REDIS_URL for its own throttling and fetch ioredis with npx; the setup page needs neither.
+      env: { ...env, REDIS_URL: undefined },
       ...(options.log ? { log: options.log } : {}),
       ...(options.updateEnv ? { updateEnv: options.updateEnv } : {}),
       Octokit: appOctokit(options.rateLimits),
@@ -86,46 +87,59 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
   const outcomes = new DeliveryOutcomes();
   const baseUrl =
     options.githubUrl ?? (env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}/api/v3` : undefined);
-  const probot = new Probot({
-    appId,
-    privateKey,
-    // The app refuses to start without a secret in production (createApp); elsewhere Probot's own default.
-    secret: env.WEBHOOK_SECRET || 'development',
-    log,
-    Octokit: options.Octokit
-      ? options.Octokit.plugin(githubMetrics(metrics))
-      : appOctokit({ ...options.rateLimits, ...shared.rateLimits }, metrics),
-    ...(baseUrl ? { baseUrl } : {}),
-  });
-  await probot.load(
-    createApp({
-      env,
-      defaults,
-      metrics,
-      snapshotServer: snapshotServer ?? null,
-      ...(shared.locks ? { locks: shared.locks } : {}),
-      ...(shared.checkLedger ? { checkLedger: shared.checkLedger } : {}),
-      noteOutcome: outcomes.note,
-      ...options.app,
-    }),
-  );
+  let server: ListeningServer;
+  try {
+    const probot = new Probot({
+      appId,
+      privateKey,
+      // The app refuses to start without a secret in production (createApp); elsewhere Probot's own default.
+      secret: env.WEBHOOK_SECRET || 'development',
+      log,
+      Octokit: options.Octokit
+        ? options.Octokit.plugin(githubMetrics(metrics))
+        : appOctokit({ ...options.rateLimits, ...shared.rateLimits }, metrics),
+      ...(baseUrl ? { baseUrl } : {}),
+    });
+    await probot.load(
+      createApp({
+        env,
+        defaults,
+        metrics,
+        snapshotServer: snapshotServer ?? null,
+        ...(shared.locks ? { locks: shared.locks } : {}),
+        ...(shared.checkLedger ? { checkLedger: shared.checkLedger } : {}),
+        noteOutcome: outcomes.note,
+        ...options.app,
+      }),
+    );
 
-  const checks: ReadinessCheck[] = [githubReadiness(probot)];
-  if (shared.readiness) checks.push(shared.readiness);
-  const origin = Object.keys(defaults.snapshot_server.dists)[0];
-  if (snapshotServer && origin !== undefined) {
-    const measured = measuredSnapshotServer(snapshotServer, metrics);
-    checks.push({ name: 'snapshot server', check: async () => void (await measured.latestSerial(origin)) });
+    const checks: ReadinessCheck[] = [githubReadiness(probot)];
+    if (shared.readiness) checks.push(shared.readiness);
+    const origin = Object.keys(defaults.snapshot_server.dists)[0];
+    if (snapshotServer && origin !== undefined) {
+      const measured = measuredSnapshotServer(snapshotServer, metrics);
+      checks.push({ name: 'snapshot server', check: async () => void (await measured.latestSerial(origin)) });
+    }
+    server = await listenProbot(probot, {
+      log,
+      metrics,
+      outcomes,
+      readiness: new ReadinessProbe(checks, {
+        onChange: (name, result) =>
+          result.ok
+            ? log.info(`ready again: ${name} answers`)
+            : log.warn(`not ready: ${name}: ${result.error ?? 'failed'}`),
+        ...options.readiness,
+      }),
+      host: env.HOST || '127.0.0.1',
+      port,
+      webhookPath: env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH,
+    });
+  } catch (error) {
+    // A start that fails must not leave a Redis client reconnecting behind it.
+    await shared.close();
+    throw error;
   }
-  const server = await listenProbot(probot, {
-    log,
-    metrics,
-    outcomes,
-    readiness: new ReadinessProbe(checks, options.readiness),
-    host: env.HOST || 'localhost',
-    port,
-    webhookPath: env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH,
-  });
   return {
     port: server.port,
     stop: async () => {
@@ -160,14 +174,10 @@ export interface ListenOptions {
  * A Probot with its app loaded, served: its webhooks through the app's
  * endpoint (one line per delivery), beside the probes and the metrics.
  * The readiness checks start at once, so that /readyz knows within
- * seconds, and a wrong private key shows in the log at start.
+ * seconds, and a wrong private key shows in the log at start (the probe
+ * logs each check that starts or stops failing).
  */
 export async function listenProbot(probot: Probot, options: ListenOptions): Promise<ListeningServer> {
-  void options.readiness.refresh().then(() => {
-    const { checks } = options.readiness.current();
-    for (const [name, result] of Object.entries(checks))
-      if (!result.ok) options.log.warn(`not ready: ${name}: ${result.error ?? 'failed'}`);
-  });
   const webhooks = new WebhookEndpoint({
     receiver: {
       verify: (payload, signature) => probot.webhooks.verify(payload, signature),
@@ -178,6 +188,7 @@ export async function listenProbot(probot: Probot, options: ListenOptions): Prom
     outcomes: options.outcomes,
   });
   const server = await listen({ ...options, webhooks });
+  void options.readiness.refresh();
   options.log.info(
     `Listening on http://${options.host}:${server.port}: webhooks on ${options.webhookPath}, /healthz, /readyz, /metrics`,
   );

@@ -233,8 +233,12 @@ export function publishCheck(
 ): Promise<{ id: number; url: string }> {
   const key = `check ${deps.repository} ${report.headSha} ${report.name}`;
   return deps.locks.run(key, async () => {
+    const known = await deps.checkLedger.fresh(key, seen);
+    // Marked before the write too: should the mark after it fail (Redis gone a moment), reads older than
+    // the write are still distrusted, but for the instant the write took.
+    await deps.checkLedger.wrote(key);
     try {
-      return await deps.forge.ensureCheck(report, await deps.checkLedger.fresh(key, seen));
+      return await deps.forge.ensureCheck(report, known);
     } finally {
       await deps.checkLedger.wrote(key);
     }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WebhookOutcome } from './metrics.js';
 
 export interface NotedOutcome {
@@ -5,23 +6,32 @@ export interface NotedOutcome {
   reason: string;
 }
 
+interface Slot {
+  note?: NotedOutcome;
+}
+
 /**
  * What a handler decided about a delivery that still ended well (left
  * alone, or about something GitHub no longer has), kept until the server
  * writes the delivery's one log line. Without it the handler would log a
- * line of its own beside the server's.
+ * line of its own beside the server's. Each delivery gets a slot of its
+ * own through the async context it runs in, not by its delivery id:
+ * GitHub redelivers with the same id, and a redelivery may run while the
+ * original still does.
  */
 export class DeliveryOutcomes {
-  private readonly notes = new Map<string, NotedOutcome>();
+  private readonly slots = new AsyncLocalStorage<Slot>();
 
-  readonly note = (delivery: string, outcome: NotedOutcome['outcome'], reason: string): void => {
-    this.notes.set(delivery, { outcome, reason });
+  /** Records the outcome of the delivery whose handling is running; outside one, nothing. */
+  readonly note = (outcome: NotedOutcome['outcome'], reason: string): void => {
+    const slot = this.slots.getStore();
+    if (slot) slot.note = { outcome, reason };
   };
 
-  /** The note for a delivery, forgotten once read. */
-  take(delivery: string): NotedOutcome | undefined {
-    const note = this.notes.get(delivery);
-    this.notes.delete(delivery);
-    return note;
+  /** Runs a delivery's handling, and gives what it noted with how it ended. */
+  async track(handling: () => Promise<void>): Promise<NotedOutcome | undefined> {
+    const slot: Slot = {};
+    await this.slots.run(slot, handling);
+    return slot.note;
   }
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppMetrics } from './metrics.js';
 import type { ReadinessProbe } from './readiness.js';
@@ -37,19 +37,18 @@ function json(status: number, body: object): [number, Record<string, string>, st
  */
 export async function listen(options: HttpServerOptions): Promise<ListeningServer> {
   const startedAt = Date.now();
-  const server: Server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://server.invalid').pathname;
+  const route = (request: IncomingMessage, response: ServerResponse): void => {
+    // The request line is anyone's to write: a target that is no path is refused, not parsed.
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (path === options.webhookPath) {
-      void options.webhooks.handle(request, response).catch(() => {
-        if (!response.headersSent) response.writeHead(500).end();
-      });
+      void options.webhooks.handle(request, response);
       return;
     }
     const send = ([status, headers, body]: [number, Record<string, string>, string]) => {
       response.writeHead(status, headers).end(request.method === 'HEAD' ? undefined : body);
     };
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      send(json(405, { error: `${request.method ?? 'this method'} is not allowed on ${path}` }));
+      send(json(405, { error: `${request.method ?? 'this method'} is not allowed here` }));
       return;
     }
     switch (path) {
@@ -71,15 +70,24 @@ export async function listen(options: HttpServerOptions): Promise<ListeningServe
         send([200, { 'content-type': 'text/plain' }, 'PONG']);
         return;
       default:
-        send(json(404, { error: `nothing at ${path}` }));
+        send(json(404, { error: 'nothing here' }));
+    }
+  };
+  const server: Server = createServer((request, response) => {
+    try {
+      route(request, response);
+    } catch {
+      if (!response.headersSent) response.writeHead(500).end();
     }
   });
-  // A delivery's handler may wait on GitHub's pace for a while; Node's default 5 s keep-alive is fine, requests are not cut.
-  server.requestTimeout = 0;
+  // Bounds receiving a request (headers and body), not its handling: a sender trickling a body is cut off.
+  server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const refuse = (error: Error) =>
+      reject(new Error(`cannot listen on ${options.host}:${options.port} (HOST, PORT): ${error.message}`));
+    server.once('error', refuse);
     server.listen({ host: options.host, port: options.port }, () => {
-      server.off('error', reject);
+      server.off('error', refuse);
       resolve();
     });
   });
@@ -91,14 +99,7 @@ export async function listen(options: HttpServerOptions): Promise<ListeningServe
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        options.webhooks.settled(),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, grace);
-        }),
-      ]);
-      clearTimeout(timer);
+      await options.webhooks.settled(grace);
       server.closeAllConnections();
       await Promise.all([closed, options.readiness.settled()]);
     },

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What became of a webhook, as the log line and the metrics name it. */
-export type WebhookOutcome = 'handled' | 'ignored' | 'gone' | 'failed' | 'refused' | 'invalid';
+export type WebhookOutcome = 'handled' | 'ignored' | 'gone' | 'failed' | 'abandoned' | 'refused' | 'invalid';
 
 export type PullRequestAction = 'opened' | 'updated' | 'closed';
 
@@ -10,8 +10,10 @@ const PREFIX = 'apt_snapshots_bot_';
 /**
  * The app's Prometheus metrics, in a registry of its own rather than
  * prom-client's global one, so that two servers in one process (the
- * tests) do not count into each other. Label values are bounded: events
- * and outcomes are fixed sets, GitHub routes are URL templates
+ * tests) do not count into each other. Label values are bounded: an
+ * event is one the app subscribes to, `other` or `unverified` (the header
+ * of a delivery whose signature was not checked is anyone's to write),
+ * outcomes are a fixed set, GitHub routes are URL templates
  * (`/repos/{owner}/{repo}/check-runs`), never expanded URLs.
  */
 export class AppMetrics {

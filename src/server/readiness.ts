@@ -23,6 +23,8 @@ export interface ReadinessOptions {
   /** How long one check may take before it counts as failed. */
   timeoutMs?: number;
   now?: () => number;
+  /** Told when a check fails for the first time in a row, and when it passes again: the log's lines. */
+  onChange?: (name: string, result: CheckResult) => void;
 }
 
 function withTimeout(promise: Promise<void>, ms: number, name: string): Promise<void> {
@@ -47,6 +49,7 @@ export class ReadinessProbe {
   private readonly maxAgeMs: number;
   private readonly timeoutMs: number;
   private readonly now: () => number;
+  private readonly onChange: (name: string, result: CheckResult) => void;
 
   constructor(
     private readonly checks: readonly ReadinessCheck[],
@@ -55,6 +58,7 @@ export class ReadinessProbe {
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.onChange = options.onChange ?? (() => {});
   }
 
   /** The last result, starting a new round when it is stale. */
@@ -88,6 +92,11 @@ export class ReadinessProbe {
         }
       }),
     );
+    for (const [name, result] of results) {
+      const before = this.last.checks[name];
+      // A first round that passes is no news; one that fails is, as is every change after.
+      if (before ? before.ok !== result.ok : !result.ok) this.onChange(name, result);
+    }
     this.lastAt = this.now();
     this.last = {
       ready: results.every(([, result]) => result.ok),

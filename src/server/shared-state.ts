@@ -35,7 +35,12 @@ export function sharedState(env: NodeJS.ProcessEnv, log: Logger): SharedState {
     );
     return { rateLimits: {}, close: () => Promise.resolve() };
   }
-  const redis = connectRedis(url, log);
+  let redis: ReturnType<typeof connectRedis>;
+  try {
+    redis = connectRedis(url, log);
+  } catch (error) {
+    throw new Error(`REDIS_URL: ${(error as Error).message}`);
+  }
   log.info(`Replicas share locks and the pace of GitHub writes through Redis at ${describeRedisUrl(url)}`);
   return {
     locks: new RedisLocks(redis, { log }),

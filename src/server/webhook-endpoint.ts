@@ -16,6 +16,24 @@ const RESPOND_AFTER_MS = 9_000;
 
 const JSON_TYPE = /^\s*application\/json\s*(;|$)/i;
 
+/** Events GitHub sends an app like this one; any other name is counted as `other`, so that the metrics stay small. */
+const KNOWN_EVENTS = new Set([
+  'push',
+  'pull_request',
+  'check_run',
+  'check_suite',
+  'issue_comment',
+  'create',
+  'delete',
+  'ping',
+  'installation',
+  'installation_repositories',
+  'repository',
+]);
+
+/** Headers are the sender's to write: a log line carries at most this much of one. */
+const MAX_HEADER_IN_LOG = 100;
+
 /** What the endpoint needs of Probot: the webhook signature check, and the app's handlers. */
 export interface WebhookReceiver {
   verify(payload: string, signature: string): Promise<boolean>;
@@ -58,9 +76,18 @@ function header(request: IncomingMessage, name: string): string | undefined {
 
 /** The message of whatever a handler threw, without its causes (they can hold a whole request). */
 function messageOf(error: unknown): string {
-  const errors = (error as { errors?: unknown }).errors;
+  const errors = typeof error === 'object' && error !== null ? (error as { errors?: unknown }).errors : undefined;
   const first = Array.isArray(errors) && errors.length > 0 ? (errors[0] as unknown) : error;
   return first instanceof Error ? first.message : String(first);
+}
+
+interface Delivery {
+  delivery: string | undefined;
+  event: string | undefined;
+  summary: WebhookSummary;
+  started: number;
+  /** Logged and counted already: abandoned at a stop, its handling may still end later. */
+  done?: boolean;
 }
 
 /**
@@ -71,7 +98,8 @@ function messageOf(error: unknown): string {
  * metrics; a failed handler's own error line is Probot's, beside it.
  */
 export class WebhookEndpoint {
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Deliveries from their first byte to their log line; a stop waits for them, and names those it gives up on. */
+  private readonly inFlight = new Map<Promise<void>, Delivery>();
   private readonly maxBytes: number;
   private readonly respondAfterMs: number;
 
@@ -80,47 +108,92 @@ export class WebhookEndpoint {
     this.respondAfterMs = options.respondAfterMs ?? RESPOND_AFTER_MS;
   }
 
-  /** Resolves when every delivery under way has ended, for a clean stop. */
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+  /**
+   * Resolves when every delivery under way has ended, or after `graceMs`;
+   * each one still running then is logged as abandoned, with what GitHub
+   * needs to send it again, since GitHub may have counted it as delivered.
+   */
+  async settled(graceMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      Promise.allSettled([...this.inFlight.keys()]).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (ended) return;
+    for (const delivery of this.inFlight.values())
+      this.finish(
+        delivery,
+        'abandoned',
+        `still running when the server stopped: redeliver ${delivery.delivery ?? 'it'}`,
+      );
   }
 
-  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const delivery = header(request, 'x-github-delivery');
-    const name = header(request, 'x-github-event');
-    const finish = (summary: WebhookSummary, outcome: WebhookOutcome, reason?: string) => {
-      const durationMs = Math.round(performance.now() - started);
-      this.options.metrics.webhook(name ?? 'unknown', outcome, durationMs / 1000);
-      const line = { delivery, ...summary, outcome, durationMs, ...(reason ? { reason } : {}) };
-      const message = `webhook ${summary.event} ${outcome}${reason ? `: ${reason}` : ''} (${durationMs} ms)`;
-      if (outcome === 'failed') this.options.log.error(line, message);
-      else if (outcome === 'handled' || outcome === 'ignored') this.options.log.info(line, message);
-      else this.options.log.warn(line, message);
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const delivery: Delivery = {
+      delivery: header(request, 'x-github-delivery'),
+      event: header(request, 'x-github-event'),
+      summary: { event: 'unknown' },
+      started: performance.now(),
     };
-    const unread = { event: name ?? 'unknown' };
+    delivery.summary = { event: delivery.event?.slice(0, MAX_HEADER_IN_LOG) ?? 'unknown' };
+    const work = this.process(request, response, delivery).catch((error: unknown) => {
+      this.finish(delivery, 'failed', messageOf(error));
+      answer(response, 500, { error: 'the delivery could not be handled' });
+    });
+    this.inFlight.set(work, delivery);
+    void work.finally(() => this.inFlight.delete(work));
+    return work;
+  }
 
+  /** The delivery's one log line and count; a delivery finished once (abandoned at a stop) is not finished again. */
+  private finish(delivery: Delivery, outcome: WebhookOutcome, reason?: string): void {
+    if (delivery.done) return;
+    delivery.done = true;
+    const durationMs = Math.round(performance.now() - delivery.started);
+    const verified = outcome !== 'refused' && outcome !== 'invalid';
+    const event = !verified ? 'unverified' : KNOWN_EVENTS.has(delivery.event ?? '') ? (delivery.event ?? '') : 'other';
+    this.options.metrics.webhook(event, outcome, durationMs / 1000);
+    const line = {
+      delivery: delivery.delivery?.slice(0, MAX_HEADER_IN_LOG),
+      ...delivery.summary,
+      outcome,
+      durationMs,
+      ...(reason ? { reason } : {}),
+    };
+    const message = `webhook ${delivery.summary.event} ${outcome}${reason ? `: ${reason}` : ''} (${durationMs} ms)`;
+    if (outcome === 'failed' || outcome === 'abandoned') this.options.log.error(line, message);
+    else if (outcome === 'handled' || outcome === 'ignored') this.options.log.info(line, message);
+    else this.options.log.warn(line, message);
+  }
+
+  private async process(request: IncomingMessage, response: ServerResponse, delivery: Delivery): Promise<void> {
     if (request.method !== 'POST') {
       response.setHeader('allow', 'POST');
       answer(response, 405, { error: `${request.method ?? 'this method'} is not allowed here: webhooks are POSTed` });
+      // Not a delivery: nothing to log or count.
+      delivery.done = true;
       return;
     }
     if (!JSON_TYPE.test(header(request, 'content-type') ?? '')) {
       answer(response, 415, { error: 'content-type must be application/json (set it in the app’s webhook settings)' });
-      finish(unread, 'invalid', 'content-type is not application/json');
+      this.finish(delivery, 'invalid', 'content-type is not application/json');
       return;
     }
+    const { event: name, delivery: id } = delivery;
     const signature = header(request, 'x-hub-signature-256');
     const missing = [
       ['x-github-event', name],
-      ['x-github-delivery', delivery],
+      ['x-github-delivery', id],
       ['x-hub-signature-256', signature],
     ]
       .filter(([, value]) => value === undefined)
       .map(([key]) => key);
-    if (missing.length > 0 || name === undefined || delivery === undefined || signature === undefined) {
+    if (missing.length > 0 || name === undefined || id === undefined || signature === undefined) {
       answer(response, 400, { error: `missing headers: ${missing.join(', ')}` });
-      finish(unread, 'invalid', `missing headers: ${missing.join(', ')}`);
+      this.finish(delivery, 'invalid', `missing headers: ${missing.join(', ')}`);
       return;
     }
 
@@ -131,13 +204,13 @@ export class WebhookEndpoint {
       const tooLarge = error instanceof TooLarge;
       const reason = tooLarge ? `payload larger than ${this.maxBytes} bytes` : `payload not read: ${messageOf(error)}`;
       answer(response, tooLarge ? 413 : 400, { error: reason });
-      finish(unread, 'invalid', reason);
+      this.finish(delivery, 'invalid', reason);
       return;
     }
     const signed = await this.options.receiver.verify(body, signature).catch(() => false);
     if (!signed) {
       answer(response, 400, { error: 'signature does not match' });
-      finish(unread, 'refused', 'signature does not match WEBHOOK_SECRET (check the app’s webhook secret)');
+      this.finish(delivery, 'refused', 'signature does not match WEBHOOK_SECRET (check the app’s webhook secret)');
       return;
     }
     let payload: unknown;
@@ -145,24 +218,23 @@ export class WebhookEndpoint {
       payload = JSON.parse(body) as unknown;
     } catch {
       answer(response, 400, { error: 'payload is not JSON' });
-      finish(unread, 'invalid', 'payload is not JSON');
+      this.finish(delivery, 'invalid', 'payload is not JSON');
       return;
     }
 
-    const summary = summarise(name, payload);
-    const work = this.options.receiver.receive({ id: delivery, name, payload }).then(
-      () => {
-        const note = this.options.outcomes.take(delivery);
-        finish(summary, note?.outcome ?? 'handled', note?.reason);
-        answer(response, 200, { ok: true });
-      },
-      (error: unknown) => {
-        this.options.outcomes.take(delivery);
-        finish(summary, 'failed', messageOf(error));
-        answer(response, 500, { error: messageOf(error) });
-      },
-    );
-    this.inFlight.add(work);
+    delivery.summary = summarise(name.slice(0, MAX_HEADER_IN_LOG), payload);
+    const work = this.options.outcomes
+      .track(() => this.options.receiver.receive({ id, name, payload }))
+      .then(
+        (note) => {
+          this.finish(delivery, note?.outcome ?? 'handled', note?.reason);
+          answer(response, 200, { ok: true });
+        },
+        (error: unknown) => {
+          this.finish(delivery, 'failed', messageOf(error));
+          answer(response, 500, { error: messageOf(error) });
+        },
+      );
     let timer: NodeJS.Timeout | undefined;
     const early = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
@@ -170,11 +242,9 @@ export class WebhookEndpoint {
         resolve();
       }, this.respondAfterMs);
     });
-    try {
-      await Promise.race([work, early]);
-    } finally {
-      clearTimeout(timer);
-      void work.finally(() => this.inFlight.delete(work));
-    }
+    await Promise.race([work, early]);
+    clearTimeout(timer);
+    // The delivery is in flight until its handling ends, answered early or not.
+    await work;
   }
 }

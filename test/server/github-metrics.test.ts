@@ -8,12 +8,13 @@ guardNock();
 
 const REPO = '/repos/tails/tails';
 
-function client(metrics: AppMetrics, baseUrl = GITHUB_API) {
+/** An installation's client, as Probot makes one per webhook; `app`: the app's own, as the readiness probe uses. */
+function client(metrics: AppMetrics, baseUrl = GITHUB_API, as: 'installation' | 'app' = 'installation') {
   const Octokit = ProbotOctokit.plugin(githubMetrics(metrics)).defaults({
     retry: { enabled: false },
     throttle: { enabled: false },
   });
-  return new Octokit({ auth: 'token', baseUrl });
+  return new Octokit({ auth: { token: 'token', ...(as === 'installation' ? { installationId: 4242 } : {}) }, baseUrl });
 }
 
 describe('githubMetrics', () => {
@@ -35,6 +36,22 @@ describe('githubMetrics', () => {
     );
     expect(text).not.toContain('tails/tails');
     expect(text).toContain('apt_snapshots_bot_github_rate_limit_remaining{resource="core"} 4999');
+  });
+
+  it("keeps the rate limit of installations, not the app's own", async () => {
+    const metrics = new AppMetrics({ processMetrics: false });
+    nock(GITHUB_API).get('/app').reply(200, {}, { 'x-ratelimit-remaining': '10', 'x-ratelimit-resource': 'core' });
+    await client(metrics, GITHUB_API, 'app').rest.apps.getAuthenticated();
+    expect(await metrics.text()).not.toContain('apt_snapshots_bot_github_rate_limit_remaining{');
+  });
+
+  it('counts the pages GitHub links to under one label', async () => {
+    const metrics = new AppMetrics({ processMetrics: false });
+    nock(GITHUB_API).get('/repositories/42/git/matching-refs/tags/4.19?page=2').reply(200, []);
+    await client(metrics).request('GET https://api.github.com/repositories/42/git/matching-refs/tags/4.19?page=2');
+    const text = await metrics.text();
+    expect(text).toContain('apt_snapshots_bot_github_requests_total{method="GET",route="(next page)",status="200"} 1');
+    expect(text).not.toContain('4.19');
   });
 
   it('counts a request that got no answer with status 0', async () => {

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { DeliveryOutcomes } from '../../src/server/delivery-outcomes.js';
 import { listen, type ListeningServer } from '../../src/server/http-server.js';
 import { AppMetrics } from '../../src/server/metrics.js';
@@ -112,7 +114,7 @@ describe('the HTTP server', () => {
     h = await start();
     const missing = await fetch(`${h.url}/nothing`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: 'nothing at /nothing' });
+    expect(await missing.json()).toEqual({ error: 'nothing here' });
     expect((await fetch(`${h.url}/healthz`, { method: 'POST' })).status).toBe(405);
     const get = await fetch(`${h.url}${PATH}`);
     expect(get.status).toBe(405);
@@ -139,7 +141,7 @@ describe('the HTTP server', () => {
   });
 
   it('says in that line what a handler noted: a delivery left alone', async () => {
-    h = await start(async (event) => h.outcomes.note(event.id, 'ignored', 'sent by a bot'));
+    h = await start(async () => h.outcomes.note('ignored', 'sent by a bot'));
     expect((await deliver(h.url, JSON.stringify(push))).status).toBe(200);
     expect(summaries(h.log.text())).toEqual([
       expect.objectContaining({
@@ -162,7 +164,10 @@ describe('the HTTP server', () => {
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ delivery: 'delivery-1', event: 'push', outcome: 'refused' });
     expect(h.log.text()).not.toContain('stack');
     expect(h.log.text()).not.toContain(SECRET);
-    expect(await h.metrics.text()).toContain('apt_snapshots_bot_webhooks_total{event="push",outcome="refused"} 1');
+    // Whose event it says it is cannot be trusted: the metrics do not take the header's word.
+    expect(await h.metrics.text()).toContain(
+      'apt_snapshots_bot_webhooks_total{event="unverified",outcome="refused"} 1',
+    );
   });
 
   it.each([
@@ -235,6 +240,110 @@ describe('the HTTP server', () => {
     expect((await response).status).toBe(200);
     await stopping;
     expect(stopped).toBe(true);
+    h = await start();
+  });
+
+  it('survives a request line that is no path, and answers the next request', async () => {
+    h = await start();
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(h.server.port, '127.0.0.1', () =>
+        socket.write('GET http://[ HTTP/1.1\r\nHost: x\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+        socket.end();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 404 /);
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
+
+  it('counts an event it does not know as other, and never puts a long header whole into the log', async () => {
+    h = await start();
+    const body = JSON.stringify(push);
+    expect((await deliver(h.url, body, { 'x-github-event': 'made_up_event' })).status).toBe(200);
+    expect(
+      (await deliver(h.url, body, { 'x-github-delivery': 'd'.repeat(5000), 'x-hub-signature-256': 'sha256=0' })).status,
+    ).toBe(400);
+    const metrics = await h.metrics.text();
+    expect(metrics).toContain('apt_snapshots_bot_webhooks_total{event="other",outcome="handled"} 1');
+    expect(metrics).not.toContain('made_up_event');
+    expect(summaries(h.log.text()).map((l) => String(l.delivery).length)).toEqual([10, 100]);
+  });
+
+  it('keeps apart what two deliveries with the same id noted, as when GitHub redelivers while the original runs', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    h = await start(async () => {
+      calls += 1;
+      if (calls === 1) {
+        await held;
+        h.outcomes.note('gone', 'the repository is gone');
+      }
+    });
+    const first = deliver(h.url, JSON.stringify(push));
+    while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await deliver(h.url, JSON.stringify(push))).status).toBe(200);
+    release();
+    expect((await first).status).toBe(200);
+    expect(summaries(h.log.text()).map((l) => [l.delivery, l.outcome])).toEqual([
+      ['delivery-1', 'handled'],
+      ['delivery-1', 'gone'],
+    ]);
+  });
+
+  it('logs a delivery it gave up on at a stop as abandoned, saying to redeliver it', async () => {
+    h = await start(() => new Promise(() => {}), { respondAfterMs: 20, stopGraceMs: 50 });
+    expect((await deliver(h.url, JSON.stringify(push))).status).toBe(202);
+    await h.server.stop();
+    expect(summaries(h.log.text())).toEqual([
+      expect.objectContaining({
+        delivery: 'delivery-1',
+        outcome: 'abandoned',
+        reason: 'still running when the server stopped: redeliver delivery-1',
+        level: 50,
+      }),
+    ]);
+    expect(await h.metrics.text()).toContain('apt_snapshots_bot_webhooks_total{event="push",outcome="abandoned"} 1');
+    h = await start();
+  });
+
+  it('lets a delivery whose body is still arriving at a stop end before it stops', async () => {
+    h = await start();
+    const body = JSON.stringify(push);
+    const answered = new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        `${h.url}${PATH}`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            'x-github-event': 'push',
+            'x-github-delivery': 'delivery-1',
+            'x-hub-signature-256': sign(body),
+          },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      request.write(body.slice(0, 10));
+      setTimeout(() => request.end(body.slice(10)), 100);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const stopping = h.server.stop();
+    expect(await answered).toBe(200);
+    await stopping;
+    expect(h.received).toEqual([{ id: 'delivery-1', name: 'push' }]);
     h = await start();
   });
 });

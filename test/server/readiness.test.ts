@@ -25,7 +25,11 @@ describe('ReadinessProbe', () => {
     });
     now = 59_999;
     probe.current();
-    await probe.refresh();
+    await probe.settled();
+    expect(calls).toBe(1);
+    now = 60_000;
+    probe.current();
+    await probe.settled();
     expect(calls).toBe(2);
   });
 
@@ -35,12 +39,12 @@ describe('ReadinessProbe', () => {
     const probe = new ReadinessProbe([{ name: 'github', check: async () => void (calls += 1) }], { now: () => now });
     await probe.refresh();
     for (now = 1; now < 60_000; now += 10_000) probe.current();
-    await Promise.resolve();
+    await probe.settled();
     expect(calls).toBe(1);
     now = 60_000;
     probe.current();
     probe.current();
-    await new Promise((resolve) => setImmediate(resolve));
+    await probe.settled();
     expect(calls).toBe(2);
   });
 
@@ -76,5 +80,33 @@ describe('ReadinessProbe', () => {
     const probe = new ReadinessProbe([{ name: 'github', check: async () => void (calls += 1) }]);
     await Promise.all([probe.refresh(), probe.refresh(), probe.refresh()]);
     expect(calls).toBe(1);
+  });
+
+  it('says when a check starts failing and when it passes again, once each', async () => {
+    const answers = [true, false, false, true];
+    const changes: string[] = [];
+    const probe = new ReadinessProbe(
+      [
+        {
+          name: 'redis',
+          check: async () => {
+            if (!answers.shift()) throw new Error('connection refused');
+          },
+        },
+      ],
+      { onChange: (name, result) => changes.push(`${name} ${result.ok ? 'ok' : `failed: ${result.error ?? ''}`}`) },
+    );
+    for (let round = 0; round < 4; round += 1) await probe.refresh();
+    expect(changes).toEqual(['redis failed: connection refused', 'redis ok']);
+  });
+
+  it('says a check that fails from the first round', async () => {
+    const changes: string[] = [];
+    const probe = new ReadinessProbe([{ name: 'github', check: () => Promise.reject(new Error('401')) }], {
+      onChange: (name) => changes.push(name),
+    });
+    await probe.refresh();
+    await probe.refresh();
+    expect(changes).toEqual(['github']);
   });
 });

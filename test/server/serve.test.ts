@@ -100,6 +100,20 @@ describe('npm start with credentials: probes, metrics and the log', () => {
     expect(log.text()).not.toContain(SECRET);
   });
 
+  it('answers /healthz and /readyz within 100 ms while GitHub takes a second to answer', async () => {
+    nock(GITHUB_API).get('/app').delay(1000).reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' });
+    const { port } = await start();
+    for (const path of ['/healthz', '/readyz', '/metrics']) {
+      const started = performance.now();
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      await response.text();
+      expect(performance.now() - started).toBeLessThan(100);
+      expect(response.status).toBe(path === '/readyz' ? 503 : 200);
+    }
+    await service?.stop();
+    service = undefined;
+  });
+
   it('counts and logs each delivery once, and never logs a secret or the private key', async () => {
     nock(GITHUB_API).get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' });
     const { port } = await start();
@@ -146,6 +160,14 @@ describe('npm start with credentials: probes, metrics and the log', () => {
     await expect(start({ REDIS_URL: 'http://:hunter2@redis.example.org' })).rejects.toThrow(
       'the Redis URL must start with redis:// or rediss://, not http://redis.example.org/',
     );
+    const taken = await startHttpServer();
+    try {
+      await expect(start({ PORT: String(taken.port) })).rejects.toThrow(
+        `cannot listen on 127.0.0.1:${taken.port} (HOST, PORT): listen EADDRINUSE`,
+      );
+    } finally {
+      await taken.close();
+    }
     service = undefined;
   });
 });

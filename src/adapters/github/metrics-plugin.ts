@@ -1,4 +1,4 @@
-import type { Octokit } from '@octokit/core';
+import type { Octokit, OctokitOptions } from '@octokit/core';
 import type { EndpointDefaults, OctokitResponse } from '@octokit/types';
 import type { AppMetrics } from '../../server/metrics.js';
 
@@ -12,22 +12,28 @@ function headerOf(headers: unknown, name: string): string | undefined {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
-/** The route without a host: GitHub Enterprise Server's /api/v3 prefix and a full URL count as the same route. */
+/**
+ * The route as a label: the URL template, without GitHub Enterprise
+ * Server's /api/v3 prefix. A full URL is a page GitHub linked to (the next
+ * page of a list), already expanded: one label for all of them.
+ */
 function routeOf(url: string): string {
-  const path = url.startsWith('/') ? url : new URL(url).pathname;
-  return path.replace(/^\/api\/v3(?=\/)/, '');
+  return url.startsWith('/') ? url.replace(/^\/api\/v3(?=\/)/, '') : '(next page)';
 }
 
 /**
  * Counts every request the app's Octokit makes by its URL template (the
  * hook sees `/repos/{owner}/{repo}/check-runs` before it is expanded, so
- * the label values stay few), keeps the rate limit GitHub reported last,
+ * the label values stay few), keeps the rate limit GitHub reported last
+ * to an installation,
  * and tells the pull requests opened, updated and closed from the
  * requests that did it. A retried request counts once, with its last
  * answer: @octokit/plugin-retry runs inside this hook.
  */
-export function githubMetrics(metrics: AppMetrics): (octokit: Octokit) => void {
-  return (octokit) => {
+export function githubMetrics(metrics: AppMetrics): (octokit: Octokit, octokitOptions?: OctokitOptions) => void {
+  return (octokit, octokitOptions = {}) => {
+    // The app's own client (its JWT, asked by the readiness probe) draws on another budget than an installation's.
+    const installation = (octokitOptions.auth as { installationId?: unknown } | undefined)?.installationId !== undefined;
     octokit.hook.wrap('request', async (request, options: RequestOptions) => {
       const route = routeOf(options.url);
       const method = options.method;
@@ -50,7 +56,7 @@ export function githubMetrics(metrics: AppMetrics): (octokit: Octokit) => void {
       } finally {
         metrics.githubRequest(method, route, status);
         const remaining = Number(headerOf(headers, 'x-ratelimit-remaining'));
-        if (headerOf(headers, 'x-ratelimit-remaining') !== undefined && Number.isFinite(remaining))
+        if (installation && headerOf(headers, 'x-ratelimit-remaining') !== undefined && Number.isFinite(remaining))
           metrics.rateLimit(headerOf(headers, 'x-ratelimit-resource') ?? 'core', remaining);
       }
     });

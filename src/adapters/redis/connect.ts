@@ -14,7 +14,9 @@ const LONGEST_RECONNECT_MS = 2_000;
 
 /**
  * The Redis URL with its password left out, for logs and errors: a URL
- * such as redis://:PASSWORD@host:6379/0 carries the secret in plain sight.
+ * such as redis://:PASSWORD@host:6379/0 carries the secret in plain sight,
+ * and ioredis also takes options (`?password=`) from the query, which is
+ * left out whole.
  */
 export function describeRedisUrl(url: string): string {
   let parsed: URL;
@@ -25,6 +27,7 @@ export function describeRedisUrl(url: string): string {
     return 'an unparsable Redis URL';
   }
   parsed.password = '';
+  parsed.search = '';
   return parsed.href;
 }
 
@@ -33,11 +36,12 @@ export function describeRedisUrl(url: string): string {
  * connects or reconnects wait for the connection (startup, a brief
  * outage), but no longer than one reconnection attempt more, nor than
  * COMMAND_TIMEOUT_MS: with Redis down, a lock fails the webhook in
- * seconds, and GitHub keeps the failed delivery for redelivery.
- * @throws Error when the URL is no redis:// or rediss:// URL
+ * seconds rather than holding it.
+ * @throws Error when the URL is no redis:// or rediss:// URL, or not a URL at all (its password never in the message)
  */
 export function connectRedis(url: string, log: RedisLogger): Redis {
   const where = describeRedisUrl(url);
+  if (!URL.canParse(url)) throw new Error('the Redis URL is not a valid URL (a host name, and a port up to 65535?)');
   if (!/^rediss?:\/\//.test(url)) throw new Error(`the Redis URL must start with redis:// or rediss://, not ${where}`);
   const client = new Redis(url, {
     lazyConnect: false,

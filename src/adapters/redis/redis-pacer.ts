@@ -23,6 +23,9 @@ redis.call('SET', KEYS[1], string.format('%d', full), 'PX', string.format('%d', 
 return math.max(0, full - now - burst * interval)
 `;
 
+/** How long pacing stays local after Redis failed, before Redis is asked again. */
+export const COOL_OFF_MS = 30_000;
+
 export interface RedisPacerOptions {
   log: { warn(message: string): void };
   policy?: Pick<RateLimitPolicy, 'burst' | 'intervalMs'>;
@@ -40,7 +43,8 @@ export class RedisPacer implements Pacer {
   private readonly policy: Pick<RateLimitPolicy, 'burst' | 'intervalMs'>;
   private readonly clock: Clock;
   private readonly fallback: MemoryPacer;
-  private failing = false;
+  /** Until when (clock ms) Redis is left alone after a failure; undefined while it answers. */
+  private failingUntil: number | undefined;
 
   constructor(
     private readonly redis: Pick<Redis, 'eval' | 'status'>,
@@ -53,18 +57,20 @@ export class RedisPacer implements Pacer {
   }
 
   async take(key: string): Promise<void> {
+    // A Redis that answers slowly would add its command timeout to every paced write: after a failure, pace locally a while.
+    if (this.failingUntil !== undefined && this.clock.now() < this.failingUntil) return this.fallback.take(key);
     let wait: number;
     try {
       wait = await this.reserve(key);
     } catch (error) {
-      if (!this.failing)
+      if (this.failingUntil === undefined)
         this.log.warn(
           `pacing GitHub requests in this process only: Redis failed (${error instanceof Error ? error.message : String(error)})`,
         );
-      this.failing = true;
+      this.failingUntil = this.clock.now() + COOL_OFF_MS;
       return this.fallback.take(key);
     }
-    this.failing = false;
+    this.failingUntil = undefined;
     if (wait > 0) await this.clock.sleep(wait);
   }
 

@@ -16,6 +16,7 @@ describe('describeRedisUrl', () => {
     [`rediss://bot:${PASSWORD}@redis.internal`, 'rediss://bot@redis.internal'],
     ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379'],
     [`:${PASSWORD}@redis.internal`, 'an unparsable Redis URL'],
+    [`redis://redis.internal:6379/0?password=${PASSWORD}&db=1`, 'redis://redis.internal:6379/0'],
   ])('shows %s as %s', (url, shown) => {
     expect(describeRedisUrl(url)).toBe(shown);
   });
@@ -28,6 +29,20 @@ describe('connectRedis', () => {
       'the Redis URL must start with redis:// or rediss://, not http://redis.internal/',
     );
   });
+
+  it.each([`redis://:${PASSWORD}@[bad`, `redis://:${PASSWORD}@redis.internal:99999`])(
+    'refuses %s, which is no URL, without showing its password',
+    (url) => {
+      let message = '';
+      try {
+        connectRedis(url, { info: () => {}, warn: () => {} });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toBe('the Redis URL is not a valid URL (a host name, and a port up to 65535?)');
+      expect(message).not.toContain(PASSWORD);
+    },
+  );
 });
 
 describeWithRedis('connectRedis, as Redis goes down and comes back', () => {

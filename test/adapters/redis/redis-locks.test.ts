@@ -155,13 +155,14 @@ describeWithRedis('RedisLocks', () => {
   });
 
   it('keeps the key of a task that outlasts the ttl, by renewing it', async () => {
-    const [a, b] = [await replica({ ttlMs: 150 }), await replica({ ttlMs: 150 })];
+    // Renewed every 150 ms, the key outlives a stall of the busy test machine of up to 300 ms.
+    const [a, b] = [await replica({ ttlMs: 450 }), await replica({ ttlMs: 450 })];
     const events: string[] = [];
     const taken = deferred();
     const long = a.run('long', async () => {
       events.push('start a');
       taken.resolve();
-      await pause(600);
+      await pause(1500);
       events.push('end a');
     });
     await taken.promise;

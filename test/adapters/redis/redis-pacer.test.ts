@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../../../src/adapters/redis/connect.js';
-import { RedisPacer } from '../../../src/adapters/redis/redis-pacer.js';
+import { COOL_OFF_MS, RedisPacer } from '../../../src/adapters/redis/redis-pacer.js';
 import { SkippingClock } from '../../helpers/manual-clock.js';
 import {
   connected,
@@ -90,11 +90,13 @@ describeWithRedis('RedisPacer', () => {
 });
 
 describe('RedisPacer falling back', () => {
-  it('warns again when Redis fails after it answered, and waits what the script says', async () => {
+  it('leaves a failed Redis alone for a while, warns again only after it answered, and waits what the script says', async () => {
     const answers: (number | Error)[] = [new Error('down'), new Error('still down'), 0, 70, new Error('down again')];
+    let asked = 0;
     const redis = {
       status: 'ready' as const,
       eval: async () => {
+        asked += 1;
         const answer = answers.shift();
         if (answer instanceof Error) throw answer;
         return answer;
@@ -102,14 +104,25 @@ describe('RedisPacer falling back', () => {
     };
     const clock = new SkippingClock();
     const warnings: string[] = [];
-    const pacer = new RedisPacer(redis, {
-      log: { warn: (m) => warnings.push(m) },
-      policy,
-      clock,
-    });
+    const pacer = new RedisPacer(redis, { log: { warn: (m) => warnings.push(m) }, policy, clock });
+    const later = async () => {
+      await clock.sleep(COOL_OFF_MS);
+      clock.slept.pop();
+    };
 
-    for (let i = 0; i < 5; i += 1) await pacer.take('4242');
+    await pacer.take('4242');
+    await pacer.take('4242');
+    // Within the cool-off, Redis is not asked: a slow one would hold every write for its command timeout.
+    expect(asked).toBe(1);
+    await later();
+    await pacer.take('4242');
+    expect(asked).toBe(2);
+    await later();
+    await pacer.take('4242');
+    await pacer.take('4242');
+    await pacer.take('4242');
 
+    expect(asked).toBe(5);
     expect(warnings).toEqual([expect.stringContaining('(down)'), expect.stringContaining('(down again)')]);
     expect(clock.slept).toEqual([70]);
   });
