@@ -39,7 +39,7 @@ export function sharedState(env: NodeJS.ProcessEnv, log: Logger): SharedState {
   try {
     redis = connectRedis(url, log);
   } catch (error) {
-    throw new Error(`REDIS_URL: ${(error as Error).message}`);
+    throw new Error(`REDIS_URL: ${(error as Error).message}`, { cause: error });
   }
   log.info(`Replicas share locks and the pace of GitHub writes through Redis at ${describeRedisUrl(url)}`);
   return {

@@ -33,7 +33,8 @@ function routeOf(url: string): string {
 export function githubMetrics(metrics: AppMetrics): (octokit: Octokit, octokitOptions?: OctokitOptions) => void {
   return (octokit, octokitOptions = {}) => {
     // The app's own client (its JWT, asked by the readiness probe) draws on another budget than an installation's.
-    const installation = (octokitOptions.auth as { installationId?: unknown } | undefined)?.installationId !== undefined;
+    const installation =
+      (octokitOptions.auth as { installationId?: unknown } | undefined)?.installationId !== undefined;
     octokit.hook.wrap('request', async (request, options: RequestOptions) => {
       const route = routeOf(options.url);
       const method = options.method;
