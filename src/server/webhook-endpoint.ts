@@ -108,6 +108,11 @@ export class WebhookEndpoint {
     this.respondAfterMs = options.respondAfterMs ?? RESPOND_AFTER_MS;
   }
 
+  /** Deliveries under way, from their first byte to their log line. */
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
   /**
    * Resolves when every delivery under way has ended, or after `graceMs`;
    * each one still running then is logged as abandoned, with what GitHub

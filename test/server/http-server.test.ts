@@ -23,6 +23,7 @@ const push = {
 
 interface Harness {
   server: ListeningServer;
+  webhooks: WebhookEndpoint;
   url: string;
   received: { id: string; name: string }[];
   metrics: AppMetrics;
@@ -62,7 +63,7 @@ async function start(
     metrics,
     ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
   });
-  return { server, url: `http://127.0.0.1:${server.port}`, received, metrics, log, outcomes };
+  return { server, webhooks, url: `http://127.0.0.1:${server.port}`, received, metrics, log, outcomes };
 }
 
 function deliver(url: string, body: string, headers: Record<string, string | undefined> = {}): Promise<Response> {
@@ -339,7 +340,8 @@ describe('the HTTP server', () => {
       request.write(body.slice(0, 10));
       setTimeout(() => request.end(body.slice(10)), 100);
     });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Once its headers are in: before that, the connection is idle, and a stop closes it.
+    while (h.webhooks.pending === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const stopping = h.server.stop();
     expect(await answered).toBe(200);
     await stopping;

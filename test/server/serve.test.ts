@@ -100,14 +100,15 @@ describe('npm start with credentials: probes, metrics and the log', () => {
     expect(log.text()).not.toContain(SECRET);
   });
 
-  it('answers /healthz and /readyz within 100 ms while GitHub takes a second to answer', async () => {
-    nock(GITHUB_API).get('/app').delay(1000).reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' });
+  it('answers /healthz, /readyz and /metrics at once while GitHub takes seconds to answer', async () => {
+    nock(GITHUB_API).get('/app').delay(2000).reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' });
     const { port } = await start();
     for (const path of ['/healthz', '/readyz', '/metrics']) {
       const started = performance.now();
       const response = await fetch(`http://127.0.0.1:${port}${path}`);
       await response.text();
-      expect(performance.now() - started).toBeLessThan(100);
+      // The bench measures the real figure (under 100 ms); here, only that no probe waits on GitHub.
+      expect(performance.now() - started).toBeLessThan(1000);
       expect(response.status).toBe(path === '/readyz' ? 503 : 200);
     }
     await service?.stop();
