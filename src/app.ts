@@ -109,31 +109,41 @@ function actionable<C extends AnyContext>(
   return true;
 }
 
+/**
+ * Says what became of a delivery that did not simply end well. True when
+ * the outcome was taken (the server writes it in the delivery's one log
+ * line); false for a failure left to Probot, which fails the delivery.
+ */
 type NoteOutcome = (
   context: { id: string; log: Pick<Logger, 'warn' | 'debug'> },
   outcome: NotedOutcome['outcome'],
   reason: string,
-) => void;
+) => boolean;
 
 const SENT_BY_A_BOT = 'sent by a bot';
 
-const logOutcome: NoteOutcome = (context, outcome, reason) =>
+/** Without the app's server (Probot's own, the tests): a log line of the handler's own, and failures thrown. */
+const logOutcome: NoteOutcome = (context, outcome, reason) => {
+  if (outcome === 'failed') return false;
   context.log[reason === SENT_BY_A_BOT ? 'debug' : 'warn'](
     { delivery: context.id },
     outcome === 'gone'
       ? `webhook left: GitHub no longer has what it is about: ${reason}`
       : `webhook ignored: ${reason}`,
   );
+  return true;
+};
 
 /**
  * What becomes of a handler's failure. When GitHub no longer has what the
  * webhook is about (the repository deleted or transferred, the app
  * uninstalled, the issue or commit gone: see isGone), nothing is left to
  * judge or answer and a redelivery would find the same, so the webhook
- * ends with one line and a 2xx. Anything else fails the delivery, and
- * reaches Probot's error log as its message alone: the causes of an HTTP
- * error can carry a whole request, and Probot logs an error with
- * everything it holds.
+ * ends with one line and a 2xx. Anything else fails the delivery, by its
+ * message alone: the causes of an HTTP error can carry a whole request.
+ * Under the app's server the failure is noted, and the server answers 500
+ * with the delivery's one log line; thrown to Probot instead, Probot would
+ * log it again, with the whole payload (e-mail addresses included).
  */
 export function handled<C extends { id: string; log: Pick<Logger, 'warn' | 'debug'> }>(
   handler: (context: C) => Promise<void>,
@@ -148,6 +158,7 @@ export function handled<C extends { id: string; log: Pick<Logger, 'warn' | 'debu
         note(context, 'gone', message);
         return;
       }
+      if (note(context, 'failed', message)) return;
       const clean = new Error(message);
       clean.name = error instanceof Error ? error.name : 'Error';
       throw clean;
@@ -165,7 +176,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     if (env.NODE_ENV === 'production' && !env.WEBHOOK_SECRET) {
       // Probot would verify signatures against its public default secret, "development".
       throw new Error(
-        'WEBHOOK_SECRET is not set: refusing to accept webhooks that anyone could sign (see .env.example)',
+        'WEBHOOK_SECRET is not set: refusing to accept webhooks that anyone could sign (set it in the environment: /etc/apt-snapshots-bot/env under systemd, .env otherwise)',
       );
     }
     const defaults = options.defaults ?? deploymentConfig(env);
@@ -181,7 +192,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const now = options.now ?? (() => new Date());
     const locks = options.locks ?? new KeyedLock();
     const note: NoteOutcome = options.noteOutcome
-      ? (_context, outcome, reason) => options.noteOutcome?.(outcome, reason)
+      ? (_context, outcome, reason) => {
+          options.noteOutcome?.(outcome, reason);
+          return true;
+        }
       : logOutcome;
     const checkLedger = options.checkLedger ?? new CheckLedger();
     const followUps = new FollowUps(options.timers);

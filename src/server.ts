@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { getPrivateKey } from '@probot/get-private-key';
 import { Probot, run, type Logger, type ProbotOctokit } from 'probot';
 import { appOctokit } from './adapters/github/app-octokit.js';
@@ -39,6 +40,21 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/**
+ * A key that is no private key (the public half, a truncated file) would
+ * otherwise start the server and fail every request; it stops the start,
+ * without a word of the key.
+ */
+function checkPrivateKey(privateKey: string): void {
+  try {
+    createPrivateKey(privateKey);
+  } catch {
+    throw new Error(
+      "the private key (PRIVATE_KEY or PRIVATE_KEY_PATH) is not a PEM private key: download a new one from the App's settings",
+    );
+  }
+}
+
 function appIdOf(env: NodeJS.ProcessEnv): number {
   const appId = Number(env.APP_ID);
   if (!Number.isSafeInteger(appId) || appId <= 0) throw new Error(`APP_ID=${env.APP_ID ?? ''} is not a GitHub App id`);
@@ -76,7 +92,12 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
   }
   const appId = appIdOf(env);
   const port = portOf(env);
+  checkPrivateKey(privateKey);
   const log = options.log ?? (await serverLog(env));
+  if (!env.WEBHOOK_SECRET && env.NODE_ENV !== 'production')
+    log.warn(
+      'WEBHOOK_SECRET is not set: webhooks signed with Probot\'s public default secret "development" are accepted (development only)',
+    );
   const defaults = options.app?.defaults ?? deploymentConfig(env);
   const snapshotServer =
     options.app?.snapshotServer === null
@@ -149,13 +170,33 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
   };
 }
 
+/**
+ * What a failed request says at its root: fetch's own error is "fetch
+ * failed", its cause says "connect ECONNREFUSED 192.0.2.1:443" or
+ * "getaddrinfo ENOTFOUND github.example.org".
+ */
+function innermostMessage(error: unknown): string {
+  let current: unknown = error;
+  let message = error instanceof Error ? error.message : String(error);
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
+    const found = (current as { message?: unknown }).message;
+    if (typeof found === 'string' && found !== '' && found !== 'Unknown Error' && found !== 'fetch failed')
+      message = found;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return message;
+}
+
 /** GitHub takes the app's credentials: its JWT gets an answer from GET /app. */
 function githubReadiness(probot: Probot): ReadinessCheck {
   return {
     name: 'github',
     check: async () => {
       const octokit = await probot.auth();
-      await octokit.rest.apps.getAuthenticated();
+      // Not retried: a retry would outlast the check's own time limit and hide why GitHub failed (DNS, refused, TLS).
+      await octokit.rest.apps.getAuthenticated({ request: { retries: 0 } }).catch((error: unknown) => {
+        throw new Error(`GET /app: ${innermostMessage(error)}`);
+      });
     },
   };
 }
@@ -181,7 +222,8 @@ export async function listenProbot(probot: Probot, options: ListenOptions): Prom
   const webhooks = new WebhookEndpoint({
     receiver: {
       verify: (payload, signature) => probot.webhooks.verify(payload, signature),
-      receive: (event) => probot.receive(event as Parameters<Probot['receive']>[0]),
+      // Not probot.receive, which logs each whole payload (e-mail addresses included) at debug level.
+      receive: (event) => probot.webhooks.receive(event as Parameters<Probot['receive']>[0]),
     },
     log: options.log,
     metrics: options.metrics,
@@ -189,8 +231,15 @@ export async function listenProbot(probot: Probot, options: ListenOptions): Prom
   });
   const server = await listen({ ...options, webhooks });
   void options.readiness.refresh();
+  const unwatch = options.readiness.watch();
   options.log.info(
     `Listening on http://${options.host}:${server.port}: webhooks on ${options.webhookPath}, /healthz, /readyz, /metrics`,
   );
-  return server;
+  return {
+    ...server,
+    stop: async () => {
+      unwatch();
+      await server.stop();
+    },
+  };
 }

@@ -5,8 +5,11 @@ import { serve } from './server.js';
  * The entry point of `npm start` and of the systemd unit: this process is
  * the server, so a supervisor's SIGTERM reaches it. It stops accepting,
  * lets deliveries under way end, and exits 0; a setting that is wrong
- * stops it at start with one line naming the setting, and exit code 1.
+ * stops it at start with one line naming the setting, and exit code 78
+ * (sysexits' EX_CONFIG), which the systemd unit does not restart on: a
+ * restart every few seconds would not mend a setting.
  */
+const EX_CONFIG = 78;
 let service: Awaited<ReturnType<typeof serve>>;
 try {
   // Probot's setup page writes the credentials into .env; the environment wins over the file, as systemd sets it.
@@ -14,7 +17,7 @@ try {
   service = await serve();
 } catch (error) {
   process.stderr.write(`apt-snapshots-bot: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(EX_CONFIG);
 }
 
 let stopping = false;

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WebhookOutcome } from './metrics.js';
 
 export interface NotedOutcome {
-  outcome: Extract<WebhookOutcome, 'ignored' | 'gone'>;
+  outcome: Extract<WebhookOutcome, 'ignored' | 'gone' | 'failed'>;
   reason: string;
 }
 
@@ -11,9 +11,9 @@ interface Slot {
 }
 
 /**
- * What a handler decided about a delivery that still ended well (left
- * alone, or about something GitHub no longer has), kept until the server
- * writes the delivery's one log line. Without it the handler would log a
+ * What a handler decided about a delivery (left alone, about something
+ * GitHub no longer has, or failed), kept until the server writes the
+ * delivery's one log line. Without it the handler would log a
  * line of its own beside the server's. Each delivery gets a slot of its
  * own through the async context it runs in, not by its delivery id:
  * GitHub redelivers with the same id, and a redelivery may run while the

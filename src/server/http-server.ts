@@ -57,7 +57,14 @@ export async function listen(options: HttpServerOptions): Promise<ListeningServe
         return;
       case '/readyz': {
         const readiness = options.readiness.current();
-        send(json(readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', ...readiness }));
+        const starting = readiness.checkedAt === null ? { reason: 'the first checks are still running' } : {};
+        send(
+          json(readiness.ready ? 200 : 503, {
+            status: readiness.ready ? 'ready' : 'not ready',
+            ...starting,
+            ...readiness,
+          }),
+        );
         return;
       }
       case '/metrics':

@@ -5,6 +5,23 @@ import type { Logger } from 'probot';
 const LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /**
+ * An error as a log line shows it: its kind, message, HTTP status and
+ * stack, and nothing else it holds. Probot attaches the whole webhook
+ * (e-mail addresses included) to the errors it logs, and Octokit the
+ * request (headers included).
+ */
+export function describeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const status = (error as { status?: unknown }).status;
+  return {
+    type: error.name,
+    message: error.message,
+    ...(typeof status === 'number' ? { status } : {}),
+    ...(error.stack ? { stack: error.stack } : {}),
+  };
+}
+
+/**
  * The server's logger, as Probot makes it (its pino, its pretty printer
  * and Sentry), from LOG_LEVEL, LOG_FORMAT and SENTRY_DSN. JSON, one
  * object per line, whenever LOG_FORMAT says so or, unset, when
@@ -22,5 +39,5 @@ export async function serverLog(env: NodeJS.ProcessEnv): Promise<Logger> {
     ...(env.SENTRY_DSN ? { sentryDsn: env.SENTRY_DSN } : {}),
   });
   transform.pipe(process.stdout);
-  return pino({ level, name: 'apt-snapshots-bot' }, transform);
+  return pino({ level, name: 'apt-snapshots-bot', serializers: { err: describeError } }, transform);
 }

@@ -67,6 +67,17 @@ export class ReadinessProbe {
     return this.last;
   }
 
+  /**
+   * Runs a round every `maxAgeMs` (a second at least) until the returned
+   * function is called, so that a dependency going away shows in the log
+   * within a minute even when nobody asks /readyz.
+   */
+  watch(): () => void {
+    const timer = setInterval(() => void this.refresh(), Math.max(this.maxAgeMs, 1000));
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** Resolves once no round runs, so that a server stops with nothing of its own still asking. */
   async settled(): Promise<void> {
     await this.round;

@@ -1,6 +1,6 @@
 import type { Logger } from 'probot';
 import type { RateLimitsOptions } from '../adapters/github/rate-limits-plugin.js';
-import { connectRedis, describeRedisUrl } from '../adapters/redis/connect.js';
+import { connectRedis, describeRedisError, describeRedisUrl } from '../adapters/redis/connect.js';
 import { RedisCheckLedger } from '../adapters/redis/redis-check-ledger.js';
 import { RedisLocks } from '../adapters/redis/redis-locks.js';
 import { RedisPacer } from '../adapters/redis/redis-pacer.js';
@@ -49,7 +49,14 @@ export function sharedState(env: NodeJS.ProcessEnv, log: Logger): SharedState {
     readiness: {
       name: 'redis',
       check: async () => {
-        await redis.ping();
+        // While the first connection is made, PING waits for it; a connection lost is said as it is.
+        if (['reconnecting', 'close', 'end'].includes(redis.status))
+          throw new Error(
+            `Redis does not answer: the connection is ${redis.status === 'reconnecting' ? 'down (the client keeps reconnecting)' : 'closed'}`,
+          );
+        await redis.ping().catch((error: unknown) => {
+          throw new Error(describeRedisError(error));
+        });
       },
     },
     close: async () => {

@@ -233,7 +233,8 @@ export class WebhookEndpoint {
       .then(
         (note) => {
           this.finish(delivery, note?.outcome ?? 'handled', note?.reason);
-          answer(response, 200, { ok: true });
+          if (note?.outcome === 'failed') answer(response, 500, { error: note.reason });
+          else answer(response, 200, { ok: true });
         },
         (error: unknown) => {
           this.finish(delivery, 'failed', messageOf(error));

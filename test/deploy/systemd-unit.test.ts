@@ -10,21 +10,21 @@ const UNIT_NAME = 'apt-snapshots-bot.service';
 const UNIT = readFileSync(join(PROJECT_ROOT, 'deploy', UNIT_NAME), 'utf8');
 const SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze';
 
-/** The unit's `Key=value` lines of [Service], in order (a key may repeat). */
-function serviceSettings(unit: string): [string, string][] {
+/** The unit's `Key=value` lines of one section ([Service] unless said), in order (a key may repeat). */
+function serviceSettings(unit: string, wanted = 'Service'): [string, string][] {
   const settings: [string, string][] = [];
   let section = '';
   for (const line of unit.split('\n')) {
     const header = /^\[(.+)\]$/.exec(line);
     if (header) section = header[1] ?? '';
     const setting = /^(\w+)=(.*)$/.exec(line);
-    if (section === 'Service' && setting) settings.push([setting[1] ?? '', setting[2] ?? '']);
+    if (section === wanted && setting) settings.push([setting[1] ?? '', setting[2] ?? '']);
   }
   return settings;
 }
 
-function values(key: string): string[] {
-  return serviceSettings(UNIT)
+function values(key: string, section = 'Service'): string[] {
+  return serviceSettings(UNIT, section)
     .filter(([k]) => k === key)
     .map(([, v]) => v);
 }
@@ -83,6 +83,9 @@ describe(`deploy/${UNIT_NAME}`, () => {
     expect(values('ExecStart')).toEqual(['/usr/bin/node /opt/apt-snapshots-bot/dist/src/start.js']);
     expect(values('Type')).toEqual(['exec']);
     expect(values('Restart')).toEqual(['on-failure']);
+    // Exit code 78 is a wrong setting (src/start.ts): restarting would not mend it.
+    expect(values('RestartPreventExitStatus')).toEqual(['78']);
+    expect(values('StartLimitBurst', 'Unit')).toEqual(['5']);
   });
 
   it('runs as a dedicated user, never root', () => {

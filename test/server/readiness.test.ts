@@ -109,4 +109,16 @@ describe('ReadinessProbe', () => {
     await probe.refresh();
     expect(changes).toEqual(['github']);
   });
+
+  it('asks again every maxAgeMs while watched, and stops when told', async () => {
+    let calls = 0;
+    const probe = new ReadinessProbe([{ name: 'github', check: async () => void (calls += 1) }], { maxAgeMs: 1000 });
+    const unwatch = probe.watch();
+    while (calls < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+    unwatch();
+    await probe.settled();
+    const watched = calls;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(calls).toBe(watched);
+  });
 });

@@ -1,11 +1,19 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { serve, type RunningService } from '../../src/server.js';
-import { startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
+import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
 import { describeWithRedis, startRedisServer } from '../helpers/redis-server.js';
 import { freePort } from '../helpers/free-port.js';
 import { GITHUB_API, guardNock } from '../helpers/nock-guard.js';
-import { APP_ID, captureLog, fixture, testPrivateKey } from '../helpers/probot-app.js';
+import {
+  APP_ID,
+  BOT_LOGIN,
+  captureLog,
+  fixture,
+  testOctokitClass,
+  testPrivateKey,
+  TOKEN_PATH,
+} from '../helpers/probot-app.js';
 
 guardNock({ allowLoopback: true });
 
@@ -100,6 +108,17 @@ describe('npm start with credentials: probes, metrics and the log', () => {
     expect(log.text()).not.toContain(SECRET);
   });
 
+  it('says why GitHub cannot be reached, at once, rather than that it did not answer in time', async () => {
+    const closed = new URL(await closedPortUrl());
+    const { port } = await start({ GHE_HOST: closed.host, GHE_PROTOCOL: 'http' });
+    const started = performance.now();
+    const { status, body } = await readiness(port);
+    expect(status).toBe(503);
+    expect((body.checks as Record<string, { error?: string }>).github?.error).toMatch(/ECONNREFUSED|connect/);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(log.text()).toContain('not ready: github: ');
+  });
+
   it('answers /healthz, /readyz and /metrics at once while GitHub takes seconds to answer', async () => {
     nock(GITHUB_API).get('/app').delay(2000).reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' });
     const { port } = await start();
@@ -155,6 +174,45 @@ describe('npm start with credentials: probes, metrics and the log', () => {
       expect(log.text()).not.toContain(line);
   });
 
+  it('fails a delivery whose work failed with a 500 and one log line, never the payload', async () => {
+    nock(GITHUB_API).get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' });
+    nock(GITHUB_API).post(TOKEN_PATH).reply(201, { token: 'ghs_servetest', expires_at: '2999-01-01T00:00:00Z' });
+    // GitHub down for reads and writes: the push cannot be judged, nor its failure reported on a check.
+    nock(GITHUB_API).post('/graphql').reply(502, 'Bad Gateway').persist();
+    nock(GITHUB_API)
+      .get(/^\/repos\/tails\/tails\/commits\/[0-9a-f]{40}\/check-runs/)
+      .reply(502, 'Bad Gateway')
+      .persist();
+    service = await serve({
+      env: {
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+        APP_ID: String(APP_ID),
+        PRIVATE_KEY: testPrivateKey(),
+        WEBHOOK_SECRET: SECRET,
+        APT_SNAPSHOTS_SERVER: 'offline',
+      },
+      log: log.logger,
+      Octokit: testOctokitClass(),
+      app: { identity: { appId: APP_ID, botLogin: BOT_LOGIN } },
+    });
+    await readiness(service.port);
+    const response = await deliver(service.port, 'push', fixture('push-topic-branch'), 'delivery-down');
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: expect.stringContaining('could not judge') as string });
+    const lines = log.text().trim().split('\n');
+    expect(lines.filter((l) => l.includes('delivery-down'))).toHaveLength(1);
+    expect(JSON.parse(lines.find((l) => l.includes('delivery-down')) ?? '{}')).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringContaining('could not judge') as string,
+      level: 50,
+    });
+    expect(log.text()).not.toContain('example.org');
+    await service.stop();
+    service = undefined;
+    nock.cleanAll();
+  });
+
   it('stops at start, naming the setting, when one is wrong', async () => {
     await expect(start({ APP_ID: 'twelve' })).rejects.toThrow('APP_ID=twelve is not a GitHub App id');
     await expect(start({ PORT: '99999' })).rejects.toThrow('PORT=99999 is not a TCP port');
@@ -206,7 +264,10 @@ describeWithRedis('npm start with REDIS_URL', () => {
         down = await readiness(service.port);
       }
       expect(down.status).toBe(503);
-      expect((down.body.checks as Record<string, { ok: boolean }>).redis?.ok).toBe(false);
+      expect((down.body.checks as Record<string, { ok: boolean; error?: string }>).redis).toEqual({
+        ok: false,
+        error: expect.stringMatching(/^Redis does not answer: the connection is (down|closed)/) as string,
+      });
     } finally {
       await service.stop();
       await redis.stop();

@@ -17,11 +17,11 @@ import { startHttpServer, type LocalHttpServer } from '../helpers/http-server.js
  */
 const START = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src', 'start.js');
 const SECRET = 'start-process-secret-0a7f3c';
-const PRIVATE_KEY = generateKeyPairSync('rsa', {
+const { privateKey: PRIVATE_KEY, publicKey: PUBLIC_KEY } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
   privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
   publicKeyEncoding: { type: 'spki', format: 'pem' },
-}).privateKey;
+});
 
 interface Started {
   child: ChildProcess;
@@ -54,6 +54,7 @@ describe('dist/src/start.js, as systemd runs it', () => {
   let dir: string;
   let github: LocalHttpServer;
   let keyPath: string;
+  let publicKeyPath: string;
   const running: Started[] = [];
 
   beforeAll(async () => {
@@ -61,6 +62,8 @@ describe('dist/src/start.js, as systemd runs it', () => {
     dir = await mkdtemp(join(tmpdir(), 'apt-snapshots-bot-start-'));
     keyPath = join(dir, 'app.private-key.pem');
     await writeFile(keyPath, PRIVATE_KEY, { mode: 0o600 });
+    publicKeyPath = join(dir, 'app.public-key.pem');
+    await writeFile(publicKeyPath, PUBLIC_KEY);
     // GitHub Enterprise Server's API root on 127.0.0.1: GHE_HOST and GHE_PROTOCOL point the app at it.
     github = await startHttpServer({ '/api/v3/app': { body: '{"id":1,"slug":"apt-snapshots-bot"}' } });
   });
@@ -123,10 +126,13 @@ describe('dist/src/start.js, as systemd runs it', () => {
     ['a LOG_LEVEL it does not know', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL=loud is not one of'],
     ['a private key file that is missing', { PRIVATE_KEY_PATH: '/nonexistent/key.pem' }, '/nonexistent/key.pem'],
     ['no WEBHOOK_SECRET in production', { WEBHOOK_SECRET: '' }, 'WEBHOOK_SECRET is not set'],
-  ])('stops at start with %s, in one line on stderr, exit code 1', async (_name, extra, message) => {
-    const started = start(await production(extra));
+    ['a public key for the private key', { PRIVATE_KEY_PATH: 'PUBLIC' }, 'is not a PEM private key'],
+  ])('stops at start with %s, in one line on stderr, exit code 78 (EX_CONFIG)', async (_name, extra, message) => {
+    const settings: Record<string, string> =
+      'PRIVATE_KEY_PATH' in extra && extra.PRIVATE_KEY_PATH === 'PUBLIC' ? { PRIVATE_KEY_PATH: publicKeyPath } : extra;
+    const started = start(await production(settings));
     running.push(started);
-    expect(await started.exited).toBe(1);
+    expect(await started.exited).toBe(78);
     const { stderr } = started.output();
     expect(stderr).toContain(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);

@@ -32,6 +32,22 @@ export function describeRedisUrl(url: string): string {
 }
 
 /**
+ * What a failed Redis command says, in words an operator acts on: ioredis
+ * gives up on a command while its connection is down with "Reached the max
+ * retries per request limit (which is 1). Refer to maxRetriesPerRequest…".
+ */
+export function describeRedisError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (
+    (error instanceof Error && error.name === 'MaxRetriesPerRequestError') ||
+    /max retries per request/i.test(message)
+  )
+    return 'Redis does not answer: the connection is down (the client keeps reconnecting)';
+  if (message === 'Connection is closed.') return 'Redis does not answer: the connection is closed';
+  return message;
+}
+
+/**
  * A client for the Redis replicas share. Commands issued while it
  * connects or reconnects wait for the connection (startup, a brief
  * outage), but no longer than one reconnection attempt more, nor than

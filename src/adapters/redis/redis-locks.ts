@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { KeyedLock } from '../../app/keyed-lock.js';
+import { describeRedisError } from './connect.js';
 import type { Locks } from '../../ports/locks.js';
 
 const PREFIX = 'apt-snapshots-bot:lock:';
@@ -37,9 +38,7 @@ interface Held {
   token: string;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+const messageOf = describeRedisError;
 
 async function systemSleep(ms: number, signal?: AbortSignal): Promise<void> {
   try {

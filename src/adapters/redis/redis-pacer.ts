@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { describeRedisError } from './connect.js';
 import { MemoryPacer, type Pacer } from '../github/pacer.js';
 import { RATE_LIMIT_POLICY, type RateLimitPolicy } from '../github/rate-limit-policy.js';
 import { systemClock, type Clock } from '../github/token-bucket.js';
@@ -64,9 +65,7 @@ export class RedisPacer implements Pacer {
       wait = await this.reserve(key);
     } catch (error) {
       if (this.failingUntil === undefined)
-        this.log.warn(
-          `pacing GitHub requests in this process only: Redis failed (${error instanceof Error ? error.message : String(error)})`,
-        );
+        this.log.warn(`pacing GitHub requests in this process only: Redis failed (${describeRedisError(error)})`);
       this.failingUntil = this.clock.now() + COOL_OFF_MS;
       return this.fallback.take(key);
     }

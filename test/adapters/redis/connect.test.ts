@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { connectRedis, describeRedisUrl } from '../../../src/adapters/redis/connect.js';
+import { connectRedis, describeRedisError, describeRedisUrl } from '../../../src/adapters/redis/connect.js';
 import {
   connected,
   describeWithRedis,
@@ -19,6 +19,26 @@ describe('describeRedisUrl', () => {
     [`redis://redis.internal:6379/0?password=${PASSWORD}&db=1`, 'redis://redis.internal:6379/0'],
   ])('shows %s as %s', (url, shown) => {
     expect(describeRedisUrl(url)).toBe(shown);
+  });
+});
+
+describe('describeRedisError', () => {
+  it('says in words what ioredis says about a command given up while the connection is down', () => {
+    const givenUp = Object.assign(
+      new Error(
+        'Reached the max retries per request limit (which is 1). Refer to "maxRetriesPerRequest" option for details.',
+      ),
+      { name: 'MaxRetriesPerRequestError' },
+    );
+    expect(describeRedisError(givenUp)).toBe(
+      'Redis does not answer: the connection is down (the client keeps reconnecting)',
+    );
+    expect(describeRedisError(new Error('Connection is closed.'))).toBe(
+      'Redis does not answer: the connection is closed',
+    );
+    expect(describeRedisError(new Error('WRONGPASS invalid username-password pair'))).toBe(
+      'WRONGPASS invalid username-password pair',
+    );
   });
 });
 
