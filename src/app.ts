@@ -64,7 +64,7 @@ export interface AppOptions {
    * Where a webhook left alone or about something GitHub no longer has
    * says so: the server's one line per delivery. Absent: a log line of its own.
    */
-  noteOutcome?: (outcome: NotedOutcome['outcome'], reason: string) => void;
+  noteOutcome?: (outcome: NotedOutcome['outcome'], reason: string) => boolean;
 }
 
 const MANIFEST_TIMEOUT_MS = 60_000;
@@ -192,10 +192,9 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const now = options.now ?? (() => new Date());
     const locks = options.locks ?? new KeyedLock();
     const note: NoteOutcome = options.noteOutcome
-      ? (_context, outcome, reason) => {
-          options.noteOutcome?.(outcome, reason);
-          return true;
-        }
+      ? // A delivery handled outside the server's tracking says its outcome itself, as without the server.
+        (context, outcome, reason) =>
+          options.noteOutcome?.(outcome, reason) === true || logOutcome(context, outcome, reason)
       : logOutcome;
     const checkLedger = options.checkLedger ?? new CheckLedger();
     const followUps = new FollowUps(options.timers);

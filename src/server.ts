@@ -171,20 +171,27 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
 }
 
 /**
- * What a failed request says at its root: fetch's own error is "fetch
- * failed", its cause says "connect ECONNREFUSED 192.0.2.1:443" or
- * "getaddrinfo ENOTFOUND github.example.org".
+ * What a failed request says at its root, on one short line: fetch's own
+ * error is "fetch failed", its cause "connect ECONNREFUSED 192.0.2.1:443"
+ * or "getaddrinfo ENOTFOUND github.example.org" (or, for a host of several
+ * addresses, an AggregateError with no message but a code); an answer says
+ * its status beside GitHub's words (a proxy's HTML page cut to its first line).
  */
 function innermostMessage(error: unknown): string {
+  const status = (error as { status?: unknown; response?: unknown } | null)?.response
+    ? (error as { status?: unknown }).status
+    : undefined;
+  let message = '';
   let current: unknown = error;
-  let message = error instanceof Error ? error.message : String(error);
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
-    const found = (current as { message?: unknown }).message;
+    const { message: found, code } = current as { message?: unknown; code?: unknown };
     if (typeof found === 'string' && found !== '' && found !== 'Unknown Error' && found !== 'fetch failed')
       message = found;
+    else if (typeof code === 'string') message = code;
     current = (current as { cause?: unknown }).cause;
   }
-  return message;
+  const line = (message.split('\n')[0] ?? '').slice(0, 200) || 'no reason given';
+  return typeof status === 'number' ? `GitHub answered ${status}: ${line}` : line;
 }
 
 /** GitHub takes the app's credentials: its JWT gets an answer from GET /app. */

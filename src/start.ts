@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { serve } from './server.js';
+import { ListenError } from './server/http-server.js';
 
 /**
  * The entry point of `npm start` and of the systemd unit: this process is
@@ -7,7 +8,8 @@ import { serve } from './server.js';
  * lets deliveries under way end, and exits 0; a setting that is wrong
  * stops it at start with one line naming the setting, and exit code 78
  * (sysexits' EX_CONFIG), which the systemd unit does not restart on: a
- * restart every few seconds would not mend a setting.
+ * restart every few seconds would not mend a setting. An address or port
+ * not free yet exits 1, and is tried again.
  */
 const EX_CONFIG = 78;
 let service: Awaited<ReturnType<typeof serve>>;
@@ -17,7 +19,7 @@ try {
   service = await serve();
 } catch (error) {
   process.stderr.write(`apt-snapshots-bot: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(EX_CONFIG);
+  process.exit(error instanceof ListenError && error.transient ? 1 : EX_CONFIG);
 }
 
 let stopping = false;

@@ -6,6 +6,8 @@ export interface NotedOutcome {
   reason: string;
 }
 
+const SEVERITY: Record<NotedOutcome['outcome'], number> = { ignored: 0, gone: 1, failed: 2 };
+
 interface Slot {
   note?: NotedOutcome;
 }
@@ -22,10 +24,17 @@ interface Slot {
 export class DeliveryOutcomes {
   private readonly slots = new AsyncLocalStorage<Slot>();
 
-  /** Records the outcome of the delivery whose handling is running; outside one, nothing. */
-  readonly note = (outcome: NotedOutcome['outcome'], reason: string): void => {
+  /**
+   * Records the outcome of the delivery whose handling is running, keeping
+   * the worst one noted (failed, then gone, then ignored). False outside a
+   * delivery's handling: nothing took the note, so the caller must say it
+   * itself.
+   */
+  readonly note = (outcome: NotedOutcome['outcome'], reason: string): boolean => {
     const slot = this.slots.getStore();
-    if (slot) slot.note = { outcome, reason };
+    if (!slot) return false;
+    if (!slot.note || SEVERITY[outcome] >= SEVERITY[slot.note.outcome]) slot.note = { outcome, reason };
+    return true;
   };
 
   /** Runs a delivery's handling, and gives what it noted with how it ended. */

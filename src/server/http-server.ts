@@ -4,6 +4,22 @@ import type { AppMetrics } from './metrics.js';
 import type { ReadinessProbe } from './readiness.js';
 import type { WebhookEndpoint } from './webhook-endpoint.js';
 
+/**
+ * The server could not listen. Mostly a setting to mend (a port taken by
+ * another service, a privileged one), but an address not up yet at boot
+ * (EADDRNOTAVAIL) or a port a stopping copy still holds mends itself: the
+ * supervisor should try again, so `transient` tells them apart.
+ */
+export class ListenError extends Error {
+  override name = 'ListenError';
+  readonly transient: boolean;
+
+  constructor(host: string, port: number, cause: NodeJS.ErrnoException) {
+    super(`cannot listen on ${host}:${port} (HOST, PORT): ${cause.message}`, { cause });
+    this.transient = cause.code === 'EADDRNOTAVAIL' || cause.code === 'EADDRINUSE';
+  }
+}
+
 export interface HttpServerOptions {
   host: string;
   port: number;
@@ -90,8 +106,7 @@ export async function listen(options: HttpServerOptions): Promise<ListeningServe
   // Bounds receiving a request (headers and body), not its handling: a sender trickling a body is cut off.
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
-    const refuse = (error: Error) =>
-      reject(new Error(`cannot listen on ${options.host}:${options.port} (HOST, PORT): ${error.message}`));
+    const refuse = (error: NodeJS.ErrnoException) => reject(new ListenError(options.host, options.port, error));
     server.once('error', refuse);
     server.listen({ host: options.host, port: options.port }, () => {
       server.off('error', refuse);

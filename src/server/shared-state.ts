@@ -1,6 +1,6 @@
 import type { Logger } from 'probot';
 import type { RateLimitsOptions } from '../adapters/github/rate-limits-plugin.js';
-import { connectRedis, describeRedisError, describeRedisUrl } from '../adapters/redis/connect.js';
+import { connectRedis, describeRedisError, describeRedisUrl, lastRedisError } from '../adapters/redis/connect.js';
 import { RedisCheckLedger } from '../adapters/redis/redis-check-ledger.js';
 import { RedisLocks } from '../adapters/redis/redis-locks.js';
 import { RedisPacer } from '../adapters/redis/redis-pacer.js';
@@ -49,11 +49,13 @@ export function sharedState(env: NodeJS.ProcessEnv, log: Logger): SharedState {
     readiness: {
       name: 'redis',
       check: async () => {
-        // While the first connection is made, PING waits for it; a connection lost is said as it is.
-        if (['reconnecting', 'close', 'end'].includes(redis.status))
+        // While the first connection is made, PING waits for it; a connection lost is said as it is, with why.
+        if (redis.status === 'reconnecting')
           throw new Error(
-            `Redis does not answer: the connection is ${redis.status === 'reconnecting' ? 'down (the client keeps reconnecting)' : 'closed'}`,
+            `Redis does not answer: the connection is down (the client keeps reconnecting): ${lastRedisError(redis) ?? 'no error yet'}`,
           );
+        if (redis.status === 'close' || redis.status === 'end')
+          throw new Error('Redis does not answer: the connection is closed');
         await redis.ping().catch((error: unknown) => {
           throw new Error(describeRedisError(error));
         });

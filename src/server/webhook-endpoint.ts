@@ -95,7 +95,9 @@ interface Delivery {
  * constant time against WEBHOOK_SECRET, then the app's handlers. Every
  * delivery, refused or handled, ends in exactly one log line (delivery,
  * event, repository, commit, outcome, duration) and one count in the
- * metrics; a failed handler's own error line is Probot's, beside it.
+ * metrics. Handlers note a failure rather than throw it (app.ts, handled);
+ * only a failure before them (Probot making the installation's client)
+ * reaches Probot's own error line too.
  */
 export class WebhookEndpoint {
   /** Deliveries from their first byte to their log line; a stop waits for them, and names those it gives up on. */

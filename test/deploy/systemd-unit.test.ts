@@ -85,7 +85,7 @@ describe(`deploy/${UNIT_NAME}`, () => {
     expect(values('Restart')).toEqual(['on-failure']);
     // Exit code 78 is a wrong setting (src/start.ts): restarting would not mend it.
     expect(values('RestartPreventExitStatus')).toEqual(['78']);
-    expect(values('StartLimitBurst', 'Unit')).toEqual(['5']);
+    expect(values('RestartSec')).toEqual(['5s']);
   });
 
   it('runs as a dedicated user, never root', () => {

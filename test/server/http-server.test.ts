@@ -142,7 +142,7 @@ describe('the HTTP server', () => {
   });
 
   it('says in that line what a handler noted: a delivery left alone', async () => {
-    h = await start(async () => h.outcomes.note('ignored', 'sent by a bot'));
+    h = await start(async () => void h.outcomes.note('ignored', 'sent by a bot'));
     expect((await deliver(h.url, JSON.stringify(push))).status).toBe(200);
     expect(summaries(h.log.text())).toEqual([
       expect.objectContaining({

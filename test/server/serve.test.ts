@@ -103,7 +103,10 @@ describe('npm start with credentials: probes, metrics and the log', () => {
     const { status, body } = await readiness(port);
     expect(status).toBe(503);
     const checks = body.checks as Record<string, { ok: boolean; error?: string }>;
-    expect(checks.github).toMatchObject({ ok: false, error: expect.stringContaining('JSON web token') as string });
+    expect(checks.github).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^GET \/app: GitHub answered 401: A JSON web token could not be decoded/) as string,
+    });
     expect(checks['snapshot server']).toMatchObject({ ok: false, error: expect.stringContaining('503') as string });
     expect(log.text()).not.toContain(SECRET);
   });
@@ -274,5 +277,38 @@ describeWithRedis('npm start with REDIS_URL', () => {
       nock.cleanAll();
     }
     expect(log.text()).not.toContain(password);
+  });
+
+  it('says why Redis refuses it, a wrong password, without the password', async () => {
+    const redis = await startRedisServer({ password: 'the-right-one' });
+    const log = captureLog();
+    nock(GITHUB_API).get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' }).persist();
+    const service = await serve({
+      env: {
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+        APP_ID: String(APP_ID),
+        PRIVATE_KEY: testPrivateKey(),
+        WEBHOOK_SECRET: SECRET,
+        APT_SNAPSHOTS_SERVER: 'offline',
+        REDIS_URL: `redis://:wrong-pass-41c2@127.0.0.1:${redis.port}`,
+      },
+      log: log.logger,
+      readiness: { maxAgeMs: 0, timeoutMs: 1000 },
+    });
+    try {
+      let error = '';
+      for (let i = 0; i < 300 && !/WRONGPASS/.test(error); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const { body } = await readiness(service.port);
+        error = (body.checks as Record<string, { error?: string }>).redis?.error ?? '';
+      }
+      expect(error).toMatch(/WRONGPASS/);
+    } finally {
+      await service.stop();
+      await redis.stop();
+      nock.cleanAll();
+    }
+    expect(log.text()).not.toContain('wrong-pass-41c2');
   });
 });

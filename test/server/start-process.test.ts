@@ -122,6 +122,14 @@ describe('dist/src/start.js, as systemd runs it', () => {
     expect(`${stdout}${stderr}`).not.toContain(PRIVATE_KEY.split('\n')[1]);
   });
 
+  it('exits 1, to be started again, when its address is not up yet', async () => {
+    // 192.0.2.1 (TEST-NET-1) is no address of this machine, as a HOST not up yet at boot.
+    const started = start(await production({ HOST: '192.0.2.1' }));
+    running.push(started);
+    expect(await started.exited).toBe(1);
+    expect(started.output().stderr).toContain('cannot listen on 192.0.2.1:');
+  });
+
   it.each([
     ['a LOG_LEVEL it does not know', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL=loud is not one of'],
     ['a private key file that is missing', { PRIVATE_KEY_PATH: '/nonexistent/key.pem' }, '/nonexistent/key.pem'],

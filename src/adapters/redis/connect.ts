@@ -47,6 +47,13 @@ export function describeRedisError(error: unknown): string {
   return message;
 }
 
+const lastErrors = new WeakMap<Redis, string>();
+
+/** What the client's connection last failed with (its password left out), for /readyz: "WRONGPASS…", "connect ECONNREFUSED…". */
+export function lastRedisError(client: Redis): string | undefined {
+  return lastErrors.get(client);
+}
+
 /**
  * A client for the Redis replicas share. Commands issued while it
  * connects or reconnects wait for the connection (startup, a brief
@@ -70,12 +77,13 @@ export function connectRedis(url: string, log: RedisLogger): Redis {
   // The client says each failed reconnection (every 2 s while Redis is down): one line per outage is enough.
   let down = false;
   client.on('error', (error: unknown) => {
-    if (down) return;
-    down = true;
     // The message only, never the error: a failed AUTH's error carries the command, password included.
     const message = error instanceof Error ? error.message : String(error);
     const password = client.options.password;
     const said = password ? message.replaceAll(password, '***') : message;
+    lastErrors.set(client, said);
+    if (down) return;
+    down = true;
     log.warn(`Redis at ${where} failed: ${said}; reconnecting`);
   });
   client.on('ready', () => {
