@@ -64,7 +64,7 @@ export interface AppOptions {
    * Where a webhook left alone or about something GitHub no longer has
    * says so: the server's one line per delivery. Absent: a log line of its own.
    */
-  noteOutcome?: (outcome: NotedOutcome['outcome'], reason: string) => boolean;
+  noteOutcome?: (payload: unknown, outcome: NotedOutcome['outcome'], reason: string) => boolean;
 }
 
 const MANIFEST_TIMEOUT_MS = 60_000;
@@ -115,7 +115,7 @@ function actionable<C extends AnyContext>(
  * line); false for a failure left to Probot, which fails the delivery.
  */
 type NoteOutcome = (
-  context: { id: string; log: Pick<Logger, 'warn' | 'debug'> },
+  context: { id: string; payload?: unknown; log: Pick<Logger, 'warn' | 'debug'> },
   outcome: NotedOutcome['outcome'],
   reason: string,
 ) => boolean;
@@ -145,7 +145,7 @@ const logOutcome: NoteOutcome = (context, outcome, reason) => {
  * with the delivery's one log line; thrown to Probot instead, Probot would
  * log it again, with the whole payload (e-mail addresses included).
  */
-export function handled<C extends { id: string; log: Pick<Logger, 'warn' | 'debug'> }>(
+export function handled<C extends { id: string; payload?: unknown; log: Pick<Logger, 'warn' | 'debug'> }>(
   handler: (context: C) => Promise<void>,
   note: NoteOutcome = logOutcome,
 ): (context: C) => Promise<void> {
@@ -194,7 +194,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const note: NoteOutcome = options.noteOutcome
       ? // A delivery handled outside the server's tracking says its outcome itself, as without the server.
         (context, outcome, reason) =>
-          options.noteOutcome?.(outcome, reason) === true || logOutcome(context, outcome, reason)
+          options.noteOutcome?.(context.payload, outcome, reason) === true || logOutcome(context, outcome, reason)
       : logOutcome;
     const checkLedger = options.checkLedger ?? new CheckLedger();
     const followUps = new FollowUps(options.timers);

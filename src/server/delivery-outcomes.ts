@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WebhookOutcome } from './metrics.js';
 
 export interface NotedOutcome {
@@ -15,32 +14,43 @@ interface Slot {
 /**
  * What a handler decided about a delivery (left alone, about something
  * GitHub no longer has, or failed), kept until the server writes the
- * delivery's one log line. Without it the handler would log a
- * line of its own beside the server's. Each delivery gets a slot of its
- * own through the async context it runs in, not by its delivery id:
- * GitHub redelivers with the same id, and a redelivery may run while the
- * original still does.
+ * delivery's one log line. Without it the handler would log a line of its
+ * own beside the server's. A delivery's slot is found by its payload
+ * object, which Probot hands to the handler as it got it: not by its
+ * delivery id, since GitHub redelivers with the same id and a redelivery
+ * may run while the original still does; and not through
+ * AsyncLocalStorage, which on Node 20 runs promise hooks on every promise
+ * of every handler.
  */
 export class DeliveryOutcomes {
-  private readonly slots = new AsyncLocalStorage<Slot>();
+  private readonly slots = new WeakMap<object, Slot>();
 
   /**
-   * Records the outcome of the delivery whose handling is running, keeping
-   * the worst one noted (failed, then gone, then ignored). False outside a
-   * delivery's handling: nothing took the note, so the caller must say it
-   * itself.
+   * Records the outcome of the delivery whose payload this is, keeping the
+   * worst one noted (failed, then gone, then ignored). False when no
+   * delivery is being tracked with it: nothing took the note, so the
+   * caller must say it itself.
    */
-  readonly note = (outcome: NotedOutcome['outcome'], reason: string): boolean => {
-    const slot = this.slots.getStore();
+  readonly note = (payload: unknown, outcome: NotedOutcome['outcome'], reason: string): boolean => {
+    const slot = typeof payload === 'object' && payload !== null ? this.slots.get(payload) : undefined;
     if (!slot) return false;
     if (!slot.note || SEVERITY[outcome] >= SEVERITY[slot.note.outcome]) slot.note = { outcome, reason };
     return true;
   };
 
   /** Runs a delivery's handling, and gives what it noted with how it ended. */
-  async track(handling: () => Promise<void>): Promise<NotedOutcome | undefined> {
+  async track(payload: unknown, handling: () => Promise<void>): Promise<NotedOutcome | undefined> {
+    if (typeof payload !== 'object' || payload === null) {
+      await handling();
+      return undefined;
+    }
     const slot: Slot = {};
-    await this.slots.run(slot, handling);
+    this.slots.set(payload, slot);
+    try {
+      await handling();
+    } finally {
+      this.slots.delete(payload);
+    }
     return slot.note;
   }
 }

@@ -231,7 +231,7 @@ export class WebhookEndpoint {
 
     delivery.summary = summarise(name.slice(0, MAX_HEADER_IN_LOG), payload);
     const work = this.options.outcomes
-      .track(() => this.options.receiver.receive({ id, name, payload }))
+      .track(payload, () => this.options.receiver.receive({ id, name, payload }))
       .then(
         (note) => {
           this.finish(delivery, note?.outcome ?? 'handled', note?.reason);

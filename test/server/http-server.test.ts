@@ -142,7 +142,7 @@ describe('the HTTP server', () => {
   });
 
   it('says in that line what a handler noted: a delivery left alone', async () => {
-    h = await start(async () => void h.outcomes.note('ignored', 'sent by a bot'));
+    h = await start(async (event) => void h.outcomes.note(event.payload, 'ignored', 'sent by a bot'));
     expect((await deliver(h.url, JSON.stringify(push))).status).toBe(200);
     expect(summaries(h.log.text())).toEqual([
       expect.objectContaining({
@@ -281,11 +281,11 @@ describe('the HTTP server', () => {
       release = resolve;
     });
     let calls = 0;
-    h = await start(async () => {
+    h = await start(async (event) => {
       calls += 1;
       if (calls === 1) {
         await held;
-        h.outcomes.note('gone', 'the repository is gone');
+        h.outcomes.note(event.payload, 'gone', 'the repository is gone');
       }
     });
     const first = deliver(h.url, JSON.stringify(push));
