@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +5,7 @@ import { startFakeGitHub, type FakeGitHub } from '../../bench/fake-github.js';
 import type { FakeCommit } from '../../bench/fake-ref-graphql.js';
 import { forkProbotServer, type RunningServer } from '../../bench/probot-server.js';
 import { sendWebhooks, signWebhook } from '../../bench/webhook-load.js';
-import { fixture } from '../helpers/probot-app.js';
+import { fixture, testPrivateKey } from '../helpers/probot-app.js';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { tailsTree } from '../helpers/snapshot.js';
 
@@ -18,11 +17,7 @@ import { tailsTree } from '../helpers/snapshot.js';
  */
 const SERVE_APP = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'bench', 'serve-app.js');
 const SECRET = 'redis-replicas-secret-5e0c';
-const PRIVATE_KEY = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-}).privateKey;
+const PRIVATE_KEY = testPrivateKey();
 
 const S = '2021051301';
 const FROZEN = { debian: S, 'debian-security': 'latest', torproject: S };

@@ -235,13 +235,11 @@ describe('npm start with credentials: probes, metrics and the log', () => {
 });
 
 describeWithRedis('npm start with REDIS_URL', () => {
-  it('shares its state through Redis, says so without the password, and is not ready while Redis is down', async () => {
-    const password = 'redis-pass-6b1e9f';
-    const redis = await startRedisServer({ password });
-    const log = captureLog();
-    // Asked at every round: this test asks for a new one at each request.
+  /** The server with REDIS_URL, asking for a new readiness round at every request, GitHub taking its credentials. */
+  async function serveWithRedis(redisUrl: string, log: ReturnType<typeof captureLog>): Promise<RunningService> {
+    // Asked at every round: these tests ask for a new one at each request.
     nock(GITHUB_API).get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' }).persist();
-    const service = await serve({
+    return serve({
       env: {
         PORT: String(await freePort()),
         HOST: '127.0.0.1',
@@ -249,11 +247,18 @@ describeWithRedis('npm start with REDIS_URL', () => {
         PRIVATE_KEY: testPrivateKey(),
         WEBHOOK_SECRET: SECRET,
         APT_SNAPSHOTS_SERVER: 'offline',
-        REDIS_URL: redis.url,
+        REDIS_URL: redisUrl,
       },
       log: log.logger,
       readiness: { maxAgeMs: 0, timeoutMs: 1000 },
     });
+  }
+
+  it('shares its state through Redis, says so without the password, and is not ready while Redis is down', async () => {
+    const password = 'redis-pass-6b1e9f';
+    const redis = await startRedisServer({ password });
+    const log = captureLog();
+    const service = await serveWithRedis(redis.url, log);
     try {
       const up = await readiness(service.port);
       expect(up.body.checks).toEqual({ github: { ok: true }, redis: { ok: true } });
@@ -282,20 +287,7 @@ describeWithRedis('npm start with REDIS_URL', () => {
   it('says why Redis refuses it, a wrong password, without the password', async () => {
     const redis = await startRedisServer({ password: 'the-right-one' });
     const log = captureLog();
-    nock(GITHUB_API).get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' }).persist();
-    const service = await serve({
-      env: {
-        PORT: String(await freePort()),
-        HOST: '127.0.0.1',
-        APP_ID: String(APP_ID),
-        PRIVATE_KEY: testPrivateKey(),
-        WEBHOOK_SECRET: SECRET,
-        APT_SNAPSHOTS_SERVER: 'offline',
-        REDIS_URL: `redis://:wrong-pass-41c2@127.0.0.1:${redis.port}`,
-      },
-      log: log.logger,
-      readiness: { maxAgeMs: 0, timeoutMs: 1000 },
-    });
+    const service = await serveWithRedis(`redis://:wrong-pass-41c2@127.0.0.1:${redis.port}`, log);
     try {
       let error = '';
       for (let i = 0; i < 300 && !/WRONGPASS/.test(error); i += 1) {
