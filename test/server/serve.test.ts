@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
-import { serve, type RunningService } from '../../src/server.js';
+import { serve, type RunningService, type ServeOptions } from '../../src/server.js';
 import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
 import { describeWithRedis, startRedisServer } from '../helpers/redis-server.js';
 import { freePort } from '../helpers/free-port.js';
@@ -66,8 +66,9 @@ describe('npm start with credentials: probes, metrics and the log', () => {
     await snapshots.close();
   });
 
-  async function start(env: Record<string, string> = {}): Promise<RunningService> {
+  async function start(env: Record<string, string> = {}, options: ServeOptions = {}): Promise<RunningService> {
     service = await serve({
+      ...options,
       env: {
         PORT: String(await freePort()),
         HOST: '127.0.0.1',
@@ -186,19 +187,10 @@ describe('npm start with credentials: probes, metrics and the log', () => {
       .get(/^\/repos\/tails\/tails\/commits\/[0-9a-f]{40}\/check-runs/)
       .reply(502, 'Bad Gateway')
       .persist();
-    service = await serve({
-      env: {
-        PORT: String(await freePort()),
-        HOST: '127.0.0.1',
-        APP_ID: String(APP_ID),
-        PRIVATE_KEY: testPrivateKey(),
-        WEBHOOK_SECRET: SECRET,
-        APT_SNAPSHOTS_SERVER: 'offline',
-      },
-      log: log.logger,
-      Octokit: testOctokitClass(),
-      app: { identity: { appId: APP_ID, botLogin: BOT_LOGIN } },
-    });
+    service = await start(
+      { APT_SNAPSHOTS_SERVER: 'offline' },
+      { Octokit: testOctokitClass(), app: { identity: { appId: APP_ID, botLogin: BOT_LOGIN } } },
+    );
     await readiness(service.port);
     const response = await deliver(service.port, 'push', fixture('push-topic-branch'), 'delivery-down');
     expect(response.status).toBe(500);
