@@ -12,7 +12,14 @@ import { isReady } from './adapters/http/readiness.js';
 import type { TriggerOptions } from './adapters/triggers/trigger-options.js';
 import { onCreate } from './app/release/on-tag.js';
 import { ReadinessWatch } from './app/release/readiness-watch.js';
-import { releaseTriggers } from './app/release/triggers.js';
+import { bumpTrigger, releaseTriggers } from './app/release/triggers.js';
+import { GraphqlHistoryReader } from './adapters/github/graphql-history-reader.js';
+import { forEachInstalledRepository } from './adapters/github/installations.js';
+import { onDashboardEdit } from './app/on-dashboard-edit.js';
+import { refreshRepository } from './app/refresh-repository.js';
+import { Schedule } from './app/schedule.js';
+import { isBaseBranch } from './domain/branch.js';
+import type { RunOnce } from './ports/run-once.js';
 import { describeForLog } from './app/judge.js';
 import { MANIFEST_MAX_BYTES } from './domain/build-manifest.js';
 import { HttpSnapshotServer } from './adapters/snapshot-server/http-snapshot-server.js';
@@ -65,7 +72,21 @@ export interface AppOptions {
    * says so: the server's one line per delivery. Absent: a log line of its own.
    */
   noteOutcome?: (payload: unknown, outcome: NotedOutcome['outcome'], reason: string) => boolean;
+  /**
+   * The work between pushes: the expiry watch and the dashboard, on a
+   * timer (schedule.interval_hours of the deployment's configuration) and
+   * after pushes to base branches. Absent: none of it (the handlers alone,
+   * as in most tests). `runOnce` lets one replica of many do each
+   * repository's round; `started` receives the schedule so that whoever
+   * stops the server stops it.
+   */
+  schedule?: { runOnce: RunOnce; timers?: Timers; started?: (schedule: Schedule) => void };
 }
+
+/** A push to a base branch refreshes the dashboard this long after the last push of a burst. */
+export const REFRESH_DELAY_MS = 30_000;
+/** Lets the server settle (and its readiness be known) before the first round. */
+const FIRST_ROUND_DELAY_MS = 60_000;
 
 const MANIFEST_TIMEOUT_MS = 60_000;
 const READINESS_TIMEOUT_MS = 15_000;
@@ -84,7 +105,7 @@ export function snapshotServerFor(defaults: Config, env: NodeJS.ProcessEnv): Sna
   return HttpSnapshotServer.fromConfig(defaults, url ? { baseUrl: url } : {});
 }
 
-type AnyContext = Context<'push' | 'pull_request' | 'check_run' | 'issue_comment' | 'create'>;
+type AnyContext = Context<'push' | 'pull_request' | 'check_run' | 'issue_comment' | 'create' | 'issues'>;
 
 /**
  * Whether the app acts on a webhook: its payload has what the handlers
@@ -183,6 +204,11 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const { metrics } = options;
     const configured = releaseTriggers(defaults, env, options.triggerOptions ?? { log: app.log });
     const triggers = metrics ? measuredTriggers(configured, metrics) : configured;
+    const bumpConfigured = bumpTrigger(defaults, env, options.triggerOptions ?? { log: app.log });
+    const bump =
+      bumpConfigured && metrics
+        ? measuredTriggers({ 'bump-valid-until': bumpConfigured }, metrics)['bump-valid-until']
+        : bumpConfigured;
     const readiness = new ReadinessWatch(options.timers ?? systemTimers, (message, error) =>
       app.log.warn({ err: error === undefined ? undefined : describeForLog(error) }, message),
     );
@@ -198,6 +224,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       : logOutcome;
     const checkLedger = options.checkLedger ?? new CheckLedger();
     const followUps = new FollowUps(options.timers);
+    // One pending refresh per repository: a burst of pushes refreshes once, after its last push.
+    const refreshes = options.schedule
+      ? new FollowUps(options.schedule.timers ?? options.timers, [REFRESH_DELAY_MS])
+      : undefined;
 
     let identity: Promise<BotIdentity> | undefined;
     const identityOf = (): Promise<BotIdentity> => {
@@ -234,16 +264,34 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       log: Logger;
     }
 
-    const depsFor = (context: AnyContext): Promise<RepoDeps> =>
-      depsAt({
-        octokit: context.octokit,
-        repository: context.repo(),
-        installationId: (context.payload as { installation: { id: number } }).installation.id,
-        nodeId: context.payload.repository.node_id,
-        htmlUrl: context.payload.repository.html_url,
-        defaultBranch: context.payload.repository.default_branch,
-        log: context.log,
+    const whereOf = (context: AnyContext): Where => ({
+      octokit: context.octokit,
+      repository: context.repo(),
+      installationId: (context.payload as { installation: { id: number } }).installation.id,
+      nodeId: context.payload.repository.node_id,
+      htmlUrl: context.payload.repository.html_url,
+      defaultBranch: context.payload.repository.default_branch,
+      log: context.log,
+    });
+    const depsFor = (context: AnyContext): Promise<RepoDeps> => depsAt(whereOf(context));
+
+    /** The expiry watch and the dashboard of one repository. */
+    const refresh = async (where: Where): Promise<void> => {
+      await refreshRepository(await depsAt(where), new GraphqlHistoryReader(where.octokit, where.repository));
+    };
+
+    /** Nobody waits for it: what fails is logged. */
+    const refreshSoon = (where: Where): void => {
+      const name = `${where.repository.owner}/${where.repository.repo}`;
+      refreshes?.schedule(`refresh ${name}`, 0, async () => {
+        try {
+          // The webhook's token may be near its hour when the refresh runs.
+          await refresh({ ...where, octokit: await app.auth(where.installationId) });
+        } catch (error) {
+          where.log.warn({ repository: name, err: describeForLog(error) }, 'refresh after a push failed');
+        }
       });
+    };
 
     const depsAt = async (where: Where): Promise<RepoDeps> => {
       const { octokit, repository } = where;
@@ -257,6 +305,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         ),
         mergeBase: (base, head) => mergeBase(octokit, repository, base, head),
         ...(server ? { server } : {}),
+        ...(bump ? { bumpTrigger: bump } : {}),
         defaults,
         now: now(),
         log: where.log,
@@ -302,6 +351,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       'push',
       handled(async (context) => {
         if (!actionable(note, 'push', context)) return;
+        const branch = context.payload.ref.startsWith('refs/heads/') ? context.payload.ref.slice(11) : undefined;
+        // Planned first: the refresh reads on its own, and is due whatever becomes of this push's check.
+        if (branch !== undefined && !context.payload.deleted && isBaseBranch(branch, defaults))
+          refreshSoon(whereOf(context));
         await onPush(await depsFor(context), context.payload);
       }, note),
     );
@@ -339,6 +392,40 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         await onCreate(await depsFor(context), context.payload);
       }, note),
     );
+
+    app.on(
+      'issues.edited',
+      handled(async (context) => {
+        if (!actionable(note, 'issues', context)) return;
+        await onDashboardEdit(await depsFor(context), context.payload);
+      }, note),
+    );
+
+    if (options.schedule) {
+      const { runOnce } = options.schedule;
+      const intervalMs = defaults.schedule.interval_hours * 60 * 60 * 1000;
+      const schedule = new Schedule({
+        timers: options.schedule.timers ?? options.timers ?? systemTimers,
+        intervalMs,
+        firstDelayMs: FIRST_ROUND_DELAY_MS,
+        log: app.log,
+        name: 'expiry watch and dashboard',
+        run: () =>
+          forEachInstalledRepository(
+            (installationId) => app.auth(installationId),
+            async (octokit, installed) => {
+              const name = `${installed.repository.owner}/${installed.repository.repo}`;
+              // A round per interval: the replica that claims it first does it, the others skip it.
+              if (!(await runOnce.claim(`refresh ${name}`, Math.max(1, intervalMs - REFRESH_DELAY_MS)))) return;
+              await refresh({ ...installed, octokit, log: app.log });
+            },
+            (what, error) =>
+              app.log.warn({ err: describeForLog(error) }, `scheduled refresh: ${what} skipped this round`),
+          ),
+      });
+      schedule.start();
+      options.schedule.started?.(schedule);
+    }
 
     app.on(
       'issue_comment.created',

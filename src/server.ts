@@ -13,6 +13,9 @@ import { serverLog } from './server/log.js';
 import { AppMetrics } from './server/metrics.js';
 import { ReadinessProbe, type ReadinessCheck } from './server/readiness.js';
 import { sharedState } from './server/shared-state.js';
+import { MemoryRunOnce } from './app/run-once-memory.js';
+import { systemTimers } from './app/follow-ups.js';
+import type { Schedule } from './app/schedule.js';
 import { WebhookEndpoint } from './server/webhook-endpoint.js';
 
 const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
@@ -109,6 +112,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
   const baseUrl =
     options.githubUrl ?? (env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}/api/v3` : undefined);
   let server: ListeningServer;
+  let schedule: Schedule | undefined;
   try {
     const probot = new Probot({
       appId,
@@ -130,6 +134,14 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
         ...(shared.locks ? { locks: shared.locks } : {}),
         ...(shared.checkLedger ? { checkLedger: shared.checkLedger } : {}),
         noteOutcome: outcomes.note,
+        schedule: {
+          runOnce: shared.runOnce ?? new MemoryRunOnce(),
+          // The process's own clock, whatever timers a test gives the handlers' retries.
+          timers: systemTimers,
+          started: (started) => {
+            schedule = started;
+          },
+        },
         ...options.app,
       }),
     );
@@ -157,14 +169,16 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
       webhookPath: env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH,
     });
   } catch (error) {
-    // A start that fails must not leave a Redis client reconnecting behind it.
+    // A start that fails must not leave a Redis client reconnecting, or a round armed, behind it.
+    await schedule?.stop();
     await shared.close();
     throw error;
   }
   return {
     port: server.port,
     stop: async () => {
-      await server.stop();
+      // A round in progress ends with the deliveries; Redis closes after both.
+      await Promise.all([server.stop(), schedule?.stop()]);
       await shared.close();
     },
   };

@@ -2,6 +2,7 @@ import type { Logger } from 'probot';
 import type { Config } from '../config/schema.js';
 import type { CheckLedgerPort } from '../ports/check-ledger.js';
 import type { Forge } from '../ports/forge.js';
+import type { JobTrigger } from '../ports/job-trigger.js';
 import type { Locks } from '../ports/locks.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
 import type { FollowUps } from './follow-ups.js';
@@ -33,6 +34,8 @@ export interface RepoDeps {
   defaultBranch: string;
   /** A pull request's head and base, for `/apt-snapshots check` in a pull request comment. */
   pullRequest(number: number): Promise<PullRequestTarget>;
+  /** Starts the deployment's bump-valid-until job; absent when none is configured. */
+  bumpTrigger?: JobTrigger;
   /** Release tags: claims, triggers, tags, manifests and readiness. */
   release: ReleaseServices;
   /**

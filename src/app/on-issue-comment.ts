@@ -17,7 +17,7 @@ export interface IssueCommentPayload {
   sender: { login: string };
 }
 
-const WRITERS: readonly Permission[] = ['admin', 'maintain', 'write'];
+export const WRITERS: readonly Permission[] = ['admin', 'maintain', 'write'];
 
 /** One reply per command comment: a redelivered webhook edits it instead of answering twice. */
 export function replyMarker(commentId: number): string {
@@ -51,10 +51,14 @@ async function runCheck(
   return `Could not judge this pull request (${describeFailure(outcome.error).reason}); the check says why and can be re-run: ${outcome.check.url}`;
 }
 
-async function runPlan(
+/**
+ * Plans `action` on `branch` from its tip and ensures the pull request;
+ * a sentence says what became of it. `intro` says who asked, and where.
+ */
+export async function runPlan(
   deps: RepoDeps,
-  command: Extract<Command, { kind: 'plan' }>,
-  payload: IssueCommentPayload,
+  command: Pick<Extract<Command, { kind: 'plan' }>, 'action' | 'branch' | 'origins'>,
+  intro: string,
 ): Promise<string> {
   const { action, branch, origins } = command;
   const tip = await judge(deps, { kind: 'push', branch, rev: branchRef(branch) }, { changelog: action === 'freeze' });
@@ -63,7 +67,7 @@ async function runPlan(
     branch,
     evaluation: tip.evaluation,
     ...(origins.length > 0 ? { origins } : {}),
-    intro: [`Requested by @${escapeMarkdown(payload.sender.login)} in #${payload.issue.number}.`],
+    intro: [intro],
     footer: [
       `*Opened by apt-snapshots-bot. Running the same command again updates this pull request instead of opening another.*`,
     ],
@@ -117,7 +121,11 @@ async function runCommand(deps: RepoDeps, payload: IssueCommentPayload, command:
         ? await runCheck(deps, command, payload)
         : command.kind === 'release' || command.kind === 'build-iuks'
           ? await runReleaseCommand(deps, command)
-          : await runPlan(deps, command, payload);
+          : await runPlan(
+              deps,
+              command,
+              `Requested by @${escapeMarkdown(payload.sender.login)} in #${payload.issue.number}.`,
+            );
   } catch (error) {
     failure = error;
     const { reason, detail } = describeFailure(error, 'Try the command again');

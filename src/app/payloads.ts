@@ -56,6 +56,11 @@ const SCHEMAS = {
     ref: text,
     ref_type: text,
   }),
+  issues: delivered.extend({
+    action: text,
+    issue: z.object({ number: positive, body: z.string().nullable(), updated_at: text }),
+    sender,
+  }),
   issue_comment: delivered.extend({
     action: text,
     comment: z.object({ id: positive, body: z.string() }),

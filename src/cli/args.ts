@@ -38,8 +38,17 @@ function refuseRepeats(config: ParseArgsConfig): void {
 }
 
 export function parseFormat(value: string | undefined): Format {
-  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
-  throw new UsageError(`--format must be "text" or "json", not "${value}"`);
+  return parseFormatOf(value, ['text', 'json']);
+}
+
+/** `--format` of a command whose formats are `formats`, the first being the default. */
+export function parseFormatOf<const F extends string>(value: string | undefined, formats: readonly [F, ...F[]]): F {
+  if (value === undefined) return formats[0];
+  const format = formats.find((f) => f === value);
+  if (format !== undefined) return format;
+  const quoted = formats.map((f) => `"${f}"`);
+  const choices = `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+  throw new UsageError(`--format must be ${choices}, not "${value}"`);
 }
 
 /** `--now`, so tests and reruns judge expiry as of a fixed time. */

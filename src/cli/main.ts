@@ -6,6 +6,8 @@ import { errorMessage, ReadError, SnapshotServerError, UsageError } from '../err
 import { TriggerError } from '../ports/job-trigger.js';
 import { auditCommand } from './commands/audit.js';
 import { checkCommand } from './commands/check.js';
+import { dashboardCommand } from './commands/dashboard.js';
+import { expiryCommand } from './commands/expiry.js';
 import { hookCommand } from './commands/hook.js';
 import { iukSourceVersionsCommand } from './commands/iuk-source-versions.js';
 import { planCommand } from './commands/plan.js';
@@ -25,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   planCommand,
   auditCommand,
+  expiryCommand,
+  dashboardCommand,
   serialsCommand,
   hookCommand,
   releaseCommand,

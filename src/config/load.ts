@@ -84,7 +84,7 @@ export function parseFullConfig(text: string, file: string): ConfigResult {
  * `--config`): a repository's file cannot say where the bot sends its
  * credentials.
  */
-export const DEPLOYMENT_KEYS = ['jobs'] as const;
+export const DEPLOYMENT_KEYS = ['jobs', 'schedule'] as const;
 
 export interface OverrideOptions {
   /** The file is the deployment's or the user's, not a repository's: it may set DEPLOYMENT_KEYS. */
@@ -118,7 +118,9 @@ export function applyConfigOverride(
           file,
           field: key,
           message:
-            "is set by the bot's deployment only: a repository cannot choose where the bot sends its credentials",
+            key === 'jobs'
+              ? "is set by the bot's deployment only: a repository cannot choose where the bot sends its credentials"
+              : "is set by the bot's deployment only: a repository cannot choose when the bot runs for every repository",
         })),
       };
     }

@@ -187,6 +187,27 @@ export const configSchema = z
         /** After this long without a 200, the job is not started: `/apt-snapshots build-iuks TAG` starts it. */
         give_up_hours: z.number().min(0).max(720),
       }),
+      'bump-valid-until': z.strictObject({
+        trigger: triggerSchema.nullable(),
+      }),
+    }),
+    schedule: z.strictObject({
+      /** Hours between two runs of the expiry watch and the dashboard; 0: never on a schedule. */
+      interval_hours: z
+        .number()
+        .min(0)
+        .max(24 * 7),
+    }),
+    expiry: z.strictObject({
+      /** The validity, in days from now, a bump asks for. */
+      bump_days: z.number().int().min(1).max(3650),
+      /** The command a person runs on a checkout of the branch; `{days}` is bump_days. */
+      bump_command: z.string().min(1).max(500),
+    }),
+    dashboard: z.strictObject({
+      enabled: z.boolean(),
+      title: z.string().min(1).max(200),
+      history_days: z.number().int().min(1).max(3650),
     }),
     bot: z.strictObject({
       branch_prefix: z

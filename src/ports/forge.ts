@@ -68,6 +68,24 @@ export interface PullRequestInfo {
   base: string;
 }
 
+/** An issue the bot opened (the expiry warnings, the dashboard), found by the marker in its body. */
+export interface IssueInfo {
+  number: number;
+  url: string;
+  state: 'open' | 'closed';
+  title: string;
+  body: string;
+}
+
+/** One of the bot's open pull requests, for the dashboard. */
+export interface BotPullRequest {
+  number: number;
+  url: string;
+  title: string;
+  head: string;
+  base: string;
+}
+
 export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
 /**
@@ -98,4 +116,22 @@ export interface Forge {
   /** Posts a comment, or edits the bot's earlier comment carrying the same marker. */
   ensureComment(issueNumber: number, marker: string, body: string): Promise<{ url: string }>;
   permissionOf(user: string): Promise<Permission>;
+  /**
+   * The newest issue the bot opened whose body carries `marker` (a hidden
+   * marker, see report/hidden-marker.ts), open or closed; undefined when none.
+   */
+  findIssue(marker: string): Promise<IssueInfo | undefined>;
+  /**
+   * Makes the bot's open issue carrying `marker` have this title and body:
+   * `existing` (as findIssue returned it) is edited when open and different,
+   * left alone when equal; without an open one, a new issue is opened.
+   */
+  ensureIssue(
+    issue: { marker: string; title: string; body: string },
+    existing?: IssueInfo,
+  ): Promise<IssueInfo & { status: 'created' | 'updated' | 'unchanged' }>;
+  /** Comments, then closes the issue; closing a closed issue changes nothing. */
+  closeIssue(number: number, comment: string): Promise<void>;
+  /** The open pull requests from the bot's branches (under its prefix), newest first. */
+  listBotPullRequests(): Promise<BotPullRequest[]>;
 }

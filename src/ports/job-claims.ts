@@ -1,4 +1,4 @@
-import type { ReleaseJobName } from './job-trigger.js';
+import type { JobName } from './job-trigger.js';
 
 /** What became of a claimed attempt, as recorded once the trigger answered. */
 export type AttemptOutcome = 'started' | 'failed';
@@ -26,9 +26,9 @@ export interface JobAttempt {
  */
 export interface JobClaims {
   /** The attempts claimed so far for `job` of `tag`, oldest first. */
-  attempts(tag: string, job: ReleaseJobName): Promise<JobAttempt[]>;
+  attempts(tag: string, job: JobName): Promise<JobAttempt[]>;
   /** Claims attempt `attempt` at `commit`: true for the one caller that creates it, false when it exists already. */
-  claim(tag: string, job: ReleaseJobName, attempt: number, commit: string): Promise<boolean>;
+  claim(tag: string, job: JobName, attempt: number, commit: string): Promise<boolean>;
   /** Records how attempt `attempt` went; recording it again changes nothing. */
-  record(tag: string, job: ReleaseJobName, attempt: number, commit: string, outcome: AttemptOutcome): Promise<void>;
+  record(tag: string, job: JobName, attempt: number, commit: string, outcome: AttemptOutcome): Promise<void>;
 }

@@ -1,9 +1,12 @@
 /** The jobs a release starts, by the names their CI knows them by. */
 export type ReleaseJobName = 'tag-apt-snapshots' | 'build_IUKs';
 
+/** Every job the bot starts: the release's, and the expiry watch's bump of Valid-Until. */
+export type JobName = ReleaseJobName | 'bump-valid-until';
+
 /** One start of a job: its parameters, every value a string as CI forms take them. */
 export interface JobRequest {
-  job: ReleaseJobName;
+  job: JobName;
   parameters: Readonly<Record<string, string>>;
 }
 

@@ -2,10 +2,27 @@ import { REPO_CONFIG_PATH } from '../config/load.js';
 import { branchRole } from '../domain/branch.js';
 import type { Finding } from '../domain/finding.js';
 import { pinnedSerial, setLabel } from './sets.js';
-import { expiryKey, type Rule } from './types.js';
+import { expiryKey, type Expiry, type Rule } from './types.js';
 import { unansweredHint } from './unanswered-hint.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type ExpiryClass = 'missing' | 'unknown' | 'expired' | 'expiring' | 'fine';
+
+/**
+ * What a looked-up expiry means between `now` and `until` (the end of the
+ * warning window): `missing` (the server has no such snapshot), `unknown`
+ * (no usable answer), `expired` (Valid-Until at or before now), `expiring`
+ * (after now, at or before until), else `fine` (later, or no Valid-Until).
+ * The rule and the expiry watch both classify with this, so they agree.
+ */
+export function classifyExpiry(expiry: Expiry, now: Date, until: Date): ExpiryClass {
+  if (!expiry.ok) return expiry.missing ? 'missing' : 'unknown';
+  if (expiry.validUntil === null) return 'fine';
+  const at = expiry.validUntil.getTime();
+  if (at <= now.getTime()) return 'expired';
+  return at <= until.getTime() ? 'expiring' : 'fine';
+}
 
 function formatUtc(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -27,6 +44,7 @@ export const snapshotExpiry: Rule = {
     if (!facts) return [];
     const release = branchRole(ctx.branch, ctx.config) === 'release';
     const warningDays = ctx.config.snapshot_server.expiry_warning_days;
+    const until = new Date(ctx.now.getTime() + warningDays * DAY_MS);
     const unchecked = new Set<string>();
     const findings: Finding[] = [];
     const add = (finding: Omit<Finding, 'rule'>) => findings.push({ rule: snapshotExpiry.id, ...finding });
@@ -54,7 +72,8 @@ export const snapshotExpiry: Rule = {
           continue;
         }
         const where = `pinned in ${setLabel(set)} on ${ctx.branch}`;
-        if (!expiry.ok && expiry.missing) {
+        const status = classifyExpiry(expiry, ctx.now, until);
+        if (!expiry.ok && status === 'missing') {
           add({
             severity: release ? 'error' : 'warning',
             path: origin.path,
@@ -80,9 +99,8 @@ export const snapshotExpiry: Rule = {
           });
           continue;
         }
-        if (expiry.validUntil === null) continue;
-        const left = expiry.validUntil.getTime() - ctx.now.getTime();
-        if (left <= 0) {
+        if (expiry.validUntil === null || status === 'fine') continue;
+        if (status === 'expired') {
           add({
             severity: release ? 'error' : 'warning',
             path: origin.path,
@@ -90,7 +108,8 @@ export const snapshotExpiry: Rule = {
             hint: `Bump Valid-Until of ${name} ${serial} on the snapshot server, or move ${name} to a newer serial.`,
             fix: 'bump',
           });
-        } else if (left <= warningDays * DAY_MS) {
+        } else {
+          const left = expiry.validUntil.getTime() - ctx.now.getTime();
           add({
             severity: 'warning',
             path: origin.path,

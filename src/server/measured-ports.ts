@@ -1,4 +1,4 @@
-import type { JobTrigger, ReleaseJobName } from '../ports/job-trigger.js';
+import type { JobTrigger, JobName } from '../ports/job-trigger.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
 import type { AppMetrics } from './metrics.js';
 
@@ -22,13 +22,13 @@ export function measuredSnapshotServer(server: SnapshotServer, metrics: AppMetri
   };
 }
 
-/** The release jobs' triggers, each start counted by job and outcome. */
-export function measuredTriggers(
-  triggers: Partial<Record<ReleaseJobName, JobTrigger>>,
+/** The jobs' triggers, each start counted by job and outcome. */
+export function measuredTriggers<Job extends JobName>(
+  triggers: Partial<Record<Job, JobTrigger>>,
   metrics: AppMetrics,
-): Partial<Record<ReleaseJobName, JobTrigger>> {
-  const measured: Partial<Record<ReleaseJobName, JobTrigger>> = {};
-  for (const [job, trigger] of Object.entries(triggers) as [ReleaseJobName, JobTrigger][]) {
+): Partial<Record<Job, JobTrigger>> {
+  const measured: Partial<Record<Job, JobTrigger>> = {};
+  for (const [job, trigger] of Object.entries(triggers) as [Job, JobTrigger][]) {
     measured[job] = {
       description: trigger.description,
       describe: (request) => trigger.describe(request),

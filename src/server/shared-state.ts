@@ -4,8 +4,10 @@ import { connectRedis, describeRedisError, describeRedisUrl, lastRedisError } fr
 import { RedisCheckLedger } from '../adapters/redis/redis-check-ledger.js';
 import { RedisLocks } from '../adapters/redis/redis-locks.js';
 import { RedisPacer } from '../adapters/redis/redis-pacer.js';
+import { RedisRunOnce } from '../adapters/redis/redis-run-once.js';
 import type { CheckLedgerPort } from '../ports/check-ledger.js';
 import type { Locks } from '../ports/locks.js';
+import type { RunOnce } from '../ports/run-once.js';
 import type { ReadinessCheck } from './readiness.js';
 
 /** What replicas share, or nothing when the bot runs as one process. */
@@ -15,6 +17,8 @@ export interface SharedState {
   /** Absent: the app's in-process ledger. */
   checkLedger?: CheckLedgerPort;
   rateLimits: Pick<RateLimitsOptions, 'pacer'>;
+  /** Absent: this process's own claims of the scheduled rounds. */
+  runOnce?: RunOnce;
   /** Whether the store answers, for /readyz. */
   readiness?: ReadinessCheck;
   close(): Promise<void>;
@@ -31,7 +35,7 @@ export function sharedState(env: NodeJS.ProcessEnv, log: Logger): SharedState {
   const url = env.REDIS_URL?.trim();
   if (!url) {
     log.info(
-      'REDIS_URL is not set: running as a single replica (locks and the pace of GitHub writes are this process’s own)',
+      'REDIS_URL is not set: running as a single replica (locks, scheduled rounds and the pace of GitHub writes are this process’s own)',
     );
     return { rateLimits: {}, close: () => Promise.resolve() };
   }
@@ -41,10 +45,13 @@ export function sharedState(env: NodeJS.ProcessEnv, log: Logger): SharedState {
   } catch (error) {
     throw new Error(`REDIS_URL: ${(error as Error).message}`, { cause: error });
   }
-  log.info(`Replicas share locks and the pace of GitHub writes through Redis at ${describeRedisUrl(url)}`);
+  log.info(
+    `Replicas share locks, scheduled rounds and the pace of GitHub writes through Redis at ${describeRedisUrl(url)}`,
+  );
   return {
     locks: new RedisLocks(redis, { log }),
     checkLedger: new RedisCheckLedger(redis),
+    runOnce: new RedisRunOnce(redis),
     rateLimits: { pacer: new RedisPacer(redis, { log }) },
     readiness: {
       name: 'redis',

@@ -23,6 +23,7 @@ const KNOWN_EVENTS = new Set([
   'check_run',
   'check_suite',
   'issue_comment',
+  'issues',
   'create',
   'delete',
   'ping',

@@ -134,7 +134,7 @@ describe('npm start without credentials', () => {
       >;
       expect(manifest).toMatchObject({
         name: 'apt-snapshots-bot',
-        default_events: ['push', 'pull_request', 'check_run', 'issue_comment', 'create'],
+        default_events: ['push', 'pull_request', 'check_run', 'issue_comment', 'issues', 'create'],
         default_permissions: {
           contents: 'write',
           pull_requests: 'write',

@@ -1,9 +1,8 @@
 import { rm } from 'node:fs/promises';
-import { defaultConfig } from '../../src/config/defaults.js';
-import { auditHistory, parseSince } from '../../src/cli/commands/audit.js';
+import { parseSince } from '../../src/cli/commands/audit.js';
 import { StatusLine } from '../../src/cli/progress.js';
-import type { CommitInfo } from '../../src/domain/tree.js';
 import { UsageError } from '../../src/errors.js';
+import { auditHistory, auditJudge, type CommitToAudit } from '../../src/flow/audit.js';
 import { cloneFixture, removeFixtureClone } from '../helpers/fixture.js';
 import { commitFiles, makeRepo, runIn, type TestRepo } from '../helpers/git-repo.js';
 import { MemoryReader } from '../helpers/memory-reader.js';
@@ -129,6 +128,60 @@ describe('audit of a short history', () => {
     expect(Object.keys(json.statuses)).toEqual(['frozen', 'thawed', 'partly frozen', 'undecidable']);
   });
 
+  it('prints the timeline as the raw source of a Mermaid gantt chart, for mmdc', async () => {
+    const run = await runCli(['audit', '--repo', r.dir, '--format', 'mermaid'], { env: r.env, stderrIsTTY: true });
+    expect(run).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: [
+        'gantt',
+        '    title Audit of HEAD as branch devel',
+        '    dateFormat YYYY-MM-DD HH:mm',
+        '    axisFormat %Y-%m-%d',
+        '    section devel',
+        '    thawed :2021-04-01 10:00, 2021-04-27 10:00',
+        '    wrong (tracks-latest) :crit, 2021-04-27 10:00, 2021-05-13 10:00',
+        // The ongoing period began at the tip: one minute, so that Mermaid draws it.
+        '    thawed :active, 2021-05-13 10:00, 2021-05-13 10:01',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('charts from --since, and neutralises what Mermaid would read in a branch name', async () => {
+    const run = await runCli(
+      ['audit', '--repo', r.dir, '--since', '2021-04-28', '--branch', 'x%%{init#a;b', '--format', 'mermaid'],
+      { env: r.env },
+    );
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[1]).toBe('    title Audit of HEAD as branch x___init_a_b');
+    expect(lines[4]).toBe('    section x___init_a_b');
+    // Judged as a topic branch, frozen is not wrong; the chart begins on --since's day.
+    expect(lines.slice(5)).toEqual([
+      '    frozen :2021-05-01 10:00, 2021-05-13 10:00',
+      '    thawed :active, 2021-05-13 10:00, 2021-05-13 10:01',
+      '',
+    ]);
+  });
+
+  it('prints no chart for an empty range, saying why on standard error', async () => {
+    const run = await runCli(['audit', '--repo', r.dir, '--since', '2030-01-01', '--format', 'mermaid'], {
+      env: r.env,
+    });
+    expect(run).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'No commits in the first-parent history of HEAD in that range.\n',
+    });
+  });
+
+  it('is bad usage (exit 2) for a format it does not know, naming the three it knows', async () => {
+    const run = await runCli(['audit', '--repo', r.dir, '--format', 'svg'], { env: r.env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--format must be "text", "json" or "mermaid", not "svg"');
+  });
+
   it('starts at --since and judges as --branch', async () => {
     const since = JSON.parse(
       (await runCli(['audit', '--repo', r.dir, '--since', '2021-04-28', '--format', 'json'], { env: r.env })).stdout,
@@ -198,9 +251,8 @@ describe('audit of a history whose state cannot be told', () => {
 });
 
 describe('auditHistory progress', () => {
-  const commits: CommitInfo[] = Array.from({ length: 40 }, (_, i) => ({
+  const commits: CommitToAudit[] = Array.from({ length: 40 }, (_, i) => ({
     sha: `c${i}`,
-    parents: [],
     date: new Date(Date.UTC(2021, 0, 1) + i * 3600_000),
     subject: `commit ${i}`,
   }));
@@ -209,10 +261,7 @@ describe('auditHistory progress', () => {
   it('says how far it got on a status line, then clears it', async () => {
     const stderr = collector(true);
     // No delay: the line shows at once (the command waits a second first).
-    const audited = await auditHistory(reader, commits, 'devel', {
-      config: { config: defaultConfig() },
-      status: new StatusLine(stderr, 0),
-    });
+    const audited = await auditHistory(commits, auditJudge(reader, 'devel'), { progress: new StatusLine(stderr, 0) });
     expect(audited.map((a) => a.sha)).toEqual(commits.map((c) => c.sha));
     expect(stderr.text).toMatch(/^\raudit: \d+ of 40 commits judged \(0 s\)\x1b\[K/);
     expect(stderr.text.endsWith('\r\x1b[K')).toBe(true);
@@ -220,10 +269,7 @@ describe('auditHistory progress', () => {
 
   it('writes nothing for a history judged within the delay', async () => {
     const stderr = collector(true);
-    await auditHistory(reader, commits, 'devel', {
-      config: { config: defaultConfig() },
-      status: new StatusLine(stderr),
-    });
+    await auditHistory(commits, auditJudge(reader, 'devel'), { progress: new StatusLine(stderr) });
     expect(stderr.text).toBe('');
   });
 });

@@ -27,7 +27,7 @@ describe('the program', () => {
       code: 2,
       stdout: '',
       stderr:
-        'apt-snapshots-bot: unknown command "chekc"; the commands are check, plan, audit, serials, hook, release, trigger, iuk-source-versions\nRun \'apt-snapshots-bot --help\' for usage.\n',
+        'apt-snapshots-bot: unknown command "chekc"; the commands are check, plan, audit, expiry, dashboard, serials, hook, release, trigger, iuk-source-versions\nRun \'apt-snapshots-bot --help\' for usage.\n',
     });
   });
 });
@@ -108,7 +108,7 @@ describe('--version and help COMMAND', () => {
       code: 2,
       stdout: '',
       stderr:
-        'apt-snapshots-bot help: unknown command "chekc"; the commands are check, plan, audit, serials, hook, release, trigger, iuk-source-versions\n',
+        'apt-snapshots-bot help: unknown command "chekc"; the commands are check, plan, audit, expiry, dashboard, serials, hook, release, trigger, iuk-source-versions\n',
     });
   });
 });

@@ -144,9 +144,10 @@ describe('the JSON Schema of a repository file', () => {
     expect(verdicts(example)).toEqual({ schema: true, bot: true });
   });
 
-  it('takes every default but the deployment-only jobs, as the bot does', () => {
-    const { jobs, ...repositorySettings } = parse(readFileSync(DEFAULT_CONFIG_FILE, 'utf8'));
+  it('takes every default but the deployment-only jobs and schedule, as the bot does', () => {
+    const { jobs, schedule, ...repositorySettings } = parse(readFileSync(DEFAULT_CONFIG_FILE, 'utf8'));
     expect(jobs).toBeDefined();
+    expect(schedule).toBeDefined();
     expect(verdicts(stringify(repositorySettings))).toEqual({ schema: true, bot: true });
   });
 
@@ -154,6 +155,8 @@ describe('the JSON Schema of a repository file', () => {
     ['one field of one object', 'snapshot_server: {expiry_warning_days: 14}'],
     ['a pattern set to null', 'branches: {port_pattern: null}'],
     ['a dist for one more origin', 'snapshot_server: {dists: {debian-backports: bookworm-backports}}'],
+    ['the dashboard, off', 'dashboard: {enabled: false}'],
+    ['a shorter bump', 'expiry: {bump_days: 90}'],
     ['a list, whole', 'snapshot_sets: [{name: main, dir: config/APT_snapshots.d, freeze_exceptions: [], thaws: true}]'],
   ])('takes %s, as the bot does', (_, text) => {
     expect(verdicts(text)).toEqual({ schema: true, bot: true });
@@ -163,6 +166,7 @@ describe('the JSON Schema of a repository file', () => {
     ['an unknown key at the top', 'brnaches: {base: [main]}'],
     ['an unknown key in an object', 'paths: {changelogs: debian/changelog}'],
     ['a deployment-only key', 'jobs: {build_IUKs: {poll_first_seconds: 30}}'],
+    ['the deployment-only schedule', 'schedule: {interval_hours: 1}'],
     ['a string for a number', 'snapshot_server: {retries: two}'],
     ['a fraction for an integer', 'snapshot_server: {retries: 1.5}'],
     ['a number out of range', 'snapshot_server: {retries: 11}'],

@@ -111,6 +111,34 @@ describe('applyConfigOverride', () => {
     });
   });
 
+  it("refuses a repository's schedule, which would set when the bot runs for every repository, and takes the deployment's", () => {
+    expect(applyConfigOverride(defaultConfig(), 'schedule: {interval_hours: 0.01}\n')).toEqual({
+      ok: false,
+      problems: [
+        {
+          file: '.github/apt-snapshots.yml',
+          field: 'schedule',
+          message:
+            "is set by the bot's deployment only: a repository cannot choose when the bot runs for every repository",
+        },
+      ],
+    });
+    const trusted = applyConfigOverride(defaultConfig(), 'schedule: {interval_hours: 1}\n', 'deployment.yml', {
+      trusted: true,
+    });
+    expect(trusted.ok && trusted.config.schedule).toEqual({ interval_hours: 1 });
+  });
+
+  it.each([
+    [{ interval_hours: -1 }, 'schedule.interval_hours'],
+    [{ interval_hours: 24 * 8 }, 'schedule.interval_hours'],
+  ])('refuses the schedule %j, naming %s', (schedule, field) => {
+    const result = applyConfigOverride(defaultConfig(), `schedule: ${JSON.stringify(schedule)}\n`, 'deployment.yml', {
+      trusted: true,
+    });
+    expect(!result.ok && result.problems.map((p) => p.field)).toEqual([field]);
+  });
+
   it.each([
     ['https://ci.example/{tag}/{version}.build-manifest', true],
     ['ftp://ci.example/{tag}', false],

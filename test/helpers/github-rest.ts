@@ -271,3 +271,94 @@ export function mockClosePullRequest(scope: nock.Scope, number: number): Capture
   scope.patch(`${REPO}/pulls/${number}`, { state: 'closed' }).reply(200, { number, state: 'closed' });
   return comments;
 }
+
+/** An issue as GitHub's REST API lists it; opened by the bot unless `user` says who. */
+export interface FakeIssue {
+  number: number;
+  title?: string;
+  body?: string | null;
+  state?: 'open' | 'closed';
+  user?: string;
+  /** A pull request, which the issues endpoints list too. */
+  pullRequest?: boolean;
+}
+
+export function restIssue(issue: FakeIssue) {
+  return {
+    number: issue.number,
+    html_url: `https://github.com/tails/tails/${issue.pullRequest ? 'pull' : 'issues'}/${issue.number}`,
+    state: issue.state ?? 'open',
+    title: issue.title ?? '',
+    body: issue.body === undefined ? '' : issue.body,
+    user: { login: issue.user ?? BOT_LOGIN, type: issue.user ? 'User' : 'Bot' },
+    ...(issue.pullRequest ? { pull_request: { url: `https://api.github.com${REPO}/pulls/${issue.number}` } } : {}),
+  };
+}
+
+/** GitHubForge.findIssue (and the lookup ensureIssue starts with when not handed one): the bot's issues, newest first. */
+export function mockFindIssue(scope: nock.Scope, issues: FakeIssue[] = []): void {
+  scope
+    .get(`${REPO}/issues`)
+    .query({ creator: BOT_LOGIN, state: 'all', sort: 'created', direction: 'desc', per_page: '100' })
+    .reply(200, issues.map(restIssue));
+}
+
+/** ensureIssue opening issue `number`. Returns the bodies written. */
+export function mockCreateIssue(scope: nock.Scope, number: number): Captured {
+  const written: Captured = [];
+  scope.post(`${REPO}/issues`).reply(201, (_uri, body) => {
+    const b = body as { title: string; body: string };
+    written.push(b);
+    return restIssue({ number, title: b.title, body: b.body });
+  });
+  return written;
+}
+
+/** ensureIssue editing the open issue `number`. Returns the bodies written. */
+export function mockUpdateIssue(scope: nock.Scope, number: number): Captured {
+  const written: Captured = [];
+  scope.patch(`${REPO}/issues/${number}`).reply(200, (_uri, body) => {
+    const b = body as { title: string; body: string };
+    written.push(b);
+    return restIssue({ number, title: b.title, body: b.body });
+  });
+  return written;
+}
+
+/** closeIssue on an open issue: get, look for its comment, comment, close as completed. Returns the comments posted. */
+export function mockCloseIssue(scope: nock.Scope, number: number): Captured {
+  scope.get(`${REPO}/issues/${number}`).reply(200, restIssue({ number }));
+  const comments = mockNewComment(scope, number);
+  scope
+    .patch(`${REPO}/issues/${number}`, { state: 'closed', state_reason: 'completed' })
+    .reply(200, restIssue({ number, state: 'closed' }));
+  return comments;
+}
+
+/** An open pull request as GitHub lists it; from this repository unless `fork` names the fork (null: a deleted one). */
+export interface FakeOpenPullRequest {
+  number: number;
+  head: string;
+  base?: string;
+  title?: string;
+  fork?: string | null;
+}
+
+/** GitHubForge.listBotPullRequests: the open pull requests, newest first. */
+export function mockOpenPullRequests(scope: nock.Scope, prs: FakeOpenPullRequest[]): void {
+  scope
+    .get(`${REPO}/pulls`)
+    .query({ state: 'open', sort: 'created', direction: 'desc', per_page: '100' })
+    .reply(
+      200,
+      prs.map((pr) => ({
+        number: pr.number,
+        html_url: `https://github.com/tails/tails/pull/${pr.number}`,
+        state: 'open',
+        title: pr.title ?? '',
+        body: '',
+        head: { ref: pr.head, repo: pr.fork === null ? null : { full_name: pr.fork ?? 'tails/tails' } },
+        base: { ref: pr.base ?? 'devel' },
+      })),
+    );
+}

@@ -1,8 +1,10 @@
 import type { Edit } from '../../planners/types.js';
 import type {
+  BotPullRequest,
   CheckReport,
   EnsureBranchResult,
   Forge,
+  IssueInfo,
   KnownCheckRuns,
   Permission,
   PullRequestInfo,
@@ -13,6 +15,7 @@ import type { GitHubClient, GitHubRepository } from './client.js';
 import { ensureComment } from './comments.js';
 import { call, ForgeError } from './forge-error.js';
 import type { BotIdentity, ForgeContext } from './forge-context.js';
+import { closeIssue, ensureIssue, findIssue, listBotPullRequests } from './issues.js';
 import { closePullRequest, ensurePullRequest, findOpenPullRequest } from './pull-requests.js';
 
 const PERMISSIONS: readonly string[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none'] satisfies Permission[];
@@ -88,5 +91,27 @@ export class GitHubForge implements Forge {
       if (error instanceof ForgeError && error.status === 404) return 'none';
       throw error;
     }
+  }
+
+  /** Searches the bot's 100 newest issues (one request): see issues.ts. */
+  findIssue(marker: string): Promise<IssueInfo | undefined> {
+    return findIssue(this.context, marker);
+  }
+
+  /** Requests: 0 or 1 with `existing`, 1 or 2 without. @throws Error when the body lacks the marker */
+  ensureIssue(
+    issue: { marker: string; title: string; body: string },
+    existing?: IssueInfo,
+  ): Promise<IssueInfo & { status: 'created' | 'updated' | 'unchanged' }> {
+    return ensureIssue(this.context, issue, existing);
+  }
+
+  closeIssue(number: number, comment: string): Promise<void> {
+    return closeIssue(this.context, number, comment);
+  }
+
+  /** Searches the 100 newest open pull requests (one request): see issues.ts. */
+  listBotPullRequests(): Promise<BotPullRequest[]> {
+    return listBotPullRequests(this.context);
   }
 }

@@ -1,5 +1,5 @@
 import type { AttemptOutcome, JobAttempt, JobClaims } from '../../ports/job-claims.js';
-import type { ReleaseJobName } from '../../ports/job-trigger.js';
+import type { JobName } from '../../ports/job-trigger.js';
 import type { GitHubClient, GitHubRepository } from './client.js';
 import { call, ForgeError } from './forge-error.js';
 import { matchingRefs } from './matching-refs.js';
@@ -14,7 +14,7 @@ import { matchingRefs } from './matching-refs.js';
  */
 export const CLAIMS_NAMESPACE = 'apt-snapshots-bot/releases';
 
-function prefix(tag: string, job: ReleaseJobName): string {
+function prefix(tag: string, job: JobName): string {
   return `${CLAIMS_NAMESPACE}/${tag}/${job}/`;
 }
 
@@ -29,7 +29,7 @@ export class GitHubJobClaims implements JobClaims {
     private readonly repository: GitHubRepository,
   ) {}
 
-  async attempts(tag: string, job: ReleaseJobName): Promise<JobAttempt[]> {
+  async attempts(tag: string, job: JobName): Promise<JobAttempt[]> {
     const refs = await matchingRefs(this.octokit, this.repository, prefix(tag, job), 'list job claims');
     const full = `refs/${prefix(tag, job)}`;
     const claims = new Map<number, JobAttempt>();
@@ -51,17 +51,11 @@ export class GitHubJobClaims implements JobClaims {
       .sort((a, b) => a.attempt - b.attempt);
   }
 
-  claim(tag: string, job: ReleaseJobName, attempt: number, commit: string): Promise<boolean> {
+  claim(tag: string, job: JobName, attempt: number, commit: string): Promise<boolean> {
     return this.create(`refs/${prefix(tag, job)}${attempt}`, commit, 'claim a release job');
   }
 
-  async record(
-    tag: string,
-    job: ReleaseJobName,
-    attempt: number,
-    commit: string,
-    outcome: AttemptOutcome,
-  ): Promise<void> {
+  async record(tag: string, job: JobName, attempt: number, commit: string, outcome: AttemptOutcome): Promise<void> {
     await this.create(`refs/${prefix(tag, job)}${attempt}-${outcome}`, commit, 'record how a release job went');
   }
 

@@ -1,4 +1,4 @@
-import { TriggerError, type ReleaseJobName } from '../../ports/job-trigger.js';
+import { TriggerError, type JobName } from '../../ports/job-trigger.js';
 import type { Redact } from './secrets.js';
 
 /** Who failed at what, for messages: every TriggerError names the CI, its job and ours. */
@@ -7,7 +7,7 @@ export interface FailureContext {
   description: string;
   /** The CI as a person calls it, for "Jenkins may have taken it". */
   ci: string;
-  job: ReleaseJobName;
+  job: JobName;
   /** Where the credentials come from, for a 401: "the user and API token in JENKINS_USER and JENKINS_TOKEN". */
   credentials?: string;
   redact: Redact;

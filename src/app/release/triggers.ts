@@ -21,3 +21,9 @@ export function releaseTriggers(
   }
   return triggers;
 }
+
+/** The deployment's bump-valid-until trigger, made at start like the release jobs'; undefined when none is configured. */
+export function bumpTrigger(config: Config, env: NodeJS.ProcessEnv, options: TriggerOptions): JobTrigger | undefined {
+  const trigger = config.jobs['bump-valid-until'].trigger;
+  return trigger === null ? undefined : createTrigger(trigger, env, options);
+}

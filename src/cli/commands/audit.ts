@@ -1,17 +1,16 @@
 import { firstParentHistory, isShallowRepository } from '../../adapters/git/history.js';
 import { defaultConfig } from '../../config/defaults.js';
-import type { CommitInfo } from '../../domain/tree.js';
 import { UsageError } from '../../errors.js';
-import { buildTimeline, freezeStatus, undecidableWhy, type AuditedCommit } from '../../flow/audit-timeline.js';
-import { evaluate, type EvaluateInput } from '../../flow/evaluate.js';
-import type { RefReader } from '../../ports/ref-reader.js';
+import { auditHistory, auditJudge } from '../../flow/audit.js';
+import { buildTimeline, type AuditedCommit } from '../../flow/audit-timeline.js';
+import { mermaidGantt } from '../../report/mermaid-gantt.js';
 import { auditJson, auditReport } from '../audit-report.js';
-import { HELP_OPTION, parseCommandArgs, parseFormat, printedHelp } from '../args.js';
+import { HELP_OPTION, parseCommandArgs, parseFormatOf, printedHelp } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIo } from '../io.js';
 import { StatusLine } from '../progress.js';
 import { branchOf, findRepository, listRemotes, withReader } from '../repository.js';
-import { configOption, type ConfigOption } from '../server-option.js';
+import { configOption } from '../server-option.js';
 import { cliLanded } from '../rules-option.js';
 import { styleFor } from '../style.js';
 
@@ -25,9 +24,6 @@ const OPTIONS = {
   config: { type: 'string' },
 } as const;
 
-/** Reads in flight at once: enough to keep git's cat-file pipeline busy. */
-const BATCH = 16;
-
 export function parseSince(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(value);
@@ -36,63 +32,18 @@ export function parseSince(value: string | undefined): Date | undefined {
   return date;
 }
 
-/**
- * Judges one commit offline, as of its own date, under the rules of its
- * first parent (or `--config`): as its push would have been judged. The
- * changelog is not needed to judge serials.
- */
-async function auditCommit(
-  reader: RefReader,
-  commit: CommitInfo,
-  branch: string,
-  config: ConfigOption,
-  landed: EvaluateInput['landed'],
-): Promise<AuditedCommit> {
-  const parent = commit.parents[0];
-  const evaluation = await evaluate({
-    reader,
-    rev: commit.sha,
-    branch,
-    // No base: comparing a past commit with where its base is today would judge it by a state it never knew.
-    ...(landed ? { landed } : {}),
-    rules: config.rules ?? { kind: 'before-change', ...(parent === undefined ? {} : { rev: parent }), label: 'parent' },
-    defaults: defaultConfig(),
-    now: commit.date,
-    readChangelog: false,
+/** The chart of `--format mermaid`: from --since (else the first commit) to the tip. */
+function auditGantt(branch: string, rev: string, audited: readonly AuditedCommit[], since: Date | undefined): string {
+  const first = (audited[0] as AuditedCommit).date;
+  const tip = (audited[audited.length - 1] as AuditedCommit).date;
+  const from = since ?? first;
+  // Committer dates can go backwards (a rebase): the chart still ends no earlier than it starts.
+  const to = tip.getTime() < from.getTime() ? from : tip;
+  return mermaidGantt([{ branch, periods: buildTimeline(audited) }], {
+    from,
+    to,
+    title: `Audit of ${rev} as branch ${branch}`,
   });
-  const { conclusion, findings } = evaluation.verdict;
-  const why = undecidableWhy(evaluation.state);
-  return {
-    sha: commit.sha,
-    date: commit.date,
-    subject: commit.subject,
-    conclusion,
-    findings,
-    status: freezeStatus(evaluation.state),
-    ...(why === undefined ? {} : { undecidable: why }),
-  };
-}
-
-/** Judges every commit, showing how far it got on the status line while that lasts. */
-export async function auditHistory(
-  reader: RefReader,
-  commits: readonly CommitInfo[],
-  branch: string,
-  options: { config: ConfigOption; status?: StatusLine; landed?: EvaluateInput['landed'] },
-): Promise<AuditedCommit[]> {
-  const { config, status, landed } = options;
-  const audited: AuditedCommit[] = [];
-  try {
-    for (let i = 0; i < commits.length; i += BATCH) {
-      status?.show(`audit: ${audited.length} of ${commits.length} commits judged`);
-      audited.push(
-        ...(await Promise.all(commits.slice(i, i + BATCH).map((c) => auditCommit(reader, c, branch, config, landed)))),
-      );
-    }
-  } finally {
-    status?.clear();
-  }
-  return audited;
 }
 
 export const auditCommand: Command = {
@@ -100,7 +51,7 @@ export const auditCommand: Command = {
   summary: "judge every commit of a branch's first-parent history, as a timeline",
   options: OPTIONS,
   help: () => `Usage: apt-snapshots-bot audit [--repo DIR] [--rev REV] [--branch NAME]
-         [--since DATE] [--config FILE] [--format text|json]
+         [--since DATE] [--config FILE] [--format text|json|mermaid]
 
 Judges every commit of the first-parent history of REV as branch NAME,
 offline (it never asks the snapshot server), and tells when the branch was
@@ -118,12 +69,17 @@ frozen, thawed or wrong, and for how long.
                    of a base branch is judged under the repository's
                    .github/apt-snapshots.yml of its first parent, as its push
                    was; a topic branch's under the default branch's)
-  --format FORMAT  text (default: a timeline of periods and a summary) or json:
+  --format FORMAT  text (default: a timeline of periods and a summary), json:
                    {"rev", "branch", "commits": [{"sha", "date", "subject",
                    "conclusion", "status", "undecidable"?, "findings"}],
                    "timeline": [{"status", "undecidable"?, "wrong", "first",
                    "commits", "start", "end", "days", "ongoing"}], "summary",
-                   "statuses"}, oldest first
+                   "statuses"}, oldest first, or mermaid: the raw source of
+                   a Mermaid gantt chart of the periods, from DATE (else the
+                   first commit) to the tip, wrong ones critical, times in
+                   UTC, without a Markdown fence: pipe it into mmdc, or put
+                   it in a \`\`\`mermaid block (for no commits, nothing: the
+                   reason goes to standard error)
 
 A commit is frozen, thawed or partly frozen by the serials of the sets that
 thaw (freeze exceptions aside); undecidable when they cannot tell: a serial
@@ -140,7 +96,7 @@ unreadable repository or revision.
     const repo = await findRepository(values.repo, io);
     const rev = values.rev ?? 'HEAD';
     const since = parseSince(values.since);
-    const format = parseFormat(values.format);
+    const format = parseFormatOf(values.format, ['text', 'json', 'mermaid']);
     const config = await configOption(values.config, io.cwd, defaultConfig());
     const { audited, branch } = await withReader(repo, io, async (reader, repoDir) => {
       const names = { remotes: await listRemotes(repoDir, io), bases: config.config.branches.base };
@@ -151,17 +107,25 @@ unreadable repository or revision.
           `apt-snapshots-bot audit: ${repoDir} is a shallow clone: the history stops at its oldest fetched commit, so the first period may have begun earlier (git fetch --unshallow for all of it)\n`,
         );
       }
-      return {
-        audited: await auditHistory(reader, commits, branch, {
-          config,
-          status: new StatusLine(io.stderr),
-          ...(await cliLanded(repoDir, config, io)),
-        }),
-        branch,
-      };
+      const judge = auditJudge(reader, branch, {
+        ...(config.rules ? { config: config.config, configName: config.rules.file } : {}),
+        ...(await cliLanded(repoDir, config, io)),
+      });
+      const toAudit = commits.map(({ sha, date, subject, parents }) => ({
+        sha,
+        date,
+        subject,
+        ...(parents[0] === undefined ? {} : { parent: parents[0] }),
+      }));
+      return { audited: await auditHistory(toAudit, judge, { progress: new StatusLine(io.stderr) }), branch };
     });
     const periods = buildTimeline(audited);
-    if (format === 'json') io.stdout.write(`${JSON.stringify(auditJson(rev, branch, audited, periods), null, 2)}\n`);
+    if (format === 'mermaid') {
+      // An empty chart would only make mmdc fail further down a pipe: say why on standard error instead.
+      if (audited.length === 0) io.stderr.write(auditReport(rev, branch, periods));
+      else io.stdout.write(auditGantt(branch, rev, audited, since));
+    } else if (format === 'json')
+      io.stdout.write(`${JSON.stringify(auditJson(rev, branch, audited, periods), null, 2)}\n`);
     else io.stdout.write(auditReport(rev, branch, periods, styleFor(io.stdout, io.env).columns));
     return EXIT.success;
   },

@@ -1,5 +1,6 @@
 import { validate } from '@octokit/graphql-schema';
 import { MOVE_REF } from '../../../src/adapters/github/bot-branch.js';
+import { buildHistoryQuery } from '../../../src/adapters/github/graphql-history-reader.js';
 import { buildRefQuery } from '../../../src/adapters/github/ref-query.js';
 import { defaultConfig } from '../../../src/config/defaults.js';
 import { readSpec } from '../../../src/domain/state.js';
@@ -29,6 +30,10 @@ describe("the app's GraphQL against GitHub's schema", () => {
 
   it("the move of the bot's branch", () => {
     expect(messages(MOVE_REF)).toEqual([]);
+  });
+
+  it.each([0, 1, 3])('the first-parent history read, fingerprinting %i path(s)', (paths) => {
+    expect(messages(buildHistoryQuery(paths))).toEqual([]);
   });
 
   it('catches a document GitHub would refuse', () => {

@@ -1,0 +1,141 @@
+import type { BotPullRequest, IssueInfo } from '../../ports/forge.js';
+import { ensureComment } from './comments.js';
+import { call } from './forge-error.js';
+import type { ForgeContext } from './forge-context.js';
+
+interface ListedIssue {
+  number: number;
+  html_url: string;
+  state: string;
+  title: string;
+  body?: string | null;
+  user: { login: string } | null;
+  pull_request?: unknown;
+}
+
+interface ListedPullRequest {
+  number: number;
+  html_url: string;
+  title: string;
+  head: { ref: string; repo: { full_name: string } | null };
+  base: { ref: string };
+}
+
+function infoOf(issue: ListedIssue): IssueInfo {
+  return {
+    number: issue.number,
+    url: issue.html_url,
+    state: issue.state === 'closed' ? 'closed' : 'open',
+    title: issue.title,
+    body: issue.body ?? '',
+  };
+}
+
+// Every body contains the empty string: an empty marker would make any issue of the bot "the" issue.
+function checkMarker(operation: string, marker: string): void {
+  if (marker === '') throw new Error(`${operation}: the marker is empty`);
+}
+
+/**
+ * The newest issue the bot opened whose body carries `marker`, open or
+ * closed. One page: the bot's 100 newest issues, which its few long-lived
+ * issues (one per branch, the dashboard) stay among. `creator` takes a
+ * GitHub App's bot login (`name[bot]`); the author is checked here too, so
+ * that a filter GitHub ignored could not let a person's issue quoting the
+ * marker pass for the bot's. Requests: 1.
+ */
+export async function findIssue(context: ForgeContext, marker: string): Promise<IssueInfo | undefined> {
+  checkMarker('findIssue', marker);
+  const { octokit, repository, identity } = context;
+  const { data } = await call('findIssue', () =>
+    octokit.rest.issues.listForRepo({
+      ...repository,
+      creator: identity.botLogin,
+      state: 'all',
+      sort: 'created',
+      direction: 'desc',
+      per_page: 100,
+    }),
+  );
+  const ours = (data as ListedIssue[]).filter(
+    (issue) =>
+      issue.pull_request === undefined &&
+      issue.user?.login === identity.botLogin &&
+      (issue.body ?? '').includes(marker),
+  );
+  const newest = ours[0];
+  return newest && infoOf(newest);
+}
+
+/**
+ * Makes the bot's open issue carrying `marker` say `title` and `body`.
+ * `existing` is what findIssue answered; without it, findIssue is asked.
+ * A closed issue is not reopened: a new one is opened, so that whoever
+ * closed it is not overruled and the new alert notifies anew.
+ * Requests: 0 when `existing` is open and as wanted, else 1, plus 1 for
+ * findIssue without `existing`.
+ * @throws Error when `body` lacks `marker`: the issue could never be found again
+ */
+export async function ensureIssue(
+  context: ForgeContext,
+  want: { marker: string; title: string; body: string },
+  existing?: IssueInfo,
+): Promise<IssueInfo & { status: 'created' | 'updated' | 'unchanged' }> {
+  checkMarker('ensureIssue', want.marker);
+  if (!want.body.includes(want.marker)) {
+    throw new Error(`ensureIssue: the body of "${want.title}" does not contain its marker ${want.marker}`);
+  }
+  const { octokit, repository } = context;
+  const op = 'ensureIssue';
+  const found = existing ?? (await findIssue(context, want.marker));
+  if (found?.state === 'open') {
+    if (found.title === want.title && found.body === want.body) return { ...found, status: 'unchanged' };
+    const { data } = await call(op, () =>
+      octokit.rest.issues.update({ ...repository, issue_number: found.number, title: want.title, body: want.body }),
+    );
+    return { ...infoOf(data), status: 'updated' };
+  }
+  const { data } = await call(op, () =>
+    octokit.rest.issues.create({ ...repository, title: want.title, body: want.body }),
+  );
+  return { ...infoOf(data), status: 'created' };
+}
+
+/** Marks the comment that says why the bot closed its issue. */
+const CLOSING_MARKER = 'closing-issue';
+
+/**
+ * Says why, then closes as completed. A closed issue is left alone, and the
+ * comment is ensured under a marker, so a repeat after a close that failed
+ * (the comment was posted) closes it without a second comment.
+ * Requests: 1 when closed already, else 3 or 4 (get, list comments,
+ * comment unless posted already, close).
+ */
+export async function closeIssue(context: ForgeContext, number: number, comment: string): Promise<void> {
+  const { octokit, repository } = context;
+  const op = 'closeIssue';
+  const { data } = await call(op, () => octokit.rest.issues.get({ ...repository, issue_number: number }));
+  if (data.state === 'closed') return;
+  await ensureComment(context, number, CLOSING_MARKER, comment);
+  await call(op, () =>
+    octokit.rest.issues.update({ ...repository, issue_number: number, state: 'closed', state_reason: 'completed' }),
+  );
+}
+
+/**
+ * The open pull requests from the bot's branches of this repository, newest
+ * first. One page: the 100 newest open pull requests, which the bot's few
+ * (one per branch and purpose) are among unless a hundred newer ones are
+ * open. A fork's branch under the same name is not the bot's. Requests: 1.
+ */
+export async function listBotPullRequests(context: ForgeContext): Promise<BotPullRequest[]> {
+  const { octokit, repository, identity } = context;
+  const { data } = await call('listBotPullRequests', () =>
+    octokit.rest.pulls.list({ ...repository, state: 'open', sort: 'created', direction: 'desc', per_page: 100 }),
+  );
+  // GitHub's owner and repository names ignore case.
+  const here = `${repository.owner}/${repository.repo}`.toLowerCase();
+  return (data as ListedPullRequest[])
+    .filter((pr) => pr.head.ref.startsWith(identity.branchPrefix) && pr.head.repo?.full_name.toLowerCase() === here)
+    .map((pr) => ({ number: pr.number, url: pr.html_url, title: pr.title, head: pr.head.ref, base: pr.base.ref }));
+}

@@ -1,0 +1,107 @@
+import { isBaseBranch } from '../domain/branch.js';
+import { compareVersionStrings } from '../domain/debian-version.js';
+import type { Config } from '../config/schema.js';
+import { auditJudge } from '../flow/audit.js';
+import { dashboardFacts, historyPaths, type DashboardRelease } from '../flow/dashboard-facts.js';
+import { rulesOfCommit } from '../flow/evaluate.js';
+import { versionOfTag } from '../release/iuk-source-versions.js';
+import { JOB_NAMES } from '../release/jobs.js';
+import type { HistoryReader } from '../ports/history.js';
+import type { BranchTimeline } from '../report/mermaid-gantt.js';
+import { DASHBOARD_MARKER, readEmbedded, renderDashboard } from '../report/dashboard.js';
+import { branchTimeline, cacheOf, EMBED_KEY, readTimelineCache } from './dashboard-timeline.js';
+import type { RepoDeps } from './deps.js';
+import { describeForLog } from './judge.js';
+import { branchRef } from './targets.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The rules of the default branch's tip: they decide which branches are base branches and how they are judged. */
+export async function landedConfig(deps: RepoDeps): Promise<Config> {
+  const { config } = await rulesOfCommit(
+    deps.reader,
+    { kind: 'before-change', rev: branchRef(deps.defaultBranch), label: 'parent' },
+    deps.defaults,
+  );
+  return config;
+}
+
+/** The newest release tag, by version, with the jobs its claims record; null when there is none. */
+async function lastRelease(deps: RepoDeps, config: Config): Promise<DashboardRelease | null> {
+  const pattern = new RegExp(config.release.tag_pattern);
+  const tags = (await deps.release.tags('')).filter((tag) => pattern.test(tag));
+  const [tag] = tags.sort((a, b) => compareVersionStrings(versionOfTag(b), versionOfTag(a)));
+  if (tag === undefined) return null;
+  const jobs: DashboardRelease['jobs'] = [];
+  let sha = '';
+  for (const job of JOB_NAMES) {
+    const attempts = await deps.release.claims.attempts(tag, job);
+    const last = attempts[attempts.length - 1];
+    if (!last) continue;
+    sha = last.commit;
+    jobs.push({ job, status: last.outcome ?? 'claimed' });
+  }
+  return { tag, sha, jobs };
+}
+
+export type DashboardOutcome = 'disabled' | 'closed-by-person' | 'created' | 'updated' | 'unchanged';
+
+/**
+ * Writes the dashboard issue: the state of every base branch, its
+ * timeline, the bot's pull requests and the last release. A dashboard a
+ * person closed stays closed (reopening it brings it back to life).
+ */
+export async function updateDashboard(deps: RepoDeps, history: HistoryReader): Promise<DashboardOutcome> {
+  const config = await landedConfig(deps);
+  if (!config.dashboard.enabled) return 'disabled';
+  const existing = await deps.forge.findIssue(DASHBOARD_MARKER);
+  if (existing?.state === 'closed') return 'closed-by-person';
+  const cache = readTimelineCache(existing ? readEmbedded(existing.body) : undefined);
+  const since = new Date(deps.now.getTime() - config.dashboard.history_days * DAY_MS);
+  const paths = historyPaths(config);
+  const branches = config.branches.base.filter((branch) => isBaseBranch(branch, config));
+  // Each commit judged as its push was: under its parent's rules, the default branch deciding the roles.
+  const audit = { defaults: deps.defaults, landed: { branch: deps.defaultBranch, rev: branchRef(deps.defaultBranch) } };
+  const timelines: BranchTimeline[] = [];
+  const entries = new Map<string, (typeof cache.branches)[string] | undefined>();
+  for (const branch of branches) {
+    try {
+      const update = await branchTimeline(history, auditJudge(deps.reader, branch, audit), {
+        branch,
+        paths,
+        since,
+        ...(cache.branches[branch] ? { cached: cache.branches[branch] } : {}),
+      });
+      timelines.push({ branch, periods: update.periods });
+      entries.set(branch, update.entry);
+    } catch (error) {
+      // The branch's own row says why it could not be read; its timeline is left out.
+      deps.log.warn(
+        { repository: deps.repository, branch, err: describeForLog(error) },
+        'no timeline for the dashboard',
+      );
+    }
+  }
+  const facts = await dashboardFacts({
+    repository: deps.repository,
+    config,
+    reader: deps.reader,
+    history,
+    ...(deps.server ? { server: deps.server } : {}),
+    now: deps.now,
+    branches,
+    pullRequests: await deps.forge.listBotPullRequests(),
+    release: await lastRelease(deps, config),
+    timelines,
+  });
+  const body = renderDashboard(facts, config, {
+    ...(existing ? { previousBody: existing.body } : {}),
+    repoUrl: deps.repoUrl,
+    embed: { [EMBED_KEY]: cacheOf(entries) },
+  });
+  const issue = await deps.forge.ensureIssue(
+    { marker: DASHBOARD_MARKER, title: config.dashboard.title, body },
+    existing,
+  );
+  return issue.status;
+}
