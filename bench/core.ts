@@ -26,6 +26,11 @@ function silentIo(cwd: string): CliIo & { out: string[] } {
   };
 }
 
+/** The date of devel's tip: the dashboard's year ends there, whatever today is. */
+function tipDate(repo: string): string {
+  return new Date(Number(git(repo, ['log', '-1', '--format=%ct', 'devel']).trim()) * 1000).toISOString();
+}
+
 /** The paths `audit` and `check` read, as `git cat-file` names them. */
 function pathsRead(repo: string, rev: string, withChangelog: boolean): string[] {
   const spec = readSpec(defaultConfig(), { changelog: withChangelog });
@@ -93,6 +98,13 @@ export async function benchCore(runs: number): Promise<Figure[]> {
     figures.push(
       await measure('git cat-file --batch of the same objects at devel tip', runs * 5, () => {
         gitBatchRead(repo, [tip], checkPaths);
+      }),
+    );
+    figures.push(
+      await measure('dashboard of stable, testing and devel (offline, a year of history each)', runs, async () => {
+        const io = silentIo(repo);
+        const code = await main(['dashboard', '--repo', repo, '--offline', '--now', tipDate(repo)], io);
+        if (code !== 0) throw new Error(`dashboard exited ${code}`);
       }),
     );
     return figures;

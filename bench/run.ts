@@ -40,6 +40,7 @@ process.stdout.write(
   `audit: ${(core[0]!.medianMs / 1000).toFixed(2)} s (target < 5 s); ${ratio(core, 0, 1)} (cat-file), ${ratio(core, 0, 2)} (log -p) (target ≤ 5×)\n`,
 );
 process.stdout.write(`check: ${core[3]!.medianMs.toFixed(1)} ms; ${ratio(core, 3, 4)}\n`);
+process.stdout.write(`dashboard: ${(core[5]!.medianMs / 1000).toFixed(2)} s\n`);
 
 const counts = await requestCountsFromTests(process.cwd());
 const throughput = await benchAppThroughput(throughputOptions);

@@ -1,14 +1,14 @@
 import { isBaseBranch } from '../domain/branch.js';
-import { compareVersionStrings } from '../domain/debian-version.js';
 import type { Config } from '../config/schema.js';
 import { auditJudge } from '../flow/audit.js';
 import { dashboardFacts, historyPaths, type DashboardRelease } from '../flow/dashboard-facts.js';
 import { rulesOfCommit } from '../flow/evaluate.js';
-import { versionOfTag } from '../release/iuk-source-versions.js';
+import { newestReleaseTag } from '../flow/last-release.js';
 import { JOB_NAMES } from '../release/jobs.js';
 import type { HistoryReader } from '../ports/history.js';
 import type { BranchTimeline } from '../report/mermaid-gantt.js';
-import { DASHBOARD_MARKER, readEmbedded, renderDashboard } from '../report/dashboard.js';
+import { carryTicks, DASHBOARD_MARKER, readEmbedded, renderDashboard } from '../report/dashboard.js';
+import { releaseCheckName } from '../report/release-check.js';
 import { branchTimeline, cacheOf, EMBED_KEY, readTimelineCache } from './dashboard-timeline.js';
 import type { RepoDeps } from './deps.js';
 import { describeForLog } from './judge.js';
@@ -26,33 +26,48 @@ export async function landedConfig(deps: RepoDeps): Promise<Config> {
   return config;
 }
 
-/** The newest release tag, by version, with the jobs its claims record; null when there is none. */
+/**
+ * The newest release tag, by version, with its release check and the jobs
+ * its claims record; null when there is none.
+ */
 async function lastRelease(deps: RepoDeps, config: Config): Promise<DashboardRelease | null> {
-  const pattern = new RegExp(config.release.tag_pattern);
-  const tags = (await deps.release.tags('')).filter((tag) => pattern.test(tag));
-  const [tag] = tags.sort((a, b) => compareVersionStrings(versionOfTag(b), versionOfTag(a)));
+  const tag = newestReleaseTag(await deps.release.tags(''), config);
   if (tag === undefined) return null;
-  const jobs: DashboardRelease['jobs'] = [];
-  let sha = '';
+  const check = await deps.forge.latestCheck(tag, releaseCheckName(deps.defaults.bot.check_name));
+  const jobs: NonNullable<DashboardRelease['jobs']> = [];
   for (const job of JOB_NAMES) {
-    const attempts = await deps.release.claims.attempts(tag, job);
-    const last = attempts[attempts.length - 1];
-    if (!last) continue;
-    sha = last.commit;
-    jobs.push({ job, status: last.outcome ?? 'claimed' });
+    const last = (await deps.release.claims.attempts(tag, job)).at(-1);
+    if (last) jobs.push({ job, status: last.outcome ?? 'claimed' });
   }
-  return { tag, sha, jobs };
+  return {
+    tag,
+    sha: check?.sha ?? '',
+    ...(check ? { check: { conclusion: check.conclusion, url: check.url } } : {}),
+    jobs,
+  };
 }
 
 export type DashboardOutcome = 'disabled' | 'closed-by-person' | 'created' | 'updated' | 'unchanged';
 
+/** The lock under which the dashboard issue is read and written: the refresh and a ticked box must not cross. */
+export function dashboardLock(deps: RepoDeps): string {
+  return `dashboard ${deps.repository}`;
+}
+
 /**
  * Writes the dashboard issue: the state of every base branch, its
- * timeline, the bot's pull requests and the last release. A dashboard a
- * person closed stays closed (reopening it brings it back to life).
+ * timeline, the bot's pull requests and the last release. What takes time
+ * (the history, the server) is read first; the issue is then read again
+ * and written under the dashboard's lock, so that a person's edit made
+ * meanwhile is kept, and a box ticked meanwhile stays ticked for its own
+ * webhook. A dashboard a person closed stays closed (reopening it brings
+ * it back to life).
  */
-export async function updateDashboard(deps: RepoDeps, history: HistoryReader): Promise<DashboardOutcome> {
-  const config = await landedConfig(deps);
+export async function updateDashboard(
+  deps: RepoDeps,
+  history: HistoryReader,
+  config: Config,
+): Promise<DashboardOutcome> {
   if (!config.dashboard.enabled) return 'disabled';
   const existing = await deps.forge.findIssue(DASHBOARD_MARKER);
   if (existing?.state === 'closed') return 'closed-by-person';
@@ -94,14 +109,19 @@ export async function updateDashboard(deps: RepoDeps, history: HistoryReader): P
     release: await lastRelease(deps, config),
     timelines,
   });
-  const body = renderDashboard(facts, config, {
-    ...(existing ? { previousBody: existing.body } : {}),
-    repoUrl: deps.repoUrl,
-    embed: { [EMBED_KEY]: cacheOf(entries) },
+  return deps.locks.run(dashboardLock(deps), async () => {
+    const latest = await deps.forge.findIssue(DASHBOARD_MARKER);
+    if (latest?.state === 'closed') return 'closed-by-person';
+    const rendered = renderDashboard(facts, config, {
+      ...(latest ? { previousBody: latest.body } : {}),
+      repoUrl: deps.repoUrl,
+      embed: { [EMBED_KEY]: cacheOf(entries) },
+    });
+    const body = carryTicks(rendered, latest?.body);
+    const issue = await deps.forge.ensureIssue(
+      { marker: DASHBOARD_MARKER, title: config.dashboard.title, body },
+      latest ?? null,
+    );
+    return issue.status;
   });
-  const issue = await deps.forge.ensureIssue(
-    { marker: DASHBOARD_MARKER, title: config.dashboard.title, body },
-    existing,
-  );
-  return issue.status;
 }

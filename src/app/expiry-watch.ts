@@ -6,6 +6,8 @@ import type { JobAttempt } from '../ports/job-claims.js';
 import { TriggerError } from '../ports/job-trigger.js';
 import {
   bumpComment,
+  bumpCommentMarker,
+  expiryKey,
   expiryClosingComment,
   expiryIssueBody,
   expiryMarker,
@@ -23,6 +25,8 @@ export type WatchOutcome =
   /** The server did not answer for some snapshot and none needs a bump: nothing opened, nothing closed. */
   | 'undecided'
   | 'quiet'
+  /** The open warning was closed by a person, and the snapshots it named are still the ones expiring. */
+  | 'dismissed'
   | 'closed'
   | 'created'
   | 'updated'
@@ -64,13 +68,23 @@ async function startBump(deps: RepoDeps, snapshot: PinnedSnapshot, sha: string, 
     });
     await claims.record(tag, BUMP_JOB, 1, sha, 'started');
     deps.log.info({ repository: deps.repository, origin, serial, url: job.url }, 'started the bump of Valid-Until');
-    return { origin, serial, status: 'started', now: job.url === undefined ? {} : { url: job.url } };
+    return {
+      origin,
+      serial,
+      status: 'started',
+      now: { claim: tag, ...(job.url === undefined ? {} : { url: job.url }) },
+    };
   } catch (error) {
     if (!(error instanceof TriggerError)) throw error;
     // A job that may have started all the same is not recorded as failed: a person looks (see JobClaims).
     if (!error.sent) await claims.record(tag, BUMP_JOB, 1, sha, 'failed');
     deps.log.warn({ repository: deps.repository, origin, serial, err: describeForLog(error) }, 'bump not started');
-    return { origin, serial, status: error.sent ? 'unsure' : 'failed', now: { error: errorMessage(error) } };
+    return {
+      origin,
+      serial,
+      status: error.sent ? 'unsure' : 'failed',
+      now: { claim: tag, error: errorMessage(error) },
+    };
   }
 }
 
@@ -94,9 +108,11 @@ export async function watchExpiry(
   });
   const attention = needingAttention(snapshots).filter((s) => s.status !== 'unknown');
   const marker = expiryMarker(branch);
+  // At the start only: the dashboard, or a person's issue, may quote the marker.
+  const find = () => deps.forge.findIssue(marker, { atStart: true });
   if (attention.length === 0) {
     if (snapshots.some((s) => s.status === 'unknown')) return 'undecided';
-    const existing = await deps.forge.findIssue(marker);
+    const existing = await find();
     if (existing?.state !== 'open') return 'quiet';
     await deps.forge.closeIssue(existing.number, expiryClosingComment(branch, sha, days, deps.now));
     return 'closed';
@@ -106,13 +122,16 @@ export async function watchExpiry(
     if (snapshot.status === 'missing' || !(snapshot.validUntil instanceof Date)) continue;
     bumps.push(await startBump(deps, snapshot, sha, config.expiry.bump_days));
   }
-  const existing = await deps.forge.findIssue(marker);
-  const body = expiryIssueBody({ branch, sha, repoUrl: deps.repoUrl, config, snapshots: attention, bumps });
-  const issue = await deps.forge.ensureIssue({ marker, title: expiryTitle(branch), body }, existing);
+  const existing = await find();
+  const key = expiryKey(attention);
+  // A person closed the warning about these very snapshots: it is not opened again until they change.
+  if (existing?.state === 'closed' && existing.body.includes(key)) return 'dismissed';
+  const body = expiryIssueBody({ branch, sha, repoUrl: deps.repoUrl, config, snapshots: attention, bumps, key });
+  const issue = await deps.forge.ensureIssue({ marker, title: expiryTitle(branch), body }, existing ?? null);
   for (const note of bumps) {
     const comment = bumpComment(note, config.expiry.bump_days);
-    if (comment !== undefined)
-      await deps.forge.ensureComment(issue.number, `bump:${note.origin}/${note.serial}:${sha}`, comment);
+    if (comment !== undefined && note.now)
+      await deps.forge.ensureComment(issue.number, bumpCommentMarker(note.now.claim), comment);
   }
   return issue.status;
 }

@@ -1,7 +1,10 @@
+import { isBaseBranch } from '../domain/branch.js';
+import { normalizeBranchName } from '../domain/branch-name.js';
 import type { DashboardRequest } from '../flow/dashboard-facts.js';
 import { describeFailure } from '../report/check-failure.js';
-import { DASHBOARD_MARKER, tickedRequests, untickAll } from '../report/dashboard.js';
+import { DASHBOARD_MARKER, tickedRequests, untick } from '../report/dashboard.js';
 import { escapeMarkdown, inlineCode } from '../report/markdown.js';
+import { dashboardLock } from './dashboard-update.js';
 import type { RepoDeps } from './deps.js';
 import { describeForLog } from './judge.js';
 import { runPlan, WRITERS } from './on-issue-comment.js';
@@ -10,14 +13,38 @@ import { runPlan, WRITERS } from './on-issue-comment.js';
 export interface IssuesEditedPayload {
   action: string;
   issue: { number: number; body: string | null; updated_at: string };
+  /** What the body was before this edit, when the edit changed it. */
+  changes?: { body?: { from?: string | null } };
   sender: { login: string };
 }
 
 export type DashboardEditOutcome = 'not-the-dashboard' | 'nothing-ticked' | 'refused' | 'done';
 
+const same = (a: DashboardRequest, b: DashboardRequest) => a.action === b.action && a.branch === b.branch;
+
 function describeRequest(request: DashboardRequest): string {
   const verb = { freeze: 'Freeze', thaw: 'Thaw', bump: 'Bump' }[request.action];
   return `${verb} ${inlineCode(request.branch)}`;
+}
+
+/**
+ * The boxes this edit ticked: ticked after it and not before. A box
+ * ticked earlier (by someone else, whose own webhook carries it) is not
+ * this sender's to answer for. A request for a name that is no base
+ * branch was not written by the bot: it is dropped.
+ */
+function tickedBy(payload: IssuesEditedPayload, deps: RepoDeps): DashboardRequest[] {
+  const before = payload.changes?.body?.from;
+  const earlier = before === undefined || before === null ? [] : tickedRequests(before);
+  return tickedRequests(payload.issue.body ?? '').filter((request) => {
+    const named = normalizeBranchName(request.branch);
+    return (
+      !earlier.some((e) => same(e, request)) &&
+      named.ok &&
+      named.branch === request.branch &&
+      isBaseBranch(request.branch, deps.defaults)
+    );
+  });
 }
 
 async function carryOut(deps: RepoDeps, request: DashboardRequest, intro: string): Promise<string> {
@@ -31,49 +58,60 @@ async function carryOut(deps: RepoDeps, request: DashboardRequest, intro: string
 }
 
 /**
- * A box ticked on the dashboard. The boxes are read from the issue as it
- * is now, not from the webhook, and unticked before anything is done: a
- * redelivered or late webhook then finds none ticked and does nothing. A
- * person with write access gets the pull request the box asks for; anyone
- * else gets the box unticked and a reply that says why. Edits by the bot
- * itself (unticking) never reach here: the app ignores webhooks from bots.
+ * A box ticked on the dashboard. The boxes this edit ticked are read from
+ * the webhook, kept only while they are still ticked in the issue as it
+ * is now, and unticked (those alone) before anything is done: a
+ * redelivered or late webhook then finds them unticked and does nothing,
+ * and a box someone else ticked meanwhile waits for its own webhook. Who
+ * may ask is checked first, so that a failure there leaves the box ticked
+ * for a redelivery. A person with write access gets the pull request the
+ * box asks for; anyone else gets the box unticked and a reply that says
+ * why. Edits by the bot itself (unticking, refreshing) never reach here:
+ * the app ignores webhooks from bots.
  */
 export async function onDashboardEdit(deps: RepoDeps, payload: IssuesEditedPayload): Promise<DashboardEditOutcome> {
   const body = payload.issue.body ?? '';
   // Most edits of most issues are none of the bot's business: no request is made for them.
-  if (!body.includes(DASHBOARD_MARKER) || tickedRequests(body).length === 0) return 'not-the-dashboard';
-  return deps.locks.run(`dashboard ${deps.repository}`, async () => {
+  if (!body.includes(DASHBOARD_MARKER)) return 'not-the-dashboard';
+  const asked = tickedBy(payload, deps);
+  if (asked.length === 0) return 'nothing-ticked';
+  const login = payload.sender.login;
+  const outcome = await deps.locks.run(dashboardLock(deps), async () => {
     const current = await deps.forge.findIssue(DASHBOARD_MARKER);
-    if (!current || current.number !== payload.issue.number) return 'not-the-dashboard';
-    const requests = tickedRequests(current.body);
-    if (requests.length === 0) return 'nothing-ticked';
+    if (!current || current.number !== payload.issue.number) return 'not-the-dashboard' as const;
+    const still = tickedRequests(current.body);
+    const requests = asked.filter((request) => still.some((s) => same(s, request)));
+    if (requests.length === 0) return 'nothing-ticked' as const;
+    const permission = await deps.forge.permissionOf(login);
     await deps.forge.ensureIssue(
-      { marker: DASHBOARD_MARKER, title: current.title, body: untickAll(current.body) },
+      { marker: DASHBOARD_MARKER, title: current.title, body: untick(current.body, requests) },
       current,
     );
-    const login = payload.sender.login;
-    const who = `@${escapeMarkdown(login)}`;
-    const marker = `dashboard-request:${payload.issue.updated_at}:${login}`;
-    const permission = await deps.forge.permissionOf(login);
-    if (!WRITERS.includes(permission)) {
-      await deps.forge.ensureComment(
-        current.number,
-        marker,
-        `${who} thanks, but only people with write access to this repository can ask the bot for ${requests.map(describeRequest).join(', ')}, and yours is ${inlineCode(permission)}. I unticked the box and did nothing; a maintainer can tick it for you.`,
-      );
-      deps.log.info({ repository: deps.repository, permission }, 'dashboard request refused: no write access');
-      return 'refused';
-    }
-    const lines: string[] = [];
-    for (const request of requests) {
-      const answer = await carryOut(deps, request, `Requested by ${who} on the dashboard (#${current.number}).`);
-      lines.push(`- ${describeRequest(request)}: ${answer}`);
-    }
-    await deps.forge.ensureComment(
-      current.number,
-      marker,
-      `${who} done what the dashboard asked:\n\n${lines.join('\n')}`,
-    );
-    return 'done';
+    return { number: current.number, requests, writer: WRITERS.includes(permission), permission };
   });
+  if (typeof outcome === 'string') return outcome;
+  const { number, requests, permission } = outcome;
+  const who = `@${escapeMarkdown(login)}`;
+  const marker = `dashboard-request:${payload.issue.updated_at}:${login}`;
+  if (!outcome.writer) {
+    await deps.forge.ensureComment(
+      number,
+      marker,
+      `${who} thanks, but only people with write access to this repository can ask the bot for ${requests.map(describeRequest).join(', ')}, and yours is ${inlineCode(permission)}. I unticked the box and did nothing; a maintainer can tick it for you.`,
+    );
+    deps.log.info({ repository: deps.repository, permission }, 'dashboard request refused: no write access');
+    return 'refused';
+  }
+  // Outside the dashboard's lock: a pull request takes a while, and the refresh may write meanwhile.
+  const lines: string[] = [];
+  for (const request of requests) {
+    const answer = await carryOut(deps, request, `Requested by ${who} on the dashboard (#${number}).`);
+    lines.push(`- ${describeRequest(request)}: ${answer}`);
+  }
+  await deps.forge.ensureComment(
+    number,
+    marker,
+    `${who} here is what became of what you ticked:\n\n${lines.join('\n')}`,
+  );
+  return 'done';
 }

@@ -59,6 +59,7 @@ const SCHEMAS = {
   issues: delivered.extend({
     action: text,
     issue: z.object({ number: positive, body: z.string().nullable(), updated_at: text }),
+    changes: z.object({ body: z.object({ from: z.string().nullable().optional() }).optional() }).optional(),
     sender,
   }),
   issue_comment: delivered.extend({

@@ -80,8 +80,8 @@ export class Schedule {
   }
 
   /**
-   * Runs now (a push to a base branch asks for it), even with the timer
-   * off; never two at once: a request during a run makes one more run
+   * Runs now (the timer's runs start here too), even with the timer off;
+   * never two at once: a request during a run makes one more run
    * right after it, however many requests came, and resolves when that
    * run ends. Never rejects. After stop(), does nothing.
    */

@@ -51,10 +51,17 @@ export function parseFormatOf<const F extends string>(value: string | undefined,
   throw new UsageError(`--format must be ${choices}, not "${value}"`);
 }
 
-/** `--now`, so tests and reruns judge expiry as of a fixed time. */
+/** A time of day without a zone ("…T08:00", "… 08:00:00"): JavaScript would read it as local time. */
+const NO_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * `--now`, so tests and reruns judge expiry as of a fixed time. A time
+ * without a zone is UTC, as a date alone is: the same argument gives the
+ * same answer on every machine.
+ */
 export function parseNow(value: string | undefined): Date {
   if (value === undefined) return new Date();
-  const date = new Date(value);
+  const date = new Date(NO_ZONE.test(value) ? `${value.replace(' ', 'T')}Z` : value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()))
     throw new UsageError(`--now must be an ISO 8601 date such as 2021-05-13T08:00:00Z, not "${value}"`);
   return date;

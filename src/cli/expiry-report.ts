@@ -16,7 +16,7 @@ export interface ExpiryProblem {
   message: string;
 }
 
-/** One line of the report, on the stream Tails' script writes it to. */
+/** One line of the report, on the stream Tails' script writes it to (see expiryText). */
 export interface ReportLine {
   stream: 'stdout' | 'stderr';
   text: string;
@@ -50,12 +50,18 @@ export function expiryProblems(state: Pick<RefState, 'sets'>): ExpiryProblem[] {
   });
 }
 
-/** Whether anything needs a person: a snapshot that expires, is gone or could not be checked, or a broken serial file. */
-export function expiryFailed(runs: readonly ExpiryRun[]): boolean {
-  return runs.some(
-    (run) =>
-      needingAttention(run.snapshots).length > 0 || expiryProblems(run.state).some((p) => p.severity === 'error'),
-  );
+/**
+ * `failure`: a snapshot that expires, has expired or is gone, or a serial
+ * file or set that cannot be read; else `unanswered` when a snapshot could
+ * not be checked (the server did not answer); else `fine`.
+ */
+export type ExpiryOutcome = 'fine' | 'failure' | 'unanswered';
+
+export function expiryOutcome(runs: readonly ExpiryRun[]): ExpiryOutcome {
+  const attention = runs.flatMap((run) => needingAttention(run.snapshots));
+  const broken = runs.some((run) => expiryProblems(run.state).some((p) => p.severity === 'error'));
+  if (broken || attention.some((s) => s.status !== 'unknown')) return 'failure';
+  return attention.length > 0 ? 'unanswered' : 'fine';
 }
 
 /** `Sat, 29 May 2021 14:39:58 UTC`, as Release files write Valid-Until. */
@@ -74,6 +80,7 @@ function snapshotLines(s: PinnedSnapshot, window: string): ReportLine[] {
   const uses = `${archive} uses snapshot '${terminalLine(s.serial)}'`;
   const out = (text: string): ReportLine => ({ stream: 'stdout', text });
   const err = (text: string): ReportLine => ({ stream: 'stderr', text });
+  // A Release file without Valid-Until never expires; Tails' script, finding no date, calls the snapshot missing.
   const expires = s.validUntil ? rfc2822Utc(s.validUntil) : 'never';
   switch (s.status) {
     case 'latest':
@@ -85,12 +92,12 @@ function snapshotLines(s: PinnedSnapshot, window: string): ReportLine[] {
       ];
     case 'ok':
       return [out(`OK:   ${uses} which expires on: ${expires}`)];
+    // Tails' script tells an expired snapshot as one that expires within the window: its date is before the window's end.
     case 'expiring':
-      return [err(`FAIL: ${uses} which expires on: ${expires}, which is within ${window}!`)];
     case 'expired':
-      return [err(`FAIL: ${uses} which expired on: ${expires}!`)];
+      return [err(`FAIL: ${uses} which expires on: ${expires}, which is within ${window}!`)];
     case 'missing':
-      return [err(`FAIL: ${archive} has no snapshot '${terminalLine(s.serial)}'!`)];
+      return [out(`FAIL: ${archive} has no snapshot '${terminalLine(s.serial)}'!`)];
     case 'unknown':
       return [err(`FAIL: ${uses} which could not be checked: ${terminalLine(s.error ?? 'no reason given')}`)];
     case 'unchecked':
@@ -104,8 +111,13 @@ function snapshotLines(s: PinnedSnapshot, window: string): ReportLine[] {
 
 /**
  * The report of Tails' bin/apt-snapshots-expiry: per set directory a
- * `DIR:` line (`BRANCH: DIR:` for a branch), a line per origin, `---`. OK
- * lines go to standard output, FAIL and Warning lines to standard error.
+ * `DIR:` line (`BRANCH: DIR:` for a branch), a line per origin, `---`.
+ * Where the script writes a line, it goes to the same stream: OK lines and
+ * the FAIL of a snapshot the server does not have to standard output, the
+ * FAIL of one that expires (or has expired) and the Warning of an
+ * unexpected latest to standard error. The lines the script has no
+ * counterpart for (a snapshot not checked or that could not be, a serial
+ * file or set that cannot be read) go to standard error.
  * @param withinDays --within, or undefined for the calendar month
  */
 export function expiryText(runs: readonly ExpiryRun[], withinDays: number | undefined): ReportLine[] {

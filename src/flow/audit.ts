@@ -30,20 +30,11 @@ export interface AuditOptions {
 export type AuditJudge = (commit: CommitToAudit) => Promise<AuditedCommit>;
 
 /**
- * Judges one commit offline, as of its own date, under the rules of its
- * first parent (or `options.config`): as its push would have been judged.
- * The changelog is not needed to judge serials.
+ * What judges one commit offline, as of its own date, under the rules of
+ * its first parent (or `options.config`): as its push would have been
+ * judged. The changelog is not needed to judge serials. Bound to a reader,
+ * a branch and its options: what auditHistory and auditByFingerprint call.
  */
-export function auditCommit(
-  reader: RefReader,
-  commit: CommitToAudit,
-  branch: string,
-  options: AuditOptions = {},
-): Promise<AuditedCommit> {
-  return auditJudge(reader, branch, options)(commit);
-}
-
-/** auditCommit bound to a reader, a branch and its options: what auditHistory and auditByFingerprint call. */
 export function auditJudge(reader: RefReader, branch: string, options: AuditOptions = {}): AuditJudge {
   const defaults = options.defaults ?? defaultConfig();
   // Built once: a configuration given is the same for every commit, and parsing it per commit is waste.

@@ -8,11 +8,19 @@ import type { BotPullRequest } from '../ports/forge.js';
 import type { HistoryReader } from '../ports/history.js';
 import type { RefReader } from '../ports/ref-reader.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
+import { askingOnce } from './asking-once.js';
 import type { BranchTimeline } from '../report/mermaid-gantt.js';
 import { auditByFingerprint, auditJudge, type AuditOptions } from './audit.js';
 import { buildTimeline, freezeStatus, type FreezeStatus } from './audit-timeline.js';
 import { evaluate, type RulesInput } from './evaluate.js';
-import { nearestExpiry, needingAttention, pinnedSnapshots, windowEnd, type PinnedSnapshot } from './expiry.js';
+import {
+  nearestExpiry,
+  needingAttention,
+  pinnedSnapshots,
+  windowEnd,
+  type ExpiryStatus,
+  type PinnedSnapshot,
+} from './expiry.js';
 import { DEFAULT_CONCURRENCY, newestSerials } from './server-facts.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -33,10 +41,20 @@ export interface DashboardBranch {
   state: FreezeStatus | 'unreadable';
   /** The error findings at the tip. */
   wrong: { rule: string; message: string }[];
-  /** The first commit of the ongoing period of the branch's timeline, when it is in the state the tip is in. */
+  /**
+   * The first commit of the ongoing period of the branch's timeline, when
+   * that period is in the state the tip is in and wrong for the same rules
+   * (the timeline is judged offline: a rule that asks the server, such as
+   * snapshot-expiry, cannot tell since when it fails).
+   */
   since?: DashboardCommit;
+  /**
+   * The period began with the oldest commit read, from before the history
+   * window: the state may be older than `since`.
+   */
+  sinceOrEarlier?: boolean;
   serials: { set: string; origin: string; serial: string; newest?: string }[];
-  nearestExpiry?: { origin: string; serial: string; validUntil: Date };
+  nearestExpiry?: { set: string; origin: string; serial: string; validUntil: Date; status: ExpiryStatus };
   /** The snapshots that expire within the warning window, expired, missing, or could not be checked. */
   attention: PinnedSnapshot[];
   /** Why the branch could not be read. */
@@ -104,30 +122,6 @@ export function historyPaths(config: Config): string[] {
     config.paths.apt_preferences,
     REPO_CONFIG_PATH,
   ];
-}
-
-/**
- * Each question asked of the server once per dashboard: the tip's verdict
- * and its expiry list ask the same ones, and branches share snapshots. A
- * failure is kept too: the client already retried it.
- */
-function askingOnce(server: SnapshotServer): SnapshotServer {
-  const answers = new Map<string, Promise<unknown>>();
-  const once = <T>(key: string, ask: () => Promise<T>): Promise<T> => {
-    let answer = answers.get(key) as Promise<T> | undefined;
-    if (!answer) {
-      answer = ask();
-      // Callers may drop a failure they do not need (newestSerials stops at the first): never unhandled.
-      answer.catch(() => undefined);
-      answers.set(key, answer);
-    }
-    return answer;
-  };
-  return {
-    latestSerial: (origin) => once(`latest\0${origin}`, () => server.latestSerial(origin)),
-    validUntil: (origin, dist, serial) =>
-      once(`valid\0${origin}\0${dist}\0${serial}`, () => server.validUntil(origin, dist, serial)),
-  };
 }
 
 /** The newest serial of each origin the server could give, and which it could not, in one message. */
@@ -198,16 +192,29 @@ async function branchFacts(inputs: DashboardInputs, branch: string, server: Snap
       .map((f) => ({ rule: f.rule, message: f.message })),
     serials: serialsOf(state),
     ...(nearest?.validUntil
-      ? { nearestExpiry: { origin: nearest.origin, serial: nearest.serial, validUntil: nearest.validUntil } }
+      ? {
+          nearestExpiry: {
+            set: nearest.set,
+            origin: nearest.origin,
+            serial: nearest.serial,
+            validUntil: nearest.validUntil,
+            status: nearest.status,
+          },
+        }
       : {}),
     attention: needingAttention(pinned),
   };
 }
 
+/** Where the dashboard's history begins: config.dashboard.history_days before now. */
+function historyStart(inputs: Pick<DashboardInputs, 'config' | 'now'>): Date {
+  return new Date(inputs.now.getTime() - inputs.config.dashboard.history_days * DAY_MS);
+}
+
 /** A branch's timeline over the dashboard's history; undefined when its history cannot be read. */
 async function timelineOf(inputs: DashboardInputs, branch: string): Promise<BranchTimeline | undefined> {
-  const { config, now } = inputs;
-  const since = new Date(now.getTime() - config.dashboard.history_days * DAY_MS);
+  const since = historyStart(inputs);
+  const { config } = inputs;
   try {
     const commits = await inputs.history.firstParentHistory(branch, { since, paths: historyPaths(config) });
     const audited = await auditByFingerprint(commits, auditJudge(inputs.reader, branch, inputs.audit ?? {}));
@@ -239,11 +246,22 @@ export async function dashboardFacts(inputs: DashboardInputs): Promise<Dashboard
   for (const branch of names) {
     try {
       const facts = await branchFacts(inputs, branch, server);
-      const ongoing = timelines.find((t) => t.branch === branch)?.periods.find((p) => p.ongoing);
+      const periods = timelines.find((t) => t.branch === branch)?.periods ?? [];
+      const ongoing = periods.find((p) => p.ongoing);
+      const tipRules = [...new Set(facts.wrong.map((w) => w.rule))].sort();
+      const same =
+        ongoing !== undefined && ongoing.status === facts.state && ongoing.wrong.join('\0') === tipRules.join('\0');
       branches.push({
         branch,
         ...facts,
-        ...(ongoing && ongoing.status === facts.state ? { since: commitOf(ongoing.first) } : {}),
+        ...(same
+          ? {
+              since: commitOf(ongoing.first),
+              // The history reaches back to the last commit before its window: a period that begins there may
+              // be older; one that begins at a root commit within the window is not.
+              sinceOrEarlier: ongoing === periods[0] && ongoing.start.getTime() < historyStart(inputs).getTime(),
+            }
+          : {}),
       });
     } catch (error) {
       if (!(error instanceof ReadError || error instanceof PortPatternTimeoutError)) throw error;
@@ -292,16 +310,19 @@ function roleOf(branch: string, config: Config): string {
 
 /**
  * The checkboxes: a freeze of each release branch that is not always
- * frozen (testing), a thaw of each development branch (devel), a bump of
- * each other frozen branch. A branch that cannot be read is offered nothing.
+ * frozen (testing) while it is not frozen, a thaw of each development
+ * branch (devel) while it is not thawed, a bump of each other frozen
+ * branch. A branch that cannot be read is offered nothing.
  */
 export function offeredRequests(config: Config, branches: readonly DashboardBranch[]): DashboardRequest[] {
   const readable = branches.filter((b) => b.state !== 'unreadable');
   return [
     ...readable
-      .filter((b) => b.role === 'release' && !config.branches.always_frozen.includes(b.branch))
+      .filter((b) => b.role === 'release' && !config.branches.always_frozen.includes(b.branch) && b.state !== 'frozen')
       .map((b) => ({ action: 'freeze' as const, branch: b.branch })),
-    ...readable.filter((b) => b.role === 'development').map((b) => ({ action: 'thaw' as const, branch: b.branch })),
+    ...readable
+      .filter((b) => b.role === 'development' && b.state !== 'thawed')
+      .map((b) => ({ action: 'thaw' as const, branch: b.branch })),
     // A frozen development branch is to be thawed, not bumped.
     ...readable
       .filter((b) => b.state === 'frozen' && b.role !== 'development')

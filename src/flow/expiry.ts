@@ -5,7 +5,7 @@ import { classifyExpiry } from '../rules/snapshot-expiry.js';
 import { expiryKey } from '../rules/types.js';
 import { gatherFacts } from './server-facts.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export { windowEnd } from '../rules/snapshot-expiry.js';
 
 export type ExpiryStatus = 'ok' | 'expiring' | 'expired' | 'missing' | 'unknown' | 'latest' | 'unchecked';
 
@@ -29,7 +29,11 @@ export interface PinnedSnapshot {
    */
   status: ExpiryStatus;
   error?: string;
-  /** `latest` on an origin that is not a freeze exception of its set (Tails' script warns for it). */
+  /**
+   * `latest` on an origin that is not a freeze exception of its set (Tails'
+   * script warns for it), except in a set that thaws on a development
+   * branch, which must track latest there.
+   */
   unexpectedLatest?: boolean;
 }
 
@@ -38,12 +42,13 @@ export interface PinnedSnapshot {
  * expires as of `now`, `expiring` up to `until`. A serial file that gives
  * no serial (missing, invalid) is left out: it pins nothing, and the
  * serial-syntax rule reports it. Each distinct (origin, serial) is asked once.
+ * @param options.branch the branch the state is at; absent (the work tree), latest is judged as Tails' script does
  */
 export async function pinnedSnapshots(
   state: RefState,
   config: Config,
   server: SnapshotServer,
-  options: { now: Date; until: Date; concurrency?: number },
+  options: { now: Date; until: Date; concurrency?: number; branch?: string },
 ): Promise<PinnedSnapshot[]> {
   const facts = await gatherFacts(
     state,
@@ -51,8 +56,11 @@ export async function pinnedSnapshots(
     server,
     options.concurrency === undefined ? {} : { concurrency: options.concurrency },
   );
+  const development = options.branch !== undefined && config.branches.development.includes(options.branch);
   const snapshots: PinnedSnapshot[] = [];
   for (const set of state.sets) {
+    const latestExpected = (origin: string) =>
+      set.config.freeze_exceptions.includes(origin) || (development && set.config.thaws);
     for (const origin of set.origins) {
       if (!origin.value) continue;
       const dist = config.snapshot_server.dists[origin.origin];
@@ -64,7 +72,7 @@ export async function pinnedSnapshots(
         ...(dist === undefined ? {} : { dist }),
       };
       if (origin.value.kind === 'latest') {
-        const unexpected = !set.config.freeze_exceptions.includes(origin.origin);
+        const unexpected = !latestExpected(origin.origin);
         snapshots.push({
           ...pinned,
           serial: 'latest',
@@ -118,9 +126,4 @@ export function nearestExpiry(snapshots: readonly PinnedSnapshot[]): PinnedSnaps
 /** config.expiry.bump_command with {days} filled in. */
 export function bumpCommand(config: Config): string {
   return config.expiry.bump_command.replaceAll('{days}', String(config.expiry.bump_days));
-}
-
-/** now + days (the warning window's end). */
-export function windowEnd(now: Date, days: number): Date {
-  return new Date(now.getTime() + days * DAY_MS);
 }

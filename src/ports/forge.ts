@@ -117,21 +117,28 @@ export interface Forge {
   ensureComment(issueNumber: number, marker: string, body: string): Promise<{ url: string }>;
   permissionOf(user: string): Promise<Permission>;
   /**
-   * The newest issue the bot opened whose body carries `marker` (a hidden
-   * marker, see report/hidden-marker.ts), open or closed; undefined when none.
+   * The issue the bot opened whose body carries `marker` (a hidden marker,
+   * see report/hidden-marker.ts; with `atStart`, as the body's very
+   * beginning), open or closed, the one updated last; undefined when none.
    */
-  findIssue(marker: string): Promise<IssueInfo | undefined>;
+  findIssue(marker: string, options?: { atStart?: boolean }): Promise<IssueInfo | undefined>;
   /**
    * Makes the bot's open issue carrying `marker` have this title and body:
-   * `existing` (as findIssue returned it) is edited when open and different,
-   * left alone when equal; without an open one, a new issue is opened.
+   * `existing` (as findIssue returned it, null when it found none) is
+   * edited when open and different, left alone when equal; without an open
+   * one, a new issue is opened. Absent, the forge looks for it itself.
    */
   ensureIssue(
     issue: { marker: string; title: string; body: string },
-    existing?: IssueInfo,
+    existing?: IssueInfo | null,
   ): Promise<IssueInfo & { status: 'created' | 'updated' | 'unchanged' }>;
   /** Comments, then closes the issue; closing a closed issue changes nothing. */
   closeIssue(number: number, comment: string): Promise<void>;
+  /**
+   * The bot's latest check run named `name` on the commit `ref` (a sha, a
+   * branch or a tag) names; undefined when it has none there.
+   */
+  latestCheck(ref: string, name: string): Promise<{ sha: string; conclusion: string; url: string } | undefined>;
   /** The open pull requests from the bot's branches (under its prefix), newest first. */
   listBotPullRequests(): Promise<BotPullRequest[]>;
 }

@@ -9,7 +9,12 @@ export interface HistoryCommit {
   subject: string;
   /** The first parent; absent for a root commit. */
   parent?: string;
-  /** Identifies the content of the paths asked for (object ids joined); equal content, equal fingerprint. */
+  /**
+   * Identifies the content of the paths asked for. What callers rely on:
+   * equal fingerprints mean equal content of the paths. Not the converse:
+   * equal content may have another fingerprint (a revert, or a reader that
+   * names the change rather than the objects).
+   */
   fingerprint: string;
 }
 
@@ -17,7 +22,10 @@ export interface HistoryCommit {
 export interface HistoryReader {
   /**
    * The first-parent history of `branch`, oldest first: the commits
-   * committed on or after `since`, and stopping after `stopAt` (exclusive)
+   * committed on or after `since`, preceded by the last one before it when
+   * there is one (the state the window starts in; walking back from the
+   * tip, the first commit dated before `since` ends the history, even if
+   * older ones are dated after it), and stopping after `stopAt` (exclusive)
    * when it is met. `paths` are the files and directories the fingerprint
    * covers.
    */

@@ -76,12 +76,28 @@ export function tickedRequests(body: string): DashboardRequest[] {
   return requests;
 }
 
-/** The same body with every request box of the bot's part unticked; the rest byte for byte. */
-export function untickAll(body: string): string {
+/** The same body with the boxes of `requests` (all, when absent) unticked in the bot's part; the rest byte for byte. */
+export function untick(body: string, requests?: readonly DashboardRequest[]): string {
   const parts = splitBody(body);
   if (!parts) return body;
-  const bot = parts.bot.replace(/^- \[[xX]\] (<!-- apt-snapshots-request:)/gm, '- [ ] $1');
+  const markers = requests && new Set(requests.map(requestMarker));
+  const bot = parts.bot.replace(/^- \[[xX]\] (<!-- apt-snapshots-request:[^\n]*?-->)/gm, (line, marker: string) =>
+    markers === undefined || markers.has(marker) ? `- [ ] ${marker}` : line,
+  );
   return `${parts.before}${bot}${parts.after}`;
+}
+
+/**
+ * `body` with the boxes ticked in `previous` ticked again: a rewrite of the
+ * dashboard must not untick a box a person ticked and the bot has not
+ * acted on yet (its webhook may be on its way, or may have failed).
+ */
+export function carryTicks(body: string, previous: string | undefined): string {
+  const ticked = previous === undefined ? [] : tickedRequests(previous);
+  let carried = body;
+  for (const request of ticked)
+    carried = carried.replace(`- [ ] ${requestMarker(request)}`, `- [x] ${requestMarker(request)}`);
+  return carried;
 }
 
 /** What `embed` carried when the body was rendered, or undefined (none, or edited into something else). */

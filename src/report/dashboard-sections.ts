@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
+import { utcMinute } from '../domain/utc-minute.js';
 import type { DashboardBranch, DashboardFacts, DashboardRequest } from '../flow/dashboard-facts.js';
 import { bumpCommand, type PinnedSnapshot } from '../flow/expiry.js';
-import type { BranchTimeline } from './mermaid-gantt.js';
 import { requestMarker } from './dashboard-body.js';
 import { collapsiblePart, fixedPart, listPart, suffixed, type Part } from './dashboard-parts.js';
 import { SHA_RE } from './hidden-marker.js';
@@ -12,10 +12,15 @@ const MESSAGE_MAX = 300;
 const SUBJECT_MAX = 72;
 const NAME_MAX = 100;
 
-/** Text from a repository, a server or a person, on one line and inert. */
+/**
+ * Text from a repository, a server or a person, on one line and inert: an
+ * `@` is followed by a zero-width space, so that a commit subject or a pull
+ * request title that says `@org/team` mentions nobody.
+ */
 export function plain(text: string, max = MESSAGE_MAX): string {
   const chars = [...text.replace(/\s+/g, ' ').trim()];
-  return escapeMarkdown(chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join(''));
+  const cut = chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+  return escapeMarkdown(cut).replaceAll('@', '@\u200b');
 }
 
 /**
@@ -35,10 +40,6 @@ export function day(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-export function utc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 /** A link only to an http(s) URL that cannot break out of the Markdown link; else the text alone. */
 function link(text: string, url: string | undefined): string {
   return url !== undefined && /^https?:\/\/[^\s()<>[\]"'`\\]+$/.test(url) ? `[${text}](${url})` : text;
@@ -55,10 +56,9 @@ function stateText(b: DashboardBranch): string {
   return rules.length === 0 ? b.state : `${b.state}, **wrong**: ${rules.map((r) => code(r)).join(', ')}`;
 }
 
-function sinceText(b: DashboardBranch, timeline: BranchTimeline | undefined, repoUrl: string | undefined): string {
+function sinceText(b: DashboardBranch, repoUrl: string | undefined): string {
   if (!b.since) return '—';
-  // The period began with the oldest commit read: the state may be older than the timeline.
-  const orEarlier = timeline?.periods[0]?.ongoing === true ? ' or earlier' : '';
+  const orEarlier = b.sinceOrEarlier === true ? ' or earlier' : '';
   return `${day(b.since.date)}${orEarlier}, ${commitLink(b.since.sha, repoUrl)} ${plain(b.since.subject, SUBJECT_MAX)}`;
 }
 
@@ -66,23 +66,23 @@ function expiryText(b: DashboardBranch, now: Date): string {
   const e = b.nearestExpiry;
   if (!e) return '—';
   const past = e.validUntil.getTime() <= now.getTime() ? ' (**expired**)' : '';
-  return `${code(e.origin)} ${code(e.serial)}: ${utc(e.validUntil)}${past}`;
+  return `${code(e.origin)} ${code(e.serial)}: ${utcMinute(e.validUntil)}${past}`;
 }
 
 export function headerBlock(facts: DashboardFacts): string {
   const newest =
     facts.newestError === undefined ? '' : `\n\nNot every newest serial is shown: ${plain(facts.newestError)}.`;
-  return `The base branches of ${code(facts.repository)} on ${utc(facts.generatedAt)}.${newest}\n\n`;
+  // The day, not the time: a round that finds nothing new leaves the issue as it is.
+  return `The base branches of ${code(facts.repository)} on ${day(facts.generatedAt)}.${newest}\n\n`;
 }
 
 export function summaryPart(facts: DashboardFacts, repoUrl: string | undefined): Part {
   const head = '| Branch | State | Since | Nearest expiry |\n| --- | --- | --- | --- |\n';
   const rows = facts.branches.map((b) => {
-    const timeline = facts.timelines.find((t) => t.branch === b.branch);
     const cells = [
       `${code(b.branch)} (${plain(b.role, 20)})`,
       stateText(b),
-      sinceText(b, timeline, repoUrl),
+      sinceText(b, repoUrl),
       expiryText(b, facts.generatedAt),
     ];
     return `| ${cells.map(tableCell).join(' | ')} |\n`;
@@ -136,9 +136,9 @@ export function serialsPart(facts: DashboardFacts): Part {
 function attentionWhy(s: PinnedSnapshot): string {
   switch (s.status) {
     case 'expired':
-      return s.validUntil ? `**expired** on ${utc(s.validUntil)}` : '**expired**';
+      return s.validUntil ? `**expired** on ${utcMinute(s.validUntil)}` : '**expired**';
     case 'expiring':
-      return s.validUntil ? `expires on ${utc(s.validUntil)}` : 'expires soon';
+      return s.validUntil ? `expires on ${utcMinute(s.validUntil)}` : 'expires soon';
     case 'missing':
       return '**not on the snapshot server**';
     default:

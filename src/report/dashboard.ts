@@ -18,7 +18,7 @@ import {
 } from './dashboard-sections.js';
 import { mermaidGantt } from './mermaid-gantt.js';
 
-export { DASHBOARD_MARKER, readEmbedded, tickedRequests, untickAll } from './dashboard-body.js';
+export { carryTicks, DASHBOARD_MARKER, readEmbedded, tickedRequests, untick } from './dashboard-body.js';
 
 /** GitHub's limit on an issue body; the body is measured in UTF-8 bytes, never fewer than the characters it counts. */
 export const BODY_LIMIT = 65_536;
@@ -28,6 +28,11 @@ const NEW_BODY_NOTE =
   '_The bot rewrites only its own part of this issue, between two hidden markers; what you write above or below it is kept._\n\n';
 /** Attempts at fitting the chart in bytes, when letters outside ASCII make it longer than the characters asked for. */
 const GANTT_ATTEMPTS = 4;
+/**
+ * Mermaid's default maxTextSize, which GitHub keeps: a longer chart shows
+ * "Maximum text size in diagram exceeded" instead of the chart.
+ */
+export const MERMAID_MAX_TEXT = 50_000;
 
 export interface RenderOptions {
   /** The issue's body as it is: a person's text around the bot's part is kept byte for byte. */
@@ -49,11 +54,13 @@ function personText(previousBody: string | undefined): Pick<BodyParts, 'before' 
 /** The chart with what is left of the body, or a line that says it was left out. */
 function ganttFitting(facts: DashboardFacts, budget: number): string {
   if (!facts.timelines.some((t) => t.periods.length > 0)) return NO_HISTORY;
-  const from = new Date(facts.generatedAt.getTime() - facts.historyDays * DAY_MS);
+  // Through the end of the day: the chart changes once a day, not at every round.
+  const to = new Date(Math.floor(facts.generatedAt.getTime() / DAY_MS) * DAY_MS + DAY_MS);
+  const from = new Date(to.getTime() - facts.historyDays * DAY_MS);
   const overhead = byteSize(ganttBlock(''));
-  let maxChars = budget - overhead;
+  let maxChars = Math.min(budget - overhead, MERMAID_MAX_TEXT);
   for (let i = 0; i < GANTT_ATTEMPTS && maxChars > 0; i += 1) {
-    const source = mermaidGantt(facts.timelines, { from, to: facts.generatedAt, maxChars });
+    const source = mermaidGantt(facts.timelines, { from, to, maxChars });
     // A chart without a single branch says nothing.
     if (!/^ {4}section /m.test(source)) return /%% no period/.test(source) ? NO_HISTORY : GANTT_LEFT_OUT;
     const block = ganttBlock(source);
@@ -187,6 +194,7 @@ function branchJson(b: DashboardBranch) {
     state: b.state,
     wrong: b.wrong,
     ...(b.since ? { since: commitJson(b.since) } : {}),
+    sinceOrEarlier: b.sinceOrEarlier === true,
     serials: b.serials,
     ...(b.nearestExpiry
       ? { nearestExpiry: { ...b.nearestExpiry, validUntil: b.nearestExpiry.validUntil.toISOString() } }
@@ -196,7 +204,11 @@ function branchJson(b: DashboardBranch) {
   };
 }
 
-/** The facts as JSON for programs (`dashboard --format json`): dates as ISO strings, each period's first commit without its findings. */
+/**
+ * The facts as JSON for programs (`dashboard --format json`): dates as ISO
+ * strings, each period's first commit without its findings, and per branch
+ * `sinceOrEarlier`, what the Markdown says as "or earlier".
+ */
 export function dashboardJson(facts: DashboardFacts): unknown {
   return {
     repository: facts.repository,

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import { bumpCommand, type PinnedSnapshot } from '../flow/expiry.js';
 import { fencedBlock, inlineCode, tableCell } from './markdown.js';
+import { utcMinute } from '../domain/utc-minute.js';
 
 /** What the watch did about each snapshot's job, for the issue to say. */
 export interface BumpNote {
@@ -12,8 +14,8 @@ export interface BumpNote {
    * 5xx), so only a person who looked starts it again; `none`: no job configured.
    */
   status: 'started' | 'failed' | 'unsure' | 'none';
-  /** Set when this run tried to start the job: what the CI said, for a comment of its own. */
-  now?: { url?: string; error?: string };
+  /** Set when this run tried to start the job: what the CI said, for a comment of its own, and the claim it was under. */
+  now?: { url?: string; error?: string; claim: string };
 }
 
 /** The hidden marker of the expiry issue of `branch`: one issue per branch, found again by it. */
@@ -26,16 +28,12 @@ export function expiryTitle(branch: string): string {
   return `APT snapshots pinned by ${branch} expire soon`;
 }
 
-function formatUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 function when(snapshot: PinnedSnapshot): string {
   switch (snapshot.status) {
     case 'expired':
-      return `**expired** on ${formatUtc(snapshot.validUntil as Date)}`;
+      return `**expired** on ${utcMinute(snapshot.validUntil as Date)}`;
     case 'expiring':
-      return `expires on ${formatUtc(snapshot.validUntil as Date)}`;
+      return `expires on ${utcMinute(snapshot.validUntil as Date)}`;
     case 'missing':
       return '**not on the snapshot server** (garbage-collected, or never there)';
     default:
@@ -62,6 +60,8 @@ export function expiryIssueBody(input: {
   config: Config;
   snapshots: readonly PinnedSnapshot[];
   bumps: readonly BumpNote[];
+  /** expiryKey of the snapshots. */
+  key: string;
 }): string {
   const { branch, config, snapshots } = input;
   const days = config.snapshot_server.expiry_warning_days;
@@ -72,6 +72,7 @@ export function expiryIssueBody(input: {
   const missing = snapshots.some((s) => s.status === 'missing');
   return [
     expiryMarker(branch),
+    input.key,
     `These APT snapshots, pinned by ${inlineCode(branch)} at [${input.sha.slice(0, 7)}](${input.repoUrl}/commit/${input.sha}), expire within ${days} days or already did. Once one expires it may be garbage-collected, and every build of ${inlineCode(branch)} fails.`,
     '',
     '| Origin | Serial | Dist | Set | Valid until | Bump job |',
@@ -94,7 +95,7 @@ export function expiryIssueBody(input: {
 }
 
 export function expiryClosingComment(branch: string, sha: string, days: number, now: Date): string {
-  return `Nothing pinned by ${inlineCode(branch)} (at ${inlineCode(sha.slice(0, 7))}) expires within ${days} days any more (checked ${formatUtc(now)}). Closing.`;
+  return `Nothing pinned by ${inlineCode(branch)} (at ${inlineCode(sha.slice(0, 7))}) expires within ${days} days any more (checked ${utcMinute(now)}). Closing.`;
 }
 
 /** One comment per start of the job, found again by its marker: a run repeated comments nothing new. */
@@ -106,4 +107,22 @@ export function bumpComment(note: BumpNote, days: number): string | undefined {
       ? `The bump of ${what} may have started, or not: ${note.now.error}. Look at the CI before running the command above by hand; the bot does not start it again for this date.`
       : `Could not start the bump of ${what}: ${note.now.error}. Run the command above by hand; the bot does not start it again for this date.`;
   return `Started the bump of ${what} to ${days} days from now${note.now.url === undefined ? '' : `: ${note.now.url}`}.`;
+}
+
+/**
+ * A hidden line naming which snapshots the issue warns about, and until
+ * when each was valid: a warning a person closed stays closed while it is
+ * about the same ones.
+ */
+export function expiryKey(snapshots: readonly PinnedSnapshot[]): string {
+  const names = snapshots
+    .map((s) => `${s.origin}/${s.serial}/${s.validUntil instanceof Date ? s.validUntil.getTime() / 1000 : s.status}`)
+    .sort();
+  const digest = createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 16);
+  return `<!-- apt-snapshots-expiry-key ${digest} -->`;
+}
+
+/** One comment per start of the job (per claim): origin names may hold characters a comment marker may not, so it is a digest. */
+export function bumpCommentMarker(claim: string): string {
+  return `bump:${createHash('sha256').update(claim).digest('hex').slice(0, 16)}`;
 }

@@ -48,17 +48,18 @@ interface Task {
 }
 
 function taskLine(task: Task): string {
-  // Minutes are the chart's grain: a period shorter than one still gets one, as Mermaid needs end > start.
+  // Minutes are the chart's grain: both ends are rounded down alike, so that a period ends on the minute its
+  // successor starts, never over it; one shorter than a minute still gets one, as Mermaid needs end > start.
   const start = Math.floor(task.start / MINUTE_MS) * MINUTE_MS;
-  const end = Math.max(Math.ceil(task.end / MINUTE_MS) * MINUTE_MS, start + MINUTE_MS);
+  const end = Math.max(Math.floor(task.end / MINUTE_MS) * MINUTE_MS, start + MINUTE_MS);
   const tags = task.tags.map((t) => `${t}, `).join('');
   return `    ${task.name} :${tags}${stamp(start)}, ${stamp(end)}`;
 }
 
 function periodName(period: Period): string {
   if (period.wrong.length === 0) return period.status;
-  // A colon would end the task's name: "wrong (…)" stands for "wrong: …".
-  return `wrong (${period.wrong.map(mermaidText).join(', ')})`;
+  // A colon would end the task's name: "wrong (…)" stands for "wrong: …". Commas are text in a task's name.
+  return `${period.status}, wrong (${period.wrong.map(mermaidText).join(', ')})`;
 }
 
 /** The periods within [from, to], clipped to it; the ongoing one lasts until `to`. */

@@ -1,6 +1,7 @@
 import { REPO_CONFIG_PATH } from '../config/load.js';
 import { branchRole } from '../domain/branch.js';
 import type { Finding } from '../domain/finding.js';
+import { utcMinute } from '../domain/utc-minute.js';
 import { pinnedSerial, setLabel } from './sets.js';
 import { expiryKey, type Expiry, type Rule } from './types.js';
 import { unansweredHint } from './unanswered-hint.js';
@@ -9,23 +10,27 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type ExpiryClass = 'missing' | 'unknown' | 'expired' | 'expiring' | 'fine';
 
+/** now + days: the end of the warning window, which classifyExpiry leaves out. */
+export function windowEnd(now: Date, days: number): Date {
+  return new Date(now.getTime() + days * DAY_MS);
+}
+
 /**
  * What a looked-up expiry means between `now` and `until` (the end of the
  * warning window): `missing` (the server has no such snapshot), `unknown`
  * (no usable answer), `expired` (Valid-Until at or before now), `expiring`
- * (after now, at or before until), else `fine` (later, or no Valid-Until).
- * The rule and the expiry watch both classify with this, so they agree.
+ * (after now, before until), else `fine` (at until or later, or no
+ * Valid-Until). The end is left out and compared in whole seconds, as
+ * Tails' bin/apt-snapshots-expiry compares `date +%s`: it passes a snapshot
+ * valid until exactly a month from now. The rule, the expiry watch and the
+ * command line all classify with this, so they agree.
  */
 export function classifyExpiry(expiry: Expiry, now: Date, until: Date): ExpiryClass {
   if (!expiry.ok) return expiry.missing ? 'missing' : 'unknown';
   if (expiry.validUntil === null) return 'fine';
   const at = expiry.validUntil.getTime();
   if (at <= now.getTime()) return 'expired';
-  return at <= until.getTime() ? 'expiring' : 'fine';
-}
-
-function formatUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return Math.floor(at / 1000) < Math.floor(until.getTime() / 1000) ? 'expiring' : 'fine';
 }
 
 /**
@@ -43,8 +48,7 @@ export const snapshotExpiry: Rule = {
     const facts = ctx.facts;
     if (!facts) return [];
     const release = branchRole(ctx.branch, ctx.config) === 'release';
-    const warningDays = ctx.config.snapshot_server.expiry_warning_days;
-    const until = new Date(ctx.now.getTime() + warningDays * DAY_MS);
+    const until = windowEnd(ctx.now, ctx.config.snapshot_server.expiry_warning_days);
     const unchecked = new Set<string>();
     const findings: Finding[] = [];
     const add = (finding: Omit<Finding, 'rule'>) => findings.push({ rule: snapshotExpiry.id, ...finding });
@@ -104,7 +108,7 @@ export const snapshotExpiry: Rule = {
           add({
             severity: release ? 'error' : 'warning',
             path: origin.path,
-            message: `Snapshot ${name} ${serial} (${where}) expired on ${formatUtc(expiry.validUntil)}; it may be garbage-collected and ${ctx.branch} cannot build from it.`,
+            message: `Snapshot ${name} ${serial} (${where}) expired on ${utcMinute(expiry.validUntil)}; it may be garbage-collected and ${ctx.branch} cannot build from it.`,
             hint: `Bump Valid-Until of ${name} ${serial} on the snapshot server, or move ${name} to a newer serial.`,
             fix: 'bump',
           });
@@ -113,7 +117,7 @@ export const snapshotExpiry: Rule = {
           add({
             severity: 'warning',
             path: origin.path,
-            message: `Snapshot ${name} ${serial} (${where}) expires on ${formatUtc(expiry.validUntil)}, in ${Math.ceil(left / DAY_MS)} day(s).`,
+            message: `Snapshot ${name} ${serial} (${where}) expires on ${utcMinute(expiry.validUntil)}, in ${Math.ceil(left / DAY_MS)} day(s).`,
             hint: `Bump Valid-Until of ${name} ${serial} on the snapshot server, or move ${name} to a newer serial.`,
             fix: 'bump',
           });

@@ -1,4 +1,5 @@
 import { updateDashboard } from '../../src/app/dashboard-update.js';
+import { defaultConfig } from '../../src/config/defaults.js';
 import { onDashboardEdit, type IssuesEditedPayload } from '../../src/app/on-dashboard-edit.js';
 import { refreshRepository } from '../../src/app/refresh-repository.js';
 import type { HistoryCommit, HistoryReader } from '../../src/ports/history.js';
@@ -70,6 +71,7 @@ function server(): FakeSnapshotServer {
       'torproject/2021051301': valid,
       'debian/2021042702': valid,
       'debian-security/2021042702': valid,
+      'tails/2021050302': valid,
     },
   });
 }
@@ -81,45 +83,47 @@ function setup(): MemoryDeps {
   return m;
 }
 
+/** A person's edit of the dashboard (#1), as GitHub reports it: the body after, and before. */
 function edited(m: MemoryDeps, sender: string, body: string): IssuesEditedPayload {
-  const issue = m.forge.issue(1);
+  const from = m.forge.issue(1).body;
   m.forge.editIssue(1, body);
   return {
     action: 'edited',
-    issue: { number: issue.number, body, updated_at: '2021-05-14T10:00:00Z' },
+    issue: { number: 1, body, updated_at: '2021-05-14T10:00:00Z' },
+    changes: { body: { from } },
     sender: { login: sender },
   };
 }
 
 const tick = (body: string, marker: string) => body.replace(`- [ ] ${marker}`, `- [x] ${marker}`);
-const FREEZE_TESTING = '<!-- apt-snapshots-request:freeze:testing -->';
+const BUMP_TESTING = '<!-- apt-snapshots-request:bump:testing -->';
 
 describe('updateDashboard', () => {
   it('opens the dashboard with every base branch, its timeline, the last release and the boxes; a second run changes nothing', async () => {
     const m = setup();
     const h = history();
-    await expect(updateDashboard(m.deps, h)).resolves.toBe('created');
+    await expect(updateDashboard(m.deps, h, defaultConfig())).resolves.toBe('created');
     const issue = m.forge.issue(1);
     expect(issue.title).toBe('APT snapshots dashboard');
     expect(issue.body).toContain(DASHBOARD_MARKER);
     for (const branch of ['stable', 'testing', 'devel']) expect(issue.body).toContain(branch);
     expect(issue.body).toContain('```mermaid');
     expect(issue.body).toContain('4.19-rc1');
-    expect(issue.body).toContain(FREEZE_TESTING);
+    expect(issue.body).toContain(BUMP_TESTING);
     expect(tickedRequests(issue.body)).toEqual([]);
 
-    await expect(updateDashboard(m.deps, h)).resolves.toBe('unchanged');
+    await expect(updateDashboard(m.deps, h, defaultConfig())).resolves.toBe('unchanged');
     // The second run read only what was pushed since the first, from the timeline the first left in the issue.
     expect(h.asked.slice(3)).toEqual(['stable after 5a5a5a5', 'testing after a2a2a2a', 'devel after d1d1d1d']);
   });
 
   it('keeps what a person wrote around its part', async () => {
     const m = setup();
-    await updateDashboard(m.deps, history());
+    await updateDashboard(m.deps, history(), defaultConfig());
     const body = m.forge.issue(1).body;
     m.forge.editIssue(1, `Notes of the RM.\n\n${body}\n\nMore notes.`);
     m.deps.now = new Date(NOW.getTime() + DAY);
-    await expect(updateDashboard(m.deps, history())).resolves.toBe('updated');
+    await expect(updateDashboard(m.deps, history(), defaultConfig())).resolves.toBe('updated');
     const after = m.forge.issue(1).body;
     expect(after.startsWith('Notes of the RM.\n\n')).toBe(true);
     expect(after.endsWith('\n\nMore notes.')).toBe(true);
@@ -127,9 +131,9 @@ describe('updateDashboard', () => {
 
   it('leaves a dashboard a person closed alone', async () => {
     const m = setup();
-    await updateDashboard(m.deps, history());
+    await updateDashboard(m.deps, history(), defaultConfig());
     m.forge.issue(1).state = 'closed';
-    await expect(updateDashboard(m.deps, history())).resolves.toBe('closed-by-person');
+    await expect(updateDashboard(m.deps, history(), defaultConfig())).resolves.toBe('closed-by-person');
     expect(m.forge.issues).toHaveLength(1);
   });
 });
@@ -137,23 +141,23 @@ describe('updateDashboard', () => {
 describe('onDashboardEdit', () => {
   it('does what a writer ticked, unticks the box and says what became of it', async () => {
     const m = setup();
-    await updateDashboard(m.deps, history());
-    const payload = edited(m, 'rm', tick(m.forge.issue(1).body, FREEZE_TESTING));
+    await updateDashboard(m.deps, history(), defaultConfig());
+    const payload = edited(m, 'rm', tick(m.forge.issue(1).body, BUMP_TESTING));
     await expect(onDashboardEdit(m.deps, payload)).resolves.toBe('done');
     expect(tickedRequests(m.forge.issue(1).body)).toEqual([]);
     expect(m.forge.pullRequests.map((p) => `${p.head} -> ${p.base}`)).toEqual([
-      'apt-snapshots-bot/freeze-testing -> testing',
+      'apt-snapshots-bot/bump-testing -> testing',
     ]);
     expect(m.forge.pullRequests[0]?.body).toContain('Requested by @rm on the dashboard (#1).');
     const [reply] = m.forge.issue(1).comments;
     expect(reply?.body).toMatch(/^@rm /);
-    expect(reply?.body).toContain('Freeze `testing`');
+    expect(reply?.body).toContain('Bump `testing`');
   });
 
   it('unticks the box of someone without write access, does nothing, and says why', async () => {
     const m = setup();
-    await updateDashboard(m.deps, history());
-    const payload = edited(m, 'passer-by', tick(m.forge.issue(1).body, FREEZE_TESTING));
+    await updateDashboard(m.deps, history(), defaultConfig());
+    const payload = edited(m, 'passer-by', tick(m.forge.issue(1).body, BUMP_TESTING));
     await expect(onDashboardEdit(m.deps, payload)).resolves.toBe('refused');
     expect(tickedRequests(m.forge.issue(1).body)).toEqual([]);
     expect(m.forge.pullRequests).toEqual([]);
@@ -166,8 +170,8 @@ describe('onDashboardEdit', () => {
 
   it('does nothing more when the same edit is delivered again', async () => {
     const m = setup();
-    await updateDashboard(m.deps, history());
-    const payload = edited(m, 'rm', tick(m.forge.issue(1).body, FREEZE_TESTING));
+    await updateDashboard(m.deps, history(), defaultConfig());
+    const payload = edited(m, 'rm', tick(m.forge.issue(1).body, BUMP_TESTING));
     await onDashboardEdit(m.deps, payload);
     const writes = m.forge.writes.length;
     await expect(onDashboardEdit(m.deps, payload)).resolves.toBe('nothing-ticked');
@@ -177,16 +181,16 @@ describe('onDashboardEdit', () => {
 
   it('keeps a person’s text when it unticks', async () => {
     const m = setup();
-    await updateDashboard(m.deps, history());
-    const payload = edited(m, 'rm', `Freezing today.\n\n${tick(m.forge.issue(1).body, FREEZE_TESTING)}`);
+    await updateDashboard(m.deps, history(), defaultConfig());
+    const payload = edited(m, 'rm', `Freezing today.\n\n${tick(m.forge.issue(1).body, BUMP_TESTING)}`);
     await onDashboardEdit(m.deps, payload);
     expect(m.forge.issue(1).body.startsWith('Freezing today.\n\n')).toBe(true);
   });
 
   it('leaves alone a person’s issue that quotes the dashboard, and makes no request for other edits', async () => {
     const m = setup();
-    await updateDashboard(m.deps, history());
-    const ticked = tick(m.forge.issue(1).body, FREEZE_TESTING);
+    await updateDashboard(m.deps, history(), defaultConfig());
+    const ticked = tick(m.forge.issue(1).body, BUMP_TESTING);
     m.forge.writes.length = 0;
     // Issue #99 is a person's: the bot's dashboard is #1.
     const payload = { action: 'edited', issue: { number: 99, body: ticked, updated_at: 'x' }, sender: { login: 'rm' } };
@@ -199,7 +203,80 @@ describe('onDashboardEdit', () => {
   });
 });
 
+describe('a dashboard request, carefully', () => {
+  it('is not this sender’s to answer for when the box was ticked before their edit', async () => {
+    const m = setup();
+    await updateDashboard(m.deps, history(), defaultConfig());
+    edited(m, 'passer-by', tick(m.forge.issue(1).body, BUMP_TESTING));
+    // rm edits the text; the box ticked by passer-by is in the body before and after rm's edit.
+    const payload = edited(m, 'rm', `A note.\n\n${m.forge.issue(1).body}`);
+    await expect(onDashboardEdit(m.deps, payload)).resolves.toBe('nothing-ticked');
+    expect(m.forge.pullRequests).toEqual([]);
+    expect(tickedRequests(m.forge.issue(1).body)).toEqual([{ action: 'bump', branch: 'testing' }]);
+  });
+
+  it('unticks only what this edit ticked, leaving another person’s box for its own webhook', async () => {
+    const m = setup();
+    await updateDashboard(m.deps, history(), defaultConfig());
+    const first = edited(m, 'rm', tick(m.forge.issue(1).body, BUMP_TESTING));
+    edited(m, 'rm', tick(m.forge.issue(1).body, '<!-- apt-snapshots-request:bump:stable -->'));
+    await expect(onDashboardEdit(m.deps, first)).resolves.toBe('done');
+    expect(tickedRequests(m.forge.issue(1).body)).toEqual([{ action: 'bump', branch: 'stable' }]);
+  });
+
+  it('leaves the box ticked when it cannot tell who may ask, so that a redelivery can', async () => {
+    const m = setup();
+    await updateDashboard(m.deps, history(), defaultConfig());
+    const payload = edited(m, 'rm', tick(m.forge.issue(1).body, BUMP_TESTING));
+    m.forge.permissionOf = () => Promise.reject(new Error('GitHub answered 502'));
+    await expect(onDashboardEdit(m.deps, payload)).rejects.toThrow('GitHub answered 502');
+    expect(tickedRequests(m.forge.issue(1).body)).toEqual([{ action: 'bump', branch: 'testing' }]);
+  });
+
+  it('ignores a box a person wrote for a branch that is no base branch', async () => {
+    const m = setup();
+    await updateDashboard(m.deps, history(), defaultConfig());
+    const body = m.forge
+      .issue(1)
+      .body.replace(
+        '- [ ] <!-- apt-snapshots-request:bump:stable -->',
+        '- [x] <!-- apt-snapshots-request:bump:feature%2F1234-x -->',
+      );
+    await expect(onDashboardEdit(m.deps, edited(m, 'rm', body))).resolves.toBe('nothing-ticked');
+    expect(m.forge.pullRequests).toEqual([]);
+  });
+
+  it('keeps a box ticked across a rewrite of the dashboard, and what a person wrote meanwhile', async () => {
+    const m = setup();
+    await updateDashboard(m.deps, history(), defaultConfig());
+    edited(m, 'rm', tick(m.forge.issue(1).body, BUMP_TESTING));
+    m.deps.now = new Date(NOW.getTime() + 2 * DAY);
+    // The person writes while the refresh reads the history.
+    const slow = history();
+    const read = slow.firstParentHistory.bind(slow);
+    slow.firstParentHistory = async (branch, options) => {
+      if (branch === 'devel') m.forge.editIssue(1, `Written meanwhile.\n\n${m.forge.issue(1).body}`);
+      return read(branch, options);
+    };
+    await expect(updateDashboard(m.deps, slow, defaultConfig())).resolves.toBe('updated');
+    const after = m.forge.issue(1).body;
+    expect(after.startsWith('Written meanwhile.\n\n')).toBe(true);
+    expect(tickedRequests(after)).toEqual([{ action: 'bump', branch: 'testing' }]);
+  });
+});
+
 describe('refreshRepository', () => {
+  it('runs one refresh of a repository at a time: two at once open one issue of each kind', async () => {
+    const m = setup();
+    (m.deps.server as FakeSnapshotServer).expiries.set('debian/2021051301', new Date(NOW.getTime() + 5 * DAY));
+    await Promise.all([refreshRepository(m.deps, history()), refreshRepository(m.deps, history())]);
+    expect(m.forge.issues.map((i) => i.title).sort()).toEqual([
+      'APT snapshots dashboard',
+      'APT snapshots pinned by stable expire soon',
+      'APT snapshots pinned by testing expire soon',
+    ]);
+  });
+
   it('watches every base branch and updates the dashboard; one branch that cannot be read stops neither', async () => {
     const m = setup();
     m.deps.defaults = {

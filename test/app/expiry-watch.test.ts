@@ -1,9 +1,12 @@
 import { bumpClaim, watchExpiry } from '../../src/app/expiry-watch.js';
+import { HttpSnapshotServer } from '../../src/adapters/snapshot-server/http-snapshot-server.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { interpretRef } from '../../src/domain/state.js';
 import { TriggerError, type JobRequest, type JobTrigger } from '../../src/ports/job-trigger.js';
 import { expiryMarker } from '../../src/report/expiry-issue.js';
+import { releaseRoute } from '../cli/helpers/snapshot-routes.js';
 import { FakeSnapshotServer } from '../helpers/fake-snapshot-server.js';
+import { startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
 import { memoryDeps } from '../helpers/memory-deps.js';
 import { MemoryReader } from '../helpers/memory-reader.js';
 import { fakeSnapshot, tailsTree } from '../helpers/snapshot.js';
@@ -28,6 +31,7 @@ function server(expiries: Record<string, Date | null> = {}, failures: Record<str
     'torproject/2021051302': in_(120),
     'debian/2021042702': in_(120),
     'debian-security/2021042702': in_(120),
+    'tails/2021050302': in_(120),
     ...expiries,
   };
   for (const key of Object.keys(failures)) delete all[key];
@@ -114,7 +118,12 @@ describe('watchExpiry', () => {
     const trigger = new RecordingTrigger();
     // torproject 2021051302 is left out of the server: it answers 404 for it.
     const gone = new FakeSnapshotServer({
-      expiries: { 'debian/2021051301': in_(-1), 'debian/2021042702': in_(120), 'debian-security/2021042702': in_(120) },
+      expiries: {
+        'debian/2021051301': in_(-1),
+        'debian/2021042702': in_(120),
+        'debian-security/2021042702': in_(120),
+        'tails/2021050302': in_(120),
+      },
     });
     const m = memoryDeps({ reader: new MemoryReader({}), now: NOW, server: gone, bumpTrigger: trigger });
     await expect(watch(m)).resolves.toBe('created');
@@ -200,6 +209,30 @@ describe('watchExpiry', () => {
     expect(m.forge.writes).toEqual([]);
   });
 
+  it('leaves closed a warning a person closed, until the snapshots it names change', async () => {
+    const fake = server({ 'debian/2021051301': in_(5) });
+    const m = memoryDeps({ reader: new MemoryReader({}), now: NOW, server: fake });
+    await watch(m);
+    m.forge.issue(1).state = 'closed';
+    await expect(watch(m)).resolves.toBe('dismissed');
+    expect(m.forge.issues).toHaveLength(1);
+    fake.expiries.set('debian/2021051301', in_(8));
+    await expect(watch(m)).resolves.toBe('created');
+    expect(m.forge.issues.map((i) => i.state)).toEqual(['closed', 'open']);
+  });
+
+  it('is not fooled by another issue of the bot quoting its marker', async () => {
+    const m = memoryDeps({ reader: new MemoryReader({}), now: NOW, server: server({ 'debian/2021051301': in_(5) }) });
+    await m.forge.ensureIssue({
+      marker: 'dashboard',
+      title: 'dashboard',
+      body: `dashboard quoting ${expiryMarker('testing')}`,
+    });
+    await expect(watch(m)).resolves.toBe('created');
+    expect(m.forge.issue(1).body).toBe(`dashboard quoting ${expiryMarker('testing')}`);
+    expect(m.forge.issue(2).title).toBe('APT snapshots pinned by testing expire soon');
+  });
+
   it('keeps each branch to its own issue', async () => {
     const m = memoryDeps({ reader: new MemoryReader({}), now: NOW, server: server({ 'debian/2021051301': in_(5) }) });
     await watch(m);
@@ -208,5 +241,36 @@ describe('watchExpiry', () => {
       'APT snapshots pinned by testing expire soon',
       'APT snapshots pinned by stable expire soon',
     ]);
+  });
+});
+
+describe('watchExpiry against a snapshot server over HTTP', () => {
+  let http: LocalHttpServer;
+  beforeAll(async () => {
+    // Release files as the server publishes them, expiring at chosen dates around NOW; torproject's is gone.
+    http = await startHttpServer(
+      Object.fromEntries([
+        releaseRoute('debian', 'stable', FROZEN.debian, 'Mon, 17 May 2021 06:30:00 UTC'),
+        releaseRoute('debian', 'stable', BUILDER.debian, 'Sat, 13 Nov 2021 10:00:00 UTC'),
+        releaseRoute('debian-security', 'buster/updates', BUILDER['debian-security'], null),
+        releaseRoute('tails', 'stable', BUILDER.tails, 'Sat, 13 Nov 2021 10:00:00 UTC'),
+      ]),
+    );
+  });
+  afterAll(() => http.close());
+
+  it('reads Valid-Until from the Release files and warns about the one within the window and the one gone', async () => {
+    const server = HttpSnapshotServer.fromConfig(config, { baseUrl: `${http.url}/`, retries: 0 });
+    const trigger = new RecordingTrigger();
+    const m = memoryDeps({ reader: new MemoryReader({}), now: NOW, server, bumpTrigger: trigger });
+    await expect(watch(m)).resolves.toBe('created');
+    const body = m.forge.issue(1).body;
+    expect(body).toContain('expires on 2021-05-17 06:30 UTC');
+    expect(body).toContain('**not on the snapshot server**');
+    expect(body).not.toContain('2021042702');
+    expect(trigger.requests.map((r) => r.parameters)).toEqual([
+      { ORIGIN: 'debian', SERIAL: '2021051301', DAYS: '180' },
+    ]);
+    expect(http.requestsTo('/torproject/dists/buster/snapshots/2021051302/Release')).toHaveLength(1);
   });
 });

@@ -66,7 +66,13 @@ describe('failures are visible checks', () => {
     const written = api.check(SHA.testingTip, CHECK);
     const payload = fixture<{ ref: string; before: string; after: string; created: boolean }>('push-new-branch');
     Object.assign(payload, { ref: 'refs/heads/testing', after: SHA.testingTip });
-    const refused = ['debian/2021051301', 'torproject/2021051301', 'debian/2021042702', 'debian-security/2021042702'];
+    const refused = [
+      'debian/2021051301',
+      'torproject/2021051301',
+      'debian/2021042702',
+      'debian-security/2021042702',
+      'tails/2021050302',
+    ];
     const down = new FakeSnapshotServer({
       failures: Object.fromEntries(refused.map((key) => [key, 'connection refused'])),
     });
@@ -77,7 +83,7 @@ describe('failures are visible checks', () => {
     const body = written[0] as unknown as CheckBody;
     expect(body.conclusion).toBe('failure');
     expect(body.output.title).toMatch(
-      /^4 errors: Could not check when snapshot debian 2021051301 \(pinned in the main set/,
+      /^5 errors: Could not check when snapshot debian 2021051301 \(pinned in the main set/,
     );
     expect(body.output.summary).toContain('connection refused');
     expect(body.output.summary).not.toContain('Skipped rules');
@@ -90,7 +96,7 @@ describe('failures are visible checks', () => {
     const written = api.check(SHA.develAfter, CHECK);
     const payload = fixture<{ ref: string; before: string; after: string; created: boolean }>('push-new-branch');
     Object.assign(payload, { ref: 'refs/heads/feature/bookworm', after: SHA.develAfter });
-    const refused = ['debian/2021042702', 'debian-security/2021042702'];
+    const refused = ['debian/2021042702', 'debian-security/2021042702', 'tails/2021050302'];
     const down = new FakeSnapshotServer({
       failures: Object.fromEntries(refused.map((key) => [key, 'connection refused'])),
     });
@@ -99,7 +105,7 @@ describe('failures are visible checks', () => {
 
     const body = written[0] as unknown as CheckBody;
     expect(body.conclusion).toBe('neutral');
-    expect(body.output.title).toMatch(/^Incomplete, the snapshot server did not answer 2 lookups; 2 warnings: /);
+    expect(body.output.title).toMatch(/^Incomplete, the snapshot server did not answer 3 lookups; 3 warnings: /);
   });
 
   it('never crashes when even the failed check cannot be written: the delivery fails and the next one works', async () => {

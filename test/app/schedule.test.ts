@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
 import { Schedule } from '../../src/app/schedule.js';
 import { FakeTimers } from '../helpers/fake-timers.js';
 import { settle } from '../helpers/manual-clock.js';
+import { captureLog } from '../helpers/probot-app.js';
 
 interface Logged {
   level: number;
@@ -12,21 +11,6 @@ interface Logged {
 }
 const WARN = 40;
 const INFO = 30;
-
-/**
- * A pino logger at trace level writing to memory. Not probot-app's
- * captureLog: that helper loads the whole app, which a schedule does not need.
- */
-function captureLog(): { logger: Logger; text(): string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'trace' }, stream), text: () => chunks.join('') };
-}
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = () => {};

@@ -61,6 +61,10 @@ describe('parseNow', () => {
   it.each([
     ['2021-05-13T08:00:00Z', '2021-05-13T08:00:00.000Z'],
     ['2021-05-13', '2021-05-13T00:00:00.000Z'],
+    // Without a zone, UTC whatever TZ says, as a date alone is.
+    ['2021-05-13T08:00', '2021-05-13T08:00:00.000Z'],
+    ['2021-05-13 08:00:30', '2021-05-13T08:00:30.000Z'],
+    ['2021-05-13T08:00:00+02:00', '2021-05-13T06:00:00.000Z'],
   ])('%s', (value, iso) => expect(parseNow(value).toISOString()).toBe(iso));
   it.each(['yesterday', '13/05/2021', '2021-13-45'])('%s is refused', (value) =>
     expect(() => parseNow(value)).toThrow(UsageError),

@@ -140,7 +140,7 @@ describe('audit of a short history', () => {
         '    axisFormat %Y-%m-%d',
         '    section devel',
         '    thawed :2021-04-01 10:00, 2021-04-27 10:00',
-        '    wrong (tracks-latest) :crit, 2021-04-27 10:00, 2021-05-13 10:00',
+        '    frozen, wrong (tracks-latest) :crit, 2021-04-27 10:00, 2021-05-13 10:00',
         // The ongoing period began at the tip: one minute, so that Mermaid draws it.
         '    thawed :active, 2021-05-13 10:00, 2021-05-13 10:01',
         '',
@@ -157,9 +157,10 @@ describe('audit of a short history', () => {
     const lines = run.stdout.split('\n');
     expect(lines[1]).toBe('    title Audit of HEAD as branch x___init_a_b');
     expect(lines[4]).toBe('    section x___init_a_b');
-    // Judged as a topic branch, frozen is not wrong; the chart begins on --since's day.
+    // Judged as a topic branch, frozen is not wrong. The chart begins at --since, in the state the commit
+    // before it (the freeze of 27 April) left, not at the first commit after it.
     expect(lines.slice(5)).toEqual([
-      '    frozen :2021-05-01 10:00, 2021-05-13 10:00',
+      '    frozen :2021-04-28 00:00, 2021-05-13 10:00',
       '    thawed :active, 2021-05-13 10:00, 2021-05-13 10:01',
       '',
     ]);

@@ -327,6 +327,7 @@ describe('check with a snapshot server', () => {
         releaseRoute('debian', 'stable', '2021051301', 'Sat, 13 Nov 2021 10:00:00 UTC'),
         releaseRoute('torproject', 'buster', '2021051301', 'Sat, 22 May 2021 10:00:00 UTC'),
         releaseRoute('debian-security', 'buster/updates', '2021051301', null),
+        releaseRoute('tails', 'stable', '2021051301', 'Sat, 13 Nov 2021 10:00:00 UTC'),
       ]),
     );
   });
@@ -353,13 +354,9 @@ describe('check with a snapshot server', () => {
         path: `${PATHS.MAIN}/torproject/serial`,
         message: expect.stringContaining('expires on 2021-05-22 10:00 UTC'),
       }),
-      expect.objectContaining({
-        severity: 'notice',
-        path: `${PATHS.BUILDER}/tails/serial`,
-        message: expect.stringContaining('The expiry of tails snapshots is not checked'),
-      }),
     ]);
     expect(server.requestsTo('/debian/dists/stable/snapshots/2021051301/Release')).toHaveLength(1);
+    expect(server.requestsTo('/tails/dists/stable/snapshots/2021051301/Release')).toHaveLength(1);
   });
 
   it('fails a release branch whose snapshot expired', async () => {
@@ -431,10 +428,11 @@ describe('check with a snapshot server', () => {
     const port = new URL(down).port;
     expect(run.stderr).toBe(
       [
-        `apt-snapshots-bot check: the snapshot server ${down}/ (from --snapshot-server) could not answer 3 lookup(s):`,
+        `apt-snapshots-bot check: the snapshot server ${down}/ (from --snapshot-server) could not answer 4 lookup(s):`,
         `  ${down}/debian/dists/stable/snapshots/2021051301/Release: connection refused by 127.0.0.1:${port} (after 3 attempts)`,
         `  ${down}/torproject/dists/buster/snapshots/2021051301/Release: connection refused by 127.0.0.1:${port} (after 3 attempts)`,
         `  ${down}/debian-security/dists/buster/updates/snapshots/2021051301/Release: connection refused by 127.0.0.1:${port} (after 3 attempts)`,
+        `  ${down}/tails/dists/stable/snapshots/2021051301/Release: connection refused by 127.0.0.1:${port} (after 3 attempts)`,
         `hint: nothing listens at 127.0.0.1:${port}: check that the snapshot server is running and the port in its URL`,
         '',
       ].join('\n'),
@@ -442,7 +440,7 @@ describe('check with a snapshot server', () => {
     // testing is a release branch: an expiry that could not be checked fails it closed.
     const json = JSON.parse(run.stdout);
     expect(json.conclusion).toBe('failure');
-    expect(json.unanswered).toHaveLength(3);
+    expect(json.unanswered).toHaveLength(4);
   });
 
   // devel left frozen is wrong whatever the server says: a script that retries on 3 would retry for ever.
@@ -462,7 +460,7 @@ describe('check with a snapshot server', () => {
     const text = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--snapshot-server', down]);
     expect(text.code).toBe(3);
     expect(text.stdout).toMatch(
-      /Conclusion: incomplete \(0 errors, 2 warnings, 1 notice; the snapshot server did not answer 2 lookup\(s\), so the rules that need it could not decide everything\)/,
+      /Conclusion: incomplete \(0 errors, 3 warnings, 0 notices; the snapshot server did not answer 3 lookup\(s\), so the rules that need it could not decide everything\)/,
     );
     const json = await check(r, ['--ref', 'HEAD', '--branch', 'devel', '--snapshot-server', down, '--format', 'json']);
     expect(JSON.parse(json.stdout).conclusion).toBe('incomplete');

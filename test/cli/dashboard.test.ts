@@ -62,6 +62,7 @@ describe('dashboard', () => {
         releaseRoute('debian', 'stable', '2021051301', 'Sat, 13 Nov 2021 10:00:00 UTC'),
         releaseRoute('torproject', 'buster', '2021051301', 'Sat, 22 May 2021 10:00:00 UTC'),
         releaseRoute('debian-security', 'buster/updates', '2021051301', null),
+        releaseRoute('tails', 'stable', '2021051301', 'Sat, 13 Nov 2021 10:00:00 UTC'),
       ]),
     );
   });
@@ -86,9 +87,8 @@ describe('dashboard', () => {
     expect(bot).toContain(
       `**Last release:** \`4.20-rc1\` at \`${freeze.slice(0, 7)}\`; release check: not known; jobs: not known here.`,
     );
+    // testing is frozen already and devel thawed: only the bumps are offered.
     expect(tickedRequests(run.stdout.replace(/- \[ \]/g, '- [x]'))).toEqual([
-      { action: 'freeze', branch: 'testing' },
-      { action: 'thaw', branch: 'devel' },
       { action: 'bump', branch: 'stable' },
       { action: 'bump', branch: 'testing' },
     ]);
@@ -110,7 +110,19 @@ describe('dashboard', () => {
     ]);
     expect(json.release).toEqual({ tag: '4.20-rc1', sha: freeze });
     const testing = json.branches.find((b: Branch) => b.branch === 'testing') as Branch;
-    expect(testing).toMatchObject({ role: 'release', state: 'frozen', since: { sha: freeze } });
+    expect(testing).toMatchObject({
+      role: 'release',
+      state: 'frozen',
+      since: { sha: freeze },
+      sinceOrEarlier: false,
+      nearestExpiry: {
+        set: 'main',
+        origin: 'torproject',
+        serial: '2021051301',
+        validUntil: '2021-05-22T10:00:00.000Z',
+        status: 'expiring',
+      },
+    });
     expect(testing.attention).toEqual([expect.objectContaining({ origin: 'torproject', status: 'expiring' })]);
     expect(json.timelines.map((t: { branch: string }) => t.branch)).toEqual(['stable', 'testing', 'devel']);
   });
@@ -124,7 +136,7 @@ describe('dashboard', () => {
     const json = JSON.parse(run.stdout);
     expect(json.newestError).toMatch(/could not give the newest serial of debian: .*connection refused/);
     const testing = json.branches.find((b: Branch) => b.branch === 'testing') as Branch;
-    expect(testing.attention.map((a) => a.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+    expect(testing.attention.map((a) => a.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
   });
 
   it('offline, says that expiry and the newest serials were not asked', async () => {

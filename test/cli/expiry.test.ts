@@ -18,6 +18,7 @@ const VERY_SOON = '2021051303'; // torproject: 22 May 2021, within 5 days
 const EXPIRED = '2021042702'; // debian: 19 May 2021
 const TAGGED = '2021042703'; // debian-security: no Valid-Until
 const GONE = '2021051399'; // not on the server
+const BROKEN = '2021051398'; // the server fails to answer: HTTP 500
 
 /** Every line a run writes, in order, with the stream it went to. */
 async function runInterleaved(argv: string[], env: NodeJS.ProcessEnv) {
@@ -47,6 +48,8 @@ describe('expiry', () => {
         releaseRoute('torproject', 'buster', VERY_SOON, 'Sat, 22 May 2021 10:00:00 UTC'),
         releaseRoute('debian-security', 'buster/updates', TAGGED, null),
         releaseRoute('tails', 'stable', FAR, 'Sat, 13 Nov 2021 10:00:00 UTC'),
+        releaseRoute('other', 'bullseye', FAR, 'Sat, 13 Nov 2021 10:00:00 UTC'),
+        [`/debian/dists/stable/snapshots/${BROKEN}/Release`, { status: 500, body: 'Internal Server Error\n' }],
       ]),
     );
   });
@@ -64,11 +67,11 @@ describe('expiry', () => {
   });
 
   describe('on the work tree', () => {
-    it("prints what Tails' script prints, OK lines on stdout, FAIL and Warning lines on stderr, in order", async () => {
+    it("prints what Tails' script prints, on the streams it writes them to, in order", async () => {
       const r = await repo(
         tailsTree({
-          main: { debian: FAR, 'debian-security': 'latest', torproject: SOON },
-          builder: { debian: EXPIRED, 'debian-security': TAGGED, tails: FAR },
+          main: { debian: GONE, 'debian-security': 'latest', torproject: SOON },
+          builder: { debian: EXPIRED, 'debian-security': TAGGED, other: FAR, tails: FAR },
         }),
       );
       const run = await runInterleaved(
@@ -78,14 +81,18 @@ describe('expiry', () => {
       expect(run.code).toBe(1);
       expect(run.lines).toEqual([
         `out: ${MAIN}:`,
-        `out: OK:   archive 'debian' uses snapshot '${FAR}' which expires on: Sat, 13 Nov 2021 10:00:00 UTC`,
+        // The script writes this FAIL to standard output, the expiring ones to standard error.
+        `out: FAIL: archive 'debian' has no snapshot '${GONE}'!`,
         "out: OK:   archive 'debian-security' uses snapshot 'latest' which expires on: never",
         `err: FAIL: archive 'torproject' uses snapshot '${SOON}' which expires on: Tue, 01 Jun 2021 10:00:00 UTC, which is within one month!`,
         'out: ---',
         `out: ${BUILDER}:`,
-        `err: FAIL: archive 'debian' uses snapshot '${EXPIRED}' which expired on: Wed, 19 May 2021 10:00:00 UTC!`,
+        // Expired says what expiring says, as in the script: its date is before the month's end too.
+        `err: FAIL: archive 'debian' uses snapshot '${EXPIRED}' which expires on: Wed, 19 May 2021 10:00:00 UTC, which is within one month!`,
         `out: OK:   archive 'debian-security' uses snapshot '${TAGGED}' which expires on: never`,
-        `err: Warning: archive 'tails' uses snapshot '${FAR}', whose expiry is not checked: snapshot_server.dists names no dist for origin 'tails'`,
+        `err: Warning: archive 'other' uses snapshot '${FAR}', whose expiry is not checked: snapshot_server.dists names no dist for origin 'other'`,
+        // tails is read in the stable dist, as the script reads every origin it does not name.
+        `out: OK:   archive 'tails' uses snapshot '${FAR}' which expires on: Sat, 13 Nov 2021 10:00:00 UTC`,
         'out: ---',
       ]);
     });
@@ -116,7 +123,7 @@ describe('expiry', () => {
       await writeFile(join(r.dir, MAIN, 'debian', 'serial'), `${GONE}\n`);
       const run = await expiry(r, []);
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain(`FAIL: archive 'debian' has no snapshot '${GONE}'!\n`);
+      expect(run.stdout).toContain(`FAIL: archive 'debian' has no snapshot '${GONE}'!\n`);
       expect(server.requestsTo(`/debian/dists/stable/snapshots/${GONE}/Release`).length).toBeGreaterThan(0);
     });
 
@@ -182,8 +189,11 @@ describe('expiry', () => {
       const r = await repo(tailsTree({ main: { torproject: SOON }, builder: {} }));
       const at = (now: string, ...args: string[]) =>
         runCli(['expiry', '--repo', r.dir, '--now', now, '--snapshot-server', server.url, ...args], { env: r.env });
-      // 1 Jun 10:00 is exactly a month after 1 May 10:00 (within it), and past a month after 30 Apr 10:00.
-      expect((await at('2021-05-01T10:00:00Z')).code).toBe(1);
+      // torproject expires 1 Jun 10:00: within the month from a second later on 1 May, but not from 1 May
+      // 10:00 itself (the end is left out, as the script's test is "before a month from now"), in whole seconds.
+      expect((await at('2021-05-01T10:00:01Z')).code).toBe(1);
+      expect((await at('2021-05-01T10:00:00Z')).code).toBe(0);
+      expect((await at('2021-05-01T10:00:00.900Z')).code).toBe(0);
       expect((await at('2021-04-30T10:00:00Z')).code).toBe(0);
       const json = await at('2021-01-31T00:00:00Z', '--format', 'json');
       expect(JSON.parse(json.stdout).until).toBe('2021-03-03T00:00:00.000Z');
@@ -193,7 +203,7 @@ describe('expiry', () => {
       const r = await repo(
         tailsTree({
           main: { debian: GONE, 'debian-security': 'latest', torproject: SOON },
-          builder: { debian: EXPIRED, 'debian-security': TAGGED, tails: FAR },
+          builder: { debian: EXPIRED, 'debian-security': TAGGED, other: FAR, tails: FAR },
         }),
       );
       await mkdir(join(r.dir, MAIN, 'tails'));
@@ -231,23 +241,24 @@ describe('expiry', () => {
         {
           set: 'builder',
           dir: BUILDER,
-          origin: 'tails',
-          path: `${BUILDER}/tails/serial`,
+          origin: 'other',
+          path: `${BUILDER}/other/serial`,
           serial: FAR,
           status: 'unchecked',
         },
+        expect.objectContaining({ set: 'builder', origin: 'tails', dist: 'stable', status: 'ok' }),
       ]);
       expect(tree.snapshots[1]).not.toHaveProperty('unexpectedLatest');
     });
 
     it("checks the dists of the repository's own configuration", async () => {
       const r = await repo({
-        ...tailsTree({ main: { tails: FAR }, builder: {} }),
-        '.github/apt-snapshots.yml': 'snapshot_server:\n  dists:\n    tails: stable\n',
+        ...tailsTree({ main: { other: FAR }, builder: {} }),
+        '.github/apt-snapshots.yml': 'snapshot_server:\n  dists:\n    other: bullseye\n',
       });
       const run = await expiry(r, []);
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain(`OK:   archive 'tails' uses snapshot '${FAR}' which expires on: Sat, 13 Nov 2021`);
+      expect(run.stdout).toContain(`OK:   archive 'other' uses snapshot '${FAR}' which expires on: Sat, 13 Nov 2021`);
       expect(run.stderr).toBe('');
     });
 
@@ -258,12 +269,12 @@ describe('expiry', () => {
       expect(run.stderr).toBe("Warning: origin 'evil\\u001b[2J' is using the 'latest' snapshot, which is unexpected\n");
     });
 
-    it('fails with the reason, not a crash, when the server cannot be reached (exit 1)', async () => {
+    it('fails with the reason, not a crash, when the server cannot be reached (exit 3, as check)', async () => {
       const r = await repo(tailsTree({ main: { debian: FAR }, builder: {} }));
       const down = await closedPortUrl();
       const port = new URL(down).port;
       const run = await runCli(['expiry', '--repo', r.dir, '--now', NOW, '--snapshot-server', down], { env: r.env });
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(3);
       expect(run.stdout).toBe(`${MAIN}:\n---\n${BUILDER}:\n---\n`);
       expect(run.stderr).toBe(
         [
@@ -275,7 +286,51 @@ describe('expiry', () => {
     });
   });
 
+  describe('exit status 3', () => {
+    it('is for a snapshot the server could not be asked about, when nothing else failed', async () => {
+      const r = await repo(tailsTree({ main: { debian: BROKEN, torproject: FAR }, builder: {} }));
+      // No retries: the answer will not change.
+      const config = join(r.dir, '..', 'no-retries.yml');
+      await writeFile(config, 'snapshot_server:\n  retries: 0\n');
+      const run = () =>
+        runCli(['expiry', '--repo', r.dir, '--now', NOW, '--snapshot-server', server.url, '--config', config], {
+          env: r.env,
+        });
+      const alone = await run();
+      expect(alone.code).toBe(3);
+      expect(alone.stderr).toContain(`FAIL: archive 'debian' uses snapshot '${BROKEN}' which could not be checked: `);
+      // A definite failure is the answer whatever the server did: retrying on 3 would retry what cannot pass.
+      await commitFiles(r, { [`${MAIN}/torproject/serial`]: `${SOON}\n` }, 'Pin torproject');
+      expect((await run()).code).toBe(1);
+      await commitFiles(r, { [`${MAIN}/torproject/serial`]: `${GONE}\n` }, 'Pin torproject');
+      expect((await run()).code).toBe(1);
+      await commitFiles(r, { [`${MAIN}/torproject/serial`]: 'buster\n' }, 'Break torproject');
+      expect((await run()).code).toBe(1);
+    });
+  });
+
   describe('with --branch', () => {
+    it('expects latest in the sets that thaw on a development branch; the work tree warns as the script does', async () => {
+      const r = await repo(
+        tailsTree({
+          main: { debian: 'latest', 'debian-security': 'latest', torproject: 'latest' },
+          builder: { debian: FAR, tails: 'latest' },
+        }),
+        { branch: 'devel' },
+      );
+      await r.git(['branch', 'testing']);
+      const unexpected = (origin: string) =>
+        `Warning: origin '${origin}' is using the 'latest' snapshot, which is unexpected\n`;
+      const devel = await expiry(r, ['--branch', 'devel']);
+      expect(devel.code).toBe(0);
+      // The builder set never thaws: latest there is still unexpected on devel.
+      expect(devel.stderr).toBe(unexpected('tails'));
+      const testing = await expiry(r, ['--branch', 'testing']);
+      expect(testing.stderr).toBe([unexpected('debian'), unexpected('torproject'), unexpected('tails')].join(''));
+      const tree = await expiry(r, []);
+      expect(tree.stderr).toBe(testing.stderr);
+    });
+
     it("reads each branch's Git objects, local or origin's, whatever is checked out", async () => {
       const r = await repo(tailsTree({ builder: { debian: FAR } }), { branch: 'devel' });
       await r.git(['checkout', '--quiet', '-b', 'testing']);
@@ -324,7 +379,7 @@ describe('expiry', () => {
         ok('debian', FAR, 'Sat, 13 Nov 2021 10:00:00 UTC'),
         'out: ---',
         `out: stable: ${MAIN}:`,
-        `err: FAIL: archive 'debian' uses snapshot '${EXPIRED}' which expired on: Wed, 19 May 2021 10:00:00 UTC!`,
+        `err: FAIL: archive 'debian' uses snapshot '${EXPIRED}' which expires on: Wed, 19 May 2021 10:00:00 UTC, which is within one month!`,
         ok('debian-security', 'latest', 'never'),
         ok('torproject', FAR, 'Sat, 13 Nov 2021 10:00:00 UTC'),
         'out: ---',
@@ -393,16 +448,16 @@ describe('expiry', () => {
 
     it('takes --config over the repository file', async () => {
       const r = await repo({
-        ...tailsTree({ main: { tails: FAR }, builder: {} }),
+        ...tailsTree({ main: { other: FAR }, builder: {} }),
         '.github/apt-snapshots.yml': 'snapshot_server:\n  dists: 12\n',
       });
       const none = await expiry(r, ['--config', join(r.dir, '..', 'none.yml')]);
       expect(none).toMatchObject({ code: 2, stdout: '' });
       expect(none.stderr).toContain('cannot read --config');
-      await writeFile(join(r.dir, '..', 'mine.yml'), 'snapshot_server:\n  dists: {tails: stable}\n');
+      await writeFile(join(r.dir, '..', 'mine.yml'), 'snapshot_server:\n  dists: {other: bullseye}\n');
       const mine = await expiry(r, ['--config', join(r.dir, '..', 'mine.yml')]);
       expect(mine).toMatchObject({ code: 0, stderr: '' });
-      expect(mine.stdout).toContain(`OK:   archive 'tails' uses snapshot '${FAR}' which expires on: Sat, 13 Nov 2021`);
+      expect(mine.stdout).toContain(`OK:   archive 'other' uses snapshot '${FAR}' which expires on: Sat, 13 Nov 2021`);
     });
   });
 });

@@ -436,6 +436,7 @@ describe('release check with the snapshot server', () => {
         releaseRoute('torproject', 'buster', MAIN.torproject, 'Sun, 01 Aug 2021 10:00:00 UTC'),
         releaseRoute('debian', 'stable', BUILDER.debian, null),
         releaseRoute('debian-security', 'buster/updates', BUILDER['debian-security'], null),
+        releaseRoute('tails', 'stable', BUILDER.tails, null),
       ]),
     );
   });

@@ -25,6 +25,7 @@ beforeEach(async () => {
       releaseRoute('debian', 'stable', '2021051301', VALID_UNTIL),
       releaseRoute('torproject', 'buster', '2021051301', VALID_UNTIL),
       releaseRoute('debian-security', 'buster/updates', '2021051301', null),
+      releaseRoute('tails', 'stable', '2021051301', VALID_UNTIL),
       traceRoute('debian', '2021051302'),
       traceRoute('debian-security', '2021051303'),
       traceRoute('torproject', '2021051304'),
@@ -149,7 +150,7 @@ describe('progress', () => {
     );
     expect(check.code).toBe(0);
     expect(check.stderr).toMatch(
-      new RegExp(`^\\rasking the snapshot server ${server.url}/: \\d of 3 answered \\(1 s\\)\\x1b\\[K`),
+      new RegExp(`^\\rasking the snapshot server ${server.url}/: \\d of 4 answered \\(1 s\\)\\x1b\\[K`),
     );
     expect(check.stderr.endsWith('\r\x1b[K')).toBe(true);
     expect(check.stdout).not.toContain('asking');

@@ -28,6 +28,7 @@ function server(): FakeSnapshotServer {
       'torproject/2021051301': new Date('2021-06-01T10:00:00Z'),
       'debian/2021042702': new Date('2021-10-27T10:00:00Z'),
       'debian-security/2021042702': null,
+      'tails/2021050302': new Date('2021-10-27T10:00:00Z'),
     },
   });
 }
@@ -92,6 +93,21 @@ describe('dashboardFacts', () => {
       date: new Date('2021-05-13T10:00:00Z'),
       subject: 'Freeze APT snapshots for 4.19~rc1.',
     });
+    expect(testing.sinceOrEarlier).toBe(false);
+    // The root commit, within the history read: devel began so there, not earlier.
+    expect(byName(facts.branches, 'devel')).toMatchObject({ since: { sha: repo.commit }, sinceOrEarlier: false });
+  });
+
+  it('does not say since when the tip fails a rule that asks the server, which the offline timeline cannot see', async () => {
+    const expired = server();
+    expired.expiries.set('torproject/2021051301', new Date('2021-05-19T10:00:00Z'));
+    const facts = await dashboardFacts(inputs({ server: expired }));
+    const testing = byName(facts.branches, 'testing') as DashboardBranch;
+    expect(testing.wrong.map((w) => w.rule)).toEqual(['snapshot-expiry']);
+    expect(testing.state).toBe('frozen');
+    expect(testing.since).toBeUndefined();
+    expect(testing.sinceOrEarlier).toBeUndefined();
+    // devel pins no torproject snapshot: its since stands.
     expect(byName(facts.branches, 'devel')?.since?.sha).toBe(repo.commit);
   });
 
@@ -122,9 +138,11 @@ describe('dashboardFacts', () => {
       { set: 'builder', origin: 'tails', serial: '2021050302', newest: '2021050302' },
     ]);
     expect(testing.nearestExpiry).toEqual({
+      set: 'main',
       origin: 'torproject',
       serial: '2021051301',
       validUntil: new Date('2021-06-01T10:00:00Z'),
+      status: 'expiring',
     });
     expect(testing.attention.map((s) => [s.origin, s.serial, s.status])).toEqual([
       ['torproject', '2021051301', 'expiring'],
@@ -216,21 +234,28 @@ describe('dashboardFacts', () => {
     expect(again.branches.map((b) => b.since)).toEqual([undefined, undefined, undefined]);
   });
 
-  it('reads the timelines over dashboard.history_days only', async () => {
+  it('reads the timelines over dashboard.history_days, from the last commit before them', async () => {
     const config: Config = { ...defaultConfig(), dashboard: { ...defaultConfig().dashboard, history_days: 10 } };
     const facts = await dashboardFacts(inputs({ config }));
     const testing = facts.timelines.find((t) => t.branch === 'testing');
-    expect(testing?.periods.map((p) => [p.status, p.first.sha])).toEqual([['frozen', shas.freeze]]);
+    // Since 10 May: testing was thawed then, as its first commit left it.
+    expect(testing?.periods.map((p) => [p.status, p.first.sha])).toEqual([
+      ['thawed', repo.commit],
+      ['frozen', shas.freeze],
+    ]);
+    expect(byName(facts.branches, 'testing')).toMatchObject({ since: { sha: shas.freeze }, sinceOrEarlier: false });
+    // No commit on devel within the 10 days: the state it was in still tells since when, or earlier.
+    expect(byName(facts.branches, 'devel')).toMatchObject({
+      since: { sha: shas.unrelated, date: new Date('2021-04-20T10:00:00Z') },
+      sinceOrEarlier: true,
+    });
     expect(facts.historyDays).toBe(10);
   });
 
-  it('offers a freeze of testing, a thaw of devel and a bump of each frozen branch', async () => {
+  it('offers the freeze of a release branch only while it is not frozen, and a bump of each frozen one', async () => {
     const facts = await dashboardFacts(inputs());
-    expect(facts.requests).toEqual([
-      { action: 'freeze', branch: 'testing' },
-      { action: 'thaw', branch: 'devel' },
-      { action: 'bump', branch: 'testing' },
-    ]);
+    // testing is frozen; devel is thawed, as it should be.
+    expect(facts.requests).toEqual([{ action: 'bump', branch: 'testing' }]);
   });
 
   it('fingerprints the history over the sets, the configuration paths and the rules file', () => {
@@ -259,15 +284,27 @@ describe('offeredRequests', () => {
     const config = defaultConfig();
     expect(
       offeredRequests(config, [
-        branch('stable', 'release', 'frozen'),
+        branch('stable', 'release', 'thawed'),
         branch('testing', 'release', 'unreadable'),
         branch('devel', 'development', 'frozen'),
         branch('feature/bookworm', 'port', 'frozen'),
       ]),
     ).toEqual([
       { action: 'thaw', branch: 'devel' },
-      { action: 'bump', branch: 'stable' },
       { action: 'bump', branch: 'feature/bookworm' },
     ]);
+  });
+
+  it.each<[DashboardBranch['state'], string[]]>([
+    ['thawed', ['freeze testing']],
+    ['partly frozen', ['freeze testing', 'thaw devel']],
+    ['undecidable', ['freeze testing', 'thaw devel']],
+    ['frozen', ['thaw devel', 'bump testing']],
+  ])('offers, for testing and devel both %s, only what would change them: %j', (state, offered) => {
+    const requests = offeredRequests(defaultConfig(), [
+      branch('testing', 'release', state),
+      branch('devel', 'development', state),
+    ]);
+    expect(requests.map((r) => `${r.action} ${r.branch}`)).toEqual(offered);
   });
 });

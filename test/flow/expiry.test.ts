@@ -20,11 +20,11 @@ const NOW = new Date('2021-05-20T12:00:00Z');
 const UNTIL = new Date(NOW.getTime() + 30 * DAY);
 const at = (ms: number) => new Date(NOW.getTime() + ms);
 
-/** testing frozen, except debian-security (a freeze exception) and tails (no dist in the defaults). */
+/** testing frozen, except debian-security (a freeze exception); `other` has no dist in the defaults. */
 const TESTING = tailsTree({
   baseBranch: 'testing',
   main: { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051302' },
-  builder: { debian: '2021051301', 'debian-security': '2021042702', tails: '2021050302' },
+  builder: { debian: '2021051301', 'debian-security': '2021042702', other: '2021050301', tails: '2021050302' },
 });
 
 function snapshots(files = TESTING, server: SnapshotServer, config: Config = defaultConfig()) {
@@ -45,7 +45,7 @@ function failingWith(status: number): SnapshotServer {
 describe('pinnedSnapshots', () => {
   it('lists every pinned snapshot of every set, in order, with its status', async () => {
     const server = new FakeSnapshotServer({
-      expiries: { 'debian/2021051301': at(3 * DAY), 'torproject/2021051302': null },
+      expiries: { 'debian/2021051301': at(3 * DAY), 'torproject/2021051302': null, 'tails/2021050302': at(90 * DAY) },
     }).fail('debian-security/2021042702', 'HTTP 500 Internal Server Error');
     const found = await snapshots(TESTING, server);
     expect(found).toEqual<PinnedSnapshot[]>([
@@ -102,17 +102,29 @@ describe('pinnedSnapshots', () => {
       {
         set: 'builder',
         dir: BUILDER,
+        origin: 'other',
+        path: `${BUILDER}/other/serial`,
+        serial: '2021050301',
+        status: 'unchecked',
+      },
+      // Checked in the stable dist, as Tails' script checks every origin it does not name.
+      {
+        set: 'builder',
+        dir: BUILDER,
         origin: 'tails',
         path: `${BUILDER}/tails/serial`,
         serial: '2021050302',
-        status: 'unchecked',
+        dist: 'stable',
+        validUntil: at(90 * DAY),
+        status: 'ok',
       },
     ]);
-    // debian 2021051301 is pinned by both sets but asked once; tails, without a dist, never.
+    // debian 2021051301 is pinned by both sets but asked once; other, without a dist, never.
     expect(server.calls.map((c) => (c.method === 'validUntil' ? `${c.origin} ${c.serial}` : c.method))).toEqual([
       'debian 2021051301',
       'torproject 2021051302',
       'debian-security 2021042702',
+      'tails 2021050302',
     ]);
   });
 
@@ -120,7 +132,9 @@ describe('pinnedSnapshots', () => {
     ['exactly now', NOW, 'expired'],
     ['a day ago', at(-DAY), 'expired'],
     ['a millisecond after now', at(1), 'expiring'],
-    ['exactly at the end of the window', UNTIL, 'expiring'],
+    ['a second before the end of the window', at(30 * DAY - 1000), 'expiring'],
+    // The end is left out, as Tails' script passes a snapshot valid until exactly a month from now.
+    ['exactly at the end of the window', UNTIL, 'ok'],
     ['a millisecond after the window', at(30 * DAY + 1), 'ok'],
     ['never (no Valid-Until)', null, 'ok'],
   ])('classifies a snapshot that expires %s', async (_when, validUntil, status) => {
@@ -162,6 +176,28 @@ describe('pinnedSnapshots', () => {
       ['main', 'debian-security', 'latest', false],
       ['builder', 'debian-security', 'latest', true],
       ['builder', 'tails', 'latest', true],
+    ]);
+  });
+
+  it('expects latest in the sets that thaw on a development branch, and only there', async () => {
+    const files = tailsTree({ main: { debian: 'latest' }, builder: { tails: 'latest' } });
+    const config = defaultConfig();
+    const flagged = async (branch: string) =>
+      (
+        await pinnedSnapshots(fakeState(files, config), config, new FakeSnapshotServer(), {
+          now: NOW,
+          until: UNTIL,
+          branch,
+        })
+      ).map((s) => [s.set, s.unexpectedLatest ?? false]);
+    // devel must track latest in the main set; the builder set never thaws.
+    expect(await flagged('devel')).toEqual([
+      ['main', false],
+      ['builder', true],
+    ]);
+    expect(await flagged('testing')).toEqual([
+      ['main', true],
+      ['builder', true],
     ]);
   });
 

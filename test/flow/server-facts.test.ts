@@ -7,13 +7,13 @@ import { fakeState, PATHS, tailsTree } from '../helpers/snapshot.js';
 const MAY_22 = new Date('2021-05-22T13:43:45Z');
 const JUNE_1 = new Date('2021-06-01T00:00:00Z');
 
-/** A frozen testing branch: main set pinned except debian-security, builder pinned. */
+/** A frozen testing branch: main set pinned except debian-security, builder pinned; `other` has no dist. */
 function frozenState() {
   return fakeState(
     tailsTree({
       baseBranch: 'testing',
       main: { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051302' },
-      builder: { debian: '2021051301', 'debian-security': '2021042702', tails: '2021050302' },
+      builder: { debian: '2021051301', 'debian-security': '2021042702', other: '2021050301', tails: '2021050302' },
     }),
   );
 }
@@ -21,21 +21,28 @@ function frozenState() {
 describe('gatherFacts', () => {
   it('looks up each distinct pinned (origin, serial) once, skipping latest and origins without a dist', async () => {
     const server = new FakeSnapshotServer({
-      expiries: { 'debian/2021051301': MAY_22, 'torproject/2021051302': null, 'debian-security/2021042702': JUNE_1 },
+      expiries: {
+        'debian/2021051301': MAY_22,
+        'torproject/2021051302': null,
+        'debian-security/2021042702': JUNE_1,
+        'tails/2021050302': JUNE_1,
+      },
     });
     const facts = await gatherFacts(frozenState(), defaultConfig(), server);
 
     expect([...facts.expiries.entries()].sort(([a], [b]) => a.localeCompare(b))).toEqual([
       ['debian-security/2021042702', { ok: true, validUntil: JUNE_1 }],
       ['debian/2021051301', { ok: true, validUntil: MAY_22 }],
+      ['tails/2021050302', { ok: true, validUntil: JUNE_1 }],
       ['torproject/2021051302', { ok: true, validUntil: null }],
     ]);
-    // debian 2021051301 is pinned in both sets; tails has no dist in the default configuration.
-    expect(server.calls).toHaveLength(3);
+    // debian 2021051301 is pinned in both sets; other has no dist in the default configuration.
+    expect(server.calls).toHaveLength(4);
     expect(server.calls).toEqual(
       expect.arrayContaining([
         { method: 'validUntil', origin: 'debian', dist: 'stable', serial: '2021051301' },
         { method: 'validUntil', origin: 'debian-security', dist: 'buster/updates', serial: '2021042702' },
+        { method: 'validUntil', origin: 'tails', dist: 'stable', serial: '2021050302' },
         { method: 'validUntil', origin: 'torproject', dist: 'buster', serial: '2021051302' },
       ]),
     );
@@ -76,6 +83,7 @@ describe('gatherFacts', () => {
     };
     const facts = await gatherFacts(frozenState(), defaultConfig(), server);
     expect([...facts.expiries.values()]).toEqual([
+      { ok: false, error: 'boom' },
       { ok: false, error: 'boom' },
       { ok: false, error: 'boom' },
       { ok: false, error: 'boom' },
@@ -190,7 +198,7 @@ describe('newestSerials', () => {
 
 describe('originsOf', () => {
   it('lists every origin of every set once, sorted', () => {
-    expect(originsOf(frozenState())).toEqual(['debian', 'debian-security', 'tails', 'torproject']);
+    expect(originsOf(frozenState())).toEqual(['debian', 'debian-security', 'other', 'tails', 'torproject']);
   });
 
   it('lists nothing when no set exists', () => {

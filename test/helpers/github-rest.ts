@@ -299,7 +299,7 @@ export function restIssue(issue: FakeIssue) {
 export function mockFindIssue(scope: nock.Scope, issues: FakeIssue[] = []): void {
   scope
     .get(`${REPO}/issues`)
-    .query({ creator: BOT_LOGIN, state: 'all', sort: 'created', direction: 'desc', per_page: '100' })
+    .query({ creator: BOT_LOGIN, state: 'all', sort: 'updated', direction: 'desc', per_page: '100', page: '1' })
     .reply(200, issues.map(restIssue));
 }
 

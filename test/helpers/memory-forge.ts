@@ -83,14 +83,16 @@ export class MemoryForge implements Forge {
     return this.permissions.get(user) ?? 'none';
   }
 
-  async findIssue(marker: string): Promise<IssueInfo | undefined> {
-    const found = [...this.issues].reverse().find((i) => i.body.includes(marker));
+  async findIssue(marker: string, options: { atStart?: boolean } = {}): Promise<IssueInfo | undefined> {
+    const found = [...this.issues]
+      .reverse()
+      .find((i) => (options.atStart ? i.body.startsWith(marker) : i.body.includes(marker)));
     return found === undefined ? undefined : this.info(found);
   }
 
-  async ensureIssue(issue: { marker: string; title: string; body: string }, existing?: IssueInfo) {
+  async ensureIssue(issue: { marker: string; title: string; body: string }, existing?: IssueInfo | null) {
     if (!issue.body.includes(issue.marker)) throw new Error('the body must carry the marker');
-    const known = existing ?? (await this.findIssue(issue.marker));
+    const known = existing === undefined ? await this.findIssue(issue.marker) : existing;
     const open = known?.state === 'open' ? this.issues.find((i) => i.number === known.number) : undefined;
     if (open) {
       if (open.title === issue.title && open.body === issue.body)
@@ -120,6 +122,16 @@ export class MemoryForge implements Forge {
     issue.comments.push({ marker: 'closing', body: comment });
     issue.state = 'closed';
     this.writes.push(`close issue #${number}`);
+  }
+
+  /** Tags and branches the test gives: name -> sha, for latestCheck. */
+  readonly refs = new Map<string, string>();
+
+  async latestCheck(ref: string, name: string) {
+    const sha = this.refs.get(ref) ?? ref;
+    const index = this.checks.map((c) => c.headSha === sha && c.name === name).lastIndexOf(true);
+    const run = this.checks[index];
+    return run && { sha, conclusion: run.pending ?? run.conclusion, url: `https://forge.example/checks/${index + 1}` };
   }
 
   async listBotPullRequests(): Promise<BotPullRequest[]> {

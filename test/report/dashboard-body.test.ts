@@ -6,7 +6,8 @@ import {
   readEmbedded,
   renderDashboard,
   tickedRequests,
-  untickAll,
+  untick,
+  carryTicks,
 } from '../../src/report/dashboard.js';
 import { branch, facts } from './dashboard-fixtures.js';
 
@@ -26,13 +27,13 @@ function tick(text: string, request: DashboardRequest): string {
   return text.replace(line, `- [x] ${requestMarker(request)}`);
 }
 
-describe('the bot part of the dashboard', () => {
-  const requests: DashboardRequest[] = [
-    { action: 'freeze', branch: 'testing' },
-    { action: 'thaw', branch: 'devel' },
-    { action: 'bump', branch: 'stable' },
-  ];
+const requests: DashboardRequest[] = [
+  { action: 'freeze', branch: 'testing' },
+  { action: 'thaw', branch: 'devel' },
+  { action: 'bump', branch: 'stable' },
+];
 
+describe('the bot part of the dashboard', () => {
   it('starts with the marker findIssue looks for and a note on where people may write', () => {
     const text = body(requests);
     const parts = splitBody(text);
@@ -122,14 +123,29 @@ describe('the bot part of the dashboard', () => {
     const above = '- [x] <!-- apt-snapshots-request:bump:testing --> mine\n';
     const rendered = body(requests, `${above}<!-- apt-snapshots-dashboard -->old<!-- apt-snapshots-dashboard:end -->`);
     const ticked = tick(tick(rendered, requests[1] as DashboardRequest), requests[2] as DashboardRequest);
-    const unticked = untickAll(ticked);
+    const unticked = untick(ticked);
     expect(unticked).toBe(rendered);
     expect(unticked.startsWith(above)).toBe(true);
-    expect(untickAll(unticked)).toBe(unticked);
+    expect(untick(unticked)).toBe(unticked);
     expect(tickedRequests(unticked)).toEqual([]);
-    expect(untickAll('no dashboard here - [x] <!-- apt-snapshots-request:thaw:devel -->')).toBe(
+    expect(untick('no dashboard here - [x] <!-- apt-snapshots-request:thaw:devel -->')).toBe(
       'no dashboard here - [x] <!-- apt-snapshots-request:thaw:devel -->',
     );
+  });
+});
+
+describe('untick and carryTicks', () => {
+  it('unticks only the boxes asked for', () => {
+    const rendered = body(requests);
+    const both = tick(tick(rendered, requests[1] as DashboardRequest), requests[2] as DashboardRequest);
+    expect(tickedRequests(untick(both, [requests[1] as DashboardRequest]))).toEqual([requests[2]]);
+  });
+
+  it('ticks again in a new body the boxes ticked in the one it replaces, and only those it still offers', () => {
+    const previous = tick(body(requests), requests[1] as DashboardRequest);
+    expect(tickedRequests(carryTicks(body(requests), previous))).toEqual([requests[1]]);
+    expect(tickedRequests(carryTicks(body([requests[0] as DashboardRequest]), previous))).toEqual([]);
+    expect(carryTicks(body(requests), undefined)).toBe(body(requests));
   });
 });
 

@@ -6,6 +6,7 @@ import {
   BODY_LIMIT,
   dashboardJson,
   DASHBOARD_MARKER,
+  MERMAID_MAX_TEXT,
   readEmbedded,
   renderDashboard,
   tickedRequests,
@@ -84,7 +85,13 @@ describe('renderDashboard', () => {
       { set: 'main', origin: 'debian-security', serial: 'latest', newest: '2021052002' },
       { set: 'builder', origin: 'tails', serial: '2021052001', newest: '2021052001' },
     ],
-    nearestExpiry: { origin: 'debian', serial: '2021042701', validUntil: new Date('2021-06-01T00:00:00Z') },
+    nearestExpiry: {
+      set: 'main',
+      origin: 'debian',
+      serial: '2021042701',
+      validUntil: new Date('2021-06-01T00:00:00Z'),
+      status: 'ok',
+    },
     attention: [expiring('torproject', '2021042701', '2021-05-22T10:00:00Z', 'expiring')],
   });
   const stable = branch('stable', {
@@ -136,21 +143,12 @@ describe('renderDashboard', () => {
     ]);
   });
 
-  it('says a state may be older than the timeline when it began with its first commit', () => {
+  it('says a state may be older than the timeline when the facts say it began with the oldest commit read', () => {
     const since = { sha: sha(1), date: new Date('2020-05-20T12:00:00Z'), subject: 'Oldest read' };
-    const body = renderDashboard(
-      facts({
-        branches: [branch('testing', { since })],
-        timelines: [
-          {
-            branch: 'testing',
-            periods: [period('frozen', '2020-05-20T12:00:00Z', '2021-05-13T10:00:00Z', { ongoing: true })],
-          },
-        ],
-      }),
-      config,
-    );
-    expect(body).toContain(`| 2020-05-20 or earlier, \`${sha(1).slice(0, 7)}\` Oldest read |`);
+    const render = (sinceOrEarlier: boolean) =>
+      renderDashboard(facts({ branches: [branch('testing', { since, sinceOrEarlier })] }), config);
+    expect(render(true)).toContain(`| 2020-05-20 or earlier, \`${sha(1).slice(0, 7)}\` Oldest read |`);
+    expect(render(false)).toContain(`| 2020-05-20, \`${sha(1).slice(0, 7)}\` Oldest read |`);
   });
 
   it('lists the serials beside the newest, marking those behind, with the failing findings', () => {
@@ -197,7 +195,8 @@ describe('renderDashboard', () => {
     expect(chart).toContain('over the last 365 days');
     expect(chart).toMatch(/```mermaid\ngantt\n[\s\S]*\n```\n/);
     expect(chart).toContain('section devel');
-    expect(chart).toContain('wrong (tracks-latest) :crit, active, 2021-04-27 10:00, 2021-05-20 12:00');
+    // The ongoing period runs through the end of the day: the chart changes once a day.
+    expect(chart).toContain('frozen, wrong (tracks-latest) :crit, active, 2021-04-27 10:00, 2021-05-21 00:00');
   });
 
   it("lists the bot's pull requests, the last release with its check and jobs, or says they are not known", () => {
@@ -252,6 +251,25 @@ describe('renderDashboard', () => {
     it('keeps every table row to its columns', () => {
       for (const row of body.split('\n').filter((l) => l.startsWith('| '))) expect(cells(row)).toHaveLength(4);
     });
+
+    it('mentions nobody: an @ in a subject, a message or a title is followed by a zero-width space', () => {
+      const at = 'ping @tails/release-managers and @anonym';
+      const mentioning = renderDashboard(
+        facts({
+          branches: [
+            branch('testing', {
+              wrong: [{ rule: 'tracks-latest', message: at }],
+              since: { sha: sha(3), date: NOW, subject: at },
+            }),
+          ],
+          pullRequests: [pullRequest(1, at)],
+        }),
+        config,
+      );
+      const bot = splitBody(mentioning)?.bot as string;
+      expect(bot.match(/@(?!\u200b)/g)).toBeNull();
+      expect(bot.split('ping @\u200btails/release-managers and @\u200banonym')).toHaveLength(4);
+    });
   });
 
   describe('within GitHub limit', () => {
@@ -263,7 +281,13 @@ describe('renderDashboard', () => {
           wrong: [{ rule: 'snapshot-expiry', message: 'expires soon' }],
           since: { sha: sha(i), date: NOW, subject: `Freeze ${i}` },
           serials: ORIGINS.map((origin) => ({ set: 'main', origin, serial: '2021051301', newest: '2021052001' })),
-          nearestExpiry: { origin: 'origin-0', serial: '2021051301', validUntil: new Date('2021-06-01T00:00:00Z') },
+          nearestExpiry: {
+            set: 'main',
+            origin: 'origin-0',
+            serial: '2021051301',
+            validUntil: new Date('2021-06-01T00:00:00Z'),
+            status: 'expiring',
+          },
           attention: ORIGINS.slice(0, 5).map((o) => expiring(o, '2021051301', '2021-06-01T00:00:00Z', 'expiring')),
         }),
       );
@@ -326,8 +350,6 @@ describe('renderDashboard', () => {
       const listed = prs.split('\n').filter((l) => l.startsWith('- [#')).length;
       expect(listed).toBeGreaterThan(100);
       expect(prs).toContain(`- … and ${(2000 - listed).toLocaleString('en-US')} more.`);
-      // The chart goes first: it gets what is left, here nothing.
-      expect(section(body, 'Frozen, thawed and wrong')).toContain('Left out: the issue has no room for it.');
       expect(body).toContain('- [ ] <!-- apt-snapshots-request:freeze:testing -->');
     });
 
@@ -343,6 +365,26 @@ describe('renderDashboard', () => {
       const body = renderDashboard(facts({ timelines: [{ branch: 'testing', periods }] }), config);
       expectWithinLimit(body);
       expect(section(body, 'Frozen, thawed and wrong')).toMatch(/earlier \(\d+ periods, 0 wrong\)/);
+    });
+
+    it("keeps the chart within Mermaid's 50,000 characters, which GitHub would refuse to draw, though the issue has room", () => {
+      const periods = Array.from({ length: 2_000 }, (_, i) =>
+        period(
+          i % 2 === 0 ? 'frozen' : 'thawed',
+          new Date(Date.UTC(2020, 5, 1) + i * 3_600_000).toISOString(),
+          new Date(Date.UTC(2020, 5, 1) + (i + 1) * 3_600_000).toISOString(),
+          { ongoing: i === 1_999, ...(i % 3 === 0 ? { wrong: ['tracks-latest'] } : {}) },
+        ),
+      );
+      const timelines = ['stable', 'testing', 'devel'].map((name) => ({ branch: name, periods }));
+      const body = renderDashboard(facts({ timelines }), config);
+      expectWithinLimit(body);
+      const chart = /```mermaid\n([\s\S]*?)```/.exec(body)?.[1] as string;
+      expect(chart.length).toBeLessThanOrEqual(MERMAID_MAX_TEXT);
+      // Near the cap, not needlessly short, and every branch in it.
+      expect(chart.length).toBeGreaterThan(MERMAID_MAX_TEXT - 200);
+      expect(chart.match(/^ {4}section /gm)).toHaveLength(3);
+      expect(chart).toMatch(/earlier \(\d+ periods, \d+ wrong\)/);
     });
 
     it('measures in bytes, so that letters outside ASCII cannot push it over', () => {
@@ -403,7 +445,14 @@ describe('dashboardJson', () => {
       branches: [
         branch('testing', {
           since: { sha: sha(2), date: new Date('2021-04-27T10:00:00Z'), subject: 'Freeze' },
-          nearestExpiry: { origin: 'debian', serial: '2021051301', validUntil: new Date('2021-06-01T00:00:00Z') },
+          sinceOrEarlier: true,
+          nearestExpiry: {
+            set: 'main',
+            origin: 'debian',
+            serial: '2021051301',
+            validUntil: new Date('2021-06-01T00:00:00Z'),
+            status: 'expiring',
+          },
           attention: [expiring('debian', '2021051301', '2021-05-22T10:00:00Z', 'expiring')],
         }),
       ],
@@ -431,8 +480,15 @@ describe('dashboardJson', () => {
           state: 'frozen',
           wrong: [],
           since: { sha: sha(2), date: '2021-04-27T10:00:00.000Z', subject: 'Freeze' },
+          sinceOrEarlier: true,
           serials: [{ set: 'main', origin: 'debian', serial: '2021051301', newest: '2021051301' }],
-          nearestExpiry: { origin: 'debian', serial: '2021051301', validUntil: '2021-06-01T00:00:00.000Z' },
+          nearestExpiry: {
+            set: 'main',
+            origin: 'debian',
+            serial: '2021051301',
+            validUntil: '2021-06-01T00:00:00.000Z',
+            status: 'expiring',
+          },
           attention: [
             {
               set: 'main',

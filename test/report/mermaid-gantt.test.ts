@@ -63,11 +63,12 @@ describe('mermaidGantt', () => {
       ...HEADER.slice(1),
       '    section devel',
       '    thawed :2021-02-01 10:00, 2021-03-01 12:30',
-      '    wrong (tracks-latest) :crit, 2021-03-01 12:30, 2021-03-02 08:00',
+      // A wrong period keeps its status: frozen and wrong is not thawed and wrong.
+      '    frozen, wrong (tracks-latest) :crit, 2021-03-01 12:30, 2021-03-02 08:00',
       // Ongoing: until `to`, not the last commit's date.
       '    thawed :active, 2021-03-02 08:00, 2021-12-31 00:00',
       '    section stable',
-      '    wrong (partly-frozen, always-frozen) :crit, 2021-01-10 00:00, 2021-04-01 00:00',
+      '    partly frozen, wrong (partly-frozen, always-frozen) :crit, 2021-01-10 00:00, 2021-04-01 00:00',
       '    undecidable :active, 2021-04-01 00:00, 2021-12-31 00:00',
     ]);
   });
@@ -99,9 +100,23 @@ describe('mermaidGantt', () => {
     expect(lines(mermaidGantt([{ branch: 'devel', periods }], { from: FROM, to }))).toEqual([
       ...HEADER,
       '    section devel',
-      '    wrong (tracks-latest) :crit, 2021-05-13 10:00, 2021-05-13 10:01',
-      '    thawed :2021-05-13 10:00, 2021-05-13 10:03',
+      '    frozen, wrong (tracks-latest) :crit, 2021-05-13 10:00, 2021-05-13 10:01',
+      '    thawed :2021-05-13 10:00, 2021-05-13 10:02',
       '    frozen :active, 2021-05-13 10:02, 2021-05-13 10:03',
+    ]);
+  });
+
+  it('ends each period on the minute its successor starts, both rounded down alike: no bar overlaps the next', () => {
+    const periods = [
+      period('2021-05-13T10:00:30Z', '2021-05-13T12:30:45Z', 'thawed'),
+      period('2021-05-13T12:30:45Z', '2021-05-14T08:59:59Z', 'frozen'),
+      period('2021-05-14T08:59:59Z', '2021-05-15T00:00:00Z', 'thawed', { ongoing: true }),
+    ];
+    const to = new Date('2021-05-15T00:00:00Z');
+    expect(lines(mermaidGantt([{ branch: 'devel', periods }], { from: FROM, to })).slice(4)).toEqual([
+      '    thawed :2021-05-13 10:00, 2021-05-13 12:30',
+      '    frozen :2021-05-13 12:30, 2021-05-14 08:59',
+      '    thawed :active, 2021-05-14 08:59, 2021-05-15 00:00',
     ]);
   });
 
@@ -141,7 +156,9 @@ describe('mermaidGantt', () => {
       // Harmless: only the start of a line can be a click statement.
       '    section click devel call alert()',
     ]);
-    expect(all[5]).toBe(`    wrong (${hostile.map(mermaidText).join(', ')}) :crit, 2021-02-01 00:00, 2021-03-01 00:00`);
+    expect(all[5]).toBe(
+      `    frozen, wrong (${hostile.map(mermaidText).join(', ')}) :crit, 2021-02-01 00:00, 2021-03-01 00:00`,
+    );
   });
 
   it('says so when no branch has a period in the range', () => {

@@ -1,4 +1,4 @@
-import { snapshotExpiry } from '../../src/rules/snapshot-expiry.js';
+import { classifyExpiry, snapshotExpiry, windowEnd } from '../../src/rules/snapshot-expiry.js';
 import type { Expiry } from '../../src/rules/types.js';
 import { brief, ctxFor, CUSTOM, customConfig, customTree, NOW } from '../helpers/rule-context.js';
 import { PATHS, tailsTree } from '../helpers/snapshot.js';
@@ -27,13 +27,19 @@ describe('snapshot-expiry', () => {
   });
 
   it('notes once per origin that has no dist configured, and nothing else when all is fine', () => {
-    const files = { ...TESTING, [`${MAIN}/tails/serial`]: '2021050302\n' };
-    const findings = snapshotExpiry.check(ctxFor('testing', files, { expiries: FINE }));
+    const files = {
+      ...TESTING,
+      [`${MAIN}/other/serial`]: '2021050302\n',
+      [`${BUILDER}/other/serial`]: '2021050302\n',
+    };
+    const findings = snapshotExpiry.check(
+      ctxFor('testing', files, { expiries: { ...FINE, 'tails/2021050302': at(180 * DAY) } }),
+    );
     expect(findings.map(brief)).toEqual([
-      { rule: 'snapshot-expiry', severity: 'notice', path: `${MAIN}/tails/serial`, line: undefined, fix: undefined },
+      { rule: 'snapshot-expiry', severity: 'notice', path: `${MAIN}/other/serial`, line: undefined, fix: undefined },
     ]);
     expect(findings[0]?.message).toBe(
-      'The expiry of tails snapshots is not checked on testing: snapshot_server.dists names no dist for origin tails.',
+      'The expiry of other snapshots is not checked on testing: snapshot_server.dists names no dist for origin other.',
     );
     expect(findings[0]?.hint).toMatch(/snapshot_server\.dists in \.github\/apt-snapshots\.yml/);
   });
@@ -56,7 +62,13 @@ describe('snapshot-expiry', () => {
       'warning',
       /expires on 2021-05-16 12:00 UTC, in 3 day\(s\)\.$/,
     ],
-    ['expiring at the end of the warning window', 'testing', at(30 * DAY), 'warning', /in 30 day\(s\)/],
+    [
+      'expiring a second before the end of the warning window',
+      'testing',
+      at(30 * DAY - 1000),
+      'warning',
+      /in 30 day\(s\)/,
+    ],
   ])('reports a snapshot %s', (_name, branch, expiry, severity, message) => {
     const findings = snapshotExpiry.check(
       ctxFor(branch, TESTING, { expiries: { ...FINE, [`debian/${S}`]: expiry, 'tails/2021050302': at(180 * DAY) } }),
@@ -69,6 +81,8 @@ describe('snapshot-expiry', () => {
   });
 
   it.each<[string, Expiry]>([
+    // The end is left out, as in Tails' script: valid until exactly a month from now passes there.
+    ['expiring exactly at the end of the warning window', at(30 * DAY)],
     ['one millisecond after the warning window', at(30 * DAY + 1)],
     ['a tagged snapshot without Valid-Until', { ok: true, validUntil: null }],
   ])('accepts %s', (_name, expiry) => {
@@ -143,7 +157,8 @@ describe('snapshot-expiry', () => {
       packages: { archive: S, extras: S, security: 'latest' },
       vm: { archive: S, extras: S },
     });
-    const expiries = { [`archive/${S}`]: at(8 * DAY) };
+    // The custom window is 7 days, its end left out.
+    const expiries = { [`archive/${S}`]: at(7 * DAY) };
     expect(snapshotExpiry.check(ctxFor('release', files, { config, expiries })).map(brief)).toEqual([
       {
         rule: 'snapshot-expiry',
@@ -154,7 +169,7 @@ describe('snapshot-expiry', () => {
       },
     ]);
     const expiring = snapshotExpiry.check(
-      ctxFor('release', files, { config, expiries: { [`archive/${S}`]: at(7 * DAY) } }),
+      ctxFor('release', files, { config, expiries: { [`archive/${S}`]: at(7 * DAY - 1000) } }),
     );
     expect(expiring.map((f) => [f.severity, f.path])).toEqual([
       ['warning', `${CUSTOM.PACKAGES}/archive/serial`],
@@ -171,5 +186,28 @@ describe('snapshot-expiry', () => {
         .check(ctxFor('testing', files, { config, expiries: { [`archive/${S}`]: at(-1) } }))
         .filter((f) => f.severity === 'error'),
     ).toEqual([]);
+  });
+});
+
+describe('classifyExpiry', () => {
+  const until = windowEnd(NOW, 30);
+  const valid = (date: Date): Expiry => ({ ok: true, validUntil: date });
+
+  it('ends the window whole days after now', () => {
+    expect(until).toEqual(new Date('2021-06-12T12:00:00Z'));
+  });
+
+  it("compares the end in whole seconds, as `date +%s` does in Tails' script", () => {
+    // Valid-Until is whole seconds; a clock read mid-second must not pull it into the window.
+    const midSecond = new Date(until.getTime() + 700);
+    expect(classifyExpiry(valid(until), NOW, midSecond)).toBe('fine');
+    expect(classifyExpiry(valid(new Date(until.getTime() - 1000)), NOW, midSecond)).toBe('expiring');
+  });
+
+  it('reads an answer that is not a date', () => {
+    expect(classifyExpiry({ ok: false, missing: true, error: 'HTTP 404' }, NOW, until)).toBe('missing');
+    expect(classifyExpiry({ ok: false, error: 'HTTP 500' }, NOW, until)).toBe('unknown');
+    expect(classifyExpiry({ ok: true, validUntil: null }, NOW, until)).toBe('fine');
+    expect(classifyExpiry(valid(NOW), NOW, until)).toBe('expired');
   });
 });

@@ -255,7 +255,7 @@ describeWithRedis('npm start with REDIS_URL', () => {
       const up = await readiness(service.port);
       expect(up.body.checks).toEqual({ github: { ok: true }, redis: { ok: true } });
       expect(log.text()).toContain(
-        `Replicas share locks and the pace of GitHub writes through Redis at redis://127.0.0.1:${redis.port}`,
+        `Replicas share locks, scheduled rounds and the pace of GitHub writes through Redis at redis://127.0.0.1:${redis.port}`,
       );
       await redis.stop();
       let down = up;

@@ -1,4 +1,5 @@
 import { ReadError } from '../../errors.js';
+import type { CommitInfo } from '../../domain/tree.js';
 import type { HistoryCommit, HistoryReader } from '../../ports/history.js';
 import { firstParentHistory, type GitEnvOptions } from './history.js';
 import { GitCommandError, runGit } from './run-git.js';
@@ -18,6 +19,9 @@ export interface GitHistoryReaderOptions extends GitEnvOptions {
  * its first parent there, so one that brings a serial change does). A
  * commit's fingerprint is the newest commit of the chain, at or before it,
  * that changed the paths: between two such commits the paths do not change.
+ * Walking back from the tip, as the GraphQL reader does, the first commit
+ * committed before `since` ends the history and is kept: the state the
+ * window starts in.
  */
 export class GitHistoryReader implements HistoryReader {
   constructor(
@@ -34,18 +38,29 @@ export class GitHistoryReader implements HistoryReader {
     if (rev === '' || rev.startsWith('-') || /[\0\n]/.test(rev))
       throw new ReadError(`${JSON.stringify(rev)} is not a valid revision of ${branch} (repository ${this.repoDir})`);
     const env = { env: this.options.env };
-    // The whole chain, not only the commits since `since`: a commit the date filter drops (committer dates
-    // need not grow) may still be the one whose change a later commit's fingerprint names.
-    const [chain, changed] = await Promise.all([
+    // The whole chain, not only the commits since `since`: a commit before them may still be the one whose
+    // change a later commit's fingerprint names.
+    const [chainRead, changedRead] = await Promise.allSettled([
       firstParentHistory(this.repoDir, rev, env),
       this.changedPaths(rev, options.paths),
     ]);
+    // The chain's error first, whichever git failed sooner: it names the revision plainly.
+    if (chainRead.status === 'rejected') throw chainRead.reason;
+    if (changedRead.status === 'rejected') throw changedRead.reason;
+    const [chain, changed] = [chainRead.value, changedRead.value];
     const stop = options.stopAt === undefined ? -1 : chain.map((c) => c.sha).lastIndexOf(options.stopAt);
+    let start = stop + 1;
+    for (let i = chain.length - 1; i > stop; i -= 1) {
+      if ((chain[i] as CommitInfo).date.getTime() < options.since.getTime()) {
+        start = i;
+        break;
+      }
+    }
     const commits: HistoryCommit[] = [];
     let fingerprint = NO_CHANGE_YET;
     chain.forEach((commit, i) => {
       if (changed.has(commit.sha)) fingerprint = commit.sha;
-      if (i <= stop || commit.date.getTime() < options.since.getTime()) return;
+      if (i < start) return;
       const parent = commit.parents[0];
       commits.push({
         sha: commit.sha,

@@ -99,3 +99,29 @@ export async function ensureCheckRun(
   for (const annotations of remaining) await update(run.id, { output: { ...output, annotations } });
   return { id: run.id, url: run.html_url ?? run.url };
 }
+
+/**
+ * The app's latest run named `name` on the commit `ref` names: GitHub
+ * takes a tag or a branch there as well as a sha. The conclusion of a run
+ * not completed is its status (`queued`, `in_progress`). Requests: 1.
+ */
+export async function latestCheckRun(
+  { octokit, repository, identity }: ForgeContext,
+  ref: string,
+  name: string,
+): Promise<{ sha: string; conclusion: string; url: string } | undefined> {
+  const listed = await call('latestCheck', () =>
+    octokit.rest.checks.listForRef({
+      owner: repository.owner,
+      repo: repository.repo,
+      ref,
+      check_name: name,
+      filter: 'latest',
+      ...(identity.appId !== undefined ? { app_id: identity.appId } : {}),
+    }),
+  );
+  const run = listed.data.check_runs
+    .filter((r) => r.name === name && isOurApp(identity, r.app))
+    .sort((a, b) => b.id - a.id)[0];
+  return run && { sha: run.head_sha, conclusion: run.conclusion ?? run.status, url: run.html_url ?? run.url };
+}

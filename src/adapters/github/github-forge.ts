@@ -10,7 +10,7 @@ import type {
   PullRequestInfo,
 } from '../../ports/forge.js';
 import { ensureBotBranch } from './bot-branch.js';
-import { ensureCheckRun } from './check-runs.js';
+import { ensureCheckRun, latestCheckRun } from './check-runs.js';
 import type { GitHubClient, GitHubRepository } from './client.js';
 import { ensureComment } from './comments.js';
 import { call, ForgeError } from './forge-error.js';
@@ -94,14 +94,18 @@ export class GitHubForge implements Forge {
   }
 
   /** Searches the bot's 100 newest issues (one request): see issues.ts. */
-  findIssue(marker: string): Promise<IssueInfo | undefined> {
-    return findIssue(this.context, marker);
+  latestCheck(ref: string, name: string): Promise<{ sha: string; conclusion: string; url: string } | undefined> {
+    return latestCheckRun(this.context, ref, name);
+  }
+
+  findIssue(marker: string, options: { atStart?: boolean } = {}): Promise<IssueInfo | undefined> {
+    return findIssue(this.context, marker, options);
   }
 
   /** Requests: 0 or 1 with `existing`, 1 or 2 without. @throws Error when the body lacks the marker */
   ensureIssue(
     issue: { marker: string; title: string; body: string },
-    existing?: IssueInfo,
+    existing?: IssueInfo | null,
   ): Promise<IssueInfo & { status: 'created' | 'updated' | 'unchanged' }> {
     return ensureIssue(this.context, issue, existing);
   }

@@ -92,8 +92,9 @@ const OID_RE = /^[0-9a-f]{40}$/;
  * `history` lists every ancestor, merged topic branches included, newest
  * first, so the reader keeps each commit it is sent and follows first
  * parents from the tip through the pages, until a commit older than
- * `since`, `stopAt`, or the root. Requests: one per 100 commits of the
- * whole history down to there, at most `maxPages`.
+ * `since` (kept: the state the window starts in), `stopAt` (left out), or
+ * the root. Requests: one per 100 commits of the whole history down to
+ * there, at most `maxPages`.
  */
 export class GraphqlHistoryReader implements HistoryReader {
   private readonly maxPages: number;
@@ -147,12 +148,12 @@ export class GraphqlHistoryReader implements HistoryReader {
       while (next !== undefined) {
         const commit = received.get(next);
         if (!commit) break;
-        if (commit.sha === stopAt || commit.date < since) {
+        if (commit.sha === stopAt) {
           next = undefined;
           break;
         }
         walked.push(commit);
-        next = commit.parent;
+        next = commit.date < since ? undefined : commit.parent;
       }
       if (next === undefined) return walked.reverse();
       const last = walked.at(-1);

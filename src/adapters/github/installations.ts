@@ -16,8 +16,8 @@ type Paginating = Pick<Octokit, 'paginate' | 'request'>;
 /**
  * Calls `each` for every repository of every installation of the app,
  * one at a time (the schedule is no hurry, and GitHub asks integrators not
- * to make requests in parallel). Archived repositories are skipped: the
- * bot could not write to them. A failure of one installation or repository
+ * to make requests in parallel). Archived repositories and suspended
+ * installations are skipped: the bot could not write to them. A failure of one installation or repository
  * goes to `failed`, and the others are still visited.
  */
 export async function forEachInstalledRepository(
@@ -29,7 +29,9 @@ export async function forEachInstalledRepository(
   const installations = await call('list the app installations', () =>
     appOctokit.paginate('GET /app/installations', { per_page: 100 }),
   );
-  for (const installation of installations) {
+  for (const installation of installations as { id: number; suspended_at?: string | null }[]) {
+    // A suspended installation refuses every request until its owner lifts the suspension.
+    if (installation.suspended_at) continue;
     let octokit: GitHubClient;
     let repositories: Awaited<ReturnType<Paginating['paginate']>>;
     try {

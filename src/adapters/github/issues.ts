@@ -36,40 +36,54 @@ function checkMarker(operation: string, marker: string): void {
   if (marker === '') throw new Error(`${operation}: the marker is empty`);
 }
 
+/** Pages of 100 findIssue reads at most: the bot's issues and pull requests updated last come first. */
+export const FIND_ISSUE_PAGES = 5;
+
 /**
- * The newest issue the bot opened whose body carries `marker`, open or
- * closed. One page: the bot's 100 newest issues, which its few long-lived
- * issues (one per branch, the dashboard) stay among. `creator` takes a
- * GitHub App's bot login (`name[bot]`); the author is checked here too, so
- * that a filter GitHub ignored could not let a person's issue quoting the
- * marker pass for the bot's. Requests: 1.
+ * The issue the bot opened whose body carries `marker` (at its very start
+ * with `atStart`), open or closed, updated last. The listing is the bot's
+ * issues and pull requests (GitHub lists both), most recently updated
+ * first, so that its long-lived issues (the dashboard, an open warning)
+ * stay found however many it opened since; at most FIND_ISSUE_PAGES pages.
+ * `creator` takes a GitHub App's bot login (`name[bot]`); the author is
+ * checked here too, so that a filter GitHub ignored could not let a
+ * person's issue quoting the marker pass for the bot's. Requests: 1 per
+ * page read, usually 1.
  */
-export async function findIssue(context: ForgeContext, marker: string): Promise<IssueInfo | undefined> {
+export async function findIssue(
+  context: ForgeContext,
+  marker: string,
+  options: { atStart?: boolean } = {},
+): Promise<IssueInfo | undefined> {
   checkMarker('findIssue', marker);
   const { octokit, repository, identity } = context;
-  const { data } = await call('findIssue', () =>
-    octokit.rest.issues.listForRepo({
-      ...repository,
-      creator: identity.botLogin,
-      state: 'all',
-      sort: 'created',
-      direction: 'desc',
-      per_page: 100,
-    }),
-  );
-  const ours = (data as ListedIssue[]).filter(
-    (issue) =>
-      issue.pull_request === undefined &&
-      issue.user?.login === identity.botLogin &&
-      (issue.body ?? '').includes(marker),
-  );
-  const newest = ours[0];
-  return newest && infoOf(newest);
+  const carries = (body: string) => (options.atStart ? body.startsWith(marker) : body.includes(marker));
+  for (let page = 1; page <= FIND_ISSUE_PAGES; page += 1) {
+    const { data } = await call('findIssue', () =>
+      octokit.rest.issues.listForRepo({
+        ...repository,
+        creator: identity.botLogin,
+        state: 'all',
+        sort: 'updated',
+        direction: 'desc',
+        per_page: 100,
+        page,
+      }),
+    );
+    const listed = data as ListedIssue[];
+    const found = listed.find(
+      (issue) =>
+        issue.pull_request === undefined && issue.user?.login === identity.botLogin && carries(issue.body ?? ''),
+    );
+    if (found) return infoOf(found);
+    if (listed.length < 100) return undefined;
+  }
+  return undefined;
 }
 
 /**
  * Makes the bot's open issue carrying `marker` say `title` and `body`.
- * `existing` is what findIssue answered; without it, findIssue is asked.
+ * `existing` is what findIssue answered (null: none); absent, findIssue is asked.
  * A closed issue is not reopened: a new one is opened, so that whoever
  * closed it is not overruled and the new alert notifies anew.
  * Requests: 0 when `existing` is open and as wanted, else 1, plus 1 for
@@ -79,7 +93,7 @@ export async function findIssue(context: ForgeContext, marker: string): Promise<
 export async function ensureIssue(
   context: ForgeContext,
   want: { marker: string; title: string; body: string },
-  existing?: IssueInfo,
+  existing?: IssueInfo | null,
 ): Promise<IssueInfo & { status: 'created' | 'updated' | 'unchanged' }> {
   checkMarker('ensureIssue', want.marker);
   if (!want.body.includes(want.marker)) {
@@ -87,7 +101,7 @@ export async function ensureIssue(
   }
   const { octokit, repository } = context;
   const op = 'ensureIssue';
-  const found = existing ?? (await findIssue(context, want.marker));
+  const found = existing === undefined ? await findIssue(context, want.marker) : (existing ?? undefined);
   if (found?.state === 'open') {
     if (found.title === want.title && found.body === want.body) return { ...found, status: 'unchanged' };
     const { data } = await call(op, () =>

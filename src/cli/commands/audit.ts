@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { auditHistory, auditJudge } from '../../flow/audit.js';
 import { buildTimeline, type AuditedCommit } from '../../flow/audit-timeline.js';
 import { mermaidGantt } from '../../report/mermaid-gantt.js';
+import type { CommitInfo } from '../../domain/tree.js';
 import { auditJson, auditReport } from '../audit-report.js';
 import { HELP_OPTION, parseCommandArgs, parseFormatOf, printedHelp } from '../args.js';
 import type { Command } from '../command.js';
@@ -30,6 +31,18 @@ export function parseSince(value: string | undefined): Date | undefined {
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()))
     throw new UsageError(`--since must be a date such as 2021-01-01, not "${value}"`);
   return date;
+}
+
+/**
+ * The commits from the last one committed before `since` (the state the
+ * range starts in) to the tip; none when the tip itself is older. Walking
+ * back from the tip, as git log --since does: the first older commit ends it.
+ */
+function fromLastBefore(chain: readonly CommitInfo[], since: Date): CommitInfo[] {
+  for (let i = chain.length - 1; i >= 0; i -= 1) {
+    if ((chain[i] as CommitInfo).date.getTime() < since.getTime()) return i === chain.length - 1 ? [] : chain.slice(i);
+  }
+  return [...chain];
 }
 
 /** The chart of `--format mermaid`: from --since (else the first commit) to the tip. */
@@ -75,11 +88,12 @@ frozen, thawed or wrong, and for how long.
                    "timeline": [{"status", "undecidable"?, "wrong", "first",
                    "commits", "start", "end", "days", "ongoing"}], "summary",
                    "statuses"}, oldest first, or mermaid: the raw source of
-                   a Mermaid gantt chart of the periods, from DATE (else the
-                   first commit) to the tip, wrong ones critical, times in
-                   UTC, without a Markdown fence: pipe it into mmdc, or put
-                   it in a \`\`\`mermaid block (for no commits, nothing: the
-                   reason goes to standard error)
+                   a Mermaid gantt chart of the periods, from DATE (in the
+                   state the last commit before it left, which is judged
+                   too; else from the first commit) to the tip, wrong ones
+                   critical, times in UTC, without a Markdown fence: pipe it
+                   into mmdc, or put it in a \`\`\`mermaid block (for no
+                   commits, nothing: the reason goes to standard error)
 
 A commit is frozen, thawed or partly frozen by the serials of the sets that
 thaw (freeze exceptions aside); undecidable when they cannot tell: a serial
@@ -101,7 +115,11 @@ unreadable repository or revision.
     const { audited, branch } = await withReader(repo, io, async (reader, repoDir) => {
       const names = { remotes: await listRemotes(repoDir, io), bases: config.config.branches.base };
       const { branch } = await branchOf(repoDir, rev, values.branch, '--rev', names, io);
-      const commits = await firstParentHistory(repoDir, rev, { since, env: io.env });
+      // A chart from --since starts in the state the branch was in then: the commit before the range is judged too.
+      const chartFrom = format === 'mermaid' ? since : undefined;
+      const commits = chartFrom
+        ? fromLastBefore(await firstParentHistory(repoDir, rev, { env: io.env }), chartFrom)
+        : await firstParentHistory(repoDir, rev, { since, env: io.env });
       if (await isShallowRepository(repoDir, { env: io.env })) {
         io.stderr.write(
           `apt-snapshots-bot audit: ${repoDir} is a shallow clone: the history stops at its oldest fetched commit, so the first period may have begun earlier (git fetch --unshallow for all of it)\n`,

@@ -3,14 +3,12 @@ import { resolveBaseBranchRev, resolveRevision } from '../../adapters/git/histor
 import { defaultConfig } from '../../config/defaults.js';
 import { describeConfigProblem } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { boundedMatch } from '../../domain/bounded-match.js';
-import { compareVersionStrings, parseDebianVersion } from '../../domain/debian-version.js';
 import { UsageError } from '../../errors.js';
 import type { AuditOptions } from '../../flow/audit.js';
 import { dashboardFacts, type DashboardRelease } from '../../flow/dashboard-facts.js';
 import { rulesOfCommit } from '../../flow/evaluate.js';
+import { newestReleaseTag } from '../../flow/last-release.js';
 import type { RefReader } from '../../ports/ref-reader.js';
-import { versionOfTag } from '../../release/iuk-source-versions.js';
 import { dashboardJson, renderDashboard } from '../../report/dashboard.js';
 import {
   HELP_OPTION,
@@ -72,12 +70,9 @@ async function dashboardConfig(
   return config;
 }
 
-/** The newest tag that is a release (release.tag_pattern), by Debian version; null when there is none. */
+/** The newest release tag (newestReleaseTag) and its commit; null when there is none. */
 async function lastRelease(repoDir: string, config: Config, io: CliIo): Promise<DashboardRelease | null> {
-  const releases = (await listTags(repoDir, io)).filter(
-    (tag) => boundedMatch(config.release.tag_pattern, tag) === true && parseDebianVersion(versionOfTag(tag)).ok,
-  );
-  const [tag] = releases.sort((a, b) => compareVersionStrings(versionOfTag(b), versionOfTag(a)));
+  const tag = newestReleaseTag(await listTags(repoDir, io), config);
   if (tag === undefined) return null;
   return { tag, sha: await resolveRevision(repoDir, `refs/tags/${tag}`, { env: io.env }) };
 }
@@ -102,7 +97,7 @@ ${optionHelp('--repo DIR', 'the Git repository (default: the one around the curr
 ${optionHelp('--config FILE', "the rules that judge every branch, merged over the defaults (default: the repository's .github/apt-snapshots.yml at the tip of its default branch, as the app takes them)")}
 ${optionHelp('--now ISO-DATE', 'judge expiry and end the timeline at this time (default: now)')}
 ${serverHelp(`snapshot_server.url of --config, else ${defaultConfig().snapshot_server.url}`, defaultConfig().snapshot_server.timeout_ms)}
-${optionHelp('--format FORMAT', 'markdown (default: the issue body) or json: {"repository", "generatedAt", "historyDays", "branches", "timelines", "release", "requests", "newestError"?, "expiryError"?}')}
+${optionHelp('--format FORMAT', 'markdown (default: the issue body) or json: {"repository", "generatedAt", "historyDays", "branches": [{"branch", "role", "tip"?, "state", "wrong", "since"?, "sinceOrEarlier" (the Markdown\'s "or earlier"), "serials", "nearestExpiry"?: {"set", "origin", "serial", "validUntil", "status"}, "attention", "error"?}], "timelines", "release", "requests", "newestError"?, "expiryError"?}')}
 
 A branch that cannot be read, and a snapshot server that does not answer,
 are shown in the dashboard.

@@ -28,7 +28,7 @@ import {
   SERVER_ENV,
 } from '../args.js';
 import type { Command } from '../command.js';
-import { expiryFailed, expiryJson, expiryText, type ExpiryRun } from '../expiry-report.js';
+import { expiryJson, expiryOutcome, expiryText, type ExpiryRun } from '../expiry-report.js';
 import { EXIT, type CliIo } from '../io.js';
 import { branchName, findRepository, listRemotes, withReader } from '../repository.js';
 import { commandServer, configOption, type ConfigOption } from '../server-option.js';
@@ -205,9 +205,11 @@ export const expiryCommand: Command = {
 Reads Valid-Until from the Release file of every snapshot pinned by every
 snapshot set, and fails when one is missing, has expired or expires within
 the window. Without --branch, it reads the work tree's serial files and
-prints what Tails' bin/apt-snapshots-expiry prints; per set directory, a
-"DIR:" line, then per origin an "OK:" line on standard output or a "FAIL:"
-line on standard error, then "---".
+prints what Tails' bin/apt-snapshots-expiry prints, on the same streams:
+per set directory, a "DIR:" line, then a line per origin, then "---"; "OK:"
+lines and "FAIL: archive 'X' has no snapshot 'S'!" on standard output, the
+"FAIL:" of a snapshot that expires within the window (or has expired) and
+"Warning:" lines on standard error.
 
 ${[
   optionHelp('--repo DIR', 'the checkout (default: the top of the one around the current directory)'),
@@ -238,19 +240,28 @@ ${[
   ),
 ].join('\n')}
 
-Lines: "OK:" a snapshot valid beyond the window, one without Valid-Until, or
-latest ("expires on: never"); "FAIL:" a snapshot that expires within the
-window, has expired, the server does not have, or whose expiry the server
-could not tell (with why), or a serial file that pins nothing; "Warning:" an
-origin at latest that is not a freeze exception of its set, an origin
-snapshot_server.dists gives no dist for (not checked), a set that does not
-exist. Statuses in json: ok, expiring, expired, missing, unknown, latest,
-unchecked.
+Lines: "OK:" a snapshot valid until the end of the window or later, one
+without Valid-Until, or latest ("expires on: never"); "FAIL:" a snapshot
+that expires within the window or has expired (the same line, as in the
+script), one the server does not have, or whose expiry the server could
+not tell (with why), or a serial file that pins nothing; "Warning:" an
+origin at latest that is not a freeze exception of its set (with --branch,
+not for a set that thaws on a development branch, which must track latest),
+an origin snapshot_server.dists gives no dist for (not checked), a set that
+does not exist. Statuses in json: ok, expiring, expired, missing, unknown,
+latest, unchecked.
+
+Where it differs from Tails' script: a Release file without Valid-Until is
+OK, "expires on: never" (the script, finding no date, calls the snapshot
+missing); a set directory that does not exist is a Warning, not a failure,
+and the other sets are checked; the lines above that the script has no
+counterpart for go to standard error.
 
 Exit status: 0 nothing expires within the window, 1 a snapshot is missing,
-has expired, expires within the window or could not be checked, or a serial
-file pins nothing, 2 bad usage or an unreadable repository, branch or
-configuration.
+has expired or expires within the window, or a serial file pins nothing, 2
+bad usage or an unreadable repository, branch or configuration, 3 the
+snapshot server did not answer for a snapshot, and nothing else failed (as
+check: a definite failure outranks it, 1).
 `,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values } = parseCommandArgs({ args, options: OPTIONS });
@@ -279,8 +290,10 @@ configuration.
       requireSets(branch, branch.branch === null ? repo : `branch ${branch.branch} of ${repo}`);
 
     const runs: ExpiryRun[] = [];
-    for (const { branch, state, config } of read)
-      runs.push({ branch, state, snapshots: await pinnedSnapshots(state, config, server, { now, until }) });
+    for (const { branch, state, config } of read) {
+      const options = { now, until, ...(branch === null ? {} : { branch }) };
+      runs.push({ branch, state, snapshots: await pinnedSnapshots(state, config, server, options) });
+    }
 
     if (format === 'json') io.stdout.write(`${JSON.stringify(expiryJson(runs, now, until), null, 2)}\n`);
     else for (const line of expiryText(runs, within)) io[line.stream].write(`${line.text}\n`);
@@ -288,6 +301,7 @@ configuration.
       run.snapshots.flatMap((s) => (s.status === 'unknown' && s.error ? [s.error] : [])),
     );
     for (const hint of server.hintsFor(unanswered)) io.stderr.write(`hint: ${terminalText(hint)}\n`);
-    return expiryFailed(runs) ? EXIT.failure : EXIT.success;
+    const outcome = expiryOutcome(runs);
+    return outcome === 'failure' ? EXIT.failure : outcome === 'unanswered' ? EXIT.server : EXIT.success;
   },
 };

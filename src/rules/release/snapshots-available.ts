@@ -4,12 +4,9 @@ import { pinnedSerial, setLabel } from '../sets.js';
 import { expiryKey } from '../types.js';
 import type { ReleaseRule } from './types.js';
 import { unansweredHint } from '../unanswered-hint.js';
+import { utcMinute } from '../../domain/utc-minute.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function formatUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
 
 /**
  * Tagging the snapshots and building the upgrade kits take days after the
@@ -65,7 +62,7 @@ export const snapshotsAvailable: ReleaseRule = {
             const when = left <= 0 ? 'expired' : `expires in ${Math.ceil(left / DAY_MS)} day(s)`;
             add({
               severity: 'error',
-              message: `Snapshot ${where}, ${when}, on ${formatUtc(expiry.validUntil)}: the release needs it for ${days} days, to tag its snapshots and build its upgrade kits.`,
+              message: `Snapshot ${where}, ${when}, on ${utcMinute(expiry.validUntil)}: the release needs it for ${days} days, to tag its snapshots and build its upgrade kits.`,
               hint: `Bump Valid-Until of ${name} ${serial} on the snapshot server (bin/bump-APT-snapshots-expiration-date).`,
             });
           }

@@ -107,7 +107,7 @@ describe('GitHistoryReader', () => {
     });
   });
 
-  it('gives equal fingerprints exactly to commits whose paths hold the same content', async () => {
+  it('gives equal fingerprints only to commits whose paths hold the same content', async () => {
     const commits = await history();
     const contents = await Promise.all(commits.map((x) => content(repo, x.sha)));
     commits.forEach((a, i) =>
@@ -122,9 +122,10 @@ describe('GitHistoryReader', () => {
     }
   });
 
-  it('keeps the commits committed since `since`, fingerprinted by changes before it', async () => {
-    const commits = await history({ since: day(9) });
+  it('keeps the commits committed since `since`, preceded by the last one before it, fingerprinted by changes before it', async () => {
+    const commits = await history({ since: day(10) });
     expect(commits.map((x) => [x.subject, x.fingerprint])).toEqual([
+      // Of day 9: the state the window starts in.
       ['Merge keeping ours', c.mergePin],
       ['Merge docs', c.mergePin],
       ['Rules', c.rules],
@@ -135,13 +136,20 @@ describe('GitHistoryReader', () => {
   it('stops after `stopAt`, leaving it out', async () => {
     expect((await history({ stopAt: c.mergeDocs })).map((x) => x.sha)).toEqual([c.rules, c.thaw]);
     expect(await history({ stopAt: c.thaw })).toEqual([]);
+    // Even when it is the last commit before `since`: the caller has it.
+    expect((await history({ stopAt: c.mergeDocs, since: day(12) })).map((x) => x.sha)).toEqual([c.rules, c.thaw]);
+  });
+
+  it('answers the tip alone when it is older than `since`: the state all through the window', async () => {
+    expect((await history({ since: day(20) })).map((x) => [x.sha, x.fingerprint])).toEqual([[c.thaw, c.thaw]]);
+    expect(await history({ since: day(20), stopAt: c.thaw })).toEqual([]);
   });
 
   it('reads everything when `stopAt` is not in the history (a rewritten branch)', async () => {
     expect(await history({ stopAt: c.topicPin })).toHaveLength(9);
   });
 
-  it('names a change its committer dated before `since` in the fingerprints of the commits after it', async () => {
+  it('ends the history at the first commit dated before `since` from the tip, as the GraphQL reader does', async () => {
     const r = await makeRepo({ [SERIAL]: 'latest\n' }, { date: day(1) });
     try {
       await commitFiles(r, { README: 'a\n' }, 'In the window', { date: day(5) });
@@ -151,8 +159,10 @@ describe('GitHistoryReader', () => {
         since: day(4),
         paths: PATHS,
       });
+      // Committer dates need not grow: the backdated commit is the state the window starts in, and what
+      // came before it is not read, though dated within the window.
       expect(commits.map((x) => [x.subject, x.fingerprint])).toEqual([
-        ['In the window', r.commit],
+        ['Backdated pin', backdated],
         ['After', backdated],
       ]);
     } finally {

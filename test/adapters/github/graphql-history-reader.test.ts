@@ -176,20 +176,31 @@ describe('GraphqlHistoryReader.firstParentHistory', () => {
     expect(requests).toEqual(['POST /graphql']);
   });
 
-  it('keeps the commits of `since` itself and leaves out older ones', async () => {
+  it('keeps the commits of `since` itself, preceded by the last one before it (the state then), and no older one', async () => {
     const { reader, answerPages } = setup(MERGED, { devel: 'm4' });
     answerPages(1);
 
     const history = await reader.firstParentHistory('devel', { since: at(30), paths: PATHS });
 
-    expect(history.map((c) => c.sha)).toEqual([sha('m2'), sha('m3'), sha('m4')]);
+    expect(history.map((c) => c.sha)).toEqual([sha('m1'), sha('m2'), sha('m3'), sha('m4')]);
   });
 
-  it('answers nothing when the tip is older than `since`', async () => {
+  it('answers the tip alone when it is older than `since`: the state all through the window', async () => {
     const { reader, answerPages } = setup(MERGED, { devel: 'm4' });
     answerPages(1);
 
-    await expect(reader.firstParentHistory('devel', { since: at(61), paths: PATHS })).resolves.toEqual([]);
+    await expect(reader.firstParentHistory('devel', { since: at(61), paths: PATHS })).resolves.toEqual([
+      commit('m4', 60, 'm3', `${NEW_SETS} ${TESTING}`),
+    ]);
+  });
+
+  it('leaves `stopAt` out even when it is the last commit before `since`: the caller has it', async () => {
+    const { reader, answerPages } = setup(MERGED, { devel: 'm4' });
+    answerPages(1);
+
+    const history = await reader.firstParentHistory('devel', { since: at(50), paths: PATHS, stopAt: sha('m2') });
+
+    expect(history.map((c) => c.sha)).toEqual([sha('m3'), sha('m4')]);
   });
 
   it('follows the chain across pages, and asks for no page past `since`: 2 requests of 3', async () => {
@@ -198,7 +209,8 @@ describe('GraphqlHistoryReader.firstParentHistory', () => {
 
     const history = await reader.firstParentHistory('devel', { since: at(80), paths: PATHS });
 
-    expect(history).toEqual(mainline(40, 149));
+    // c40 is the first at or after minute 80; c39 before it is kept.
+    expect(history).toEqual(mainline(39, 149));
     expect(requests).toEqual(['POST /graphql', 'POST /graphql']);
     expect(fake.requests.map((r) => r.variables.cursor)).toEqual([null, '100']);
   });

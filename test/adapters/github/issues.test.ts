@@ -1,4 +1,5 @@
 import { ForgeError, isGone } from '../../../src/adapters/github/forge-error.js';
+import { FIND_ISSUE_PAGES } from '../../../src/adapters/github/issues.js';
 import type { IssueInfo } from '../../../src/ports/forge.js';
 import { IDENTITY, REPO, forgeWithScope } from '../../helpers/github-forge-setup.js';
 import {
@@ -17,7 +18,7 @@ const MARKER = '<!-- apt-snapshots-expiry {"branch":"testing"} -->';
 const TITLE = 'APT snapshots pinned by testing expire soon';
 const BODY = `debian 2021051301 expires on 2021-06-12.\n\n${MARKER}`;
 const WANT = { marker: MARKER, title: TITLE, body: BODY };
-const LIST = `GET ${REPO}/issues?creator=apt-snapshots-bot%5Bbot%5D&state=all&sort=created&direction=desc&per_page=100`;
+const LIST = `GET ${REPO}/issues?creator=apt-snapshots-bot%5Bbot%5D&state=all&sort=updated&direction=desc&per_page=100&page=1`;
 const SECONDARY = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
 
 const info = (number: number, overrides: Partial<IssueInfo> = {}): IssueInfo => ({
@@ -42,6 +43,44 @@ describe('GitHubForge.findIssue', () => {
 
     await expect(forge.findIssue(MARKER)).resolves.toEqual(info(37, { state: 'closed' }));
     expect(requests).toEqual([LIST]);
+  });
+
+  it('reads further pages, up to its limit, for an issue that fell behind newer ones', async () => {
+    const { forge, scope, requests } = forgeWithScope();
+    const filler = (from: number) =>
+      Array.from({ length: 100 }, (_, i) => restIssue({ number: from + i, title: 'Bump', body: 'other' }));
+    const query = (page: number) => ({
+      creator: 'apt-snapshots-bot[bot]',
+      state: 'all',
+      sort: 'updated',
+      direction: 'desc',
+      per_page: '100',
+      page: String(page),
+    });
+    scope.get(`${REPO}/issues`).query(query(1)).reply(200, filler(1000));
+    scope
+      .get(`${REPO}/issues`)
+      .query(query(2))
+      .reply(200, [...filler(2000).slice(1), restIssue({ number: 12, title: TITLE, body: BODY })]);
+    await expect(forge.findIssue(MARKER)).resolves.toEqual(info(12));
+    expect(requests).toHaveLength(2);
+
+    for (let page = 1; page <= FIND_ISSUE_PAGES; page += 1)
+      scope
+        .get(`${REPO}/issues`)
+        .query(query(page))
+        .reply(200, filler(page * 1000));
+    await expect(forge.findIssue(MARKER)).resolves.toBeUndefined();
+    expect(requests).toHaveLength(2 + FIND_ISSUE_PAGES);
+  });
+
+  it('with atStart, takes only a body that begins with the marker', async () => {
+    const { forge, scope } = forgeWithScope();
+    mockFindIssue(scope, [
+      { number: 38, title: 'Dashboard', body: `notes pasted by a person: ${MARKER}` },
+      { number: 12, title: TITLE, body: `${MARKER}\n${BODY}` },
+    ]);
+    await expect(forge.findIssue(MARKER, { atStart: true })).resolves.toEqual(info(12, { body: `${MARKER}\n${BODY}` }));
   });
 
   it('answers an open issue as open', async () => {
@@ -108,6 +147,13 @@ describe('GitHubForge.ensureIssue', () => {
     await expect(forge.ensureIssue(WANT, info(12, existing))).resolves.toEqual({ ...info(12), status: 'updated' });
     expect(requests).toEqual([`PATCH ${REPO}/issues/12`]);
     expect(written).toEqual([{ title: TITLE, body: BODY }]);
+  });
+
+  it('opens a new issue without looking when told none was found (null): 1 request', async () => {
+    const { forge, scope, requests } = forgeWithScope();
+    mockCreateIssue(scope, 44);
+    await expect(forge.ensureIssue(WANT, null)).resolves.toEqual({ ...info(44), status: 'created' });
+    expect(requests).toEqual([`POST ${REPO}/issues`]);
   });
 
   it('opens a new issue rather than reopening a closed one: 1 request', async () => {

@@ -2,9 +2,19 @@ import nock from 'nock';
 import { REFRESH_DELAY_MS } from '../../src/app.js';
 import { MemoryRunOnce } from '../../src/app/run-once-memory.js';
 import { defaultConfig } from '../../src/config/defaults.js';
+import { DASHBOARD_MARKER } from '../../src/report/dashboard.js';
+import { mockFindIssue, mockNewComment, mockPermission, mockUpdateIssue } from '../helpers/github-rest.js';
 import { FakeTimers } from '../helpers/fake-timers.js';
 import { GITHUB_API, guardNock } from '../helpers/nock-guard.js';
-import { captureLog, deliver, fixture, INSTALLATION_ID, mockTokenExchange, testProbot } from '../helpers/probot-app.js';
+import {
+  BOT_LOGIN,
+  captureLog,
+  deliver,
+  fixture,
+  INSTALLATION_ID,
+  mockTokenExchange,
+  testProbot,
+} from '../helpers/probot-app.js';
 
 const guard = guardNock();
 
@@ -90,8 +100,14 @@ describe('the schedule, as the app runs it', () => {
 
 describe('a push to a base branch', () => {
   it('refreshes the repository once, a while after the last push of a burst', async () => {
-    const timers = new FakeTimers();
-    const probot = await testProbot({ app: { timers, schedule: { runOnce: new MemoryRunOnce(), timers } } });
+    const later = new FakeTimers();
+    const log = captureLog();
+    // No timer for the rounds here: the only one left is the refresh.
+    const defaults = { ...defaultConfig(), schedule: { interval_hours: 0 } };
+    const probot = await testProbot({
+      log: log.logger,
+      app: { defaults, timers: new FakeTimers(), schedule: { runOnce: new MemoryRunOnce(), timers: later } },
+    });
     const scope = nock(GITHUB_API);
     mockTokenExchange(scope);
     // The push's own read fails here, and its check says so; the refresh is planned all the same.
@@ -100,7 +116,15 @@ describe('a push to a base branch', () => {
     const push = fixture('push-devel-left-frozen');
     await deliver(probot, 'push', push);
     await deliver(probot, 'push', push);
-    expect(timers.pending.filter((ms) => ms === REFRESH_DELAY_MS)).toHaveLength(1);
+    expect(later.pending).toEqual([REFRESH_DELAY_MS]);
+
+    // The refresh, as the push's installation (Probot has its token already): its first read fails here.
+    const refresh = nock(GITHUB_API);
+    refresh.post('/graphql').reply(502, 'Bad Gateway');
+    await later.fire();
+    expect(refresh.isDone()).toBe(true);
+    expect(log.text()).toContain('refresh after a push failed');
+    expect(later.pending).toEqual([]);
   });
 
   it('plans no refresh for a topic branch', async () => {
@@ -112,5 +136,54 @@ describe('a push to a base branch', () => {
     mockFailureChecks(scope, 1);
     await deliver(probot, 'push', fixture('push-topic-branch'));
     expect(timers.pending).not.toContain(REFRESH_DELAY_MS);
+  });
+});
+
+describe('a box ticked on the dashboard, through GitHub', () => {
+  const BODY = [
+    DASHBOARD_MARKER,
+    '## APT snapshots of `tails/tails`',
+    '- [x] <!-- apt-snapshots-request:freeze:testing --> Freeze `testing` to the newest snapshots',
+    '<!-- apt-snapshots-dashboard:end -->',
+  ].join('\n');
+
+  function edited(sender: string) {
+    const base = fixture<Record<string, unknown>>('issue-comment-no-write-access');
+    return {
+      action: 'edited',
+      installation: base.installation,
+      repository: base.repository,
+      issue: {
+        number: 7,
+        title: 'APT snapshots dashboard',
+        body: BODY,
+        updated_at: '2021-05-14T10:00:00Z',
+        user: { login: BOT_LOGIN, type: 'Bot' },
+      },
+      changes: { body: { from: BODY.replace('[x]', '[ ]') } },
+      sender: { login: sender, type: 'User' },
+    };
+  }
+
+  it('unticks the box of someone without write access and answers, in these requests', async () => {
+    const probot = await testProbot();
+    const scope = nock(GITHUB_API);
+    mockTokenExchange(scope);
+    mockFindIssue(scope, [{ number: 7, title: 'APT snapshots dashboard', body: BODY }]);
+    const unticked = mockUpdateIssue(scope, 7);
+    mockPermission(scope, 'curious-reader', 'read');
+    const replies = mockNewComment(scope, 7);
+    await deliver(probot, 'issues', edited('curious-reader'));
+    expect(scope.isDone()).toBe(true);
+    expect(unticked).toEqual([{ title: 'APT snapshots dashboard', body: BODY.replace('- [x]', '- [ ]') }]);
+    expect((replies[0] as { body: string }).body).toMatch(
+      /\n@curious-reader thanks, but only people with write access/,
+    );
+  });
+
+  it('leaves an edit by a bot alone, its own unticking included', async () => {
+    const probot = await testProbot();
+    await deliver(probot, 'issues', { ...edited('x'), sender: { login: BOT_LOGIN, type: 'Bot' } });
+    expect(guard.unexpected).toEqual([]);
   });
 });
