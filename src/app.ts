@@ -416,9 +416,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
             async (octokit, installed) => {
               const name = `${installed.repository.owner}/${installed.repository.repo}`;
               // A round per interval: the replica that claims it first does it, the others skip it.
-              // Claimed until just before the next round is due, so that a replica whose timer runs a little
-              // ahead does not find the previous round's claim still there; whole milliseconds, as Redis takes.
-              const ttl = Math.max(1, Math.floor(intervalMs - REFRESH_DELAY_MS));
+              // Claimed until just before the next round is due (at least half an interval), so that a replica
+              // whose timer runs a little ahead does not find the previous round's claim still there; whole
+              // milliseconds, as Redis takes.
+              const ttl = Math.max(1, Math.floor(Math.max(intervalMs / 2, intervalMs - REFRESH_DELAY_MS)));
               if (!(await runOnce.claim(`refresh ${name}`, ttl))) return;
               await refresh({ ...installed, octokit, log: app.log });
             },

@@ -28,23 +28,34 @@ export async function landedConfig(deps: RepoDeps): Promise<Config> {
 
 /**
  * The newest release tag, by version, with its release check and the jobs
- * its claims record; null when there is none.
+ * its claims record; null when there is none. What cannot be read of it
+ * is left out (shown as not known), and the rest of the dashboard written.
  */
-async function lastRelease(deps: RepoDeps, config: Config): Promise<DashboardRelease | null> {
-  const tag = newestReleaseTag(await deps.release.tags(''), config);
-  if (tag === undefined) return null;
-  const check = await deps.forge.latestCheck(tag, releaseCheckName(deps.defaults.bot.check_name));
-  const jobs: NonNullable<DashboardRelease['jobs']> = [];
-  for (const job of JOB_NAMES) {
-    const last = (await deps.release.claims.attempts(tag, job)).at(-1);
-    if (last) jobs.push({ job, status: last.outcome ?? 'claimed' });
+async function lastRelease(deps: RepoDeps, config: Config): Promise<DashboardRelease | null | undefined> {
+  try {
+    const tag = newestReleaseTag(await deps.release.tags(''), config);
+    if (tag === undefined) return null;
+    // The bare name (GitHub resolves it as `git rev-parse` would): `tags/NAME` would reach GitHub with its "/"
+    // encoded in the path. A branch named like a release tag is not a case worth that risk.
+    const check = await deps.forge.latestCheck(tag, releaseCheckName(deps.defaults.bot.check_name));
+    const jobs: NonNullable<DashboardRelease['jobs']> = [];
+    let claimed: string | undefined;
+    for (const job of JOB_NAMES) {
+      const last = (await deps.release.claims.attempts(tag, job)).at(-1);
+      if (!last) continue;
+      claimed ??= last.commit;
+      jobs.push({ job, status: last.outcome ?? 'claimed' });
+    }
+    return {
+      tag,
+      sha: check?.sha ?? claimed ?? '',
+      ...(check ? { check: { conclusion: check.conclusion, url: check.url } } : {}),
+      jobs,
+    };
+  } catch (error) {
+    deps.log.warn({ repository: deps.repository, err: describeForLog(error) }, 'the last release is not known');
+    return undefined;
   }
-  return {
-    tag,
-    sha: check?.sha ?? '',
-    ...(check ? { check: { conclusion: check.conclusion, url: check.url } } : {}),
-    jobs,
-  };
 }
 
 export type DashboardOutcome = 'disabled' | 'closed-by-person' | 'created' | 'updated' | 'unchanged';
@@ -97,6 +108,7 @@ export async function updateDashboard(
       );
     }
   }
+  const release = await lastRelease(deps, config);
   const facts = await dashboardFacts({
     repository: deps.repository,
     config,
@@ -106,7 +118,7 @@ export async function updateDashboard(
     now: deps.now,
     branches,
     pullRequests: await deps.forge.listBotPullRequests(),
-    release: await lastRelease(deps, config),
+    ...(release === undefined ? {} : { release }),
     timelines,
   });
   return deps.locks.run(dashboardLock(deps), async () => {

@@ -12,6 +12,7 @@ import {
   expiryIssueBody,
   expiryMarker,
   expiryTitle,
+  withoutKey,
   type BumpNote,
 } from '../report/expiry-issue.js';
 import type { RepoDeps } from './deps.js';
@@ -114,6 +115,8 @@ export async function watchExpiry(
     if (snapshots.some((s) => s.status === 'unknown')) return 'undecided';
     const existing = await find();
     if (existing?.state !== 'open') return 'quiet';
+    // Its key goes first: a warning the bot closed is no person's dismissal of the same snapshots.
+    await deps.forge.ensureIssue({ marker, title: existing.title, body: withoutKey(existing.body) }, existing);
     await deps.forge.closeIssue(existing.number, expiryClosingComment(branch, sha, days, deps.now));
     return 'closed';
   }

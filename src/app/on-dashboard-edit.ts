@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../config/schema.js';
 import { isBaseBranch } from '../domain/branch.js';
 import { normalizeBranchName } from '../domain/branch-name.js';
 import type { DashboardRequest } from '../flow/dashboard-facts.js';
 import { describeFailure } from '../report/check-failure.js';
 import { DASHBOARD_MARKER, tickedRequests, untick } from '../report/dashboard.js';
 import { escapeMarkdown, inlineCode } from '../report/markdown.js';
-import { dashboardLock } from './dashboard-update.js';
+import { dashboardLock, landedConfig } from './dashboard-update.js';
 import type { RepoDeps } from './deps.js';
 import { describeForLog } from './judge.js';
 import { runPlan, WRITERS } from './on-issue-comment.js';
@@ -33,16 +35,15 @@ function describeRequest(request: DashboardRequest): string {
  * this sender's to answer for. A request for a name that is no base
  * branch was not written by the bot: it is dropped.
  */
-function tickedBy(payload: IssuesEditedPayload, deps: RepoDeps): DashboardRequest[] {
-  const before = payload.changes?.body?.from;
-  const earlier = before === undefined || before === null ? [] : tickedRequests(before);
+function tickedBy(payload: IssuesEditedPayload, config: Config): DashboardRequest[] {
+  const earlier = tickedRequests(payload.changes?.body?.from ?? '');
   return tickedRequests(payload.issue.body ?? '').filter((request) => {
     const named = normalizeBranchName(request.branch);
     return (
       !earlier.some((e) => same(e, request)) &&
       named.ok &&
       named.branch === request.branch &&
-      isBaseBranch(request.branch, deps.defaults)
+      isBaseBranch(request.branch, config)
     );
   });
 }
@@ -73,12 +74,17 @@ export async function onDashboardEdit(deps: RepoDeps, payload: IssuesEditedPaylo
   const body = payload.issue.body ?? '';
   // Most edits of most issues are none of the bot's business: no request is made for them.
   if (!body.includes(DASHBOARD_MARKER)) return 'not-the-dashboard';
-  const asked = tickedBy(payload, deps);
+  // An edit of the title alone ticked nothing; the boxes already ticked are other edits' to answer.
+  if (payload.changes?.body === undefined || tickedRequests(body).length === 0) return 'nothing-ticked';
+  // The boxes are offered under the default branch's rules: a box is checked against the same.
+  const asked = tickedBy(payload, await landedConfig(deps));
   if (asked.length === 0) return 'nothing-ticked';
   const login = payload.sender.login;
   const outcome = await deps.locks.run(dashboardLock(deps), async () => {
     const current = await deps.forge.findIssue(DASHBOARD_MARKER);
-    if (!current || current.number !== payload.issue.number) return 'not-the-dashboard' as const;
+    // A dashboard a person closed is off: nothing is done from it, and unticking must not open another.
+    if (!current || current.number !== payload.issue.number || current.state === 'closed')
+      return 'not-the-dashboard' as const;
     const still = tickedRequests(current.body);
     const requests = asked.filter((request) => still.some((s) => same(s, request)));
     if (requests.length === 0) return 'nothing-ticked' as const;
@@ -92,7 +98,9 @@ export async function onDashboardEdit(deps: RepoDeps, payload: IssuesEditedPaylo
   if (typeof outcome === 'string') return outcome;
   const { number, requests, permission } = outcome;
   const who = `@${escapeMarkdown(login)}`;
-  const marker = `dashboard-request:${payload.issue.updated_at}:${login}`;
+  // One answer per edit and boxes: two edits within the same second tick different boxes.
+  const digest = createHash('sha256').update(JSON.stringify(requests)).digest('hex').slice(0, 12);
+  const marker = `dashboard-request:${payload.issue.updated_at}:${login}:${digest}`;
   if (!outcome.writer) {
     await deps.forge.ensureComment(
       number,

@@ -116,7 +116,10 @@ export function bumpComment(note: BumpNote, days: number): string | undefined {
  */
 export function expiryKey(snapshots: readonly PinnedSnapshot[]): string {
   const names = snapshots
-    .map((s) => `${s.origin}/${s.serial}/${s.validUntil instanceof Date ? s.validUntil.getTime() / 1000 : s.status}`)
+    // The status too: a warning dismissed while a snapshot was expiring comes back once it has expired.
+    .map(
+      (s) => `${s.origin}/${s.serial}/${s.validUntil instanceof Date ? s.validUntil.getTime() / 1000 : ''}/${s.status}`,
+    )
     .sort();
   const digest = createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 16);
   return `<!-- apt-snapshots-expiry-key ${digest} -->`;
@@ -125,4 +128,11 @@ export function expiryKey(snapshots: readonly PinnedSnapshot[]): string {
 /** One comment per start of the job (per claim): origin names may hold characters a comment marker may not, so it is a digest. */
 export function bumpCommentMarker(claim: string): string {
   return `bump:${createHash('sha256').update(claim).digest('hex').slice(0, 16)}`;
+}
+
+const KEY_LINE = /^<!-- apt-snapshots-expiry-key [0-9a-f]{16} -->\n/m;
+
+/** The body without its key: what the bot closes itself must not read as dismissed by a person later. */
+export function withoutKey(body: string): string {
+  return body.replace(KEY_LINE, '');
 }

@@ -49,7 +49,8 @@ interface Task {
 
 function taskLine(task: Task): string {
   // Minutes are the chart's grain: both ends are rounded down alike, so that a period ends on the minute its
-  // successor starts, never over it; one shorter than a minute still gets one, as Mermaid needs end > start.
+  // successor starts; one shorter than a minute still gets one, as Mermaid needs end > start, and may then
+  // overlap its successor by that minute.
   const start = Math.floor(task.start / MINUTE_MS) * MINUTE_MS;
   const end = Math.max(Math.floor(task.end / MINUTE_MS) * MINUTE_MS, start + MINUTE_MS);
   const tags = task.tags.map((t) => `${t}, `).join('');

@@ -5,6 +5,7 @@ import { defaultConfig } from '../../src/config/defaults.js';
 import { DASHBOARD_MARKER } from '../../src/report/dashboard.js';
 import { mockFindIssue, mockNewComment, mockPermission, mockUpdateIssue } from '../helpers/github-rest.js';
 import { FakeTimers } from '../helpers/fake-timers.js';
+import { githubApi, rev, SHA, TREES } from './scenario.js';
 import { GITHUB_API, guardNock } from '../helpers/nock-guard.js';
 import {
   BOT_LOGIN,
@@ -167,8 +168,10 @@ describe('a box ticked on the dashboard, through GitHub', () => {
 
   it('unticks the box of someone without write access and answers, in these requests', async () => {
     const probot = await testProbot();
-    const scope = nock(GITHUB_API);
-    mockTokenExchange(scope);
+    // The boxes are checked against the default branch's rules: one read of devel.
+    const api = githubApi({ 'refs/heads/devel': rev(TREES.develThawed, SHA.develTip) });
+    api.read();
+    const scope = api.scope;
     mockFindIssue(scope, [{ number: 7, title: 'APT snapshots dashboard', body: BODY }]);
     const unticked = mockUpdateIssue(scope, 7);
     mockPermission(scope, 'curious-reader', 'read');

@@ -129,6 +129,34 @@ describe('updateDashboard', () => {
     expect(after.endsWith('\n\nMore notes.')).toBe(true);
   });
 
+  it('shows the last release with its release check and the jobs claimed for it', async () => {
+    const m = setup();
+    m.forge.refs.set('4.19-rc1', SHAS.testing2);
+    await m.forge.ensureCheck({
+      name: 'APT snapshots: release',
+      headSha: SHAS.testing2,
+      conclusion: 'success',
+      title: 'Release 4.19-rc1',
+      summary: '',
+      annotations: [],
+      actions: [],
+    });
+    await m.claims.claim('4.19-rc1', 'tag-apt-snapshots', 1, SHAS.testing2);
+    await m.claims.record('4.19-rc1', 'tag-apt-snapshots', 1, SHAS.testing2, 'started');
+    await updateDashboard(m.deps, history(), defaultConfig());
+    expect(m.forge.issue(1).body).toContain(
+      '**Last release:** `4.19-rc1` at [`a2a2a2a`](https://github.com/tails/tails/commit/a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2); release check: [success](https://forge.example/checks/1); jobs: `tag-apt-snapshots` started.',
+    );
+  });
+
+  it('writes the rest of the dashboard when the last release cannot be read', async () => {
+    const m = setup();
+    m.deps.release.tags = () => Promise.reject(new Error('GitHub answered 502'));
+    await expect(updateDashboard(m.deps, history(), defaultConfig())).resolves.toBe('created');
+    expect(m.forge.issue(1).body).toContain('**Last release:** not known here.');
+    expect(m.logged).toContain('the last release is not known');
+  });
+
   it('leaves a dashboard a person closed alone', async () => {
     const m = setup();
     await updateDashboard(m.deps, history(), defaultConfig());
@@ -193,7 +221,12 @@ describe('onDashboardEdit', () => {
     const ticked = tick(m.forge.issue(1).body, BUMP_TESTING);
     m.forge.writes.length = 0;
     // Issue #99 is a person's: the bot's dashboard is #1.
-    const payload = { action: 'edited', issue: { number: 99, body: ticked, updated_at: 'x' }, sender: { login: 'rm' } };
+    const payload = {
+      action: 'edited',
+      issue: { number: 99, body: ticked, updated_at: 'x' },
+      changes: { body: { from: ticked.replace('- [x]', '- [ ]') } },
+      sender: { login: 'rm' },
+    };
     await expect(onDashboardEdit(m.deps, payload)).resolves.toBe('not-the-dashboard');
     await expect(
       onDashboardEdit(m.deps, { ...payload, issue: { ...payload.issue, body: 'an unrelated issue' } }),
@@ -204,6 +237,29 @@ describe('onDashboardEdit', () => {
 });
 
 describe('a dashboard request, carefully', () => {
+  it('takes an edit of the title alone for what it is: nothing ticked, the boxes left to their own webhooks', async () => {
+    const m = setup();
+    await updateDashboard(m.deps, history(), defaultConfig());
+    edited(m, 'rm', tick(m.forge.issue(1).body, BUMP_TESTING));
+    const retitled = {
+      action: 'edited',
+      issue: { number: 1, body: m.forge.issue(1).body, updated_at: 'y' },
+      sender: { login: 'passer-by' },
+    };
+    await expect(onDashboardEdit(m.deps, retitled)).resolves.toBe('nothing-ticked');
+    expect(tickedRequests(m.forge.issue(1).body)).toEqual([{ action: 'bump', branch: 'testing' }]);
+  });
+
+  it('does nothing from a dashboard a person closed, and opens no other', async () => {
+    const m = setup();
+    await updateDashboard(m.deps, history(), defaultConfig());
+    const payload = edited(m, 'rm', tick(m.forge.issue(1).body, BUMP_TESTING));
+    m.forge.issue(1).state = 'closed';
+    await expect(onDashboardEdit(m.deps, payload)).resolves.toBe('not-the-dashboard');
+    expect(m.forge.issues).toHaveLength(1);
+    expect(m.forge.pullRequests).toEqual([]);
+  });
+
   it('is not this sender’s to answer for when the box was ticked before their edit', async () => {
     const m = setup();
     await updateDashboard(m.deps, history(), defaultConfig());

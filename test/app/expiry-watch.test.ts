@@ -100,7 +100,11 @@ describe('watchExpiry', () => {
       'Nothing pinned by `testing` (at `7e7e7e7`) expires within 30 days any more (checked 2021-05-14 00:00 UTC). Closing.',
     ]);
     await expect(watch(m)).resolves.toBe('quiet');
-    expect(m.forge.writes).toEqual(['issue #1 APT snapshots pinned by testing expire soon', 'close issue #1']);
+    expect(m.forge.writes).toEqual([
+      'issue #1 APT snapshots pinned by testing expire soon',
+      'issue update #1',
+      'close issue #1',
+    ]);
   });
 
   it('opens a new issue when a snapshot expires again after the last issue was closed', async () => {
@@ -219,6 +223,26 @@ describe('watchExpiry', () => {
     fake.expiries.set('debian/2021051301', in_(8));
     await expect(watch(m)).resolves.toBe('created');
     expect(m.forge.issues.map((i) => i.state)).toEqual(['closed', 'open']);
+  });
+
+  it('opens the warning again when the same snapshots expire again after the bot itself closed it', async () => {
+    const fake = server({ 'torproject/2021051302': in_(5) });
+    const m = memoryDeps({ reader: new MemoryReader({}), now: NOW, server: fake });
+    await watch(m);
+    // The snapshot is gone for a while (a server mishap), then back: the bot closes the warning...
+    fake.expiries.set('torproject/2021051302', in_(120));
+    await expect(watch(m)).resolves.toBe('closed');
+    // ...and the same snapshot and date come back within the window: that is no person's dismissal.
+    fake.expiries.set('torproject/2021051302', in_(5));
+    await expect(watch(m)).resolves.toBe('created');
+  });
+
+  it('comes back once a snapshot of a dismissed warning has expired', async () => {
+    const m = memoryDeps({ reader: new MemoryReader({}), now: NOW, server: server({ 'debian/2021051301': in_(5) }) });
+    await watch(m);
+    m.forge.issue(1).state = 'closed';
+    m.deps.now = in_(6);
+    await expect(watch(m)).resolves.toBe('created');
   });
 
   it('is not fooled by another issue of the bot quoting its marker', async () => {

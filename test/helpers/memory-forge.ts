@@ -84,9 +84,11 @@ export class MemoryForge implements Forge {
   }
 
   async findIssue(marker: string, options: { atStart?: boolean } = {}): Promise<IssueInfo | undefined> {
-    const found = [...this.issues]
+    const carrying = [...this.issues]
       .reverse()
-      .find((i) => (options.atStart ? i.body.startsWith(marker) : i.body.includes(marker)));
+      .filter((i) => (options.atStart ? i.body.startsWith(marker) : i.body.includes(marker)));
+    // As the forge answers: the open one first, else the closed one updated last (here: the newest).
+    const found = carrying.find((i) => i.state === 'open') ?? carrying[0];
     return found === undefined ? undefined : this.info(found);
   }
 

@@ -93,11 +93,11 @@ export class GitHubForge implements Forge {
     }
   }
 
-  /** Searches the bot's 100 newest issues (one request): see issues.ts. */
   latestCheck(ref: string, name: string): Promise<{ sha: string; conclusion: string; url: string } | undefined> {
     return latestCheckRun(this.context, ref, name);
   }
 
+  /** Searches the bot's issues by update order: see issues.ts. */
   findIssue(marker: string, options: { atStart?: boolean } = {}): Promise<IssueInfo | undefined> {
     return findIssue(this.context, marker, options);
   }

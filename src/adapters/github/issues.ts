@@ -41,14 +41,16 @@ export const FIND_ISSUE_PAGES = 5;
 
 /**
  * The issue the bot opened whose body carries `marker` (at its very start
- * with `atStart`), open or closed, updated last. The listing is the bot's
- * issues and pull requests (GitHub lists both), most recently updated
- * first, so that its long-lived issues (the dashboard, an open warning)
- * stay found however many it opened since; at most FIND_ISSUE_PAGES pages.
- * `creator` takes a GitHub App's bot login (`name[bot]`); the author is
- * checked here too, so that a filter GitHub ignored could not let a
- * person's issue quoting the marker pass for the bot's. Requests: 1 per
- * page read, usually 1.
+ * with `atStart`): the open one when there is one, else the closed one
+ * updated last. The listing is the bot's issues and pull requests (GitHub
+ * lists both), most recently updated first, so that its long-lived issues
+ * (the dashboard, an open warning) are found early however many it opened
+ * since; it is read on until an open match or its end, at most
+ * FIND_ISSUE_PAGES pages (a comment on an old closed warning moves it up
+ * the list, ahead of the open one). `creator` takes a GitHub App's bot
+ * login (`name[bot]`); the author is checked here too, so that a filter
+ * GitHub ignored could not let a person's issue quoting the marker pass
+ * for the bot's. Requests: 1 per page read, usually 1.
  */
 export async function findIssue(
   context: ForgeContext,
@@ -58,6 +60,7 @@ export async function findIssue(
   checkMarker('findIssue', marker);
   const { octokit, repository, identity } = context;
   const carries = (body: string) => (options.atStart ? body.startsWith(marker) : body.includes(marker));
+  let closed: ListedIssue | undefined;
   for (let page = 1; page <= FIND_ISSUE_PAGES; page += 1) {
     const { data } = await call('findIssue', () =>
       octokit.rest.issues.listForRepo({
@@ -71,14 +74,15 @@ export async function findIssue(
       }),
     );
     const listed = data as ListedIssue[];
-    const found = listed.find(
-      (issue) =>
-        issue.pull_request === undefined && issue.user?.login === identity.botLogin && carries(issue.body ?? ''),
-    );
-    if (found) return infoOf(found);
-    if (listed.length < 100) return undefined;
+    for (const issue of listed) {
+      if (issue.pull_request !== undefined || issue.user?.login !== identity.botLogin || !carries(issue.body ?? ''))
+        continue;
+      if (issue.state !== 'closed') return infoOf(issue);
+      closed ??= issue;
+    }
+    if (listed.length < 100) break;
   }
-  return undefined;
+  return closed && infoOf(closed);
 }
 
 /**

@@ -389,3 +389,46 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
     ]);
   });
 });
+
+describe('GitHubForge.latestCheck', () => {
+  const run = (id: number, appId: number, conclusion: string | null, status = 'completed') => ({
+    id,
+    name: 'APT snapshots: release',
+    head_sha: 'a2'.repeat(20),
+    status,
+    conclusion,
+    html_url: `https://github.com/tails/tails/runs/${id}`,
+    url: `https://api.github.com/repos/tails/tails/check-runs/${id}`,
+    app: { id: appId },
+  });
+
+  it("answers the app's latest run of that name on the commit a tag names, in one request", async () => {
+    const { forge, scope, requests } = forgeWithScope();
+    scope
+      .get('/repos/tails/tails/commits/4.19-rc1/check-runs')
+      .query({ check_name: 'APT snapshots: release', filter: 'latest', app_id: '4242' })
+      .reply(200, {
+        total_count: 3,
+        check_runs: [run(7, 4242, 'failure'), run(9, 4242, 'success'), run(11, 99, 'neutral')],
+      });
+    await expect(forge.latestCheck('4.19-rc1', 'APT snapshots: release')).resolves.toEqual({
+      sha: 'a2'.repeat(20),
+      conclusion: 'success',
+      url: 'https://github.com/tails/tails/runs/9',
+    });
+    expect(requests).toHaveLength(1);
+  });
+
+  it('answers the status of a run not completed, and undefined without a run', async () => {
+    const { forge, scope } = forgeWithScope();
+    scope
+      .get('/repos/tails/tails/commits/4.20/check-runs')
+      .query(true)
+      .reply(200, { total_count: 1, check_runs: [run(12, 4242, null, 'in_progress')] });
+    scope.get('/repos/tails/tails/commits/4.21/check-runs').query(true).reply(200, { total_count: 0, check_runs: [] });
+    await expect(forge.latestCheck('4.20', 'APT snapshots: release')).resolves.toMatchObject({
+      conclusion: 'in_progress',
+    });
+    await expect(forge.latestCheck('4.21', 'APT snapshots: release')).resolves.toBeUndefined();
+  });
+});

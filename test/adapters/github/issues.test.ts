@@ -31,7 +31,7 @@ const info = (number: number, overrides: Partial<IssueInfo> = {}): IssueInfo => 
 });
 
 describe('GitHubForge.findIssue', () => {
-  it("answers the bot's newest issue carrying the marker, skipping pull requests, people's issues and other markers", async () => {
+  it("answers the bot's open issue carrying the marker, even behind a closed one updated later, skipping pull requests, people's issues and other markers", async () => {
     const { forge, scope, requests } = forgeWithScope();
     mockFindIssue(scope, [
       { number: 40, title: 'Bump', body: `a pull request ${MARKER}`, pullRequest: true },
@@ -41,8 +41,17 @@ describe('GitHubForge.findIssue', () => {
       { number: 12, title: TITLE, body: BODY },
     ]);
 
-    await expect(forge.findIssue(MARKER)).resolves.toEqual(info(37, { state: 'closed' }));
+    await expect(forge.findIssue(MARKER)).resolves.toEqual(info(12));
     expect(requests).toEqual([LIST]);
+  });
+
+  it('answers the closed issue updated last when none is open', async () => {
+    const { forge, scope } = forgeWithScope();
+    mockFindIssue(scope, [
+      { number: 37, title: TITLE, body: BODY, state: 'closed' },
+      { number: 12, title: TITLE, body: BODY, state: 'closed' },
+    ]);
+    await expect(forge.findIssue(MARKER)).resolves.toEqual(info(37, { state: 'closed' }));
   });
 
   it('reads further pages, up to its limit, for an issue that fell behind newer ones', async () => {
