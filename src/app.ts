@@ -30,7 +30,7 @@ import { KeyedLock } from './app/keyed-lock.js';
 import { onCheckRunRequestedAction, onCheckRunRerequested } from './app/on-check-run.js';
 import { onIssueComment } from './app/on-issue-comment.js';
 import { isBotPullRequest, onPullRequest } from './app/on-pull-request.js';
-import { onPush } from './app/on-push.js';
+import { decidePush, onPush } from './app/on-push.js';
 import { payloadProblem, type HandledEvent } from './app/payloads.js';
 import type { PullRequestTarget } from './app/targets.js';
 import { deploymentConfig } from './config/deployment.js';
@@ -351,10 +351,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       'push',
       handled(async (context) => {
         if (!actionable(note, 'push', context)) return;
-        const branch = context.payload.ref.startsWith('refs/heads/') ? context.payload.ref.slice(11) : undefined;
-        // Planned first: the refresh reads on its own, and is due whatever becomes of this push's check.
-        if (branch !== undefined && !context.payload.deleted && isBaseBranch(branch, defaults))
-          refreshSoon(whereOf(context));
+        // The push's branch as the push handler names it (decidePush: tags and deletions name none). Planned
+        // first: the refresh reads on its own, and is due whatever becomes of this push's check.
+        const decision = decidePush(context.payload);
+        if (decision.judge && isBaseBranch(decision.target.branch, defaults)) refreshSoon(whereOf(context));
         await onPush(await depsFor(context), context.payload);
       }, note),
     );

@@ -1,27 +1,12 @@
-import type { AuditedCommit, FreezeStatus, Period } from '../../src/flow/audit-timeline.js';
+import type { FreezeStatus, Period } from '../../src/flow/audit-timeline.js';
 import { mermaidGantt, mermaidText, type BranchTimeline } from '../../src/report/mermaid-gantt.js';
+import { period as fixturePeriod } from './dashboard-fixtures.js';
 
 const HEADER = ['gantt', '    dateFormat YYYY-MM-DD HH:mm', '    axisFormat %Y-%m-%d'];
 
+/** The fixtures' period, with the dates first: most of these tests are about dates. */
 function period(start: string, end: string, status: FreezeStatus, options: Partial<Period> = {}): Period {
-  const first: AuditedCommit = {
-    sha: 'a'.repeat(40),
-    date: new Date(start),
-    subject: 'subject',
-    conclusion: 'success',
-    findings: [],
-    status,
-  };
-  return {
-    status,
-    wrong: [],
-    first,
-    commits: 1,
-    start: new Date(start),
-    end: new Date(end),
-    ongoing: false,
-    ...options,
-  };
+  return fixturePeriod(status, start, end, options);
 }
 
 const FROM = new Date('2021-01-01T00:00:00Z');
