@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Redis } from 'ioredis';
+import { connectRedis } from '../../src/adapters/redis/connect.js';
 import { freePort } from './free-port.js';
 
 /** The redis-server on PATH, if any. */
@@ -114,4 +115,43 @@ export async function startRedisServer(options: { password?: string; port?: numb
   }
   const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
   return { port, url: `redis://${auth}127.0.0.1:${port}`, stop };
+}
+
+/** Opens a connection to the suite's server (or `url`); `track` closes one the test opened itself after it too. */
+export interface RedisConnections {
+  (url?: string): Promise<Redis>;
+  track(client: Redis): Redis;
+}
+
+/**
+ * For a suite inside describeWithRedis: one redis-server started before its
+ * tests and stopped after them, and a way to open connections to it (to
+ * `url` when given), each its own as each replica has, closed after each test.
+ */
+export function redisConnections(): RedisConnections {
+  let server: RedisServer | undefined;
+  const clients: Redis[] = [];
+  const quiet = { info: () => {}, warn: () => {} };
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map(disconnect));
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const track = (client: Redis): Redis => {
+    clients.push(client);
+    return client;
+  };
+  const open = async (url?: string): Promise<Redis> => {
+    const target = url ?? server?.url;
+    if (target === undefined)
+      throw new Error('redisConnections: the server is not started yet (call it inside a test)');
+    const client = track(connectRedis(target, quiet));
+    await connected(client);
+    return client;
+  };
+  return Object.assign(open, { track });
 }

@@ -1,5 +1,4 @@
 import { inspect } from 'node:util';
-import type { Redis } from 'ioredis';
 import { connectRedis } from '../../../src/adapters/redis/connect.js';
 import { RedisLocks, type RedisLocksOptions } from '../../../src/adapters/redis/redis-locks.js';
 import {
@@ -7,11 +6,10 @@ import {
   describeWithRedis,
   disconnect,
   startRedisServer,
-  type RedisServer,
+  redisConnections,
 } from '../../helpers/redis-server.js';
 
 const PREFIX = 'apt-snapshots-bot:lock:';
-const quiet = { info: () => {}, warn: () => {} };
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -39,31 +37,14 @@ async function until(condition: () => boolean, ms: number): Promise<void> {
 }
 
 describeWithRedis('RedisLocks', () => {
-  let server: RedisServer;
-  const clients: Redis[] = [];
   let warnings: string[];
-
   /** A connection of its own, as each replica has. */
-  const connection = async (url = server.url): Promise<Redis> => {
-    const client = connectRedis(url, quiet);
-    clients.push(client);
-    await connected(client);
-    return client;
-  };
+  const connection = redisConnections();
   const replica = async (options: Partial<RedisLocksOptions> = {}) =>
     new RedisLocks(await connection(), { log: { warn: (m) => warnings.push(m) }, ...options });
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
   beforeEach(() => {
     warnings = [];
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map(disconnect));
-  });
-  afterAll(async () => {
-    await server.stop();
   });
 
   it('runs the tasks of one key one at a time across replicas, and frees the key after', async () => {
@@ -225,7 +206,7 @@ describeWithRedis('RedisLocks', () => {
     const said: string[] = [];
     const log = { info: (m: string) => said.push(m), warn: (m: string) => said.push(m) };
     const client = connectRedis(`redis://:${wrong}@127.0.0.1:${secured.port}`, log);
-    clients.push(client);
+    connection.track(client);
     const locks = new RedisLocks(client, { log });
     let ran = false;
 
@@ -257,7 +238,7 @@ describeWithRedis('RedisLocks', () => {
     const said: string[] = [];
     const log = { info: (m: string) => said.push(m), warn: (m: string) => said.push(m) };
     const client = connectRedis(secured.url, log);
-    clients.push(client);
+    connection.track(client);
     await connected(client);
     const locks = new RedisLocks(client, { log });
     await expect(locks.run('down', async () => 'up')).resolves.toBe('up');

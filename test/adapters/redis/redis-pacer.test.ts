@@ -1,5 +1,3 @@
-import type { Redis } from 'ioredis';
-import { connectRedis } from '../../../src/adapters/redis/connect.js';
 import { COOL_OFF_MS, RedisPacer } from '../../../src/adapters/redis/redis-pacer.js';
 import { SkippingClock } from '../../helpers/manual-clock.js';
 import {
@@ -7,32 +5,15 @@ import {
   describeWithRedis,
   disconnect,
   startRedisServer,
-  type RedisServer,
+  redisConnections,
 } from '../../helpers/redis-server.js';
 
 const quiet = { info: () => {}, warn: () => {} };
 const policy = { burst: 3, intervalMs: 50 };
 
 describeWithRedis('RedisPacer', () => {
-  let server: RedisServer;
-  const clients: Redis[] = [];
-
-  const connection = async (url = server.url): Promise<Redis> => {
-    const client = connectRedis(url, quiet);
-    clients.push(client);
-    await connected(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map(disconnect));
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  /** A connection of its own, as each replica has. */
+  const connection = redisConnections();
 
   it('shares one bucket per installation between replicas, on Redis time, and lets it expire', async () => {
     // The clock only records the waits asked for: the test never waits them, and a long interval

@@ -1,5 +1,4 @@
 import { inspect } from 'node:util';
-import type { Redis } from 'ioredis';
 import { connectRedis } from '../../../src/adapters/redis/connect.js';
 import { RedisRunOnce } from '../../../src/adapters/redis/redis-run-once.js';
 import {
@@ -7,34 +6,15 @@ import {
   describeWithRedis,
   disconnect,
   startRedisServer,
-  type RedisServer,
+  redisConnections,
 } from '../../helpers/redis-server.js';
 
 const PREFIX = 'apt-snapshots-bot:once:';
-const quiet = { info: () => {}, warn: () => {} };
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describeWithRedis('RedisRunOnce', () => {
-  let server: RedisServer;
-  const clients: Redis[] = [];
-
   /** A connection of its own, as each replica has. */
-  const connection = async (url = server.url): Promise<Redis> => {
-    const client = connectRedis(url, quiet);
-    clients.push(client);
-    await connected(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map(disconnect));
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const connection = redisConnections();
 
   it('gives a key to one replica of many, under the prefix, naming the replica, with the period as expiry', async () => {
     const replicas = await Promise.all(
@@ -79,7 +59,7 @@ describeWithRedis('RedisRunOnce', () => {
     const said: string[] = [];
     const log = { info: (m: string) => said.push(m), warn: (m: string) => said.push(m) };
     const client = connectRedis(secured.url, log);
-    clients.push(client);
+    connection.track(client);
     await connected(client);
     const once = new RedisRunOnce(client, 'a');
     expect(await once.claim('before', 60_000)).toBe(true);
