@@ -28,8 +28,9 @@ import { FollowUps, systemTimers, type Timers } from './app/follow-ups.js';
 import type { RepoDeps } from './app/deps.js';
 import { KeyedLock } from './app/keyed-lock.js';
 import { onCheckRunRequestedAction, onCheckRunRerequested } from './app/on-check-run.js';
-import { onIssueComment } from './app/on-issue-comment.js';
-import { isBotPullRequest, onPullRequest } from './app/on-pull-request.js';
+import { onCommand } from './app/on-issue-comment.js';
+import { isBotChangeRequest, onChangeRequest } from './app/on-pull-request.js';
+import { changeRequestEvent, commandEvent } from './adapters/github/events.js';
 import { decidePush, onPush } from './app/on-push.js';
 import { payloadProblem, type HandledEvent } from './app/payloads.js';
 import type { PullRequestTarget } from './app/targets.js';
@@ -314,6 +315,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         followUps,
         repository: `${repository.owner}/${repository.repo}`,
         repoUrl: where.htmlUrl,
+        threadRef: (on) => `#${on.number}`,
         defaultBranch: where.defaultBranch,
         pullRequest: async (number: number): Promise<PullRequestTarget> => {
           const { data } = await call('get pull request', () =>
@@ -363,9 +365,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.edited'],
       handled(async (context) => {
         // The bot's own pull requests still get checks: reviewers merge them.
-        const fromOtherBot = (c: typeof context) => c.isBot && !isBotPullRequest(c.payload, defaults.bot.branch_prefix);
+        const fromOtherBot = (c: typeof context) =>
+          c.isBot && !isBotChangeRequest(changeRequestEvent(c.payload), defaults.bot.branch_prefix);
         if (!actionable(note, 'pull_request', context, fromOtherBot)) return;
-        await onPullRequest(await depsFor(context), context.payload);
+        await onChangeRequest(await depsFor(context), changeRequestEvent(context.payload));
       }, note),
     );
 
@@ -435,7 +438,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       'issue_comment.created',
       handled(async (context) => {
         if (!actionable(note, 'issue_comment', context)) return;
-        await onIssueComment(await depsFor(context), context.payload);
+        await onCommand(await depsFor(context), commandEvent(context.payload));
       }, note),
     );
   };

@@ -1,7 +1,7 @@
 import type { Logger } from 'probot';
 import type { Config } from '../config/schema.js';
 import type { CheckLedgerPort } from '../ports/check-ledger.js';
-import type { Forge } from '../ports/forge.js';
+import type { Forge, Thread } from '../ports/forge.js';
 import type { JobTrigger } from '../ports/job-trigger.js';
 import type { Locks } from '../ports/locks.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
@@ -32,6 +32,8 @@ export interface RepoDeps {
   repoUrl: string;
   /** The repository's default branch: its rules decide which branches are base branches. */
   defaultBranch: string;
+  /** How the forge's own text refers to an issue or change request: #12 on GitHub; #12 or !12 on GitLab. */
+  threadRef(on: Thread): string;
   /** A pull request's head and base, for `/apt-snapshots check` in a pull request comment. */
   pullRequest(number: number): Promise<PullRequestTarget>;
   /** Starts the deployment's bump-valid-until job; absent when none is configured. */

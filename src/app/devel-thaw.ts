@@ -109,7 +109,9 @@ export async function followDevelopmentBranch(
     });
     deps.followUps.cancel(followKey(deps, branch));
     if (outcome.status === 'foreign-commits' && outcome.pr) {
-      await deps.forge.ensureComment(outcome.pr.number, FOREIGN_COMMITS_MARKER, describeFix(outcome, 'thaw', branch));
+      await deps.forge.ensureComment(
+        { kind: 'change-request', number: outcome.pr.number },
+        FOREIGN_COMMITS_MARKER, describeFix(outcome, 'thaw', branch));
       return undefined;
     }
     if (

@@ -103,7 +103,7 @@ export async function onDashboardEdit(deps: RepoDeps, payload: IssuesEditedPaylo
   const marker = `dashboard-request:${payload.issue.updated_at}:${login}:${digest}`;
   if (!outcome.writer) {
     await deps.forge.ensureComment(
-      number,
+      { kind: 'issue', number },
       marker,
       `${who} thanks, but only people with write access to this repository can ask the bot for ${requests.map(describeRequest).join(', ')}, and yours is ${inlineCode(permission)}. I unticked the box and did nothing; a maintainer can tick it for you.`,
     );
@@ -117,7 +117,7 @@ export async function onDashboardEdit(deps: RepoDeps, payload: IssuesEditedPaylo
     lines.push(`- ${describeRequest(request)}: ${answer}`);
   }
   await deps.forge.ensureComment(
-    number,
+    { kind: 'issue', number },
     marker,
     `${who} here is what became of what you ticked:\n\n${lines.join('\n')}`,
   );

@@ -1,4 +1,5 @@
 import type { Permission } from '../ports/forge.js';
+import type { CommandEvent } from '../ports/forge-events.js';
 import { describeFailure } from '../report/check-failure.js';
 import { renderCheck } from '../report/check-summary.js';
 import { escapeMarkdown, fencedBlock, inlineCode } from '../report/markdown.js';
@@ -8,14 +9,6 @@ import { checkCommit, describeForLog, judge, publishCheck, type Judged } from '.
 import { describeFix, proposeFix } from './propose-fix.js';
 import { runReleaseCommand } from './release/release-commands.js';
 import { branchRef } from './targets.js';
-
-/** The fields of an issue_comment webhook this app reads. */
-export interface IssueCommentPayload {
-  action: string;
-  comment: { id: number; body: string };
-  issue: { number: number; pull_request?: unknown };
-  sender: { login: string };
-}
 
 export const WRITERS: readonly Permission[] = ['admin', 'maintain', 'write'];
 
@@ -36,17 +29,17 @@ function checkSentence(judged: Judged, url: string): string {
 async function runCheck(
   deps: RepoDeps,
   command: Extract<Command, { kind: 'check' }>,
-  payload: IssueCommentPayload,
+  event: CommandEvent,
 ): Promise<string> {
   if (command.branch !== undefined) {
     const judged = await judge(deps, { kind: 'push', branch: command.branch, rev: branchRef(command.branch) });
     const check = await publishCheck(deps, renderCheck(judged.input), judged.checkRuns);
     return checkSentence(judged, check.url);
   }
-  if (payload.issue.pull_request === undefined) {
+  if (event.on.kind !== 'change-request') {
     return `Which branch? On an issue, name it: ${inlineCode('/apt-snapshots check BRANCH')}. On a pull request, ${inlineCode('/apt-snapshots check')} checks the pull request.`;
   }
-  const outcome = await checkCommit(deps, await deps.pullRequest(payload.issue.number));
+  const outcome = await checkCommit(deps, await deps.pullRequest(event.on.number));
   if (outcome.ok) return checkSentence(outcome.judged, outcome.check.url);
   return `Could not judge this pull request (${describeFailure(outcome.error).reason}); the check says why and can be re-run: ${outcome.check.url}`;
 }
@@ -83,23 +76,19 @@ export async function runPlan(
  * What happened is logged once the answer is posted: when the issue is
  * gone, the failed reply is the one line the webhook leaves (app.ts).
  */
-export async function onIssueComment(deps: RepoDeps, payload: IssueCommentPayload): Promise<void> {
-  const command = parseCommand(payload.comment.body);
+export async function onCommand(deps: RepoDeps, event: CommandEvent): Promise<void> {
+  const command = parseCommand(event.body);
   if (!command) {
     deps.log.debug({ repository: deps.repository }, 'comment ignored: no command');
     return;
   }
-  await deps.locks.run(`command ${deps.repository} ${payload.comment.id}`, () => runCommand(deps, payload, command));
+  await deps.locks.run(`command ${deps.repository} ${event.commentId}`, () => runCommand(deps, event, command));
 }
 
-async function runCommand(deps: RepoDeps, payload: IssueCommentPayload, command: Command): Promise<void> {
-  const login = payload.sender.login;
+async function runCommand(deps: RepoDeps, event: CommandEvent, command: Command): Promise<void> {
+  const login = event.sender.login;
   const reply = (text: string) =>
-    deps.forge.ensureComment(
-      payload.issue.number,
-      replyMarker(payload.comment.id),
-      `@${escapeMarkdown(login)} ${text}`,
-    );
+    deps.forge.ensureComment(event.on, replyMarker(event.commentId), `@${escapeMarkdown(login)} ${text}`);
 
   const permission = await deps.forge.permissionOf(login);
   if (!WRITERS.includes(permission)) {
@@ -118,14 +107,10 @@ async function runCommand(deps: RepoDeps, payload: IssueCommentPayload, command:
   try {
     answer =
       command.kind === 'check'
-        ? await runCheck(deps, command, payload)
+        ? await runCheck(deps, command, event)
         : command.kind === 'release' || command.kind === 'build-iuks'
           ? await runReleaseCommand(deps, command)
-          : await runPlan(
-              deps,
-              command,
-              `Requested by @${escapeMarkdown(payload.sender.login)} in #${payload.issue.number}.`,
-            );
+          : await runPlan(deps, command, `Requested by @${escapeMarkdown(login)} in ${deps.threadRef(event.on)}.`);
   } catch (error) {
     failure = error;
     const { reason, detail } = describeFailure(error, 'Try the command again');

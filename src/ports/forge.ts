@@ -34,6 +34,22 @@ export interface CheckReport {
   summary: string;
   annotations: CheckAnnotation[];
   actions: CheckAction[];
+  /**
+   * The change request (pull or merge request) the check judges, when it
+   * judges one: a forge without check runs (GitLab) puts the summary in a
+   * note there.
+   */
+  changeRequest?: number;
+}
+
+/**
+ * Where a comment goes. GitHub numbers issues and pull requests in one
+ * series; GitLab numbers issues and merge requests apart, so the kind
+ * says which.
+ */
+export interface Thread {
+  kind: 'issue' | 'change-request';
+  number: number;
 }
 
 /** A check run this app already made on a commit: what deciding between updating it and replacing it needs. */
@@ -114,7 +130,12 @@ export interface Forge {
   findOpenPullRequest(head: string, base: string): Promise<PullRequestInfo | undefined>;
   closePullRequest(number: number, comment: string): Promise<void>;
   /** Posts a comment, or edits the bot's earlier comment carrying the same marker. */
-  ensureComment(issueNumber: number, marker: string, body: string): Promise<{ url: string }>;
+  ensureComment(on: Thread, marker: string, body: string): Promise<{ url: string }>;
+  /**
+   * What `user` may do in the repository, in GitHub's words: GitLab's
+   * Owner is admin, Maintainer maintain, Developer write, Reporter triage,
+   * Guest read; anyone else none. Inherited membership counts.
+   */
   permissionOf(user: string): Promise<Permission>;
   /**
    * The issue the bot opened whose body carries `marker` (a hidden marker,

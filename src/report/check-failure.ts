@@ -1,11 +1,12 @@
 import { errorMessage, ReadError, SnapshotServerError } from '../errors.js';
 import type { CheckReport } from '../ports/forge.js';
+import { forgeErrorIn } from '../ports/forge-error.js';
 import { subjectMarker, type CheckSubject } from './check-subject.js';
 import { fitSummary } from './fit-summary.js';
 import { short } from './check-summary.js';
 import { fencedBlock, inlineCode } from './markdown.js';
 
-/** What an HTTP error from GitHub carries that matters here. */
+/** What an HTTP error from a forge carries that matters here. */
 interface HttpLike {
   status: number;
   headers: Record<string, unknown>;
@@ -53,10 +54,11 @@ function headerText(value: unknown): string | undefined {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
-function rateLimitWait(http: HttpLike): string | undefined {
+function rateLimitWait(http: HttpLike, forge: string, reset: Date | undefined): string | undefined {
   const retryAfter = headerText(http.headers['retry-after']);
   if (retryAfter !== undefined && /^\d+$/.test(retryAfter))
-    return `GitHub asks to wait ${retryAfter} s before retrying`;
+    return `${forge} asks to wait ${retryAfter} s before retrying`;
+  if (reset !== undefined) return `the limit resets at ${reset.toISOString().replace('.000Z', 'Z')}`;
   if (String(http.headers['x-ratelimit-remaining']) === '0') {
     const reset = Number(http.headers['x-ratelimit-reset']);
     return Number.isFinite(reset) && reset > 0
@@ -67,7 +69,7 @@ function rateLimitWait(http: HttpLike): string | undefined {
 }
 
 export interface FailureDescription {
-  /** A few words, e.g. "GitHub API error 500". */
+  /** A few words, e.g. "GitHub API error 500" (or GitLab's). */
   reason: string;
   /** Markdown: what happened and what to do. */
   detail: string;
@@ -80,6 +82,9 @@ export interface FailureDescription {
 export function describeFailure(error: unknown, again = 'Re-run this check'): FailureDescription {
   const message = errorMessage(error);
   const http = httpErrorIn(error);
+  // The adapters say which forge answered; errors from before they did (a bare Octokit error) are GitHub's.
+  const forgeError = forgeErrorIn(error);
+  const forge = forgeError?.forge ?? 'GitHub';
   if (error instanceof SnapshotServerError) {
     return {
       reason: 'the snapshot server did not answer',
@@ -87,24 +92,24 @@ export function describeFailure(error: unknown, again = 'Re-run this check'): Fa
     };
   }
   if (http && (http.status === 403 || http.status === 429)) {
-    const wait = rateLimitWait(http);
+    const wait = rateLimitWait(http, forge, forgeError?.rateLimitReset);
     if (wait !== undefined) {
       return {
-        reason: 'GitHub API rate limit exceeded',
-        detail: `GitHub refused a request because the app's API rate limit is exhausted${requestLabel(http)}; ${wait}. ${again} after that.`,
+        reason: `${forge} API rate limit exceeded`,
+        detail: `${forge} refused a request because the app's API rate limit is exhausted${requestLabel(http)}; ${wait}. ${again} after that.`,
       };
     }
   }
   if (http && http.status >= 400) {
-    const kind = http.status >= 500 ? 'GitHub had an internal error' : `GitHub answered HTTP ${http.status}`;
+    const kind = http.status >= 500 ? `${forge} had an internal error` : `${forge} answered HTTP ${http.status}`;
     return {
-      reason: `GitHub API error ${http.status}`,
+      reason: `${forge} API error ${http.status}`,
       detail: `${kind}${requestLabel(http)}:\n\n${fencedBlock(message)}\n\n${http.status >= 500 ? `This is usually temporary: ${again.toLowerCase()}.` : `${again}; if it fails again, the app may lack a permission (see the README).`}`,
     };
   }
   if (http || (error instanceof Error && error.name === 'ForgeError')) {
     return {
-      reason: 'GitHub API request failed',
+      reason: `${forge} API request failed`,
       detail: `${fencedBlock(message)}\n\nThis is usually temporary: ${again.toLowerCase()}.`,
     };
   }

@@ -1,10 +1,6 @@
 import { rerunTarget } from '../../src/app/on-check-run.js';
-import {
-  isBotPullRequest,
-  judgesPullRequest,
-  pullRequestTarget,
-  type PullRequestPayload,
-} from '../../src/app/on-pull-request.js';
+import { changeRequestEvent, type PullRequestPayload } from '../../src/adapters/github/events.js';
+import { changeRequestTarget, isBotChangeRequest, judgesChangeRequest } from '../../src/app/on-pull-request.js';
 import { decidePush, type PushPayload } from '../../src/app/on-push.js';
 import { fixture } from '../helpers/probot-app.js';
 
@@ -63,13 +59,13 @@ describe('pull requests', () => {
     ['pull-request-edited-base', true],
     ['pull-request-edited-title', false],
   ])('%s is judged: %s', (name, judged) => {
-    expect(judgesPullRequest(fixture<PullRequestPayload>(name))).toBe(judged);
+    expect(judgesChangeRequest(changeRequestEvent(fixture<PullRequestPayload>(name)))).toBe(judged);
   });
 
   it('does not judge a closed pull request', () => {
     const payload = fixture<PullRequestPayload>('pull-request-edited-base');
     payload.pull_request.state = 'closed';
-    expect(judgesPullRequest(payload)).toBe(false);
+    expect(judgesChangeRequest(changeRequestEvent(payload))).toBe(false);
   });
 
   it.each([
@@ -78,14 +74,14 @@ describe('pull requests', () => {
     ['pull-request-opened-by-bot', false, true],
   ])('%s: from a fork %s, the bot own %s', (name, fromFork, ownByBot) => {
     const payload = fixture<PullRequestPayload>(name);
-    expect(pullRequestTarget(payload).fromFork).toBe(fromFork);
-    expect(isBotPullRequest(payload, 'apt-snapshots-bot/')).toBe(ownByBot);
+    expect(changeRequestTarget(changeRequestEvent(payload)).fromFork).toBe(fromFork);
+    expect(isBotChangeRequest(changeRequestEvent(payload), 'apt-snapshots-bot/')).toBe(ownByBot);
   });
 
   it('treats a pull request whose fork was deleted as a fork', () => {
     const payload = fixture<PullRequestPayload>('pull-request-opened-from-fork');
     payload.pull_request.head.repo = null;
-    expect(pullRequestTarget(payload).fromFork).toBe(true);
+    expect(changeRequestTarget(changeRequestEvent(payload)).fromFork).toBe(true);
   });
 });
 

@@ -65,6 +65,7 @@ export function memoryDeps(options: {
   const deps: RepoDeps = {
     forge,
     reader: batchOf(options.reader),
+    threadRef: (on) => `#${on.number}`,
     mergeBase: () => Promise.reject(Object.assign(new Error('no merge base'), { status: 404 })),
     ...(options.server ? { server: options.server } : {}),
     ...(options.bumpTrigger ? { bumpTrigger: options.bumpTrigger } : {}),

@@ -1,4 +1,5 @@
 import type {
+  Thread,
   BotPullRequest,
   CheckReport,
   EnsureBranchResult,
@@ -69,7 +70,8 @@ export class MemoryForge implements Forge {
     this.writes.push(`close pull request #${number}: ${comment}`);
   }
 
-  async ensureComment(issueNumber: number, marker: string, body: string): Promise<{ url: string }> {
+  async ensureComment(on: Thread, marker: string, body: string): Promise<{ url: string }> {
+    const issueNumber = on.number;
     const issue = this.issues.find((i) => i.number === issueNumber);
     const comments = issue?.comments ?? [];
     const earlier = comments.find((c) => c.marker === marker);

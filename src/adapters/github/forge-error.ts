@@ -1,45 +1,6 @@
-/**
- * An answer from the GitHub API we could not use. The message names the
- * operation and the endpoint; it is built only from the method, the URL
- * without its query string, the status and GitHub's own message, so no
- * header (hence no token) can end up in a log or a check summary.
- */
-export class ForgeError extends Error {
-  override name = 'ForgeError';
-  /** HTTP status; undefined when no response came back. */
-  readonly status: number | undefined;
-  /** When the exhausted rate limit resets, if GitHub said so. */
-  readonly rateLimitReset: Date | undefined;
-  /**
-   * GitHub does not have what was asked about: a 404 or 410, a GraphQL
-   * NOT_FOUND, or a 422 "No commit found" (a check run on a commit the
-   * repository lacks). The repository was deleted or transferred, the app
-   * uninstalled, the issue or commit is gone.
-   */
-  readonly gone: boolean;
+import { ForgeError } from '../../ports/forge-error.js';
 
-  constructor(
-    message: string,
-    readonly operation: string,
-    readonly endpoint: string,
-    options: { status?: number; rateLimitReset?: Date; gone?: boolean; cause?: unknown } = {},
-  ) {
-    super(message, { cause: options.cause });
-    this.status = options.status;
-    this.rateLimitReset = options.rateLimitReset;
-    this.gone = options.gone ?? false;
-  }
-}
-
-/** Whether `error`, or an error it was caused by, says that GitHub no longer has what it was about. */
-export function isGone(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current instanceof Error; depth += 1) {
-    if (current instanceof ForgeError && current.gone) return true;
-    current = current.cause;
-  }
-  return false;
-}
+export { ForgeError, isGone } from '../../ports/forge-error.js';
 
 interface ErrorShape {
   status?: unknown;
@@ -128,6 +89,7 @@ export function toForgeError(operation: string, error: unknown): ForgeError {
     (status === 422 && /\bno commit found\b/i.test(message)) ||
     (isGraphqlError && (shape.errors as { type?: unknown }[]).some((e) => e?.type === 'NOT_FOUND'));
   return new ForgeError(`GitHub ${operation}: ${endpoint} ${answered}: ${message}${limit}`, operation, endpoint, {
+    forge: 'GitHub',
     status,
     rateLimitReset,
     gone,

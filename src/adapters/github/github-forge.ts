@@ -7,6 +7,7 @@ import type {
   IssueInfo,
   KnownCheckRuns,
   Permission,
+  Thread,
   PullRequestInfo,
 } from '../../ports/forge.js';
 import { ensureBotBranch } from './bot-branch.js';
@@ -71,8 +72,9 @@ export class GitHubForge implements Forge {
     return closePullRequest(this.context, number, comment);
   }
 
-  ensureComment(issueNumber: number, marker: string, body: string): Promise<{ url: string }> {
-    return ensureComment(this.context, issueNumber, marker, body);
+  /** Issues and pull requests share one series of numbers on GitHub: the kind changes nothing. */
+  ensureComment(on: Thread, marker: string, body: string): Promise<{ url: string }> {
+    return ensureComment(this.context, on.number, marker, body);
   }
 
   /**

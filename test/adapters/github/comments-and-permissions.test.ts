@@ -29,7 +29,7 @@ describe('GitHubForge.ensureComment', () => {
       ]);
     scope.post(`${REPO}/issues/12/comments`, capture).reply(201, comment(3, IDENTITY.botLogin, FULL));
 
-    await expect(forge.ensureComment(12, 'thaw-devel', BODY)).resolves.toEqual({
+    await expect(forge.ensureComment({ kind: 'issue', number: 12 }, 'thaw-devel', BODY)).resolves.toEqual({
       url: 'https://github.com/tails/tails/pull/12#issuecomment-3',
     });
     expect(requests).toHaveLength(2);
@@ -44,7 +44,7 @@ describe('GitHubForge.ensureComment', () => {
       .reply(200, [comment(1, 'alice', 'hello'), comment(5, IDENTITY.botLogin, `${MARKER}\nan older text`)]);
     scope.patch(`${REPO}/issues/comments/5`, capture).reply(200, comment(5, IDENTITY.botLogin, FULL));
 
-    await expect(forge.ensureComment(12, 'thaw-devel', BODY)).resolves.toEqual({
+    await expect(forge.ensureComment({ kind: 'issue', number: 12 }, 'thaw-devel', BODY)).resolves.toEqual({
       url: 'https://github.com/tails/tails/pull/12#issuecomment-5',
     });
     expect(requests).toHaveLength(2);
@@ -58,7 +58,7 @@ describe('GitHubForge.ensureComment', () => {
       .query({ per_page: '100' })
       .reply(200, [comment(5, IDENTITY.botLogin, FULL)]);
 
-    await expect(forge.ensureComment(12, 'thaw-devel', BODY)).resolves.toEqual({
+    await expect(forge.ensureComment({ kind: 'issue', number: 12 }, 'thaw-devel', BODY)).resolves.toEqual({
       url: 'https://github.com/tails/tails/pull/12#issuecomment-5',
     });
     expect(requests).toHaveLength(1);
@@ -68,7 +68,7 @@ describe('GitHubForge.ensureComment', () => {
     'refuses the marker %j without a request',
     async (marker) => {
       const { forge } = forgeWithScope();
-      await expect(forge.ensureComment(12, marker, BODY)).rejects.toThrow(UsageError);
+      await expect(forge.ensureComment({ kind: 'issue', number: 12 }, marker, BODY)).rejects.toThrow(UsageError);
     },
   );
 });

@@ -1,0 +1,67 @@
+import type { ChangeRequestEvent, CommandEvent } from '../../ports/forge-events.js';
+
+/** The fields of a pull_request webhook the app reads (payloads.ts checks them first). */
+export interface PullRequestPayload {
+  action: string;
+  number: number;
+  changes?: { base?: unknown };
+  pull_request: {
+    state: string;
+    head: { ref: string; sha: string; repo: { full_name: string } | null };
+    base: { ref: string; sha: string; repo: { full_name: string } };
+  };
+  sender?: { login: string; id?: number };
+}
+
+/** The fields of an issue_comment webhook the app reads. */
+export interface IssueCommentPayload {
+  comment: { id: number; body: string };
+  issue: { number: number; pull_request?: unknown };
+  sender: { login: string; id?: number };
+}
+
+function actionOf(payload: PullRequestPayload): ChangeRequestEvent['action'] {
+  switch (payload.action) {
+    case 'opened':
+      return 'opened';
+    case 'synchronize':
+      return 'updated';
+    case 'reopened':
+      return 'reopened';
+    case 'edited':
+      // A title or body edit changes nothing judged; a new base does.
+      return payload.changes?.base !== undefined ? 'retargeted' : 'other';
+    default:
+      return 'other';
+  }
+}
+
+function actor(sender: { login: string; id?: number } | undefined): ChangeRequestEvent['sender'] {
+  if (!sender) return { login: 'unknown' };
+  return sender.id === undefined ? { login: sender.login } : { login: sender.login, id: sender.id };
+}
+
+export function changeRequestEvent(payload: PullRequestPayload): ChangeRequestEvent {
+  const { head, base } = payload.pull_request;
+  return {
+    kind: 'change-request',
+    action: actionOf(payload),
+    number: payload.number,
+    open: payload.pull_request.state === 'open',
+    // A deleted fork has no repository any more: treat it as a fork.
+    head: { branch: head.ref, sha: head.sha, fromFork: head.repo?.full_name !== base.repo.full_name },
+    base: { branch: base.ref, sha: base.sha },
+    sender: actor(payload.sender),
+  };
+}
+
+/** A comment on an issue or a pull request: GitHub says which by `issue.pull_request`. */
+export function commandEvent(payload: IssueCommentPayload): CommandEvent {
+  return {
+    kind: 'command',
+    commentId: payload.comment.id,
+    body: payload.comment.body,
+    on: { kind: payload.issue.pull_request === undefined ? 'issue' : 'change-request', number: payload.issue.number },
+    sender: actor(payload.sender),
+  };
+}

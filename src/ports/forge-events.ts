@@ -1,0 +1,50 @@
+import type { Thread } from './forge.js';
+
+/** Who caused an event, as the forge names them. */
+export interface Actor {
+  login: string;
+  /** The forge's numeric id for them, when its payload gives one (GitLab's members API asks by id). */
+  id?: number;
+}
+
+/** A branch or tag moved, was created or deleted. Refs are full (refs/heads/NAME, refs/tags/NAME). */
+export interface PushEvent {
+  kind: 'push';
+  ref: string;
+  before: string;
+  after: string;
+  created?: boolean;
+  deleted?: boolean;
+  /** History was rewritten; undefined when the forge does not say (GitLab). */
+  forced?: boolean;
+  sender: Actor;
+}
+
+/** A pull request (GitHub) or merge request (GitLab) changed. */
+export interface ChangeRequestEvent {
+  kind: 'change-request';
+  /**
+   * `opened`, `updated` (new commits), `reopened` and `retargeted` (a new
+   * base) judge the head again; `other` (a title edit, a close, a label)
+   * changes nothing judged.
+   */
+  action: 'opened' | 'updated' | 'reopened' | 'retargeted' | 'other';
+  number: number;
+  open: boolean;
+  head: { branch: string; sha: string; fromFork: boolean };
+  base: { branch: string; sha: string };
+  sender: Actor;
+}
+
+/** A comment (GitHub) or note (GitLab) that may hold an `/apt-snapshots` command. */
+export interface CommandEvent {
+  kind: 'command';
+  /** The comment's id: one reply per comment, edited when the event comes again. */
+  commentId: number;
+  body: string;
+  on: Thread;
+  sender: Actor;
+}
+
+/** What the handlers shared by every forge receive: each forge's adapter turns its webhooks into these. */
+export type ForgeEvent = PushEvent | ChangeRequestEvent | CommandEvent;
