@@ -147,5 +147,6 @@ export function renderFailure(name: string, subject: CheckSubject, error: unknow
     ),
     annotations: [],
     actions: [],
+    ...(subject.kind === 'pull_request' ? { changeRequest: subject.number } : {}),
   };
 }

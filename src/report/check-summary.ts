@@ -340,5 +340,6 @@ export function renderCheck(input: CheckInput): CheckReport {
     summary,
     annotations: annotationsFor(evaluation.verdict.findings),
     actions: input.fixable ? fixActions(evaluation.verdict.findings) : [],
+    ...(input.subject.kind === 'pull_request' ? { changeRequest: input.subject.number } : {}),
   };
 }
