@@ -40,6 +40,11 @@ export interface CheckReport {
    * note there.
    */
   changeRequest?: number;
+  /**
+   * The same fixes as `actions`, as the `/apt-snapshots` commands that ask
+   * for them in a comment: what a forge without buttons (GitLab) offers.
+   */
+  commands?: string[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Finding, PlanAction, Severity } from '../domain/finding.js';
 import type { CheckAction, CheckAnnotation } from '../ports/forge.js';
+import { COMMAND_PREFIX } from '../app/command.js';
 
 const LEVEL: Record<Severity, CheckAnnotation['level']> = { error: 'failure', warning: 'warning', notice: 'notice' };
 
@@ -37,6 +38,15 @@ const FIX_ACTIONS: Record<PlanAction, CheckAction> = {
 export function fixActions(findings: readonly Finding[]): CheckAction[] {
   const wanted = new Set(findings.flatMap((f) => (f.fix ? [f.fix] : [])));
   return FIX_ORDER.filter((action) => wanted.has(action)).map((action) => FIX_ACTIONS[action]);
+}
+
+/** The commands that ask for the same fixes as fixActions, on `branch`; nothing when there is none. */
+export function fixCommandsFor(findings: readonly Finding[], branch: string): { commands?: string[] } {
+  const wanted = new Set(findings.flatMap((f) => (f.fix ? [f.fix] : [])));
+  const commands = FIX_ORDER.filter((action) => wanted.has(action)).map(
+    (action) => `${COMMAND_PREFIX} ${action} ${branch}`,
+  );
+  return commands.length > 0 ? { commands } : {};
 }
 
 /** The planner a button's identifier stands for; undefined for identifiers that are not ours. */

@@ -13,7 +13,7 @@ import { describeConfigProblem } from '../config/load.js';
 import { describeFieldChange } from '../config/diff.js';
 import type { CheckConclusion, CheckReport } from '../ports/forge.js';
 import type { Verdict } from '../rules/judge.js';
-import { annotationsFor, fixActions } from './check-annotations.js';
+import { annotationsFor, fixActions, fixCommandsFor } from './check-annotations.js';
 import { subjectMarker, type CheckSubject } from './check-subject.js';
 import { fitSummary, keepLines } from './fit-summary.js';
 import { escapeMarkdown, fencedBlock, inlineCode, tableCell } from './markdown.js';
@@ -341,5 +341,6 @@ export function renderCheck(input: CheckInput): CheckReport {
     annotations: annotationsFor(evaluation.verdict.findings),
     actions: input.fixable ? fixActions(evaluation.verdict.findings) : [],
     ...(input.subject.kind === 'pull_request' ? { changeRequest: input.subject.number } : {}),
+    ...(input.fixable ? fixCommandsFor(evaluation.verdict.findings, input.subject.branch) : {}),
   };
 }

@@ -1,0 +1,221 @@
+import { Gitlab } from '@gitbeaker/rest';
+import { createRequesterFn, type RequestHandlerFn } from '@gitbeaker/requester-utils';
+import { ForgeError } from '../../ports/forge-error.js';
+
+/** The gitbeaker client every GitLab adapter takes. */
+export type GitLabApi = InstanceType<typeof Gitlab<false>>;
+
+export interface GitLabConnection {
+  /** https://gitlab.example (no /api/v4). */
+  host: string;
+  /** A personal, project or group access token of the bot's user; never logged. */
+  token: string;
+  /** Waits for a 429's Retry-After up to this long, then fails naming when to retry; 60 s by default. */
+  maxRetryAfterMs?: number;
+  /** One request's time limit; 30 s by default. */
+  timeoutMs?: number;
+  /** Sleeps between attempts; tests pass one that records instead. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A project as the adapters address it. */
+export interface GitLabProject {
+  /** `namespace/name` (URL-encoded into one path segment by gitbeaker) or the numeric id. */
+  id: string | number;
+  /** https://gitlab.example/namespace/name, for links. */
+  webUrl: string;
+}
+
+const RETRIED_STATUSES = [502, 503, 504];
+const ATTEMPTS = 3;
+
+function endpointOf(method: string, url: URL): string {
+  return `${method} ${url.origin}${url.pathname}`;
+}
+
+/** GitLab's own message: `{"message": …}` or `{"error": …}`, an object of field errors, or text; one line. */
+async function gitlabMessage(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  let message: unknown = text;
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown; error?: unknown };
+    message = parsed.message ?? parsed.error ?? text;
+  } catch {
+    // Not JSON: the text itself.
+  }
+  const line = typeof message === 'string' ? message : JSON.stringify(message);
+  return (line.split('\n')[0] ?? '').slice(0, 300) || 'no message';
+}
+
+/** Seconds (or an HTTP date) a 429 asks to wait, as milliseconds. */
+function retryAfterMs(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * gitbeaker's own handler retries 429 and 502 ten times within a quarter
+ * of a second and ignores Retry-After, so a rate-limited bot would give up
+ * at once and hammer the server while doing so. This one waits as GitLab
+ * asks (up to `maxRetryAfterMs`), retries 502, 503 and 504 twice with a
+ * growing pause, and turns every failure into a ForgeError naming the
+ * endpoint, without query string or headers.
+ */
+function requestHandler(connection: GitLabConnection): RequestHandlerFn {
+  const maxWait = connection.maxRetryAfterMs ?? 60_000;
+  const timeoutMs = connection.timeoutMs ?? 30_000;
+  const sleep = connection.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  return async (endpoint, options = {}) => {
+    const {
+      prefixUrl,
+      searchParams,
+      method = 'GET',
+      headers,
+      body,
+    } = options as {
+      prefixUrl?: string;
+      searchParams?: string;
+      method?: string;
+      headers?: Record<string, string>;
+      body?: string | FormData;
+    };
+    const base = prefixUrl?.endsWith('/') ? prefixUrl : `${prefixUrl ?? ''}/`;
+    const url = new URL(endpoint, base);
+    url.search = searchParams ?? '';
+    const where = endpointOf(method, url);
+    for (let attempt = 1; ; attempt += 1) {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          ...(headers ? { headers } : {}),
+          ...(body === undefined ? {} : { body }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        throw new ForgeError(
+          `GitLab ${where} failed: ${timedOut ? `no answer within ${timeoutMs / 1000} s` : 'could not connect'}`,
+          'request',
+          where,
+          { forge: 'GitLab', cause: error },
+        );
+      }
+      if (response.ok) {
+        const type = response.headers.get('content-type') ?? '';
+        const parsed: unknown =
+          response.status === 204
+            ? null
+            : type.includes('application/json')
+              ? ((await response.json()) as unknown)
+              : await response.text();
+        return {
+          body: (parsed ?? {}) as Record<string, unknown>,
+          headers: Object.fromEntries(response.headers.entries()),
+          status: response.status,
+        };
+      }
+      const wait = response.status === 429 ? retryAfterMs(response.headers.get('retry-after'), Date.now()) : undefined;
+      if (attempt < ATTEMPTS && response.status === 429 && wait !== undefined && wait <= maxWait) {
+        await response.body?.cancel();
+        await sleep(wait);
+        continue;
+      }
+      if (attempt < ATTEMPTS && RETRIED_STATUSES.includes(response.status)) {
+        await response.body?.cancel();
+        await sleep(1000 * attempt);
+        continue;
+      }
+      const message = await gitlabMessage(response);
+      const reset =
+        response.status === 429
+          ? new Date(Date.now() + (wait ?? 60_000))
+          : response.headers.get('ratelimit-remaining') === '0' && response.headers.get('ratelimit-reset')
+            ? new Date(Number(response.headers.get('ratelimit-reset')) * 1000)
+            : undefined;
+      throw new ForgeError(
+        `GitLab ${where} answered ${response.status}: ${message}${reset ? ` (rate limit exhausted until ${reset.toISOString()})` : ''}`,
+        'request',
+        where,
+        {
+          forge: 'GitLab',
+          status: response.status,
+          ...(reset ? { rateLimitReset: reset } : {}),
+          gone: response.status === 404 || response.status === 410,
+        },
+      );
+    }
+  };
+}
+
+/** The client: gitbeaker's resources, with requests made by requestHandler. */
+export function gitlabApi(connection: GitLabConnection): GitLabApi {
+  return new Gitlab({
+    host: connection.host,
+    token: connection.token,
+    requesterFn: createRequesterFn((_, options) => Promise.resolve(options), requestHandler(connection)),
+  });
+}
+
+/**
+ * Runs one call, re-wrapping its ForgeError so that the message says what
+ * the bot was doing: `operation` (e.g. "create commit status").
+ */
+export async function gitlabCall<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ForgeError) {
+      throw new ForgeError(error.message.replace(/^GitLab /, `GitLab ${operation}: `), operation, error.endpoint, {
+        forge: 'GitLab',
+        ...(error.status === undefined ? {} : { status: error.status }),
+        ...(error.rateLimitReset ? { rateLimitReset: error.rateLimitReset } : {}),
+        gone: error.gone,
+        cause: error,
+      });
+    }
+    throw new ForgeError(
+      `GitLab ${operation} failed: ${error instanceof Error ? error.message : String(error)}`,
+      operation,
+      'unknown endpoint',
+      { forge: 'GitLab', cause: error },
+    );
+  }
+}
+
+/**
+ * One GraphQL request (POST /api/graphql), with the same token, waits and
+ * error model as the REST calls. GraphQL errors (a 200 with `errors`)
+ * become a ForgeError too.
+ */
+export async function gitlabGraphql<T>(
+  connection: GitLabConnection,
+  operation: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
+  const handler = requestHandler(connection);
+  const response = await gitlabCall(operation, () =>
+    handler('api/graphql', {
+      prefixUrl: connection.host,
+      method: 'POST',
+      headers: { authorization: `Bearer ${connection.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    }),
+  );
+  const result = response.body as { data?: T; errors?: { message?: unknown }[] };
+  if (Array.isArray(result.errors) && result.errors.length > 0) {
+    const messages = result.errors.map((e) => (typeof e?.message === 'string' ? e.message : 'unknown error'));
+    const endpoint = `POST ${new URL('api/graphql', connection.host.endsWith('/') ? connection.host : `${connection.host}/`).toString()}`;
+    throw new ForgeError(`GitLab ${operation}: ${endpoint} answered 200: ${messages.join('; ')}`, operation, endpoint, {
+      forge: 'GitLab',
+      status: 200,
+      gone: result.data === undefined || result.data === null,
+    });
+  }
+  if (result.data === undefined)
+    throw new ForgeError(`GitLab ${operation}: no data`, operation, 'POST /api/graphql', { forge: 'GitLab' });
+  return result.data;
+}
