@@ -7,8 +7,6 @@ import { GraphqlRefReader } from './adapters/github/graphql-ref-reader.js';
 import { GitHubJobClaims } from './adapters/github/job-claims.js';
 import { mergeBase } from './adapters/github/merge-base.js';
 import { listTagsWithPrefix } from './adapters/github/tags.js';
-import { fetchText } from './adapters/http/fetch-text.js';
-import { isReady } from './adapters/http/readiness.js';
 import type { TriggerOptions } from './adapters/triggers/trigger-options.js';
 import { onCreate } from './app/release/on-tag.js';
 import { ReadinessWatch } from './app/release/readiness-watch.js';
@@ -21,7 +19,7 @@ import { Schedule } from './app/schedule.js';
 import { isBaseBranch } from './domain/branch.js';
 import type { RunOnce } from './ports/run-once.js';
 import { describeForLog } from './app/judge.js';
-import { MANIFEST_MAX_BYTES } from './domain/build-manifest.js';
+import { releaseServices } from './app/release/release-services.js';
 import { HttpSnapshotServer } from './adapters/snapshot-server/http-snapshot-server.js';
 import { CheckLedger } from './app/check-ledger.js';
 import { FollowUps, systemTimers, type Timers } from './app/follow-ups.js';
@@ -88,9 +86,6 @@ export interface AppOptions {
 export const REFRESH_DELAY_MS = 30_000;
 /** Lets the server settle (and its readiness be known) before the first round. */
 const FIRST_ROUND_DELAY_MS = 60_000;
-
-const MANIFEST_TIMEOUT_MS = 60_000;
-const READINESS_TIMEOUT_MS = 15_000;
 
 /** The words APT_SNAPSHOTS_SERVER takes besides a URL. */
 export const OFFLINE = 'offline';
@@ -332,19 +327,12 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
             fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
           };
         },
-        release: {
+        release: releaseServices({
           claims: new GitHubJobClaims(octokit, repository),
           triggers,
           tags: (prefix) => listTagsWithPrefix(octokit, repository, prefix),
-          fetchText: (url, redirectProblem) =>
-            fetchText(url, {
-              timeoutMs: MANIFEST_TIMEOUT_MS,
-              maxBytes: MANIFEST_MAX_BYTES,
-              ...(redirectProblem ? { redirectProblem } : {}),
-            }),
-          isReady: (url) => isReady(url, { timeoutMs: READINESS_TIMEOUT_MS }),
           watch: readiness,
-        },
+        }),
         refresh: async () => depsAt({ ...where, octokit: await app.auth(where.installationId) }),
       };
     };

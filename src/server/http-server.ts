@@ -23,12 +23,22 @@ export class ListenError extends Error {
 export interface HttpServerOptions {
   host: string;
   port: number;
-  webhookPath: string;
-  webhooks: WebhookEndpoint;
+  /** GitHub's webhooks; absent when the process serves GitLab alone. */
+  webhookPath?: string;
+  webhooks?: WebhookEndpoint;
+  /** GitLab's webhooks, on a path of their own; absent when the process serves GitHub alone. */
+  gitlab?: WebhookRoute;
   readiness: ReadinessProbe;
   metrics: AppMetrics;
   /** How long a stop waits for deliveries under way before closing their connections. */
   stopGraceMs?: number;
+}
+
+/** A webhook path besides GitHub's: what takes its requests, and waits for the deliveries under way at a stop. */
+export interface WebhookRoute {
+  path: string;
+  handle(request: IncomingMessage, response: ServerResponse): void;
+  settled(graceMs: number): Promise<void>;
 }
 
 export interface ListeningServer {
@@ -56,8 +66,12 @@ export async function listen(options: HttpServerOptions): Promise<ListeningServe
   const route = (request: IncomingMessage, response: ServerResponse): void => {
     // The request line is anyone's to write: a target that is no path is refused, not parsed.
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    if (path === options.webhookPath) {
+    if (options.webhooks && path === options.webhookPath) {
       void options.webhooks.handle(request, response);
+      return;
+    }
+    if (options.gitlab && path === options.gitlab.path) {
+      options.gitlab.handle(request, response);
       return;
     }
     const send = ([status, headers, body]: [number, Record<string, string>, string]) => {
@@ -121,7 +135,7 @@ export async function listen(options: HttpServerOptions): Promise<ListeningServe
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await options.webhooks.settled(grace);
+      await Promise.all([options.webhooks?.settled(grace), options.gitlab?.settled(grace)]);
       server.closeAllConnections();
       await Promise.all([closed, options.readiness.settled()]);
     },

@@ -5,6 +5,8 @@ import { RedisCheckLedger } from '../adapters/redis/redis-check-ledger.js';
 import { RedisLocks } from '../adapters/redis/redis-locks.js';
 import { RedisPacer } from '../adapters/redis/redis-pacer.js';
 import { RedisRunOnce } from '../adapters/redis/redis-run-once.js';
+import { RedisJobClaims } from '../adapters/redis/redis-job-claims.js';
+import type { JobClaims } from '../ports/job-claims.js';
 import type { CheckLedgerPort } from '../ports/check-ledger.js';
 import type { Locks } from '../ports/locks.js';
 import type { RunOnce } from '../ports/run-once.js';
@@ -19,6 +21,8 @@ export interface SharedState {
   rateLimits: Pick<RateLimitsOptions, 'pacer'>;
   /** Absent: this process's own claims of the scheduled rounds. */
   runOnce?: RunOnce;
+  /** Release job claims of a GitLab project (GitHub keeps them in refs); absent: this process's own. */
+  jobClaims?: (repository: string) => JobClaims;
   /** Whether the store answers, for /readyz. */
   readiness?: ReadinessCheck;
   close(): Promise<void>;
@@ -52,6 +56,7 @@ export function sharedState(env: NodeJS.ProcessEnv, log: Logger): SharedState {
     locks: new RedisLocks(redis, { log }),
     checkLedger: new RedisCheckLedger(redis),
     runOnce: new RedisRunOnce(redis),
+    jobClaims: (repository) => new RedisJobClaims(redis, repository),
     rateLimits: { pacer: new RedisPacer(redis, { log }) },
     readiness: {
       name: 'redis',

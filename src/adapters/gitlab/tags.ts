@@ -1,0 +1,19 @@
+import type { GitLabApi, GitLabProject } from './client.js';
+import { gitlabCall } from './client.js';
+
+const PER_PAGE = 100;
+const MAX_PAGES = 10;
+
+/** The names of the project's tags that start with `prefix` (e.g. `4.` for the 4.x releases). */
+export async function listGitLabTags(api: GitLabApi, project: GitLabProject, prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  for (let page = 1; page <= MAX_PAGES; page += 1) {
+    // GitLab's `search=^PREFIX` matches tags starting with it; the filter below keeps the contract exact.
+    const tags = await gitlabCall('list tags', () =>
+      api.Tags.all(project.id, { search: `^${prefix}`, perPage: PER_PAGE, page, maxPages: 1 }),
+    );
+    names.push(...tags.map((t) => t.name).filter((name) => name.startsWith(prefix)));
+    if (tags.length < PER_PAGE) return names;
+  }
+  return names;
+}
