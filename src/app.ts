@@ -25,10 +25,10 @@ import { CheckLedger } from './app/check-ledger.js';
 import { FollowUps, systemTimers, type Timers } from './app/follow-ups.js';
 import type { RepoDeps } from './app/deps.js';
 import { KeyedLock } from './app/keyed-lock.js';
-import { onCheckRunRequestedAction, onCheckRunRerequested } from './app/on-check-run.js';
+import { onFix, onRerun } from './app/on-check-run.js';
 import { onCommand } from './app/on-issue-comment.js';
 import { isBotChangeRequest, onChangeRequest } from './app/on-pull-request.js';
-import { changeRequestEvent, commandEvent } from './adapters/github/events.js';
+import { changeRequestEvent, commandEvent, fixEvent, pushEvent, rerunEvent } from './adapters/github/events.js';
 import { decidePush, onPush } from './app/on-push.js';
 import { payloadProblem, type HandledEvent } from './app/payloads.js';
 import type { PullRequestTarget } from './app/targets.js';
@@ -345,7 +345,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         // first: the refresh reads on its own, and is due whatever becomes of this push's check.
         const decision = decidePush(context.payload);
         if (decision.judge && isBaseBranch(decision.target.branch, defaults)) refreshSoon(whereOf(context));
-        await onPush(await depsFor(context), context.payload);
+        await onPush(await depsFor(context), pushEvent(context.payload));
       }, note),
     );
 
@@ -364,7 +364,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       'check_run.rerequested',
       handled(async (context) => {
         if (!actionable(note, 'check_run', context)) return;
-        await onCheckRunRerequested(await depsFor(context), context.payload);
+        await onRerun(await depsFor(context), rerunEvent(context.payload));
       }, note),
     );
 
@@ -372,7 +372,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       'check_run.requested_action',
       handled(async (context) => {
         if (!actionable(note, 'check_run', context)) return;
-        await onCheckRunRequestedAction(await depsFor(context), context.payload);
+        await onFix(await depsFor(context), fixEvent(context.payload));
       }, note),
     );
 

@@ -1,4 +1,5 @@
 import type { PlanAction } from '../domain/finding.js';
+import type { FixEvent, RerunEvent } from '../ports/forge-events.js';
 import { fixActionOf } from '../report/check-annotations.js';
 import { describeFailure } from '../report/check-failure.js';
 import { parseSubjectMarker, type CheckSubject } from '../report/check-subject.js';
@@ -13,12 +14,6 @@ import { describeFix, proposeFix } from './propose-fix.js';
 import { branchRef, type JudgeTarget } from './targets.js';
 
 /** The fields of a check_run webhook this app reads. */
-export interface CheckRunPayload {
-  action: string;
-  check_run: { name: string; head_sha: string; output: { summary: string | null } };
-  requested_action?: { identifier?: string } | null;
-  sender: { login: string };
-}
 
 /**
  * A re-run judges the same commit again, with what the check recorded: the
@@ -47,35 +42,32 @@ export function rerunTarget(subject: CheckSubject): JudgeTarget {
 }
 
 /** Our check runs carry their subject; anything else (another app's run, an old format) is not ours to touch. */
-function subjectOf(deps: RepoDeps, payload: CheckRunPayload): CheckSubject | undefined {
-  const subject = parseSubjectMarker(payload.check_run.output.summary);
-  if (!subject || subject.sha !== payload.check_run.head_sha) {
-    deps.log.debug(
-      { repository: deps.repository },
-      `check_run.${payload.action} ignored: not one of this app's checks`,
-    );
+function subjectOf(deps: RepoDeps, event: RerunEvent | FixEvent): CheckSubject | undefined {
+  const subject = parseSubjectMarker(event.check.summary);
+  if (!subject || subject.sha !== event.check.sha) {
+    deps.log.debug({ repository: deps.repository }, `${event.kind} ignored: not one of this app's checks`);
     return undefined;
   }
   return subject;
 }
 
-export async function onCheckRunRerequested(deps: RepoDeps, payload: CheckRunPayload): Promise<void> {
-  const release = parseReleaseMarker(payload.check_run.output.summary);
-  if (release && release.sha === payload.check_run.head_sha) {
+export async function onRerun(deps: RepoDeps, event: RerunEvent): Promise<void> {
+  const release = parseReleaseMarker(event.check.summary);
+  if (release && release.sha === event.check.sha) {
     // A marker only speaks for the check it ends: a job's marker on the release check is not to be acted on.
     const checkName = deps.defaults.bot.check_name;
     const expected = release.kind === 'release' ? releaseCheckName(checkName) : jobCheckName(checkName, release.job);
-    if (payload.check_run.name !== expected) {
+    if (event.check.name !== expected) {
       deps.log.warn(
-        { repository: deps.repository, check: payload.check_run.name },
-        'check_run.rerequested ignored: its marker is not of this check',
+        { repository: deps.repository, check: event.check.name },
+        're-run ignored: its marker is not of this check',
       );
       return;
     }
     await rerunRelease(deps, release);
     return;
   }
-  const subject = subjectOf(deps, payload);
+  const subject = subjectOf(deps, event);
   if (!subject) return;
   const target = rerunTarget(subject);
   await (target.kind === 'push' ? checkPush(deps, target) : checkCommit(deps, target));
@@ -109,17 +101,17 @@ async function fix(deps: RepoDeps, subject: CheckSubject, action: PlanAction, re
  * request, and writes what happened on the check itself, the only place
  * the person who pressed the button is looking.
  */
-export async function onCheckRunRequestedAction(deps: RepoDeps, payload: CheckRunPayload): Promise<void> {
-  const subject = subjectOf(deps, payload);
+export async function onFix(deps: RepoDeps, event: FixEvent): Promise<void> {
+  const subject = subjectOf(deps, event);
   if (!subject) return;
-  const action = fixActionOf(payload.requested_action?.identifier ?? '');
+  const action = fixActionOf(event.identifier ?? '');
   if (!action) {
-    deps.log.debug({ repository: deps.repository }, 'check_run.requested_action ignored: not one of its buttons');
+    deps.log.debug({ repository: deps.repository }, 'fix ignored: not one of its buttons');
     return;
   }
   let note: string;
   try {
-    note = await fix(deps, subject, action, escapeMarkdown(payload.sender.login));
+    note = await fix(deps, subject, action, escapeMarkdown(event.sender.login));
   } catch (error) {
     deps.log.warn({ repository: deps.repository, err: describeForLog(error) }, 'could not fix');
     const { reason, detail } = describeFailure(error, 'Press “Fix it” again');

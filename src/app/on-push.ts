@@ -1,4 +1,5 @@
 import { normalizeBranchName } from '../domain/branch-name.js';
+import type { PushEvent } from '../ports/forge-events.js';
 import type { RepoDeps } from './deps.js';
 import { isTagRef, onTagPush } from './release/on-tag.js';
 import { followDevelopmentBranch, followKey } from './devel-thaw.js';
@@ -35,15 +36,8 @@ function retryLater(deps: RepoDeps, target: PushTarget, attempt: number): number
   });
 }
 
-/** The fields of a push webhook this app reads. */
-export interface PushPayload {
-  ref: string;
-  before: string;
-  after: string;
-  created?: boolean;
-  deleted?: boolean;
-  forced?: boolean;
-}
+/** The fields of a push deciding what it asks for. */
+type PushFields = Pick<PushEvent, 'ref' | 'before' | 'after' | 'created' | 'deleted' | 'forced'>;
 
 export type PushDecision = { judge: true; target: PushTarget } | { judge: false; reason: string };
 
@@ -59,7 +53,7 @@ export type PushDecision = { judge: true; target: PushTarget } | { judge: false;
  *   branch backwards is exactly what reviewers must see;
  * - anything else: `after` compared with `before`.
  */
-export function decidePush(payload: PushPayload): PushDecision {
+export function decidePush(payload: PushFields): PushDecision {
   if (!payload.ref.startsWith('refs/heads/')) return { judge: false, reason: `${payload.ref} is not a branch` };
   const named = normalizeBranchName(payload.ref);
   if (!named.ok) return { judge: false, reason: named.error };
@@ -116,7 +110,7 @@ export async function checkPush(deps: RepoDeps, target: PushTarget, attempt = 0)
   if (note !== undefined) await publishCheck(deps, renderCheck({ ...outcome.judged.input, notes: [note] }));
 }
 
-export async function onPush(deps: RepoDeps, payload: PushPayload): Promise<void> {
+export async function onPush(deps: RepoDeps, payload: PushEvent): Promise<void> {
   if (isTagRef(payload.ref)) {
     await onTagPush(deps, payload);
     return;

@@ -17,6 +17,8 @@ export interface PushEvent {
   deleted?: boolean;
   /** History was rewritten; undefined when the forge does not say (GitLab). */
   forced?: boolean;
+  /** For a tag: the commit it names (`after` is the tag object of an annotated tag), when the forge says. */
+  commit?: string;
   sender: Actor;
 }
 
@@ -46,5 +48,29 @@ export interface CommandEvent {
   sender: Actor;
 }
 
+/** A check the bot published, as a forge with check runs (GitHub) hands it back. */
+export interface PublishedCheck {
+  name: string;
+  sha: string;
+  /** The summary the bot wrote: its hidden marker says what was judged. */
+  summary: string | null;
+}
+
+/** A person asked for a check to be judged again (GitHub's Re-run; on GitLab, `/apt-snapshots check` in a note). */
+export interface RerunEvent {
+  kind: 'rerun';
+  check: PublishedCheck;
+  sender: Actor;
+}
+
+/** A person pressed a fix button on a check (GitHub's "Fix it"; on GitLab, the commands the note offers). */
+export interface FixEvent {
+  kind: 'fix';
+  check: PublishedCheck;
+  /** Which button: the identifier of one of the check's actions. */
+  identifier: string | undefined;
+  sender: Actor;
+}
+
 /** What the handlers shared by every forge receive: each forge's adapter turns its webhooks into these. */
-export type ForgeEvent = PushEvent | ChangeRequestEvent | CommandEvent;
+export type ForgeEvent = PushEvent | ChangeRequestEvent | CommandEvent | RerunEvent | FixEvent;

@@ -1,7 +1,7 @@
 import { rerunTarget } from '../../src/app/on-check-run.js';
-import { changeRequestEvent, type PullRequestPayload } from '../../src/adapters/github/events.js';
+import { changeRequestEvent, type PullRequestPayload, type PushPayload } from '../../src/adapters/github/events.js';
 import { changeRequestTarget, isBotChangeRequest, judgesChangeRequest } from '../../src/app/on-pull-request.js';
-import { decidePush, type PushPayload } from '../../src/app/on-push.js';
+import { decidePush } from '../../src/app/on-push.js';
 import { fixture } from '../helpers/probot-app.js';
 
 const A = 'a'.repeat(40);

@@ -33,8 +33,8 @@ function claimsContract(make: () => Promise<[JobClaims, JobClaims]>): void {
     await one.claim('7.1', 'tag-apt-snapshots', 1, A);
 
     expect(await one.attempts('7.10', 'tag-apt-snapshots')).toEqual([]);
-    expect(await one.attempts('7.1', 'build-iuks')).toEqual([]);
-    expect(await one.claim('7.1', 'build-iuks', 1, A)).toBe(true);
+    expect(await one.attempts('7.1', 'build_IUKs')).toEqual([]);
+    expect(await one.claim('7.1', 'build_IUKs', 1, A)).toBe(true);
   });
 }
 

@@ -1,4 +1,4 @@
-import type { ChangeRequestEvent, CommandEvent } from '../../ports/forge-events.js';
+import type { ChangeRequestEvent, CommandEvent, FixEvent, PushEvent, RerunEvent } from '../../ports/forge-events.js';
 
 /** The fields of a pull_request webhook the app reads (payloads.ts checks them first). */
 export interface PullRequestPayload {
@@ -62,6 +62,57 @@ export function commandEvent(payload: IssueCommentPayload): CommandEvent {
     commentId: payload.comment.id,
     body: payload.comment.body,
     on: { kind: payload.issue.pull_request === undefined ? 'issue' : 'change-request', number: payload.issue.number },
+    sender: actor(payload.sender),
+  };
+}
+
+/** The fields of a push webhook the app reads. */
+export interface PushPayload {
+  ref: string;
+  before: string;
+  after: string;
+  created?: boolean;
+  deleted?: boolean;
+  forced?: boolean;
+  head_commit?: { id: string } | null;
+  sender?: { login: string; id?: number };
+}
+
+export function pushEvent(payload: PushPayload): PushEvent {
+  return {
+    kind: 'push',
+    ref: payload.ref,
+    before: payload.before,
+    after: payload.after,
+    ...(payload.created === undefined ? {} : { created: payload.created }),
+    ...(payload.deleted === undefined ? {} : { deleted: payload.deleted }),
+    ...(payload.forced === undefined ? {} : { forced: payload.forced }),
+    ...(payload.head_commit ? { commit: payload.head_commit.id } : {}),
+    sender: actor(payload.sender),
+  };
+}
+
+/** The fields of a check_run webhook the app reads. */
+export interface CheckRunPayload {
+  check_run: { name: string; head_sha: string; output: { summary: string | null } };
+  requested_action?: { identifier?: string } | null;
+  sender: { login: string; id?: number };
+}
+
+function publishedCheck(payload: CheckRunPayload): RerunEvent['check'] {
+  const run = payload.check_run;
+  return { name: run.name, sha: run.head_sha, summary: run.output.summary };
+}
+
+export function rerunEvent(payload: CheckRunPayload): RerunEvent {
+  return { kind: 'rerun', check: publishedCheck(payload), sender: actor(payload.sender) };
+}
+
+export function fixEvent(payload: CheckRunPayload): FixEvent {
+  return {
+    kind: 'fix',
+    check: publishedCheck(payload),
+    identifier: payload.requested_action?.identifier,
     sender: actor(payload.sender),
   };
 }

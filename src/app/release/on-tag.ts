@@ -1,4 +1,5 @@
 import { boundedMatch } from '../../domain/bounded-match.js';
+import type { PushEvent } from '../../ports/forge-events.js';
 import { errorMessage } from '../../errors.js';
 import { renderReleaseFailure } from '../../report/release-check.js';
 import type { RepoDeps } from '../deps.js';
@@ -7,16 +8,6 @@ import { ZERO_SHA } from '../targets.js';
 import { releaseTag } from './release-tag.js';
 
 const TAGS = 'refs/tags/';
-
-/** The fields of a push of a tag this app reads. */
-export interface TagPushPayload {
-  ref: string;
-  before: string;
-  after: string;
-  deleted?: boolean;
-  /** The tagged commit; `after` is the tag object for an annotated tag. */
-  head_commit?: { id: string } | null;
-}
 
 /** The fields of a create webhook this app reads. */
 export interface CreatePayload {
@@ -38,7 +29,7 @@ function isReleaseTag(deps: RepoDeps, tag: string): boolean {
  * an annotated tag's object, hence `^{commit}`), its jobs started once. A
  * tag deleted: the commit it named is told so, and nothing starts.
  */
-export async function onTagPush(deps: RepoDeps, payload: TagPushPayload): Promise<void> {
+export async function onTagPush(deps: RepoDeps, payload: PushEvent): Promise<void> {
   const tag = payload.ref.slice(TAGS.length);
   if (!isReleaseTag(deps, tag)) {
     deps.log.debug({ repository: deps.repository, tag }, 'tag ignored: not a release tag (release.tag_pattern)');
@@ -53,7 +44,7 @@ export async function onTagPush(deps: RepoDeps, payload: TagPushPayload): Promis
         : { tag, rev: `${payload.after}^{commit}`, verifyTag: true },
     );
   } catch (error) {
-    const sha = deleted ? payload.before : (payload.head_commit?.id ?? payload.after);
+    const sha = deleted ? payload.before : (payload.commit ?? payload.after);
     await reportReleaseFailure(deps, { tag, sha }, error);
   }
 }
