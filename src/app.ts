@@ -8,7 +8,7 @@ import { GitHubJobClaims } from './adapters/github/job-claims.js';
 import { mergeBase } from './adapters/github/merge-base.js';
 import { listTagsWithPrefix } from './adapters/github/tags.js';
 import type { TriggerOptions } from './adapters/triggers/trigger-options.js';
-import { onCreate } from './app/release/on-tag.js';
+import { onTagCreated } from './app/release/on-tag.js';
 import { ReadinessWatch } from './app/release/readiness-watch.js';
 import { bumpTrigger, releaseTriggers } from './app/release/triggers.js';
 import { GraphqlHistoryReader } from './adapters/github/graphql-history-reader.js';
@@ -28,7 +28,15 @@ import { KeyedLock } from './app/keyed-lock.js';
 import { onFix, onRerun } from './app/on-check-run.js';
 import { onCommand } from './app/on-issue-comment.js';
 import { isBotChangeRequest, onChangeRequest } from './app/on-pull-request.js';
-import { changeRequestEvent, commandEvent, fixEvent, pushEvent, rerunEvent } from './adapters/github/events.js';
+import {
+  changeRequestEvent,
+  commandEvent,
+  fixEvent,
+  issueEditedEvent,
+  pushEvent,
+  rerunEvent,
+  tagCreatedEvent,
+} from './adapters/github/events.js';
 import { decidePush, onPush } from './app/on-push.js';
 import { payloadProblem, type HandledEvent } from './app/payloads.js';
 import type { PullRequestTarget } from './app/targets.js';
@@ -380,7 +388,12 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       'create',
       handled(async (context) => {
         if (!actionable(note, 'create', context)) return;
-        await onCreate(await depsFor(context), context.payload);
+        const event = tagCreatedEvent(context.payload);
+        if (!event) {
+          context.log.debug('create ignored: not a tag');
+          return;
+        }
+        await onTagCreated(await depsFor(context), event);
       }, note),
     );
 
@@ -388,7 +401,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       'issues.edited',
       handled(async (context) => {
         if (!actionable(note, 'issues', context)) return;
-        await onDashboardEdit(await depsFor(context), context.payload);
+        await onDashboardEdit(await depsFor(context), issueEditedEvent(context.payload));
       }, note),
     );
 

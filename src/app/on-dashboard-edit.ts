@@ -7,18 +7,10 @@ import { describeFailure } from '../report/check-failure.js';
 import { DASHBOARD_MARKER, tickedRequests, untick } from '../report/dashboard.js';
 import { escapeMarkdown, inlineCode } from '../report/markdown.js';
 import { dashboardLock, landedConfig } from './dashboard-update.js';
+import type { IssueEditedEvent } from '../ports/forge-events.js';
 import type { RepoDeps } from './deps.js';
 import { describeForLog } from './judge.js';
 import { runPlan, WRITERS } from './on-issue-comment.js';
-
-/** The fields of an issues.edited webhook this app reads. */
-export interface IssuesEditedPayload {
-  action: string;
-  issue: { number: number; body: string | null; updated_at: string };
-  /** What the body was before this edit, when the edit changed it. */
-  changes?: { body?: { from?: string | null } };
-  sender: { login: string };
-}
 
 export type DashboardEditOutcome = 'not-the-dashboard' | 'nothing-ticked' | 'refused' | 'done';
 
@@ -35,9 +27,9 @@ function describeRequest(request: DashboardRequest): string {
  * this sender's to answer for. A request for a name that is no base
  * branch was not written by the bot: it is dropped.
  */
-function tickedBy(payload: IssuesEditedPayload, config: Config): DashboardRequest[] {
-  const earlier = tickedRequests(payload.changes?.body?.from ?? '');
-  return tickedRequests(payload.issue.body ?? '').filter((request) => {
+function tickedBy(event: IssueEditedEvent, config: Config): DashboardRequest[] {
+  const earlier = tickedRequests(event.previousBody ?? '');
+  return tickedRequests(event.body).filter((request) => {
     const named = normalizeBranchName(request.branch);
     return (
       !earlier.some((e) => same(e, request)) &&
@@ -70,21 +62,20 @@ async function carryOut(deps: RepoDeps, request: DashboardRequest, intro: string
  * why. Edits by the bot itself (unticking, refreshing) never reach here:
  * the app ignores webhooks from bots.
  */
-export async function onDashboardEdit(deps: RepoDeps, payload: IssuesEditedPayload): Promise<DashboardEditOutcome> {
-  const body = payload.issue.body ?? '';
+export async function onDashboardEdit(deps: RepoDeps, event: IssueEditedEvent): Promise<DashboardEditOutcome> {
+  const { body } = event;
   // Most edits of most issues are none of the bot's business: no request is made for them.
   if (!body.includes(DASHBOARD_MARKER)) return 'not-the-dashboard';
   // An edit of the title alone ticked nothing; the boxes already ticked are other edits' to answer.
-  if (payload.changes?.body === undefined || tickedRequests(body).length === 0) return 'nothing-ticked';
+  if (event.previousBody === undefined || tickedRequests(body).length === 0) return 'nothing-ticked';
   // The boxes are offered under the default branch's rules: a box is checked against the same.
-  const asked = tickedBy(payload, await landedConfig(deps));
+  const asked = tickedBy(event, await landedConfig(deps));
   if (asked.length === 0) return 'nothing-ticked';
-  const login = payload.sender.login;
+  const login = event.sender.login;
   const outcome = await deps.locks.run(dashboardLock(deps), async () => {
     const current = await deps.forge.findIssue(DASHBOARD_MARKER);
     // A dashboard a person closed is off: nothing is done from it, and unticking must not open another.
-    if (!current || current.number !== payload.issue.number || current.state === 'closed')
-      return 'not-the-dashboard' as const;
+    if (!current || current.number !== event.number || current.state === 'closed') return 'not-the-dashboard' as const;
     const still = tickedRequests(current.body);
     const requests = asked.filter((request) => still.some((s) => same(s, request)));
     if (requests.length === 0) return 'nothing-ticked' as const;
@@ -100,7 +91,7 @@ export async function onDashboardEdit(deps: RepoDeps, payload: IssuesEditedPaylo
   const who = `@${escapeMarkdown(login)}`;
   // One answer per edit and boxes: two edits within the same second tick different boxes.
   const digest = createHash('sha256').update(JSON.stringify(requests)).digest('hex').slice(0, 12);
-  const marker = `dashboard-request:${payload.issue.updated_at}:${login}:${digest}`;
+  const marker = `dashboard-request:${event.editedAt}:${login}:${digest}`;
   if (!outcome.writer) {
     await deps.forge.ensureComment(
       { kind: 'issue', number },

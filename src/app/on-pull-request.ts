@@ -1,7 +1,7 @@
 import type { ChangeRequestEvent } from '../ports/forge-events.js';
 import type { RepoDeps } from './deps.js';
 import { checkCommit } from './judge.js';
-import type { PullRequestTarget } from './targets.js';
+import { branchRef, type PullRequestTarget } from './targets.js';
 
 /** Opened, new commits, reopened, or retargeted: the head is judged again. A title or body edit changes nothing judged. */
 export function judgesChangeRequest(event: ChangeRequestEvent): boolean {
@@ -15,7 +15,8 @@ export function changeRequestTarget(event: ChangeRequestEvent): PullRequestTarge
     branch: event.head.branch,
     rev: event.head.sha,
     baseRef: event.base.branch,
-    baseRev: event.base.sha,
+    // GitLab's merge request events do not say where the target branch is: it is read where it is now.
+    baseRev: event.base.sha || branchRef(event.base.branch),
     baseSha: event.base.sha,
     fromFork: event.head.fromFork,
   };

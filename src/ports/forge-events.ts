@@ -34,6 +34,7 @@ export interface ChangeRequestEvent {
   number: number;
   open: boolean;
   head: { branch: string; sha: string; fromFork: boolean };
+  /** `sha` is empty when the forge does not say (GitLab): the base is then read by name. */
   base: { branch: string; sha: string };
   sender: Actor;
 }
@@ -72,5 +73,25 @@ export interface FixEvent {
   sender: Actor;
 }
 
+/** A person edited an issue (the dashboard's boxes are ticked by editing it). */
+export interface IssueEditedEvent {
+  kind: 'issue-edited';
+  number: number;
+  body: string;
+  /** The body before this edit; undefined when the edit left the body alone (a title edit). */
+  previousBody?: string;
+  /** When the forge recorded the edit: one answer per edit. */
+  editedAt: string;
+  sender: Actor;
+}
+
+/** A tag was created (GitHub's `create`, which can come without a push of it). */
+export interface TagCreatedEvent {
+  kind: 'tag-created';
+  tag: string;
+  sender: Actor;
+}
+
 /** What the handlers shared by every forge receive: each forge's adapter turns its webhooks into these. */
-export type ForgeEvent = PushEvent | ChangeRequestEvent | CommandEvent | RerunEvent | FixEvent;
+export type ForgeEvent =
+  PushEvent | ChangeRequestEvent | CommandEvent | RerunEvent | FixEvent | IssueEditedEvent | TagCreatedEvent;

@@ -1,6 +1,8 @@
 import { updateDashboard } from '../../src/app/dashboard-update.js';
 import { defaultConfig } from '../../src/config/defaults.js';
-import { onDashboardEdit, type IssuesEditedPayload } from '../../src/app/on-dashboard-edit.js';
+import { issueEditedEvent } from '../../src/adapters/github/events.js';
+import { onDashboardEdit } from '../../src/app/on-dashboard-edit.js';
+import type { IssueEditedEvent } from '../../src/ports/forge-events.js';
 import { refreshRepository } from '../../src/app/refresh-repository.js';
 import type { HistoryCommit, HistoryReader } from '../../src/ports/history.js';
 import { DASHBOARD_MARKER, tickedRequests } from '../../src/report/dashboard.js';
@@ -84,15 +86,14 @@ function setup(): MemoryDeps {
 }
 
 /** A person's edit of the dashboard (#1), as GitHub reports it: the body after, and before. */
-function edited(m: MemoryDeps, sender: string, body: string): IssuesEditedPayload {
+function edited(m: MemoryDeps, sender: string, body: string): IssueEditedEvent {
   const from = m.forge.issue(1).body;
   m.forge.editIssue(1, body);
-  return {
-    action: 'edited',
+  return issueEditedEvent({
     issue: { number: 1, body, updated_at: '2021-05-14T10:00:00Z' },
     changes: { body: { from } },
     sender: { login: sender },
-  };
+  });
 }
 
 const tick = (body: string, marker: string) => body.replace(`- [ ] ${marker}`, `- [x] ${marker}`);
@@ -222,14 +223,16 @@ describe('onDashboardEdit', () => {
     m.forge.writes.length = 0;
     // Issue #99 is a person's: the bot's dashboard is #1.
     const payload = {
-      action: 'edited',
       issue: { number: 99, body: ticked, updated_at: 'x' },
       changes: { body: { from: ticked.replace('- [x]', '- [ ]') } },
       sender: { login: 'rm' },
     };
-    await expect(onDashboardEdit(m.deps, payload)).resolves.toBe('not-the-dashboard');
+    await expect(onDashboardEdit(m.deps, issueEditedEvent(payload))).resolves.toBe('not-the-dashboard');
     await expect(
-      onDashboardEdit(m.deps, { ...payload, issue: { ...payload.issue, body: 'an unrelated issue' } }),
+      onDashboardEdit(
+        m.deps,
+        issueEditedEvent({ ...payload, issue: { ...payload.issue, body: 'an unrelated issue' } }),
+      ),
     ).resolves.toBe('not-the-dashboard');
     expect(m.forge.writes).toEqual([]);
     expect(m.forge.pullRequests).toEqual([]);
@@ -241,11 +244,10 @@ describe('a dashboard request, carefully', () => {
     const m = setup();
     await updateDashboard(m.deps, history(), defaultConfig());
     edited(m, 'rm', tick(m.forge.issue(1).body, BUMP_TESTING));
-    const retitled = {
-      action: 'edited',
+    const retitled = issueEditedEvent({
       issue: { number: 1, body: m.forge.issue(1).body, updated_at: 'y' },
       sender: { login: 'passer-by' },
-    };
+    });
     await expect(onDashboardEdit(m.deps, retitled)).resolves.toBe('nothing-ticked');
     expect(tickedRequests(m.forge.issue(1).body)).toEqual([{ action: 'bump', branch: 'testing' }]);
   });

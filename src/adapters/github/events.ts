@@ -1,4 +1,12 @@
-import type { ChangeRequestEvent, CommandEvent, FixEvent, PushEvent, RerunEvent } from '../../ports/forge-events.js';
+import type {
+  ChangeRequestEvent,
+  CommandEvent,
+  FixEvent,
+  IssueEditedEvent,
+  PushEvent,
+  RerunEvent,
+  TagCreatedEvent,
+} from '../../ports/forge-events.js';
 
 /** The fields of a pull_request webhook the app reads (payloads.ts checks them first). */
 export interface PullRequestPayload {
@@ -113,6 +121,40 @@ export function fixEvent(payload: CheckRunPayload): FixEvent {
     kind: 'fix',
     check: publishedCheck(payload),
     identifier: payload.requested_action?.identifier,
+    sender: actor(payload.sender),
+  };
+}
+
+/** The fields of a create webhook the app reads. */
+export interface CreatePayload {
+  ref: string;
+  ref_type: string;
+  sender?: { login: string; id?: number };
+}
+
+/** A tag created; undefined for a branch, whose push says all. */
+export function tagCreatedEvent(payload: CreatePayload): TagCreatedEvent | undefined {
+  return payload.ref_type === 'tag'
+    ? { kind: 'tag-created', tag: payload.ref, sender: actor(payload.sender) }
+    : undefined;
+}
+
+/** The fields of an issues.edited webhook the app reads. */
+export interface IssuesEditedPayload {
+  issue: { number: number; body: string | null; updated_at: string };
+  /** What the body was before this edit, when the edit changed it. */
+  changes?: { body?: { from?: string | null } };
+  sender: { login: string; id?: number };
+}
+
+export function issueEditedEvent(payload: IssuesEditedPayload): IssueEditedEvent {
+  const before = payload.changes?.body;
+  return {
+    kind: 'issue-edited',
+    number: payload.issue.number,
+    body: payload.issue.body ?? '',
+    ...(before === undefined ? {} : { previousBody: before.from ?? '' }),
+    editedAt: payload.issue.updated_at,
     sender: actor(payload.sender),
   };
 }

@@ -109,7 +109,7 @@ function requestHandler(connection: GitLabConnection): RequestHandlerFn {
           response.status === 204
             ? null
             : type.includes('application/json')
-              ? ((await response.json()))
+              ? await response.json()
               : await response.text();
         return {
           body: (parsed ?? {}) as Record<string, unknown>,

@@ -1,5 +1,5 @@
 import { boundedMatch } from '../../domain/bounded-match.js';
-import type { PushEvent } from '../../ports/forge-events.js';
+import type { PushEvent, TagCreatedEvent } from '../../ports/forge-events.js';
 import { errorMessage } from '../../errors.js';
 import { renderReleaseFailure } from '../../report/release-check.js';
 import type { RepoDeps } from '../deps.js';
@@ -8,12 +8,6 @@ import { ZERO_SHA } from '../targets.js';
 import { releaseTag } from './release-tag.js';
 
 const TAGS = 'refs/tags/';
-
-/** The fields of a create webhook this app reads. */
-export interface CreatePayload {
-  ref: string;
-  ref_type: string;
-}
 
 /**
  * Whether the tag is a release, by the app's own configuration: a tag has
@@ -77,12 +71,12 @@ export async function reportReleaseFailure(
  * GitHub sends `create` besides `push` for a new tag; both lead here, and
  * the claims make the second do nothing more than the first did.
  */
-export async function onCreate(deps: RepoDeps, payload: CreatePayload): Promise<void> {
-  if (payload.ref_type !== 'tag' || !isReleaseTag(deps, payload.ref)) {
-    deps.log.debug({ repository: deps.repository }, `create ignored: not a release tag`);
+export async function onTagCreated(deps: RepoDeps, event: TagCreatedEvent): Promise<void> {
+  if (!isReleaseTag(deps, event.tag)) {
+    deps.log.debug({ repository: deps.repository }, `tag created ignored: not a release tag`);
     return;
   }
-  await releaseTag(deps, { tag: payload.ref, rev: `${TAGS}${payload.ref}^{commit}` });
+  await releaseTag(deps, { tag: event.tag, rev: `${TAGS}${event.tag}^{commit}` });
 }
 
 export function isTagRef(ref: string): boolean {
