@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 /** A full commit sha, as markers carry them. */
 export const SHA_RE = /^[0-9a-f]{40}$/;
 
@@ -27,4 +28,14 @@ export function readMarker(name: string, summary: string | null | undefined): Re
   } catch {
     return undefined;
   }
+}
+
+/** The hidden line that marks the bot's comment for one purpose. */
+export function commentMarker(marker: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/.test(marker)) {
+    throw new UsageError(
+      `comment marker "${marker}" must be 1 to 100 letters, digits or . _ : / - and start with a letter or digit`,
+    );
+  }
+  return `<!-- apt-snapshots-bot:${marker} -->`;
 }

@@ -1,16 +1,6 @@
-import { UsageError } from '../../errors.js';
+import { commentMarker } from '../../report/hidden-marker.js';
 import { call } from './forge-error.js';
 import type { ForgeContext } from './forge-context.js';
-
-/** The hidden line that marks the bot's comment for one purpose. */
-export function commentMarker(marker: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/.test(marker)) {
-    throw new UsageError(
-      `comment marker "${marker}" must be 1 to 100 letters, digits or . _ : / - and start with a letter or digit`,
-    );
-  }
-  return `<!-- apt-snapshots-bot:${marker} -->`;
-}
 
 /**
  * Posts `body` under the marker, or edits the bot's comment that carries it.

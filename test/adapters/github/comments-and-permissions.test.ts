@@ -1,4 +1,4 @@
-import { commentMarker } from '../../../src/adapters/github/comments.js';
+import { commentMarker } from '../../../src/report/hidden-marker.js';
 import { ForgeError } from '../../../src/adapters/github/forge-error.js';
 import { UsageError } from '../../../src/errors.js';
 import { IDENTITY, REPO, forgeWithScope } from '../../helpers/github-forge-setup.js';
