@@ -10,12 +10,13 @@ import { listTagsWithPrefix } from './adapters/github/tags.js';
 import type { TriggerOptions } from './adapters/triggers/trigger-options.js';
 import { onTagCreated } from './app/release/on-tag.js';
 import { ReadinessWatch } from './app/release/readiness-watch.js';
-import { bumpTrigger, releaseTriggers } from './app/release/triggers.js';
+import { deploymentJobs } from './app/release/triggers.js';
 import { GraphqlHistoryReader } from './adapters/github/graphql-history-reader.js';
 import { forEachInstalledRepository } from './adapters/github/installations.js';
 import { onDashboardEdit } from './app/on-dashboard-edit.js';
 import { refreshRepository } from './app/refresh-repository.js';
 import { Schedule } from './app/schedule.js';
+import { FIRST_ROUND_DELAY_MS, REFRESH_DELAY_MS, roundClaimTtl } from './app/refresh-timing.js';
 import { isBaseBranch } from './domain/branch.js';
 import type { RunOnce } from './ports/run-once.js';
 import { describeForLog } from './app/judge.js';
@@ -89,11 +90,6 @@ export interface AppOptions {
    */
   schedule?: { runOnce: RunOnce; timers?: Timers; started?: (schedule: Schedule) => void };
 }
-
-/** A push to a base branch refreshes the dashboard this long after the last push of a burst. */
-export const REFRESH_DELAY_MS = 30_000;
-/** Lets the server settle (and its readiness be known) before the first round. */
-const FIRST_ROUND_DELAY_MS = 60_000;
 
 /** The words APT_SNAPSHOTS_SERVER takes besides a URL. */
 export const OFFLINE = 'offline';
@@ -206,13 +202,12 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     }
     const defaults = options.defaults ?? deploymentConfig(env);
     const { metrics } = options;
-    const configured = releaseTriggers(defaults, env, options.triggerOptions ?? { log: app.log });
-    const triggers = metrics ? measuredTriggers(configured, metrics) : configured;
-    const bumpConfigured = bumpTrigger(defaults, env, options.triggerOptions ?? { log: app.log });
-    const bump =
-      bumpConfigured && metrics
-        ? measuredTriggers({ 'bump-valid-until': bumpConfigured }, metrics)['bump-valid-until']
-        : bumpConfigured;
+    const { triggers, bump } = deploymentJobs(
+      defaults,
+      env,
+      options.triggerOptions ?? { log: app.log },
+      metrics && ((configured) => measuredTriggers(configured, metrics)),
+    );
     const readiness = new ReadinessWatch(options.timers ?? systemTimers, (message, error) =>
       app.log.warn({ err: error === undefined ? undefined : describeForLog(error) }, message),
     );
@@ -420,11 +415,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
             async (octokit, installed) => {
               const name = `${installed.repository.owner}/${installed.repository.repo}`;
               // A round per interval: the replica that claims it first does it, the others skip it.
-              // Claimed until just before the next round is due (at least half an interval), so that a replica
-              // whose timer runs a little ahead does not find the previous round's claim still there; whole
-              // milliseconds, as Redis takes.
-              const ttl = Math.max(1, Math.floor(Math.max(intervalMs / 2, intervalMs - REFRESH_DELAY_MS)));
-              if (!(await runOnce.claim(`refresh ${name}`, ttl))) return;
+              if (!(await runOnce.claim(`refresh ${name}`, roundClaimTtl(intervalMs)))) return;
               await refresh({ ...installed, octokit, log: app.log });
             },
             (what, error) =>

@@ -7,7 +7,9 @@ import type { RateLimitsOptions } from './adapters/github/rate-limits-plugin.js'
 import { createApp, snapshotServerFor, type AppOptions } from './app.js';
 import { deploymentConfig } from './config/deployment.js';
 import { DeliveryOutcomes } from './server/delivery-outcomes.js';
-import { listen, type ListeningServer } from './server/http-server.js';
+import { listen, type ListeningServer, type WebhookRoute } from './server/http-server.js';
+import { gitlabSettings } from './server/gitlab-settings.js';
+import { gitlabService } from './server/gitlab-service.js';
 import { measuredSnapshotServer } from './server/measured-ports.js';
 import { serverLog } from './server/log.js';
 import { AppMetrics } from './server/metrics.js';
@@ -83,7 +85,10 @@ function portOf(env: NodeJS.ProcessEnv): number {
 export async function serve(options: ServeOptions = {}): Promise<RunningService> {
   const env = options.env ?? process.env;
   const privateKey = getPrivateKey({ env });
-  if (!env.APP_ID || !privateKey) {
+  const webhookPath = env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH;
+  const gitlab = gitlabSettings(env, webhookPath);
+  const github = env.APP_ID && privateKey ? { appId: appIdOf(env), privateKey } : undefined;
+  if (!github && !gitlab) {
     const server = await run(createApp({ env, ...options.app }), {
       // Probot would take REDIS_URL for its own throttling and fetch ioredis with npx; the setup page needs neither.
       env: { ...env, REDIS_URL: undefined },
@@ -93,11 +98,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
     });
     return { port: portOf(env), stop: () => server.stop() };
   }
-  const appId = appIdOf(env);
   const port = portOf(env);
-  checkPrivateKey(privateKey);
+  if (github) checkPrivateKey(github.privateKey);
   const log = options.log ?? (await serverLog(env));
-  if (!env.WEBHOOK_SECRET && env.NODE_ENV !== 'production')
+  if (github && !env.WEBHOOK_SECRET && env.NODE_ENV !== 'production')
     log.warn(
       'WEBHOOK_SECRET is not set: webhooks signed with Probot\'s public default secret "development" are accepted (development only)',
     );
@@ -114,39 +118,46 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
   let server: ListeningServer;
   let schedule: Schedule | undefined;
   try {
-    const probot = new Probot({
-      appId,
-      privateKey,
-      // The app refuses to start without a secret in production (createApp); elsewhere Probot's own default.
-      secret: env.WEBHOOK_SECRET || 'development',
-      log,
-      Octokit: options.Octokit
-        ? options.Octokit.plugin(githubMetrics(metrics))
-        : appOctokit({ ...options.rateLimits, ...shared.rateLimits }, metrics),
-      ...(baseUrl ? { baseUrl } : {}),
-    });
-    await probot.load(
-      createApp({
-        env,
-        defaults,
-        metrics,
-        snapshotServer: snapshotServer ?? null,
-        ...(shared.locks ? { locks: shared.locks } : {}),
-        ...(shared.checkLedger ? { checkLedger: shared.checkLedger } : {}),
-        noteOutcome: outcomes.note,
-        schedule: {
-          runOnce: shared.runOnce ?? new MemoryRunOnce(),
-          // The process's own clock, whatever timers a test gives the handlers' retries.
-          timers: systemTimers,
-          started: (started) => {
-            schedule = started;
+    const checks: ReadinessCheck[] = [];
+    let probot: Probot | undefined;
+    if (github) {
+      probot = new Probot({
+        appId: github.appId,
+        privateKey: github.privateKey,
+        // The app refuses to start without a secret in production (createApp); elsewhere Probot's own default.
+        secret: env.WEBHOOK_SECRET || 'development',
+        log,
+        Octokit: options.Octokit
+          ? options.Octokit.plugin(githubMetrics(metrics))
+          : appOctokit({ ...options.rateLimits, ...shared.rateLimits }, metrics),
+        ...(baseUrl ? { baseUrl } : {}),
+      });
+      await probot.load(
+        createApp({
+          env,
+          defaults,
+          metrics,
+          snapshotServer: snapshotServer ?? null,
+          ...(shared.locks ? { locks: shared.locks } : {}),
+          ...(shared.checkLedger ? { checkLedger: shared.checkLedger } : {}),
+          noteOutcome: outcomes.note,
+          schedule: {
+            runOnce: shared.runOnce ?? new MemoryRunOnce(),
+            // The process's own clock, whatever timers a test gives the handlers' retries.
+            timers: systemTimers,
+            started: (started) => {
+              schedule = started;
+            },
           },
-        },
-        ...options.app,
-      }),
-    );
-
-    const checks: ReadinessCheck[] = [githubReadiness(probot)];
+          ...options.app,
+        }),
+      );
+      checks.push(githubReadiness(probot));
+    }
+    const gitlabRoute = gitlab
+      ? gitlabService(gitlab, { env, log, defaults, metrics, shared, snapshotServer, app: options.app })
+      : undefined;
+    if (gitlabRoute) checks.push(gitlabRoute.readiness);
     if (shared.readiness) checks.push(shared.readiness);
     const origin = Object.keys(defaults.snapshot_server.dists)[0];
     if (snapshotServer && origin !== undefined) {
@@ -166,7 +177,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
       }),
       host: env.HOST || '127.0.0.1',
       port,
-      webhookPath: env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH,
+      webhookPath,
+      ...(gitlabRoute ? { gitlab: gitlabRoute.route } : {}),
     });
   } catch (error) {
     // A start that fails must not leave a Redis client reconnecting, or a round armed, behind it.
@@ -230,6 +242,8 @@ export interface ListenOptions {
   host: string;
   port: number;
   webhookPath: string;
+  /** GitLab's webhooks, when the deployment serves GitLab. */
+  gitlab?: WebhookRoute;
 }
 
 /**
@@ -239,22 +253,28 @@ export interface ListenOptions {
  * seconds, and a wrong private key shows in the log at start (the probe
  * logs each check that starts or stops failing).
  */
-export async function listenProbot(probot: Probot, options: ListenOptions): Promise<ListeningServer> {
-  const webhooks = new WebhookEndpoint({
-    receiver: {
-      verify: (payload, signature) => probot.webhooks.verify(payload, signature),
-      // Not probot.receive, which logs each whole payload (e-mail addresses included) at debug level.
-      receive: (event) => probot.webhooks.receive(event as Parameters<Probot['receive']>[0]),
-    },
-    log: options.log,
-    metrics: options.metrics,
-    outcomes: options.outcomes,
-  });
-  const server = await listen({ ...options, webhooks });
+export async function listenProbot(probot: Probot | undefined, options: ListenOptions): Promise<ListeningServer> {
+  const webhooks =
+    probot &&
+    new WebhookEndpoint({
+      receiver: {
+        verify: (payload, signature) => probot.webhooks.verify(payload, signature),
+        // Not probot.receive, which logs each whole payload (e-mail addresses included) at debug level.
+        receive: (event) => probot.webhooks.receive(event as Parameters<Probot['receive']>[0]),
+      },
+      log: options.log,
+      metrics: options.metrics,
+      outcomes: options.outcomes,
+    });
+  const server = await listen({ ...options, ...(webhooks ? { webhooks } : { webhookPath: undefined }) });
   void options.readiness.refresh();
   const unwatch = options.readiness.watch();
+  const paths = [
+    ...(webhooks ? [`GitHub webhooks on ${options.webhookPath}`] : []),
+    ...(options.gitlab ? [`GitLab webhooks on ${options.gitlab.path}`] : []),
+  ];
   options.log.info(
-    `Listening on http://${options.host}:${server.port}: webhooks on ${options.webhookPath}, /healthz, /readyz, /metrics`,
+    `Listening on http://${options.host}:${server.port}: ${paths.join(', ')}, /healthz, /readyz, /metrics`,
   );
   return {
     ...server,

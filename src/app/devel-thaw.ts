@@ -111,7 +111,9 @@ export async function followDevelopmentBranch(
     if (outcome.status === 'foreign-commits' && outcome.pr) {
       await deps.forge.ensureComment(
         { kind: 'change-request', number: outcome.pr.number },
-        FOREIGN_COMMITS_MARKER, describeFix(outcome, 'thaw', branch));
+        FOREIGN_COMMITS_MARKER,
+        describeFix(outcome, 'thaw', branch),
+      );
       return undefined;
     }
     if (

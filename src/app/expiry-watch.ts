@@ -134,7 +134,11 @@ export async function watchExpiry(
   for (const note of bumps) {
     const comment = bumpComment(note, config.expiry.bump_days);
     if (comment !== undefined && note.now)
-      await deps.forge.ensureComment({ kind: 'issue', number: issue.number }, bumpCommentMarker(note.now.claim), comment);
+      await deps.forge.ensureComment(
+        { kind: 'issue', number: issue.number },
+        bumpCommentMarker(note.now.claim),
+        comment,
+      );
   }
   return issue.status;
 }

@@ -6,6 +6,8 @@ import { RedisLocks } from '../adapters/redis/redis-locks.js';
 import { RedisPacer } from '../adapters/redis/redis-pacer.js';
 import { RedisRunOnce } from '../adapters/redis/redis-run-once.js';
 import { RedisJobClaims } from '../adapters/redis/redis-job-claims.js';
+import { RedisRedeliveries } from '../adapters/redis/redis-redeliveries.js';
+import type { Redeliveries } from './redeliveries.js';
 import type { JobClaims } from '../ports/job-claims.js';
 import type { CheckLedgerPort } from '../ports/check-ledger.js';
 import type { Locks } from '../ports/locks.js';
@@ -23,6 +25,8 @@ export interface SharedState {
   runOnce?: RunOnce;
   /** Release job claims of a GitLab project (GitHub keeps them in refs); absent: this process's own. */
   jobClaims?: (repository: string) => JobClaims;
+  /** The GitLab deliveries already handled; absent: this process's own. */
+  redeliveries?: Redeliveries;
   /** Whether the store answers, for /readyz. */
   readiness?: ReadinessCheck;
   close(): Promise<void>;
@@ -57,6 +61,7 @@ export function sharedState(env: NodeJS.ProcessEnv, log: Logger): SharedState {
     checkLedger: new RedisCheckLedger(redis),
     runOnce: new RedisRunOnce(redis),
     jobClaims: (repository) => new RedisJobClaims(redis, repository),
+    redeliveries: new RedisRedeliveries(redis),
     rateLimits: { pacer: new RedisPacer(redis, { log }) },
     readiness: {
       name: 'redis',

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { REFRESH_DELAY_MS } from '../../src/app.js';
+import { REFRESH_DELAY_MS } from '../../src/app/refresh-timing.js';
 import { MemoryRunOnce } from '../../src/app/run-once-memory.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { DASHBOARD_MARKER } from '../../src/report/dashboard.js';

@@ -153,7 +153,8 @@ function requestHandler(connection: GitLabConnection): RequestHandlerFn {
 /** The client: gitbeaker's resources, with requests made by requestHandler. */
 export function gitlabApi(connection: GitLabConnection): GitLabApi {
   return new Gitlab({
-    host: connection.host,
+    // A trailing slash would make every path start with //, which GitLab does not route.
+    host: connection.host.replace(/\/+$/, ''),
     token: connection.token,
     requesterFn: createRequesterFn((_, options) => Promise.resolve(options), requestHandler(connection)),
   });

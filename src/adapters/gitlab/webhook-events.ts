@@ -147,12 +147,44 @@ function mapNote(payload: GitLabPayload<'Note Hook'>): Mapped {
   };
 }
 
+type IssuePayload = GitLabPayload<'Issue Hook'>;
+
+const ISSUE_ACTIONS: Record<string, string> = { open: 'opened', close: 'closed', reopen: 'reopened' };
+
+/**
+ * An edit of an issue (the dashboard's boxes are ticked by editing it).
+ * Opening, closing and reopening one ticks nothing. GitLab sends edits of
+ * confidential issues as Confidential Issues Hook, which the app does not
+ * take; one marked confidential here is left alone all the same, as an
+ * answer in the open would show what it says.
+ */
+function mapIssue(payload: IssuePayload): Mapped {
+  const attributes = payload.object_attributes;
+  if (attributes.action !== 'update') {
+    const done = Object.hasOwn(ISSUE_ACTIONS, attributes.action) ? ISSUE_ACTIONS[attributes.action] : attributes.action;
+    return { event: undefined, reason: `an issue ${done}, which ticks no box` };
+  }
+  if (attributes.confidential) return { event: undefined, reason: 'an edit of a confidential issue' };
+  const before = payload.changes?.description;
+  return {
+    event: {
+      kind: 'issue-edited',
+      number: attributes.iid,
+      body: attributes.description ?? '',
+      ...(before === undefined ? {} : { previousBody: before.previous ?? '' }),
+      editedAt: attributes.updated_at,
+      sender: actor(payload.user),
+    },
+  };
+}
+
 /**
  * A GitLab webhook as the app's neutral event, with the project it is
  * about; `event` is undefined, with the reason, for deliveries the app
  * leaves alone (a deleted tag, an approval is `other`, a note on a commit
- * or a snippet, a system or confidential note). A payload without a field
- * the app reads gives the problem, naming the field; nothing here throws.
+ * or a snippet, a system or confidential note, an issue opened or closed).
+ * A payload without a field the app reads gives the problem, naming the
+ * field; nothing here throws.
  */
 export function parseGitLabWebhook(eventHeader: string, payload: unknown): GitLabWebhook {
   if (!isGitLabWebhookEvent(eventHeader))
@@ -174,6 +206,7 @@ const MAPPERS: { [E in GitLabWebhookEvent]: (payload: GitLabPayload<E>) => Mappe
   },
   'Merge Request Hook': mapMergeRequest,
   'Note Hook': mapNote,
+  'Issue Hook': mapIssue,
   'Confidential Note Hook': () => ({ event: undefined, reason: 'a confidential note, which the app does not answer' }),
 };
 

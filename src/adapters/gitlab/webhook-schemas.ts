@@ -12,6 +12,8 @@ import { branchNameProblem, normalizeBranchName } from '../../domain/branch-name
 const MAX_REF = 1000;
 /** GitLab's own limit on a note's length. */
 const MAX_NOTE = 1_000_000;
+/** GitLab's own limit on an issue's description (1 MiB). */
+const MAX_DESCRIPTION = 1_048_576;
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/, 'must be a commit sha');
 const id = z.int().positive();
@@ -35,6 +37,18 @@ function isWebUrl(text: string): boolean {
   return protocol === 'https:' || protocol === 'http:';
 }
 const webUrl = z.string().max(2048).refine(isWebUrl, 'must be an http(s) URL');
+
+/**
+ * A time as GitLab's hooks write it (`2026-11-30 14:00:00 UTC`, or ISO
+ * 8601): it names an edit in the marker of the app's answer, so nothing
+ * else gets through.
+ */
+const timestamp = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{1,9})?(?: ?(?:UTC|Z|[+-]\d\d:?\d\d))?$/, 'must be a time')
+  .refine((text) => !Number.isNaN(Date.parse(text)), 'must be a time');
+const description = z.string().max(MAX_DESCRIPTION);
 
 /**
  * A bare branch name as git takes it: one that normalizeBranchName keeps
@@ -127,6 +141,21 @@ export const SCHEMAS = {
     }),
     merge_request: z.object({ iid: id }).optional(),
     issue: z.object({ iid: id }).optional(),
+  }),
+  'Issue Hook': z.object({
+    object_kind: z.literal('issue'),
+    user,
+    project,
+    object_attributes: z.object({
+      iid: id,
+      action: word,
+      /** Null for an issue without one. */
+      description: description.nullable().optional(),
+      updated_at: timestamp,
+      confidential: z.boolean().nullable().optional(),
+    }),
+    /** The attributes this event changed; `description` only when the edit changed it. */
+    changes: z.object({ description: z.object({ previous: description.nullable() }).optional() }).optional(),
   }),
   /** Internal notes, and notes on confidential issues: only the project is read, to say whose it was. */
   'Confidential Note Hook': z.object({ project }),

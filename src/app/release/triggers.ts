@@ -1,7 +1,7 @@
 import { createTrigger } from '../../adapters/triggers/create-trigger.js';
 import type { TriggerOptions } from '../../adapters/triggers/trigger-options.js';
 import type { Config } from '../../config/schema.js';
-import type { JobTrigger, ReleaseJobName } from '../../ports/job-trigger.js';
+import type { JobName, JobTrigger, ReleaseJobName } from '../../ports/job-trigger.js';
 import { JOB_NAMES } from '../../release/jobs.js';
 
 /**
@@ -26,4 +26,27 @@ export function releaseTriggers(
 export function bumpTrigger(config: Config, env: NodeJS.ProcessEnv, options: TriggerOptions): JobTrigger | undefined {
   const trigger = config.jobs['bump-valid-until'].trigger;
   return trigger === null ? undefined : createTrigger(trigger, env, options);
+}
+
+/** The jobs a deployment starts, whichever forge the webhooks come from: counted when metrics are kept. */
+export interface DeploymentJobs {
+  triggers: Partial<Record<ReleaseJobName, JobTrigger>>;
+  bump?: JobTrigger;
+}
+
+/**
+ * The release jobs' and the bump's triggers, made once at start (see
+ * releaseTriggers) and wrapped by `measure` (the server's metrics) when given.
+ */
+export function deploymentJobs(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  options: TriggerOptions,
+  measure?: <K extends JobName>(triggers: Partial<Record<K, JobTrigger>>) => Partial<Record<K, JobTrigger>>,
+): DeploymentJobs {
+  const configured = releaseTriggers(config, env, options);
+  const bump = bumpTrigger(config, env, options);
+  const measured = measure ? measure(configured) : configured;
+  const measuredBump = bump && measure ? measure({ 'bump-valid-until': bump })['bump-valid-until'] : bump;
+  return { triggers: measured, ...(measuredBump ? { bump: measuredBump } : {}) };
 }

@@ -254,6 +254,101 @@ describe('parseGitLabWebhook: notes', () => {
   });
 });
 
+describe('parseGitLabWebhook: issues', () => {
+  const tickedBody = (payload: JsonObject) => attributes(payload).description as string;
+
+  it('maps an edit that ticks a box: iid as number, the body before it, when GitLab recorded it, the editor', () => {
+    const payload = gitlabFixture('issue-edit-tick');
+    const previous = ((payload.changes as JsonObject).description as JsonObject).previous as string;
+
+    expect(mapped('Issue Hook', payload).event).toEqual({
+      kind: 'issue-edited',
+      number: 20100,
+      body: tickedBody(payload),
+      previousBody: previous,
+      editedAt: '2026-12-01 09:30:12 UTC',
+      sender: { login: 'intrigeri', id: 3001 },
+    });
+    expect(tickedBody(payload)).toContain('- [x] <!-- apt-snapshots-request:freeze:stable -->');
+    expect(previous).toContain('- [ ] <!-- apt-snapshots-request:freeze:stable -->');
+  });
+
+  it('leaves previousBody undefined for an edit of the title alone', () => {
+    const event = mapped('Issue Hook', gitlabFixture('issue-edit-title')).event;
+
+    expect(event).toMatchObject({ kind: 'issue-edited', number: 20100, editedAt: '2026-12-01 09:45:00 UTC' });
+    expect(event).not.toHaveProperty('previousBody');
+  });
+
+  it('reads an empty description, before or after, as an empty body', () => {
+    const payload = gitlabFixture('issue-edit-tick');
+    attributes(payload).description = null;
+    ((payload.changes as JsonObject).description as JsonObject).previous = null;
+
+    expect(mapped('Issue Hook', payload).event).toMatchObject({ body: '', previousBody: '' });
+    delete attributes(payload).description;
+    expect(mapped('Issue Hook', payload).event).toMatchObject({ body: '' });
+  });
+
+  it('leaves alone an issue opened, closed or reopened, and any other action: they tick no box', () => {
+    expect(mapped('Issue Hook', gitlabFixture('issue-open'))).toEqual({
+      ok: true,
+      project: TAILS,
+      event: undefined,
+      reason: 'an issue opened, which ticks no box',
+    });
+    for (const [action, done] of [
+      ['close', 'closed'],
+      ['reopen', 'reopened'],
+      ['toString', 'toString'],
+    ]) {
+      const payload = gitlabFixture('issue-edit-tick');
+      attributes(payload).action = action as string;
+      expect(mapped('Issue Hook', payload)).toMatchObject({
+        event: undefined,
+        reason: `an issue ${done}, which ticks no box`,
+      });
+    }
+  });
+
+  it('leaves alone an edit of a confidential issue, and does not take the Confidential Issues Hook', () => {
+    const payload = gitlabFixture('issue-edit-tick');
+    attributes(payload).confidential = true;
+    expect(mapped('Issue Hook', payload)).toMatchObject({
+      event: undefined,
+      reason: 'an edit of a confidential issue',
+    });
+    expect(problemOf('Confidential Issues Hook', gitlabFixture('issue-edit-tick'))).toBe(
+      '"Confidential Issues Hook" is not an event the app reads',
+    );
+  });
+
+  it('takes the times GitLab writes, and nothing else, for editedAt', () => {
+    for (const time of ['2026-12-01T09:30:12Z', '2026-12-01T09:30:12.123+01:00', '2026-12-01 09:30:12 UTC']) {
+      const payload = gitlabFixture('issue-edit-tick');
+      attributes(payload).updated_at = time;
+      expect(mapped('Issue Hook', payload).event).toMatchObject({ editedAt: time });
+    }
+    for (const time of ['yesterday', '2026-13-45 99:99:99 UTC', '2026-12-01 09:30:12 UTC -->', '']) {
+      const payload = gitlabFixture('issue-edit-tick');
+      attributes(payload).updated_at = time;
+      expect(problemOf('Issue Hook', payload)).toBe(
+        'Issue Hook without a valid object_attributes.updated_at (must be a time)',
+      );
+    }
+  });
+
+  it('refuses an Issue Hook that is not about an issue, or an edit whose previous description is missing', () => {
+    const workItem = gitlabFixture('issue-edit-tick');
+    workItem.object_kind = 'work_item';
+    expect(problemOf('Issue Hook', workItem)).toMatch(/^Issue Hook without a valid object_kind/);
+    expect(problemOf('Issue Hook', gitlabFixture('note-issue'))).toMatch(/^Issue Hook without a valid object_kind/);
+    const payload = gitlabFixture('issue-edit-tick');
+    delete ((payload.changes as JsonObject).description as JsonObject).previous;
+    expect(problemOf('Issue Hook', payload)).toMatch(/^Issue Hook without a valid changes\.description\.previous/);
+  });
+});
+
 describe('parseGitLabWebhook: hostile payloads', () => {
   it('refuses an event it does not read, quoting at most 100 characters of its name', () => {
     expect(problemOf('Pipeline Hook', {})).toBe('"Pipeline Hook" is not an event the app reads');
@@ -288,6 +383,21 @@ describe('parseGitLabWebhook: hostile payloads', () => {
     ['Merge Request Hook', 'mr-open', ['user', 'username'], '-rm', 'user.username'],
     ['Note Hook', 'note-mr-command', ['object_attributes', 'note'], 'x'.repeat(1_000_001), 'object_attributes.note'],
     ['Note Hook', 'note-mr-command', ['object_attributes', 'id'], {}, 'object_attributes.id'],
+    ['Issue Hook', 'issue-edit-tick', ['object_attributes', 'iid'], 0, 'object_attributes.iid'],
+    ['Issue Hook', 'issue-edit-tick', ['object_attributes', 'iid'], '20100', 'object_attributes.iid'],
+    [
+      'Issue Hook',
+      'issue-edit-tick',
+      ['object_attributes', 'description'],
+      'x'.repeat(1_048_577),
+      'object_attributes.description',
+    ],
+    ['Issue Hook', 'issue-edit-tick', ['object_attributes', 'description'], 42, 'object_attributes.description'],
+    ['Issue Hook', 'issue-edit-tick', ['object_attributes', 'action'], '', 'object_attributes.action'],
+    ['Issue Hook', 'issue-edit-tick', ['object_attributes', 'updated_at'], 1764581412, 'object_attributes.updated_at'],
+    ['Issue Hook', 'issue-edit-tick', ['changes', 'description', 'previous'], 17, 'changes.description.previous'],
+    ['Issue Hook', 'issue-edit-tick', ['user', 'username'], 'a b', 'user.username'],
+    ['Issue Hook', 'issue-edit-tick', ['project', 'web_url'], 'file:///etc/passwd', 'project.web_url'],
   ] as const)('%s (%s): a bad %j names the field', (event, name, path, value, field) => {
     const payload = gitlabFixture(name);
     let parent: JsonObject = payload;
@@ -334,9 +444,20 @@ describe('parseGitLabWebhook: hostile payloads', () => {
         'note-mr-command',
         [['object_attributes', 'note'], ['object_attributes', 'noteable_type'], ['merge_request', 'iid'], ['user']],
       ],
+      [
+        'Issue Hook',
+        'issue-edit-tick',
+        [
+          ['object_attributes', 'description'],
+          ['object_attributes', 'action'],
+          ['object_attributes', 'updated_at'],
+          ['changes', 'description'],
+          ['user'],
+        ],
+      ],
     ];
     let problems = 0;
-    for (let round = 0; round < 400; round += 1) {
+    for (let round = 0; round < 500; round += 1) {
       const [event, name, targets] = seeds[round % seeds.length] as (typeof seeds)[number];
       const payload = gitlabFixture(name);
       const done = mutatePayload(payload, targets, random);
@@ -350,6 +471,6 @@ describe('parseGitLabWebhook: hostile payloads', () => {
         expect(result.problem.length).toBeLessThanOrEqual(300);
       }
     }
-    expect(problems).toBeGreaterThan(100);
+    expect(problems).toBeGreaterThan(125);
   });
 });

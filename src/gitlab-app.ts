@@ -1,0 +1,190 @@
+import type { Logger } from 'pino';
+import { gitlabApi, type GitLabApi, type GitLabConnection, type GitLabProject } from './adapters/gitlab/client.js';
+import { GitLabForge, gitlabBot, mergeRequestTarget } from './adapters/gitlab/gitlab-forge.js';
+import { GitLabRefReader } from './adapters/gitlab/graphql-ref-reader.js';
+import { gitlabMergeBase } from './adapters/gitlab/merge-base.js';
+import type { GitLabProjectRef } from './adapters/gitlab/webhook-events.js';
+import { CheckLedger } from './app/check-ledger.js';
+import type { RepoDeps } from './app/deps.js';
+import { FollowUps, type Timers } from './app/follow-ups.js';
+import { describeForLog } from './app/judge.js';
+import { KeyedLock } from './app/keyed-lock.js';
+import { isGone } from './ports/forge-error.js';
+import { onCommand } from './app/on-issue-comment.js';
+import { isBotChangeRequest, onChangeRequest } from './app/on-pull-request.js';
+import { onPush } from './app/on-push.js';
+import { MemoryJobClaims } from './app/release/memory-job-claims.js';
+import { releaseServices } from './app/release/release-services.js';
+import type { ReleaseServices } from './app/release/services.js';
+import { listGitLabTags } from './adapters/gitlab/tags.js';
+import type { JobClaims } from './ports/job-claims.js';
+import { branchRef, type PullRequestTarget } from './app/targets.js';
+import type { Config } from './config/schema.js';
+import type { ForgeEvent } from './ports/forge-events.js';
+import type { JobTrigger } from './ports/job-trigger.js';
+import type { SnapshotServer } from './ports/snapshot-server.js';
+
+export interface GitLabAppOptions {
+  connection: GitLabConnection;
+  defaults: Config;
+  /** Absent: rules that need the snapshot server are skipped. */
+  server?: SnapshotServer;
+  log: Logger;
+  now?: () => Date;
+  timers?: Timers;
+  locks?: RepoDeps['locks'];
+  checkLedger?: RepoDeps['checkLedger'];
+  bumpTrigger?: JobTrigger;
+  /** The release jobs' triggers (the same as on GitHub: src/app/release/triggers.ts). */
+  triggers: ReleaseServices['triggers'];
+  /** Polls the released images for build_IUKs. */
+  watch: ReleaseServices['watch'];
+  /**
+   * Release job claims of a project: Redis' when replicas share one,
+   * else this process's own (see MemoryJobClaims), kept per project.
+   */
+  claims?: (repository: string) => JobClaims;
+  /** Tests pass a client of their own (a stand-in's); otherwise one from `connection`. */
+  api?: GitLabApi;
+}
+
+interface BotUser {
+  id: number;
+  username: string;
+}
+
+/**
+ * The bot on GitLab: each webhook's neutral event goes to the same
+ * handlers as GitHub's, with RepoDeps built from GitLab's adapters. The
+ * bot is a GitLab user (a person's account, a project or group access
+ * token's bot user): events it caused are left alone, but for the checks
+ * of merge requests from its own branches, which reviewers merge.
+ */
+export class GitLabApp {
+  private readonly api: GitLabApi;
+  private readonly locks: RepoDeps['locks'];
+  private readonly checkLedger: RepoDeps['checkLedger'];
+  private readonly followUps: FollowUps;
+  private bot: Promise<BotUser> | undefined;
+  private readonly claims = new Map<string, JobClaims>();
+
+  constructor(private readonly options: GitLabAppOptions) {
+    this.api = options.api ?? gitlabApi(options.connection);
+    this.locks = options.locks ?? new KeyedLock();
+    this.checkLedger = options.checkLedger ?? new CheckLedger();
+    this.followUps = new FollowUps(options.timers);
+  }
+
+  /** Who the bot is (GET /user), asked once; a failed lookup is asked again at the next event. */
+  private botUser(): Promise<BotUser> {
+    if (this.bot) return this.bot;
+    const asked = gitlabBot(this.api);
+    asked.catch(() => {
+      this.bot = undefined;
+    });
+    this.bot = asked;
+    return asked;
+  }
+
+  /** Whether GitLab takes the bot's token: GET /user, asked afresh, for /readyz. */
+  async ping(): Promise<void> {
+    await gitlabBot(this.api);
+  }
+
+  /**
+   * Hands one event to the handlers; 'ignored' when it was left alone (the
+   * endpoint's line for the delivery says so). When GitLab no longer has
+   * what the event is about (the project, merge request or commit gone),
+   * nothing is left to judge or answer and a redelivery would find the
+   * same: one log line, and the delivery ends well.
+   */
+  async handle(where: GitLabProjectRef, event: ForgeEvent): Promise<'done' | 'ignored'> {
+    try {
+      return await this.dispatch(where, event);
+    } catch (error) {
+      if (!isGone(error)) throw error;
+      this.options.log.warn(
+        { project: where.pathWithNamespace, err: describeForLog(error) },
+        'webhook left: GitLab no longer has what it is about',
+      );
+      return 'ignored';
+    }
+  }
+
+  private async dispatch(where: GitLabProjectRef, event: ForgeEvent): Promise<'done' | 'ignored'> {
+    const bot = await this.botUser();
+    const log = this.options.log;
+    const prefix = this.options.defaults.bot.branch_prefix;
+    const byBot = event.sender.login === bot.username;
+    // The bot's own merge requests still get checks: reviewers merge them.
+    if (byBot && !(event.kind === 'change-request' && isBotChangeRequest(event, prefix))) {
+      log.debug({ project: where.pathWithNamespace, kind: event.kind }, 'event ignored: sent by the bot itself');
+      return 'ignored';
+    }
+    const deps = this.depsFor(where, bot);
+    switch (event.kind) {
+      case 'push':
+        await onPush(deps, event);
+        return 'done';
+      case 'change-request':
+        await onChangeRequest(deps, event);
+        return 'done';
+      case 'command':
+        await onCommand(deps, event);
+        return 'done';
+      default:
+        // Re-runs and fixes are commands on GitLab; its webhooks make none of the others.
+        log.debug({ project: where.pathWithNamespace, kind: event.kind }, 'event ignored: not one GitLab sends');
+        return 'ignored';
+    }
+  }
+
+  private depsFor(where: GitLabProjectRef, bot: BotUser): RepoDeps {
+    const project: GitLabProject = { id: where.pathWithNamespace, webUrl: where.webUrl };
+    const { defaults, connection } = this.options;
+    const now = this.options.now ?? (() => new Date());
+    const forge = new GitLabForge(this.api, project, { ...bot, branchPrefix: defaults.bot.branch_prefix });
+    const deps: RepoDeps = {
+      forge,
+      reader: new GitLabRefReader(connection, project, this.api),
+      mergeBase: (base, head) => gitlabMergeBase(this.api, project, base, head),
+      ...(this.options.server ? { server: this.options.server } : {}),
+      ...(this.options.bumpTrigger ? { bumpTrigger: this.options.bumpTrigger } : {}),
+      defaults,
+      now: now(),
+      log: this.options.log.child({ project: where.pathWithNamespace }),
+      locks: this.locks,
+      checkLedger: this.checkLedger,
+      followUps: this.followUps,
+      repository: where.pathWithNamespace,
+      // GitLab's file and commit pages hang from PROJECT/-/blob/SHA/PATH and PROJECT/-/commit/SHA.
+      repoUrl: `${where.webUrl}/-`,
+      threadRef: (on) => (on.kind === 'issue' ? `#${on.number}` : `!${on.number}`),
+      defaultBranch: where.defaultBranch,
+      pullRequest: async (iid: number): Promise<PullRequestTarget> => {
+        const target = await mergeRequestTarget(this.api, project, iid);
+        // Judged against where the target branch is now, as a re-run on GitHub is.
+        return { ...target, baseRev: branchRef(target.baseRef) };
+      },
+      release: releaseServices({
+        claims: this.claimsOf(where.pathWithNamespace),
+        triggers: this.options.triggers,
+        tags: (prefix) => listGitLabTags(this.api, project, prefix),
+        watch: this.options.watch,
+      }),
+      refresh: () => Promise.resolve({ ...deps, now: now() }),
+    };
+    return deps;
+  }
+
+  private claimsOf(repository: string): JobClaims {
+    const made = this.options.claims?.(repository);
+    if (made) return made;
+    let claims = this.claims.get(repository);
+    if (!claims) {
+      claims = new MemoryJobClaims(repository);
+      this.claims.set(repository, claims);
+    }
+    return claims;
+  }
+}
