@@ -314,6 +314,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         repository: `${repository.owner}/${repository.repo}`,
         repoUrl: where.htmlUrl,
         threadRef: (on) => `#${on.number}`,
+        changeRequestName: 'pull request',
+        rerunHint: 'Re-run this check',
         defaultBranch: where.defaultBranch,
         pullRequest: async (number: number): Promise<PullRequestTarget> => {
           const { data } = await call('get pull request', () =>

@@ -6,13 +6,21 @@ import { gitlabMergeBase } from './adapters/gitlab/merge-base.js';
 import type { GitLabProjectRef } from './adapters/gitlab/webhook-events.js';
 import { CheckLedger } from './app/check-ledger.js';
 import type { RepoDeps } from './app/deps.js';
-import { FollowUps, type Timers } from './app/follow-ups.js';
+import { FollowUps, systemTimers, type Timers } from './app/follow-ups.js';
 import { describeForLog } from './app/judge.js';
 import { KeyedLock } from './app/keyed-lock.js';
 import { isGone } from './ports/forge-error.js';
 import { onCommand } from './app/on-issue-comment.js';
 import { isBotChangeRequest, onChangeRequest } from './app/on-pull-request.js';
-import { onPush } from './app/on-push.js';
+import { decidePush, onPush } from './app/on-push.js';
+import { onDashboardEdit } from './app/on-dashboard-edit.js';
+import { refreshRepository } from './app/refresh-repository.js';
+import { FIRST_ROUND_DELAY_MS, REFRESH_DELAY_MS, roundClaimTtl } from './app/refresh-timing.js';
+import { Schedule } from './app/schedule.js';
+import { GitLabHistoryReader } from './adapters/gitlab/history-reader.js';
+import { forEachGitLabProject } from './adapters/gitlab/projects.js';
+import { isBaseBranch } from './domain/branch.js';
+import type { RunOnce } from './ports/run-once.js';
 import { MemoryJobClaims } from './app/release/memory-job-claims.js';
 import { releaseServices } from './app/release/release-services.js';
 import type { ReleaseServices } from './app/release/services.js';
@@ -46,6 +54,13 @@ export interface GitLabAppOptions {
   claims?: (repository: string) => JobClaims;
   /** Tests pass a client of their own (a stand-in's); otherwise one from `connection`. */
   api?: GitLabApi;
+  /**
+   * The work between pushes (the expiry watch and the dashboard): after
+   * pushes to base branches, and every schedule.interval_hours for every
+   * project the bot user is a Developer of. Absent: none of it.
+   * `runOnce` lets one replica of many do each project's round.
+   */
+  schedule?: { runOnce: RunOnce; started?: (schedule: Schedule) => void };
 }
 
 interface BotUser {
@@ -67,12 +82,66 @@ export class GitLabApp {
   private readonly followUps: FollowUps;
   private bot: Promise<BotUser> | undefined;
   private readonly claims = new Map<string, JobClaims>();
+  /** One pending refresh per project: a burst of pushes refreshes once, after its last push. */
+  private readonly refreshes: FollowUps | undefined;
 
   constructor(private readonly options: GitLabAppOptions) {
     this.api = options.api ?? gitlabApi(options.connection);
     this.locks = options.locks ?? new KeyedLock();
     this.checkLedger = options.checkLedger ?? new CheckLedger();
     this.followUps = new FollowUps(options.timers);
+    this.refreshes = options.schedule ? new FollowUps(options.timers, [REFRESH_DELAY_MS]) : undefined;
+  }
+
+  /** Starts the scheduled rounds, when the app has a schedule; whoever stops the server stops them. */
+  startSchedule(): void {
+    const { schedule, defaults, log } = this.options;
+    if (!schedule) return;
+    const intervalMs = defaults.schedule.interval_hours * 60 * 60 * 1000;
+    const rounds = new Schedule({
+      timers: this.options.timers ?? systemTimers,
+      intervalMs,
+      firstDelayMs: FIRST_ROUND_DELAY_MS,
+      log,
+      name: 'GitLab expiry watch and dashboard',
+      run: () =>
+        forEachGitLabProject(
+          this.api,
+          async (where) => {
+            // A round per interval: the replica that claims it first does it, the others skip it.
+            if (!(await schedule.runOnce.claim(`refresh gitlab ${where.pathWithNamespace}`, roundClaimTtl(intervalMs))))
+              return;
+            await this.refresh(where);
+          },
+          (what, error) => log.warn({ err: describeForLog(error) }, `scheduled refresh: ${what} skipped this round`),
+        ),
+    });
+    rounds.start();
+    schedule.started?.(rounds);
+  }
+
+  /** The expiry watch and the dashboard of one project. */
+  private async refresh(where: GitLabProjectRef): Promise<void> {
+    const deps = this.depsFor(where, await this.botUser());
+    await refreshRepository(deps, new GitLabHistoryReader(this.api, this.projectOf(where)));
+  }
+
+  /** Nobody waits for it: what fails is logged. */
+  private refreshSoon(where: GitLabProjectRef): void {
+    this.refreshes?.schedule(`refresh gitlab ${where.pathWithNamespace}`, 0, async () => {
+      try {
+        await this.refresh(where);
+      } catch (error) {
+        this.options.log.warn(
+          { project: where.pathWithNamespace, err: describeForLog(error) },
+          'refresh after a push failed',
+        );
+      }
+    });
+  }
+
+  private projectOf(where: GitLabProjectRef): GitLabProject {
+    return { id: where.pathWithNamespace, webUrl: where.webUrl };
   }
 
   /** Who the bot is (GET /user), asked once; a failed lookup is asked again at the next event. */
@@ -123,8 +192,15 @@ export class GitLabApp {
     }
     const deps = this.depsFor(where, bot);
     switch (event.kind) {
-      case 'push':
+      case 'push': {
+        // Planned first: the refresh reads on its own, and is due whatever becomes of this push's check.
+        const decision = decidePush(event);
+        if (decision.judge && isBaseBranch(decision.target.branch, this.options.defaults)) this.refreshSoon(where);
         await onPush(deps, event);
+        return 'done';
+      }
+      case 'issue-edited':
+        await onDashboardEdit(deps, event);
         return 'done';
       case 'change-request':
         await onChangeRequest(deps, event);
@@ -133,14 +209,14 @@ export class GitLabApp {
         await onCommand(deps, event);
         return 'done';
       default:
-        // Re-runs and fixes are commands on GitLab; its webhooks make none of the others.
+        // Re-runs, fixes and created tags are commands and tag pushes on GitLab: its webhooks make none of them.
         log.debug({ project: where.pathWithNamespace, kind: event.kind }, 'event ignored: not one GitLab sends');
         return 'ignored';
     }
   }
 
   private depsFor(where: GitLabProjectRef, bot: BotUser): RepoDeps {
-    const project: GitLabProject = { id: where.pathWithNamespace, webUrl: where.webUrl };
+    const project = this.projectOf(where);
     const { defaults, connection } = this.options;
     const now = this.options.now ?? (() => new Date());
     const forge = new GitLabForge(this.api, project, { ...bot, branchPrefix: defaults.bot.branch_prefix });
@@ -160,6 +236,9 @@ export class GitLabApp {
       // GitLab's file and commit pages hang from PROJECT/-/blob/SHA/PATH and PROJECT/-/commit/SHA.
       repoUrl: `${where.webUrl}/-`,
       threadRef: (on) => (on.kind === 'issue' ? `#${on.number}` : `!${on.number}`),
+      changeRequestName: 'merge request',
+      rerunHint:
+        'Comment `/apt-snapshots check` on the merge request, or with the branch’s name on an issue, to judge again',
       defaultBranch: where.defaultBranch,
       pullRequest: async (iid: number): Promise<PullRequestTarget> => {
         const target = await mergeRequestTarget(this.api, project, iid);

@@ -116,7 +116,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
   const baseUrl =
     options.githubUrl ?? (env.GHE_HOST ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}/api/v3` : undefined);
   let server: ListeningServer;
-  let schedule: Schedule | undefined;
+  const schedules: Schedule[] = [];
   try {
     const checks: ReadinessCheck[] = [];
     let probot: Probot | undefined;
@@ -146,7 +146,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
             // The process's own clock, whatever timers a test gives the handlers' retries.
             timers: systemTimers,
             started: (started) => {
-              schedule = started;
+              schedules.push(started);
             },
           },
           ...options.app,
@@ -155,7 +155,16 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
       checks.push(githubReadiness(probot));
     }
     const gitlabRoute = gitlab
-      ? gitlabService(gitlab, { env, log, defaults, metrics, shared, snapshotServer, app: options.app })
+      ? gitlabService(gitlab, {
+          env,
+          log,
+          defaults,
+          metrics,
+          shared,
+          snapshotServer,
+          app: options.app,
+          started: (started) => schedules.push(started),
+        })
       : undefined;
     if (gitlabRoute) checks.push(gitlabRoute.readiness);
     if (shared.readiness) checks.push(shared.readiness);
@@ -182,7 +191,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
     });
   } catch (error) {
     // A start that fails must not leave a Redis client reconnecting, or a round armed, behind it.
-    await schedule?.stop();
+    await Promise.all(schedules.map((s) => s.stop()));
     await shared.close();
     throw error;
   }
@@ -190,7 +199,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
     port: server.port,
     stop: async () => {
       // A round in progress ends with the deliveries; Redis closes after both.
-      await Promise.all([server.stop(), schedule?.stop()]);
+      await Promise.all([server.stop(), ...schedules.map((s) => s.stop())]);
       await shared.close();
     },
   };

@@ -32,8 +32,15 @@ export interface RepoDeps {
   repoUrl: string;
   /** The repository's default branch: its rules decide which branches are base branches. */
   defaultBranch: string;
-  /** How the forge's own text refers to an issue or change request: #12 on GitHub; #12 or !12 on GitLab. */
+  /**
+   * How the forge's own text refers to an issue or change request: "#12"
+   * on GitHub; "#12" or "!12" on GitLab, where "#12" would link an issue.
+   */
   threadRef(on: Thread): string;
+  /** What the forge calls a change request: "pull request" (GitHub), "merge request" (GitLab). */
+  changeRequestName: string;
+  /** How a person judges a check again there: GitHub's Re-run button; a command in a note on GitLab. */
+  rerunHint: string;
   /** A pull request's head and base, for `/apt-snapshots check` in a pull request comment. */
   pullRequest(number: number): Promise<PullRequestTarget>;
   /** Starts the deployment's bump-valid-until job; absent when none is configured. */

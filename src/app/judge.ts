@@ -209,10 +209,16 @@ async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, chang
       subject,
       evaluation,
       repoUrl: deps.repoUrl,
+      changeRequestLabel: changeRequestLabel(deps, target.number),
       fixable: isFixable(deps, target.branch, target.fromFork),
     },
     ...(await checkRunsSeen(reader, seenAt)),
   };
+}
+
+/** "pull request #12" on GitHub, "merge request !12" on GitLab. */
+export function changeRequestLabel(deps: RepoDeps, number: number): string {
+  return `${deps.changeRequestName} ${deps.threadRef({ kind: 'change-request', number })}`;
 }
 
 /** Reads and judges a target; the check it would report is in `input`. */
@@ -297,7 +303,13 @@ export async function checkCommit(deps: RepoDeps, target: JudgeTarget, notes?: s
     try {
       check = await publishCheck(
         deps,
-        renderFailure(checkName(deps.defaults, target.kind), failedSubject(target, target.rev), error),
+        renderFailure(
+          checkName(deps.defaults, target.kind),
+          failedSubject(target, target.rev),
+          error,
+          target.kind === 'pull_request' ? changeRequestLabel(deps, target.number) : undefined,
+          deps.rerunHint,
+        ),
       );
     } catch (writeError) {
       throw new Error(

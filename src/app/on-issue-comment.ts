@@ -17,12 +17,12 @@ export function replyMarker(commentId: number): string {
   return `reply:${commentId}`;
 }
 
-function checkSentence(judged: Judged, url: string): string {
+function checkSentence(deps: RepoDeps, judged: Judged, url: string): string {
   const { verdict } = judged.evaluation;
   const what =
     judged.subject.kind === 'push'
       ? inlineCode(judged.subject.branch)
-      : `this pull request (${inlineCode(judged.subject.branch)})`;
+      : `this ${deps.changeRequestName} (${inlineCode(judged.subject.branch)})`;
   return `Checked ${what} at ${inlineCode(judged.subject.sha.slice(0, 7))}: **${verdict.conclusion}**. See the check: ${url}`;
 }
 
@@ -34,14 +34,14 @@ async function runCheck(
   if (command.branch !== undefined) {
     const judged = await judge(deps, { kind: 'push', branch: command.branch, rev: branchRef(command.branch) });
     const check = await publishCheck(deps, renderCheck(judged.input), judged.checkRuns);
-    return checkSentence(judged, check.url);
+    return checkSentence(deps, judged, check.url);
   }
   if (event.on.kind !== 'change-request') {
-    return `Which branch? On an issue, name it: ${inlineCode('/apt-snapshots check BRANCH')}. On a pull request, ${inlineCode('/apt-snapshots check')} checks the pull request.`;
+    return `Which branch? On an issue, name it: ${inlineCode('/apt-snapshots check BRANCH')}. On a ${deps.changeRequestName}, ${inlineCode('/apt-snapshots check')} checks the ${deps.changeRequestName}.`;
   }
   const outcome = await checkCommit(deps, await deps.pullRequest(event.on.number));
-  if (outcome.ok) return checkSentence(outcome.judged, outcome.check.url);
-  return `Could not judge this pull request (${describeFailure(outcome.error).reason}); the check says why and can be re-run: ${outcome.check.url}`;
+  if (outcome.ok) return checkSentence(deps, outcome.judged, outcome.check.url);
+  return `Could not judge this ${deps.changeRequestName} (${describeFailure(outcome.error).reason}); the check says why and can be re-run: ${outcome.check.url}`;
 }
 
 /**

@@ -130,12 +130,18 @@ export function describeFailure(error: unknown, again = 'Re-run this check'): Fa
  * required check never lets an unjudged commit through, and it carries the
  * subject, so "Re-run" judges again.
  */
-export function renderFailure(name: string, subject: CheckSubject, error: unknown): CheckReport {
-  const { reason, detail } = describeFailure(error);
+export function renderFailure(
+  name: string,
+  subject: CheckSubject,
+  error: unknown,
+  changeRequestLabel?: string,
+  again?: string,
+): CheckReport {
+  const { reason, detail } = describeFailure(error, again);
   const what =
     subject.kind === 'push'
       ? inlineCode(subject.branch)
-      : `pull request #${subject.number} (${inlineCode(subject.branch)})`;
+      : `${changeRequestLabel ?? `pull request #${subject.number}`} (${inlineCode(subject.branch)})`;
   return {
     name,
     headSha: subject.sha,

@@ -22,8 +22,14 @@ export interface CheckInput {
   name: string;
   subject: CheckSubject;
   evaluation: Evaluation;
-  /** https://github.com/OWNER/REPO, to link findings to their files. */
+  /**
+   * Where PATH's page at a commit is REPO_URL/blob/SHA/PATH and the
+   * commit's REPO_URL/commit/SHA: https://github.com/OWNER/REPO on GitHub,
+   * https://gitlab.example/GROUP/PROJECT/- on GitLab.
+   */
   repoUrl?: string;
+  /** How the forge names the judged change request: "pull request #12" (GitHub), "merge request !12" (GitLab). */
+  changeRequestLabel?: string;
   /** Whether the bot can push a fix to this branch (not a fork's, not its own). */
   fixable: boolean;
   /** Lines shown first, e.g. the pull request a fix opened. */
@@ -291,7 +297,7 @@ function heading(input: CheckInput): string {
   const what =
     subject.kind === 'push'
       ? `${inlineCode(subject.branch)} at ${inlineCode(short(subject.sha))}, ${subject.before ? `pushed over ${inlineCode(short(subject.before))}` : 'a new branch'}`
-      : `pull request #${subject.number}: ${inlineCode(subject.branch)} at ${inlineCode(short(subject.sha))} into ${inlineCode(subject.baseRef)} at ${inlineCode(short(subject.baseSha))}`;
+      : `${input.changeRequestLabel ?? `pull request #${subject.number}`}: ${inlineCode(subject.branch)} at ${inlineCode(short(subject.sha))} into ${inlineCode(subject.baseRef)} at ${inlineCode(short(subject.baseSha))}`;
   return `**${verdict}** for ${what}.`;
 }
 

@@ -1,6 +1,8 @@
 import type { Logger } from 'probot';
 import type { AppOptions } from '../app.js';
 import { systemTimers } from '../app/follow-ups.js';
+import { MemoryRunOnce } from '../app/run-once-memory.js';
+import type { Schedule } from '../app/schedule.js';
 import { describeForLog } from '../app/judge.js';
 import { ReadinessWatch } from '../app/release/readiness-watch.js';
 import { deploymentJobs } from '../app/release/triggers.js';
@@ -25,6 +27,8 @@ export interface GitLabServiceParts {
   snapshotServer: SnapshotServer | undefined;
   /** The clock and timers tests pin, and the triggers' fetch; the rest of AppOptions is GitHub's. */
   app?: Pick<AppOptions, 'now' | 'timers' | 'triggerOptions'> | undefined;
+  /** Receives the scheduled rounds, so that whoever stops the server stops them. */
+  started: (schedule: Schedule) => void;
 }
 
 /**
@@ -56,7 +60,10 @@ export function gitlabService(
     watch: new ReadinessWatch(timers, (message, error) =>
       log.warn({ err: error === undefined ? undefined : describeForLog(error) }, message),
     ),
+    // The process's own clock for the rounds, as the GitHub App's.
+    schedule: { runOnce: shared.runOnce ?? new MemoryRunOnce(), started: parts.started },
   });
+  app.startSchedule();
   const handler = gitlabWebhookHandler({
     secret: settings.secret,
     redeliveries: shared.redeliveries ?? new MemoryRedeliveries(),

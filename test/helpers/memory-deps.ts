@@ -66,6 +66,8 @@ export function memoryDeps(options: {
     forge,
     reader: batchOf(options.reader),
     threadRef: (on) => `#${on.number}`,
+    changeRequestName: 'pull request',
+    rerunHint: 'Re-run this check',
     mergeBase: () => Promise.reject(Object.assign(new Error('no merge base'), { status: 404 })),
     ...(options.server ? { server: options.server } : {}),
     ...(options.bumpTrigger ? { bumpTrigger: options.bumpTrigger } : {}),
