@@ -101,6 +101,22 @@ describe('the GitLab forge over HTTP', () => {
     });
   });
 
+  it('never sends a POST twice after a 5xx: GitLab may have done it before failing', async () => {
+    const api = gitlabApi({ host: standIn.url, token: standIn.token, sleep });
+    let posts = 0;
+    standIn.on('POST', '/projects/:id/repository/commits', () => {
+      posts += 1;
+      return { status: 502, body: { message: '502 Bad Gateway' } };
+    });
+
+    await expect(
+      api.Commits.create('tails/tails', 'apt-snapshots-bot/thaw-devel', 'Thaw', [
+        { action: 'update', filePath: 'config/APT_snapshots.d/debian/serial', content: 'latest\n' },
+      ]),
+    ).rejects.toMatchObject({ status: 502, forge: 'GitLab' });
+    expect([posts, waits]).toEqual([1, []]);
+  });
+
   it('makes a 404 a gone ForgeError', async () => {
     const { forge } = fakeForge(standIn, fake, { sleep });
 
