@@ -4,6 +4,7 @@ import { serve, type RunningService, type ServeOptions } from '../../src/server.
 import { closedPortUrl, startHttpServer, type LocalHttpServer } from '../helpers/http-server.js';
 import { describeWithRedis, startRedisServer } from '../helpers/redis-server.js';
 import { freePort } from '../helpers/free-port.js';
+import { startGitLabStandIn } from '../helpers/gitlab-stand-in.js';
 import { GITHUB_API, guardNock } from '../helpers/nock-guard.js';
 import {
   APP_ID,
@@ -208,9 +209,67 @@ describe('npm start with credentials: probes, metrics and the log', () => {
     nock.cleanAll();
   });
 
+  it('serves GitHub and GitLab side by side, each on its path and each ready only when its forge takes the credentials', async () => {
+    nock(GITHUB_API).get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' });
+    const gitlab = await startGitLabStandIn('glpat-serve-test');
+    gitlab.on('GET', '/user', () => ({ body: { id: 11, username: 'apt-snapshots-bot', email: 'bot@example.org' } }));
+    try {
+      const { port } = await start({
+        GITLAB_URL: gitlab.url,
+        GITLAB_TOKEN: 'glpat-serve-test',
+        GITLAB_WEBHOOK_SECRET: 'gitlab-serve-secret-0123',
+      });
+      const { status, body } = await readiness(port);
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ checks: { github: { ok: true }, gitlab: { ok: true } } });
+      expect(log.text()).toContain('GitHub webhooks on /api/github/webhooks, GitLab webhooks on /api/gitlab/webhooks');
+
+      const unsigned = await fetch(`http://127.0.0.1:${port}/api/gitlab/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Push Hook' },
+        body: '{}',
+      });
+      expect(unsigned.status).toBe(401);
+      await unsigned.text();
+      const github = await deliver(port, 'ping', { zen: 'hi', hook_id: 1 }, 'both-ping');
+      expect(github.status).toBe(200);
+      await github.text();
+      expect(gitlab.unexpected).toEqual([]);
+      expect(gitlab.unauthorized).toEqual([]);
+      expect(log.text()).not.toContain('glpat-serve-test');
+    } finally {
+      await service?.stop();
+      service = undefined;
+      await gitlab.close();
+    }
+  });
+
+  it('is not ready when GitLab refuses the token, and says so without the token', async () => {
+    nock(GITHUB_API).get('/app').reply(200, { id: APP_ID, slug: 'apt-snapshots-bot' });
+    const gitlab = await startGitLabStandIn('glpat-the-right-one');
+    try {
+      const { port } = await start({
+        GITLAB_URL: gitlab.url,
+        GITLAB_TOKEN: 'glpat-a-revoked-one',
+        GITLAB_WEBHOOK_SECRET: 'gitlab-serve-secret-0123',
+      });
+      const { status, body } = await readiness(port);
+      expect(status).toBe(503);
+      expect(JSON.stringify(body.checks)).toMatch(/"gitlab":\{"ok":false,"error":"GitLab [^"]*answered 401/);
+      expect(`${JSON.stringify(body)}${log.text()}`).not.toContain('glpat-a-revoked-one');
+    } finally {
+      await service?.stop();
+      service = undefined;
+      await gitlab.close();
+    }
+  });
+
   it('stops at start, naming the setting, when one is wrong', async () => {
     await expect(start({ APP_ID: 'twelve' })).rejects.toThrow('APP_ID=twelve is not a GitHub App id');
     await expect(start({ PORT: '99999' })).rejects.toThrow('PORT=99999 is not a TCP port');
+    await expect(start({ GITLAB_URL: 'https://gitlab.example', GITLAB_TOKEN: 'glpat-x' })).rejects.toThrow(
+      'GITLAB_WEBHOOK_SECRET is not set',
+    );
     await expect(start({ REDIS_URL: 'http://:hunter2@redis.example.org' })).rejects.toThrow(
       'the Redis URL must start with redis:// or rediss://, not http://redis.example.org/',
     );
