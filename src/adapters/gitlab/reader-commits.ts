@@ -7,10 +7,13 @@ import { gitlabCall, type GitLabApi, type GitLabProject } from './client.js';
 /**
  * The revision as GitLab's API names it: a branch by its name (GitLab's
  * refs are short names; `refs/heads/NAME` is how the app names a branch),
- * anything else (a sha, a tag) as it is.
+ * anything else (a sha, a tag) as it is, without the `^{commit}` the
+ * release flow adds to a tag (GitLab peels a tag to its commit anyway).
  */
 export function gitlabRef(rev: string): string {
-  return rev.startsWith('refs/heads/') ? rev.slice('refs/heads/'.length) : rev;
+  // GitLab's commit endpoint peels an annotated tag to its commit itself, and takes no `^{commit}`.
+  const peeled = rev.endsWith('^{commit}') ? rev.slice(0, -'^{commit}'.length) : rev;
+  return peeled.startsWith('refs/heads/') ? peeled.slice('refs/heads/'.length) : peeled;
 }
 
 /** Whether `rev` can be a revision at all: anything else is refused before a request. */

@@ -77,6 +77,17 @@ describe('GitLabRefReader', () => {
     content: Buffer.from(content),
   });
 
+  it('reads a release tag as the release flow names it (refs/tags/NAME^{commit}), asking GitLab for the tag alone', async () => {
+    await repo.git(['tag', '-a', '-m', 'Release 4.19', '4.19', second]);
+    const reader = await serve();
+
+    const snapshot = await reader.read('refs/tags/4.19^{commit}', SPEC);
+
+    expect(snapshot.commit.sha).toBe(second);
+    expect(commitRequests().map((r) => r.params.sha)).toEqual(['refs/tags/4.19']);
+    await repo.git(['tag', '-d', '4.19']);
+  });
+
   it('reads several revisions with one commit request each, and their sizes and texts in one GraphQL request each', async () => {
     const reader = await serve();
     await reader.readSettled(['refs/heads/devel'], SPEC);
