@@ -200,10 +200,8 @@ export function parseGitLabWebhook(eventHeader: string, payload: unknown): GitLa
 
 const MAPPERS: { [E in GitLabWebhookEvent]: (payload: GitLabPayload<E>) => Mapped } = {
   'Push Hook': (payload) => ({ event: pushEvent(payload) }),
-  'Tag Push Hook': (payload) => {
-    const push = pushEvent(payload);
-    return push.deleted ? { event: undefined, reason: 'a tag was deleted' } : { event: push };
-  },
+  // A deleted release tag is news too: its check says the release is gone, as on GitHub.
+  'Tag Push Hook': (payload) => ({ event: pushEvent(payload) }),
   'Merge Request Hook': mapMergeRequest,
   'Note Hook': mapNote,
   'Issue Hook': mapIssue,

@@ -85,11 +85,15 @@ describe('parseGitLabWebhook: pushes', () => {
     const deleted = gitlabFixture('tag-push');
     deleted.before = deleted.after as string;
     deleted.after = ZERO;
-    expect(mapped('Tag Push Hook', deleted)).toEqual({
-      ok: true,
-      project: TAILS,
-      event: undefined,
-      reason: 'a tag was deleted',
+    deleted.checkout_sha = null;
+    expect(mapped('Tag Push Hook', deleted).event).toEqual({
+      kind: 'push',
+      ref: 'refs/tags/7.3',
+      before: '7f9b1d3e5a7c9f1b3d5e7a9c1f3b5d7e9a1c3f46',
+      after: ZERO,
+      created: false,
+      deleted: true,
+      sender: { login: 'intrigeri', id: 3001 },
     });
   });
 
