@@ -1,3 +1,5 @@
+import type { GitHubClient } from '../../src/adapters/github/client.js';
+import { GitHubJobClaims } from '../../src/adapters/github/job-claims.js';
 import { RedisJobClaims } from '../../src/adapters/redis/redis-job-claims.js';
 import { MemoryJobClaims } from '../../src/app/release/memory-job-claims.js';
 import type { JobClaims } from '../../src/ports/job-claims.js';
@@ -37,6 +39,48 @@ function claimsContract(make: () => Promise<[JobClaims, JobClaims]>): void {
     expect(await one.claim('7.1', 'build_IUKs', 1, A)).toBe(true);
   });
 }
+
+/**
+ * GitHub's refs API as Octokit answers it, in memory: matching refs by
+ * prefix, and a ref created once, 422 "Reference already exists" after.
+ * (release-refs.test.ts holds the adapter to GitHub's HTTP answers.)
+ */
+function githubRefs(): Pick<GitHubClient, 'request'> {
+  const refs = new Map<string, string>();
+  const request = (route: string, params: { ref: string; sha?: string }) => {
+    if (route === 'GET /repos/{owner}/{repo}/git/matching-refs/{ref}') {
+      const data = [...refs].filter(([ref]) => ref.startsWith(`refs/${params.ref}`));
+      return Promise.resolve({
+        data: data.map(([ref, sha]) => ({ ref, object: { sha } })),
+        headers: {},
+        url: `https://api.github.com/repos/tails/tails/git/matching-refs/${params.ref}`,
+      });
+    }
+    if (route === 'POST /repos/{owner}/{repo}/git/refs') {
+      if (refs.has(params.ref)) {
+        return Promise.reject(
+          Object.assign(new Error('Reference already exists'), {
+            status: 422,
+            response: { status: 422, headers: {}, data: { message: 'Reference already exists' } },
+            request: { method: 'POST', url: 'https://api.github.com/repos/o/r/git/refs' },
+          }),
+        );
+      }
+      refs.set(params.ref, params.sha ?? '');
+      return Promise.resolve({ data: {}, headers: {}, url: '' });
+    }
+    return Promise.reject(new Error(`unexpected request ${route}`));
+  };
+  return { request } as unknown as Pick<GitHubClient, 'request'>;
+}
+
+describe('GitHubJobClaims', () => {
+  claimsContract(async () => {
+    const octokit = githubRefs();
+    const repository = { owner: 'tails', repo: 'tails' };
+    return [new GitHubJobClaims(octokit, repository), new GitHubJobClaims(octokit, repository)];
+  });
+});
 
 describe('MemoryJobClaims', () => {
   claimsContract(async () => {
