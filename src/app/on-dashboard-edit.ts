@@ -89,9 +89,13 @@ export async function onDashboardEdit(deps: RepoDeps, event: IssueEditedEvent): 
   if (typeof outcome === 'string') return outcome;
   const { number, requests, permission } = outcome;
   const who = `@${escapeMarkdown(login)}`;
-  // One answer per edit and boxes: two edits within the same second tick different boxes.
-  const digest = createHash('sha256').update(JSON.stringify(requests)).digest('hex').slice(0, 12);
-  const marker = `dashboard-request:${event.editedAt}:${login}:${digest}`;
+  // One answer per edit, person and boxes (two edits within the same second tick different boxes), hashed: a
+  // marker takes no spaces (GitLab's times have some) and at most 100 characters (GitLab's logins can be 255).
+  const digest = createHash('sha256')
+    .update(JSON.stringify([event.editedAt, login, requests]))
+    .digest('hex')
+    .slice(0, 32);
+  const marker = `dashboard-request:${digest}`;
   if (!outcome.writer) {
     await deps.forge.ensureComment(
       { kind: 'issue', number },

@@ -197,6 +197,26 @@ describe('onDashboardEdit', () => {
     ]);
   });
 
+  it('answers whatever the login and the time look like (GitLab: 255 characters, "2026-12-01 09:30:12 UTC")', async () => {
+    const m = setup();
+    await updateDashboard(m.deps, history(), defaultConfig());
+    const login = `project_12345_bot_${'a'.repeat(237)}`;
+    m.forge.permissions.set(login, 'write');
+    const from = m.forge.issue(1).body;
+    const body = tick(from, BUMP_TESTING);
+    m.forge.editIssue(1, body);
+    const event = issueEditedEvent({
+      issue: { number: 1, body, updated_at: '2021-05-14 10:00:00 UTC' },
+      changes: { body: { from } },
+      sender: { login },
+    });
+
+    await expect(onDashboardEdit(m.deps, event)).resolves.toBe('done');
+    const [reply, ...more] = m.forge.issue(1).comments;
+    expect(more).toEqual([]);
+    expect(reply?.body).toMatch(/^@project\\_12345\\_bot\\_a{237} here is what became of what you ticked/);
+  });
+
   it('does nothing more when the same edit is delivered again', async () => {
     const m = setup();
     await updateDashboard(m.deps, history(), defaultConfig());

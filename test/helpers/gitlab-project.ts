@@ -120,7 +120,8 @@ export function serveProject(
       const path = action.file_path ?? '';
       if (action.action === 'create' && present.has(path)) return badRequest('A file with this name already exists');
       if (action.action === 'update' && !present.has(path)) return badRequest("A file with this name doesn't exist");
-      if (action.action !== 'create' && action.action !== 'update') return badRequest('action does not have a valid value');
+      if (action.action !== 'create' && action.action !== 'update')
+        return badRequest('action does not have a valid value');
       const oid = git(['hash-object', '-w', '--stdin'], action.content ?? '').trim();
       git(['update-index', '--add', '--cacheinfo', `100644,${oid},${path}`], undefined, index);
     }
@@ -158,7 +159,12 @@ export function serveProject(
     const search = request.query.get('search') ?? '';
     const perPage = Math.min(100, Number(request.query.get('per_page') ?? TAGS_PER_PAGE));
     const page = Number(request.query.get('page') ?? 1);
-    const all = git(['for-each-ref', '--sort=-creatordate', '--format=%(refname:short) %(*objectname) %(objectname)', 'refs/tags'])
+    const all = git([
+      'for-each-ref',
+      '--sort=-creatordate',
+      '--format=%(refname:short) %(*objectname) %(objectname)',
+      'refs/tags',
+    ])
       .split('\n')
       .filter(Boolean)
       .map((line) => line.split(' '))
