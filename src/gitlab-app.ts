@@ -184,7 +184,8 @@ export class GitLabApp {
     const bot = await this.botUser();
     const log = this.options.log;
     const prefix = this.options.defaults.bot.branch_prefix;
-    const byBot = event.sender.login === bot.username;
+    // By id when the payload gives one: a username can be renamed, an id cannot.
+    const byBot = event.sender.id !== undefined ? event.sender.id === bot.id : event.sender.login === bot.username;
     // The bot's own merge requests still get checks: reviewers merge them.
     if (byBot && !(event.kind === 'change-request' && isBotChangeRequest(event, prefix))) {
       log.debug({ project: where.pathWithNamespace, kind: event.kind }, 'event ignored: sent by the bot itself');

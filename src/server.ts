@@ -101,6 +101,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningService>
   const port = portOf(env);
   if (github) checkPrivateKey(github.privateKey);
   const log = options.log ?? (await serverLog(env));
+  if (!github && (env.APP_ID || privateKey))
+    log.warn('GitHub is not served: it needs both APP_ID and a private key (PRIVATE_KEY or PRIVATE_KEY_PATH)');
   if (github && !env.WEBHOOK_SECRET && env.NODE_ENV !== 'production')
     log.warn(
       'WEBHOOK_SECRET is not set: webhooks signed with Probot\'s public default secret "development" are accepted (development only)',

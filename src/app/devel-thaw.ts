@@ -112,7 +112,7 @@ export async function followDevelopmentBranch(
       await deps.forge.ensureComment(
         { kind: 'change-request', number: outcome.pr.number },
         FOREIGN_COMMITS_MARKER,
-        describeFix(outcome, 'thaw', branch),
+        describeFix(deps, outcome, 'thaw', branch),
       );
       return undefined;
     }
@@ -121,7 +121,7 @@ export async function followDevelopmentBranch(
       outcome.status === 'cannot-plan' ||
       outcome.status === 'nothing-to-do'
     ) {
-      const explanation = describeFix(outcome, 'thaw', branch);
+      const explanation = describeFix(deps, outcome, 'thaw', branch);
       deps.log.warn({ repository: deps.repository, branch }, explanation);
       return `⚠️ **No thaw pull request:** ${explanation}`;
     }

@@ -93,7 +93,7 @@ async function fix(deps: RepoDeps, subject: CheckSubject, action: PlanAction, re
       '*Opened by apt-snapshots-bot. Pressing “Fix it” again updates this pull request instead of opening another.*',
     ],
   });
-  return describeFix(outcome, action, subject.branch);
+  return describeFix(deps, outcome, action, subject.branch);
 }
 
 /**

@@ -65,7 +65,7 @@ export async function runPlan(
       `*Opened by apt-snapshots-bot. Running the same command again updates this pull request instead of opening another.*`,
     ],
   });
-  return describeFix(outcome, action, branch);
+  return describeFix(deps, outcome, action, branch);
 }
 
 /**

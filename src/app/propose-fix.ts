@@ -73,23 +73,26 @@ export async function proposeFix(deps: RepoDeps, request: FixRequest): Promise<F
   });
 }
 
-/** One sentence about a fix's outcome, for replies and check notes. */
-export function describeFix(outcome: FixOutcome, action: PlanAction, branch: string): string {
+const capitalised = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
+/** One sentence about a fix's outcome, for replies and check notes, in the forge's words. */
+export function describeFix(deps: RepoDeps, outcome: FixOutcome, action: PlanAction, branch: string): string {
   const target = inlineCode(branch);
+  const named = (number: number) => `${deps.changeRequestName} ${deps.threadRef({ kind: 'change-request', number })}`;
   switch (outcome.status) {
     case 'created':
-      return `Opened pull request #${outcome.pr.number} (${outcome.pr.url}) to ${action} ${target}.`;
+      return `Opened ${named(outcome.pr.number)} (${outcome.pr.url}) to ${action} ${target}.`;
     case 'updated':
-      return `Updated pull request #${outcome.pr.number} (${outcome.pr.url}) to ${action} ${target} at its current tip.`;
+      return `Updated ${named(outcome.pr.number)} (${outcome.pr.url}) to ${action} ${target} at its current tip.`;
     case 'unchanged':
-      return `Pull request #${outcome.pr.number} (${outcome.pr.url}) already does this: it is up to date.`;
+      return `${capitalised(named(outcome.pr.number))} (${outcome.pr.url}) already does this: it is up to date.`;
     case 'nothing-to-do':
       return `Nothing to ${action} on ${target}: ${outcome.explanation}`;
     case 'cannot-plan':
       return `Could not plan a ${action} of ${target}: ${outcome.explanation}`;
     case 'foreign-commits': {
       const who = outcome.authors.length > 0 ? outcome.authors.map((a) => inlineCode(a)).join(', ') : 'someone else';
-      const where = outcome.pr ? ` (pull request #${outcome.pr.number}, ${outcome.pr.url})` : '';
+      const where = outcome.pr ? ` (${named(outcome.pr.number)}, ${outcome.pr.url})` : '';
       return `Did not touch ${inlineCode(outcome.branch)}${where}: it has commits by ${who}, and the bot never overwrites other people's work. Merge or close it, or delete the branch so the bot can start afresh.`;
     }
   }

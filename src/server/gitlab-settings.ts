@@ -34,6 +34,9 @@ export function gitlabSettings(env: NodeJS.ProcessEnv, githubWebhookPath: string
   if (!token)
     throw new Error("GITLAB_URL is set but GITLAB_TOKEN is not: the bot user's access token (see the README)");
   const secret = env.GITLAB_WEBHOOK_SECRET ?? '';
+  // GitLab sends the token without surrounding spaces or line breaks: a secret with them would refuse every delivery.
+  if (secret !== secret.trim())
+    throw new Error('GITLAB_WEBHOOK_SECRET starts or ends with a space or a line break: GitLab would never send it so');
   if (secret.length < MIN_SECRET_LENGTH)
     throw new Error(
       `GITLAB_WEBHOOK_SECRET is ${secret === '' ? 'not set' : 'too short'}: the webhook's secret token must have at least ${MIN_SECRET_LENGTH} characters (e.g. openssl rand -hex 32)`,

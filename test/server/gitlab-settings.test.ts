@@ -28,6 +28,7 @@ describe('gitlabSettings', () => {
     [{ GITLAB_TOKEN: '' }, 'GITLAB_TOKEN is not'],
     [{ GITLAB_WEBHOOK_SECRET: undefined }, 'GITLAB_WEBHOOK_SECRET is not set'],
     [{ GITLAB_WEBHOOK_SECRET: 'short' }, 'GITLAB_WEBHOOK_SECRET is too short'],
+    [{ GITLAB_WEBHOOK_SECRET: `${SECRET}\n` }, 'GITLAB_WEBHOOK_SECRET starts or ends with a space or a line break'],
     [{ GITLAB_WEBHOOK_PATH: 'hooks' }, 'GITLAB_WEBHOOK_PATH=hooks must start with /'],
     [{ GITLAB_WEBHOOK_PATH: GITHUB_PATH }, "is GitHub's webhook path"],
   ])('refuses %j, naming the variable', (change, message) => {

@@ -17,7 +17,8 @@ export function blobUrl(project: GitLabProject, sha: string, path: string, line:
 }
 
 function annotationItem(project: GitLabProject, sha: string, annotation: CheckAnnotation): string {
-  const where = `[${annotation.path}:${annotation.line}](${blobUrl(project, sha, annotation.path, annotation.line)})`;
+  // The path is a repository's (a fork's) to choose: in a code span, it can neither close the link nor mention anyone.
+  const where = `[${codeSpan(`${annotation.path}:${annotation.line}`)}](${blobUrl(project, sha, annotation.path, annotation.line)})`;
   // Continuation lines indented, so that a message of several lines stays in its list item.
   const message = annotation.message.replace(/\n/g, '\n  ');
   return `- **${annotation.level}** ${where} ${annotation.title}: ${message}`;
@@ -36,7 +37,7 @@ function codeSpan(text: string): string {
  * commands that ask for the fixes GitHub offers as buttons.
  */
 export function checkNoteBody(project: GitLabProject, report: CheckReport): string {
-  const parts = [checkNoteMarker(report.name), `### ${report.name}: ${report.title}`, report.summary];
+  const parts = [`### ${report.name}: ${report.title}`, report.summary];
   if (report.annotations.length > 0) {
     parts.push(
       ['#### Findings', ...report.annotations.map((a) => annotationItem(project, report.headSha, a))].join('\n'),
@@ -46,5 +47,7 @@ export function checkNoteBody(project: GitLabProject, report: CheckReport): stri
   if (commands.length > 0) {
     parts.push(['To fix it, comment:', ...commands.map((c) => `- ${codeSpan(c)}`)].join('\n'));
   }
-  return parts.join('\n\n');
+  // Names in the findings are a repository's (a fork's) to choose, and a note notifies whoever it mentions:
+  // an `@` followed by a zero-width space mentions nobody (`@all` would ping every member as the bot).
+  return [checkNoteMarker(report.name), ...parts].join('\n\n').replace(/@(?=[\w.-])/g, '@\u200b');
 }

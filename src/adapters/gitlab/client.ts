@@ -208,14 +208,16 @@ export async function gitlabGraphql<T>(
       body: JSON.stringify({ query, variables }),
     }),
   );
-  const result = response.body as { data?: T; errors?: { message?: unknown }[] };
+  const result = response.body as { data?: T; errors?: { message?: unknown; extensions?: { code?: unknown } }[] };
   if (Array.isArray(result.errors) && result.errors.length > 0) {
     const messages = result.errors.map((e) => (typeof e?.message === 'string' ? e.message : 'unknown error'));
+    // A timeout or a query too complex is no sign of anything gone: only GitLab's own "not found" is.
+    const notFound = messages.some((message) => /\bnot found\b/i.test(message));
     const endpoint = `POST ${new URL('api/graphql', connection.host.endsWith('/') ? connection.host : `${connection.host}/`).toString()}`;
     throw new ForgeError(`GitLab ${operation}: ${endpoint} answered 200: ${messages.join('; ')}`, operation, endpoint, {
       forge: 'GitLab',
       status: 200,
-      gone: result.data === undefined || result.data === null,
+      gone: notFound,
     });
   }
   if (result.data === undefined)

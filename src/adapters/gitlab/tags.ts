@@ -15,5 +15,8 @@ export async function listGitLabTags(api: GitLabApi, project: GitLabProject, pre
     names.push(...tags.map((t) => t.name).filter((name) => name.startsWith(prefix)));
     if (tags.length < PER_PAGE) return names;
   }
-  return names;
+  // A list cut short would leave release versions out of what the release jobs are told.
+  throw new Error(
+    `more than ${MAX_PAGES * PER_PAGE} tags start with "${prefix}" in ${String(project.id)}: not read further`,
+  );
 }

@@ -203,7 +203,7 @@ describe('GitLabForge.ensureCheck on a merge request: the note', () => {
         'The **debian** snapshot expires soon.',
         [
           '#### Findings',
-          `- **failure** [config/APT snapshots.d/debian/serial:1](${fake.webUrl}/-/blob/${sha}/config/APT%20snapshots.d/debian/serial#L1) Expired: Bump it.`,
+          `- **failure** [\`config/APT snapshots.d/debian/serial:1\`](${fake.webUrl}/-/blob/${sha}/config/APT%20snapshots.d/debian/serial#L1) Expired: Bump it.`,
           '  Or thaw it.',
         ].join('\n'),
         ['To fix it, comment:', '- `/apt-snapshots fix bump debian`', '- `` odd `quote` ``'].join('\n'),
@@ -211,6 +211,30 @@ describe('GitLabForge.ensureCheck on a merge request: the note', () => {
     );
     expect(fake.statuses[0]?.target_url).toBe(noteUrl);
     expect(result).toEqual({ id: fake.statuses[0]?.id, url: noteUrl });
+  });
+
+  it('mentions nobody and keeps links whole, whatever names a fork gives its files', async () => {
+    await forge.ensureCheck(
+      report({
+        conclusion: 'failure',
+        changeRequest: iid,
+        summary: 'pins `x` in config/APT_snapshots.d/@all, cc @tails/maintainers',
+        annotations: [
+          {
+            path: 'config/APT_snapshots.d/x] @all [y/serial',
+            line: 1,
+            level: 'failure',
+            title: 'Invalid',
+            message: '@all pins x',
+          },
+        ],
+      }),
+    );
+
+    const body = fake.mergeRequests[0]?.notes[0]?.body ?? '';
+    expect(body).not.toMatch(/@(?!\u200b)/);
+    expect(body).toContain('[`config/APT_snapshots.d/x] @\u200ball [y/serial:1`](');
+    expect(body).toContain('cc @\u200btails/maintainers');
   });
 
   it('edits the note in place on the next push, and writes nothing when it says the same', async () => {

@@ -52,6 +52,15 @@ describe('listGitLabTags', () => {
     expect(standIn.requests[0]?.url).toContain(`/projects/${encodeURIComponent('tails/tails')}/repository/tags`);
   });
 
+  it('refuses to cut the list short: more than 1000 tags with the prefix is an error naming it', async () => {
+    serve(Array.from({ length: 1001 }, (_, i) => `4.${i}`));
+
+    await expect(listGitLabTags(api(), PROJECT, '4.')).rejects.toThrow(
+      'more than 1000 tags start with "4." in tails/tails: not read further',
+    );
+    expect(standIn.requests).toHaveLength(10);
+  });
+
   it('asks once when a page is not full', async () => {
     serve(['4.18', '4.19-rc1', '5.0']);
 
