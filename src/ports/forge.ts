@@ -41,6 +41,12 @@ export interface CheckReport {
    */
   changeRequest?: number;
   /**
+   * The branch of this repository the judged commit is on: a push's
+   * branch, a change request's source branch unless it is a fork's. GitLab
+   * files a commit status under a ref, and guesses one when none is given.
+   */
+  ref?: string;
+  /**
    * The same fixes as `actions`, as the `/apt-snapshots` commands that ask
    * for them in a comment: what a forge without buttons (GitLab) offers.
    */

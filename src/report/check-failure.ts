@@ -3,7 +3,7 @@ import type { CheckReport } from '../ports/forge.js';
 import { forgeErrorIn } from '../ports/forge-error.js';
 import { subjectMarker, type CheckSubject } from './check-subject.js';
 import { fitSummary } from './fit-summary.js';
-import { short } from './check-summary.js';
+import { refOf, short } from './check-summary.js';
 import { fencedBlock, inlineCode } from './markdown.js';
 
 /** What an HTTP error from a forge carries that matters here. */
@@ -154,5 +154,6 @@ export function renderFailure(
     annotations: [],
     actions: [],
     ...(subject.kind === 'pull_request' ? { changeRequest: subject.number } : {}),
+    ...refOf(subject),
   };
 }

@@ -320,6 +320,11 @@ function checkConclusion(verdict: Verdict): CheckConclusion {
   return verdict.conclusion === 'incomplete' ? 'neutral' : verdict.conclusion;
 }
 
+/** The branch of the repository the subject's commit is on, when it is the repository's (see CheckReport.ref). */
+export function refOf(subject: CheckSubject): { ref?: string } {
+  return subject.kind === 'push' || !subject.fromFork ? { ref: subject.branch } : {};
+}
+
 /** Everything a reviewer needs to trust or fix the state of a commit, as a check run. */
 export function renderCheck(input: CheckInput): CheckReport {
   const { evaluation } = input;
@@ -347,6 +352,7 @@ export function renderCheck(input: CheckInput): CheckReport {
     annotations: annotationsFor(evaluation.verdict.findings),
     actions: input.fixable ? fixActions(evaluation.verdict.findings) : [],
     ...(input.subject.kind === 'pull_request' ? { changeRequest: input.subject.number } : {}),
+    ...refOf(input.subject),
     ...(input.fixable ? fixCommandsFor(evaluation.verdict.findings, input.subject.branch) : {}),
   };
 }

@@ -464,7 +464,9 @@ export class GitLabFake {
       return badRequest({ description: ['is too long (maximum is 255 characters)'] });
     }
     const name = input.name ?? 'default';
-    const ref = input.ref ?? [...this.branches].find(([, head]) => head === sha)?.[0] ?? 'main';
+    // As GitLab's CreateCommitStatusService: the ref given, else the first branch holding the commit, else 404.
+    const ref = input.ref ?? [...this.branches].find(([, head]) => this.ancestors(head).has(sha))?.[0];
+    if (ref === undefined) return { status: 404, body: { message: '404 References for commit Not Found' } };
     let status = this.statuses.find(
       (s) => s.sha === sha && s.name === name && s.ref === ref && ['pending', 'running'].includes(s.status),
     );

@@ -99,16 +99,25 @@ export async function ensureStatus(context: GitLabContext, report: CheckReport):
   ) {
     return { id: found.checkId, url };
   }
+  // Without a ref GitLab files the status under the first branch holding the commit, and answers 404 when
+  // none does: a fork's merge request's head is only under the merge request's own ref.
+  const ref =
+    report.ref ?? (report.changeRequest === undefined ? undefined : `refs/merge-requests/${report.changeRequest}/head`);
   try {
     const posted = (await gitlabCall(op, () =>
       api.Commits.editStatus(project.id, report.headSha, want.state, {
         name: report.name,
         description: want.description,
         targetUrl: want.targetUrl,
+        ...(ref === undefined ? {} : { ref }),
       }),
     )) as ListedStatus;
     return { id: found?.checkId ?? posted.id, url };
   } catch (error) {
+    // A merge request's verdict is in its note already: a status GitLab will not file under any ref of this
+    // project (a fork's commit on an instance that refuses the merge request's ref) is not worth failing it.
+    if (note && error instanceof ForgeError && error.status === 404 && /references? for commit/i.test(error.message))
+      return { id: found?.checkId ?? 0, url };
     if (!isSameStateRefusal(error)) throw error;
     const current = found ?? (await statusesOf(context, op, report.headSha, report.name));
     if (!current) throw error;

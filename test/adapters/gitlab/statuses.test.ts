@@ -213,6 +213,27 @@ describe('GitLabForge.ensureCheck on a merge request: the note', () => {
     expect(result).toEqual({ id: fake.statuses[0]?.id, url: noteUrl });
   });
 
+  it("files the status under the branch judged, or a fork's merge request under the merge request's own ref", async () => {
+    await forge.ensureCheck({ ...failing(), ref: 'topic' });
+    await forge.ensureCheck({ ...failing(), name: 'APT snapshots (pull request)' });
+
+    expect(posts().map((r) => (r.body as { ref?: string }).ref)).toEqual(['topic', `refs/merge-requests/${iid}/head`]);
+  });
+
+  it('keeps the verdict in the note when GitLab files the status under no ref of the project', async () => {
+    standIn.on('POST', '/projects/:id/statuses/:sha', () => ({
+      status: 404,
+      body: { message: '404 References for commit Not Found' },
+    }));
+
+    const result = await forge.ensureCheck(failing());
+
+    const note = fake.mergeRequests[0]?.notes[0];
+    expect(note?.body).toContain('A snapshot is frozen past its expiry');
+    expect(result.url).toBe(`${fake.webUrl}/-/merge_requests/${iid}#note_${note?.id}`);
+    await expect(forge.ensureCheck({ ...failing(), changeRequest: undefined })).rejects.toMatchObject({ status: 404 });
+  });
+
   it('mentions nobody and keeps links whole, whatever names a fork gives its files', async () => {
     await forge.ensureCheck(
       report({
