@@ -11,6 +11,8 @@ import { describeForLog } from './app/judge.js';
 import { KeyedLock } from './app/keyed-lock.js';
 import { isGone } from './ports/forge-error.js';
 import { onCommand } from './app/on-issue-comment.js';
+import { parseCommand } from './app/command.js';
+import { storedNote } from './adapters/gitlab/note-source.js';
 import { isBotChangeRequest, onChangeRequest } from './app/on-pull-request.js';
 import { decidePush, onPush } from './app/on-push.js';
 import { onDashboardEdit } from './app/on-dashboard-edit.js';
@@ -206,9 +208,17 @@ export class GitLabApp {
       case 'change-request':
         await onChangeRequest(deps, event);
         return 'done';
-      case 'command':
-        await onCommand(deps, event);
+      case 'command': {
+        // Most notes hold no command: only those are read back, and answered as GitLab stores them.
+        if (parseCommand(event.body) === undefined) return 'ignored';
+        const stored = await storedNote(this.api, this.projectOf(where), event.on, event.commentId);
+        await onCommand(deps, {
+          ...event,
+          body: stored.body,
+          sender: { login: stored.author.username, id: stored.author.id },
+        });
         return 'done';
+      }
       default:
         // Re-runs, fixes and created tags are commands and tag pushes on GitLab: its webhooks make none of them.
         log.debug({ project: where.pathWithNamespace, kind: event.kind }, 'event ignored: not one GitLab sends');

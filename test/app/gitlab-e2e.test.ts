@@ -231,7 +231,15 @@ describe('the real server, serving GitLab alone, over HTTP', () => {
     ]);
   });
 
-  it('answers a Reporter’s command with a refusal, and a Developer’s with the check', async () => {
+  it('answers a Reporter’s command with a refusal, and a Developer’s with the check, as GitLab stores the notes', async () => {
+    const mr = fake.mergeRequests.find((m) => m.iid === 7);
+    for (const [id, author] of [
+      [501, REPORTER],
+      [502, DEVELOPER],
+      [503, REPORTER],
+    ] as const)
+      mr?.notes.push({ id, body: '/apt-snapshots check', author, system: false, created_at: fake.now() });
+
     const refused = await post('Note Hook', note(REPORTER, 7, '/apt-snapshots check', 501));
     expect(refused.status).toBe(200);
     await refused.text();
@@ -245,6 +253,16 @@ describe('the real server, serving GitLab alone, over HTTP', () => {
     expect(replies.find((b) => b.includes('@passer-by'))).toMatch(/only people with write access .* yours is `triage`/);
     expect(replies.find((b) => b.includes('@intrigeri'))).toMatch(
       /Checked this merge request \(`feature\/pin-debian`\)/,
+    );
+
+    // A payload that says a Developer wrote the Reporter's note (anyone with the webhook's secret can send one):
+    // answered as the note's real author.
+    const forged = await post('Note Hook', note(DEVELOPER, 7, '/apt-snapshots check', 503));
+    expect(forged.status).toBe(200);
+    await forged.text();
+    const reply = mr?.notes.find((n) => n.author.username === BOT.username && n.body.includes('reply:503'));
+    expect(reply?.body).toMatch(
+      /^<!-- apt-snapshots-bot:reply:503 -->\n+@passer-by thanks for asking, but only people with write access/,
     );
   });
 });

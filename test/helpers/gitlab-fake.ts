@@ -513,6 +513,10 @@ export class GitLabFake {
       if (text.length > 1_000_000) return badRequest({ note: ['is too long (maximum is 1000000 characters)'] });
       return { status: 201, body: this.addNote(thread, text) };
     });
+    this.on('GET', `${base}/:note_id`, ({ params }) => {
+      const note = find(Number(params.iid))?.notes.find((n) => n.id === Number(params.note_id));
+      return note ? { body: note } : notFound('Note');
+    });
     this.on('PUT', `${base}/:note_id`, ({ params, body }) => {
       const note = find(Number(params.iid))?.notes.find((n) => n.id === Number(params.note_id));
       if (!note) return notFound('Note');

@@ -60,8 +60,8 @@ function retryAfterMs(value: string | null, now: number): number | undefined {
  * of a second and ignores Retry-After, so a rate-limited bot would give up
  * at once and hammer the server while doing so. This one waits as GitLab
  * asks (up to `maxRetryAfterMs`), retries 502, 503 and 504 twice with a
- * growing pause (but for a POST, which the server may have carried out
- * before failing), and turns every failure into a ForgeError naming the
+ * growing pause (but for a POST other than a GraphQL read, which the
+ * server may have carried out before failing), and turns every failure into a ForgeError naming the
  * endpoint, without query string or headers.
  */
 function requestHandler(connection: GitLabConnection): RequestHandlerFn {
@@ -125,7 +125,9 @@ function requestHandler(connection: GitLabConnection): RequestHandlerFn {
         continue;
       }
       // A POST that failed with a 5xx may have been done (a commit made, a status posted): never sent twice.
-      if (attempt < ATTEMPTS && RETRIED_STATUSES.includes(response.status) && method !== 'POST') {
+      // GraphQL's POSTs here only read.
+      const idempotent = method !== 'POST' || endpoint === 'api/graphql';
+      if (attempt < ATTEMPTS && RETRIED_STATUSES.includes(response.status) && idempotent) {
         await response.body?.cancel();
         await sleep(1000 * attempt);
         continue;

@@ -1,5 +1,5 @@
 import { ForgeError } from '../../../src/ports/forge-error.js';
-import { gitlabApi } from '../../../src/adapters/gitlab/client.js';
+import { gitlabApi, gitlabGraphql } from '../../../src/adapters/gitlab/client.js';
 import { GitLabForge, gitlabBot } from '../../../src/adapters/gitlab/gitlab-forge.js';
 import { BRANCH_PREFIX, fakeForge, GitLabFake, PROJECT_ID, startGitLabFake } from '../../helpers/gitlab-fake.js';
 import type { GitLabStandIn } from '../../helpers/gitlab-stand-in.js';
@@ -115,6 +115,19 @@ describe('the GitLab forge over HTTP', () => {
       ]),
     ).rejects.toMatchObject({ status: 502, forge: 'GitLab' });
     expect([posts, waits]).toEqual([1, []]);
+  });
+
+  it('retries a GraphQL read after a 502: it only reads', async () => {
+    let asked = 0;
+    standIn.on('POST', '/api/graphql', () => {
+      asked += 1;
+      return asked === 1 ? { status: 502, body: { message: '502 Bad Gateway' } } : { body: { data: { ok: true } } };
+    });
+
+    await expect(
+      gitlabGraphql({ host: standIn.url, token: standIn.token, sleep }, 'read', 'query { ok }', {}),
+    ).resolves.toEqual({ ok: true });
+    expect([asked, waits]).toEqual([2, [1000]]);
   });
 
   it('makes a 404 a gone ForgeError', async () => {
