@@ -59,6 +59,13 @@ async function statusesOf(
 const isSameStateRefusal = (error: unknown) =>
   error instanceof ForgeError && error.status === 400 && /cannot transition status/i.test(error.message);
 
+/** The commit a merge request's head is at now. */
+async function mergeRequestHead(context: GitLabContext, op: string, iid: number): Promise<string | undefined> {
+  const { api, project } = context;
+  const mr: { sha?: unknown } = await gitlabCall(op, () => api.MergeRequests.show(project.id, iid));
+  return typeof mr.sha === 'string' ? mr.sha : undefined;
+}
+
 /**
  * Reports `report` as the commit status of its name on its commit, and,
  * when it judges a merge request, as one note there (edited in place on
@@ -66,15 +73,21 @@ const isSameStateRefusal = (error: unknown) =>
  * them. The status links to `detailsUrl`, else to that note, else to the
  * commit. A status already as wanted is not posted again, so re-runs and
  * redeliveries do not pile statuses up.
- * Requests: 1 or 2 for the note (find, write when changed), 1 to read the
- * statuses, 1 to post one when it changed.
+ * The note is left alone when the merge request has moved past the commit
+ * (a later push's verdict is, or will be, there).
+ * Requests: 1 for the merge request's head, 1 or 2 for the note (find,
+ * write when changed), 1 to read the statuses, 1 to post one when it changed.
  */
 export async function ensureStatus(context: GitLabContext, report: CheckReport): Promise<{ id: number; url: string }> {
   const { api, project } = context;
   const op = 'ensureCheck';
   if (!SHA_RE.test(report.headSha)) throw new Error(`${op}: headSha "${report.headSha}" is not a full commit sha`);
+  // Two pushes judged at once can finish in either order: the one note shows the merge request's head only.
+  const onHead =
+    report.changeRequest !== undefined &&
+    (await mergeRequestHead(context, op, report.changeRequest)) === report.headSha;
   const note =
-    report.changeRequest === undefined
+    report.changeRequest === undefined || !onHead
       ? undefined
       : await ensureNote(
           context,

@@ -168,9 +168,23 @@ describe('GitLabForge.ensureCheck: the commit status', () => {
 
 describe('GitLabForge.ensureCheck on a merge request: the note', () => {
   let iid: number;
+  let older: string;
   beforeEach(() => {
-    fake.commit({ parent: sha, branch: 'topic' });
+    older = sha;
+    // The merge request's head, which its checks judge.
+    sha = fake.commit({ parent: sha, branch: 'topic' });
     iid = fake.addMergeRequest({ source_branch: 'topic', target_branch: 'main' }).iid;
+  });
+
+  it('leaves the note to the head: a verdict on a commit the merge request moved past gets its status alone', async () => {
+    await forge.ensureCheck(failing());
+    const note = fake.mergeRequests[0]?.notes[0]?.body;
+
+    const late = await forge.ensureCheck({ ...failing(), headSha: older, title: 'An older verdict' });
+
+    expect(fake.mergeRequests[0]?.notes.map((n) => n.body)).toEqual([note]);
+    expect(fake.statuses.find((s) => s.sha === older)?.description).toBe('An older verdict');
+    expect(late.url).toBe(`${fake.webUrl}/-/commit/${older}`);
   });
 
   const failing = () =>
