@@ -244,6 +244,13 @@ export function gitlabWebhookHandler(options: GitLabWebhookOptions): GitLabWebho
     let unchecked = '';
     try {
       if (!(await options.redeliveries.firstTime(id))) {
+        // Still being handled here (past the 202): should that fail, it is forgotten, and this resend would be
+        // lost had it been answered as done. A 409 tells whoever resent it to try again.
+        if ([...inFlight.values()].some((d) => d !== delivery && d.id === id && d.recorded === true)) {
+          answer(response, 409, { ok: false, status: 'still being handled: resend it once that ends' });
+          finish(delivery, 'ignored', `redelivery: ${idHeader} ${id} is still being handled`);
+          return;
+        }
         answer(response, 200, { ok: true, status: 'redelivery ignored' });
         finish(delivery, 'ignored', `redelivery: ${idHeader} ${id} was received already`);
         return;

@@ -350,9 +350,16 @@ describe('gitlabWebhookHandler', () => {
     expect(sent).toEqual({ status: 202, body: { ok: true, status: 'still processing' } });
     expect(harness.handler.pending).toBe(1);
     expect(harness.lines()).toEqual([]);
+    // Resent meanwhile: not answered as done, since the first may yet fail and be forgotten.
+    expect(await send(harness, { headers })).toEqual({
+      status: 409,
+      body: { ok: false, status: 'still being handled: resend it once that ends' },
+    });
+    expect(harness.handled).toHaveLength(1);
     release?.();
     await harness.handler.settled(1000);
     expect(harness.lines()).toEqual([
+      expect.objectContaining({ outcome: 'ignored', reason: expect.stringContaining('is still being handled') }),
       expect.objectContaining({ outcome: 'failed', reason: 'the snapshot server timed out' }),
     ]);
     expect(harness.redeliveries.calls).toContain('forget feedface-0000-4000-8000-000000000202');
