@@ -212,6 +212,11 @@ export class GitLabApp {
         // Most notes hold no command: only those are read back, and answered as GitLab stores them.
         if (parseCommand(event.body) === undefined) return 'ignored';
         const stored = await storedNote(this.api, this.projectOf(where), event.on, event.commentId);
+        // What GitLab stores decides, not the payload: the bot's own replies quote commands, internal notes stay so.
+        if (stored.author.id === bot.id || stored.internal) {
+          log.debug({ project: where.pathWithNamespace }, 'command ignored: the bot’s own note, or an internal one');
+          return 'ignored';
+        }
         await onCommand(deps, {
           ...event,
           body: stored.body,

@@ -28,9 +28,9 @@ function intro(judged: Judged, checkUrl: string): string[] {
   ];
 }
 
-function footer(branch: string, head: string): string[] {
+function footer(deps: RepoDeps, branch: string, head: string): string[] {
   return [
-    `*Opened by apt-snapshots-bot. When ${inlineCode(branch)} moves, this pull request is recomputed on its new tip; when ${inlineCode(branch)} no longer needs thawing, it is closed. If you push to ${inlineCode(head)}, the bot leaves that branch alone from then on.*`,
+    `*Opened by apt-snapshots-bot. When ${inlineCode(branch)} moves, this ${deps.changeRequestName} is recomputed on its new tip; when ${inlineCode(branch)} no longer needs thawing, it is closed. If you push to ${inlineCode(head)}, the bot leaves that branch alone from then on.*`,
   ];
 }
 
@@ -89,7 +89,7 @@ export async function followDevelopmentBranch(
       if (!open || !(await isTip(deps, branch, subject.sha))) return undefined;
       await deps.forge.closePullRequest(
         open.number,
-        `${inlineCode(branch)} no longer needs thawing as of ${inlineCode(subject.sha.slice(0, 7))} (${commitLabel(evaluation.state)}): someone thawed it already, so this pull request is not needed any more. Closing it.`,
+        `${inlineCode(branch)} no longer needs thawing as of ${inlineCode(subject.sha.slice(0, 7))} (${commitLabel(evaluation.state)}): someone thawed it already, so this ${deps.changeRequestName} is not needed any more. Closing it.`,
       );
       deps.followUps.cancel(followKey(deps, branch));
       deps.log.info(
@@ -105,7 +105,7 @@ export async function followDevelopmentBranch(
       branch,
       evaluation,
       intro: intro(judged, checkUrl),
-      footer: footer(branch, head),
+      footer: footer(deps, branch, head),
     });
     deps.followUps.cancel(followKey(deps, branch));
     if (outcome.status === 'foreign-commits' && outcome.pr) {
@@ -123,7 +123,7 @@ export async function followDevelopmentBranch(
     ) {
       const explanation = describeFix(deps, outcome, 'thaw', branch);
       deps.log.warn({ repository: deps.repository, branch }, explanation);
-      return `⚠️ **No thaw pull request:** ${explanation}`;
+      return `⚠️ **No thaw ${deps.changeRequestName}:** ${explanation}`;
     }
     return undefined;
   });

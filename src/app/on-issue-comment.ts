@@ -62,7 +62,7 @@ export async function runPlan(
     ...(origins.length > 0 ? { origins } : {}),
     intro: [intro],
     footer: [
-      `*Opened by apt-snapshots-bot. Running the same command again updates this pull request instead of opening another.*`,
+      `*Opened by apt-snapshots-bot. Running the same command again updates this ${deps.changeRequestName} instead of opening another.*`,
     ],
   });
   return describeFix(deps, outcome, action, branch);

@@ -105,7 +105,7 @@ export async function checkPush(deps: RepoDeps, target: PushTarget, attempt = 0)
     const { reason, detail } = describeFailure(error);
     const delay = retryLater(deps, target, attempt);
     const next = delay === undefined ? '' : ` The bot tries again by itself in ${inMinutes(delay)}.`;
-    note = `⚠️ **The thaw pull request could not be opened or updated** (${reason}). ${detail}${next}`;
+    note = `⚠️ **The thaw ${deps.changeRequestName} could not be opened or updated** (${reason}). ${detail}${next}`;
   }
   if (note !== undefined) await publishCheck(deps, renderCheck({ ...outcome.judged.input, notes: [note] }));
 }

@@ -212,6 +212,8 @@ export function renderReleaseCheck(input: ReleaseCheckInput): CheckReport {
   return {
     name: releaseCheckName(input.checkName),
     headSha: evaluation.commit.sha,
+    // GitLab files a status under a ref: the tag, which holds the commit whatever branches do.
+    ref: evaluation.tag,
     conclusion: conclusionOf(verdict),
     title: releaseTitle(evaluation),
     summary: fitSummary(body, marker),
@@ -277,6 +279,7 @@ export function renderJobCheck(input: JobCheckInput): CheckReport {
   return {
     name: jobCheckName(input.checkName, status.job),
     headSha: input.sha,
+    ref: input.tag,
     conclusion,
     ...(pending ? { pending } : {}),
     ...(status.url ? { detailsUrl: status.url } : {}),
@@ -301,6 +304,7 @@ export function renderReleaseFailure(
   return {
     name: releaseCheckName(checkName),
     headSha: subject.sha,
+    ref: subject.tag,
     conclusion: 'failure',
     title: `Could not judge: ${reason}`,
     summary: fitSummary(

@@ -261,6 +261,14 @@ describe('the real server, serving GitLab alone, over HTTP', () => {
     expect(forged.status).toBe(200);
     await forged.text();
     const reply = mr?.notes.find((n) => n.author.username === BOT.username && n.body.includes('reply:503'));
+
+    // A payload naming one of the bot's own notes (which can quote commands) as a person's: never answered.
+    const own = mr?.notes.find((n) => n.author.username === BOT.username);
+    const notes = mr?.notes.length;
+    const echoed = await post('Note Hook', note(DEVELOPER, 7, '/apt-snapshots check', own?.id ?? 0));
+    expect(echoed.status).toBe(200);
+    expect(await echoed.text()).toContain('ignored');
+    expect(mr?.notes.length).toBe(notes);
     expect(reply?.body).toMatch(
       /^<!-- apt-snapshots-bot:reply:503 -->\n+@passer-by thanks for asking, but only people with write access/,
     );

@@ -1,5 +1,6 @@
 import type { CheckAnnotation, CheckReport } from '../../ports/forge.js';
 import { commentMarker } from '../../report/hidden-marker.js';
+import { printable } from '../../domain/serial.js';
 import type { GitLabProject } from './client.js';
 
 /**
@@ -18,7 +19,7 @@ export function blobUrl(project: GitLabProject, sha: string, path: string, line:
 
 function annotationItem(project: GitLabProject, sha: string, annotation: CheckAnnotation): string {
   // The path is a repository's (a fork's) to choose: in a code span, it can neither close the link nor mention anyone.
-  const where = `[${codeSpan(`${annotation.path}:${annotation.line}`)}](${blobUrl(project, sha, annotation.path, annotation.line)})`;
+  const where = `[${codeSpan(`${printable(annotation.path, 300)}:${annotation.line}`)}](${blobUrl(project, sha, annotation.path, annotation.line)})`;
   // Continuation lines indented, so that a message of several lines stays in its list item.
   const message = annotation.message.replace(/\n/g, '\n  ');
   return `- **${annotation.level}** ${where} ${annotation.title}: ${message}`;

@@ -5,11 +5,15 @@ import { gitlabCall, type GitLabApi, type GitLabProject } from './client.js';
 export interface StoredNote {
   body: string;
   author: { id: number; username: string };
+  /** An internal (formerly confidential) note, which only members see: never answered in public. */
+  internal: boolean;
 }
 
 interface NoteFields {
   body?: unknown;
   author?: { id?: unknown; username?: unknown } | null;
+  internal?: unknown;
+  confidential?: unknown;
 }
 
 /**
@@ -28,5 +32,9 @@ export async function storedNote(api: GitLabApi, project: GitLabProject, on: Thr
   const author = note.author;
   if (typeof note.body !== 'string' || typeof author?.id !== 'number' || typeof author.username !== 'string')
     throw new Error(`GitLab's note ${id} has no body or author`);
-  return { body: note.body, author: { id: author.id, username: author.username } };
+  return {
+    body: note.body,
+    author: { id: author.id, username: author.username },
+    internal: note.internal === true || note.confidential === true,
+  };
 }

@@ -7,11 +7,14 @@ const MAX_PAGES = 10;
 /** The names of the project's tags that start with `prefix` (e.g. `4.` for the 4.x releases). */
 export async function listGitLabTags(api: GitLabApi, project: GitLabProject, prefix: string): Promise<string[]> {
   const names: string[] = [];
-  for (let page = 1; page <= MAX_PAGES; page += 1) {
+  // One page more than read: a full last page may be the end, or not.
+  for (let page = 1; page <= MAX_PAGES + 1; page += 1) {
     // GitLab's `search=^PREFIX` matches tags starting with it; the filter below keeps the contract exact.
     const tags = await gitlabCall('list tags', () =>
       api.Tags.all(project.id, { search: `^${prefix}`, perPage: PER_PAGE, page, maxPages: 1 }),
     );
+    if (page > MAX_PAGES && tags.length === 0) return names;
+    if (page > MAX_PAGES) break;
     names.push(...tags.map((t) => t.name).filter((name) => name.startsWith(prefix)));
     if (tags.length < PER_PAGE) return names;
   }

@@ -58,7 +58,14 @@ describe('listGitLabTags', () => {
     await expect(listGitLabTags(api(), PROJECT, '4.')).rejects.toThrow(
       'more than 1000 tags start with "4." in tails/tails: not read further',
     );
-    expect(standIn.requests).toHaveLength(10);
+    expect(standIn.requests).toHaveLength(11);
+  });
+
+  it('reads exactly 1000 tags whole, asking one page more to know it is the end', async () => {
+    serve(Array.from({ length: 1000 }, (_, i) => `4.${i}`));
+
+    expect(await listGitLabTags(api(), PROJECT, '4.')).toHaveLength(1000);
+    expect(standIn.requests).toHaveLength(11);
   });
 
   it('asks once when a page is not full', async () => {
