@@ -11,6 +11,7 @@ import type { ForgeEvent } from '../ports/forge-events.js';
 import type { AppMetrics, WebhookOutcome } from './metrics.js';
 import type { Redeliveries } from './redeliveries.js';
 import { MAX_WEBHOOK_BYTES } from './webhook-endpoint.js';
+import { answer, header, readBody, TooLarge } from './webhook-http.js';
 
 /**
  * GitLab counts a delivery as failed after 10 s (the default of
@@ -70,31 +71,6 @@ interface Delivery {
   recorded?: boolean;
   started: number;
   done?: boolean;
-}
-
-class TooLarge extends Error {}
-
-async function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw new TooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new TooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function answer(response: ServerResponse, status: number, body: object): void {
-  if (response.headersSent) return;
-  response.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
-}
-
-function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function messageOf(error: unknown): string {

@@ -3,6 +3,7 @@ import type { Logger } from 'probot';
 import type { DeliveryOutcomes } from './delivery-outcomes.js';
 import type { AppMetrics, WebhookOutcome } from './metrics.js';
 import { summarise, type WebhookSummary } from './webhook-summary.js';
+import { answer, header, readBody, TooLarge } from './webhook-http.js';
 
 /** GitHub caps a webhook payload at 25 MB and drops larger ones before sending. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -48,31 +49,6 @@ export interface WebhookEndpointOptions {
   outcomes: DeliveryOutcomes;
   maxBytes?: number;
   respondAfterMs?: number;
-}
-
-class TooLarge extends Error {}
-
-async function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw new TooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new TooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function answer(response: ServerResponse, status: number, body: object): void {
-  if (response.headersSent) return;
-  response.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
-}
-
-function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** The message of whatever a handler threw, without its causes (they can hold a whole request). */

@@ -2,6 +2,7 @@ import type { BotPullRequest, IssueInfo } from '../../ports/forge.js';
 import { ensureComment } from './comments.js';
 import { call } from './forge-error.js';
 import type { ForgeContext } from './forge-context.js';
+import { checkIssueMarker, FIND_ISSUE_PAGES } from '../issue-search.js';
 
 interface ListedIssue {
   number: number;
@@ -31,14 +32,6 @@ function infoOf(issue: ListedIssue): IssueInfo {
   };
 }
 
-// Every body contains the empty string: an empty marker would make any issue of the bot "the" issue.
-function checkMarker(operation: string, marker: string): void {
-  if (marker === '') throw new Error(`${operation}: the marker is empty`);
-}
-
-/** Pages of 100 findIssue reads at most: the bot's issues and pull requests updated last come first. */
-export const FIND_ISSUE_PAGES = 5;
-
 /**
  * The issue the bot opened whose body carries `marker` (at its very start
  * with `atStart`): the open one when there is one, else the closed one
@@ -57,7 +50,7 @@ export async function findIssue(
   marker: string,
   options: { atStart?: boolean } = {},
 ): Promise<IssueInfo | undefined> {
-  checkMarker('findIssue', marker);
+  checkIssueMarker('findIssue', marker);
   const { octokit, repository, identity } = context;
   const carries = (body: string) => (options.atStart ? body.startsWith(marker) : body.includes(marker));
   let closed: ListedIssue | undefined;
@@ -99,7 +92,7 @@ export async function ensureIssue(
   want: { marker: string; title: string; body: string },
   existing?: IssueInfo | null,
 ): Promise<IssueInfo & { status: 'created' | 'updated' | 'unchanged' }> {
-  checkMarker('ensureIssue', want.marker);
+  checkIssueMarker('ensureIssue', want.marker);
   if (!want.body.includes(want.marker)) {
     throw new Error(`ensureIssue: the body of "${want.title}" does not contain its marker ${want.marker}`);
   }

@@ -1,5 +1,5 @@
 import { ForgeError, isGone } from '../../../src/adapters/github/forge-error.js';
-import { FIND_ISSUE_PAGES } from '../../../src/adapters/github/issues.js';
+import { FIND_ISSUE_PAGES } from '../../../src/adapters/issue-search.js';
 import type { IssueInfo } from '../../../src/ports/forge.js';
 import { IDENTITY, REPO, forgeWithScope } from '../../helpers/github-forge-setup.js';
 import {
