@@ -229,6 +229,10 @@ describe('GitLabRefReader', () => {
   it('follows every page of a directory longer than GitLab pages', async () => {
     const reader = await serve({ pageSize: 2 });
     const snapshot = await reader.read('refs/heads/devel', SPEC);
+    // The second stand-in replaces the first, which afterEach would no longer close.
+    const paged = standIn;
+    await paged.close();
+    expect([paged.unexpected, paged.unauthorized]).toEqual([[], []]);
     const fresh = await serve();
     expect(snapshot).toEqual(await fresh.read('refs/heads/devel', SPEC));
     expect(snapshot.entries.get(MAIN)).toEqual({
