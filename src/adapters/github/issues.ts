@@ -2,7 +2,7 @@ import type { BotPullRequest, IssueInfo } from '../../ports/forge.js';
 import { ensureComment } from './comments.js';
 import { call } from './forge-error.js';
 import type { ForgeContext } from './forge-context.js';
-import { checkIssueMarker, FIND_ISSUE_PAGES } from '../issue-search.js';
+import { carriesMarker, checkIssueMarker, findInPages } from '../issue-search.js';
 
 interface ListedIssue {
   number: number;
@@ -52,30 +52,28 @@ export async function findIssue(
 ): Promise<IssueInfo | undefined> {
   checkIssueMarker('findIssue', marker);
   const { octokit, repository, identity } = context;
-  const carries = (body: string) => (options.atStart ? body.startsWith(marker) : body.includes(marker));
-  let closed: ListedIssue | undefined;
-  for (let page = 1; page <= FIND_ISSUE_PAGES; page += 1) {
-    const { data } = await call('findIssue', () =>
-      octokit.rest.issues.listForRepo({
-        ...repository,
-        creator: identity.botLogin,
-        state: 'all',
-        sort: 'updated',
-        direction: 'desc',
-        per_page: 100,
-        page,
-      }),
-    );
-    const listed = data as ListedIssue[];
-    for (const issue of listed) {
-      if (issue.pull_request !== undefined || issue.user?.login !== identity.botLogin || !carries(issue.body ?? ''))
-        continue;
-      if (issue.state !== 'closed') return infoOf(issue);
-      closed ??= issue;
-    }
-    if (listed.length < 100) break;
-  }
-  return closed && infoOf(closed);
+  const found = await findInPages(
+    async (page, perPage) => {
+      const { data } = await call('findIssue', () =>
+        octokit.rest.issues.listForRepo({
+          ...repository,
+          creator: identity.botLogin,
+          state: 'all',
+          sort: 'updated',
+          direction: 'desc',
+          per_page: perPage,
+          page,
+        }),
+      );
+      return data;
+    },
+    (issue) =>
+      issue.pull_request === undefined &&
+      issue.user?.login === identity.botLogin &&
+      carriesMarker(issue.body ?? '', marker, options.atStart),
+    (issue) => issue.state === 'closed',
+  );
+  return found && infoOf(found);
 }
 
 /**

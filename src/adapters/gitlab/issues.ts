@@ -2,7 +2,7 @@ import type { IssueInfo } from '../../ports/forge.js';
 import { gitlabCall } from './client.js';
 import type { GitLabContext } from './context.js';
 import { ensureComment } from './notes.js';
-import { checkIssueMarker, FIND_ISSUE_PAGES } from '../issue-search.js';
+import { carriesMarker, checkIssueMarker, findInPages } from '../issue-search.js';
 
 interface ListedIssue {
   iid: number;
@@ -39,28 +39,23 @@ export async function findBotIssue(
 ): Promise<IssueInfo | undefined> {
   checkIssueMarker('findIssue', marker);
   const { api, project, bot } = context;
-  const carries = (body: string) => (options.atStart ? body.startsWith(marker) : body.includes(marker));
-  let closed: ListedIssue | undefined;
-  for (let page = 1; page <= FIND_ISSUE_PAGES; page += 1) {
-    const listed = (await gitlabCall('findIssue', () =>
-      api.Issues.all({
-        projectId: project.id,
-        authorId: bot.id,
-        state: 'all',
-        orderBy: 'updated_at',
-        sort: 'desc',
-        perPage: 100,
-        page,
-      }),
-    )) as ListedIssue[];
-    for (const issue of listed) {
-      if (issue.author?.id !== bot.id || !carries(issue.description ?? '')) continue;
-      if (issue.state !== 'closed') return infoOf(issue);
-      closed ??= issue;
-    }
-    if (listed.length < 100) break;
-  }
-  return closed && infoOf(closed);
+  const found = await findInPages(
+    (page, perPage) =>
+      gitlabCall('findIssue', () =>
+        api.Issues.all({
+          projectId: project.id,
+          authorId: bot.id,
+          state: 'all',
+          orderBy: 'updated_at',
+          sort: 'desc',
+          perPage,
+          page,
+        }),
+      ) as Promise<ListedIssue[]>,
+    (issue) => issue.author?.id === bot.id && carriesMarker(issue.description ?? '', marker, options.atStart),
+    (issue) => issue.state === 'closed',
+  );
+  return found && infoOf(found);
 }
 
 /**
