@@ -1,11 +1,13 @@
+import { describeForLog } from './errors.js';
 import type { ApplicationFunction, Context, Logger, Probot } from 'probot';
 import type { GitHubClient, GitHubRepository } from './adapters/github/client.js';
 import { call, isGone } from './adapters/github/forge-error.js';
 import type { BotIdentity } from './adapters/github/forge-context.js';
+import { CheckLedger } from './adapters/github/check-ledger.js';
 import { GitHubForge } from './adapters/github/github-forge.js';
-import { GraphqlRefReader } from './adapters/github/graphql-ref-reader.js';
+import { GitHubSource } from './adapters/github/github-source.js';
+import { SeenCheckRuns } from './adapters/github/seen-check-runs.js';
 import { GitHubJobClaims } from './adapters/github/job-claims.js';
-import { mergeBase } from './adapters/github/merge-base.js';
 import { listTagsWithPrefix } from './adapters/github/tags.js';
 import type { TriggerOptions } from './adapters/triggers/trigger-options.js';
 import { onTagCreated } from './app/release/on-tag.js';
@@ -19,11 +21,10 @@ import { Schedule } from './app/schedule.js';
 import { FIRST_ROUND_DELAY_MS, REFRESH_DELAY_MS, roundClaimTtl } from './app/refresh-timing.js';
 import { isBaseBranch } from './domain/branch.js';
 import type { RunOnce } from './ports/run-once.js';
-import { describeForLog } from './app/judge.js';
 import { releaseServices } from './app/release/release-services.js';
 import { HttpSnapshotServer } from './adapters/snapshot-server/http-snapshot-server.js';
-import { CheckLedger } from './app/check-ledger.js';
 import { FollowUps, systemTimers, type Timers } from './app/follow-ups.js';
+import type { CheckLedgerPort } from './ports/check-ledger.js';
 import type { RepoDeps } from './app/deps.js';
 import { KeyedLock } from './app/keyed-lock.js';
 import { onFix, onRerun } from './app/on-check-run.js';
@@ -72,7 +73,7 @@ export interface AppOptions {
    */
   locks?: RepoDeps['locks'];
   /** Which checks were written since a read; this process's own when absent, Redis' when REDIS_URL is set. */
-  checkLedger?: RepoDeps['checkLedger'];
+  checkLedger?: CheckLedgerPort;
   /** Counts snapshot-server questions and release jobs started; the server's, for GET /metrics. */
   metrics?: AppMetrics;
   /**
@@ -295,21 +296,21 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const depsAt = async (where: Where): Promise<RepoDeps> => {
       const { octokit, repository } = where;
       const identity = await identityOf();
+      // Shared by the webhook's reads and writes: a check is written with the runs read along with its commit.
+      const seen = new SeenCheckRuns(checkLedger);
       return {
-        forge: new GitHubForge(octokit, repository, identity, { repositoryId: where.nodeId }),
-        reader: new GraphqlRefReader(
-          octokit,
-          repository,
-          identity.appId === undefined ? {} : { appId: identity.appId },
-        ),
-        mergeBase: (base, head) => mergeBase(octokit, repository, base, head),
+        forge: new GitHubForge(octokit, repository, identity, { repositoryId: where.nodeId, seen }),
+        source: new GitHubSource(octokit, repository, {
+          ...(identity.appId === undefined ? {} : { appId: identity.appId }),
+          seen,
+          log: where.log,
+        }),
         ...(server ? { server } : {}),
         ...(bump ? { bumpTrigger: bump } : {}),
         defaults,
         now: now(),
         log: where.log,
         locks,
-        checkLedger,
         followUps,
         repository: `${repository.owner}/${repository.repo}`,
         repoUrl: where.htmlUrl,

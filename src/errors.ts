@@ -39,3 +39,10 @@ export class SnapshotServerError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Errors are logged by message only: their causes can hold whole requests. */
+export function describeForLog(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
+}

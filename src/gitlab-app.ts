@@ -1,13 +1,11 @@
+import { describeForLog } from './errors.js';
 import type { Logger } from 'pino';
 import { gitlabApi, type GitLabApi, type GitLabConnection, type GitLabProject } from './adapters/gitlab/client.js';
 import { GitLabForge, gitlabBot, mergeRequestTarget } from './adapters/gitlab/gitlab-forge.js';
-import { GitLabRefReader } from './adapters/gitlab/graphql-ref-reader.js';
-import { gitlabMergeBase } from './adapters/gitlab/merge-base.js';
+import { GitLabSource } from './adapters/gitlab/gitlab-source.js';
 import type { GitLabProjectRef } from './adapters/gitlab/webhook-events.js';
-import { CheckLedger } from './app/check-ledger.js';
 import type { RepoDeps } from './app/deps.js';
 import { FollowUps, systemTimers, type Timers } from './app/follow-ups.js';
-import { describeForLog } from './app/judge.js';
 import { KeyedLock } from './app/keyed-lock.js';
 import { isGone } from './ports/forge-error.js';
 import { onCommand } from './app/on-issue-comment.js';
@@ -43,7 +41,6 @@ export interface GitLabAppOptions {
   now?: () => Date;
   timers?: Timers;
   locks?: RepoDeps['locks'];
-  checkLedger?: RepoDeps['checkLedger'];
   bumpTrigger?: JobTrigger;
   /** The release jobs' triggers (the same as on GitHub: src/app/release/triggers.ts). */
   triggers: ReleaseServices['triggers'];
@@ -80,7 +77,6 @@ interface BotUser {
 export class GitLabApp {
   private readonly api: GitLabApi;
   private readonly locks: RepoDeps['locks'];
-  private readonly checkLedger: RepoDeps['checkLedger'];
   private readonly followUps: FollowUps;
   private bot: Promise<BotUser> | undefined;
   private readonly claims = new Map<string, JobClaims>();
@@ -90,7 +86,6 @@ export class GitLabApp {
   constructor(private readonly options: GitLabAppOptions) {
     this.api = options.api ?? gitlabApi(options.connection);
     this.locks = options.locks ?? new KeyedLock();
-    this.checkLedger = options.checkLedger ?? new CheckLedger();
     this.followUps = new FollowUps(options.timers);
     this.refreshes = options.schedule ? new FollowUps(options.timers, [REFRESH_DELAY_MS]) : undefined;
   }
@@ -236,17 +231,16 @@ export class GitLabApp {
     const { defaults, connection } = this.options;
     const now = this.options.now ?? (() => new Date());
     const forge = new GitLabForge(this.api, project, { ...bot, branchPrefix: defaults.bot.branch_prefix });
+    const log = this.options.log.child({ project: where.pathWithNamespace });
     const deps: RepoDeps = {
       forge,
-      reader: new GitLabRefReader(connection, project, this.api),
-      mergeBase: (base, head) => gitlabMergeBase(this.api, project, base, head),
+      source: new GitLabSource(connection, project, this.api, { log, repository: where.pathWithNamespace }),
       ...(this.options.server ? { server: this.options.server } : {}),
       ...(this.options.bumpTrigger ? { bumpTrigger: this.options.bumpTrigger } : {}),
       defaults,
       now: now(),
-      log: this.options.log.child({ project: where.pathWithNamespace }),
+      log,
       locks: this.locks,
-      checkLedger: this.checkLedger,
       followUps: this.followUps,
       repository: where.pathWithNamespace,
       // GitLab's file and commit pages hang from PROJECT/-/blob/SHA/PATH and PROJECT/-/commit/SHA.

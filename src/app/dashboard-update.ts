@@ -1,3 +1,4 @@
+import { describeForLog } from '../errors.js';
 import { isBaseBranch } from '../domain/branch.js';
 import type { Config } from '../config/schema.js';
 import { auditJudge } from '../flow/audit.js';
@@ -11,7 +12,6 @@ import { carryTicks, DASHBOARD_MARKER, readEmbedded, renderDashboard } from '../
 import { releaseCheckName } from '../report/release-check.js';
 import { branchTimeline, cacheOf, EMBED_KEY, readTimelineCache } from './dashboard-timeline.js';
 import type { RepoDeps } from './deps.js';
-import { describeForLog } from './judge.js';
 import { branchRef } from './targets.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -19,7 +19,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** The rules of the default branch's tip: they decide which branches are base branches and how they are judged. */
 export async function landedConfig(deps: RepoDeps): Promise<Config> {
   const { config } = await rulesOfCommit(
-    deps.reader,
+    deps.source,
     { kind: 'before-change', rev: branchRef(deps.defaultBranch), label: 'parent' },
     deps.defaults,
   );
@@ -92,7 +92,7 @@ export async function updateDashboard(
   const entries = new Map<string, (typeof cache.branches)[string] | undefined>();
   for (const branch of branches) {
     try {
-      const update = await branchTimeline(history, auditJudge(deps.reader, branch, audit), {
+      const update = await branchTimeline(history, auditJudge(deps.source, branch, audit), {
         branch,
         paths,
         since,
@@ -112,7 +112,7 @@ export async function updateDashboard(
   const facts = await dashboardFacts({
     repository: deps.repository,
     config,
-    reader: deps.reader,
+    reader: deps.source,
     history,
     ...(deps.server ? { server: deps.server } : {}),
     now: deps.now,

@@ -1,29 +1,25 @@
 import type { Logger } from 'probot';
 import type { Config } from '../config/schema.js';
-import type { CheckLedgerPort } from '../ports/check-ledger.js';
 import type { Forge, Thread } from '../ports/forge.js';
 import type { JobTrigger } from '../ports/job-trigger.js';
 import type { Locks } from '../ports/locks.js';
+import type { Repository } from '../ports/repository.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
 import type { FollowUps } from './follow-ups.js';
-import type { BatchRefReader } from './prefetching-reader.js';
 import type { ReleaseServices } from './release/services.js';
 import type { PullRequestTarget } from './targets.js';
 
 /** Everything a handler needs for one repository and one webhook; app.ts builds it, tests fake parts of it. */
 export interface RepoDeps {
   forge: Forge;
-  reader: BatchRefReader;
-  /** Where `head` forked from `base` (branch names or shas); rejects when GitHub cannot tell. */
-  mergeBase(base: string, head: string): Promise<string>;
+  /** The repository's revisions, read through the forge (opened once per judging). */
+  source: Repository;
   /** Absent: rules that need the snapshot server are skipped, and freeze and bump cannot be planned. */
   server?: SnapshotServer;
   defaults: Config;
   now: Date;
   log: Logger;
   locks: Locks;
-  /** The checks written (by every replica, when shared), so that check runs read before one of those writes are not trusted after it. */
-  checkLedger: CheckLedgerPort;
   /** Half-done work to try again later (the thaw pull request not opened after its branch was pushed). */
   followUps: FollowUps;
   /** owner/name, for lock keys and messages. */

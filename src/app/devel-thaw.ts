@@ -53,7 +53,7 @@ const COMMIT_ONLY = { files: [], dirs: [] };
  * frozen tip needs.
  */
 async function isTip(deps: RepoDeps, branch: string, sha: string): Promise<boolean> {
-  const tip = (await deps.reader.read(branchRef(branch), COMMIT_ONLY)).commit.sha;
+  const tip = (await deps.source.read(branchRef(branch), COMMIT_ONLY)).commit.sha;
   if (tip === sha) return true;
   deps.log.info(
     { repository: deps.repository, branch, judged: sha, tip },

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { RefState } from '../domain/state.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, describeForLog } from '../errors.js';
 import { needingAttention, pinnedSnapshots, windowEnd, type PinnedSnapshot } from '../flow/expiry.js';
 import type { JobAttempt } from '../ports/job-claims.js';
 import { TriggerError } from '../ports/job-trigger.js';
@@ -16,7 +16,6 @@ import {
   type BumpNote,
 } from '../report/expiry-issue.js';
 import type { RepoDeps } from './deps.js';
-import { describeForLog } from './judge.js';
 
 export const BUMP_JOB = 'bump-valid-until' as const;
 

@@ -1,16 +1,12 @@
 import type { Config } from '../config/schema.js';
 import { branchRole } from '../domain/branch.js';
-import { readSpec, type RefState } from '../domain/state.js';
-import { errorMessage, ReadError } from '../errors.js';
+import { describeForLog, errorMessage } from '../errors.js';
 import { evaluate, type EvaluateInput, type Evaluation } from '../flow/evaluate.js';
 import type { CheckReport } from '../ports/forge.js';
-import type { RefReader } from '../ports/ref-reader.js';
 import { renderFailure } from '../report/check-failure.js';
 import type { CheckSubject } from '../report/check-subject.js';
 import { renderCheck, type CheckInput } from '../report/check-summary.js';
-import type { CheckRunsSeen } from './check-ledger.js';
 import type { RepoDeps } from './deps.js';
-import { PrefetchingReader } from './prefetching-reader.js';
 import { branchRef, type JudgeTarget, type PullRequestTarget, type PushTarget } from './targets.js';
 
 /** A pull request's check has its own name: see checkName. */
@@ -35,8 +31,6 @@ export interface Judged {
   evaluation: Evaluation;
   /** Everything renderCheck needs but the notes. */
   input: CheckInput;
-  /** The app's check runs on the judged commit, read with it; absent when the read could not tell. */
-  checkRuns?: CheckRunsSeen;
 }
 
 export interface JudgeOptions {
@@ -44,67 +38,9 @@ export interface JudgeOptions {
   changelog?: boolean;
 }
 
-/** refs/heads/NAME when that branch exists; reading it now costs nothing later, the flow reads it with the same spec. */
-async function existingBranch(reader: RefReader, name: string, defaults: Config): Promise<string | undefined> {
-  const ref = branchRef(name);
-  try {
-    await reader.read(ref, readSpec(defaults, { changelog: false }));
-    return ref;
-  } catch (error) {
-    if (error instanceof ReadError) return undefined;
-    throw error;
-  }
-}
-
 function isFixable(deps: RepoDeps, branch: string, fromFork: boolean): boolean {
   // The bot's own branches are fixed by recomputing them, not by a pull request into them.
   return !fromFork && !branch.startsWith(deps.defaults.bot.branch_prefix);
-}
-
-/** What the read of the judged commit said about its check runs, stamped with when the read began. */
-async function checkRunsSeen(reader: PrefetchingReader, seenAt: number): Promise<{ checkRuns?: CheckRunsSeen }> {
-  const known = await reader.checkRuns();
-  return known ? { checkRuns: { known, seenAt } } : {};
-}
-
-/**
- * Where `head` forked from `base`, so that a topic branch is not blamed for
- * its base moving on; when GitHub cannot tell (unrelated histories, an API
- * error), undefined: judged without it, as the fork point only spares.
- */
-async function forkPoint(deps: RepoDeps, base: string, head: string): Promise<string | undefined> {
-  try {
-    return await deps.mergeBase(base, head);
-  } catch (error) {
-    // A 404 is GitHub's answer for histories without a merge base (or a repository gone, which the read then
-    // reports): no fault to warn about.
-    const answered = (error as { status?: unknown } | null)?.status === 404;
-    deps.log[answered ? 'info' : 'warn'](
-      { repository: deps.repository, base, head, err: describeForLog(error) },
-      'no fork point; judging against the base alone',
-    );
-    return undefined;
-  }
-}
-
-/** Whether two states pin the same serials: then where one forked from the other cannot change a verdict. */
-function sameSerials(a: RefState, b: RefState): boolean {
-  const serials = (state: RefState) =>
-    JSON.stringify(state.sets.map((set) => [set.config.dir, set.presence, set.origins.map((o) => [o.origin, o.file])]));
-  return serials(a) === serials(b);
-}
-
-/**
- * The fork point, asked of GitHub only when it can matter: a topic branch
- * whose serials and rules file equal its base's is judged the same wherever
- * it forked, and most pushes touch neither. (A rules file that differs may
- * be the base's moving on, not the head's change.)
- */
-function forkResolver(deps: RepoDeps, baseName: () => string, head: string): EvaluateInput['resolveForkRev'] {
-  return (_baseRev, { head: state, base }) =>
-    sameSerials(state, base) && JSON.stringify(state.configFile.file) === JSON.stringify(base.configFile.file)
-      ? Promise.resolve(undefined)
-      : forkPoint(deps, baseName(), head);
 }
 
 /**
@@ -125,22 +61,14 @@ function landed(deps: RepoDeps): EvaluateInput['landed'] {
 }
 
 async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean): Promise<Judged> {
-  const seenAt = await deps.checkLedger.now();
   const batch = [target.rev, ...(target.before ? [target.before] : []), ...baseCandidates(deps, target.branch)];
-  const reader = new PrefetchingReader(deps.reader, batch, { checkRunsOf: target.rev });
-  let baseName = '';
   const evaluation = await evaluate({
-    reader,
+    repository: deps.source.open({ batch, checked: target.rev }),
     rev: target.rev,
     branch: target.branch,
     beforeRev: target.before,
     ...(target.rewritten ? { beforeRewritten: true } : {}),
     landed: landed(deps),
-    resolveBaseRev: (name) => {
-      baseName = name;
-      return existingBranch(reader, name, deps.defaults);
-    },
-    resolveForkRev: forkResolver(deps, () => baseName, target.rev),
     rules: {
       kind: 'before-change',
       ...(target.before ? { rev: target.before } : {}),
@@ -170,22 +98,17 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
       repoUrl: deps.repoUrl,
       fixable: isFixable(deps, target.branch, false),
     },
-    ...(await checkRunsSeen(reader, seenAt)),
   };
 }
 
 async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, changelog: boolean): Promise<Judged> {
-  const seenAt = await deps.checkLedger.now();
-  const reader = new PrefetchingReader(deps.reader, [target.rev, target.baseRev], { checkRunsOf: target.rev });
   const evaluation = await evaluate({
-    reader,
+    repository: deps.source.open({ batch: [target.rev, target.baseRev], checked: target.rev }),
     rev: target.rev,
     branch: target.branch,
     baseRev: target.baseRev,
     baseName: target.baseRef,
     compareWithBase: true,
-    // The base as the webhook named it (its sha), or as a re-run reads it (refs/heads/NAME, which compare takes by name).
-    resolveForkRev: forkResolver(deps, () => target.baseRev.replace(/^refs\/heads\//, ''), target.rev),
     rules: { kind: 'pull-request-base', rev: target.baseRev },
     defaults: deps.defaults,
     server: deps.server,
@@ -212,7 +135,6 @@ async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, chang
       changeRequestLabel: changeRequestLabel(deps, target.number),
       fixable: isFixable(deps, target.branch, target.fromFork),
     },
-    ...(await checkRunsSeen(reader, seenAt)),
   };
 }
 
@@ -227,28 +149,11 @@ export function judge(deps: RepoDeps, target: JudgeTarget, options: JudgeOptions
   return target.kind === 'push' ? judgePush(deps, target, changelog) : judgePullRequest(deps, target, changelog);
 }
 
-/**
- * Creates or updates the check; reports for one commit and name are written
- * one at a time. `seen`, the check runs read with the commit, spares the
- * forge its lookup unless this process wrote that check since the read.
- */
-export function publishCheck(
-  deps: RepoDeps,
-  report: CheckReport,
-  seen?: CheckRunsSeen,
-): Promise<{ id: number; url: string }> {
-  const key = `check ${deps.repository} ${report.headSha} ${report.name}`;
-  return deps.locks.run(key, async () => {
-    const known = await deps.checkLedger.fresh(key, seen);
-    // Marked before the write too: should the mark after it fail (Redis gone a moment), reads older than
-    // the write are still distrusted, but for the instant the write took.
-    await deps.checkLedger.wrote(key);
-    try {
-      return await deps.forge.ensureCheck(report, known);
-    } finally {
-      await deps.checkLedger.wrote(key);
-    }
-  });
+/** Creates or updates the check; reports for one commit and name are written one at a time. */
+export function publishCheck(deps: RepoDeps, report: CheckReport): Promise<{ id: number; url: string }> {
+  return deps.locks.run(`check ${deps.repository} ${report.headSha} ${report.name}`, () =>
+    deps.forge.ensureCheck(report),
+  );
 }
 
 export type CheckOutcome =
@@ -287,7 +192,7 @@ function failedSubject(target: JudgeTarget, sha: string): CheckSubject {
 export async function checkCommit(deps: RepoDeps, target: JudgeTarget, notes?: string[]): Promise<CheckOutcome> {
   try {
     const judged = await judge(deps, target);
-    const check = await publishCheck(deps, renderCheck({ ...judged.input, notes }), judged.checkRuns);
+    const check = await publishCheck(deps, renderCheck({ ...judged.input, notes }));
     deps.log.info(
       {
         repository: deps.repository,
@@ -323,11 +228,4 @@ export async function checkCommit(deps: RepoDeps, target: JudgeTarget, notes?: s
     );
     return { ok: false, error, check };
   }
-}
-
-/** Errors are logged by message only: their causes can hold whole requests. */
-export function describeForLog(error: unknown): { name: string; message: string } {
-  return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: 'Error', message: String(error) };
 }

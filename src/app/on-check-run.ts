@@ -1,3 +1,4 @@
+import { describeForLog } from '../errors.js';
 import type { PlanAction } from '../domain/finding.js';
 import type { FixEvent, RerunEvent } from '../ports/forge-events.js';
 import { fixActionOf } from '../report/check-annotations.js';
@@ -7,7 +8,7 @@ import { jobCheckName, releaseCheckName } from '../report/release-check.js';
 import { parseReleaseMarker } from '../report/release-subject.js';
 import { escapeMarkdown, inlineCode } from '../report/markdown.js';
 import type { RepoDeps } from './deps.js';
-import { checkCommit, describeForLog, judge } from './judge.js';
+import { checkCommit, judge } from './judge.js';
 import { checkPush } from './on-push.js';
 import { rerunRelease } from './release/rerun.js';
 import { describeFix, proposeFix } from './propose-fix.js';

@@ -1,3 +1,4 @@
+import { describeForLog } from '../errors.js';
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import { isBaseBranch } from '../domain/branch.js';
@@ -9,7 +10,6 @@ import { escapeMarkdown, inlineCode } from '../report/markdown.js';
 import { dashboardLock, landedConfig } from './dashboard-update.js';
 import type { IssueEditedEvent } from '../ports/forge-events.js';
 import type { RepoDeps } from './deps.js';
-import { describeForLog } from './judge.js';
 import { runPlan, WRITERS } from './on-issue-comment.js';
 
 export type DashboardEditOutcome = 'not-the-dashboard' | 'nothing-ticked' | 'refused' | 'done';

@@ -1,3 +1,4 @@
+import { describeForLog } from '../errors.js';
 import type { Permission } from '../ports/forge.js';
 import type { CommandEvent } from '../ports/forge-events.js';
 import { describeFailure } from '../report/check-failure.js';
@@ -5,7 +6,7 @@ import { renderCheck } from '../report/check-summary.js';
 import { escapeMarkdown, fencedBlock, inlineCode } from '../report/markdown.js';
 import { parseCommand, USAGE, type Command } from './command.js';
 import type { RepoDeps } from './deps.js';
-import { checkCommit, describeForLog, judge, publishCheck, type Judged } from './judge.js';
+import { checkCommit, judge, publishCheck, type Judged } from './judge.js';
 import { describeFix, proposeFix } from './propose-fix.js';
 import { runReleaseCommand } from './release/release-commands.js';
 import { branchRef } from './targets.js';
@@ -33,7 +34,7 @@ async function runCheck(
 ): Promise<string> {
   if (command.branch !== undefined) {
     const judged = await judge(deps, { kind: 'push', branch: command.branch, rev: branchRef(command.branch) });
-    const check = await publishCheck(deps, renderCheck(judged.input), judged.checkRuns);
+    const check = await publishCheck(deps, renderCheck(judged.input));
     return checkSentence(deps, judged, check.url);
   }
   if (event.on.kind !== 'change-request') {

@@ -1,3 +1,4 @@
+import { describeForLog } from '../errors.js';
 import { normalizeBranchName } from '../domain/branch-name.js';
 import type { PushEvent } from '../ports/forge-events.js';
 import type { RepoDeps } from './deps.js';
@@ -5,7 +6,7 @@ import { isTagRef, onTagPush } from './release/on-tag.js';
 import { followDevelopmentBranch, followKey } from './devel-thaw.js';
 import { describeFailure } from '../report/check-failure.js';
 import { renderCheck } from '../report/check-summary.js';
-import { checkCommit, describeForLog, publishCheck } from './judge.js';
+import { checkCommit, publishCheck } from './judge.js';
 import { ZERO_SHA, type PushTarget } from './targets.js';
 
 function inMinutes(ms: number): string {

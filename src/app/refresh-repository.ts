@@ -1,10 +1,11 @@
+import { describeForLog } from '../errors.js';
 import { isBaseBranch } from '../domain/branch.js';
 import { askingOnce } from '../flow/asking-once.js';
 import type { HistoryReader } from '../ports/history.js';
 import { updateDashboard, landedConfig, type DashboardOutcome } from './dashboard-update.js';
 import type { RepoDeps } from './deps.js';
 import { watchExpiry, type WatchOutcome } from './expiry-watch.js';
-import { describeForLog, judge } from './judge.js';
+import { judge } from './judge.js';
 import { branchRef } from './targets.js';
 
 /** What one refresh did, per part; a part that failed says so and the others still ran. */

@@ -1,6 +1,6 @@
+import { describeForLog } from '../errors.js';
 import type { Logger } from 'probot';
 import type { Timers } from './follow-ups.js';
-import { describeForLog } from './judge.js';
 
 /** Node fires a longer timer at once (TimeoutOverflowWarning): a long interval would become a busy loop. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;

@@ -2,6 +2,7 @@ import { defaultConfig } from '../config/defaults.js';
 import type { Config } from '../config/schema.js';
 import type { HistoryCommit } from '../ports/history.js';
 import type { RefReader } from '../ports/ref-reader.js';
+import { readOnlyView } from '../ports/repository.js';
 import { freezeStatus, undecidableWhy, type AuditedCommit } from './audit-timeline.js';
 import { evaluate, type EvaluateInput, type RulesInput } from './evaluate.js';
 
@@ -50,9 +51,10 @@ export function auditJudge(reader: RefReader, branch: string, options: AuditOpti
       },
     },
   };
+  const view = readOnlyView(reader);
   return async (commit) => {
     const evaluation = await evaluate({
-      reader,
+      repository: view,
       rev: commit.sha,
       branch,
       // No base: comparing a past commit with where its base is today would judge it by a state it never knew.

@@ -7,6 +7,7 @@ import { errorMessage, ReadError } from '../errors.js';
 import type { BotPullRequest } from '../ports/forge.js';
 import type { HistoryReader } from '../ports/history.js';
 import type { RefReader } from '../ports/ref-reader.js';
+import { readOnlyView } from '../ports/repository.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
 import { askingOnce } from './asking-once.js';
 import type { BranchTimeline } from '../report/mermaid-gantt.js';
@@ -170,7 +171,7 @@ async function branchFacts(inputs: DashboardInputs, branch: string, server: Snap
     },
   };
   const evaluation = await evaluate({
-    reader: inputs.reader,
+    repository: readOnlyView(inputs.reader),
     rev: inputs.revisionOf?.(branch) ?? `refs/heads/${branch}`,
     branch,
     rules,

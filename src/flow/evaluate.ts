@@ -17,6 +17,7 @@ import {
 import type { ReadSpec } from '../domain/tree.js';
 import { MissingRevisionError } from '../errors.js';
 import type { RefReader } from '../ports/ref-reader.js';
+import type { RepositoryView } from '../ports/repository.js';
 import type { SnapshotServer } from '../ports/snapshot-server.js';
 import { conclude, judge, type Verdict } from '../rules/judge.js';
 import type { ServerFacts } from '../rules/types.js';
@@ -77,11 +78,15 @@ export interface RulesChange {
 }
 
 export interface EvaluateInput {
-  reader: RefReader;
+  /**
+   * Where the revisions are read, branches found and fork points asked
+   * (readOnlyView when there is nothing to compare with).
+   */
+  repository: RepositoryView;
   rev: string;
   /** The branch `rev` is judged as, already a branch name (see normalizeBranchName). */
   branch: string;
-  /** The base state's revision; when absent, `resolveBaseRev` finds it from config/base_branch. */
+  /** The base state's revision; when absent, the branch config/base_branch names is looked up in `repository`. */
   baseRev?: string;
   /** What `baseRev` was given as (a pull request's base, `--base-ref`), to name it in findings. */
   baseName?: string;
@@ -93,14 +98,6 @@ export interface EvaluateInput {
    * topic branch whose base cannot be found. Absent: the defaults decide.
    */
   landed?: { branch: string; rev: string };
-  resolveBaseRev?: (baseBranch: string) => Promise<string | undefined>;
-  /**
-   * Where `rev` forked from the base's revision (their merge base), when the
-   * reader's repository can tell. Given the head's and the base's states, so
-   * that a caller for whom asking costs (a request to GitHub) can skip it
-   * when the fork point cannot matter.
-   */
-  resolveForkRev?: (baseRev: string, states: { head: RefState; base: RefState }) => Promise<string | undefined>;
   /** The revision before a push, to compare serials with. */
   beforeRev?: string;
   /** The push rewrote history (a force push): a topic branch is not compared with `beforeRev`. */
@@ -496,8 +493,8 @@ async function baseToCompare(
 /** Read, then judge: the one flow every entry point goes through. */
 export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
   const readChangelog = input.readChangelog ?? true;
-  const reads = new Reads(input.reader, input.defaults);
-  const headSnapshot = await input.reader.read(input.rev, readSpec(input.defaults, { changelog: readChangelog }));
+  const reads = new Reads(input.repository, input.defaults);
+  const headSnapshot = await input.repository.read(input.rev, readSpec(input.defaults, { changelog: readChangelog }));
   const headFirst = interpretRef(headSnapshot, input.defaults);
   const head: Head = {
     state: headFirst,
@@ -512,7 +509,7 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
     if (input.baseRev !== undefined) return Promise.resolve(input.baseRev);
     let found = lookups.get(name);
     if (!found) {
-      found = input.resolveBaseRev?.(name) ?? Promise.resolve(undefined);
+      found = input.repository.branch(name);
       lookups.set(name, found);
     }
     return found;
@@ -522,14 +519,18 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
   // Only a configuration that moves the files we read costs a second read.
   const state = sameLayout(config, input.defaults)
     ? interpretRef(headSnapshot, config)
-    : interpretRef(await input.reader.read(input.rev, readSpec(config, { changelog: readChangelog })), config);
+    : interpretRef(await input.repository.read(input.rev, readSpec(config, { changelog: readChangelog })), config);
 
   let base: Evaluation['base'];
   const notices: Finding[] = [];
   const compared = await baseToCompare(input, choice, state, findBase);
   if (compared?.rev !== undefined) {
     const baseState = await reads.state(compared.rev, config);
-    const forkRev = await input.resolveForkRev?.(compared.rev, { head: state, base: baseState });
+    const forkRev = await input.repository.mergeBase({
+      base: compared.rev,
+      head: input.rev,
+      states: { head: state, base: baseState },
+    });
     const fork = forkRev === undefined ? {} : { forkRev, forkPoint: await reads.state(forkRev, config) };
     base = { branch: compared.name, rev: compared.rev, state: baseState, ...fork };
   } else if (compared) {

@@ -1,8 +1,6 @@
-import type { KnownCheckRuns } from './forge.js';
-
-/** Check runs as a read found them, and when, on the ledger's clock, the read began. */
-export interface CheckRunsSeen {
-  known: KnownCheckRuns;
+/** What a read found about a commit's checks, and when, on the ledger's clock, the read began. */
+export interface CheckRunsSeen<T = unknown> {
+  known: T;
   seenAt: number;
 }
 
@@ -22,5 +20,5 @@ export interface CheckLedgerPort {
   /** Records that check `key` was written, or may have been (a write that failed halfway). */
   wrote(key: string): Promise<void>;
   /** What `seen` knows, unless check `key` was (or may have been) written since it was read. */
-  fresh(key: string, seen: CheckRunsSeen | undefined): Promise<KnownCheckRuns | undefined>;
+  fresh<T>(key: string, seen: CheckRunsSeen<T> | undefined): Promise<T | undefined>;
 }

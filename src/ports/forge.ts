@@ -63,25 +63,6 @@ export interface Thread {
   number: number;
 }
 
-/** A check run this app already made on a commit: what deciding between updating it and replacing it needs. */
-export interface ExistingCheckRun {
-  id: number;
-  /** What the forge recorded about the run's annotations when it wrote them (GitHub: the run's external_id). */
-  externalId: string | null;
-  annotationsCount: number;
-}
-
-/**
- * Every latest check run of this app on commit `sha`, by name, as a read
- * found them (a name without a run has none). A caller that read them in
- * a request it made anyway hands them to ensureCheck, which then need not
- * look them up.
- */
-export interface KnownCheckRuns {
-  sha: string;
-  runs: ReadonlyMap<string, ExistingCheckRun>;
-}
-
 export type EnsureBranchResult =
   | { status: 'created' | 'updated' | 'unchanged'; sha: string }
   /** Someone other than the bot committed to the branch: it was left alone. */
@@ -121,11 +102,11 @@ export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'n
  */
 export interface Forge {
   /**
-   * Creates the check run of that name on that commit, or updates the
-   * existing one. `known`, when it is about that commit, says which runs
-   * exist; without it the forge looks them up itself.
+   * Publishes the verdict: creates the check of that name on that commit,
+   * or updates the existing one. The app writes one check of a commit and
+   * name at a time.
    */
-  ensureCheck(report: CheckReport, known?: KnownCheckRuns): Promise<{ id: number; url: string }>;
+  ensureCheck(report: CheckReport): Promise<{ id: number; url: string }>;
   /**
    * Makes `branch` (always under the bot's prefix) hold `base` plus one commit
    * with `edits`. Never overwrites commits made by anyone but the bot.

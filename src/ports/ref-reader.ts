@@ -12,3 +12,9 @@ export interface RefReader {
 
 /** One revision of a batch read: read, or why not. */
 export type SettledRead = { ok: true; snapshot: RefSnapshot } | { ok: false; error: ReadError };
+
+/** A reader that can read several revisions in one request (the forges' GraphQL readers). */
+export interface BatchRefReader extends RefReader {
+  /** Reads `revs` together, each read or failed on its own. @throws ReadError when the request itself fails */
+  readSettled(revs: string[], spec: ReadSpec): Promise<{ results: SettledRead[] }>;
+}

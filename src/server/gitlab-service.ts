@@ -1,9 +1,9 @@
+import { describeForLog } from '../errors.js';
 import type { Logger } from 'probot';
 import type { AppOptions } from '../app.js';
 import { systemTimers } from '../app/follow-ups.js';
 import { MemoryRunOnce } from '../app/run-once-memory.js';
 import type { Schedule } from '../app/schedule.js';
-import { describeForLog } from '../app/judge.js';
 import { ReadinessWatch } from '../app/release/readiness-watch.js';
 import { deploymentJobs } from '../app/release/triggers.js';
 import type { Config } from '../config/schema.js';
@@ -53,7 +53,6 @@ export function gitlabService(
     ...(parts.app?.now ? { now: parts.app.now } : {}),
     timers,
     ...(shared.locks ? { locks: shared.locks } : {}),
-    ...(shared.checkLedger ? { checkLedger: shared.checkLedger } : {}),
     ...(shared.jobClaims ? { claims: shared.jobClaims } : {}),
     ...(jobs.bump ? { bumpTrigger: jobs.bump } : {}),
     triggers: jobs.triggers,

@@ -1,6 +1,7 @@
 import { checkReport } from '../../src/cli/check-report.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { evaluate } from '../../src/flow/evaluate.js';
+import { readOnlyView } from '../../src/ports/repository.js';
 import { MemoryReader } from '../helpers/memory-reader.js';
 import { PATHS, tailsTree } from '../helpers/snapshot.js';
 
@@ -15,7 +16,7 @@ async function report(
     ...(extra.before ? { before: extra.before } : {}),
   });
   const evaluation = await evaluate({
-    reader,
+    repository: readOnlyView(reader),
     rev: 'head',
     branch,
     baseRev: extra.base ? 'base' : undefined,

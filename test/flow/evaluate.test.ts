@@ -1,14 +1,18 @@
 import { defaultConfig } from '../../src/config/defaults.js';
 import { evaluate, type EvaluateInput } from '../../src/flow/evaluate.js';
 import { MemoryReader } from '../helpers/memory-reader.js';
+import { viewOf, type ViewLookups } from '../helpers/repository-view.js';
 import { PATHS, tailsTree } from '../helpers/snapshot.js';
 
 const NOW = new Date('2021-05-14T00:00:00Z');
 const FROZEN = { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' };
 
-function input(reader: MemoryReader, overrides: Partial<EvaluateInput>): EvaluateInput {
+function input(
+  reader: MemoryReader,
+  { baseBranch, forkOf, ...overrides }: Partial<Omit<EvaluateInput, 'repository'>> & ViewLookups,
+): EvaluateInput {
   return {
-    reader,
+    repository: viewOf(reader, { ...(baseBranch ? { baseBranch } : {}), ...(forkOf ? { forkOf } : {}) }),
     rev: 'head',
     branch: 'devel',
     rules: { kind: 'before-change', label: 'parent' },
@@ -45,7 +49,7 @@ describe('evaluate', () => {
     const result = await evaluate(
       input(reader, {
         branch: 'bugfix/1234-foo',
-        resolveBaseRev: async (name) => {
+        baseBranch: async (name) => {
           asked.push(name);
           return 'testing-tip';
         },
@@ -68,8 +72,8 @@ describe('evaluate', () => {
     const result = await evaluate(
       input(reader, {
         branch: 'bugfix/1234-foo',
-        resolveBaseRev: async () => 'testing-tip',
-        resolveForkRev: async (baseRev) => {
+        baseBranch: async () => 'testing-tip',
+        forkOf: async (baseRev) => {
           asked.push(baseRev);
           return 'fork';
         },
@@ -90,8 +94,8 @@ describe('evaluate', () => {
     const result = await evaluate(
       input(reader, {
         branch: 'bugfix/1234-foo',
-        resolveBaseRev: async () => 'testing-tip',
-        resolveForkRev: async () => undefined,
+        baseBranch: async () => 'testing-tip',
+        forkOf: async () => undefined,
       }),
     );
     expect(result.base?.forkPoint).toBeUndefined();
@@ -103,7 +107,7 @@ describe('evaluate', () => {
 
   it('says so when the base branch cannot be found', async () => {
     const reader = new MemoryReader({ head: tailsTree({ baseBranch: 'testing', main: FROZEN }) });
-    const result = await evaluate(input(reader, { branch: 'bugfix/1', resolveBaseRev: async () => undefined }));
+    const result = await evaluate(input(reader, { branch: 'bugfix/1', baseBranch: async () => undefined }));
     expect(result.base).toBeUndefined();
     expect(result.verdict.findings).toContainEqual(
       expect.objectContaining({ rule: 'base-state', severity: 'notice', path: 'config/base_branch' }),
@@ -202,7 +206,7 @@ describe('evaluate', () => {
         branch: 'feature/1234-foo',
         beforeRev: 'old',
         rules: { kind: 'before-change', rev: 'old', label: 'before' },
-        resolveBaseRev: async () => 'devel-tip',
+        baseBranch: async () => 'devel-tip',
       }),
     );
     expect(result.rules).toMatchObject({ origin: 'base', rev: '3'.repeat(40) });
@@ -218,7 +222,7 @@ describe('evaluate', () => {
       head: { ...tailsTree({ baseBranch: 'devel' }), [RULES]: RELAXED },
       'devel-tip': tailsTree(),
     });
-    const topic = await evaluate(input(reader, { branch: 'feature/1234-x', resolveBaseRev: async () => 'devel-tip' }));
+    const topic = await evaluate(input(reader, { branch: 'feature/1234-x', baseBranch: async () => 'devel-tip' }));
     expect(topic.rules).toMatchObject({ origin: 'base', rev: '2'.repeat(40) });
 
     const frozen = new MemoryReader({ head: { ...tailsTree({ main: FROZEN }), [RULES]: RELAXED } });
@@ -237,7 +241,7 @@ describe('evaluate', () => {
       input(reader, {
         branch: 'feature/1234-x',
         rules: { kind: 'before-change', rev: 'old', label: 'before' },
-        resolveBaseRev: async () => 'devel-tip',
+        baseBranch: async () => 'devel-tip',
       }),
     );
     expect(result.rules.origin).toBe('base');
@@ -309,7 +313,7 @@ describe('evaluate', () => {
       const result = await evaluate(
         input(new MemoryReader({ head: files, old: files }), {
           branch,
-          resolveBaseRev: async () => undefined,
+          baseBranch: async () => undefined,
           ...overrides,
         }),
       );

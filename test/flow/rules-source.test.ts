@@ -1,6 +1,7 @@
 import { defaultConfig } from '../../src/config/defaults.js';
 import { evaluate, type EvaluateInput } from '../../src/flow/evaluate.js';
 import { MemoryReader } from '../helpers/memory-reader.js';
+import { viewOf, type ViewLookups } from '../helpers/repository-view.js';
 import { PATHS, tailsTree } from '../helpers/snapshot.js';
 
 const NOW = new Date('2021-05-14T00:00:00Z');
@@ -11,9 +12,12 @@ const DEBIAN = `${PATHS.MAIN}/debian/serial`;
 const PROMOTING =
   "branches:\n  port_pattern: '^feature/'\nsnapshot_sets:\n  - { name: main, dir: decoy, freeze_exceptions: [], thaws: true }\n";
 
-function input(reader: MemoryReader, overrides: Partial<EvaluateInput>): EvaluateInput {
+function input(
+  reader: MemoryReader,
+  { baseBranch, forkOf, ...overrides }: Partial<Omit<EvaluateInput, 'repository'>> & ViewLookups,
+): EvaluateInput {
   return {
-    reader,
+    repository: viewOf(reader, { ...(baseBranch ? { baseBranch } : {}), ...(forkOf ? { forkOf } : {}) }),
     rev: 'head',
     branch: 'feature/1234-foo',
     rules: { kind: 'before-change', rev: 'before', label: 'before' },
@@ -37,7 +41,7 @@ describe('where the rules of a topic branch come from', () => {
       'devel-tip': tailsTree(),
       'testing-tip': tailsTree({ baseBranch: 'testing', main: FROZEN }),
     });
-    const result = await evaluate(input(reader, { resolveBaseRev: async () => 'testing-tip' }));
+    const result = await evaluate(input(reader, { baseBranch: async () => 'testing-tip' }));
     expect(result.rules).toMatchObject({ origin: 'base', rev: '4'.repeat(40) });
     expect(errorsOn(result.verdict.findings)).toContain(DEBIAN);
   });
@@ -49,7 +53,7 @@ describe('where the rules of a topic branch come from', () => {
       head: { ...own, [DEBIAN]: 'garbage\n' },
       'devel-tip': tailsTree(),
     });
-    const result = await evaluate(input(reader, { resolveBaseRev: async () => undefined }));
+    const result = await evaluate(input(reader, { baseBranch: async () => undefined }));
     expect(result.rules.origin).toBe('default-branch');
     expect(errorsOn(result.verdict.findings)).toContain(DEBIAN);
     expect(result.verdict.findings).toContainEqual(
@@ -76,7 +80,7 @@ describe('where the rules of a topic branch come from', () => {
     const asked: string[] = [];
     const result = await evaluate(
       input(reader, {
-        resolveBaseRev: async (name) => {
+        baseBranch: async (name) => {
           asked.push(name);
           return 'devel-tip';
         },
@@ -146,7 +150,7 @@ describe('where the rules of a base branch come from', () => {
     expect(base.before?.commit.subject).toBe('before');
     expect(errorsOn(base.verdict.findings)).toContain(DEBIAN);
     const topic = await evaluate(
-      input(new MemoryReader(trees), { beforeRewritten: true, resolveBaseRev: async () => undefined }),
+      input(new MemoryReader(trees), { beforeRewritten: true, baseBranch: async () => undefined }),
     );
     expect(topic.before).toBeUndefined();
   });

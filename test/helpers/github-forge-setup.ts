@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { GitHubForge } from '../../src/adapters/github/github-forge.js';
 import type { BotIdentity } from '../../src/adapters/github/forge-context.js';
+import type { SeenCheckRuns } from '../../src/adapters/github/seen-check-runs.js';
 import { GITHUB_API, recordRequests, testOctokit } from './nock-guard.js';
 
 export const REPO = '/repos/tails/tails';
@@ -17,7 +18,7 @@ export const REPOSITORY_ID = 'R_kgDOtails';
 /** A GitHubForge on tails/tails with a nock scope, the requests it answered, and the JSON bodies it received. */
 export function forgeWithScope(
   identity: BotIdentity = IDENTITY,
-  options: { repositoryId?: string } = { repositoryId: REPOSITORY_ID },
+  options: { repositoryId?: string; seen?: SeenCheckRuns } = { repositoryId: REPOSITORY_ID },
 ) {
   const scope = nock(GITHUB_API);
   const requests = recordRequests(scope);

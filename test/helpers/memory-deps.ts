@@ -1,16 +1,16 @@
 import pino from 'pino';
 import type { Logger } from 'probot';
-import { CheckLedger } from '../../src/app/check-ledger.js';
+import { BatchedView } from '../../src/adapters/batched-view.js';
 import type { RepoDeps } from '../../src/app/deps.js';
 import { FollowUps } from '../../src/app/follow-ups.js';
 import { KeyedLock } from '../../src/app/keyed-lock.js';
-import type { BatchRefReader } from '../../src/app/prefetching-reader.js';
 import { ReadinessWatch } from '../../src/app/release/readiness-watch.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { ReadError } from '../../src/errors.js';
 import type { ReadSpec } from '../../src/domain/tree.js';
 import type { JobTrigger } from '../../src/ports/job-trigger.js';
-import type { RefReader, SettledRead } from '../../src/ports/ref-reader.js';
+import type { BatchRefReader, RefReader, SettledRead } from '../../src/ports/ref-reader.js';
+import type { Repository } from '../../src/ports/repository.js';
 import type { SnapshotServer } from '../../src/ports/snapshot-server.js';
 import { FakeTimers } from './fake-timers.js';
 import { MemoryForge, MemoryJobClaims } from './memory-forge.js';
@@ -32,6 +32,54 @@ export function batchOf(reader: RefReader): BatchRefReader {
       );
       return { results };
     },
+  };
+}
+
+const NOTHING: ReadSpec = { files: [], dirs: [] };
+
+/** Every commit `rev` reaches, nearest first, as far as `reader` knows them. */
+async function ancestors(reader: RefReader, rev: string): Promise<string[]> {
+  const seen: string[] = [];
+  const queue = [rev];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    let commit;
+    try {
+      ({ commit } = await reader.read(next, NOTHING));
+    } catch (error) {
+      if (error instanceof ReadError) continue;
+      throw error;
+    }
+    if (seen.includes(commit.sha)) continue;
+    seen.push(commit.sha);
+    queue.push(...commit.parents);
+  }
+  return seen;
+}
+
+/**
+ * A repository in memory: the revisions of `reader`, read as a forge
+ * batches them, and the merge base found by walking their parents (a
+ * pair that shares none has none, as a forge answers with a 404).
+ */
+export function memorySource(reader: RefReader, log: Logger): Repository {
+  const batched = batchOf(reader);
+  return {
+    read: (rev, spec) => reader.read(rev, spec),
+    open: (plan) =>
+      new BatchedView(batched, {
+        batch: plan.batch,
+        mergeBase: async (base, head) => {
+          const ofBase = await ancestors(reader, base.startsWith('refs/') ? base : `refs/heads/${base}`).then(
+            async (found) => (found.length > 0 ? found : ancestors(reader, base)),
+          );
+          const fork = (await ancestors(reader, head)).find((sha) => ofBase.includes(sha));
+          if (fork === undefined)
+            throw Object.assign(new Error(`no merge base of ${base} and ${head}`), { status: 404 });
+          return fork;
+        },
+        log,
+        repository: 'tails/tails',
+      }),
   };
 }
 
@@ -64,18 +112,16 @@ export function memoryDeps(options: {
   ) as unknown as Logger;
   const deps: RepoDeps = {
     forge,
-    reader: batchOf(options.reader),
+    source: memorySource(options.reader, log),
     threadRef: (on) => `#${on.number}`,
     changeRequestName: 'pull request',
     rerunHint: 'Re-run this check',
-    mergeBase: () => Promise.reject(Object.assign(new Error('no merge base'), { status: 404 })),
     ...(options.server ? { server: options.server } : {}),
     ...(options.bumpTrigger ? { bumpTrigger: options.bumpTrigger } : {}),
     defaults: defaultConfig(),
     now: options.now,
     log,
     locks: new KeyedLock(),
-    checkLedger: new CheckLedger(),
     followUps: new FollowUps(timers),
     repository: 'tails/tails',
     repoUrl: 'https://github.com/tails/tails',

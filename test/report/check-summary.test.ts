@@ -1,6 +1,7 @@
 import { defaultConfig } from '../../src/config/defaults.js';
 import type { Finding } from '../../src/domain/finding.js';
 import { evaluate, type Evaluation } from '../../src/flow/evaluate.js';
+import { readOnlyView } from '../../src/ports/repository.js';
 import type { CheckSubject } from '../../src/report/check-subject.js';
 import { parseSubjectMarker } from '../../src/report/check-subject.js';
 import { checkTitle, renderCheck, SUMMARY_BUDGET, type CheckInput } from '../../src/report/check-summary.js';
@@ -21,7 +22,7 @@ async function evaluation(
 ): Promise<Evaluation> {
   const reader = new MemoryReader(trees);
   return evaluate({
-    reader,
+    repository: readOnlyView(reader),
     rev: 'head',
     branch,
     ...(extra.before ? { beforeRev: 'before' } : {}),

@@ -1,4 +1,21 @@
-import type { ExistingCheckRun, KnownCheckRuns } from '../../ports/forge.js';
+/** A check run this app already made on a commit: what deciding between updating it and replacing it needs. */
+export interface ExistingCheckRun {
+  id: number;
+  /** What the forge recorded about the run's annotations when it wrote them (GitHub: the run's external_id). */
+  externalId: string | null;
+  annotationsCount: number;
+}
+
+/**
+ * Every latest check run of this app on commit `sha`, by name, as a read
+ * found them (a name without a run has none). A caller that read them in
+ * a request it made anyway hands them to ensureCheck, which then need not
+ * look them up.
+ */
+export interface KnownCheckRuns {
+  sha: string;
+  runs: ReadonlyMap<string, ExistingCheckRun>;
+}
 
 /**
  * How many of the app's check suites on a commit, and latest runs per

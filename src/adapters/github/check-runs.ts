@@ -1,4 +1,5 @@
-import type { CheckReport, ExistingCheckRun, KnownCheckRuns } from '../../ports/forge.js';
+import type { CheckReport } from '../../ports/forge.js';
+import type { ExistingCheckRun, KnownCheckRuns } from './check-runs-read.js';
 import { annotationBatches, annotationsId, truncateSummary, type GitHubAnnotation } from './check-output.js';
 import { call } from './forge-error.js';
 import { isOurApp, type ForgeContext } from './forge-context.js';

@@ -5,7 +5,6 @@ import type {
   EnsureBranchResult,
   Forge,
   IssueInfo,
-  KnownCheckRuns,
   Permission,
   Thread,
   PullRequestInfo,
@@ -16,6 +15,7 @@ import type { GitHubClient, GitHubRepository } from './client.js';
 import { ensureComment } from './comments.js';
 import { call, ForgeError } from './forge-error.js';
 import type { BotIdentity, ForgeContext } from './forge-context.js';
+import type { SeenCheckRuns } from './seen-check-runs.js';
 import { closeIssue, ensureIssue, findIssue, listBotPullRequests } from './issues.js';
 import { closePullRequest, ensurePullRequest, findOpenPullRequest } from './pull-requests.js';
 
@@ -27,14 +27,19 @@ const PERMISSIONS: readonly string[] = ['admin', 'maintain', 'write', 'triage', 
  */
 export class GitHubForge implements Forge {
   private readonly context: ForgeContext;
+  private readonly seen: SeenCheckRuns | undefined;
 
-  /** @param options.repositoryId the repository's GraphQL node id (a webhook's `repository.node_id`), which moving a bot branch needs; asked of GitHub when absent */
+  /**
+   * @param options.repositoryId the repository's GraphQL node id (a webhook's `repository.node_id`), which moving a bot branch needs; asked of GitHub when absent
+   * @param options.seen the check runs the webhook's GitHubSource read along with the judged commits
+   */
   constructor(
     octokit: GitHubClient,
     repository: GitHubRepository,
     identity: BotIdentity,
-    options: { repositoryId?: string } = {},
+    options: { repositoryId?: string; seen?: SeenCheckRuns } = {},
   ) {
+    this.seen = options.seen;
     this.context = {
       octokit,
       repository,
@@ -44,11 +49,16 @@ export class GitHubForge implements Forge {
   }
 
   /**
-   * Requests: 1 (create or update) when `known` is about the report's
-   * commit, else 2 (find first); plus 1 per further 50 annotations.
+   * Requests: 1 (create or update) when the webhook read the commit's runs
+   * and nothing wrote that check since, else 2 (find first); plus 1 per
+   * further 50 annotations.
    */
-  ensureCheck(report: CheckReport, known?: KnownCheckRuns): Promise<{ id: number; url: string }> {
-    return ensureCheckRun(this.context, report, known);
+  ensureCheck(report: CheckReport): Promise<{ id: number; url: string }> {
+    if (!this.seen) return ensureCheckRun(this.context, report);
+    const { owner, repo } = this.context.repository;
+    return this.seen.write(`check ${owner}/${repo} ${report.headSha} ${report.name}`, report.headSha, (known) =>
+      ensureCheckRun(this.context, report, known),
+    );
   }
 
   ensureBranch(branch: string, baseSha: string, edits: Edit[], message: string): Promise<EnsureBranchResult> {

@@ -1,6 +1,6 @@
 import { ReadError } from '../../errors.js';
 import type { ReadSpec, RefSnapshot } from '../../domain/tree.js';
-import type { KnownCheckRuns } from '../../ports/forge.js';
+import type { KnownCheckRuns } from './check-runs-read.js';
 import type { RefReader, SettledRead } from '../../ports/ref-reader.js';
 import { decodeCheckRuns } from './check-runs-read.js';
 import type { GitHubReadClient, GitHubRepository } from './client.js';

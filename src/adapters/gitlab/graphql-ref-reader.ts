@@ -1,7 +1,6 @@
-import type { BatchRefReader } from '../../app/prefetching-reader.js';
 import type { CommitInfo, RawEntry, ReadSpec, RefSnapshot } from '../../domain/tree.js';
 import { MissingRevisionError, ReadError } from '../../errors.js';
-import type { SettledRead } from '../../ports/ref-reader.js';
+import type { BatchRefReader, SettledRead } from '../../ports/ref-reader.js';
 import { gitlabApi, type GitLabApi, type GitLabConnection, type GitLabProject } from './client.js';
 import { checkRev, readCommit } from './reader-commits.js';
 import type { RepositoryTarget } from './reader-graphql.js';

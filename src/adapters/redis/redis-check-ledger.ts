@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import type { CheckLedgerPort, CheckRunsSeen } from '../../ports/check-ledger.js';
-import type { KnownCheckRuns } from '../../ports/forge.js';
 
 const PREFIX = 'apt-snapshots-bot:check-written:';
 
@@ -36,7 +35,7 @@ export class RedisCheckLedger implements CheckLedgerPort {
     await this.redis.eval(WROTE, 1, PREFIX + key, String(this.retentionMs));
   }
 
-  async fresh(key: string, seen: CheckRunsSeen | undefined): Promise<KnownCheckRuns | undefined> {
+  async fresh<T>(key: string, seen: CheckRunsSeen<T> | undefined): Promise<T | undefined> {
     if (!seen) return undefined;
     const [written, now] = (await this.redis.eval(WRITTEN, 1, PREFIX + key)) as [string, string];
     // Equal times are stale: a write and a read in the same microsecond cannot be ordered.

@@ -1,9 +1,8 @@
 import { boundedMatch } from '../../domain/bounded-match.js';
 import type { PushEvent, TagCreatedEvent } from '../../ports/forge-events.js';
-import { errorMessage } from '../../errors.js';
+import { errorMessage, describeForLog } from '../../errors.js';
 import { renderReleaseFailure } from '../../report/release-check.js';
 import type { RepoDeps } from '../deps.js';
-import { describeForLog } from '../judge.js';
 import { ZERO_SHA } from '../targets.js';
 import { releaseTag } from './release-tag.js';
 

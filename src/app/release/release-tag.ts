@@ -2,7 +2,7 @@ import { parseHttpUrl, shownUrl } from '../../adapters/http/fetch-text.js';
 import { compareVersionStrings } from '../../domain/debian-version.js';
 import { boundedMatch } from '../../domain/bounded-match.js';
 import { parseBuildManifest } from '../../domain/build-manifest.js';
-import { errorMessage, MissingRevisionError } from '../../errors.js';
+import { errorMessage, MissingRevisionError, describeForLog } from '../../errors.js';
 import { evaluateRelease, type ReleaseEvaluation } from '../../flow/release.js';
 import { TriggerError, type JobTrigger, type ReleaseJobName } from '../../ports/job-trigger.js';
 import { versionOfTag } from '../../release/iuk-source-versions.js';
@@ -14,7 +14,6 @@ import { renderJobCheck, renderReleaseCheck, type JobStatus } from '../../report
 import type { JobState } from '../../report/release-subject.js';
 import type { AttemptOutcome } from '../../ports/job-claims.js';
 import type { RepoDeps } from '../deps.js';
-import { describeForLog } from '../judge.js';
 import { decideJob, decideRetry, type JobDecision, type JobFacts, type Rerun } from './decide-job.js';
 
 /** What starts the release flow for one tag. */
@@ -148,7 +147,7 @@ async function evaluate(deps: RepoDeps, request: ReleaseRequest): Promise<Evalua
     );
   const fetched = manifest && 'input' in manifest ? manifest.input : undefined;
   const evaluation = await evaluateRelease({
-    reader: deps.reader,
+    reader: deps.source,
     tag,
     rev: request.rev,
     tags,
@@ -453,7 +452,7 @@ function watchUrl(
 /** Where the tag is now, for a request about a commit: undefined when the tag is gone. */
 async function tagCommit(deps: RepoDeps, tag: string): Promise<string | undefined> {
   try {
-    return (await deps.reader.read(`refs/tags/${tag}^{commit}`, { files: [], dirs: [] })).commit.sha;
+    return (await deps.source.read(`refs/tags/${tag}^{commit}`, { files: [], dirs: [] })).commit.sha;
   } catch (error) {
     if (error instanceof MissingRevisionError) return undefined;
     throw error;

@@ -1,4 +1,4 @@
-import { mergeBase, resolveBaseBranchRev } from '../../adapters/git/history.js';
+import { gitRepositoryView } from '../../adapters/git/git-repository.js';
 import { defaultConfig } from '../../config/defaults.js';
 import { evaluate, type Evaluation } from '../../flow/evaluate.js';
 import { RULES } from '../../rules/index.js';
@@ -139,12 +139,10 @@ found otherwise).
       const names = { remotes: await listRemotes(repoDir, io), bases: config.branches.base };
       const { branch } = await branchOf(repoDir, ref, values.branch, '--ref', names, io);
       const evaluation = await evaluate({
-        reader,
+        repository: gitRepositoryView(reader, repoDir, { env: io.env }),
         rev: ref,
         branch,
         ...(values['base-ref'] === undefined ? {} : { baseRev: values['base-ref'], baseName: values['base-ref'] }),
-        resolveBaseRev: (name) => resolveBaseBranchRev(repoDir, name, { env: io.env }),
-        resolveForkRev: (baseRev) => mergeBase(repoDir, ref, baseRev, { env: io.env }),
         beforeRev: values.before,
         rules: await cliRules(repoDir, ref, { config: configGiven, before: values.before, branch }, io),
         ...(await cliLanded(repoDir, configGiven, io)),

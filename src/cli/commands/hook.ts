@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { mergeBase, resolveBaseBranchRev } from '../../adapters/git/history.js';
+import { gitRepositoryView } from '../../adapters/git/git-repository.js';
 import { defaultConfig } from '../../config/defaults.js';
 import type { Finding, PlanAction } from '../../domain/finding.js';
 import { UsageError } from '../../errors.js';
@@ -68,14 +68,12 @@ function judgeRev(
 ): Promise<Evaluation> {
   const { beforeRev } = options;
   return evaluate({
-    reader: judge.reader,
+    // Inside the server's repository the base branch is refs/heads/NAME, as pushed before.
+    repository: gitRepositoryView(judge.reader, judge.repoDir, { env: judge.env }),
     rev,
     branch,
     ...(beforeRev === undefined ? {} : { beforeRev }),
     ...(judge.landed ? { landed: judge.landed } : {}),
-    // Inside the server's repository the base branch is refs/heads/NAME, as pushed before.
-    resolveBaseRev: (name) => resolveBaseBranchRev(judge.repoDir, name, { env: judge.env }),
-    resolveForkRev: (baseRev) => mergeBase(judge.repoDir, rev, baseRev, { env: judge.env }),
     rules: options.rules ??
       judge.config.rules ?? {
         kind: 'before-change',

@@ -1,4 +1,5 @@
-import { resolveBaseBranchRev, resolveRevision } from '../../adapters/git/history.js';
+import { gitRepositoryView } from '../../adapters/git/git-repository.js';
+import { resolveRevision } from '../../adapters/git/history.js';
 import { applyEdits, WorkTreeError } from '../../adapters/git/work-tree.js';
 import { defaultConfig } from '../../config/defaults.js';
 import { describeConfigProblem } from '../../config/load.js';
@@ -205,10 +206,13 @@ could not answer.
       const { branch, source } = await branchOf(repoDir, ref, values.branch, '--ref', names, io);
       // Only the state and the configuration matter here; judging is not.
       const { state, config, rules } = await evaluate({
-        reader,
+        // Without a verdict to spare, where the branch forked is not asked.
+        repository: {
+          ...gitRepositoryView(reader, repoDir, { env: io.env }),
+          mergeBase: () => Promise.resolve(undefined),
+        },
         rev: ref,
         branch,
-        resolveBaseRev: (name) => resolveBaseBranchRev(repoDir, name, { env: io.env }),
         rules: await cliRules(repoDir, ref, { config: configGiven, branch }, io),
         ...(await cliLanded(repoDir, configGiven, io)),
         defaults,

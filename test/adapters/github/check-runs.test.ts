@@ -1,7 +1,10 @@
 import { annotationsId } from '../../../src/adapters/github/check-output.js';
 import { ForgeError } from '../../../src/adapters/github/forge-error.js';
-import type { CheckAnnotation, CheckReport, ExistingCheckRun, KnownCheckRuns } from '../../../src/ports/forge.js';
-import { IDENTITY, REPO, forgeWithScope } from '../../helpers/github-forge-setup.js';
+import type { ExistingCheckRun, KnownCheckRuns } from '../../../src/adapters/github/check-runs-read.js';
+import type { CheckAnnotation, CheckReport } from '../../../src/ports/forge.js';
+import { CheckLedger } from '../../../src/adapters/github/check-ledger.js';
+import { SeenCheckRuns } from '../../../src/adapters/github/seen-check-runs.js';
+import { IDENTITY, REPO, REPOSITORY_ID, forgeWithScope } from '../../helpers/github-forge-setup.js';
 import { TEST_TOKEN, guardNock } from '../../helpers/nock-guard.js';
 
 guardNock();
@@ -303,18 +306,22 @@ describe('GitHubForge.ensureCheck', () => {
 
 describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
   const known = (runs: [string, ExistingCheckRun][], sha = SHA): KnownCheckRuns => ({ sha, runs: new Map(runs) });
+  /** A forge whose webhook read `runs` along with a commit, nothing written since. */
+  const told = async (runs: KnownCheckRuns) => {
+    const ledger = new CheckLedger();
+    const seen = new SeenCheckRuns(ledger);
+    seen.record(runs, await ledger.now());
+    return { ...forgeWithScope(IDENTITY, { repositoryId: REPOSITORY_ID, seen }), ledger };
+  };
   const created = { id: 7, html_url: URL_OF(7), url: 'api-url' };
 
   it('creates the run without looking: 1 request', async () => {
-    const { forge, scope, requests } = forgeWithScope();
+    const { forge, scope, requests } = await told(
+      known([['APT snapshots (pull request)', { id: 3, externalId: ONE_ANNOTATION, annotationsCount: 1 }]]),
+    );
     scope.post(`${REPO}/check-runs`).reply(201, created);
 
-    await expect(
-      forge.ensureCheck(
-        report(),
-        known([['APT snapshots (pull request)', { id: 3, externalId: ONE_ANNOTATION, annotationsCount: 1 }]]),
-      ),
-    ).resolves.toEqual({ id: 7, url: URL_OF(7) });
+    await expect(forge.ensureCheck(report())).resolves.toEqual({ id: 7, url: URL_OF(7) });
     expect(requests).toEqual([`POST ${REPO}/check-runs`]);
   });
 
@@ -330,10 +337,10 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
       { output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] } },
     ],
   ])('updates the run it was told of, %s: 1 request', async (_what, existing, body) => {
-    const { forge, scope, requests, bodies, capture } = forgeWithScope();
+    const { forge, scope, requests, bodies, capture } = await told(known([['APT snapshots', existing]]));
     scope.patch(`${REPO}/check-runs/7`, capture).reply(200, created);
 
-    await forge.ensureCheck(report(), known([['APT snapshots', existing]]));
+    await forge.ensureCheck(report());
 
     expect(requests).toEqual([`PATCH ${REPO}/check-runs/7`]);
     expect(bodies).toEqual([
@@ -354,10 +361,10 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
       { status: 'completed', conclusion: 'failure', details_url: 'https://ci/2' },
     ],
   ])('writes a run %s, sending no conclusion while it is pending', async (_what, fields, sent) => {
-    const { forge, scope, bodies, capture } = forgeWithScope();
+    const { forge, scope, bodies, capture } = await told(known([]));
     scope.post(`${REPO}/check-runs`, capture).reply(201, created);
 
-    await forge.ensureCheck(report({ annotations: [], ...fields }), known([]));
+    await forge.ensureCheck(report({ annotations: [], ...fields }));
 
     const body = bodies[0] as Record<string, unknown>;
     expect(body).toMatchObject(sent);
@@ -365,23 +372,36 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
   });
 
   it('replaces the run it was told of when its annotations are stale', async () => {
-    const { forge, scope, requests } = forgeWithScope();
-    scope.post(`${REPO}/check-runs`).reply(201, { id: 8, html_url: URL_OF(8), url: 'api-url' });
-
-    await forge.ensureCheck(
-      report(),
+    const { forge, scope, requests } = await told(
       known([['APT snapshots', { id: 7, externalId: annotationsId([annotation(1)]), annotationsCount: 1 }]]),
     );
+    scope.post(`${REPO}/check-runs`).reply(201, { id: 8, html_url: URL_OF(8), url: 'api-url' });
+
+    await forge.ensureCheck(report());
 
     expect(requests).toEqual([`POST ${REPO}/check-runs`]);
   });
 
-  it('looks up for itself when told about another commit', async () => {
-    const { forge, scope, requests } = forgeWithScope();
+  it('looks up for itself when the check was written since the read', async () => {
+    const { forge, scope, requests, ledger } = await told(known([]));
+    await ledger.wrote(`check tails/tails ${SHA} APT snapshots`);
     scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
     scope.post(`${REPO}/check-runs`).reply(201, created);
 
-    await forge.ensureCheck(report(), known([], 'b'.repeat(40)));
+    await forge.ensureCheck(report());
+
+    expect(requests).toEqual([
+      `GET ${LIST}?check_name=APT%20snapshots&filter=latest&app_id=4242`,
+      `POST ${REPO}/check-runs`,
+    ]);
+  });
+
+  it('looks up for itself when told about another commit', async () => {
+    const { forge, scope, requests } = await told(known([], 'b'.repeat(40)));
+    scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
+    scope.post(`${REPO}/check-runs`).reply(201, created);
+
+    await forge.ensureCheck(report());
 
     expect(requests).toEqual([
       `GET ${LIST}?check_name=APT%20snapshots&filter=latest&app_id=4242`,

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../../../src/adapters/redis/connect.js';
 import { RedisCheckLedger } from '../../../src/adapters/redis/redis-check-ledger.js';
-import type { KnownCheckRuns } from '../../../src/ports/forge.js';
+import type { KnownCheckRuns } from '../../../src/adapters/github/check-runs-read.js';
 import {
   connected,
   describeWithRedis,

@@ -1,5 +1,6 @@
-import { CheckLedger, type CheckRunsSeen } from '../../src/app/check-ledger.js';
-import type { KnownCheckRuns } from '../../src/ports/forge.js';
+import { CheckLedger } from '../../../src/adapters/github/check-ledger.js';
+import type { KnownCheckRuns } from '../../../src/adapters/github/check-runs-read.js';
+import type { CheckRunsSeen } from '../../../src/ports/check-ledger.js';
 
 const KNOWN: KnownCheckRuns = { sha: 'a'.repeat(40), runs: new Map() };
 

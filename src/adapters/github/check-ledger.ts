@@ -1,7 +1,4 @@
-import type { CheckLedgerPort, CheckRunsSeen } from '../ports/check-ledger.js';
-import type { KnownCheckRuns } from '../ports/forge.js';
-
-export type { CheckRunsSeen } from '../ports/check-ledger.js';
+import type { CheckLedgerPort, CheckRunsSeen } from '../../ports/check-ledger.js';
 
 /** Writes remembered; older ones are forgotten, and anything read before them no longer trusted. */
 const CAPACITY = 10_000;
@@ -46,7 +43,7 @@ export class CheckLedger implements CheckLedgerPort {
   }
 
   /** What `seen` knows, unless check `key` was (or may have been) written since it was read. */
-  fresh(key: string, seen: CheckRunsSeen | undefined): Promise<KnownCheckRuns | undefined> {
+  fresh<T>(key: string, seen: CheckRunsSeen<T> | undefined): Promise<T | undefined> {
     if (!seen) return Promise.resolve(undefined);
     const written = this.writes.get(key);
     const stale = written === undefined ? seen.seenAt <= this.horizon : written > seen.seenAt;
