@@ -317,6 +317,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         threadRef: (on) => `#${on.number}`,
         changeRequestName: 'pull request',
         rerunHint: 'Re-run this check',
+        fixesAs: 'buttons',
         defaultBranch: where.defaultBranch,
         pullRequest: async (number: number): Promise<PullRequestTarget> => {
           const { data } = await call('get pull request', () =>

@@ -247,6 +247,7 @@ export class GitLabApp {
       repoUrl: `${where.webUrl}/-`,
       threadRef: (on) => (on.kind === 'issue' ? `#${on.number}` : `!${on.number}`),
       changeRequestName: 'merge request',
+      fixesAs: 'commands',
       rerunHint:
         'Comment `/apt-snapshots check` on the merge request, or with the branch’s name on an issue, to judge again',
       defaultBranch: where.defaultBranch,

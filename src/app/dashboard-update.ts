@@ -128,6 +128,10 @@ export async function updateDashboard(
       ...(latest ? { previousBody: latest.body } : {}),
       repoUrl: deps.repoUrl,
       embed: { [EMBED_KEY]: cacheOf(entries) },
+      changeRequests: {
+        name: deps.changeRequestName,
+        ref: (number) => deps.threadRef({ kind: 'change-request', number }),
+      },
     });
     const body = carryTicks(rendered, latest?.body);
     const issue = await deps.forge.ensureIssue(

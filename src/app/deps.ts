@@ -37,6 +37,8 @@ export interface RepoDeps {
   changeRequestName: string;
   /** How a person judges a check again there: GitHub's Re-run button; a command in a note on GitLab. */
   rerunHint: string;
+  /** How the forge offers a check's fixes: GitHub's buttons, or the commands GitLab's note lists. */
+  fixesAs: 'buttons' | 'commands';
   /** A pull request's head and base, for `/apt-snapshots check` in a pull request comment. */
   pullRequest(number: number): Promise<PullRequestTarget>;
   /** Starts the deployment's bump-valid-until job; absent when none is configured. */

@@ -128,7 +128,16 @@ export async function watchExpiry(
   const key = expiryKey(attention);
   // A person closed the warning about these very snapshots: it is not opened again until they change.
   if (existing?.state === 'closed' && existing.body.includes(key)) return 'dismissed';
-  const body = expiryIssueBody({ branch, sha, repoUrl: deps.repoUrl, config, snapshots: attention, bumps, key });
+  const body = expiryIssueBody({
+    branch,
+    sha,
+    repoUrl: deps.repoUrl,
+    config,
+    snapshots: attention,
+    bumps,
+    key,
+    changeRequestName: deps.changeRequestName,
+  });
   const issue = await deps.forge.ensureIssue({ marker, title: expiryTitle(branch), body }, existing ?? null);
   for (const note of bumps) {
     const comment = bumpComment(note, config.expiry.bump_days);

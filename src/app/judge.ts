@@ -38,6 +38,11 @@ export interface JudgeOptions {
   changelog?: boolean;
 }
 
+/** What the report calls a change request and how it offers fixes, in the forge's words. */
+function forgeWords(deps: RepoDeps): Pick<CheckInput, 'changeRequestName' | 'fixesAs'> {
+  return { changeRequestName: deps.changeRequestName, fixesAs: deps.fixesAs };
+}
+
 function isFixable(deps: RepoDeps, branch: string, fromFork: boolean): boolean {
   // The bot's own branches are fixed by recomputing them, not by a pull request into them.
   return !fromFork && !branch.startsWith(deps.defaults.bot.branch_prefix);
@@ -96,6 +101,7 @@ async function judgePush(deps: RepoDeps, target: PushTarget, changelog: boolean)
       subject,
       evaluation,
       repoUrl: deps.repoUrl,
+      ...forgeWords(deps),
       fixable: isFixable(deps, target.branch, false),
     },
   };
@@ -133,6 +139,7 @@ async function judgePullRequest(deps: RepoDeps, target: PullRequestTarget, chang
       evaluation,
       repoUrl: deps.repoUrl,
       changeRequestLabel: changeRequestLabel(deps, target.number),
+      ...forgeWords(deps),
       fixable: isFixable(deps, target.branch, target.fromFork),
     },
   };

@@ -44,12 +44,21 @@ function firstParagraph(markdown: string): string {
 /**
  * Plans a fix at the branch's tip and makes the bot's branch and pull
  * request hold it: created the first time, updated when the tip moved,
- * untouched when nothing changed. Freeze and bump ask the snapshot server,
+ * untouched when nothing changed. A bot branch is never the one fixed. Freeze and bump ask the snapshot server,
  * whose errors propagate.
  */
 export async function proposeFix(deps: RepoDeps, request: FixRequest): Promise<FixOutcome> {
   const { evaluation, action } = request;
-  const head = fixBranch(deps.defaults.bot.branch_prefix, action, request.branch);
+  const prefix = deps.defaults.bot.branch_prefix;
+  if (request.branch.startsWith(prefix)) {
+    // A command or a dashboard box can name any branch; a fix of a fix would stack bot branches on each other.
+    return {
+      status: 'cannot-plan',
+      branch: request.branch,
+      explanation: `it is one of the bot's own branches, which the bot recomputes from the branch it goes into: ask for the ${action} on that branch instead.`,
+    };
+  }
+  const head = fixBranch(prefix, action, request.branch);
   const result = await planAction({
     action,
     state: evaluation.state,

@@ -11,13 +11,19 @@ export interface CheckAnnotation {
   message: string;
 }
 
-export interface CheckAction {
-  /** At most 20 characters (GitHub's limit). */
+/**
+ * A fix the check offers: GitHub shows it as a button, a forge without
+ * buttons (GitLab) as the command that asks for it in a comment.
+ */
+export interface CheckFix {
+  /** A button's label: GitHub shows 20 characters. */
   label: string;
-  /** At most 40 characters. */
+  /** What the fix does, in a line: GitHub shows 40 characters. */
   description: string;
-  /** At most 20 characters; comes back in check_run.requested_action. */
+  /** What a pressed button sends back (GitHub's check_run.requested_action): 20 characters at most. */
   identifier: string;
+  /** The `/apt-snapshots` command that asks for the same fix in a comment. */
+  command: string;
 }
 
 export interface CheckReport {
@@ -30,10 +36,15 @@ export interface CheckReport {
   /** Where the run's own page points to, e.g. the build a job started. */
   detailsUrl?: string;
   title: string;
-  /** Markdown, at most 65535 characters. */
+  /**
+   * Markdown, whole, ending with the hidden marker line that says what was
+   * judged (report/hidden-marker.ts): each forge's adapter cuts the rest to
+   * its own limit, never that line, which a re-run reads back.
+   */
   summary: string;
+  /** The findings about a line of a file: GitHub's annotations, a list of links in GitLab's note. */
   annotations: CheckAnnotation[];
-  actions: CheckAction[];
+  fixes: CheckFix[];
   /**
    * The change request (pull or merge request) the check judges, when it
    * judges one: a forge without check runs (GitLab) puts the summary in a
@@ -46,11 +57,6 @@ export interface CheckReport {
    * files a commit status under a ref, and guesses one when none is given.
    */
   ref?: string;
-  /**
-   * The same fixes as `actions`, as the `/apt-snapshots` commands that ask
-   * for them in a comment: what a forge without buttons (GitLab) offers.
-   */
-  commands?: string[];
 }
 
 /**

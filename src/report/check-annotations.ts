@@ -1,5 +1,5 @@
 import type { Finding, PlanAction, Severity } from '../domain/finding.js';
-import type { CheckAction, CheckAnnotation } from '../ports/forge.js';
+import type { CheckAnnotation, CheckFix } from '../ports/forge.js';
 import { COMMAND_PREFIX } from '../app/command.js';
 
 const LEVEL: Record<Severity, CheckAnnotation['level']> = { error: 'failure', warning: 'warning', notice: 'notice' };
@@ -24,7 +24,7 @@ export function annotationsFor(findings: readonly Finding[]): CheckAnnotation[] 
 
 const FIX_ORDER: readonly PlanAction[] = ['thaw', 'freeze', 'bump'];
 
-const FIX_ACTIONS: Record<PlanAction, CheckAction> = {
+const FIXES: Record<PlanAction, Omit<CheckFix, 'command'>> = {
   thaw: { label: 'Fix it: thaw', description: 'Open a pull request that thaws it', identifier: 'fix-thaw' },
   freeze: {
     label: 'Fix it: freeze',
@@ -34,22 +34,16 @@ const FIX_ACTIONS: Record<PlanAction, CheckAction> = {
   bump: { label: 'Fix it: bump', description: 'Open a PR bumping to the newest serials', identifier: 'fix-bump' },
 };
 
-/** A "Fix it" button per planner that some finding names, in a stable order. */
-export function fixActions(findings: readonly Finding[]): CheckAction[] {
+/** A fix per planner that some finding names, in a stable order, with the command that asks for it on `branch`. */
+export function fixesFor(findings: readonly Finding[], branch: string): CheckFix[] {
   const wanted = new Set(findings.flatMap((f) => (f.fix ? [f.fix] : [])));
-  return FIX_ORDER.filter((action) => wanted.has(action)).map((action) => FIX_ACTIONS[action]);
+  return FIX_ORDER.filter((action) => wanted.has(action)).map((action) => ({
+    ...FIXES[action],
+    command: `${COMMAND_PREFIX} ${action} ${branch}`,
+  }));
 }
 
-/** The commands that ask for the same fixes as fixActions, on `branch`; nothing when there is none. */
-export function fixCommandsFor(findings: readonly Finding[], branch: string): { commands?: string[] } {
-  const wanted = new Set(findings.flatMap((f) => (f.fix ? [f.fix] : [])));
-  const commands = FIX_ORDER.filter((action) => wanted.has(action)).map(
-    (action) => `${COMMAND_PREFIX} ${action} ${branch}`,
-  );
-  return commands.length > 0 ? { commands } : {};
-}
-
-/** The planner a button's identifier stands for; undefined for identifiers that are not ours. */
+/** The planner a fix's identifier stands for; undefined for identifiers that are not ours. */
 export function fixActionOf(identifier: string): PlanAction | undefined {
-  return FIX_ORDER.find((action) => FIX_ACTIONS[action].identifier === identifier);
+  return FIX_ORDER.find((action) => FIXES[action].identifier === identifier);
 }

@@ -2,7 +2,6 @@ import { errorMessage, ReadError, SnapshotServerError } from '../errors.js';
 import type { CheckReport } from '../ports/forge.js';
 import { forgeErrorIn } from '../ports/forge-error.js';
 import { subjectMarker, type CheckSubject } from './check-subject.js';
-import { fitSummary } from './fit-summary.js';
 import { refOf, short } from './check-summary.js';
 import { fencedBlock, inlineCode } from './markdown.js';
 
@@ -147,12 +146,15 @@ export function renderFailure(
     headSha: subject.sha,
     conclusion: 'failure',
     title: `Could not judge: ${reason}`,
-    summary: fitSummary(
-      [`**Could not judge ${what} at ${inlineCode(short(subject.sha))}.**`, '', detail, ''].join('\n'),
+    summary: [
+      `**Could not judge ${what} at ${inlineCode(short(subject.sha))}.**`,
+      '',
+      detail,
+      '',
       subjectMarker(subject),
-    ),
+    ].join('\n'),
     annotations: [],
-    actions: [],
+    fixes: [],
     ...(subject.kind === 'pull_request' ? { changeRequest: subject.number } : {}),
     ...refOf(subject),
   };

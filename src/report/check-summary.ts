@@ -13,10 +13,9 @@ import { describeConfigProblem } from '../config/load.js';
 import { describeFieldChange } from '../config/diff.js';
 import type { CheckConclusion, CheckReport } from '../ports/forge.js';
 import type { Verdict } from '../rules/judge.js';
-import { annotationsFor, fixActions, fixCommandsFor } from './check-annotations.js';
+import { annotationsFor, fixesFor } from './check-annotations.js';
 import { subjectMarker, type CheckSubject } from './check-subject.js';
-import { fitSummary, keepLines } from './fit-summary.js';
-import { escapeMarkdown, fencedBlock, inlineCode, tableCell } from './markdown.js';
+import { escapeMarkdown, fencedBlock, inlineCode, keepLines, tableCell } from './markdown.js';
 
 export interface CheckInput {
   name: string;
@@ -30,13 +29,21 @@ export interface CheckInput {
   repoUrl?: string;
   /** How the forge names the judged change request: "pull request #12" (GitHub), "merge request !12" (GitLab). */
   changeRequestLabel?: string;
+  /** What the forge calls a change request: "pull request" (the default), "merge request". */
+  changeRequestName?: string;
+  /** How the forge offers the fixes: as buttons above the summary (GitHub, the default), or as commands below it. */
+  fixesAs?: 'buttons' | 'commands';
   /** Whether the bot can push a fix to this branch (not a fork's, not its own). */
   fixable: boolean;
   /** Lines shown first, e.g. the pull request a fix opened. */
   notes?: string[];
 }
 
-/** GitHub refuses longer summaries; we stop listing findings well before. */
+/**
+ * Findings listed in a summary stop here: a longer list is read by nobody,
+ * every finding is also on its file, and it stays within GitHub's limit on
+ * a check run's summary (65,535 characters), the smallest of the forges'.
+ */
 export const SUMMARY_BUDGET = 60_000;
 /**
  * The most the snapshot tables and a configuration diff may take, so that
@@ -181,10 +188,20 @@ function tables(input: CheckInput): string[] {
   ];
 }
 
+function nameOf(input: CheckInput): string {
+  return input.changeRequestName ?? 'pull request';
+}
+
 function findingLine(f: Finding, input: CheckInput): string {
   const where = f.line !== undefined ? `${fileLink(f.path, input)} line ${f.line}` : fileLink(f.path, input);
   const hint = f.hint ? `<br>↳ ${f.hint}` : '';
-  const fix = f.fix && input.fixable ? ` (“Fix it: ${f.fix}” above opens a pull request)` : '';
+  const opens = `opens a ${nameOf(input)}`;
+  const fix =
+    f.fix && input.fixable
+      ? input.fixesAs === 'commands'
+        ? ` (${inlineCode(`/apt-snapshots ${f.fix} ${input.subject.branch}`)}, below, ${opens})`
+        : ` (“Fix it: ${f.fix}” above ${opens})`
+      : '';
   return `- ${ICON[f.severity]} **${f.severity}** ${inlineCode(f.rule)} in ${where}: ${f.message}${hint}${fix}`;
 }
 
@@ -196,7 +213,7 @@ function findings(input: CheckInput, budget: number): string[] {
   for (const [i, f] of all.entries()) {
     const line = findingLine(f, input);
     if (used + line.length > budget) {
-      lines.push(`- … and ${plural(all.length - i, 'more finding')}, shown as annotations on the files.`);
+      lines.push(`- … and ${plural(all.length - i, 'more finding')}, each also shown at its line.`);
       break;
     }
     lines.push(line);
@@ -206,7 +223,7 @@ function findings(input: CheckInput, budget: number): string[] {
   if (subject.kind === 'pull_request' && subject.fromFork && all.some((f) => f.fix !== undefined)) {
     lines.push(
       '',
-      "This pull request comes from a fork, which the bot never pushes to: its author applies the fixes on the fork's branch, as each finding's ↳ says.",
+      `This ${nameOf(input)} comes from a fork, which the bot never pushes to: its author applies the fixes on the fork's branch, as each finding's ↳ says.`,
     );
   }
   return [...lines, ''];
@@ -226,7 +243,7 @@ function rulesLine(input: CheckInput): string {
     parent: 'the parent of this commit',
     base: 'the base branch',
     'default-branch': 'the default branch',
-    'pull-request-base': "the pull request's base",
+    'pull-request-base': `the ${nameOf(input)}'s base`,
     file: 'the app',
     defaults: 'nothing came before this commit',
   };
@@ -306,7 +323,7 @@ function baseMismatch(input: CheckInput): string[] {
   if (subject.kind !== 'pull_request' || !evaluation.base || evaluation.base.branch === subject.baseRef) return [];
   const file = inlineCode(evaluation.state.baseBranch.path);
   return [
-    `⚠️ ${file} names ${inlineCode(evaluation.base.branch)}, but this pull request goes into ${inlineCode(subject.baseRef)}: the serials were compared with ${inlineCode(subject.baseRef)}. Check the pull request's base, or ${file}.`,
+    `⚠️ ${file} names ${inlineCode(evaluation.base.branch)}, but this ${nameOf(input)} goes into ${inlineCode(subject.baseRef)}: the serials were compared with ${inlineCode(subject.baseRef)}. Check the ${nameOf(input)}'s base, or ${file}.`,
     '',
   ];
 }
@@ -339,9 +356,8 @@ export function renderCheck(input: CheckInput): CheckReport {
   const marker = subjectMarker(input.subject);
   const middle = tables(input);
   const fixed = [...top, ...middle, ...tail, marker].join('\n').length;
-  const summary = fitSummary(
-    [...top, ...middle, ...findings(input, Math.max(1000, SUMMARY_BUDGET - fixed)), ...tail].join('\n'),
-    marker,
+  const summary = [...top, ...middle, ...findings(input, Math.max(1000, SUMMARY_BUDGET - fixed)), ...tail, marker].join(
+    '\n',
   );
   return {
     name: input.name,
@@ -350,9 +366,8 @@ export function renderCheck(input: CheckInput): CheckReport {
     title: checkTitle(evaluation.verdict),
     summary,
     annotations: annotationsFor(evaluation.verdict.findings),
-    actions: input.fixable ? fixActions(evaluation.verdict.findings) : [],
+    fixes: input.fixable ? fixesFor(evaluation.verdict.findings, input.subject.branch) : [],
     ...(input.subject.kind === 'pull_request' ? { changeRequest: input.subject.number } : {}),
     ...refOf(input.subject),
-    ...(input.fixable ? fixCommandsFor(evaluation.verdict.findings, input.subject.branch) : {}),
   };
 }

@@ -175,12 +175,22 @@ export function ganttBlock(source: string): string {
   return `${fencedBlock(source, 'mermaid')}\n\n`;
 }
 
-export function pullRequestsPart(facts: DashboardFacts): Part {
-  const head = "### The bot's open pull requests\n\n";
+/** What the forge calls a change request, and how it refers to one. */
+export interface ChangeRequestWords {
+  /** "pull request", "merge request". */
+  name: string;
+  /** "#12", "!12". */
+  ref(number: number): string;
+}
+
+export const PULL_REQUESTS: ChangeRequestWords = { name: 'pull request', ref: (number) => `#${number}` };
+
+export function pullRequestsPart(facts: DashboardFacts, words: ChangeRequestWords): Part {
+  const head = `### The bot's open ${words.name}s\n\n`;
   if (facts.pullRequests === undefined) return fixedPart(`${head}Not known here.\n\n`);
   if (facts.pullRequests.length === 0) return fixedPart(`${head}None.\n\n`);
   const items = facts.pullRequests.map(
-    (pr) => `- ${link(`#${pr.number}`, pr.url)} ${plain(pr.title, 120)} (${code(pr.head)} → ${code(pr.base)})\n`,
+    (pr) => `- ${link(words.ref(pr.number), pr.url)} ${plain(pr.title, 120)} (${code(pr.head)} → ${code(pr.base)})\n`,
   );
   return suffixed(
     listPart(head, items, (n) => `- … and ${n.toLocaleString('en-US')} more.\n`),
@@ -221,9 +231,8 @@ function requestLabel(request: DashboardRequest): string {
   }
 }
 
-export function requestsPart(facts: DashboardFacts): Part {
-  const head =
-    '### Requests\n\nTick a box to ask the bot for it: for a person with write access it opens the pull request, then unticks the box.\n\n';
+export function requestsPart(facts: DashboardFacts, words: ChangeRequestWords): Part {
+  const head = `### Requests\n\nTick a box to ask the bot for it: for a person with write access it opens the ${words.name}, then unticks the box.\n\n`;
   if (facts.requests.length === 0) return fixedPart(`${head}Nothing to ask for now.\n\n`);
   const items = facts.requests.map((r) => `- [ ] ${requestMarker(r)} ${requestLabel(r)}\n`);
   return suffixed(

@@ -10,7 +10,9 @@ import {
   ganttBlock,
   ganttHead,
   headerBlock,
+  PULL_REQUESTS,
   pullRequestsPart,
+  type ChangeRequestWords,
   releaseBlock,
   requestsPart,
   serialsPart,
@@ -41,6 +43,8 @@ export interface RenderOptions {
   repoUrl?: string;
   /** Data carried hidden in the body (readEmbedded gives it back); the first thing left out when space runs short. */
   embed?: Record<string, unknown>;
+  /** How the forge names the bot's change requests; GitHub's pull requests when absent. */
+  changeRequests?: ChangeRequestWords;
 }
 
 /** The person's text around the bot's part; a body without the bot's part is all theirs, kept above it. */
@@ -118,9 +122,10 @@ export function renderDashboard(facts: DashboardFacts, config: Config, options: 
   const { repoUrl } = options;
   const header = headerBlock(facts);
   const release = releaseBlock(facts, repoUrl);
-  const requests = requestsPart(facts);
+  const words = options.changeRequests ?? PULL_REQUESTS;
+  const requests = requestsPart(facts, words);
   const shrinkable: Part[] = [
-    pullRequestsPart(facts),
+    pullRequestsPart(facts, words),
     serialsPart(facts),
     wholePart(options.embed ? `${dataMarker(options.embed)}\n` : ''),
     attentionPart(facts, config),

@@ -62,6 +62,8 @@ export function expiryIssueBody(input: {
   bumps: readonly BumpNote[];
   /** expiryKey of the snapshots. */
   key: string;
+  /** What the forge calls a change request: "pull request", "merge request". */
+  changeRequestName: string;
 }): string {
   const { branch, config, snapshots } = input;
   const days = config.snapshot_server.expiry_warning_days;
@@ -85,7 +87,7 @@ export function expiryIssueBody(input: {
     ...(missing
       ? [
           '',
-          `A snapshot that is no longer on the server cannot be extended: move its origin to a newer serial (${inlineCode(`/apt-snapshots bump ${branch}`)} in a comment opens that pull request).`,
+          `A snapshot that is no longer on the server cannot be extended: move its origin to a newer serial (${inlineCode(`/apt-snapshots bump ${branch}`)} in a comment opens that ${input.changeRequestName}).`,
         ]
       : []),
     '',

@@ -31,3 +31,13 @@ export function fencedBlock(text: string, info = ''): string {
   const fence = '`'.repeat(longest + 1);
   return `${fence}${info}\n${text.endsWith('\n') ? text : `${text}\n`}${fence}`;
 }
+
+/** The first lines of `lines` that fit in `budget` characters once joined with newlines, and how many did not. */
+export function keepLines(lines: readonly string[], budget: number): { kept: string[]; omitted: number } {
+  let used = 0;
+  for (const [i, line] of lines.entries()) {
+    used += line.length + (i > 0 ? 1 : 0);
+    if (used > budget) return { kept: lines.slice(0, i), omitted: lines.length - i };
+  }
+  return { kept: [...lines], omitted: 0 };
+}

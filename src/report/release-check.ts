@@ -10,7 +10,6 @@ import type { Verdict } from '../rules/judge.js';
 import { annotationsFor } from './check-annotations.js';
 import { describeFailure } from './check-failure.js';
 import { checkTitle, short } from './check-summary.js';
-import { fitSummary } from './fit-summary.js';
 import { escapeMarkdown, inlineCode, tableCell } from './markdown.js';
 import { releaseMarker, type JobState, type ReleaseSubject } from './release-subject.js';
 
@@ -216,9 +215,9 @@ export function renderReleaseCheck(input: ReleaseCheckInput): CheckReport {
     ref: evaluation.tag,
     conclusion: conclusionOf(verdict),
     title: releaseTitle(evaluation),
-    summary: fitSummary(body, marker),
+    summary: `${body}\n${marker}`,
     annotations: annotationsFor(verdict.findings.filter(inRepository)),
-    actions: [],
+    fixes: [],
   };
 }
 
@@ -284,9 +283,9 @@ export function renderJobCheck(input: JobCheckInput): CheckReport {
     ...(pending ? { pending } : {}),
     ...(status.url ? { detailsUrl: status.url } : {}),
     title: `${STATE_WORDS[status.state].replace(/^\S+ /, '')}: ${status.message}`.slice(0, 120),
-    summary: fitSummary(body, releaseMarker(subject)),
+    summary: `${body}\n${releaseMarker(subject)}`,
     annotations: [],
-    actions: [],
+    fixes: [],
   };
 }
 
@@ -307,16 +306,14 @@ export function renderReleaseFailure(
     ref: subject.tag,
     conclusion: 'failure',
     title: `Could not judge: ${reason}`,
-    summary: fitSummary(
-      [
-        `**Could not judge the release ${inlineCode(subject.tag)} at ${inlineCode(short(subject.sha))}.** A re-run never starts a job twice.`,
-        '',
-        detail,
-        '',
-      ].join('\n'),
+    summary: [
+      `**Could not judge the release ${inlineCode(subject.tag)} at ${inlineCode(short(subject.sha))}.** A re-run never starts a job twice.`,
+      '',
+      detail,
+      '',
       releaseMarker({ kind: 'release', tag: subject.tag, sha: subject.sha }),
-    ),
+    ].join('\n'),
     annotations: [],
-    actions: [],
+    fixes: [],
   };
 }

@@ -140,7 +140,7 @@ describe('updateDashboard', () => {
       title: 'Release 4.19-rc1',
       summary: '',
       annotations: [],
-      actions: [],
+      fixes: [],
     });
     await m.claims.claim('4.19-rc1', 'tag-apt-snapshots', 1, SHAS.testing2);
     await m.claims.record('4.19-rc1', 'tag-apt-snapshots', 1, SHAS.testing2, 'started');

@@ -51,7 +51,7 @@ function report(headSha: string, changes: Partial<CheckReport> = {}): CheckRepor
         message: 'testing is frozen: this serial must not change.',
       },
     ],
-    actions: [],
+    fixes: [],
     ...changes,
   };
 }

@@ -116,6 +116,7 @@ export function memoryDeps(options: {
     threadRef: (on) => `#${on.number}`,
     changeRequestName: 'pull request',
     rerunHint: 'Re-run this check',
+    fixesAs: 'buttons',
     ...(options.server ? { server: options.server } : {}),
     ...(options.bumpTrigger ? { bumpTrigger: options.bumpTrigger } : {}),
     defaults: defaultConfig(),

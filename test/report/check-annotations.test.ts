@@ -1,5 +1,5 @@
 import type { Finding } from '../../src/domain/finding.js';
-import { annotationsFor, fixActionOf, fixActions } from '../../src/report/check-annotations.js';
+import { annotationsFor, fixActionOf, fixesFor } from '../../src/report/check-annotations.js';
 
 const f = (overrides: Partial<Finding>): Finding => ({
   rule: 'r',
@@ -35,11 +35,14 @@ describe('annotationsFor', () => {
   });
 });
 
-describe('fix actions', () => {
-  it('offers one button per planner named, in a stable order, within GitHub limits', () => {
-    const actions = fixActions([f({ fix: 'bump' }), f({ fix: 'thaw' }), f({ fix: 'thaw' }), f({})]);
-    expect(actions.map((a) => a.identifier)).toEqual(['fix-thaw', 'fix-bump']);
-    for (const action of fixActions([f({ fix: 'thaw' }), f({ fix: 'freeze' }), f({ fix: 'bump' })])) {
+describe('fixes', () => {
+  it('offers one fix per planner named, in a stable order, with its command, within GitHub limits', () => {
+    const fixes = fixesFor([f({ fix: 'bump' }), f({ fix: 'thaw' }), f({ fix: 'thaw' }), f({})], 'devel');
+    expect(fixes.map((a) => [a.identifier, a.command])).toEqual([
+      ['fix-thaw', '/apt-snapshots thaw devel'],
+      ['fix-bump', '/apt-snapshots bump devel'],
+    ]);
+    for (const action of fixesFor([f({ fix: 'thaw' }), f({ fix: 'freeze' }), f({ fix: 'bump' })], 'stable')) {
       expect(action.label.length).toBeLessThanOrEqual(20);
       expect(action.description.length).toBeLessThanOrEqual(40);
       expect(action.identifier.length).toBeLessThanOrEqual(20);

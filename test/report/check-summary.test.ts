@@ -1,3 +1,4 @@
+import { checkRunSummary } from '../../src/adapters/github/check-output.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import type { Finding } from '../../src/domain/finding.js';
 import { evaluate, type Evaluation } from '../../src/flow/evaluate.js';
@@ -95,8 +96,13 @@ describe('renderCheck', () => {
     expect(report.summary).toContain(
       '**Rules:** the defaults; there is no `.github/apt-snapshots.yml` at `2222222` (the commit before the push). A change never judges itself under rules it brings.',
     );
-    expect(report.actions).toEqual([
-      { label: 'Fix it: thaw', description: 'Open a pull request that thaws it', identifier: 'fix-thaw' },
+    expect(report.fixes).toEqual([
+      {
+        label: 'Fix it: thaw',
+        description: 'Open a pull request that thaws it',
+        identifier: 'fix-thaw',
+        command: '/apt-snapshots thaw devel',
+      },
     ]);
     const tracks = report.annotations.filter((a) => a.title === 'error: tracks-latest');
     expect(tracks.map((a) => [a.path, a.line, a.level])).toEqual([
@@ -110,7 +116,7 @@ describe('renderCheck', () => {
     const ev = await evaluation({ head: tailsTree() }, 'devel');
     const report = renderCheck(input(ev, { subject: { kind: 'push', branch: 'devel', sha: HEAD } }));
     expect(report.conclusion).toBe('success');
-    expect(report.actions).toEqual([]);
+    expect(report.fixes).toEqual([]);
     expect(report.summary).toContain('✅ no errors or warnings** for `devel` at `1111111`, a new branch.');
     expect(report.summary).toContain('| origin | this branch (`devel`) |\n| --- | --- |\n| `debian` | `latest` |\n');
   });
@@ -159,7 +165,7 @@ describe('renderCheck', () => {
   it('shows the fix only where the bot may push it', async () => {
     const ev = await evaluation({ head: tailsTree({ main: FROZEN }) }, 'devel');
     const report = renderCheck(input(ev, { fixable: false }));
-    expect(report.actions).toEqual([]);
+    expect(report.fixes).toEqual([]);
     expect(report.summary).not.toContain('opens a pull request');
   });
 
@@ -175,12 +181,38 @@ describe('renderCheck', () => {
       fromFork: true,
     };
     const report = renderCheck(input(ev, { subject: fork, fixable: false }));
-    expect(report.actions).toEqual([]);
+    expect(report.fixes).toEqual([]);
     expect(report.summary).toContain(
       "This pull request comes from a fork, which the bot never pushes to: its author applies the fixes on the fork's branch, as each finding's ↳ says.",
     );
     const same = renderCheck(input(ev, { subject: { ...fork, fromFork: false }, fixable: false }));
     expect(same.summary).not.toContain('comes from a fork');
+  });
+
+  it('speaks GitLab where fixes are commands and change requests are merge requests', async () => {
+    const ev = await evaluation({ head: tailsTree({ main: FROZEN }) }, 'devel');
+    const gitlab = { changeRequestName: 'merge request', fixesAs: 'commands' as const };
+    const report = renderCheck(input(ev, gitlab));
+    expect(report.summary).toContain('(`/apt-snapshots thaw devel`, below, opens a merge request)');
+    expect(report.summary).not.toMatch(/pull request|Fix it/);
+    expect(report.fixes.map((f) => f.command)).toEqual(['/apt-snapshots thaw devel']);
+    const fork: CheckSubject = {
+      kind: 'pull_request',
+      number: 7,
+      branch: 'feature/x',
+      sha: HEAD,
+      baseRef: 'testing',
+      baseSha: BASE,
+      fromFork: true,
+    };
+    const underBase = { ...ev, rules: { ...ev.rules, origin: 'pull-request-base' as const } };
+    const forked = renderCheck(
+      input(underBase, { ...gitlab, changeRequestLabel: 'merge request !7', subject: fork, fixable: false }),
+    );
+    expect(forked.summary).toContain('for merge request !7: `feature/x`');
+    expect(forked.summary).toContain('This merge request comes from a fork');
+    expect(forked.summary).toContain("the merge request's base");
+    expect(forked.summary).not.toContain('pull request');
   });
 
   it('says where the rules of a pull request came from and shows its configuration change with its problems', async () => {
@@ -232,7 +264,7 @@ describe('renderCheck', () => {
     const report = renderCheck(input(ev));
     expect(report.summary.length).toBeGreaterThan(SUMMARY_BUDGET - 2000);
     expect(report.summary.length).toBeLessThanOrEqual(65535);
-    expect(report.summary).toMatch(/- … and \d+ more findings, shown as annotations on the files\./);
+    expect(report.summary).toMatch(/- … and \d+ more findings, each also shown at its line\./);
     expect(report.annotations).toHaveLength(2000);
     expect(parseSubjectMarker(report.summary)?.sha).toBe(HEAD);
   });
@@ -245,39 +277,45 @@ describe('renderCheck', () => {
     ],
     ['a pull request that rewrites a large configuration file', 'config', 'more lines of the change not shown.)*'],
     ['a note longer than the limit', 'note', "*(Summary cut to GitHub's limit: "],
-  ])('keeps %s under GitHub limit with its subject marker, so it can still be re-run', async (_what, kind, cut) => {
-    const origins =
-      kind === 'origins'
-        ? Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`origin-${i}`, '2021051301']))
-        : FROZEN;
-    const ev = await evaluation({ head: tailsTree({ main: origins }), before: tailsTree() }, 'devel', { before: true });
-    const big = (seed: string) => Array.from({ length: 2000 }, (_, i) => `# ${seed} ${i} ${'x'.repeat(20)}`).join('\n');
-    const subject: CheckSubject = {
-      kind: 'pull_request',
-      number: 7,
-      branch: 'feature/x',
-      sha: HEAD,
-      baseRef: 'devel',
-      baseSha: BASE,
-      fromFork: false,
-    };
-    const overrides: Partial<CheckInput> =
-      kind === 'config' ? { subject } : kind === 'note' ? { notes: ['n'.repeat(70_000)] } : {};
-    if (kind === 'config') {
-      ev.rulesChange = {
-        path: '.github/apt-snapshots.yml',
-        before: { kind: 'text', text: big('old') },
-        after: { kind: 'text', text: big('new') },
-        fields: [],
-        problems: [],
+  ])(
+    'keeps %s under GitHub limit once shown there, with its subject marker, so it can still be re-run',
+    async (_what, kind, cut) => {
+      const origins =
+        kind === 'origins'
+          ? Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`origin-${i}`, '2021051301']))
+          : FROZEN;
+      const ev = await evaluation({ head: tailsTree({ main: origins }), before: tailsTree() }, 'devel', {
+        before: true,
+      });
+      const big = (seed: string) =>
+        Array.from({ length: 2000 }, (_, i) => `# ${seed} ${i} ${'x'.repeat(20)}`).join('\n');
+      const subject: CheckSubject = {
+        kind: 'pull_request',
+        number: 7,
+        branch: 'feature/x',
+        sha: HEAD,
+        baseRef: 'devel',
+        baseSha: BASE,
+        fromFork: false,
       };
-    }
-    const report = renderCheck(input(ev, overrides));
-    expect(report.summary.length).toBeLessThanOrEqual(65535);
-    expect(parseSubjectMarker(report.summary)).toEqual(overrides.subject ?? input(ev).subject);
-    expect(report.summary).toContain(cut);
-    if (kind !== 'note') expect(report.summary).toContain('### Findings');
-  });
+      const overrides: Partial<CheckInput> =
+        kind === 'config' ? { subject } : kind === 'note' ? { notes: ['n'.repeat(70_000)] } : {};
+      if (kind === 'config') {
+        ev.rulesChange = {
+          path: '.github/apt-snapshots.yml',
+          before: { kind: 'text', text: big('old') },
+          after: { kind: 'text', text: big('new') },
+          fields: [],
+          problems: [],
+        };
+      }
+      const shown = checkRunSummary(renderCheck(input(ev, overrides)).summary);
+      expect(shown.length).toBeLessThanOrEqual(65535);
+      expect(parseSubjectMarker(shown)).toEqual(overrides.subject ?? input(ev).subject);
+      expect(shown).toContain(cut);
+      if (kind !== 'note') expect(shown).toContain('### Findings');
+    },
+  );
 
   it('lists skipped rules and escapes hostile branch names', async () => {
     const ev = await evaluation({ head: tailsTree() }, 'devel');

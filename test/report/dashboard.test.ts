@@ -199,6 +199,16 @@ describe('renderDashboard', () => {
     expect(chart).toContain('frozen, wrong (tracks-latest) :crit, active, 2021-04-27 10:00, 2021-05-21 00:00');
   });
 
+  it("names the bot's change requests in the forge's words", () => {
+    const words = { name: 'merge request', ref: (n: number) => `!${n}` };
+    const body = renderDashboard(full, config, { repoUrl: REPO_URL, changeRequests: words });
+    expect(section(body, "The bot's open merge requests")).toContain(
+      `- [!12](${REPO_URL}/pull/12) Thaw APT snapshots.`,
+    );
+    expect(body).toContain('for a person with write access it opens the merge request, then unticks the box.');
+    expect(body).not.toContain('pull request');
+  });
+
   it("lists the bot's pull requests, the last release with its check and jobs, or says they are not known", () => {
     const body = renderDashboard(full, config, { repoUrl: REPO_URL });
     expect(section(body, "The bot's open pull requests")).toContain(

@@ -1,23 +1,38 @@
 import { createHash } from 'node:crypto';
-import type { CheckAnnotation } from '../../ports/forge.js';
+import type { CheckAnnotation, CheckFix } from '../../ports/forge.js';
+import { fitSummary } from '../fit-summary.js';
 
 /** GitHub's limits on a check run's output. */
 export const SUMMARY_LIMIT = 65_535;
 export const ANNOTATIONS_PER_REQUEST = 50;
 
-/**
- * The summary cut to GitHub's limit, with a note saying how much was left
- * out; never splits a surrogate pair.
- */
-export function truncateSummary(summary: string, limit = SUMMARY_LIMIT): string {
-  if (summary.length <= limit) return summary;
-  const note = (omitted: number) => `\n\n*(Summary truncated: ${omitted} more characters not shown.)*`;
-  // The note's length depends on the count it states: size it for the
-  // largest count it can state, then state the real one.
-  let keep = limit - note(summary.length).length;
-  const last = summary.charCodeAt(keep - 1);
-  if (last >= 0xd800 && last <= 0xdbff) keep -= 1;
-  return summary.slice(0, keep) + note(summary.length - keep);
+/** The summary within GitHub's limit, its marker kept (see fitSummary). */
+export function checkRunSummary(summary: string, limit = SUMMARY_LIMIT): string {
+  return fitSummary(
+    summary,
+    limit,
+    (omitted) =>
+      `*(Summary cut to GitHub's limit: ${omitted} more characters not shown; every finding is also an annotation on its file.)*`,
+  );
+}
+
+/** GitHub's limits on a check run's action. */
+const ACTION_LIMITS = { label: 20, description: 40 } as const;
+
+/** The fixes as the buttons of a check run, their texts cut to what GitHub accepts. */
+export function checkRunActions(
+  fixes: readonly CheckFix[],
+): { label: string; description: string; identifier: string }[] {
+  return fixes.map(({ label, description, identifier }) => ({
+    label: firstCodePoints(label, ACTION_LIMITS.label),
+    description: firstCodePoints(description, ACTION_LIMITS.description),
+    identifier,
+  }));
+}
+
+function firstCodePoints(text: string, max: number): string {
+  const points = [...text];
+  return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
 }
 
 export interface GitHubAnnotation {

@@ -1,6 +1,12 @@
 import type { CheckReport } from '../../ports/forge.js';
 import type { ExistingCheckRun, KnownCheckRuns } from './check-runs-read.js';
-import { annotationBatches, annotationsId, truncateSummary, type GitHubAnnotation } from './check-output.js';
+import {
+  annotationBatches,
+  annotationsId,
+  checkRunActions,
+  checkRunSummary,
+  type GitHubAnnotation,
+} from './check-output.js';
 import { call } from './forge-error.js';
 import { isOurApp, type ForgeContext } from './forge-context.js';
 
@@ -53,7 +59,7 @@ export async function ensureCheckRun(
   const { octokit, repository } = context;
   const { owner, repo } = repository;
   const op = 'ensureCheck';
-  const output = { title: report.title, summary: truncateSummary(report.summary) };
+  const output = { title: report.title, summary: checkRunSummary(report.summary) };
   const batches = annotationBatches(report.annotations);
   const externalId = annotationsId(report.annotations);
   const existing = await existingRun(context, report, known);
@@ -67,7 +73,7 @@ export async function ensureCheckRun(
       ? { status: 'completed' as const, conclusion: report.conclusion }
       : { status: report.pending }),
     ...(report.detailsUrl === undefined ? {} : { details_url: report.detailsUrl }),
-    actions: report.actions,
+    actions: checkRunActions(report.fixes),
     external_id: externalId,
   };
   const carriesThese =

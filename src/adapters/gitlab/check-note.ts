@@ -1,7 +1,10 @@
 import type { CheckAnnotation, CheckReport } from '../../ports/forge.js';
 import { commentMarker } from '../../report/hidden-marker.js';
 import { printable } from '../../domain/serial.js';
+import { keepLines } from '../../report/markdown.js';
+import { fitSummary } from '../fit-summary.js';
 import type { GitLabProject } from './client.js';
+import { NOTE_LIMIT } from './limits.js';
 
 /**
  * The hidden line that starts the note of check `name`: the name with
@@ -32,23 +35,47 @@ function codeSpan(text: string): string {
   return longest > 0 ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
 }
 
+/** The findings list takes at most this much of a note, so that the summary and the fixes always show. */
+const FINDINGS_BUDGET = NOTE_LIMIT / 2;
+
+/**
+ * Names in the findings are a repository's (a fork's) to choose, and a note notifies whoever it mentions:
+ * an `@` followed by a zero-width space mentions nobody (`@all` would ping every member as the bot).
+ */
+function mentionNobody(text: string): string {
+  return text.replace(/@(?=[\w.-])/g, '@\u200b');
+}
+
+function findingsPart(project: GitLabProject, report: CheckReport): string[] {
+  if (report.annotations.length === 0) return [];
+  const items = report.annotations.map((a) => mentionNobody(annotationItem(project, report.headSha, a)));
+  const { kept, omitted } = keepLines(items, FINDINGS_BUDGET);
+  return [
+    ['#### Findings', ...kept, ...(omitted > 0 ? [`- *(… ${omitted} more not shown: see the files.)*`] : [])].join(
+      '\n',
+    ),
+  ];
+}
+
 /**
  * What a check says on a merge request, where GitLab has no check runs:
  * the title, the summary, the findings linked to their lines, and the
- * commands that ask for the fixes GitHub offers as buttons.
+ * commands that ask for the fixes GitHub offers as buttons; within
+ * GitLab's limit on a note, the summary cut first.
  */
 export function checkNoteBody(project: GitLabProject, report: CheckReport): string {
-  const parts = [`### ${report.name}: ${report.title}`, report.summary];
-  if (report.annotations.length > 0) {
-    parts.push(
-      ['#### Findings', ...report.annotations.map((a) => annotationItem(project, report.headSha, a))].join('\n'),
-    );
-  }
-  const commands = report.commands ?? [];
-  if (commands.length > 0) {
-    parts.push(['To fix it, comment:', ...commands.map((c) => `- ${codeSpan(c)}`)].join('\n'));
-  }
-  // Names in the findings are a repository's (a fork's) to choose, and a note notifies whoever it mentions:
-  // an `@` followed by a zero-width space mentions nobody (`@all` would ping every member as the bot).
-  return [checkNoteMarker(report.name), ...parts].join('\n\n').replace(/@(?=[\w.-])/g, '@\u200b');
+  const head = [checkNoteMarker(report.name), mentionNobody(`### ${report.name}: ${report.title}`)];
+  const rest = [
+    ...findingsPart(project, report),
+    ...(report.fixes.length > 0
+      ? [mentionNobody(['To fix it, comment:', ...report.fixes.map((f) => `- ${codeSpan(f.command)}`)].join('\n'))]
+      : []),
+  ];
+  const around = [...head, '', ...rest].join('\n\n').length + 2;
+  const summary = fitSummary(
+    mentionNobody(report.summary),
+    NOTE_LIMIT - around,
+    (omitted) => `*(Summary cut to GitLab's limit on a note: ${omitted} more characters not shown.)*`,
+  );
+  return [...head, summary, ...rest].join('\n\n');
 }

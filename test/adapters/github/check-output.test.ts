@@ -2,49 +2,56 @@ import {
   ANNOTATIONS_PER_REQUEST,
   annotationBatches,
   annotationsId,
+  checkRunActions,
+  checkRunSummary,
   SUMMARY_LIMIT,
   toGitHubAnnotation,
-  truncateSummary,
 } from '../../../src/adapters/github/check-output.js';
 import type { CheckAnnotation } from '../../../src/ports/forge.js';
 
-describe('truncateSummary', () => {
+describe('checkRunSummary', () => {
+  const MARKER = '<!-- apt-snapshots-bot subject {"kind":"push"} -->';
+
   it.each([
-    ['empty', ''],
-    ['short', 'All good.'],
-    ['exactly at the limit', 'x'.repeat(SUMMARY_LIMIT)],
+    ['short', `All good.\n${MARKER}`],
+    ['exactly at the limit', `${'x'.repeat(SUMMARY_LIMIT - MARKER.length - 1)}\n${MARKER}`],
   ])('leaves a summary that fits (%s) alone', (_what, summary) => {
-    expect(truncateSummary(summary)).toBe(summary);
+    expect(checkRunSummary(summary)).toBe(summary);
   });
 
   it.each([SUMMARY_LIMIT + 1, 70_000, 1_000_000])(
-    'cuts a summary of %i characters to the limit and says how many were left out',
+    'cuts a summary of %i characters to the limit at a line, says how many were left out, and keeps the marker',
     (length) => {
-      const summary = 'y'.repeat(length);
-      const cut = truncateSummary(summary);
+      const lines = Array.from({ length: Math.ceil(length / 10) }, (_, i) => `line ${i}`.padEnd(9, '.'));
+      const body = lines.join('\n').slice(0, length);
+      const cut = checkRunSummary(`${body}\n${MARKER}`);
 
-      const match = /\n\n\*\(Summary truncated: (\d+) more characters not shown\.\)\*$/.exec(cut);
-      expect(match).not.toBeNull();
+      const match =
+        /\n\n\*\(Summary cut to GitHub's limit: (\d+) more characters not shown; every finding is also an annotation on its file\.\)\*\n\n(.*)$/.exec(
+          cut,
+        );
+      expect(match?.[2]).toBe(MARKER);
       const kept = cut.length - (match?.[0].length ?? 0);
-      expect({
-        fits: cut.length <= SUMMARY_LIMIT,
-        accounted: kept + Number(match?.[1]),
-        nearlyFull: cut.length > SUMMARY_LIMIT - 10,
-      }).toEqual({
+      expect({ fits: cut.length <= SUMMARY_LIMIT, accounted: kept + Number(match?.[1]) }).toEqual({
         fits: true,
-        accounted: length,
-        nearlyFull: true,
+        accounted: body.length,
       });
     },
   );
+});
 
-  it('never splits a surrogate pair, wherever the cut falls', () => {
-    const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-    const cuts = Array.from({ length: 120 }, (_, at) =>
-      truncateSummary(`${'a'.repeat(at)}😀${'b'.repeat(150 - at)}`, 100),
-    );
-
-    expect(cuts.filter((cut) => loneSurrogate.test(cut) || cut.length > 100)).toEqual([]);
+describe('checkRunActions', () => {
+  it('makes a button of each fix, cutting its texts to what GitHub accepts', () => {
+    const fix = { identifier: 'fix-thaw', command: '/apt-snapshots thaw devel' };
+    expect(
+      checkRunActions([
+        { ...fix, label: 'Fix it: thaw', description: 'Open a pull request that thaws it' },
+        { ...fix, label: 'Fix it: a label far too long 😀', description: 'd'.repeat(41) },
+      ]),
+    ).toEqual([
+      { label: 'Fix it: thaw', description: 'Open a pull request that thaws it', identifier: 'fix-thaw' },
+      { label: 'Fix it: a label far…', description: `${'d'.repeat(39)}…`, identifier: 'fix-thaw' },
+    ]);
   });
 });
 

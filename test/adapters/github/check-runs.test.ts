@@ -30,10 +30,20 @@ function report(overrides: Partial<CheckReport> = {}): CheckReport {
     title: '1 error',
     summary: '| origin | this branch |\n| --- | --- |\n| debian | 2021051301 |',
     annotations: [annotation(0)],
-    actions: [{ label: 'Fix it', description: 'Open a pull request that thaws devel', identifier: 'thaw' }],
+    fixes: [
+      {
+        label: 'Fix it',
+        description: 'Open a pull request that thaws devel',
+        identifier: 'thaw',
+        command: '/apt-snapshots thaw devel',
+      },
+    ],
     ...overrides,
   };
 }
+
+/** The report's fix, as the check run's button. */
+const ACTIONS = [{ label: 'Fix it', description: 'Open a pull request that thaws devel', identifier: 'thaw' }];
 
 /** What the forge records of the report's one annotation. */
 const ONE_ANNOTATION = annotationsId([annotation(0)]);
@@ -86,7 +96,7 @@ describe('GitHubForge.ensureCheck', () => {
         status: 'completed',
         conclusion: 'failure',
         output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] },
-        actions: report().actions,
+        actions: ACTIONS,
         external_id: ONE_ANNOTATION,
       },
     ]);
@@ -117,7 +127,7 @@ describe('GitHubForge.ensureCheck', () => {
         {
           status: 'completed',
           conclusion: 'failure',
-          actions: report().actions,
+          actions: ACTIONS,
           external_id: ONE_ANNOTATION,
           output: { title: '1 error', summary: report().summary },
         },
@@ -148,7 +158,7 @@ describe('GitHubForge.ensureCheck', () => {
       {
         status: 'completed',
         conclusion: 'failure',
-        actions: report().actions,
+        actions: ACTIONS,
         external_id: ONE_ANNOTATION,
         output: { title: '1 error', summary: report().summary, annotations: [ghAnnotation(0)] },
       },
@@ -264,11 +274,15 @@ describe('GitHubForge.ensureCheck', () => {
     scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
     scope.post(`${REPO}/check-runs`, capture).reply(201, { id: 7, html_url: URL_OF(7), url: 'api-url' });
 
-    await forge.ensureCheck(report({ summary: '| row |\n'.repeat(10_000) }));
+    const marker = '<!-- apt-snapshots-bot subject {"kind":"push"} -->';
+    await forge.ensureCheck(report({ summary: `${'| row |\n'.repeat(10_000)}${marker}` }));
 
     const summary = (bodies[0] as { output: { summary: string } }).output.summary;
     expect(summary.length).toBeLessThanOrEqual(65_535);
-    expect(summary).toMatch(/\*\(Summary truncated: \d+ more characters not shown\.\)\*$/);
+    expect(summary).toMatch(
+      /\| row \|\n\n\*\(Summary cut to GitHub's limit: \d+ more characters not shown; [^\n]*\)\*\n\n<!-- apt/,
+    );
+    expect(summary.endsWith(`\n${marker}`)).toBe(true);
   });
 
   it.each([
@@ -344,7 +358,7 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
 
     expect(requests).toEqual([`PATCH ${REPO}/check-runs/7`]);
     expect(bodies).toEqual([
-      { status: 'completed', conclusion: 'failure', actions: report().actions, external_id: ONE_ANNOTATION, ...body },
+      { status: 'completed', conclusion: 'failure', actions: ACTIONS, external_id: ONE_ANNOTATION, ...body },
     ]);
   });
 

@@ -28,7 +28,7 @@ function report(fields: Partial<CheckReport> = {}): CheckReport {
     title: 'All APT snapshots are fine',
     summary: 'Nothing to do.',
     annotations: [],
-    actions: [],
+    fixes: [],
     ...fields,
   };
 }
@@ -202,7 +202,15 @@ describe('GitLabForge.ensureCheck on a merge request: the note', () => {
           message: 'Bump it.\nOr thaw it.',
         },
       ],
-      commands: ['/apt-snapshots fix bump debian', 'odd `quote`'],
+      fixes: [
+        {
+          label: 'Fix it: bump',
+          description: 'bump',
+          identifier: 'fix-bump',
+          command: '/apt-snapshots fix bump debian',
+        },
+        { label: 'odd', description: 'odd', identifier: 'odd', command: 'odd `quote`' },
+      ],
     });
 
   it('writes one note with the marker, title, summary, linked findings and commands, and links the status to it', async () => {
@@ -276,7 +284,7 @@ describe('GitLabForge.ensureCheck on a merge request: the note', () => {
     await forge.ensureCheck(failing());
     const id = fake.mergeRequests[0]?.notes[0]?.id;
     await forge.ensureCheck(failing());
-    await forge.ensureCheck({ ...failing(), conclusion: 'success', title: 'Fixed', annotations: [], commands: [] });
+    await forge.ensureCheck({ ...failing(), conclusion: 'success', title: 'Fixed', annotations: [], fixes: [] });
 
     const notes = fake.mergeRequests[0]?.notes ?? [];
     expect(notes).toHaveLength(1);
@@ -286,14 +294,18 @@ describe('GitLabForge.ensureCheck on a merge request: the note', () => {
     expect(writes.map((r) => r.method)).toEqual(['POST', 'PUT']);
   });
 
-  it("cuts a note longer than GitLab's limit, keeping the marker and saying so", async () => {
-    await forge.ensureCheck({ ...failing(), summary: 'x'.repeat(1_000_100) });
+  it("cuts the summary of a note longer than GitLab's limit, keeping the markers, findings and fixes", async () => {
+    const marker = '<!-- apt-snapshots-bot subject {"kind":"push"} -->';
+    await forge.ensureCheck({ ...failing(), summary: `${'x\n'.repeat(500_050)}${marker}` });
 
     const body = fake.mergeRequests[0]?.notes[0]?.body ?? '';
     expect(body.length).toBeLessThanOrEqual(1_000_000);
-    expect(body.length).toBeGreaterThan(999_900);
+    expect(body.length).toBeGreaterThan(999_000);
     expect(body.startsWith('<!-- apt-snapshots-bot:check:APT-snapshots -->')).toBe(true);
-    expect(body).toMatch(/\*\(Note truncated: \d+ more characters not shown\.\)\*$/);
+    expect(body).toMatch(
+      /\nx\n\n\*\(Summary cut to GitLab's limit on a note: \d+ more characters not shown\.\)\*\n\n<!-- apt-snapshots-bot subject \{"kind":"push"\} -->\n\n#### Findings\n/,
+    );
+    expect(body).toMatch(/To fix it, comment:\n- `\/apt-snapshots fix bump debian`\n/);
   });
 
   it('keeps the details URL as the status link, and answers with the note', async () => {
