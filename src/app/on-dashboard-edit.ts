@@ -79,7 +79,7 @@ export async function onDashboardEdit(deps: RepoDeps, event: IssueEditedEvent): 
     const still = tickedRequests(current.body);
     const requests = asked.filter((request) => still.some((s) => same(s, request)));
     if (requests.length === 0) return 'nothing-ticked' as const;
-    const permission = await deps.forge.permissionOf(login);
+    const permission = await deps.forge.permissionOf(event.sender);
     await deps.forge.ensureIssue(
       { marker: DASHBOARD_MARKER, title: current.title, body: untick(current.body, requests) },
       current,

@@ -91,7 +91,7 @@ async function runCommand(deps: RepoDeps, event: CommandEvent, command: Command)
   const reply = (text: string) =>
     deps.forge.ensureComment(event.on, replyMarker(event.commentId), `@${escapeMarkdown(login)} ${text}`);
 
-  const permission = await deps.forge.permissionOf(login);
+  const permission = await deps.forge.permissionOf(event.sender);
   if (!WRITERS.includes(permission)) {
     await reply(
       `thanks for asking, but only people with write access to this repository can run ${inlineCode('/apt-snapshots')} commands, and yours is ${inlineCode(permission)}. I did nothing; a maintainer can run it for you.`,

@@ -1,4 +1,5 @@
 import type { Edit } from '../planners/types.js';
+import type { Actor } from './forge-events.js';
 
 export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'action_required';
 
@@ -132,9 +133,10 @@ export interface Forge {
   /**
    * What `user` may do in the repository, in GitHub's words: GitLab's
    * Owner is admin, Maintainer maintain, Developer write, Reporter triage,
-   * Guest read; anyone else none. Inherited membership counts.
+   * Guest read; anyone else none. Inherited membership counts. A forge
+   * that can ask by the user's id (GitLab) does when the event gave one.
    */
-  permissionOf(user: string): Promise<Permission>;
+  permissionOf(user: Actor): Promise<Permission>;
   /**
    * The issue the bot opened whose body carries `marker` (a hidden marker,
    * see report/hidden-marker.ts; with `atStart`, as the body's very

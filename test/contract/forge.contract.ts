@@ -284,12 +284,12 @@ export function forgeContract(name: string, make: () => Promise<ForgeUnderTest>)
     describe('permissions', () => {
       it.each(PERMISSIONS)('tells a user with %s permission', async (permission) => {
         await t.setPermission('someone-else', permission);
-        await expect(forge.permissionOf('someone-else')).resolves.toBe(permission);
+        await expect(forge.permissionOf({ login: 'someone-else' })).resolves.toBe(permission);
       });
 
       it('tells none for a user the forge does not know', async () => {
         await t.setPermission('known', 'write');
-        await expect(forge.permissionOf('stranger')).resolves.toBe('none');
+        await expect(forge.permissionOf({ login: 'stranger' })).resolves.toBe('none');
       });
     });
 

@@ -1,3 +1,4 @@
+import type { Actor } from '../../src/ports/forge-events.js';
 import { createHash } from 'node:crypto';
 import { defaultConfig } from '../../src/config/defaults.js';
 import type {
@@ -154,7 +155,7 @@ export class MemoryForge implements Forge {
     return { url: `${thread.url}#note-${this.comment(thread, marker, body).id}` };
   }
 
-  async permissionOf(user: string): Promise<Permission> {
+  async permissionOf({ login: user }: Actor): Promise<Permission> {
     return this.permissions.get(user) ?? 'none';
   }
 

@@ -1,3 +1,4 @@
+import type { Actor } from '../../ports/forge-events.js';
 import type { Edit } from '../../planners/types.js';
 import type {
   BotPullRequest,
@@ -91,7 +92,7 @@ export class GitHubForge implements Forge {
    * The user's role on the repository (a custom role counts as the role it
    * is based on); 'none' for someone GitHub does not know as a collaborator.
    */
-  async permissionOf(user: string): Promise<Permission> {
+  async permissionOf({ login: user }: Actor): Promise<Permission> {
     const { octokit, repository } = this.context;
     try {
       const { data } = await call('permissionOf', () =>

@@ -1,3 +1,4 @@
+import type { Actor } from '../../ports/forge-events.js';
 import type { Edit } from '../../planners/types.js';
 import type {
   BotPullRequest,
@@ -87,7 +88,7 @@ export class GitLabForge implements Forge {
     return ensureComment(this.context, on, marker, body);
   }
 
-  permissionOf(user: string): Promise<Permission> {
+  permissionOf(user: Actor): Promise<Permission> {
     return permissionOfUser(this.context, user);
   }
 

@@ -1,4 +1,5 @@
 import type { Permission } from '../../ports/forge.js';
+import type { Actor } from '../../ports/forge-events.js';
 import { ForgeError } from '../../ports/forge-error.js';
 import { gitlabCall } from './client.js';
 import type { GitLabContext } from './context.js';
@@ -19,23 +20,37 @@ export function permissionOfLevel(level: number): Permission {
   return 'none';
 }
 
-/**
- * What `username` may do in the project: the access level of their
- * membership, inherited from a group included; 'none' for a user GitLab
- * does not know, a blocked or deactivated one, and a non-member.
- * Requests: 1 for an unknown user, else 2.
- */
-export async function permissionOfUser(context: GitLabContext, username: string): Promise<Permission> {
-  const { api, project } = context;
-  const op = 'permissionOf';
-  if (username.trim() === '') throw new Error(`${op}: the username is empty`);
-  const users = (await gitlabCall(op, () => api.Users.all({ username, perPage: 20, page: 1 }))) as ListedUser[];
+/** The id of the active user named `username`, or undefined. */
+async function activeUserId(context: GitLabContext, username: string): Promise<number | undefined> {
+  const users = (await gitlabCall(OPERATION, () =>
+    context.api.Users.all({ username, perPage: 20, page: 1 }),
+  )) as ListedUser[];
   // GitLab's usernames ignore case; the filter is exact otherwise.
   const user = users.find((u) => u.username.toLowerCase() === username.toLowerCase());
-  if (!user || user.state !== 'active') return 'none';
+  return user?.state === 'active' ? user.id : undefined;
+}
+
+const OPERATION = 'permissionOf';
+
+/**
+ * What `user` may do in the project: the access level of their
+ * membership, inherited from a group included; 'none' for a user GitLab
+ * does not know, a blocked or deactivated one, and a non-member. By the
+ * id the event gave (GitLab's own, as a note read back names its author),
+ * else by username. Requests: 1 with an id or for an unknown username,
+ * else 2.
+ */
+export async function permissionOfUser(context: GitLabContext, user: Actor): Promise<Permission> {
+  const { api, project } = context;
+  const op = OPERATION;
+  if (user.id !== undefined && (!Number.isSafeInteger(user.id) || user.id < 1))
+    throw new Error(`${op}: the user id ${user.id} is not a GitLab id`);
+  if (user.id === undefined && user.login.trim() === '') throw new Error(`${op}: the username is empty`);
+  const id = user.id ?? (await activeUserId(context, user.login));
+  if (id === undefined) return 'none';
   try {
     const member = (await gitlabCall(op, () =>
-      api.ProjectMembers.show(project.id, user.id, { includeInherited: true }),
+      api.ProjectMembers.show(project.id, id, { includeInherited: true }),
     )) as { access_level: number; state?: string };
     if (member.state !== undefined && member.state !== 'active') return 'none';
     return permissionOfLevel(member.access_level);

@@ -98,7 +98,7 @@ describe('GitHubForge.permissionOf', () => {
       .get(`${REPO}/collaborators/alice/permission`)
       .reply(200, { permission, role_name: role, user: { login: 'alice' } });
 
-    await expect(forge.permissionOf('alice')).resolves.toBe(expected);
+    await expect(forge.permissionOf({ login: 'alice' })).resolves.toBe(expected);
     expect(requests).toHaveLength(1);
   });
 
@@ -106,14 +106,14 @@ describe('GitHubForge.permissionOf', () => {
     const { forge, scope } = forgeWithScope();
     scope.get(`${REPO}/collaborators/mallory/permission`).reply(404, { message: 'Not Found' });
 
-    await expect(forge.permissionOf('mallory')).resolves.toBe('none');
+    await expect(forge.permissionOf({ login: 'mallory' })).resolves.toBe('none');
   });
 
   it('surfaces other failures as a ForgeError, never as a permission', async () => {
     const { forge, scope } = forgeWithScope();
     scope.get(`${REPO}/collaborators/alice/permission`).reply(502, { message: 'Bad Gateway' });
 
-    const error = await forge.permissionOf('alice').catch((e: unknown) => e);
+    const error = await forge.permissionOf({ login: 'alice' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeError);
     expect((error as ForgeError).status).toBe(502);
     expect((error as ForgeError).message).toBe(

@@ -40,7 +40,7 @@ describe('the GitLab forge over HTTP', () => {
   it('sends the token, and addresses the project by its URL-encoded path', async () => {
     const { forge } = fakeForge(standIn, fake, { sleep });
 
-    await expect(forge.permissionOf('anonym')).resolves.toBe('write');
+    await expect(forge.permissionOf({ login: 'anonym' })).resolves.toBe('write');
 
     expect(standIn.requests[1]?.url).toBe('/api/v4/projects/tails%2Ftails/members/all/31');
     expect(standIn.requests[1]?.headers['private-token']).toBe('glpat-very-secret-token-1234');
@@ -55,7 +55,7 @@ describe('the GitLab forge over HTTP', () => {
       { ...fake.bot, branchPrefix: BRANCH_PREFIX },
     );
 
-    await expect(forge.permissionOf('anonym')).resolves.toBe('write');
+    await expect(forge.permissionOf({ login: 'anonym' })).resolves.toBe('write');
     expect(standIn.requests[1]?.url).toBe(`/api/v4/projects/${PROJECT_ID}/members/all/31`);
   });
 
@@ -63,7 +63,7 @@ describe('the GitLab forge over HTTP', () => {
     const { forge } = fakeForge(standIn, fake, { sleep });
     failMembers(1, { status: 429, headers: { 'retry-after': '7' } });
 
-    await expect(forge.permissionOf('anonym')).resolves.toBe('write');
+    await expect(forge.permissionOf({ login: 'anonym' })).resolves.toBe('write');
     expect(waits).toEqual([7000]);
   });
 
@@ -72,7 +72,7 @@ describe('the GitLab forge over HTTP', () => {
     failMembers(1, { status: 429, headers: { 'retry-after': '3600' } });
     const before = Date.now();
 
-    const error = await forge.permissionOf('anonym').catch((e: unknown) => e);
+    const error = await forge.permissionOf({ login: 'anonym' }).catch((e: unknown) => e);
 
     expect(waits).toEqual([]);
     expect(error).toBeInstanceOf(ForgeError);
@@ -86,7 +86,7 @@ describe('the GitLab forge over HTTP', () => {
     const { forge } = fakeForge(standIn, fake, { sleep });
     failMembers(2, { status: 502 });
 
-    await expect(forge.permissionOf('anonym')).resolves.toBe('write');
+    await expect(forge.permissionOf({ login: 'anonym' })).resolves.toBe('write');
     expect(waits).toHaveLength(2);
   });
 
@@ -94,7 +94,7 @@ describe('the GitLab forge over HTTP', () => {
     const { forge } = fakeForge(standIn, fake, { sleep });
     failMembers(3, { status: 502 });
 
-    await expect(forge.permissionOf('anonym')).rejects.toMatchObject({
+    await expect(forge.permissionOf({ login: 'anonym' })).rejects.toMatchObject({
       operation: 'permissionOf',
       status: 502,
       endpoint: `GET ${standIn.url}/api/v4/projects/tails%2Ftails/members/all/31`,
@@ -151,7 +151,7 @@ describe('the GitLab forge over HTTP', () => {
     failMembers(3, { status: 502, body: { message: 'upstream down' } });
 
     const errors = await Promise.all([
-      forge.permissionOf('anonym').catch((e: unknown) => e),
+      forge.permissionOf({ login: 'anonym' }).catch((e: unknown) => e),
       forge.closeIssue(9, 'x').catch((e: unknown) => e),
       wrong.findIssue('m').catch((e: unknown) => e),
       dead.listBotPullRequests().catch((e: unknown) => e),
