@@ -14,6 +14,7 @@ interface ListedStatus {
   sha: string;
   name: string;
   status: string;
+  ref?: string | null;
   description?: string | null;
   target_url?: string | null;
   author?: { id: number } | null;
@@ -35,21 +36,26 @@ function descriptionOf(report: CheckReport): string {
 
 /**
  * The bot's statuses of that name on the commit `sha` (a full sha: GitLab
- * matches statuses by it), each one GitLab kept, oldest first. The first
- * one's id is the check's: GitLab cannot change a finished status, so a
- * new verdict is a new status, which GitLab shows in its place; the id
- * of the first keeps one id per commit and name, as a check run has.
+ * matches statuses by it), filed under `ref` when given, each one GitLab
+ * kept, oldest first. The first one's id is the check's: GitLab cannot
+ * change a finished status, so a new verdict is a new status, which
+ * GitLab shows in its place; the id of the first keeps one id per commit
+ * and name, as a check run has. A commit on two branches has a pipeline
+ * per branch, so a status under one does not stand for the other.
  */
 async function statusesOf(
   { api, project, bot }: GitLabContext,
   operation: string,
   sha: string,
   name: string,
+  ref?: string,
 ): Promise<{ checkId: number; latest: ListedStatus } | undefined> {
   const listed = (await gitlabCall(operation, () =>
-    api.Commits.allStatuses(project.id, sha, { name, all: true }),
+    api.Commits.allStatuses(project.id, sha, { name, all: true, ...(ref === undefined ? {} : { ref }) }),
   )) as ListedStatus[];
-  const ours = listed.filter((s) => s.name === name && s.author?.id === bot.id).sort((a, b) => a.id - b.id);
+  const ours = listed
+    .filter((s) => s.name === name && s.author?.id === bot.id && (ref === undefined || s.ref === ref))
+    .sort((a, b) => a.id - b.id);
   const [first] = ours;
   const latest = ours.at(-1);
   return first && latest && { checkId: first.id, latest };
@@ -102,7 +108,11 @@ export async function ensureStatus(context: GitLabContext, report: CheckReport):
     targetUrl: report.detailsUrl ?? note?.url ?? `${project.webUrl}/-/commit/${report.headSha}`,
   };
   const url = note?.url ?? want.targetUrl;
-  const found = await statusesOf(context, op, report.headSha, report.name);
+  // Without a ref GitLab files the status under the first branch holding the commit, and answers 404 when
+  // none does: a fork's merge request's head is only under the merge request's own ref.
+  const ref =
+    report.ref ?? (report.changeRequest === undefined ? undefined : `refs/merge-requests/${report.changeRequest}/head`);
+  const found = await statusesOf(context, op, report.headSha, report.name, ref);
   const existing = found?.latest;
   if (
     found &&
@@ -112,10 +122,6 @@ export async function ensureStatus(context: GitLabContext, report: CheckReport):
   ) {
     return { id: found.checkId, url };
   }
-  // Without a ref GitLab files the status under the first branch holding the commit, and answers 404 when
-  // none does: a fork's merge request's head is only under the merge request's own ref.
-  const ref =
-    report.ref ?? (report.changeRequest === undefined ? undefined : `refs/merge-requests/${report.changeRequest}/head`);
   try {
     const posted = (await gitlabCall(op, () =>
       api.Commits.editStatus(project.id, report.headSha, want.state, {
@@ -132,7 +138,7 @@ export async function ensureStatus(context: GitLabContext, report: CheckReport):
     if (note && error instanceof ForgeError && error.status === 404 && /references? for commit/i.test(error.message))
       return { id: found?.checkId ?? 0, url };
     if (!isSameStateRefusal(error)) throw error;
-    const current = found ?? (await statusesOf(context, op, report.headSha, report.name));
+    const current = found ?? (await statusesOf(context, op, report.headSha, report.name, ref));
     if (!current) throw error;
     return { id: current.checkId, url };
   }

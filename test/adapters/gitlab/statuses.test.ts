@@ -96,6 +96,16 @@ describe('GitLabForge.ensureCheck: the commit status', () => {
     expect(fake.statuses).toHaveLength(1);
   });
 
+  it('posts the same verdict again for the same commit on another branch, which has its own pipeline', async () => {
+    fake.branches.set('feature/x', sha);
+    await forge.ensureCheck(report({ ref: 'main' }));
+    await forge.ensureCheck(report({ ref: 'feature/x' }));
+    await forge.ensureCheck(report({ ref: 'feature/x' }));
+
+    expect(fake.statuses.map((s) => s.ref)).toEqual(['main', 'feature/x']);
+    expect(posts()).toHaveLength(2);
+  });
+
   it("posts a new status when the verdict changed, which GitLab shows as the latest, under the check's first id", async () => {
     const first = await forge.ensureCheck(report({ conclusion: 'failure' }));
     const changed = await forge.ensureCheck(report());
