@@ -16,6 +16,16 @@ const HEAD = '1'.repeat(40);
 const BASE = '2'.repeat(40);
 const BEFORE = '3'.repeat(40);
 
+const PULL_REQUEST: CheckSubject = {
+  kind: 'pull_request',
+  number: 7,
+  branch: 'feature/x',
+  sha: HEAD,
+  baseRef: 'devel',
+  baseSha: BASE,
+  fromFork: false,
+};
+
 async function evaluation(
   trees: Record<string, ReturnType<typeof tailsTree>>,
   branch: string,
@@ -196,15 +206,7 @@ describe('renderCheck', () => {
     expect(report.summary).toContain('(`/apt-snapshots thaw devel`, below, opens a merge request)');
     expect(report.summary).not.toMatch(/pull request|Fix it/);
     expect(report.fixes.map((f) => f.command)).toEqual(['/apt-snapshots thaw devel']);
-    const fork: CheckSubject = {
-      kind: 'pull_request',
-      number: 7,
-      branch: 'feature/x',
-      sha: HEAD,
-      baseRef: 'testing',
-      baseSha: BASE,
-      fromFork: true,
-    };
+    const fork: CheckSubject = { ...PULL_REQUEST, baseRef: 'testing', fromFork: true };
     const underBase = { ...ev, rules: { ...ev.rules, origin: 'pull-request-base' as const } };
     const forked = renderCheck(
       input(underBase, { ...gitlab, changeRequestLabel: 'merge request !7', subject: fork, fixable: false }),
@@ -217,15 +219,7 @@ describe('renderCheck', () => {
 
   it('says where the rules of a pull request came from and shows its configuration change with its problems', async () => {
     const ev = await evaluation({ head: tailsTree() }, 'devel');
-    const subject: CheckSubject = {
-      kind: 'pull_request',
-      number: 7,
-      branch: 'feature/x',
-      sha: HEAD,
-      baseRef: 'devel',
-      baseSha: BASE,
-      fromFork: false,
-    };
+    const subject = PULL_REQUEST;
     ev.rules = {
       origin: 'pull-request-base',
       rev: BASE,
@@ -289,15 +283,7 @@ describe('renderCheck', () => {
       });
       const big = (seed: string) =>
         Array.from({ length: 2000 }, (_, i) => `# ${seed} ${i} ${'x'.repeat(20)}`).join('\n');
-      const subject: CheckSubject = {
-        kind: 'pull_request',
-        number: 7,
-        branch: 'feature/x',
-        sha: HEAD,
-        baseRef: 'devel',
-        baseSha: BASE,
-        fromFork: false,
-      };
+      const subject = PULL_REQUEST;
       const overrides: Partial<CheckInput> =
         kind === 'config' ? { subject } : kind === 'note' ? { notes: ['n'.repeat(70_000)] } : {};
       if (kind === 'config') {

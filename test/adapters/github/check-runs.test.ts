@@ -396,22 +396,12 @@ describe('GitHubForge.ensureCheck, told which runs the commit has', () => {
     expect(requests).toEqual([`POST ${REPO}/check-runs`]);
   });
 
-  it('looks up for itself when the check was written since the read', async () => {
-    const { forge, scope, requests, ledger } = await told(known([]));
-    await ledger.wrote(`check tails/tails ${SHA} APT snapshots`);
-    scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
-    scope.post(`${REPO}/check-runs`).reply(201, created);
-
-    await forge.ensureCheck(report());
-
-    expect(requests).toEqual([
-      `GET ${LIST}?check_name=APT%20snapshots&filter=latest&app_id=4242`,
-      `POST ${REPO}/check-runs`,
-    ]);
-  });
-
-  it('looks up for itself when told about another commit', async () => {
-    const { forge, scope, requests } = await told(known([], 'b'.repeat(40)));
+  it.each([
+    ['the check was written since the read', SHA, true],
+    ['told about another commit', 'b'.repeat(40), false],
+  ])('looks up for itself when %s', async (_when, sha, written) => {
+    const { forge, scope, requests, ledger } = await told(known([], sha));
+    if (written) await ledger.wrote(`check tails/tails ${SHA} APT snapshots`);
     scope.get(LIST).query(QUERY).reply(200, { total_count: 0, check_runs: [] });
     scope.post(`${REPO}/check-runs`).reply(201, created);
 
