@@ -117,7 +117,7 @@ export async function updateDashboard(
     ...(deps.server ? { server: deps.server } : {}),
     now: deps.now,
     branches,
-    pullRequests: await deps.forge.listBotPullRequests(),
+    pullRequests: await deps.forge.listBotChangeRequests(),
     ...(release === undefined ? {} : { release }),
     timelines,
   });

@@ -85,9 +85,9 @@ export async function followDevelopmentBranch(
 
   return deps.locks.run(`follow ${deps.repository} ${branch}`, async () => {
     if (!needsThaw) {
-      const open = await deps.forge.findOpenPullRequest(head, branch);
+      const open = await deps.forge.findOpenChangeRequest(head, branch);
       if (!open || !(await isTip(deps, branch, subject.sha))) return undefined;
-      await deps.forge.closePullRequest(
+      await deps.forge.closeChangeRequest(
         open.number,
         `${inlineCode(branch)} no longer needs thawing as of ${inlineCode(subject.sha.slice(0, 7))} (${commitLabel(evaluation.state)}): someone thawed it already, so this ${deps.changeRequestName} is not needed any more. Closing it.`,
       );

@@ -1,17 +1,17 @@
 import type { PlanAction } from '../domain/finding.js';
 import type { Evaluation } from '../flow/evaluate.js';
 import { planAction } from '../flow/plan.js';
-import type { PullRequestInfo } from '../ports/forge.js';
+import type { ChangeRequestInfo } from '../ports/forge.js';
 import { inlineCode } from '../report/markdown.js';
 import type { RepoDeps } from './deps.js';
 
 export type FixOutcome =
-  | { status: 'created' | 'updated' | 'unchanged'; branch: string; pr: PullRequestInfo }
+  | { status: 'created' | 'updated' | 'unchanged'; branch: string; pr: ChangeRequestInfo }
   /** The plan is empty: the branch is already in the state the fix would make. */
   | { status: 'nothing-to-do'; branch: string; explanation: string }
   | { status: 'cannot-plan'; branch: string; explanation: string }
   /** Someone else committed to the bot's branch, which was left alone. */
-  | { status: 'foreign-commits'; branch: string; authors: string[]; pr?: PullRequestInfo };
+  | { status: 'foreign-commits'; branch: string; authors: string[]; pr?: ChangeRequestInfo };
 
 export interface FixRequest {
   action: PlanAction;
@@ -72,12 +72,12 @@ export async function proposeFix(deps: RepoDeps, request: FixRequest): Promise<F
   return deps.locks.run(`branch ${deps.repository} ${head}`, async () => {
     const ensured = await deps.forge.ensureBranch(head, evaluation.state.commit.sha, plan.edits, plan.title);
     if (ensured.status === 'foreign-commits') {
-      const pr = await deps.forge.findOpenPullRequest(head, request.branch);
+      const pr = await deps.forge.findOpenChangeRequest(head, request.branch);
       deps.log.warn({ repository: deps.repository, branch: head }, 'the bot branch has commits by others; left alone');
       return { status: 'foreign-commits', branch: head, authors: ensured.authors, ...(pr ? { pr } : {}) };
     }
     const body = [...request.intro, '', plan.body.trimEnd(), '', '---', '', ...request.footer].join('\n');
-    const pr = await deps.forge.ensurePullRequest({ head, base: request.branch, title: plan.title, body });
+    const pr = await deps.forge.ensureChangeRequest({ head, base: request.branch, title: plan.title, body });
     return { status: pr.status, branch: head, pr };
   });
 }

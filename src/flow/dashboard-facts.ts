@@ -4,7 +4,7 @@ import { branchRole, PortPatternTimeoutError } from '../domain/branch.js';
 import type { Serial } from '../domain/serial.js';
 import type { RefState } from '../domain/state.js';
 import { errorMessage, ReadError } from '../errors.js';
-import type { BotPullRequest } from '../ports/forge.js';
+import type { BotChangeRequest } from '../ports/forge.js';
 import type { HistoryReader } from '../ports/history.js';
 import type { RefReader } from '../ports/ref-reader.js';
 import { readOnlyView } from '../ports/repository.js';
@@ -78,7 +78,7 @@ export interface DashboardFacts {
   branches: DashboardBranch[];
   timelines: BranchTimeline[];
   /** Undefined: not known (the command line). */
-  pullRequests?: BotPullRequest[];
+  pullRequests?: BotChangeRequest[];
   /** Undefined: not known; null: no release tag yet. */
   release?: DashboardRelease | null;
   /** The checkboxes offered. */
@@ -100,7 +100,7 @@ export interface DashboardInputs {
   now: Date;
   /** Default: config.branches.base. */
   branches?: string[];
-  pullRequests?: BotPullRequest[];
+  pullRequests?: BotChangeRequest[];
   release?: DashboardRelease | null;
   /** The app passes its own (cached); absent, computed from `history` over config.dashboard.history_days. */
   timelines?: BranchTimeline[];

@@ -75,7 +75,7 @@ export type EnsureBranchResult =
   /** Someone other than the bot committed to the branch: it was left alone. */
   | { status: 'foreign-commits'; sha: string; authors: string[] };
 
-export interface PullRequestInfo {
+export interface ChangeRequestInfo {
   number: number;
   url: string;
   state: 'open' | 'closed';
@@ -93,7 +93,7 @@ export interface IssueInfo {
 }
 
 /** One of the bot's open pull requests, for the dashboard. */
-export interface BotPullRequest {
+export interface BotChangeRequest {
   number: number;
   url: string;
   title: string;
@@ -120,14 +120,14 @@ export interface Forge {
    */
   ensureBranch(branch: string, baseSha: string, edits: Edit[], message: string): Promise<EnsureBranchResult>;
   /** The open pull request from `head` into `base`, created or updated with this title and body. */
-  ensurePullRequest(pr: {
+  ensureChangeRequest(pr: {
     head: string;
     base: string;
     title: string;
     body: string;
-  }): Promise<PullRequestInfo & { status: 'created' | 'updated' | 'unchanged' }>;
-  findOpenPullRequest(head: string, base: string): Promise<PullRequestInfo | undefined>;
-  closePullRequest(number: number, comment: string): Promise<void>;
+  }): Promise<ChangeRequestInfo & { status: 'created' | 'updated' | 'unchanged' }>;
+  findOpenChangeRequest(head: string, base: string): Promise<ChangeRequestInfo | undefined>;
+  closeChangeRequest(number: number, comment: string): Promise<void>;
   /** Posts a comment, or edits the bot's earlier comment carrying the same marker. */
   ensureComment(on: Thread, marker: string, body: string): Promise<{ url: string }>;
   /**
@@ -161,5 +161,5 @@ export interface Forge {
    */
   latestCheck(ref: string, name: string): Promise<{ sha: string; conclusion: string; url: string } | undefined>;
   /** The open pull requests from the bot's branches (under its prefix), newest first. */
-  listBotPullRequests(): Promise<BotPullRequest[]>;
+  listBotChangeRequests(): Promise<BotChangeRequest[]>;
 }

@@ -535,8 +535,8 @@ describe('devel thaw follow-up', () => {
 
   it('opens the thaw pull request by itself later when the forge failed it, from the retry it scheduled', async () => {
     const m = setup();
-    const ensurePullRequest = m.forge.ensurePullRequest.bind(m.forge);
-    m.forge.ensurePullRequest = () => Promise.reject(new Error('GitHub answered 502'));
+    const ensureChangeRequest = m.forge.ensureChangeRequest.bind(m.forge);
+    m.forge.ensureChangeRequest = () => Promise.reject(new Error('GitHub answered 502'));
     await pushFrozenDevel(m);
 
     expect(m.forge.branches.has(THAW_DEVEL)).toBe(true);
@@ -545,7 +545,7 @@ describe('devel thaw follow-up', () => {
     expect(m.logged).toContain('could not keep the thaw pull request in step');
     expect(m.timers.pending).toEqual([60_000]);
 
-    m.forge.ensurePullRequest = ensurePullRequest;
+    m.forge.ensureChangeRequest = ensureChangeRequest;
     await m.timers.fire();
 
     expect(m.forge.pullRequests.map((p) => [p.head, p.base, p.state])).toEqual([[THAW_DEVEL, 'devel', 'open']]);

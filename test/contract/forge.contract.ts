@@ -201,49 +201,49 @@ export function forgeContract(name: string, make: () => Promise<ForgeUnderTest>)
 
       it('opens the pull request, leaves it when asked again, updates it, and finds it', async () => {
         await forge.ensureBranch(branch, t.baseSha, EDITS, 'Bump debian');
-        const created = await forge.ensurePullRequest(want(branch, t.baseBranch));
+        const created = await forge.ensureChangeRequest(want(branch, t.baseBranch));
         const info = { number: created.number, url: created.url, state: 'open', head: branch, base: t.baseBranch };
         expect(created).toEqual({ ...info, status: 'created' });
-        await expect(forge.ensurePullRequest(want(branch, t.baseBranch))).resolves.toEqual({
+        await expect(forge.ensureChangeRequest(want(branch, t.baseBranch))).resolves.toEqual({
           ...info,
           status: 'unchanged',
         });
         await expect(
-          forge.ensurePullRequest({ ...want(branch, t.baseBranch), title: 'Bump debian to 2021060101' }),
+          forge.ensureChangeRequest({ ...want(branch, t.baseBranch), title: 'Bump debian to 2021060101' }),
         ).resolves.toEqual({ ...info, status: 'updated' });
         await expect(
-          forge.ensurePullRequest({ ...want(branch, t.baseBranch), title: 'Bump debian to 2021060101' }),
+          forge.ensureChangeRequest({ ...want(branch, t.baseBranch), title: 'Bump debian to 2021060101' }),
         ).resolves.toEqual({ ...info, status: 'unchanged' });
-        await expect(forge.findOpenPullRequest(branch, t.baseBranch)).resolves.toEqual(info);
-        await expect(forge.findOpenPullRequest(branch, 'no-such-base')).resolves.toBeUndefined();
-        await expect(forge.findOpenPullRequest(`${t.branchPrefix}other`, t.baseBranch)).resolves.toBeUndefined();
+        await expect(forge.findOpenChangeRequest(branch, t.baseBranch)).resolves.toEqual(info);
+        await expect(forge.findOpenChangeRequest(branch, 'no-such-base')).resolves.toBeUndefined();
+        await expect(forge.findOpenChangeRequest(`${t.branchPrefix}other`, t.baseBranch)).resolves.toBeUndefined();
       });
 
       it('closes it with one comment, and closing it again changes nothing', async () => {
         await forge.ensureBranch(branch, t.baseSha, EDITS, 'Bump debian');
-        const { number } = await forge.ensurePullRequest(want(branch, t.baseBranch));
-        await forge.closePullRequest(number, 'Superseded: testing thawed.');
-        await expect(forge.findOpenPullRequest(branch, t.baseBranch)).resolves.toBeUndefined();
-        await forge.closePullRequest(number, 'Superseded: testing thawed.');
+        const { number } = await forge.ensureChangeRequest(want(branch, t.baseBranch));
+        await forge.closeChangeRequest(number, 'Superseded: testing thawed.');
+        await expect(forge.findOpenChangeRequest(branch, t.baseBranch)).resolves.toBeUndefined();
+        await forge.closeChangeRequest(number, 'Superseded: testing thawed.');
         const comments = await t.comments({ kind: 'change-request', number });
         expect(comments).toEqual([expect.stringContaining('Superseded: testing thawed.')]);
-        await expect(forge.listBotPullRequests()).resolves.toEqual([]);
+        await expect(forge.listBotChangeRequests()).resolves.toEqual([]);
       });
 
       it('lists the bot’s open pull requests only, newest first', async () => {
         await forge.ensureBranch(branch, t.baseSha, EDITS, 'Bump debian');
-        const older = await forge.ensurePullRequest(want(branch, t.baseBranch));
+        const older = await forge.ensureChangeRequest(want(branch, t.baseBranch));
         const closedBranch = `${t.branchPrefix}bump-stable`;
         await forge.ensureBranch(closedBranch, t.baseSha, NEW_EDITS, 'Bump debian');
-        const closed = await forge.ensurePullRequest(want(closedBranch, t.baseBranch));
-        await forge.closePullRequest(closed.number, 'Not needed any more.');
+        const closed = await forge.ensureChangeRequest(want(closedBranch, t.baseBranch));
+        await forge.closeChangeRequest(closed.number, 'Not needed any more.');
         await t.pushAsPerson('feature/mine', t.baseSha);
         await t.openChangeRequestAsPerson('feature/mine', t.baseBranch, 'My feature');
         const newerBranch = `${t.branchPrefix}freeze-testing`;
         await forge.ensureBranch(newerBranch, t.baseSha, NEW_EDITS, 'Freeze testing');
-        const newer = await forge.ensurePullRequest({ ...want(newerBranch, t.baseBranch), title: 'Freeze testing' });
+        const newer = await forge.ensureChangeRequest({ ...want(newerBranch, t.baseBranch), title: 'Freeze testing' });
 
-        await expect(forge.listBotPullRequests()).resolves.toEqual([
+        await expect(forge.listBotChangeRequests()).resolves.toEqual([
           { number: newer.number, url: newer.url, title: 'Freeze testing', head: newerBranch, base: t.baseBranch },
           { number: older.number, url: older.url, title: 'Bump debian', head: branch, base: t.baseBranch },
         ]);
@@ -268,7 +268,7 @@ export function forgeContract(name: string, make: () => Promise<ForgeUnderTest>)
 
       it('comments on a pull request', async () => {
         await forge.ensureBranch(branch, t.baseSha, EDITS, 'Bump debian');
-        const { number } = await forge.ensurePullRequest({
+        const { number } = await forge.ensureChangeRequest({
           head: branch,
           base: t.baseBranch,
           title: 'Bump debian',
@@ -394,7 +394,7 @@ export function forgeContract(name: string, make: () => Promise<ForgeUnderTest>)
       it('finds only issues the bot opened, not a person’s issue nor a pull request quoting the marker', async () => {
         await t.openIssueAsPerson('About the warning', `It said ${marker('expiry')}`);
         await forge.ensureBranch(branch, t.baseSha, EDITS, 'Bump debian');
-        await forge.ensurePullRequest({
+        await forge.ensureChangeRequest({
           head: branch,
           base: t.baseBranch,
           title: 'Bump debian',

@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import { defaultConfig } from '../../src/config/defaults.js';
 import type {
   Thread,
-  BotPullRequest,
+  BotChangeRequest,
   CheckReport,
   EnsureBranchResult,
   Forge,
   IssueInfo,
   Permission,
-  PullRequestInfo,
+  ChangeRequestInfo,
 } from '../../src/ports/forge.js';
 import type { Edit } from '../../src/planners/types.js';
 import type { AttemptOutcome, JobAttempt, JobClaims } from '../../src/ports/job-claims.js';
@@ -31,7 +31,7 @@ interface StoredThread {
 
 interface StoredIssue extends IssueInfo, StoredThread {}
 
-type StoredPullRequest = PullRequestInfo & StoredThread & { title: string; body: string };
+type StoredPullRequest = ChangeRequestInfo & StoredThread & { title: string; body: string };
 
 interface StoredBranch {
   sha: string;
@@ -52,7 +52,7 @@ function treeOf(base: string, edits: Edit[]): string {
   return JSON.stringify([base, [...files].sort(([a], [b]) => a.localeCompare(b))]);
 }
 
-const infoOfPullRequest = ({ number, url, state, head, base }: StoredPullRequest): PullRequestInfo => ({
+const infoOfPullRequest = ({ number, url, state, head, base }: StoredPullRequest): ChangeRequestInfo => ({
   number,
   url,
   state,
@@ -114,7 +114,7 @@ export class MemoryForge implements Forge {
     return { status: before === undefined ? 'created' : 'updated', sha };
   }
 
-  async ensurePullRequest(pr: { head: string; base: string; title: string; body: string }) {
+  async ensureChangeRequest(pr: { head: string; base: string; title: string; body: string }) {
     const open = this.pullRequests.find((p) => p.state === 'open' && p.head === pr.head && p.base === pr.base);
     if (open) {
       if (open.title === pr.title && open.body === pr.body)
@@ -128,14 +128,14 @@ export class MemoryForge implements Forge {
     return { ...infoOfPullRequest(created), status: 'created' as const };
   }
 
-  async findOpenPullRequest(head: string, base: string): Promise<PullRequestInfo | undefined> {
+  async findOpenChangeRequest(head: string, base: string): Promise<ChangeRequestInfo | undefined> {
     const open = this.pullRequests.find((p) => p.state === 'open' && p.head === head && p.base === base);
     return open && infoOfPullRequest(open);
   }
 
-  async closePullRequest(number: number, comment: string): Promise<void> {
+  async closeChangeRequest(number: number, comment: string): Promise<void> {
     const pr = this.pullRequests.find((p) => p.number === number);
-    if (!pr) throw new Error(`closePullRequest: no pull request #${number}`);
+    if (!pr) throw new Error(`closeChangeRequest: no pull request #${number}`);
     if (pr.state === 'closed') return;
     this.comment(pr, 'closing', comment);
     pr.state = 'closed';
@@ -203,7 +203,7 @@ export class MemoryForge implements Forge {
     return run && { sha, conclusion: run.report.pending ?? run.report.conclusion, url: this.checkUrl(run.id) };
   }
 
-  async listBotPullRequests(): Promise<BotPullRequest[]> {
+  async listBotChangeRequests(): Promise<BotChangeRequest[]> {
     return this.pullRequests
       .filter((p) => p.state === 'open' && p.head.startsWith(this.branchPrefix))
       .map(({ number, url, title, head, base }) => ({ number, url, title, head, base }))

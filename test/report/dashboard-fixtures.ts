@@ -1,6 +1,6 @@
 import type { AuditedCommit, FreezeStatus, Period } from '../../src/flow/audit-timeline.js';
 import type { DashboardBranch, DashboardFacts } from '../../src/flow/dashboard-facts.js';
-import type { BotPullRequest } from '../../src/ports/forge.js';
+import type { BotChangeRequest } from '../../src/ports/forge.js';
 
 export const NOW = new Date('2021-05-20T12:00:00Z');
 export const REPO_URL = 'https://github.com/tails/tails';
@@ -40,7 +40,7 @@ export function branch(name: string, options: Partial<DashboardBranch> = {}): Da
   };
 }
 
-export function pullRequest(n: number, title = `Pull request ${n}`): BotPullRequest {
+export function pullRequest(n: number, title = `Pull request ${n}`): BotChangeRequest {
   return { number: n, url: `${REPO_URL}/pull/${n}`, title, head: `apt-snapshots-bot/thaw-devel-${n}`, base: 'devel' };
 }
 

@@ -1,14 +1,14 @@
 import type { Actor } from '../../ports/forge-events.js';
 import type { Edit } from '../../planners/types.js';
 import type {
-  BotPullRequest,
+  BotChangeRequest,
   CheckReport,
   EnsureBranchResult,
   Forge,
   IssueInfo,
   Permission,
   Thread,
-  PullRequestInfo,
+  ChangeRequestInfo,
 } from '../../ports/forge.js';
 import { ensureBotBranch } from './bot-branch.js';
 import { ensureCheckRun, latestCheckRun } from './check-runs.js';
@@ -66,20 +66,20 @@ export class GitHubForge implements Forge {
     return ensureBotBranch(this.context, branch, baseSha, edits, message);
   }
 
-  ensurePullRequest(pr: {
+  ensureChangeRequest(pr: {
     head: string;
     base: string;
     title: string;
     body: string;
-  }): Promise<PullRequestInfo & { status: 'created' | 'updated' | 'unchanged' }> {
+  }): Promise<ChangeRequestInfo & { status: 'created' | 'updated' | 'unchanged' }> {
     return ensurePullRequest(this.context, pr);
   }
 
-  findOpenPullRequest(head: string, base: string): Promise<PullRequestInfo | undefined> {
+  findOpenChangeRequest(head: string, base: string): Promise<ChangeRequestInfo | undefined> {
     return findOpenPullRequest(this.context, head, base);
   }
 
-  closePullRequest(number: number, comment: string): Promise<void> {
+  closeChangeRequest(number: number, comment: string): Promise<void> {
     return closePullRequest(this.context, number, comment);
   }
 
@@ -128,7 +128,7 @@ export class GitHubForge implements Forge {
   }
 
   /** Searches the 100 newest open pull requests (one request): see issues.ts. */
-  listBotPullRequests(): Promise<BotPullRequest[]> {
+  listBotChangeRequests(): Promise<BotChangeRequest[]> {
     return listBotPullRequests(this.context);
   }
 }

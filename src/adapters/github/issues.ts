@@ -1,4 +1,4 @@
-import type { BotPullRequest, IssueInfo } from '../../ports/forge.js';
+import type { BotChangeRequest, IssueInfo } from '../../ports/forge.js';
 import { ensureComment } from './comments.js';
 import { call } from './forge-error.js';
 import type { ForgeContext } from './forge-context.js';
@@ -137,7 +137,7 @@ export async function closeIssue(context: ForgeContext, number: number, comment:
  * (one per branch and purpose) are among unless a hundred newer ones are
  * open. A fork's branch under the same name is not the bot's. Requests: 1.
  */
-export async function listBotPullRequests(context: ForgeContext): Promise<BotPullRequest[]> {
+export async function listBotPullRequests(context: ForgeContext): Promise<BotChangeRequest[]> {
   const { octokit, repository, identity } = context;
   const { data } = await call('listBotPullRequests', () =>
     octokit.rest.pulls.list({ ...repository, state: 'open', sort: 'created', direction: 'desc', per_page: 100 }),

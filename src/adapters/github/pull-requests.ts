@@ -1,4 +1,4 @@
-import type { PullRequestInfo } from '../../ports/forge.js';
+import type { ChangeRequestInfo } from '../../ports/forge.js';
 import { ensureComment } from './comments.js';
 import { call, ForgeError } from './forge-error.js';
 import type { ForgeContext } from './forge-context.js';
@@ -13,7 +13,7 @@ interface ListedPullRequest {
   base: { ref: string };
 }
 
-function infoOf(pr: ListedPullRequest): PullRequestInfo {
+function infoOf(pr: ListedPullRequest): ChangeRequestInfo {
   return {
     number: pr.number,
     url: pr.html_url,
@@ -40,7 +40,7 @@ export async function findOpenPullRequest(
   context: ForgeContext,
   head: string,
   base: string,
-): Promise<PullRequestInfo | undefined> {
+): Promise<ChangeRequestInfo | undefined> {
   const pr = await findOpen(context, 'findOpenPullRequest', head, base);
   return pr && infoOf(pr);
 }
@@ -52,7 +52,7 @@ const isRaceOnCreate = (error: unknown) =>
 export async function ensurePullRequest(
   context: ForgeContext,
   want: { head: string; base: string; title: string; body: string },
-): Promise<PullRequestInfo & { status: 'created' | 'updated' | 'unchanged' }> {
+): Promise<ChangeRequestInfo & { status: 'created' | 'updated' | 'unchanged' }> {
   const { octokit, repository } = context;
   const op = 'ensurePullRequest';
   let pr = await findOpen(context, op, want.head, want.base);

@@ -1,13 +1,13 @@
 import type { Actor } from '../../ports/forge-events.js';
 import type { Edit } from '../../planners/types.js';
 import type {
-  BotPullRequest,
+  BotChangeRequest,
   CheckReport,
   EnsureBranchResult,
   Forge,
   IssueInfo,
   Permission,
-  PullRequestInfo,
+  ChangeRequestInfo,
   Thread,
 } from '../../ports/forge.js';
 import { ensureBotBranch } from './bot-branch.js';
@@ -66,20 +66,20 @@ export class GitLabForge implements Forge {
     return ensureBotBranch(this.context, branch, baseSha, edits, message);
   }
 
-  ensurePullRequest(pr: {
+  ensureChangeRequest(pr: {
     head: string;
     base: string;
     title: string;
     body: string;
-  }): Promise<PullRequestInfo & { status: 'created' | 'updated' | 'unchanged' }> {
+  }): Promise<ChangeRequestInfo & { status: 'created' | 'updated' | 'unchanged' }> {
     return ensureMergeRequest(this.context, pr);
   }
 
-  findOpenPullRequest(head: string, base: string): Promise<PullRequestInfo | undefined> {
+  findOpenChangeRequest(head: string, base: string): Promise<ChangeRequestInfo | undefined> {
     return findOpenMergeRequest(this.context, head, base);
   }
 
-  closePullRequest(number: number, comment: string): Promise<void> {
+  closeChangeRequest(number: number, comment: string): Promise<void> {
     return closeMergeRequest(this.context, number, comment);
   }
 
@@ -111,7 +111,7 @@ export class GitLabForge implements Forge {
     return closeBotIssue(this.context, number, comment);
   }
 
-  listBotPullRequests(): Promise<BotPullRequest[]> {
+  listBotChangeRequests(): Promise<BotChangeRequest[]> {
     return listBotMergeRequests(this.context);
   }
 }

@@ -1,5 +1,5 @@
 import type { PullRequestTarget } from '../../app/targets.js';
-import type { BotPullRequest, PullRequestInfo } from '../../ports/forge.js';
+import type { BotChangeRequest, ChangeRequestInfo } from '../../ports/forge.js';
 import { ForgeError } from '../../ports/forge-error.js';
 import { gitlabCall, type GitLabApi, type GitLabProject } from './client.js';
 import type { GitLabContext } from './context.js';
@@ -20,7 +20,7 @@ interface ListedMergeRequest {
   diff_refs?: { base_sha: string | null; head_sha: string | null } | null;
 }
 
-function infoOf(mr: ListedMergeRequest): PullRequestInfo {
+function infoOf(mr: ListedMergeRequest): ChangeRequestInfo {
   return {
     number: mr.iid,
     url: mr.web_url,
@@ -56,8 +56,8 @@ export async function findOpenMergeRequest(
   context: GitLabContext,
   head: string,
   base: string,
-): Promise<PullRequestInfo | undefined> {
-  const mr = await findOpen(context, 'findOpenPullRequest', head, base);
+): Promise<ChangeRequestInfo | undefined> {
+  const mr = await findOpen(context, 'findOpenChangeRequest', head, base);
   return mr && infoOf(mr);
 }
 
@@ -73,9 +73,9 @@ const isRaceOnCreate = (error: unknown) =>
 export async function ensureMergeRequest(
   context: GitLabContext,
   want: { head: string; base: string; title: string; body: string },
-): Promise<PullRequestInfo & { status: 'created' | 'updated' | 'unchanged' }> {
+): Promise<ChangeRequestInfo & { status: 'created' | 'updated' | 'unchanged' }> {
   const { api, project } = context;
-  const op = 'ensurePullRequest';
+  const op = 'ensureChangeRequest';
   let mr = await findOpen(context, op, want.head, want.base);
   if (!mr) {
     try {
@@ -112,7 +112,7 @@ const CLOSING_MARKER = 'closing';
  */
 export async function closeMergeRequest(context: GitLabContext, iid: number, comment: string): Promise<void> {
   const { api, project } = context;
-  const op = 'closePullRequest';
+  const op = 'closeChangeRequest';
   const mr = (await gitlabCall(op, () => api.MergeRequests.show(project.id, iid))) as ListedMergeRequest;
   if (mr.state !== 'opened') return;
   await ensureComment(context, { kind: 'change-request', number: iid }, CLOSING_MARKER, comment, op);
@@ -124,9 +124,9 @@ export async function closeMergeRequest(context: GitLabContext, iid: number, com
  * project, newest first. One page: the bot's 100 newest open ones.
  * Requests: 1.
  */
-export async function listBotMergeRequests(context: GitLabContext): Promise<BotPullRequest[]> {
+export async function listBotMergeRequests(context: GitLabContext): Promise<BotChangeRequest[]> {
   const { api, project, bot } = context;
-  const listed = (await gitlabCall('listBotPullRequests', () =>
+  const listed = (await gitlabCall('listBotChangeRequests', () =>
     api.MergeRequests.all({
       projectId: project.id,
       state: 'opened',

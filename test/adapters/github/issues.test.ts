@@ -299,7 +299,7 @@ describe('GitHubForge.listBotPullRequests', () => {
       { number: 25, head: 'apt-snapshots-bot/freeze-testing', base: 'testing', title: 'Freeze', fork: 'Tails/Tails' },
     ]);
 
-    await expect(forge.listBotPullRequests()).resolves.toEqual([
+    await expect(forge.listBotChangeRequests()).resolves.toEqual([
       {
         number: 30,
         url: 'https://github.com/tails/tails/pull/30',
@@ -322,14 +322,14 @@ describe('GitHubForge.listBotPullRequests', () => {
     const { forge, scope } = forgeWithScope();
     mockOpenPullRequests(scope, [{ number: 3, head: 'feature/x' }]);
 
-    await expect(forge.listBotPullRequests()).resolves.toEqual([]);
+    await expect(forge.listBotChangeRequests()).resolves.toEqual([]);
   });
 
   it('passes a failure through as a ForgeError naming the endpoint', async () => {
     const { forge, scope } = forgeWithScope();
     scope.get(`${REPO}/pulls`).query(true).reply(403, { message: SECONDARY });
 
-    await expect(forge.listBotPullRequests()).rejects.toThrow(
+    await expect(forge.listBotChangeRequests()).rejects.toThrow(
       `GitHub listBotPullRequests: GET https://api.github.com/repos/tails/tails/pulls answered 403: ${SECONDARY}`,
     );
   });

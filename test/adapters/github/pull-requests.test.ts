@@ -43,7 +43,7 @@ describe('GitHubForge.ensurePullRequest', () => {
     scope.get(`${REPO}/pulls`).query(LIST_QUERY).reply(200, []);
     scope.post(`${REPO}/pulls`, capture).reply(201, pr());
 
-    await expect(forge.ensurePullRequest(WANT)).resolves.toEqual({ ...INFO, status: 'created' });
+    await expect(forge.ensureChangeRequest(WANT)).resolves.toEqual({ ...INFO, status: 'created' });
     expect(requests).toEqual([
       `GET ${REPO}/pulls?state=open&head=tails%3Aapt-snapshots-bot%2Fthaw-devel&base=devel`,
       `POST ${REPO}/pulls`,
@@ -55,7 +55,7 @@ describe('GitHubForge.ensurePullRequest', () => {
     const { forge, scope, requests } = forgeWithScope();
     scope.get(`${REPO}/pulls`).query(LIST_QUERY).reply(200, [pr()]);
 
-    await expect(forge.ensurePullRequest(WANT)).resolves.toEqual({ ...INFO, status: 'unchanged' });
+    await expect(forge.ensureChangeRequest(WANT)).resolves.toEqual({ ...INFO, status: 'unchanged' });
     expect(requests).toHaveLength(1);
   });
 
@@ -71,7 +71,7 @@ describe('GitHubForge.ensurePullRequest', () => {
       .reply(200, [pr(existing)]);
     scope.patch(`${REPO}/pulls/12`, capture).reply(200, pr());
 
-    await expect(forge.ensurePullRequest(WANT)).resolves.toEqual({ ...INFO, status: 'updated' });
+    await expect(forge.ensureChangeRequest(WANT)).resolves.toEqual({ ...INFO, status: 'updated' });
     expect(requests).toHaveLength(2);
     expect(bodies).toEqual([{ title: WANT.title, body: WANT.body }]);
   });
@@ -83,7 +83,7 @@ describe('GitHubForge.ensurePullRequest', () => {
       .query(LIST_QUERY)
       .reply(200, [pr({ number: 3, head: 'apt-snapshots-bot/other' }), pr({ number: 4, base: 'stable' })]);
 
-    await expect(forge.findOpenPullRequest(HEAD, 'devel')).resolves.toBeUndefined();
+    await expect(forge.findOpenChangeRequest(HEAD, 'devel')).resolves.toBeUndefined();
   });
 
   it('when another delivery opens it first, finds it and brings it up to date', async () => {
@@ -101,7 +101,7 @@ describe('GitHubForge.ensurePullRequest', () => {
       .reply(200, [pr({ body: 'older body' })]);
     scope.patch(`${REPO}/pulls/12`).reply(200, pr());
 
-    await expect(forge.ensurePullRequest(WANT)).resolves.toEqual({ ...INFO, status: 'updated' });
+    await expect(forge.ensureChangeRequest(WANT)).resolves.toEqual({ ...INFO, status: 'updated' });
     expect(requests).toHaveLength(4);
   });
 
@@ -113,7 +113,7 @@ describe('GitHubForge.ensurePullRequest', () => {
       errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }],
     });
 
-    const error = await forge.ensurePullRequest(WANT).catch((e: unknown) => e);
+    const error = await forge.ensureChangeRequest(WANT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForgeError);
     expect(String(error)).toContain('answered 422: Validation Failed (invalid)');
     expect(String(error)).not.toContain(TEST_TOKEN);
@@ -127,7 +127,7 @@ describe('GitHubForge.ensurePullRequest', () => {
       errors: [{ message: `A pull request already exists for tails:${HEAD}.` }],
     });
 
-    await expect(forge.ensurePullRequest(WANT)).rejects.toThrow('A pull request already exists');
+    await expect(forge.ensureChangeRequest(WANT)).rejects.toThrow('A pull request already exists');
   });
 });
 
@@ -136,7 +136,7 @@ describe('GitHubForge.findOpenPullRequest', () => {
     const { forge, scope, requests } = forgeWithScope();
     scope.get(`${REPO}/pulls`).query(LIST_QUERY).reply(200, [pr()]);
 
-    await expect(forge.findOpenPullRequest(HEAD, 'devel')).resolves.toEqual(INFO);
+    await expect(forge.findOpenChangeRequest(HEAD, 'devel')).resolves.toEqual(INFO);
     expect(requests).toHaveLength(1);
   });
 
@@ -144,7 +144,7 @@ describe('GitHubForge.findOpenPullRequest', () => {
     const { forge, scope } = forgeWithScope();
     scope.get(`${REPO}/pulls`).query(LIST_QUERY).reply(200, []);
 
-    await expect(forge.findOpenPullRequest(HEAD, 'devel')).resolves.toBeUndefined();
+    await expect(forge.findOpenChangeRequest(HEAD, 'devel')).resolves.toBeUndefined();
   });
 });
 
@@ -158,7 +158,7 @@ describe('GitHubForge.closePullRequest', () => {
     scope.post(`${REPO}/issues/12/comments`, capture).reply(201, { id: 1, html_url: 'c' });
     scope.patch(`${REPO}/pulls/12`, capture).reply(200, pr({ state: 'closed' }));
 
-    await forge.closePullRequest(12, 'devel was thawed by hand; closing.');
+    await forge.closeChangeRequest(12, 'devel was thawed by hand; closing.');
 
     expect(requests).toEqual([
       `GET ${REPO}/pulls/12`,
@@ -178,7 +178,7 @@ describe('GitHubForge.closePullRequest', () => {
       .reply(200, [{ id: 1, html_url: 'c', body: CLOSING, user: { login: 'apt-snapshots-bot[bot]' } }]);
     scope.patch(`${REPO}/pulls/12`, capture).reply(200, pr({ state: 'closed' }));
 
-    await forge.closePullRequest(12, 'devel was thawed by hand; closing.');
+    await forge.closeChangeRequest(12, 'devel was thawed by hand; closing.');
 
     expect(requests).toHaveLength(3);
     expect(bodies).toEqual([{ state: 'closed' }]);
@@ -188,7 +188,7 @@ describe('GitHubForge.closePullRequest', () => {
     const { forge, scope, requests } = forgeWithScope();
     scope.get(`${REPO}/pulls/12`).reply(200, pr({ state: 'closed' }));
 
-    await forge.closePullRequest(12, 'devel was thawed by hand; closing.');
+    await forge.closeChangeRequest(12, 'devel was thawed by hand; closing.');
 
     expect(requests).toHaveLength(1);
   });

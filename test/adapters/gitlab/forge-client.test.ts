@@ -133,7 +133,11 @@ describe('the GitLab forge over HTTP', () => {
   it('makes a 404 a gone ForgeError', async () => {
     const { forge } = fakeForge(standIn, fake, { sleep });
 
-    await expect(forge.closePullRequest(404, 'x')).rejects.toMatchObject({ status: 404, gone: true, forge: 'GitLab' });
+    await expect(forge.closeChangeRequest(404, 'x')).rejects.toMatchObject({
+      status: 404,
+      gone: true,
+      forge: 'GitLab',
+    });
   });
 
   it('never puts the token in an error message, whatever fails', async () => {
@@ -154,7 +158,7 @@ describe('the GitLab forge over HTTP', () => {
       forge.permissionOf({ login: 'anonym' }).catch((e: unknown) => e),
       forge.closeIssue(9, 'x').catch((e: unknown) => e),
       wrong.findIssue('m').catch((e: unknown) => e),
-      dead.listBotPullRequests().catch((e: unknown) => e),
+      dead.listBotChangeRequests().catch((e: unknown) => e),
     ]);
 
     expect(errors.map((e) => (e as ForgeError).status)).toEqual([502, 404, 401, undefined]);

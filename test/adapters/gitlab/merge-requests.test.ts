@@ -34,9 +34,9 @@ afterEach(async () => {
 
 const want = { head: HEAD, base: 'main', title: 'Bump debian', body: 'Because.' };
 
-describe('GitLabForge.ensurePullRequest', () => {
+describe('GitLabForge.ensureChangeRequest', () => {
   it('opens a merge request that removes its source branch when merged', async () => {
-    const result = await forge.ensurePullRequest(want);
+    const result = await forge.ensureChangeRequest(want);
 
     expect(result).toEqual({
       number: 1,
@@ -60,9 +60,9 @@ describe('GitLabForge.ensurePullRequest', () => {
   });
 
   it('leaves an open one as wanted unchanged, and edits one that differs', async () => {
-    await forge.ensurePullRequest(want);
-    const unchanged = await forge.ensurePullRequest(want);
-    const updated = await forge.ensurePullRequest({ ...want, body: 'Because, really.' });
+    await forge.ensureChangeRequest(want);
+    const unchanged = await forge.ensureChangeRequest(want);
+    const updated = await forge.ensureChangeRequest({ ...want, body: 'Because, really.' });
 
     expect([unchanged.status, updated.status]).toEqual(['unchanged', 'updated']);
     expect(fake.mergeRequests).toHaveLength(1);
@@ -74,7 +74,7 @@ describe('GitLabForge.ensurePullRequest', () => {
     fake.addMergeRequest({ source_branch: HEAD, target_branch: 'main', state: 'closed' });
     fake.addMergeRequest({ source_branch: HEAD, target_branch: 'main', source_project_id: FORK_ID, state: 'opened' });
 
-    const result = await forge.ensurePullRequest(want);
+    const result = await forge.ensureChangeRequest(want);
 
     expect(result).toMatchObject({ number: 3, status: 'created' });
   });
@@ -86,20 +86,20 @@ describe('GitLabForge.ensurePullRequest', () => {
       }
     };
 
-    const result = await forge.ensurePullRequest(want);
+    const result = await forge.ensureChangeRequest(want);
 
     expect(result).toMatchObject({ number: 1, status: 'updated' });
     expect(fake.mergeRequests).toHaveLength(1);
   });
 });
 
-describe('GitLabForge.findOpenPullRequest', () => {
+describe('GitLabForge.findOpenChangeRequest', () => {
   it('finds the open one from head into base, and nothing else', async () => {
     fake.addMergeRequest({ source_branch: HEAD, target_branch: 'main', state: 'closed' });
-    await expect(forge.findOpenPullRequest(HEAD, 'main')).resolves.toBeUndefined();
+    await expect(forge.findOpenChangeRequest(HEAD, 'main')).resolves.toBeUndefined();
 
     fake.addMergeRequest({ source_branch: HEAD, target_branch: 'main' });
-    await expect(forge.findOpenPullRequest(HEAD, 'main')).resolves.toEqual({
+    await expect(forge.findOpenChangeRequest(HEAD, 'main')).resolves.toEqual({
       number: 2,
       url: `${fake.webUrl}/-/merge_requests/2`,
       state: 'open',
@@ -109,11 +109,11 @@ describe('GitLabForge.findOpenPullRequest', () => {
   });
 });
 
-describe('GitLabForge.closePullRequest', () => {
+describe('GitLabForge.closeChangeRequest', () => {
   it('says why in a marked note, then closes', async () => {
     const mr = fake.addMergeRequest({ source_branch: HEAD, target_branch: 'main' });
 
-    await forge.closePullRequest(mr.iid, 'Moot now.');
+    await forge.closeChangeRequest(mr.iid, 'Moot now.');
 
     expect(mr.state).toBe('closed');
     expect(mr.notes.map((n) => n.body)).toEqual(['<!-- apt-snapshots-bot:closing -->\nMoot now.']);
@@ -124,8 +124,8 @@ describe('GitLabForge.closePullRequest', () => {
     const closed = fake.addMergeRequest({ source_branch: HEAD, target_branch: 'main', state: 'closed' });
     const merged = fake.addMergeRequest({ source_branch: HEAD, target_branch: 'main', state: 'merged' });
 
-    await forge.closePullRequest(closed.iid, 'Moot.');
-    await forge.closePullRequest(merged.iid, 'Moot.');
+    await forge.closeChangeRequest(closed.iid, 'Moot.');
+    await forge.closeChangeRequest(merged.iid, 'Moot.');
 
     expect(standIn.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
     expect([closed.notes, merged.notes]).toEqual([[], []]);
@@ -135,14 +135,14 @@ describe('GitLabForge.closePullRequest', () => {
     const mr = fake.addMergeRequest({ source_branch: HEAD, target_branch: 'main' });
     fake.addNote(mr, '<!-- apt-snapshots-bot:closing -->\nMoot now.');
 
-    await forge.closePullRequest(mr.iid, 'Moot now.');
+    await forge.closeChangeRequest(mr.iid, 'Moot now.');
 
     expect(mr.notes).toHaveLength(1);
     expect(mr.state).toBe('closed');
   });
 });
 
-describe('GitLabForge.listBotPullRequests', () => {
+describe('GitLabForge.listBotChangeRequests', () => {
   it("lists the bot's open merge requests from its branches, newest first", async () => {
     const person = fake.addUser({ id: 31, username: 'anonym' });
     fake.addMergeRequest({ source_branch: HEAD, target_branch: 'main', title: 'older' });
@@ -152,7 +152,7 @@ describe('GitLabForge.listBotPullRequests', () => {
     fake.addMergeRequest({ source_branch: `${BRANCH_PREFIX}y`, target_branch: 'main', source_project_id: FORK_ID });
     fake.addMergeRequest({ source_branch: `${BRANCH_PREFIX}z`, target_branch: 'main', state: 'closed' });
 
-    await expect(forge.listBotPullRequests()).resolves.toEqual([
+    await expect(forge.listBotChangeRequests()).resolves.toEqual([
       {
         number: 2,
         url: `${fake.webUrl}/-/merge_requests/2`,
