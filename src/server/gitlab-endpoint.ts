@@ -67,7 +67,7 @@ interface Delivery {
   /** Whether the event name may be a metrics label: a known one, from a sender that knew the token. */
   known: boolean;
   project?: string;
-  /** Recorded as received: forgotten if its handling does not succeed. */
+  /** Claimed by this delivery, and not yet marked handled nor forgotten. */
   recorded?: boolean;
   started: number;
   done?: boolean;
@@ -114,6 +114,17 @@ export function gitlabWebhookHandler(options: GitLabWebhookOptions): GitLabWebho
     return options.redeliveries.forget(delivery.id).then(
       () => '',
       (error: unknown) => `; not forgotten, so a resend will be ignored: ${messageOf(error)}`,
+    );
+  };
+
+  /** Said by the claimer once the handling succeeded, so that resends are answered as done; a failure only logged. */
+  const markHandled = async (delivery: Delivery): Promise<string> => {
+    if (!delivery.recorded || delivery.id === undefined) return '';
+    delivery.recorded = false;
+    return options.redeliveries.handled(delivery.id).then(
+      () => '',
+      (error: unknown) =>
+        `; not marked handled, so a resend is answered 409 until the claim expires, then handled again: ${messageOf(error)}`,
     );
   };
 
@@ -219,16 +230,17 @@ export function gitlabWebhookHandler(options: GitLabWebhookOptions): GitLabWebho
     // A Redis that cannot tell does not stop the event: the handlers are safe to run twice (replies are edited, statuses replaced).
     let unchecked = '';
     try {
-      if (!(await options.redeliveries.firstTime(id))) {
-        // Still being handled here (past the 202): should that fail, it is forgotten, and this resend would be
-        // lost had it been answered as done. A 409 tells whoever resent it to try again.
-        if ([...inFlight.values()].some((d) => d !== delivery && d.id === id && d.recorded === true)) {
-          answer(response, 409, { ok: false, status: 'still being handled: resend it once that ends' });
-          finish(delivery, 'ignored', `redelivery: ${idHeader} ${id} is still being handled`);
-          return;
-        }
+      const state = await options.redeliveries.claim(id);
+      if (state === 'handling') {
+        // Still being handled, here or by another replica (past the 202): should that fail, it is forgotten, and this
+        // resend would be lost had it been answered as done. A 409 tells whoever resent it to try again.
+        answer(response, 409, { ok: false, status: 'still being handled: resend it once that ends' });
+        finish(delivery, 'ignored', `redelivery: ${idHeader} ${id} is still being handled`);
+        return;
+      }
+      if (state === 'done') {
         answer(response, 200, { ok: true, status: 'redelivery ignored' });
-        finish(delivery, 'ignored', `redelivery: ${idHeader} ${id} was received already`);
+        finish(delivery, 'ignored', `redelivery: ${idHeader} ${id} was handled already`);
         return;
       }
       delivery.recorded = true;
@@ -239,8 +251,9 @@ export function gitlabWebhookHandler(options: GitLabWebhookOptions): GitLabWebho
     const work = Promise.resolve()
       .then(() => options.handle(parsed.project, event, { id, event: name }))
       .then(
-        (outcome) => {
-          finish(delivery, outcome === 'done' ? 'handled' : 'ignored', unchecked.slice(2) || undefined);
+        async (outcome) => {
+          const notes = `${unchecked}${await markHandled(delivery)}`;
+          finish(delivery, outcome === 'done' ? 'handled' : 'ignored', notes.slice(2) || undefined);
           answer(response, 200, outcome === 'done' ? { ok: true } : { ok: true, status: 'ignored' });
         },
         async (error: unknown) => {

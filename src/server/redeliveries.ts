@@ -1,17 +1,42 @@
-/** How long a delivery is remembered: GitLab's "Resend request" is used within hours, not days. */
+/** How long a delivery handled is remembered: GitLab's "Resend request" is used within hours, not days. */
 export const REDELIVERY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * How long a delivery claimed but neither handled nor forgotten blocks
+ * resends: a replica that died mid-way never says how it ended. It must
+ * outlast the longest handling, which goes on past the 202: a handler may
+ * wait up to 15 minutes for a lock another holds (RedisLocks' maxWaitMs),
+ * then up to 7 for a rate limit, then do its own work. Past it, a resend is
+ * handled again, which the handlers allow (replies are edited, statuses
+ * replaced).
+ */
+export const HANDLING_TTL_MS = 30 * 60 * 1000;
 
 /** The longest delivery id kept: GitLab's are UUIDs; a longer one is no id of GitLab's. */
 export const MAX_DELIVERY_ID = 100;
 
 /**
- * The deliveries already received, to handle each GitLab event once
- * however often it comes (a "Resend request", a proxy that retries).
+ * Where a delivery stands: 'first' when this caller has just claimed it
+ * (and must then say `handled` or `forget`), 'handling' while whoever
+ * claimed it is at it, 'done' once handled.
+ */
+export type DeliveryState = 'first' | 'handling' | 'done';
+
+/**
+ * The deliveries received, to handle each GitLab event once however often
+ * it comes (a "Resend request", a proxy that retries), and to tell a
+ * resend arriving while the first is still being handled, anywhere.
  */
 export interface Redeliveries {
-  /** True the first time `id` is seen within the period, and from then on false; rejects when it cannot tell. */
-  firstTime(id: string): Promise<boolean>;
-  /** Forgets `id`, so that a delivery whose handling failed is handled when it comes again. */
+  /** Claims `id` when nobody holds it, else says how it stands; rejects when it cannot tell. */
+  claim(id: string): Promise<DeliveryState>;
+  /** Marks `id` handled, remembered for REDELIVERY_TTL_MS. */
+  handled(id: string): Promise<void>;
+  /**
+   * Lets `id` go, so that a delivery whose handling failed is handled when
+   * it comes again; one handled meanwhile (by another, after the claim
+   * expired) stays handled.
+   */
   forget(id: string): Promise<void>;
 }
 
@@ -22,12 +47,26 @@ export function deliveryIdError(id: string): RangeError | undefined {
   return undefined;
 }
 
+/** @throws RangeError naming `name` unless `ms` is a whole number of milliseconds above 0 */
+export function checkPeriod(name: string, ms: number): void {
+  if (!Number.isSafeInteger(ms) || ms < 1)
+    throw new RangeError(`${name} must be a whole number of milliseconds above 0, not ${ms}`);
+}
+
 export interface MemoryRedeliveriesOptions {
   /** At most this many ids are kept; the oldest go first. */
   maxEntries?: number;
+  /** How long a delivery handled is remembered. */
   ttlMs?: number;
+  /** How long a claim neither handled nor forgotten holds. */
+  handlingTtlMs?: number;
   /** Milliseconds, increasing; tests pass a clock of their own. */
   now?: () => number;
+}
+
+interface Entry {
+  state: 'handling' | 'done';
+  expires: number;
 }
 
 /**
@@ -36,45 +75,67 @@ export interface MemoryRedeliveriesOptions {
  * costs the oldest ids, which GitLab no longer resends by then.
  */
 export class MemoryRedeliveries implements Redeliveries {
-  /** Ids by when they expire, oldest first (insertion order, since the period is one for all). */
-  private readonly seen = new Map<string, number>();
+  /** Ids oldest first: the bound drops from the front. */
+  private readonly seen = new Map<string, Entry>();
   private readonly maxEntries: number;
   private readonly ttlMs: number;
+  private readonly handlingTtlMs: number;
   private readonly now: () => number;
 
   constructor(options: MemoryRedeliveriesOptions = {}) {
     this.maxEntries = options.maxEntries ?? 10_000;
     this.ttlMs = options.ttlMs ?? REDELIVERY_TTL_MS;
+    this.handlingTtlMs = options.handlingTtlMs ?? HANDLING_TTL_MS;
     this.now = options.now ?? (() => performance.now());
     if (!Number.isSafeInteger(this.maxEntries) || this.maxEntries < 1)
       throw new RangeError(`maxEntries must be a whole number above 0, not ${this.maxEntries}`);
-    if (!Number.isSafeInteger(this.ttlMs) || this.ttlMs < 1)
-      throw new RangeError(`ttlMs must be a whole number of milliseconds above 0, not ${this.ttlMs}`);
+    checkPeriod('ttlMs', this.ttlMs);
+    checkPeriod('handlingTtlMs', this.handlingTtlMs);
   }
 
-  firstTime(id: string): Promise<boolean> {
+  claim(id: string): Promise<DeliveryState> {
     const invalid = deliveryIdError(id);
     if (invalid) return Promise.reject(invalid);
     const now = this.now();
-    this.expire(now);
-    if (this.seen.has(id)) return Promise.resolve(false);
-    this.seen.set(id, now + this.ttlMs);
-    for (const oldest of this.seen.keys()) {
-      if (this.seen.size <= this.maxEntries) break;
-      this.seen.delete(oldest);
-    }
-    return Promise.resolve(true);
+    const entry = this.current(id, now);
+    if (entry) return Promise.resolve(entry.state);
+    this.record(id, { state: 'handling', expires: now + this.handlingTtlMs });
+    return Promise.resolve('first');
   }
 
-  forget(id: string): Promise<void> {
-    this.seen.delete(id);
+  handled(id: string): Promise<void> {
+    const invalid = deliveryIdError(id);
+    if (invalid) return Promise.reject(invalid);
+    this.record(id, { state: 'done', expires: this.now() + this.ttlMs });
     return Promise.resolve();
   }
 
-  private expire(now: number): void {
-    for (const [id, expires] of this.seen) {
-      if (expires > now) return;
-      this.seen.delete(id);
+  forget(id: string): Promise<void> {
+    if (this.current(id, this.now())?.state !== 'done') this.seen.delete(id);
+    return Promise.resolve();
+  }
+
+  /** The entry of `id` unless it has expired; expired ones at the front go too. */
+  private current(id: string, now: number): Entry | undefined {
+    // Claims expire sooner than deliveries handled, so the front is swept only up to the first one still live:
+    // an expired entry behind it is told by its own expiry, and the bound keeps the map small meanwhile.
+    for (const [oldest, entry] of this.seen) {
+      if (entry.expires > now) break;
+      this.seen.delete(oldest);
+    }
+    const entry = this.seen.get(id);
+    if (entry === undefined || entry.expires > now) return entry;
+    this.seen.delete(id);
+    return undefined;
+  }
+
+  private record(id: string, entry: Entry): void {
+    // Deleted first, so that it becomes the newest.
+    this.seen.delete(id);
+    this.seen.set(id, entry);
+    for (const oldest of this.seen.keys()) {
+      if (this.seen.size <= this.maxEntries) break;
+      this.seen.delete(oldest);
     }
   }
 }

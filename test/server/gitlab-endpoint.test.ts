@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GitLabProjectRef } from '../../src/adapters/gitlab/webhook-events.js';
+import { RedisRedeliveries } from '../../src/adapters/redis/redis-redeliveries.js';
 import type { ForgeEvent } from '../../src/ports/forge-events.js';
 import {
   gitlabWebhookHandler,
@@ -12,8 +13,9 @@ import {
   type GitLabWebhookOptions,
 } from '../../src/server/gitlab-endpoint.js';
 import type { WebhookOutcome } from '../../src/server/metrics.js';
-import { MemoryRedeliveries, type Redeliveries } from '../../src/server/redeliveries.js';
+import { MemoryRedeliveries, type DeliveryState, type Redeliveries } from '../../src/server/redeliveries.js';
 import { captureLog } from '../helpers/probot-app.js';
+import { describeWithRedis, redisConnections } from '../helpers/redis-server.js';
 
 const SECRET = 'gitlab-endpoint-test-token-5d1f';
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'gitlab');
@@ -29,9 +31,13 @@ interface Handled {
 class RecordingRedeliveries implements Redeliveries {
   readonly calls: string[] = [];
   constructor(private readonly inner: Redeliveries = new MemoryRedeliveries()) {}
-  firstTime(id: string): Promise<boolean> {
-    this.calls.push(`firstTime ${id}`);
-    return this.inner.firstTime(id);
+  claim(id: string): Promise<DeliveryState> {
+    this.calls.push(`claim ${id}`);
+    return this.inner.claim(id);
+  }
+  handled(id: string): Promise<void> {
+    this.calls.push(`handled ${id}`);
+    return this.inner.handled(id);
   }
   forget(id: string): Promise<void> {
     this.calls.push(`forget ${id}`);
@@ -283,9 +289,14 @@ describe('gitlabWebhookHandler', () => {
     expect(first).toEqual({ status: 200, body: { ok: true } });
     expect(again).toEqual({ status: 200, body: { ok: true, status: 'redelivery ignored' } });
     expect(harness.handled).toHaveLength(1);
+    expect(harness.redeliveries.calls).toEqual([
+      'claim c0ffee00-0000-4000-8000-000000000042',
+      'handled c0ffee00-0000-4000-8000-000000000042',
+      'claim c0ffee00-0000-4000-8000-000000000042',
+    ]);
     expect(harness.lines().map((line) => [line.outcome, line.reason])).toEqual([
       ['handled', undefined],
-      ['ignored', 'redelivery: X-Gitlab-Event-UUID c0ffee00-0000-4000-8000-000000000042 was received already'],
+      ['ignored', 'redelivery: X-Gitlab-Event-UUID c0ffee00-0000-4000-8000-000000000042 was handled already'],
     ]);
   });
 
@@ -320,9 +331,10 @@ describe('gitlabWebhookHandler', () => {
     expect(retried).toEqual({ status: 200, body: { ok: true } });
     expect(harness.handled).toHaveLength(2);
     expect(harness.redeliveries.calls).toEqual([
-      'firstTime deadbeef-0000-4000-8000-000000000500',
+      'claim deadbeef-0000-4000-8000-000000000500',
       'forget deadbeef-0000-4000-8000-000000000500',
-      'firstTime deadbeef-0000-4000-8000-000000000500',
+      'claim deadbeef-0000-4000-8000-000000000500',
+      'handled deadbeef-0000-4000-8000-000000000500',
     ]);
     expect(harness.lines()).toEqual([
       expect.objectContaining({
@@ -367,8 +379,9 @@ describe('gitlabWebhookHandler', () => {
 
   it('handles the event when the redeliveries cannot tell, saying so in the log line', async () => {
     const broken: Redeliveries = {
-      firstTime: () => Promise.reject(new Error('Redis does not answer')),
-      forget: () => Promise.resolve(),
+      claim: () => Promise.reject(new Error('Redis does not answer')),
+      handled: () => Promise.reject(new Error('handled without a claim')),
+      forget: () => Promise.reject(new Error('forgotten without a claim')),
     };
     const harness = await start(undefined, { redeliveries: broken });
 
@@ -379,6 +392,35 @@ describe('gitlabWebhookHandler', () => {
     expect(harness.lines()).toEqual([
       expect.objectContaining({ outcome: 'handled', reason: 'not checked for a redelivery: Redis does not answer' }),
     ]);
+  });
+
+  it('answers 200 when the delivery was handled but could not be marked so, saying so in the log line', async () => {
+    const memory = new MemoryRedeliveries();
+    const forgetful: Redeliveries = {
+      claim: (id) => memory.claim(id),
+      handled: () => Promise.reject(new Error('could not mark delivery x handled in Redis: Redis does not answer')),
+      forget: (id) => memory.forget(id),
+    };
+    const harness = await start(undefined, { redeliveries: forgetful });
+    const headers = { 'x-gitlab-event-uuid': 'bead0000-0000-4000-8000-000000000200' };
+
+    const sent = await send(harness, { headers });
+
+    expect(sent).toEqual({ status: 200, body: { ok: true } });
+    expect(harness.lines()).toEqual([
+      expect.objectContaining({
+        outcome: 'handled',
+        level: 30,
+        reason:
+          'not marked handled, so a resend is answered 409 until the claim expires, then handled again: could not mark delivery x handled in Redis: Redis does not answer',
+      }),
+    ]);
+    // Not forgotten, since it was handled: its claim expires on its own.
+    expect(harness.redeliveries.calls).toEqual([
+      'claim bead0000-0000-4000-8000-000000000200',
+      'handled bead0000-0000-4000-8000-000000000200',
+    ]);
+    expect(await memory.claim('bead0000-0000-4000-8000-000000000200')).toBe('handling');
   });
 
   it('at a stop, logs a delivery still running as abandoned and forgets it, so that a resend is handled', async () => {
@@ -395,7 +437,7 @@ describe('gitlabWebhookHandler', () => {
       }),
     ]);
     expect(harness.redeliveries.calls).toEqual([
-      'firstTime abad0000-0000-4000-8000-000000000001',
+      'claim abad0000-0000-4000-8000-000000000001',
       'forget abad0000-0000-4000-8000-000000000001',
     ]);
   });
@@ -409,5 +451,59 @@ describe('gitlabWebhookHandler', () => {
         log: captureLog().logger,
       }),
     ).toThrow('the GitLab webhook secret token is empty: every request would match it');
+  });
+});
+
+describeWithRedis('gitlabWebhookHandler on replicas sharing one Redis', () => {
+  const connection = redisConnections();
+
+  /** Two replicas, each with its own connection; the first handles its delivery until `end` is called. */
+  async function replicas(): Promise<{ a: Harness; b: Harness; end: (failure?: Error) => void }> {
+    const prefix = `test:${Math.random()}:`;
+    let end: ((failure?: Error) => void) | undefined;
+    const a = await start(
+      () =>
+        new Promise((resolve, reject) => {
+          end = (failure) => (failure ? reject(failure) : resolve('done'));
+        }),
+      { redeliveries: new RedisRedeliveries(await connection(), { prefix }), respondAfterMs: 50 },
+    );
+    const b = await start(undefined, { redeliveries: new RedisRedeliveries(await connection(), { prefix }) });
+    return { a, b, end: (failure) => end?.(failure) };
+  }
+  const headers = { 'idempotency-key': 'f00d0000-0000-4000-8000-000000000409' };
+  const stillHandled = { status: 409, body: { ok: false, status: 'still being handled: resend it once that ends' } };
+
+  it('answers 409 to a resend reaching another replica while the first still handles it, and handles it once that failed', async () => {
+    const { a, b, end } = await replicas();
+
+    expect(await send(a, { headers })).toEqual({ status: 202, body: { ok: true, status: 'still processing' } });
+    expect(await send(b, { headers })).toEqual(stillHandled);
+    end(new Error('the snapshot server timed out'));
+    await a.handler.settled(1000);
+    const resent = await send(b, { headers });
+
+    expect(resent).toEqual({ status: 200, body: { ok: true } });
+    expect(a.handled).toHaveLength(1);
+    expect(b.handled).toHaveLength(1);
+    expect(a.lines()).toEqual([expect.objectContaining({ outcome: 'failed' })]);
+    expect(b.lines().map((line) => [line.outcome, line.reason])).toEqual([
+      ['ignored', 'redelivery: Idempotency-Key f00d0000-0000-4000-8000-000000000409 is still being handled'],
+      ['handled', undefined],
+    ]);
+  });
+
+  it('answers 409 to a resend reaching another replica while the first still handles it, and ignores it once that succeeded', async () => {
+    const { a, b, end } = await replicas();
+
+    await send(a, { headers });
+    expect(await send(b, { headers })).toEqual(stillHandled);
+    end();
+    await a.handler.settled(1000);
+    const resent = await send(b, { headers });
+
+    expect(resent).toEqual({ status: 200, body: { ok: true, status: 'redelivery ignored' } });
+    expect(b.handled).toHaveLength(0);
+    expect(a.lines()).toEqual([expect.objectContaining({ outcome: 'handled' })]);
   });
 });
