@@ -46,7 +46,10 @@ export function gitlabService(
     measuredTriggers(configured, metrics),
   );
   const app = new GitLabApp({
-    connection: settings.connection,
+    connection: {
+      ...settings.connection,
+      onRequest: (method, route, status) => metrics.gitlabRequest(method, route, status),
+    },
     defaults,
     ...(parts.snapshotServer ? { server: measuredSnapshotServer(parts.snapshotServer, metrics) } : {}),
     log,

@@ -13,8 +13,9 @@ const PREFIX = 'apt_snapshots_bot_';
  * tests) do not count into each other. Label values are bounded: an
  * event is one the app subscribes to, `other` or `unverified` (the header
  * of a delivery whose signature was not checked is anyone's to write),
- * outcomes are a fixed set, GitHub routes are URL templates
- * (`/repos/{owner}/{repo}/check-runs`), never expanded URLs.
+ * outcomes are a fixed set, GitHub and GitLab routes are URL templates
+ * (`/repos/{owner}/{repo}/check-runs`, `/projects/:id/statuses/:sha`),
+ * never expanded URLs.
  */
 export class AppMetrics {
   readonly registry = new Registry();
@@ -35,6 +36,12 @@ export class AppMetrics {
   private readonly githubRequests = new Counter({
     name: `${PREFIX}github_requests_total`,
     help: 'GitHub API requests, by method, route template and status (0: no answer)',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly gitlabRequests = new Counter({
+    name: `${PREFIX}gitlab_requests_total`,
+    help: 'GitLab API requests, by method, route template and status (0: no answer)',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [this.registry],
   });
@@ -74,6 +81,10 @@ export class AppMetrics {
 
   githubRequest(method: string, route: string, status: number): void {
     this.githubRequests.inc({ method, route, status: String(status) });
+  }
+
+  gitlabRequest(method: string, route: string, status: number): void {
+    this.gitlabRequests.inc({ method, route, status: String(status) });
   }
 
   rateLimit(resource: string, remaining: number): void {

@@ -1,6 +1,7 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { createRequesterFn, type RequestHandlerFn } from '@gitbeaker/requester-utils';
 import { ForgeError } from '../../ports/forge-error.js';
+import { gitlabRoute } from './request-route.js';
 
 /** The gitbeaker client every GitLab adapter takes. */
 export type GitLabApi = InstanceType<typeof Gitlab<false>>;
@@ -16,6 +17,11 @@ export interface GitLabConnection {
   timeoutMs?: number;
   /** Sleeps between attempts; tests pass one that records instead. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Told of every request once it is over, retries included, with its last
+   * status (0: no answer), for /metrics; `route` is a template (`/projects/:id/statuses/:sha`).
+   */
+  onRequest?: (method: string, route: string, status: number) => void;
 }
 
 /** A project as the adapters address it. */
@@ -31,6 +37,12 @@ const ATTEMPTS = 3;
 
 function endpointOf(method: string, url: URL): string {
   return `${method} ${url.origin}${url.pathname}`;
+}
+
+/** The path of `url` after the host's own, for gitlabRoute. */
+function apiPathOf(url: URL, host: string): string {
+  const root = new URL(host).pathname.replace(/\/+$/, '');
+  return url.pathname.startsWith(`${root}/`) ? url.pathname.slice(root.length) : url.pathname;
 }
 
 /** GitLab's own message: `{"message": …}` or `{"error": …}`, an object of field errors, or text; one line. */
@@ -55,6 +67,23 @@ function retryAfterMs(value: string | null, now: number): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+interface Outgoing {
+  url: URL;
+  /** `METHOD URL` without query string, for messages. */
+  where: string;
+  method: string;
+  /** gitbeaker's path, relative to its prefix URL. */
+  endpoint: string;
+  headers: Record<string, string> | undefined;
+  body: string | FormData | undefined;
+}
+
+interface Answer {
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+  status: number;
+}
+
 /**
  * gitbeaker's own handler retries 429 and 502 ten times within a quarter
  * of a second and ignores Retry-After, so a rate-limited bot would give up
@@ -62,12 +91,99 @@ function retryAfterMs(value: string | null, now: number): number | undefined {
  * asks (up to `maxRetryAfterMs`), retries 502, 503 and 504 twice with a
  * growing pause (but for a POST other than a GraphQL read, which the
  * server may have carried out before failing), and turns every failure into a ForgeError naming the
- * endpoint, without query string or headers.
+ * endpoint, without query string or headers. `answered` hears each answer's status.
  */
-function requestHandler(connection: GitLabConnection): RequestHandlerFn {
+async function send(
+  connection: GitLabConnection,
+  request: Outgoing,
+  answered: (status: number) => void,
+): Promise<Answer> {
   const maxWait = connection.maxRetryAfterMs ?? 60_000;
   const timeoutMs = connection.timeoutMs ?? 30_000;
   const sleep = connection.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { url, where, method, endpoint, headers, body } = request;
+  for (let attempt = 1; ; attempt += 1) {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        ...(headers ? { headers } : {}),
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      // An earlier attempt's answer is not this request's last.
+      answered(0);
+      // fetch rejects a timeout with a DOMException, which is no `instanceof Error` in another realm (jest's).
+      const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
+      throw new ForgeError(
+        `GitLab ${where} failed: ${timedOut ? `no answer within ${timeoutMs / 1000} s` : 'could not connect'}`,
+        'request',
+        where,
+        { forge: 'GitLab', cause: error },
+      );
+    }
+    answered(response.status);
+    if (response.ok) {
+      const type = response.headers.get('content-type') ?? '';
+      const parsed: unknown =
+        response.status === 204
+          ? null
+          : type.includes('application/json')
+            ? await response.json()
+            : await response.text();
+      return {
+        body: (parsed ?? {}) as Record<string, unknown>,
+        headers: Object.fromEntries(response.headers.entries()),
+        status: response.status,
+      };
+    }
+    const wait = response.status === 429 ? retryAfterMs(response.headers.get('retry-after'), Date.now()) : undefined;
+    if (attempt < ATTEMPTS && response.status === 429 && wait !== undefined && wait <= maxWait) {
+      await response.body?.cancel();
+      await sleep(wait);
+      continue;
+    }
+    // A POST that failed with a 5xx may have been done (a commit made, a status posted): never sent twice.
+    // GraphQL's POSTs here only read.
+    const idempotent = method !== 'POST' || endpoint === 'api/graphql';
+    if (attempt < ATTEMPTS && RETRIED_STATUSES.includes(response.status) && idempotent) {
+      await response.body?.cancel();
+      await sleep(1000 * attempt);
+      continue;
+    }
+    const message = await gitlabMessage(response);
+    const reset =
+      response.status === 429
+        ? new Date(Date.now() + (wait ?? 60_000))
+        : response.headers.get('ratelimit-remaining') === '0' && response.headers.get('ratelimit-reset')
+          ? new Date(Number(response.headers.get('ratelimit-reset')) * 1000)
+          : undefined;
+    throw new ForgeError(
+      `GitLab ${where} answered ${response.status}: ${message}${reset ? ` (rate limit exhausted until ${reset.toISOString()})` : ''}`,
+      'request',
+      where,
+      {
+        forge: 'GitLab',
+        status: response.status,
+        ...(reset ? { rateLimitReset: reset } : {}),
+        gone: response.status === 404 || response.status === 410,
+      },
+    );
+  }
+}
+
+/**
+ * gitbeaker's request handler: send, counted once per request (a retried
+ * one with its last answer, as GitHub's are). Unlike GitHub's, writes are
+ * not paced: GitLab's limits that the bot's few writes per event could meet
+ * count per user and per minute across all projects (note creation, 300 by
+ * default: https://docs.gitlab.com/administration/settings/rate_limit_on_notes_creation/;
+ * every API request, 2,000 on GitLab.com: https://docs.gitlab.com/user/gitlab_com/rate_limits/),
+ * and GitLab answers them with a 429 and Retry-After, which send waits out.
+ */
+function requestHandler(connection: GitLabConnection): RequestHandlerFn {
   return async (endpoint, options = {}) => {
     const {
       prefixUrl,
@@ -85,71 +201,13 @@ function requestHandler(connection: GitLabConnection): RequestHandlerFn {
     const base = prefixUrl?.endsWith('/') ? prefixUrl : `${prefixUrl ?? ''}/`;
     const url = new URL(endpoint, base);
     url.search = searchParams ?? '';
-    const where = endpointOf(method, url);
-    for (let attempt = 1; ; attempt += 1) {
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method,
-          ...(headers ? { headers } : {}),
-          ...(body === undefined ? {} : { body }),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        throw new ForgeError(
-          `GitLab ${where} failed: ${timedOut ? `no answer within ${timeoutMs / 1000} s` : 'could not connect'}`,
-          'request',
-          where,
-          { forge: 'GitLab', cause: error },
-        );
-      }
-      if (response.ok) {
-        const type = response.headers.get('content-type') ?? '';
-        const parsed: unknown =
-          response.status === 204
-            ? null
-            : type.includes('application/json')
-              ? await response.json()
-              : await response.text();
-        return {
-          body: (parsed ?? {}) as Record<string, unknown>,
-          headers: Object.fromEntries(response.headers.entries()),
-          status: response.status,
-        };
-      }
-      const wait = response.status === 429 ? retryAfterMs(response.headers.get('retry-after'), Date.now()) : undefined;
-      if (attempt < ATTEMPTS && response.status === 429 && wait !== undefined && wait <= maxWait) {
-        await response.body?.cancel();
-        await sleep(wait);
-        continue;
-      }
-      // A POST that failed with a 5xx may have been done (a commit made, a status posted): never sent twice.
-      // GraphQL's POSTs here only read.
-      const idempotent = method !== 'POST' || endpoint === 'api/graphql';
-      if (attempt < ATTEMPTS && RETRIED_STATUSES.includes(response.status) && idempotent) {
-        await response.body?.cancel();
-        await sleep(1000 * attempt);
-        continue;
-      }
-      const message = await gitlabMessage(response);
-      const reset =
-        response.status === 429
-          ? new Date(Date.now() + (wait ?? 60_000))
-          : response.headers.get('ratelimit-remaining') === '0' && response.headers.get('ratelimit-reset')
-            ? new Date(Number(response.headers.get('ratelimit-reset')) * 1000)
-            : undefined;
-      throw new ForgeError(
-        `GitLab ${where} answered ${response.status}: ${message}${reset ? ` (rate limit exhausted until ${reset.toISOString()})` : ''}`,
-        'request',
-        where,
-        {
-          forge: 'GitLab',
-          status: response.status,
-          ...(reset ? { rateLimitReset: reset } : {}),
-          gone: response.status === 404 || response.status === 410,
-        },
-      );
+    let status = 0;
+    try {
+      return await send(connection, { url, where: endpointOf(method, url), method, endpoint, headers, body }, (got) => {
+        status = got;
+      });
+    } finally {
+      connection.onRequest?.(method, gitlabRoute(apiPathOf(url, connection.host)), status);
     }
   };
 }
