@@ -1,6 +1,6 @@
 import type { Logger } from 'probot';
 import type { ReadSpec, RefSnapshot } from '../domain/tree.js';
-import { describeForLog, ReadError } from '../errors.js';
+import { describeForLog, MissingRevisionError } from '../errors.js';
 import type { BatchRefReader, SettledRead } from '../ports/ref-reader.js';
 import { forkPointCannotMatter, type ForkQuestion, type RepositoryView } from '../ports/repository.js';
 
@@ -83,10 +83,12 @@ export class BatchedView implements RepositoryView {
   async branch(name: string): Promise<string | undefined> {
     const ref = `refs/heads/${name}`;
     try {
-      await this.read(ref, this.batchSpec ?? NOTHING);
+      // Before the batch is read, its spec is not known: the branch is read alone, and the batch left whole.
+      await (this.batchSpec === undefined ? this.reader.read(ref, NOTHING) : this.read(ref, this.batchSpec));
       return ref;
     } catch (error) {
-      if (error instanceof ReadError) return undefined;
+      // Only a branch the forge says does not exist is absent: a failed read (a 502, a rate limit) is no answer.
+      if (error instanceof MissingRevisionError) return undefined;
       throw error;
     }
   }

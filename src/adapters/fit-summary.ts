@@ -1,13 +1,19 @@
 import { keepLines } from '../report/markdown.js';
 
-/** The fence of a code block `lines` leave open, if any. */
+/** The fence of a code block `lines` leave open, if any (CommonMark: backticks or tildes, indented up to 3 spaces). */
 function openFence(lines: readonly string[]): string | undefined {
   let open: string | undefined;
   for (const line of lines) {
-    if (open === undefined) open = /^(`{3,})/.exec(line)?.[1];
-    else if (line === open) open = undefined;
+    if (open === undefined) open = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    else if (closes(line, open)) open = undefined;
   }
   return open;
+}
+
+/** Whether `line` closes a block opened by `fence`: as many of its characters or more, and nothing but spaces after. */
+function closes(line: string, fence: string): boolean {
+  const match = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
+  return match !== null && match[1]?.[0] === fence[0] && (match[1]?.length ?? 0) >= fence.length;
 }
 
 /** As much of `text`'s start as fits in `room` characters, never half a surrogate pair. */
@@ -18,8 +24,8 @@ function firstChars(text: string, room: number): string {
   return text.slice(0, keep);
 }
 
-/** A hidden comment line (see report/hidden-marker.ts). */
-const MARKER_LINE = /\n(<!-- [^\n]* -->)$/;
+/** A hidden comment line ending the summary (see report/hidden-marker.ts), whatever whitespace follows it. */
+const MARKER_LINE = /(?:^|\r?\n)(<!-- [^\n]* -->)\s*$/;
 
 /**
  * A report's summary (whole, ending with its hidden marker line) within a
@@ -36,6 +42,7 @@ export function fitSummary(summary: string, max: number, cutNote: (omitted: numb
   const body = found ? summary.slice(0, found.index) : summary;
   const tail = (omitted: number) => `\n\n${cutNote(omitted)}${marker ? `\n\n${marker}` : ''}`;
   const room = max - tail(body.length).length;
+  if (room < 0) throw new RangeError(`a summary cannot be cut to ${max} characters: its marker and cut note need more`);
   let { kept } = keepLines(body.split('\n'), room);
   if (kept.length === 0) return `${firstChars(body, room)}${tail(body.length - firstChars(body, room).length)}`;
   for (;;) {

@@ -68,7 +68,7 @@ export interface RerunEvent {
 export interface FixEvent {
   kind: 'fix';
   check: PublishedCheck;
-  /** Which button: the identifier of one of the check's actions. */
+  /** Which button: the identifier of one of the check's fixes. */
   identifier: string | undefined;
   sender: Actor;
 }

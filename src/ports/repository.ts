@@ -37,10 +37,11 @@ export interface RepositoryView extends RefReader {
   branch(name: string): Promise<string | undefined>;
   /**
    * Where `head` forked from `base` (revisions or branch names): their
-   * merge base; undefined when the histories share no commit, or when the
-   * backend could not tell (a forge's error, logged), since the fork point
-   * only ever spares a branch. A backend for which asking costs a request
+   * merge base; undefined when the histories share no commit, or when a
+   * forge could not tell (its error logged), since the fork point only
+   * ever spares a branch. A backend for which asking costs a request
    * answers undefined when no verdict depends on it (see ForkQuestion).
+   * @throws ReadError when the local Git fails
    */
   mergeBase(question: ForkQuestion): Promise<string | undefined>;
 }

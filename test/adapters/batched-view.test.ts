@@ -3,7 +3,7 @@ import { BatchedView, specCovers } from '../../src/adapters/batched-view.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { interpretRef, readSpec } from '../../src/domain/state.js';
 import type { ReadSpec, RefSnapshot } from '../../src/domain/tree.js';
-import { ReadError } from '../../src/errors.js';
+import { MissingRevisionError, ReadError } from '../../src/errors.js';
 import { ForgeError } from '../../src/ports/forge-error.js';
 import type { BatchRefReader, SettledRead } from '../../src/ports/ref-reader.js';
 import type { ForkQuestion } from '../../src/ports/repository.js';
@@ -30,7 +30,7 @@ class CountingReader implements BatchRefReader {
     if (this.fail) throw new ReadError(`cannot read ${revs.join(', ')}`);
     const results = revs.map((rev): SettledRead =>
       this.missing.includes(rev)
-        ? { ok: false, error: new ReadError(`revision "${rev}" does not exist`) }
+        ? { ok: false, error: new MissingRevisionError(`revision "${rev}" does not exist`) }
         : { ok: true, snapshot: fakeSnapshot(tailsTree(), { sha: rev.padEnd(40, '0').slice(0, 40), subject: rev }) },
     );
     return { results };
@@ -141,6 +141,21 @@ describe('BatchedView', () => {
       await expect(reader.branch('feature/x')).resolves.toBe('refs/heads/feature/x');
       await reader.read('refs/heads/feature/x', WITHOUT);
       expect(inner.calls).toEqual([['after'], ['refs/heads/feature/x']]);
+    });
+
+    it('reads a branch alone when asked before the batch, leaving the batch whole', async () => {
+      const inner = new CountingReader();
+      const { view: reader } = view(inner, ['after', 'refs/heads/devel']);
+      await expect(reader.branch('devel')).resolves.toBe('refs/heads/devel');
+      await reader.read('after', WITH_CHANGELOG);
+      await reader.read('refs/heads/devel', WITHOUT);
+      expect(inner.calls).toEqual([['refs/heads/devel'], ['after', 'refs/heads/devel']]);
+    });
+
+    it('takes a failed read for no answer, not for a missing branch', async () => {
+      const { view: reader } = view(new CountingReader(true), ['after', 'refs/heads/devel']);
+      await expect(reader.read('after', WITHOUT)).rejects.toThrow('cannot read');
+      await expect(reader.branch('devel')).rejects.toThrow('cannot read after, refs/heads/devel');
     });
 
     it('lets a failure that is not a missing revision through', async () => {

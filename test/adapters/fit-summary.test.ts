@@ -60,3 +60,41 @@ describe('fitSummary', () => {
     expect(cuts.filter((cut) => loneSurrogate.test(cut) || cut.length > 100)).toEqual([]);
   });
 });
+
+describe('fitSummary, at the edges', () => {
+  const body = Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n');
+
+  it.each([
+    ['followed by a newline', `${body}\n${MARKER}\n`],
+    ['after CRLF line ends', `${body.replace(/\n/g, '\r\n')}\r\n${MARKER}\r\n`],
+  ])('keeps a marker %s', (_what, summary) => {
+    const cut = fitSummary(summary, 300, NOTE);
+    expect(cut.length).toBeLessThanOrEqual(300);
+    expect(cut.endsWith(`\n\n${MARKER}`)).toBe(true);
+  });
+
+  it('keeps a summary that is only a marker, when it fits', () => {
+    expect(fitSummary(MARKER, 100, NOTE)).toBe(MARKER);
+  });
+
+  it.each([
+    ['tildes', '~~~~', '~~~~'],
+    ['an indented fence', '   ```', '```'],
+  ])('closes a block of %s the cut leaves open', (_what, opener, closer) => {
+    const fenced = ['# title', opener, ...Array.from({ length: 100 }, (_, i) => `+line ${i}`), closer, 'after'].join(
+      '\n',
+    );
+    const cut = fitSummary(`${fenced}\n${MARKER}`, 400, NOTE);
+    expect(cut).toMatch(new RegExp(`\\n\\+line \\d+\\n${opener.trim()}\\n\\n\\*\\(Summary cut`));
+  });
+
+  it('takes a closing fence with trailing spaces for closed, adding none', () => {
+    const fenced = ['```', 'code', '```  ', ...Array.from({ length: 100 }, (_, i) => `line ${i}`)].join('\n');
+    const cut = fitSummary(`${fenced}\n${MARKER}`, 300, NOTE);
+    expect(cut).toMatch(/\nline \d+\n\n\*\(Summary cut/);
+  });
+
+  it('refuses a limit too small for the marker and the cut note', () => {
+    expect(() => fitSummary(`${body}\n${MARKER}`, 30, NOTE)).toThrow(RangeError);
+  });
+});

@@ -6,6 +6,8 @@ import type { KnownCheckRuns } from './check-runs-read.js';
  * each stamped with when its read began. The webhook's GitHubSource
  * records them; its GitHubForge writes a check with them, sparing the
  * lookup, while the ledger says nothing was written to that check since.
+ * Writes of one check must not overlap (judge.ts's publishCheck holds a
+ * lock per commit and name), or two could both trust the same read.
  */
 export class SeenCheckRuns {
   private readonly seen = new Map<string, CheckRunsSeen<KnownCheckRuns>>();
