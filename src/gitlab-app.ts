@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { gitlabApi, type GitLabApi, type GitLabConnection, type GitLabProject } from './adapters/gitlab/client.js';
 import { GitLabForge, gitlabBot, mergeRequestTarget } from './adapters/gitlab/gitlab-forge.js';
 import { GitLabSource } from './adapters/gitlab/gitlab-source.js';
+import { DASHBOARD_MARKER } from './report/dashboard.js';
+import { issueUpdater } from './adapters/gitlab/issue-updater.js';
 import type { GitLabProjectRef } from './adapters/gitlab/webhook-events.js';
 import type { RepoDeps } from './app/deps.js';
 import { FollowUps, systemTimers, type Timers } from './app/follow-ups.js';
@@ -197,9 +199,24 @@ export class GitLabApp {
         await onPush(deps, event);
         return 'done';
       }
-      case 'issue-edited':
-        await onDashboardEdit(deps, event);
+      case 'issue-edited': {
+        // Most edits are of other issues, or tick nothing: those ask GitLab nothing more.
+        if (!event.body.includes(DASHBOARD_MARKER) || event.previousBody === undefined) {
+          await onDashboardEdit(deps, event);
+          return 'done';
+        }
+        // Who ticked is who GitLab recorded, not who the payload names: the webhook secret is every project's.
+        const updater = await issueUpdater(this.options.connection, where.pathWithNamespace, event.number);
+        if (updater === undefined || updater.id === bot.id) {
+          log.info(
+            { project: where.pathWithNamespace },
+            'dashboard edit ignored: GitLab records no person who made it',
+          );
+          return 'ignored';
+        }
+        await onDashboardEdit(deps, { ...event, sender: updater });
         return 'done';
+      }
       case 'change-request':
         await onChangeRequest(deps, event);
         return 'done';

@@ -463,12 +463,20 @@ describe('GitLabApp: a box ticked on the dashboard', () => {
   const UNTICKED = `${DASHBOARD_MARKER}\n## Requests\n\n- [ ] <!-- apt-snapshots-request:thaw:devel --> Thaw \`devel\`\n<!-- apt-snapshots-dashboard:end -->`;
   const TICKED = UNTICKED.replace('- [ ]', '- [x]');
 
-  async function ticked(by: Person): Promise<{ w: AppWorld; frozen: string; iid: number; result: string }> {
+  /** `by` ticked the box, as GitLab records it; the payload names `claimed` (a forged one names someone else). */
+  async function ticked(
+    by: Person | null,
+    claimed: Person = by ?? DEVELOPER,
+  ): Promise<{ w: AppWorld; frozen: string; iid: number; result: string }> {
     const { w, frozen } = await frozenDevel();
-    const issue = w.fake.addIssue({ title: 'APT snapshots dashboard', description: TICKED });
+    const issue = w.fake.addIssue({
+      title: 'APT snapshots dashboard',
+      description: TICKED,
+      ...(by ? { updated_by: { id: by.id, username: by.username } } : {}),
+    });
     const result = await w.deliver('Issue Hook', {
       object_kind: 'issue',
-      user: by,
+      user: claimed,
       project: projectPayload(w.where),
       object_attributes: {
         iid: issue.iid,
@@ -503,6 +511,24 @@ describe('GitLabApp: a box ticked on the dashboard', () => {
     expect(notes.map((n) => n.author.username)).toEqual([BOT.username]);
     expect(notes[0]?.body).toContain('@intrigeri here is what became of what you ticked:');
     expect(notes[0]?.body).toMatch(/^- Thaw `devel`: Opened .*\/-\/merge_requests\/1\b/m);
+  });
+
+  it('answers whom GitLab records as the editor, not whom a forged payload names', async () => {
+    const { w, result } = await ticked(REPORTER, DEVELOPER);
+
+    expect(result).toBe('done');
+    expect(w.fake.mergeRequests).toEqual([]);
+    expect(w.fake.issues[0]?.notes[0]?.body).toContain(
+      '@passer-by thanks, but only people with write access to this repository can ask the bot for Thaw `devel`',
+    );
+  });
+
+  it('does nothing when GitLab records nobody as the editor', async () => {
+    const { w, result } = await ticked(null);
+
+    expect(result).toBe('ignored');
+    expect(w.writes()).toEqual([]);
+    expect(w.fake.issues[0]?.description).toBe(TICKED);
   });
 
   it('unticks a Reporter’s box and refuses, opening nothing', async () => {

@@ -81,6 +81,8 @@ export interface FakeIssue {
   description: string | null;
   state: 'opened' | 'closed';
   author: { id: number; username: string };
+  /** Who updated it last, as GraphQL's `updatedBy` says; GitLab sets it on every edit. */
+  updated_by?: { id: number; username: string };
   updated_at: string;
   notes: FakeNote[];
 }
@@ -626,6 +628,7 @@ export class GitLabFake {
       if (input.description !== undefined) issue.description = input.description;
       if (input.state_event === 'close') issue.state = 'closed';
       issue.updated_at = this.now();
+      issue.updated_by = this.ref(this.bot);
       return { body: this.issueJson(issue) };
     });
     this.notesRoutes('issues', find);

@@ -182,7 +182,14 @@ export function serveProject(
     };
   };
 
-  serveRepository(standIn, { project: PROJECT_PATH, repo });
+  serveRepository(standIn, {
+    project: PROJECT_PATH,
+    repo,
+    issueUpdater: (iid) => {
+      const issue = fake.issues.find((i) => i.iid === iid);
+      return issue && (issue.updated_by ?? null);
+    },
+  });
   serveHistory(standIn, { project: PROJECT_PATH, repo });
   standIn.on('POST', '/projects/:id/repository/commits', createCommit);
   standIn.on('GET', '/projects/:id/repository/tags', listTags);

@@ -27,6 +27,8 @@ export interface RepoStandInOptions {
   textLimit?: number;
   /** GitLab's query complexity limit, counted as `queryComplexity` does; 250 by default. */
   maxComplexity?: number;
+  /** Who last updated issue `iid`, as `Project.issue(iid:).updatedBy` answers (null: nobody; undefined: no such issue). */
+  issueUpdater?: (iid: number) => { id: number; username: string } | null | undefined;
 }
 
 const NOT_FOUND = (what: string): GitLabReply => ({ status: 404, body: { message: `404 ${what} Not Found` } });
@@ -226,6 +228,17 @@ export function serveRepository(standIn: GitLabStandIn, options: RepoStandInOpti
       Project: {
         fullPath: () => project,
         repository: () => ({}),
+        issue: accepting('issue', ['iid'], (_, args) => {
+          const updater = options.issueUpdater?.(Number(args.iid));
+          return updater === undefined ? null : { updatedBy: updater };
+        }),
+      },
+      Issue: {
+        updatedBy: (i) => (i as { updatedBy: unknown }).updatedBy,
+      },
+      UserCore: {
+        id: (u) => `gid://gitlab/User/${(u as { id: number }).id}`,
+        username: (u) => (u as { username: string }).username,
       },
       Repository: {
         rootRef: () => text(['symbolic-ref', '--short', 'HEAD']).trim(),
@@ -305,7 +318,8 @@ export function serveRepository(standIn: GitLabStandIn, options: RepoStandInOpti
     },
     fieldTypes: {
       Query: { project: 'Project' },
-      Project: { repository: 'Repository' },
+      Project: { repository: 'Repository', issue: 'Issue' },
+      Issue: { updatedBy: 'UserCore' },
       Repository: { tree: 'Tree', blobs: 'RepositoryBlobConnection' },
       Tree: {
         trees: 'TreeEntryConnection',

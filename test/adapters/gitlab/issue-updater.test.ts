@@ -1,0 +1,49 @@
+import { issueUpdater } from '../../../src/adapters/gitlab/issue-updater.js';
+import { ForgeError } from '../../../src/ports/forge-error.js';
+import { makeRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { serveRepository } from '../../helpers/gitlab-repo-stand-in.js';
+import { startGitLabStandIn, type GitLabStandIn } from '../../helpers/gitlab-stand-in.js';
+import { tailsTree } from '../../helpers/snapshot.js';
+
+let repo: TestRepo;
+let standIn: GitLabStandIn;
+const updaters = new Map<number, { id: number; username: string } | null>();
+
+beforeAll(async () => {
+  repo = await makeRepo(tailsTree());
+});
+afterAll(async () => {
+  await repo.cleanup();
+});
+beforeEach(async () => {
+  updaters.clear();
+  standIn = await startGitLabStandIn();
+  serveRepository(standIn, { project: 'tails/tails', repo, issueUpdater: (iid) => updaters.get(iid) });
+});
+afterEach(async () => {
+  await standIn.close();
+  expect(standIn.unexpected).toEqual([]);
+  expect(standIn.unauthorized).toEqual([]);
+});
+
+const ask = (iid: number) =>
+  issueUpdater({ host: standIn.url, token: standIn.token, sleep: async () => {} }, 'tails/tails', iid);
+
+describe('issueUpdater', () => {
+  it('names the user GitLab records as the last to update the issue, by id and username, in one request', async () => {
+    updaters.set(3, { id: 3001, username: 'intrigeri' });
+    await expect(ask(3)).resolves.toEqual({ login: 'intrigeri', id: 3001 });
+    expect(standIn.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/graphql']);
+  });
+
+  it('names nobody when GitLab records no one', async () => {
+    updaters.set(3, null);
+    await expect(ask(3)).resolves.toBeUndefined();
+  });
+
+  it('fails as gone when the issue is not there', async () => {
+    const error = await ask(9).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ForgeError);
+    expect(error).toMatchObject({ gone: true, message: expect.stringContaining('no issue #9 in tails/tails') });
+  });
+});
