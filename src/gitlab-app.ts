@@ -3,8 +3,7 @@ import type { Logger } from 'pino';
 import { gitlabApi, type GitLabApi, type GitLabConnection, type GitLabProject } from './adapters/gitlab/client.js';
 import { GitLabForge, gitlabBot, mergeRequestTarget } from './adapters/gitlab/gitlab-forge.js';
 import { GitLabSource } from './adapters/gitlab/gitlab-source.js';
-import { DASHBOARD_MARKER } from './report/dashboard.js';
-import { issueUpdater } from './adapters/gitlab/issue-updater.js';
+import { gitlabSecond, issueUpdate } from './adapters/gitlab/issue-updater.js';
 import type { GitLabProjectRef } from './adapters/gitlab/webhook-events.js';
 import type { RepoDeps } from './app/deps.js';
 import { FollowUps, systemTimers, type Timers } from './app/follow-ups.js';
@@ -15,7 +14,7 @@ import { parseCommand } from './app/command.js';
 import { storedNote } from './adapters/gitlab/note-source.js';
 import { isBotChangeRequest, onChangeRequest } from './app/on-pull-request.js';
 import { decidePush, onPush } from './app/on-push.js';
-import { onDashboardEdit } from './app/on-dashboard-edit.js';
+import { mayTickABox, onDashboardEdit } from './app/on-dashboard-edit.js';
 import { refreshRepository } from './app/refresh-repository.js';
 import { FIRST_ROUND_DELAY_MS, REFRESH_DELAY_MS, roundClaimTtl } from './app/refresh-timing.js';
 import { Schedule } from './app/schedule.js';
@@ -201,20 +200,21 @@ export class GitLabApp {
       }
       case 'issue-edited': {
         // Most edits are of other issues, or tick nothing: those ask GitLab nothing more.
-        if (!event.body.includes(DASHBOARD_MARKER) || event.previousBody === undefined) {
-          await onDashboardEdit(deps, event);
+        if (!mayTickABox(event)) return 'ignored';
+        // Who ticked is who GitLab recorded, not who the payload names: the webhook secret is every project's.
+        const update = await issueUpdate(this.options.connection, where.pathWithNamespace, event.number);
+        if (gitlabSecond(event.editedAt) !== Math.floor(update.at.getTime() / 1000)) {
+          await onDashboardEdit(deps, { ...event, unconfirmed: true });
           return 'done';
         }
-        // Who ticked is who GitLab recorded, not who the payload names: the webhook secret is every project's.
-        const updater = await issueUpdater(this.options.connection, where.pathWithNamespace, event.number);
-        if (updater === undefined || updater.id === bot.id) {
+        if (update.by === undefined || update.by.id === bot.id) {
           log.info(
             { project: where.pathWithNamespace },
-            'dashboard edit ignored: GitLab records no person who made it',
+            'dashboard edit ignored: GitLab records it as nobody’s or the bot’s',
           );
           return 'ignored';
         }
-        await onDashboardEdit(deps, { ...event, sender: updater });
+        await onDashboardEdit(deps, { ...event, sender: update.by });
         return 'done';
       }
       case 'change-request':

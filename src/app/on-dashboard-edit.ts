@@ -12,7 +12,7 @@ import type { IssueEditedEvent } from '../ports/forge-events.js';
 import type { RepoDeps } from './deps.js';
 import { runPlan, WRITERS } from './on-issue-comment.js';
 
-export type DashboardEditOutcome = 'not-the-dashboard' | 'nothing-ticked' | 'refused' | 'done';
+export type DashboardEditOutcome = 'not-the-dashboard' | 'nothing-ticked' | 'refused' | 'unconfirmed' | 'done';
 
 const same = (a: DashboardRequest, b: DashboardRequest) => a.action === b.action && a.branch === b.branch;
 
@@ -38,6 +38,17 @@ function tickedBy(event: IssueEditedEvent, config: Config): DashboardRequest[] {
       isBaseBranch(request.branch, config)
     );
   });
+}
+
+/**
+ * Whether this edit of the dashboard may have ticked a box: a box ticked
+ * after it that was not before. Cheap, and reads nothing: a forge that
+ * must ask more about an edit (who made it) asks only then.
+ */
+export function mayTickABox(event: IssueEditedEvent): boolean {
+  if (!event.body.includes(DASHBOARD_MARKER) || event.previousBody === undefined) return false;
+  const earlier = tickedRequests(event.previousBody);
+  return tickedRequests(event.body).some((request) => !earlier.some((e) => same(e, request)));
 }
 
 async function carryOut(deps: RepoDeps, request: DashboardRequest, intro: string): Promise<string> {
@@ -79,7 +90,7 @@ export async function onDashboardEdit(deps: RepoDeps, event: IssueEditedEvent): 
     const still = tickedRequests(current.body);
     const requests = asked.filter((request) => still.some((s) => same(s, request)));
     if (requests.length === 0) return 'nothing-ticked' as const;
-    const permission = await deps.forge.permissionOf(event.sender);
+    const permission = event.unconfirmed ? 'none' : await deps.forge.permissionOf(event.sender);
     await deps.forge.ensureIssue(
       { marker: DASHBOARD_MARKER, title: current.title, body: untick(current.body, requests) },
       current,
@@ -96,6 +107,16 @@ export async function onDashboardEdit(deps: RepoDeps, event: IssueEditedEvent): 
     .digest('hex')
     .slice(0, 32);
   const marker = `dashboard-request:${digest}`;
+  if (event.unconfirmed) {
+    // Nobody is named: who the payload says ticked is what could not be confirmed.
+    await deps.forge.ensureComment(
+      { kind: 'issue', number },
+      marker,
+      `Someone ticked ${requests.map(describeRequest).join(', ')}, but the issue was updated again before I could confirm who, and only people with write access may ask. I unticked the box and did nothing: tick it again.`,
+    );
+    deps.log.info({ repository: deps.repository }, 'dashboard request unticked: its editor could not be confirmed');
+    return 'unconfirmed';
+  }
   if (!outcome.writer) {
     await deps.forge.ensureComment(
       { kind: 'issue', number },

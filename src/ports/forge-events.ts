@@ -83,6 +83,12 @@ export interface IssueEditedEvent {
   /** When the forge recorded the edit: one answer per edit. */
   editedAt: string;
   sender: Actor;
+  /**
+   * The forge could not confirm who made this edit (GitLab: the issue was
+   * updated again before the bot read who updated it): the boxes it ticked
+   * are unticked, and whoever ticked them asked to tick them again.
+   */
+  unconfirmed?: true;
 }
 
 /** A tag was created (GitHub's `create`, which can come without a push of it). */

@@ -463,15 +463,21 @@ describe('GitLabApp: a box ticked on the dashboard', () => {
   const UNTICKED = `${DASHBOARD_MARKER}\n## Requests\n\n- [ ] <!-- apt-snapshots-request:thaw:devel --> Thaw \`devel\`\n<!-- apt-snapshots-dashboard:end -->`;
   const TICKED = UNTICKED.replace('- [ ]', '- [x]');
 
-  /** `by` ticked the box, as GitLab records it; the payload names `claimed` (a forged one names someone else). */
+  /**
+   * `by` ticked the box, as GitLab records it; the payload names `claimed`
+   * (a forged one names someone else); `updatedAt` is when GitLab says the
+   * issue was last updated (later than the edit when updated again since).
+   */
   async function ticked(
     by: Person | null,
     claimed: Person = by ?? DEVELOPER,
+    updatedAt = '2021-05-14T00:00:00.000Z',
   ): Promise<{ w: AppWorld; frozen: string; iid: number; result: string }> {
     const { w, frozen } = await frozenDevel();
     const issue = w.fake.addIssue({
       title: 'APT snapshots dashboard',
       description: TICKED,
+      updated_at: updatedAt,
       ...(by ? { updated_by: { id: by.id, username: by.username } } : {}),
     });
     const result = await w.deliver('Issue Hook', {
@@ -521,6 +527,44 @@ describe('GitLabApp: a box ticked on the dashboard', () => {
     expect(w.fake.issues[0]?.notes[0]?.body).toContain(
       '@passer-by thanks, but only people with write access to this repository can ask the bot for Thaw `devel`',
     );
+  });
+
+  it('unticks a box whose editor GitLab cannot confirm, the issue updated since, and asks to tick it again', async () => {
+    const { w, iid, result } = await ticked(DEVELOPER, DEVELOPER, '2021-05-14T00:00:05.000Z');
+
+    expect(result).toBe('done');
+    expect(w.writes()).toEqual([
+      `PUT /projects/${PROJECT_PATH}/issues/${iid}`,
+      `POST /projects/${PROJECT_PATH}/issues/${iid}/notes`,
+    ]);
+    expect(w.fake.issues[0]?.description).toBe(UNTICKED);
+    expect(w.fake.mergeRequests).toEqual([]);
+    expect(w.fake.issues[0]?.notes[0]?.body).toContain(
+      'Someone ticked Thaw `devel`, but the issue was updated again before I could confirm who',
+    );
+    expect(w.fake.issues[0]?.notes[0]?.body).not.toContain('@');
+  });
+
+  it('asks GitLab nothing for an edit that ticks no box', async () => {
+    const { w } = await frozenDevel();
+    const issue = w.fake.addIssue({ title: 'APT snapshots dashboard', description: UNTICKED });
+    const before = w.standIn.requests.length;
+    const result = await w.deliver('Issue Hook', {
+      object_kind: 'issue',
+      user: DEVELOPER,
+      project: projectPayload(w.where),
+      object_attributes: {
+        iid: issue.iid,
+        action: 'update',
+        description: UNTICKED,
+        updated_at: '2021-05-14 00:00:00 UTC',
+        confidential: false,
+      },
+      changes: { description: { previous: TICKED } },
+    });
+
+    expect(result).toBe('ignored');
+    expect(w.standIn.requests.slice(before).filter((r) => r.path === '/api/graphql')).toEqual([]);
   });
 
   it('does nothing when GitLab records nobody as the editor', async () => {

@@ -185,9 +185,9 @@ export function serveProject(
   serveRepository(standIn, {
     project: PROJECT_PATH,
     repo,
-    issueUpdater: (iid) => {
+    issueUpdate: (iid) => {
       const issue = fake.issues.find((i) => i.iid === iid);
-      return issue && (issue.updated_by ?? null);
+      return issue && { updatedBy: issue.updated_by ?? null, updatedAt: issue.updated_at };
     },
   });
   serveHistory(standIn, { project: PROJECT_PATH, repo });

@@ -27,8 +27,8 @@ export interface RepoStandInOptions {
   textLimit?: number;
   /** GitLab's query complexity limit, counted as `queryComplexity` does; 250 by default. */
   maxComplexity?: number;
-  /** Who last updated issue `iid`, as `Project.issue(iid:).updatedBy` answers (null: nobody; undefined: no such issue). */
-  issueUpdater?: (iid: number) => { id: number; username: string } | null | undefined;
+  /** Who last updated issue `iid` and when (ISO 8601), as `Project.issue(iid:)` answers; undefined: no such issue. */
+  issueUpdate?: (iid: number) => { updatedBy: { id: number; username: string } | null; updatedAt: string } | undefined;
 }
 
 const NOT_FOUND = (what: string): GitLabReply => ({ status: 404, body: { message: `404 ${what} Not Found` } });
@@ -228,13 +228,11 @@ export function serveRepository(standIn: GitLabStandIn, options: RepoStandInOpti
       Project: {
         fullPath: () => project,
         repository: () => ({}),
-        issue: accepting('issue', ['iid'], (_, args) => {
-          const updater = options.issueUpdater?.(Number(args.iid));
-          return updater === undefined ? null : { updatedBy: updater };
-        }),
+        issue: accepting('issue', ['iid'], (_, args) => options.issueUpdate?.(Number(args.iid)) ?? null),
       },
       Issue: {
         updatedBy: (i) => (i as { updatedBy: unknown }).updatedBy,
+        updatedAt: (i) => (i as { updatedAt: string }).updatedAt,
       },
       UserCore: {
         id: (u) => `gid://gitlab/User/${(u as { id: number }).id}`,

@@ -5,25 +5,36 @@ import { gitlabGraphql, type GitLabConnection } from './client.js';
 const OPERATION = 'read who updated an issue';
 
 const QUERY =
-  'query($fullPath: ID!, $iid: String!) { project(fullPath: $fullPath) { issue(iid: $iid) { updatedBy { id username } } } }';
+  'query($fullPath: ID!, $iid: String!) { project(fullPath: $fullPath) { issue(iid: $iid) { updatedAt updatedBy { id username } } } }';
 
 interface Answer {
-  project: { issue: { updatedBy: { id?: unknown; username?: unknown } | null } | null } | null;
+  project: { issue: { updatedAt?: unknown; updatedBy: { id?: unknown; username?: unknown } | null } | null } | null;
+}
+
+/** Who updated an issue last, and when. */
+export interface IssueUpdate {
+  /** Undefined when GitLab names nobody. */
+  by?: Actor;
+  at: Date;
+}
+
+/** GitLab's times in webhooks ("2021-05-14 00:00:00 UTC") and in GraphQL (ISO 8601), to the second. */
+export function gitlabSecond(time: string): number | undefined {
+  const ms = Date.parse(time.replace(/^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) UTC$/, '$1T$2Z'));
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
 /**
- * Who GitLab says last updated issue `iid` (GraphQL's `Issue.updatedBy`;
- * REST does not tell), or undefined when it names nobody. One webhook
+ * Who GitLab says last updated issue `iid`, and when (GraphQL's
+ * `Issue.updatedBy` and `updatedAt`; REST does not tell). One webhook
  * secret serves every project of the bot, so an Issue Hook can name
  * anyone as who ticked a box: the user GitLab records cannot be forged.
+ * It is who made a webhook's edit only when the times agree: any later
+ * update (a label, a comment, the bot's own) is recorded in its place.
  * One request.
  * @throws ForgeError gone when the project or the issue is gone
  */
-export async function issueUpdater(
-  connection: GitLabConnection,
-  fullPath: string,
-  iid: number,
-): Promise<Actor | undefined> {
+export async function issueUpdate(connection: GitLabConnection, fullPath: string, iid: number): Promise<IssueUpdate> {
   const data = await gitlabGraphql<Answer>(connection, OPERATION, QUERY, { fullPath, iid: String(iid) });
   const issue = data.project?.issue;
   if (!issue) {
@@ -33,8 +44,14 @@ export async function issueUpdater(
       gone: true,
     });
   }
+  const at = typeof issue.updatedAt === 'string' ? Date.parse(issue.updatedAt) : Number.NaN;
+  if (Number.isNaN(at)) {
+    throw new ForgeError(`GitLab ${OPERATION}: issue #${iid} has no updatedAt`, OPERATION, 'POST /api/graphql', {
+      forge: 'GitLab',
+    });
+  }
   const user = issue.updatedBy;
-  if (!user) return undefined;
+  if (!user) return { at: new Date(at) };
   const id = typeof user.id === 'string' ? /^gid:\/\/gitlab\/User\/(\d+)$/.exec(user.id)?.[1] : undefined;
   if (id === undefined || typeof user.username !== 'string') {
     throw new ForgeError(
@@ -44,5 +61,5 @@ export async function issueUpdater(
       { forge: 'GitLab' },
     );
   }
-  return { login: user.username, id: Number(id) };
+  return { by: { login: user.username, id: Number(id) }, at: new Date(at) };
 }
