@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'probot';
 import {
@@ -69,6 +69,8 @@ interface Delivery {
   project?: string;
   /** Claimed by this delivery, and not yet marked handled nor forgotten. */
   recorded?: boolean;
+  /** What this delivery claimed its id with, so that it lets go of its own claim only. */
+  token: string;
   started: number;
   done?: boolean;
 }
@@ -111,7 +113,7 @@ export function gitlabWebhookHandler(options: GitLabWebhookOptions): GitLabWebho
   const forget = async (delivery: Delivery): Promise<string> => {
     if (!delivery.recorded || delivery.id === undefined) return '';
     delivery.recorded = false;
-    return options.redeliveries.forget(delivery.id).then(
+    return options.redeliveries.forget(delivery.id, delivery.token).then(
       () => '',
       (error: unknown) => `; not forgotten, so a resend will be ignored: ${messageOf(error)}`,
     );
@@ -230,7 +232,7 @@ export function gitlabWebhookHandler(options: GitLabWebhookOptions): GitLabWebho
     // A Redis that cannot tell does not stop the event: the handlers are safe to run twice (replies are edited, statuses replaced).
     let unchecked = '';
     try {
-      const state = await options.redeliveries.claim(id);
+      const state = await options.redeliveries.claim(id, delivery.token);
       if (state === 'handling') {
         // Still being handled, here or by another replica (past the 202): should that fail, it is forgotten, and this
         // resend would be lost had it been answered as done. A 409 tells whoever resent it to try again.
@@ -275,7 +277,13 @@ export function gitlabWebhookHandler(options: GitLabWebhookOptions): GitLabWebho
 
   const handler = (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const event = header(request, 'x-gitlab-event')?.slice(0, MAX_HEADER_IN_LOG) ?? 'unknown';
-    const delivery: Delivery = { id: deliveryIdOf(request).id, event, known: false, started: performance.now() };
+    const delivery: Delivery = {
+      id: deliveryIdOf(request).id,
+      event,
+      known: false,
+      started: performance.now(),
+      token: randomUUID(),
+    };
     const work = receive(request, response, delivery).catch(async (error: unknown) => {
       finish(delivery, 'failed', `${messageOf(error)}${await forget(delivery)}`);
       answer(response, 500, { error: 'the delivery could not be handled' });

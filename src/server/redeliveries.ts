@@ -3,12 +3,13 @@ export const REDELIVERY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * How long a delivery claimed but neither handled nor forgotten blocks
- * resends: a replica that died mid-way never says how it ended. It must
- * outlast the longest handling, which goes on past the 202: a handler may
- * wait up to 15 minutes for a lock another holds (RedisLocks' maxWaitMs),
- * then up to 7 for a rate limit, then do its own work. Past it, a resend is
- * handled again, which the handlers allow (replies are edited, statuses
- * replaced).
+ * resends: a replica that died mid-way never says how it ended. It
+ * outlasts a handling as it goes on past the 202 (a wait of up to 15
+ * minutes for a lock another holds, RedisLocks' maxWaitMs, then up to 7
+ * for a rate limit, then its own work), but not one that waits for
+ * several locks in a row. Past it, a resend is handled alongside, which
+ * the handlers allow (replies are edited, statuses replaced), and a
+ * claimer lets go of its own claim only (see forget).
  */
 export const HANDLING_TTL_MS = 30 * 60 * 1000;
 
@@ -28,16 +29,20 @@ export type DeliveryState = 'first' | 'handling' | 'done';
  * resend arriving while the first is still being handled, anywhere.
  */
 export interface Redeliveries {
-  /** Claims `id` when nobody holds it, else says how it stands; rejects when it cannot tell. */
-  claim(id: string): Promise<DeliveryState>;
+  /**
+   * Claims `id` for `token` (the claimer's own, random) when nobody holds
+   * it, else says how it stands; rejects when it cannot tell.
+   */
+  claim(id: string, token: string): Promise<DeliveryState>;
   /** Marks `id` handled, remembered for REDELIVERY_TTL_MS. */
   handled(id: string): Promise<void>;
   /**
-   * Lets `id` go, so that a delivery whose handling failed is handled when
-   * it comes again; one handled meanwhile (by another, after the claim
-   * expired) stays handled.
+   * Lets `id` go when `token` still holds it, so that a delivery whose
+   * handling failed is handled when it comes again; one handled meanwhile,
+   * or claimed by another after this claim expired (a handling that ran
+   * past HANDLING_TTL_MS), is left as it is.
    */
-  forget(id: string): Promise<void>;
+  forget(id: string, token: string): Promise<void>;
 }
 
 /** Why `id` cannot be a delivery id, or undefined. */
@@ -67,6 +72,8 @@ export interface MemoryRedeliveriesOptions {
 interface Entry {
   state: 'handling' | 'done';
   expires: number;
+  /** Who holds a claim. */
+  token?: string;
 }
 
 /**
@@ -93,13 +100,13 @@ export class MemoryRedeliveries implements Redeliveries {
     checkPeriod('handlingTtlMs', this.handlingTtlMs);
   }
 
-  claim(id: string): Promise<DeliveryState> {
+  claim(id: string, token: string): Promise<DeliveryState> {
     const invalid = deliveryIdError(id);
     if (invalid) return Promise.reject(invalid);
     const now = this.now();
     const entry = this.current(id, now);
     if (entry) return Promise.resolve(entry.state);
-    this.record(id, { state: 'handling', expires: now + this.handlingTtlMs });
+    this.record(id, { state: 'handling', expires: now + this.handlingTtlMs, token });
     return Promise.resolve('first');
   }
 
@@ -110,8 +117,9 @@ export class MemoryRedeliveries implements Redeliveries {
     return Promise.resolve();
   }
 
-  forget(id: string): Promise<void> {
-    if (this.current(id, this.now())?.state !== 'done') this.seen.delete(id);
+  forget(id: string, token: string): Promise<void> {
+    const entry = this.current(id, this.now());
+    if (entry?.state === 'handling' && entry.token === token) this.seen.delete(id);
     return Promise.resolve();
   }
 

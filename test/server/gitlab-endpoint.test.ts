@@ -31,17 +31,17 @@ interface Handled {
 class RecordingRedeliveries implements Redeliveries {
   readonly calls: string[] = [];
   constructor(private readonly inner: Redeliveries = new MemoryRedeliveries()) {}
-  claim(id: string): Promise<DeliveryState> {
+  claim(id: string, token: string): Promise<DeliveryState> {
     this.calls.push(`claim ${id}`);
-    return this.inner.claim(id);
+    return this.inner.claim(id, token);
   }
   handled(id: string): Promise<void> {
     this.calls.push(`handled ${id}`);
     return this.inner.handled(id);
   }
-  forget(id: string): Promise<void> {
+  forget(id: string, token: string): Promise<void> {
     this.calls.push(`forget ${id}`);
-    return this.inner.forget(id);
+    return this.inner.forget(id, token);
   }
 }
 
@@ -397,9 +397,9 @@ describe('gitlabWebhookHandler', () => {
   it('answers 200 when the delivery was handled but could not be marked so, saying so in the log line', async () => {
     const memory = new MemoryRedeliveries();
     const forgetful: Redeliveries = {
-      claim: (id) => memory.claim(id),
+      claim: (id, token) => memory.claim(id, token),
       handled: () => Promise.reject(new Error('could not mark delivery x handled in Redis: Redis does not answer')),
-      forget: (id) => memory.forget(id),
+      forget: (id, token) => memory.forget(id, token),
     };
     const harness = await start(undefined, { redeliveries: forgetful });
     const headers = { 'x-gitlab-event-uuid': 'bead0000-0000-4000-8000-000000000200' };
@@ -420,7 +420,7 @@ describe('gitlabWebhookHandler', () => {
       'claim bead0000-0000-4000-8000-000000000200',
       'handled bead0000-0000-4000-8000-000000000200',
     ]);
-    expect(await memory.claim('bead0000-0000-4000-8000-000000000200')).toBe('handling');
+    expect(await memory.claim('bead0000-0000-4000-8000-000000000200', 'a resend')).toBe('handling');
   });
 
   it('at a stop, logs a delivery still running as abandoned and forgets it, so that a resend is handled', async () => {

@@ -15,12 +15,16 @@ export const REDELIVERIES_PREFIX = 'apt-snapshots-bot:delivery:';
 const CLAIM = `
 local state = redis.call('GET', KEYS[1])
 if state then return state end
-redis.call('SET', KEYS[1], 'handling', 'PX', ARGV[1])
+redis.call('SET', KEYS[1], 'handling:' .. ARGV[2], 'PX', ARGV[1])
 return 'first'
 `;
 
-/** In one script, so that a delivery another replica handled meanwhile is not let go between the GET and the DEL. */
-const FORGET = `if redis.call('GET', KEYS[1]) ~= 'done' then return redis.call('DEL', KEYS[1]) end return 0`;
+/**
+ * In one script, so that nothing changes between the GET and the DEL: only
+ * the claimer's own claim is let go, not a delivery handled meanwhile, nor
+ * another replica's claim made after this one expired.
+ */
+const FORGET = `if redis.call('GET', KEYS[1]) == 'handling:' .. ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /** What the version before states wrote for any delivery received: it answered a resend of one as done. */
 const BEFORE_STATES = '1';
@@ -47,18 +51,19 @@ export class RedisRedeliveries implements Redeliveries {
     checkPeriod('handlingTtlMs', this.handlingTtlMs);
   }
 
-  async claim(id: string): Promise<DeliveryState> {
+  async claim(id: string, token: string): Promise<DeliveryState> {
     const invalid = deliveryIdError(id);
     if (invalid) throw invalid;
     let state: unknown;
     try {
-      state = await this.redis.eval(CLAIM, 1, this.prefix + id, this.handlingTtlMs);
+      state = await this.redis.eval(CLAIM, 1, this.prefix + id, this.handlingTtlMs, token);
     } catch (error) {
       // No cause: ioredis rejects queued commands with a failed AUTH's error, which carries the password.
       // eslint-disable-next-line preserve-caught-error
       throw new Error(`could not record delivery ${id} in Redis: ${describeRedisError(error)}`);
     }
-    if (state === 'first' || state === 'handling' || state === 'done') return state;
+    if (state === 'first' || state === 'done') return state;
+    if (typeof state === 'string' && /^handling(:|$)/.test(state)) return 'handling';
     if (state === BEFORE_STATES) return 'done';
     throw new Error(
       `delivery ${id} is recorded in Redis as ${JSON.stringify(state).slice(0, 40)}, not handling or done (key ${this.prefix + id})`,
@@ -76,9 +81,9 @@ export class RedisRedeliveries implements Redeliveries {
     }
   }
 
-  async forget(id: string): Promise<void> {
+  async forget(id: string, token: string): Promise<void> {
     try {
-      await this.redis.eval(FORGET, 1, this.prefix + id);
+      await this.redis.eval(FORGET, 1, this.prefix + id, token);
     } catch (error) {
       // eslint-disable-next-line preserve-caught-error
       throw new Error(`could not forget delivery ${id} in Redis: ${describeRedisError(error)}`);

@@ -18,38 +18,40 @@ import {
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const ID = '0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a00';
 const OTHER = `${ID}-other`;
+/** The claimer's own token; another claimer's is another. */
+const TOKEN = 'token-a';
 
 /** What every implementation of the port does, whatever keeps the ids. */
 function behavesAsRedeliveries(make: () => Promise<Redeliveries>): void {
   it('lets one claim an id; then says handling, done once handled, and claimable again once forgotten', async () => {
     const redeliveries = await make();
 
-    expect(await redeliveries.claim(ID)).toBe('first');
-    expect(await redeliveries.claim(ID)).toBe('handling');
-    expect(await redeliveries.claim(OTHER)).toBe('first');
+    expect(await redeliveries.claim(ID, TOKEN)).toBe('first');
+    expect(await redeliveries.claim(ID, TOKEN)).toBe('handling');
+    expect(await redeliveries.claim(OTHER, TOKEN)).toBe('first');
     await redeliveries.handled(ID);
-    expect(await redeliveries.claim(ID)).toBe('done');
-    await redeliveries.forget(OTHER);
-    expect(await redeliveries.claim(OTHER)).toBe('first');
-    expect(await redeliveries.claim(OTHER)).toBe('handling');
+    expect(await redeliveries.claim(ID, TOKEN)).toBe('done');
+    await redeliveries.forget(OTHER, TOKEN);
+    expect(await redeliveries.claim(OTHER, TOKEN)).toBe('first');
+    expect(await redeliveries.claim(OTHER, TOKEN)).toBe('handling');
   });
 
   it('lets exactly one of two claims at once have the id', async () => {
     const redeliveries = await make();
 
-    const states = await Promise.all([redeliveries.claim(ID), redeliveries.claim(ID)]);
+    const states = await Promise.all([redeliveries.claim(ID, TOKEN), redeliveries.claim(ID, TOKEN)]);
 
     expect(states.sort()).toEqual(['first', 'handling']);
   });
 
   it('keeps an id handled when a late failure forgets it (one whose claim had expired, handled again since)', async () => {
     const redeliveries = await make();
-    await redeliveries.claim(ID);
+    await redeliveries.claim(ID, TOKEN);
     await redeliveries.handled(ID);
 
-    await redeliveries.forget(ID);
+    await redeliveries.forget(ID, TOKEN);
 
-    expect(await redeliveries.claim(ID)).toBe('done');
+    expect(await redeliveries.claim(ID, TOKEN)).toBe('done');
   });
 
   it('marks handled an id nobody claims any more (its claim expired)', async () => {
@@ -57,71 +59,83 @@ function behavesAsRedeliveries(make: () => Promise<Redeliveries>): void {
 
     await redeliveries.handled(ID);
 
-    expect(await redeliveries.claim(ID)).toBe('done');
+    expect(await redeliveries.claim(ID, TOKEN)).toBe('done');
   });
 
   it('refuses an id that is empty or longer than a delivery id, before recording anything', async () => {
     const redeliveries = await make();
 
-    for (const call of [(id: string) => redeliveries.claim(id), (id: string) => redeliveries.handled(id)]) {
+    for (const call of [(id: string) => redeliveries.claim(id, TOKEN), (id: string) => redeliveries.handled(id)]) {
       await expect(call('')).rejects.toThrow(new RangeError('a delivery id has 1 to 100 characters, not 0'));
       await expect(call('x'.repeat(101))).rejects.toThrow(
         new RangeError('a delivery id has 1 to 100 characters, not 101'),
       );
     }
-    expect(await redeliveries.claim('x'.repeat(100))).toBe('first');
+    expect(await redeliveries.claim('x'.repeat(100), TOKEN)).toBe('first');
   });
 }
 
 describe('MemoryRedeliveries', () => {
   behavesAsRedeliveries(async () => new MemoryRedeliveries());
 
+  it('lets go of its own claim only: a claimer whose claim expired and was taken by another leaves the other’s', async () => {
+    let now = 0;
+    const redeliveries = new MemoryRedeliveries({ handlingTtlMs: 100, now: () => now });
+    await redeliveries.claim(ID, 'slow');
+    now = 100;
+    expect(await redeliveries.claim(ID, 'resend')).toBe('first');
+    await redeliveries.forget(ID, 'slow');
+    expect(await redeliveries.claim(ID, 'third')).toBe('handling');
+    await redeliveries.forget(ID, 'resend');
+    expect(await redeliveries.claim(ID, 'third')).toBe('first');
+  });
+
   it('lets a claim never handled nor forgotten go after HANDLING_TTL_MS, and keeps one handled REDELIVERY_TTL_MS', async () => {
     let now = 1_000;
     const redeliveries = new MemoryRedeliveries({ now: () => now });
-    await redeliveries.claim('claimed');
-    await redeliveries.claim('handled');
+    await redeliveries.claim('claimed', TOKEN);
+    await redeliveries.claim('handled', TOKEN);
     await redeliveries.handled('handled');
 
     now += HANDLING_TTL_MS - 1;
-    expect(await redeliveries.claim('claimed')).toBe('handling');
+    expect(await redeliveries.claim('claimed', TOKEN)).toBe('handling');
     now += 1;
-    expect(await redeliveries.claim('claimed')).toBe('first');
+    expect(await redeliveries.claim('claimed', TOKEN)).toBe('first');
     now = 1_000 + REDELIVERY_TTL_MS - 1;
-    expect(await redeliveries.claim('handled')).toBe('done');
+    expect(await redeliveries.claim('handled', TOKEN)).toBe('done');
     now += 1;
-    expect(await redeliveries.claim('handled')).toBe('first');
+    expect(await redeliveries.claim('handled', TOKEN)).toBe('first');
   });
 
   it('tells a claim expired even behind an id handled before it, which is remembered longer', async () => {
     let now = 0;
     const redeliveries = new MemoryRedeliveries({ ttlMs: 1_000, handlingTtlMs: 100, now: () => now });
     await redeliveries.handled('a');
-    await redeliveries.claim('b');
+    await redeliveries.claim('b', TOKEN);
 
     now = 100;
 
-    expect(await redeliveries.claim('b')).toBe('first');
-    expect(await redeliveries.claim('a')).toBe('done');
+    expect(await redeliveries.claim('b', TOKEN)).toBe('first');
+    expect(await redeliveries.claim('a', TOKEN)).toBe('done');
     now = 1_000;
-    expect(await redeliveries.claim('a')).toBe('first');
+    expect(await redeliveries.claim('a', TOKEN)).toBe('first');
   });
 
   it('keeps at most maxEntries ids, forgetting the oldest first', async () => {
     const redeliveries = new MemoryRedeliveries({ maxEntries: 3, now: () => 0 });
-    for (const id of ['a', 'b', 'c', 'd']) expect(await redeliveries.claim(id)).toBe('first');
+    for (const id of ['a', 'b', 'c', 'd']) expect(await redeliveries.claim(id, TOKEN)).toBe('first');
 
-    expect(await redeliveries.claim('b')).toBe('handling');
-    expect(await redeliveries.claim('c')).toBe('handling');
-    expect(await redeliveries.claim('d')).toBe('handling');
-    expect(await redeliveries.claim('a')).toBe('first');
+    expect(await redeliveries.claim('b', TOKEN)).toBe('handling');
+    expect(await redeliveries.claim('c', TOKEN)).toBe('handling');
+    expect(await redeliveries.claim('d', TOKEN)).toBe('handling');
+    expect(await redeliveries.claim('a', TOKEN)).toBe('first');
     // "a" came back as the newest: "b" is now the oldest, and went.
-    expect(await redeliveries.claim('b')).toBe('first');
+    expect(await redeliveries.claim('b', TOKEN)).toBe('first');
     // Marking one handled makes it the newest too: "c" goes next, not "d".
     await redeliveries.handled('d');
-    await redeliveries.claim('e');
-    expect(await redeliveries.claim('c')).toBe('first');
-    expect(await redeliveries.claim('d')).toBe('done');
+    await redeliveries.claim('e', TOKEN);
+    expect(await redeliveries.claim('c', TOKEN)).toBe('first');
+    expect(await redeliveries.claim('d', TOKEN)).toBe('done');
   });
 
   it('refuses a bound or a period it cannot keep, naming it', () => {
@@ -147,22 +161,35 @@ describeWithRedis('RedisRedeliveries', () => {
     const spy = await connection();
     const key = `${REDELIVERIES_PREFIX}${ID}`;
 
-    const states = await Promise.all([a.claim(ID), b.claim(ID)]);
+    const states = await Promise.all([a.claim(ID, TOKEN), b.claim(ID, TOKEN)]);
 
     expect(states.sort()).toEqual(['first', 'handling']);
-    expect(await spy.get(key)).toBe('handling');
+    expect(await spy.get(key)).toBe(`handling:${TOKEN}`);
     const claimTtl = await spy.pttl(key);
     expect(claimTtl).toBeGreaterThan(HANDLING_TTL_MS - 60_000);
     expect(claimTtl).toBeLessThanOrEqual(HANDLING_TTL_MS);
     await a.handled(ID);
-    expect(await b.claim(ID)).toBe('done');
+    expect(await b.claim(ID, TOKEN)).toBe('done');
     expect(await spy.get(key)).toBe('done');
     const doneTtl = await spy.pttl(key);
     expect(doneTtl).toBeGreaterThan(REDELIVERY_TTL_MS - 60_000);
     expect(doneTtl).toBeLessThanOrEqual(REDELIVERY_TTL_MS);
-    await spy.set(key, 'handling');
-    await b.forget(ID);
+    await spy.set(key, `handling:${TOKEN}`);
+    await b.forget(ID, 'another claimer');
+    expect(await spy.get(key)).toBe(`handling:${TOKEN}`);
+    await b.forget(ID, TOKEN);
     expect(await spy.exists(key)).toBe(0);
+  });
+
+  it('lets go of its own claim only: a claimer whose claim expired and was taken by another leaves the other’s', async () => {
+    const redeliveries = new RedisRedeliveries(await connection(), { handlingTtlMs: 100, prefix: 'test:tokens:' });
+    await redeliveries.claim(ID, 'slow');
+    await pause(150);
+    expect(await redeliveries.claim(ID, 'resend')).toBe('first');
+    await redeliveries.forget(ID, 'slow');
+    expect(await redeliveries.claim(ID, 'third')).toBe('handling');
+    await redeliveries.forget(ID, 'resend');
+    expect(await redeliveries.claim(ID, 'third')).toBe('first');
   });
 
   it('lets a claim go once its short period ends, while a delivery handled stays done', async () => {
@@ -172,13 +199,13 @@ describeWithRedis('RedisRedeliveries', () => {
       prefix: 'test:expiry:',
     });
 
-    expect(await redeliveries.claim(ID)).toBe('first');
-    await redeliveries.claim(OTHER);
+    expect(await redeliveries.claim(ID, TOKEN)).toBe('first');
+    await redeliveries.claim(OTHER, TOKEN);
     await redeliveries.handled(OTHER);
-    expect(await redeliveries.claim(ID)).toBe('handling');
+    expect(await redeliveries.claim(ID, TOKEN)).toBe('handling');
     await pause(150);
-    expect(await redeliveries.claim(ID)).toBe('first');
-    expect(await redeliveries.claim(OTHER)).toBe('done');
+    expect(await redeliveries.claim(ID, TOKEN)).toBe('first');
+    expect(await redeliveries.claim(OTHER, TOKEN)).toBe('done');
   });
 
   it('reads what the version before states wrote as done, and refuses a state it does not know, naming the key', async () => {
@@ -187,8 +214,8 @@ describeWithRedis('RedisRedeliveries', () => {
     await spy.set(`test:states:${ID}`, '1');
     await spy.set(`test:states:${OTHER}`, 'sideways');
 
-    expect(await redeliveries.claim(ID)).toBe('done');
-    await expect(redeliveries.claim(OTHER)).rejects.toThrow(
+    expect(await redeliveries.claim(ID, TOKEN)).toBe('done');
+    await expect(redeliveries.claim(OTHER, TOKEN)).rejects.toThrow(
       new Error(
         `delivery ${OTHER} is recorded in Redis as "sideways", not handling or done (key test:states:${OTHER})`,
       ),
@@ -204,7 +231,7 @@ describeWithRedis('RedisRedeliveries', () => {
     await secured.stop();
 
     const failures = await Promise.all(
-      [redeliveries.claim(ID), redeliveries.handled(ID), redeliveries.forget(ID)].map((call) =>
+      [redeliveries.claim(ID, TOKEN), redeliveries.handled(ID), redeliveries.forget(ID, TOKEN)].map((call) =>
         call.then(
           () => new Error('resolved'),
           (error: unknown) => error as Error,
@@ -225,7 +252,7 @@ describeWithRedis('RedisRedeliveries', () => {
     const again = await startRedisServer({ password, port: secured.port });
     try {
       await connected(client);
-      expect(await redeliveries.claim(ID)).toBe('first');
+      expect(await redeliveries.claim(ID, TOKEN)).toBe('first');
       await disconnect(client);
     } finally {
       await again.stop();
