@@ -165,7 +165,8 @@ function conclusionOf(status: ListedStatus): string {
  * conclusion of one not finished is, in the port's (GitHub's) words,
  * `queued` or `in_progress`, as ensureCheck's `pending` says. GitLab
  * matches statuses by the full sha only, so a branch or a tag is first
- * resolved to its commit. Requests: 1 for a sha, 2 for a branch or tag.
+ * resolved to its commit, and only the statuses filed under that branch
+ * or tag count. Requests: 1 for a sha, 2 for a branch or tag.
  */
 export async function latestCheckStatus(
   context: GitLabContext,
@@ -178,6 +179,8 @@ export async function latestCheckStatus(
   const sha = SHA_RE.test(ref)
     ? ref
     : ((await gitlabCall(op, () => api.Commits.show(project.id, ref))) as { id: string }).id;
-  const status = (await statusesOf(context, op, sha, name))?.latest;
+  // A status is filed under a ref: a tag's check is the one under that tag, not another tag's of the same commit.
+  const filed = SHA_RE.test(ref) ? undefined : ref.replace(/^refs\/(heads|tags)\//, '');
+  const status = (await statusesOf(context, op, sha, name, filed))?.latest;
   return status && { sha: status.sha, conclusion: conclusionOf(status), url: status.target_url ?? '' };
 }

@@ -356,6 +356,19 @@ describe('GitLabForge.latestCheck', () => {
     );
     expect(standIn.requests.at(-2)?.url).toBe('/api/v4/projects/tails%2Ftails/repository/commits/main');
   });
+
+  it('answers the status filed under that branch or tag, not a newer one of the same commit under another', async () => {
+    fake.branches.set('feature/x', sha);
+    await forge.ensureCheck(report({ ref: 'main', conclusion: 'failure' }));
+    await forge.ensureCheck(report({ ref: 'feature/x' }));
+
+    await expect(forge.latestCheck('main', 'APT snapshots')).resolves.toEqual(
+      expect.objectContaining({ conclusion: 'failure' }),
+    );
+    await expect(forge.latestCheck('feature/x', 'APT snapshots')).resolves.toEqual(
+      expect.objectContaining({ conclusion: 'success' }),
+    );
+  });
 });
 
 it('the fake rejects a description GitLab would refuse', async () => {
