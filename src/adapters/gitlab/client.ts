@@ -93,6 +93,12 @@ interface Answer {
  * server may have carried out before failing), and turns every failure into a ForgeError naming the
  * endpoint, without query string or headers. `answered` hears each answer's status.
  */
+/** Whether fetch gave up at its timeout: a DOMException, which is no `instanceof Error` in another realm (jest's). */
+function timedOut(error: unknown): boolean {
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
 async function send(
   connection: GitLabConnection,
   request: Outgoing,
@@ -114,11 +120,8 @@ async function send(
     } catch (error) {
       // An earlier attempt's answer is not this request's last.
       answered(0);
-      // fetch rejects a timeout with a DOMException, which is no `instanceof Error` in another realm (jest's).
-      const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
-      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       throw new ForgeError(
-        `GitLab ${where} failed: ${timedOut ? `no answer within ${timeoutMs / 1000} s` : 'could not connect'}`,
+        `GitLab ${where} failed: ${timedOut(error) ? `no answer within ${timeoutMs / 1000} s` : 'could not connect'}`,
         'request',
         where,
         { forge: 'GitLab', cause: error },
@@ -127,12 +130,23 @@ async function send(
     answered(response.status);
     if (response.ok) {
       const type = response.headers.get('content-type') ?? '';
-      const parsed: unknown =
-        response.status === 204
-          ? null
-          : type.includes('application/json')
-            ? await response.json()
-            : await response.text();
+      let parsed: unknown;
+      try {
+        parsed =
+          response.status === 204
+            ? null
+            : type.includes('application/json')
+              ? await response.json()
+              : await response.text();
+      } catch (error) {
+        // The timeout covers the body too, and a body may be cut or not JSON: either is this request's failure.
+        throw new ForgeError(
+          `GitLab ${where} answered ${response.status}, but its body could not be read: ${timedOut(error) ? `not all of it within ${timeoutMs / 1000} s` : 'not valid JSON'}`,
+          'request',
+          where,
+          { forge: 'GitLab', status: response.status, cause: error },
+        );
+      }
       return {
         body: (parsed ?? {}) as Record<string, unknown>,
         headers: Object.fromEntries(response.headers.entries()),
