@@ -92,7 +92,7 @@ export interface IssueInfo {
   body: string;
 }
 
-/** One of the bot's open pull requests, for the dashboard. */
+/** One of the bot's open change requests (pull or merge requests), for the dashboard. */
 export interface BotChangeRequest {
   number: number;
   url: string;
@@ -119,7 +119,7 @@ export interface Forge {
    * with `edits`. Never overwrites commits made by anyone but the bot.
    */
   ensureBranch(branch: string, baseSha: string, edits: Edit[], message: string): Promise<EnsureBranchResult>;
-  /** The open pull request from `head` into `base`, created or updated with this title and body. */
+  /** The open change request from `head` into `base`, created or updated with this title and body. */
   ensureChangeRequest(pr: {
     head: string;
     base: string;
@@ -160,6 +160,6 @@ export interface Forge {
    * branch or a tag) names; undefined when it has none there.
    */
   latestCheck(ref: string, name: string): Promise<{ sha: string; conclusion: string; url: string } | undefined>;
-  /** The open pull requests from the bot's branches (under its prefix), newest first. */
+  /** The open change requests from the bot's branches (under its prefix), newest first. */
   listBotChangeRequests(): Promise<BotChangeRequest[]>;
 }
