@@ -480,20 +480,38 @@ describe('GitLabApp: a box ticked on the dashboard', () => {
       updated_at: updatedAt,
       ...(by ? { updated_by: { id: by.id, username: by.username } } : {}),
     });
-    const result = await w.deliver('Issue Hook', {
+    const result = await edited(w, issue.iid, claimed, UNTICKED, TICKED);
+    return { w, frozen, iid: issue.iid, result };
+  }
+
+  /** Asserts the box unticked, nothing opened and one reply by the bot, and gives the reply. */
+  function untickedWithReply(w: AppWorld, iid: number): string {
+    expect(w.writes()).toEqual([
+      `PUT /projects/${PROJECT_PATH}/issues/${iid}`,
+      `POST /projects/${PROJECT_PATH}/issues/${iid}/notes`,
+    ]);
+    expect(w.fake.issues[0]?.description).toBe(UNTICKED);
+    expect(w.fake.mergeRequests).toEqual([]);
+    const notes = w.fake.issues[0]?.notes ?? [];
+    expect(notes.map((n) => n.author.username)).toEqual([BOT.username]);
+    return notes[0]?.body ?? '';
+  }
+
+  /** The Issue Hook of `user` editing issue `iid`'s description from `previous` to `description`. */
+  function edited(w: AppWorld, iid: number, user: Person, previous: string, description: string): Promise<string> {
+    return w.deliver('Issue Hook', {
       object_kind: 'issue',
-      user: claimed,
+      user,
       project: projectPayload(w.where),
       object_attributes: {
-        iid: issue.iid,
+        iid,
         action: 'update',
-        description: TICKED,
+        description,
         updated_at: '2021-05-14 00:00:00 UTC',
         confidential: false,
       },
-      changes: { description: { previous: UNTICKED } },
+      changes: { description: { previous } },
     });
-    return { w, frozen, iid: issue.iid, result };
   }
 
   it('opens the merge request a Developer asked for, unticks the box and says so', async () => {
@@ -533,35 +551,16 @@ describe('GitLabApp: a box ticked on the dashboard', () => {
     const { w, iid, result } = await ticked(DEVELOPER, DEVELOPER, '2021-05-14T00:00:05.000Z');
 
     expect(result).toBe('done');
-    expect(w.writes()).toEqual([
-      `PUT /projects/${PROJECT_PATH}/issues/${iid}`,
-      `POST /projects/${PROJECT_PATH}/issues/${iid}/notes`,
-    ]);
-    expect(w.fake.issues[0]?.description).toBe(UNTICKED);
-    expect(w.fake.mergeRequests).toEqual([]);
-    expect(w.fake.issues[0]?.notes[0]?.body).toContain(
-      'Someone ticked Thaw `devel`, but the issue was updated again before I could confirm who',
-    );
-    expect(w.fake.issues[0]?.notes[0]?.body).not.toContain('@');
+    const reply = untickedWithReply(w, iid);
+    expect(reply).toContain('Someone ticked Thaw `devel`, but the issue was updated again before I could confirm who');
+    expect(reply).not.toContain('@');
   });
 
   it('asks GitLab nothing for an edit that ticks no box', async () => {
     const { w } = await frozenDevel();
     const issue = w.fake.addIssue({ title: 'APT snapshots dashboard', description: UNTICKED });
     const before = w.standIn.requests.length;
-    const result = await w.deliver('Issue Hook', {
-      object_kind: 'issue',
-      user: DEVELOPER,
-      project: projectPayload(w.where),
-      object_attributes: {
-        iid: issue.iid,
-        action: 'update',
-        description: UNTICKED,
-        updated_at: '2021-05-14 00:00:00 UTC',
-        confidential: false,
-      },
-      changes: { description: { previous: TICKED } },
-    });
+    const result = await edited(w, issue.iid, DEVELOPER, TICKED, UNTICKED);
 
     expect(result).toBe('ignored');
     expect(w.standIn.requests.slice(before).filter((r) => r.path === '/api/graphql')).toEqual([]);
@@ -579,16 +578,8 @@ describe('GitLabApp: a box ticked on the dashboard', () => {
     const { w, iid, result } = await ticked(REPORTER);
 
     expect(result).toBe('done');
-    expect(w.writes()).toEqual([
-      `PUT /projects/${PROJECT_PATH}/issues/${iid}`,
-      `POST /projects/${PROJECT_PATH}/issues/${iid}/notes`,
-    ]);
-    expect(w.fake.issues[0]?.description).toBe(UNTICKED);
-    expect(w.fake.mergeRequests).toEqual([]);
     expect(w.fake.branches.has(THAW_BRANCH)).toBe(false);
-    const notes = w.fake.issues[0]?.notes ?? [];
-    expect(notes.map((n) => n.author.username)).toEqual([BOT.username]);
-    expect(notes[0]?.body).toContain(
+    expect(untickedWithReply(w, iid)).toContain(
       '@passer-by thanks, but only people with write access to this repository can ask the bot for Thaw `devel`, and yours is `triage`. I unticked the box and did nothing',
     );
   });
