@@ -566,12 +566,26 @@ describe('GitLabApp: a box ticked on the dashboard', () => {
     expect(w.standIn.requests.slice(before).filter((r) => r.path === '/api/graphql')).toEqual([]);
   });
 
-  it('does nothing when GitLab records nobody as the editor', async () => {
-    const { w, result } = await ticked(null);
+  it.each([
+    ['nobody', null],
+    ['the bot, in the same second', { id: BOT.id, username: BOT.username }],
+  ])('unticks the box and asks again when GitLab records %s as the last updater', async (_who, by) => {
+    const { w, iid, result } = await ticked(by, DEVELOPER);
 
-    expect(result).toBe('ignored');
-    expect(w.writes()).toEqual([]);
-    expect(w.fake.issues[0]?.description).toBe(TICKED);
+    expect(result).toBe('done');
+    expect(untickedWithReply(w, iid)).toContain('Someone ticked Thaw `devel`');
+    const lines = w.log
+      .text()
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        msg: 'dashboard edit: GitLab records a later update or another updater; asking to tick again',
+        editedAt: '2021-05-14 00:00:00 UTC',
+        updatedAt: '2021-05-14T00:00:00.000Z',
+      }),
+    );
   });
 
   it('unticks a Reporter’s box and refuses, opening nothing', async () => {

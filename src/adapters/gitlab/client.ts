@@ -84,6 +84,24 @@ interface Answer {
   status: number;
 }
 
+/** Whether fetch gave up at its timeout: a DOMException, which is no `instanceof Error` in another realm (jest's). */
+function timedOut(error: unknown): boolean {
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
+/** Why an answer's body could not be read, in a few words. */
+function bodyFailure(error: unknown, timeoutMs: number): string {
+  if (timedOut(error)) return `not all of it within ${timeoutMs / 1000} s`;
+  const { name, message } = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    message?: unknown;
+  };
+  // By name, as for the timeout: fetch's errors come from another realm.
+  if (name === 'SyntaxError') return 'not valid JSON';
+  return `cut off (${typeof message === 'string' ? message : String(error)})`;
+}
+
 /**
  * gitbeaker's own handler retries 429 and 502 ten times within a quarter
  * of a second and ignores Retry-After, so a rate-limited bot would give up
@@ -93,12 +111,6 @@ interface Answer {
  * server may have carried out before failing), and turns every failure into a ForgeError naming the
  * endpoint, without query string or headers. `answered` hears each answer's status.
  */
-/** Whether fetch gave up at its timeout: a DOMException, which is no `instanceof Error` in another realm (jest's). */
-function timedOut(error: unknown): boolean {
-  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
-  return name === 'TimeoutError' || name === 'AbortError';
-}
-
 async function send(
   connection: GitLabConnection,
   request: Outgoing,
@@ -141,7 +153,7 @@ async function send(
       } catch (error) {
         // The timeout covers the body too, and a body may be cut or not JSON: either is this request's failure.
         throw new ForgeError(
-          `GitLab ${where} answered ${response.status}, but its body could not be read: ${timedOut(error) ? `not all of it within ${timeoutMs / 1000} s` : 'not valid JSON'}`,
+          `GitLab ${where} answered ${response.status}, but its body could not be read: ${bodyFailure(error, timeoutMs)}`,
           'request',
           where,
           { forge: 'GitLab', status: response.status, cause: error },

@@ -46,4 +46,12 @@ describe('a GitLab answer whose body cannot be read', () => {
     };
     await expect(ask()).rejects.toThrow(/answered 200, but its body could not be read: not valid JSON$/);
   });
+
+  it('fails as this request, saying it was cut off, when the connection drops mid-body', async () => {
+    reply = (response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      response.write('{"data":', () => response.destroy());
+    };
+    await expect(ask()).rejects.toThrow(/answered 200, but its body could not be read: cut off \(/);
+  });
 });

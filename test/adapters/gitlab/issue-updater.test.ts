@@ -61,6 +61,8 @@ describe('gitlabSecond', () => {
     ['a webhook time', '2021-05-14 00:00:07 UTC', 1620950407],
     ['a GraphQL time', '2021-05-14T00:00:07Z', 1620950407],
     ['a GraphQL time with a fraction', '2021-05-14T00:00:07.912Z', 1620950407],
+    ['a webhook time of a GitLab in another time zone', '2021-05-14 02:00:07 +0200', 1620950407],
+    ['a GraphQL time with an offset', '2021-05-14T02:00:07+02:00', 1620950407],
     ['something else', 'yesterday', undefined],
   ])('reads %s to the second', (_what, time, second) => {
     expect(gitlabSecond(time)).toBe(second);
