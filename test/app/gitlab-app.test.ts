@@ -20,6 +20,7 @@ import {
   type Person,
 } from '../helpers/gitlab-app-world.js';
 import { PATHS, tailsTree } from '../helpers/snapshot.js';
+import { RELEASE_MANIFEST, RELEASE_SERIAL, RELEASE_TREE } from '../helpers/release-fixture.js';
 
 const FROZEN = { debian: '2021051301', 'debian-security': 'latest', torproject: '2021051301' };
 const THAW_BRANCH = 'apt-snapshots-bot/thaw-devel';
@@ -225,23 +226,6 @@ describe('GitLabApp: a project GitLab no longer has, and GitLab failing', () => 
   });
 });
 
-const S = '2021051301';
-const RELEASED =
-  'tails (4.19~rc1) unstable; urgency=medium\n\n  * Release.\n\n -- Tails developers <tails@boum.org>  Thu, 13 May 2021 12:18:48 +0200\n';
-const RELEASE_TREE = tailsTree({
-  baseBranch: 'testing',
-  main: { debian: S, 'debian-security': 'latest', torproject: S },
-  builder: { debian: S, 'debian-security': S, tails: S },
-  changelog: RELEASED,
-});
-const MANIFEST = `origin_references:
-  - { origin: debian, reference: '${S}' }
-  - { origin: debian-security, reference: '2021051302' }
-  - { origin: torproject, reference: '${S}' }
-packages:
-  binary: [{ package: tor, version: '0.4.5.8-1~d10.buster+1', arch: amd64 }]
-  source: [{ package: tor, version: '0.4.5.8-1~d10.buster+1' }]
-`;
 const CI_SECRET = 'ci-hmac-key-gitlab-3e9b';
 
 describe('GitLabApp: a release tag pushed', () => {
@@ -250,7 +234,7 @@ describe('GitLabApp: a release tag pushed', () => {
 
   beforeEach(async () => {
     ci = await startHttpServer({ 'POST /ci/tag': { status: 200, body: '{"url":"https://ci.example/tag/1"}' } });
-    files = await startHttpServer({ '/manifests/4.19-rc1.build-manifest': { body: MANIFEST } });
+    files = await startHttpServer({ '/manifests/4.19-rc1.build-manifest': { body: RELEASE_MANIFEST } });
   });
   afterEach(async () => {
     await ci.close();
@@ -340,8 +324,8 @@ function snapshotServer(): FakeSnapshotServer {
   return new FakeSnapshotServer({
     latest: { debian: '2021051401', 'debian-security': '2021051401', torproject: '2021051301', tails: '2021050302' },
     expiries: {
-      [`debian/${S}`]: new Date(NOW.getTime() + 10 * DAY),
-      [`torproject/${S}`]: valid,
+      [`debian/${RELEASE_SERIAL}`]: new Date(NOW.getTime() + 10 * DAY),
+      [`torproject/${RELEASE_SERIAL}`]: valid,
       'debian/2021042702': valid,
       'debian-security/2021042702': valid,
       'tails/2021050302': valid,
@@ -386,7 +370,7 @@ describe('GitLabApp: the refresh after a push to a base branch', () => {
       ['APT snapshots dashboard', BOT.username, 'opened'],
     ]);
     expect(w.fake.issues[0]?.description).toContain(
-      `| \`debian\` | \`${S}\` | \`stable\` | \`main\` | expires on 2021-05-24 00:00 UTC |`,
+      `| \`debian\` | \`${RELEASE_SERIAL}\` | \`stable\` | \`main\` | expires on 2021-05-24 00:00 UTC |`,
     );
     expect(w.fake.issues[1]?.description).toContain(DASHBOARD_MARKER);
   });

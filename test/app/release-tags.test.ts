@@ -10,7 +10,7 @@ import type { Timers } from '../../src/app/follow-ups.js';
 import { parseReleaseMarker } from '../../src/report/release-subject.js';
 import { startHttpServer, type LocalHttpServer, type RecordedRequest } from '../helpers/http-server.js';
 import { fixture } from '../helpers/probot-app.js';
-import { tailsTree } from '../helpers/snapshot.js';
+import { RELEASE_MANIFEST, RELEASE_TREE, RELEASED_CHANGELOG } from '../helpers/release-fixture.js';
 
 const SECRET = 'release-test-secret-7c1e';
 const CI_SECRET = 'ci-hmac-key-5d2a';
@@ -19,24 +19,6 @@ const PRIVATE_KEY = generateKeyPairSync('rsa', {
   privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 }).privateKey;
-
-const S = '2021051301';
-const RELEASED =
-  'tails (4.19~rc1) unstable; urgency=medium\n\n  * Release.\n\n -- Tails developers <tails@boum.org>  Thu, 13 May 2021 12:18:48 +0200\n';
-const RELEASE_TREE = tailsTree({
-  baseBranch: 'testing',
-  main: { debian: S, 'debian-security': 'latest', torproject: S },
-  builder: { debian: S, 'debian-security': S, tails: S },
-  changelog: RELEASED,
-}) as Record<string, string>;
-const MANIFEST = `origin_references:
-  - { origin: debian, reference: '${S}' }
-  - { origin: debian-security, reference: '2021051302' }
-  - { origin: torproject, reference: '${S}' }
-packages:
-  binary: [{ package: tor, version: '0.4.5.8-1~d10.buster+1', arch: amd64 }]
-  source: [{ package: tor, version: '0.4.5.8-1~d10.buster+1' }]
-`;
 
 const TAGGED = 'aa'.repeat(20);
 const PARENT = 'ab'.repeat(20);
@@ -57,9 +39,11 @@ const COMMITS = new Map<string, FakeCommit>([
   [MOVED, commit(MOVED, RELEASE_TREE, [PARENT])],
   [
     UNRELEASED_COMMIT,
-    commit(UNRELEASED_COMMIT, { ...RELEASE_TREE, 'debian/changelog': RELEASED.replace('unstable', 'UNRELEASED') }, [
-      PARENT,
-    ]),
+    commit(
+      UNRELEASED_COMMIT,
+      { ...RELEASE_TREE, 'debian/changelog': RELEASED_CHANGELOG.replace('unstable', 'UNRELEASED') },
+      [PARENT],
+    ),
   ],
 ]);
 
@@ -172,7 +156,7 @@ ${overrides}`;
       'POST /ci/iuks': { status: 200, body: '{"url":"https://ci.example/iuks/1"}' },
     });
     files = await startHttpServer({
-      '/manifests/4.19-rc1.build-manifest': { body: MANIFEST },
+      '/manifests/4.19-rc1.build-manifest': { body: RELEASE_MANIFEST },
       '/iso/4.19~rc1/': [{ status: 404 }, { status: 200, body: 'ok' }],
     });
     await startApp(deployment());
@@ -320,7 +304,7 @@ ${overrides}`;
   });
 
   it('polls for a manifest not published yet, and starts tag-apt-snapshots once it is', async () => {
-    files.route('/manifests/4.19-rc1.build-manifest', [{ status: 404 }, { body: MANIFEST }]);
+    files.route('/manifests/4.19-rc1.build-manifest', [{ status: 404 }, { body: RELEASE_MANIFEST }]);
     await deliver('push', { ...push, after: TAGGED, created: true });
     const waiting = run(TAGGED, 'tag-apt-snapshots');
     expect(waiting).toMatchObject({ status: 'queued' });
@@ -442,7 +426,7 @@ ${overrides}`;
 
   it('watches the manifest a release manager gives in place of the one configured', async () => {
     files.route('/manifests/4.19-rc1.build-manifest', { status: 404 });
-    files.route('/other/4.19-rc1.build-manifest', [{ status: 404 }, { body: MANIFEST }]);
+    files.route('/other/4.19-rc1.build-manifest', [{ status: 404 }, { body: RELEASE_MANIFEST }]);
     await deliver('push', { ...push, after: TAGGED, created: true });
     expect(timers.delays).toEqual([60_000, 60_000]);
     await comment(`/apt-snapshots release 4.19-rc1 ${files.url}/other/4.19-rc1.build-manifest`);
@@ -499,7 +483,7 @@ ${overrides}`;
     ]);
     await deliver('push', { ...push, after: TAGGED, created: true });
     const failed = run(TAGGED, 'tag-apt-snapshots');
-    files.route('/manifests/4.19-rc1.build-manifest', [{ status: 404 }, { body: MANIFEST }]);
+    files.route('/manifests/4.19-rc1.build-manifest', [{ status: 404 }, { body: RELEASE_MANIFEST }]);
     await rerun('tag-apt-snapshots', failed?.summary);
     const waiting = run(TAGGED, 'tag-apt-snapshots');
     expect(parseReleaseMarker(waiting?.summary)).toMatchObject({ state: 'waiting', attempt: 1 });

@@ -87,6 +87,17 @@ export interface FakeIssue {
   notes: FakeNote[];
 }
 
+/** The body of POST /projects/:id/repository/commits, as a client may send it: every field to be checked. */
+export interface CommitInput {
+  branch?: string;
+  commit_message?: string;
+  start_sha?: string;
+  force?: boolean;
+  author_name?: string;
+  author_email?: string;
+  actions?: { action?: string; file_path?: string; content?: string }[];
+}
+
 const notFound = (what: string): GitLabReply => ({ status: 404, body: { message: `404 ${what} Not Found` } });
 const badRequest = (message: unknown): GitLabReply => ({ status: 400, body: { message } });
 
@@ -391,15 +402,7 @@ export class GitLabFake {
 
   /** POST /repository/commits as GitLab runs it: start_sha or the branch's head, force only with a start. */
   private createCommit(body: unknown): GitLabReply {
-    const input = body as {
-      branch?: string;
-      commit_message?: string;
-      start_sha?: string;
-      force?: boolean;
-      author_name?: string;
-      author_email?: string;
-      actions?: { action: string; file_path: string; content?: string }[];
-    };
+    const input = body as CommitInput;
     if (!input.branch || !input.commit_message || !Array.isArray(input.actions)) {
       return badRequest('branch, commit_message, actions are missing');
     }
@@ -415,10 +418,11 @@ export class GitLabFake {
     if (!parent) return badRequest('Invalid start sha');
     const files: Record<string, string> = {};
     for (const action of input.actions) {
-      const present = parent.files.has(action.file_path);
+      const path = action.file_path ?? '';
+      const present = parent.files.has(path);
       if (action.action === 'create' && present) return badRequest('A file with this name already exists');
       if (action.action === 'update' && !present) return badRequest("A file with this name doesn't exist");
-      files[action.file_path] = action.content ?? '';
+      files[path] = action.content ?? '';
     }
     const id = this.commit({
       parent: parent.id,

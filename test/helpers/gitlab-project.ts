@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { TestRepo } from './git-repo.js';
-import { PROJECT_PATH, type FakeCommit, type GitLabFake } from './gitlab-fake.js';
+import { PROJECT_PATH, type CommitInput, type FakeCommit, type GitLabFake } from './gitlab-fake.js';
 import { serveHistory } from './gitlab-history-stand-in.js';
 import { serveRepository } from './gitlab-repo-stand-in.js';
 import type { GitLabReply, GitLabRequest, GitLabStandIn } from './gitlab-stand-in.js';
@@ -24,16 +24,6 @@ export interface GitLabProjectStandIn {
 const badRequest = (message: string): GitLabReply => ({ status: 400, body: { message } });
 const notFound = (what: string): GitLabReply => ({ status: 404, body: { message: `404 ${what} Not Found` } });
 const TAGS_PER_PAGE = 20;
-
-interface CommitInput {
-  branch?: string;
-  commit_message?: string;
-  start_sha?: string;
-  force?: boolean;
-  author_name?: string;
-  author_email?: string;
-  actions?: { action?: string; file_path?: string; content?: string }[];
-}
 
 export function serveProject(
   standIn: GitLabStandIn,

@@ -172,3 +172,22 @@ export async function startGitLabStandIn(token = 'glpat-stand-in-token'): Promis
       }),
   };
 }
+
+/**
+ * A stand-in started before each test of the enclosing block and closed
+ * after it, failing the test on any request it did not expect or whose
+ * token was wrong. Call it at the top of a describe block.
+ */
+export function standInPerTest(): () => GitLabStandIn {
+  let current: GitLabStandIn | undefined;
+  beforeEach(async () => {
+    current = await startGitLabStandIn();
+  });
+  afterEach(async () => {
+    const standIn = current as GitLabStandIn;
+    await standIn.close();
+    expect(standIn.unexpected).toEqual([]);
+    expect(standIn.unauthorized).toEqual([]);
+  });
+  return () => current as GitLabStandIn;
+}

@@ -1,7 +1,7 @@
 import { gitlabApi } from '../../../src/adapters/gitlab/client.js';
 import { forEachGitLabProject } from '../../../src/adapters/gitlab/projects.js';
 import type { GitLabProjectRef } from '../../../src/adapters/gitlab/webhook-events.js';
-import { startGitLabStandIn, type GitLabStandIn } from '../../helpers/gitlab-stand-in.js';
+import { standInPerTest } from '../../helpers/gitlab-stand-in.js';
 
 function listed(id: number, more: Record<string, unknown> = {}) {
   return {
@@ -15,22 +15,13 @@ function listed(id: number, more: Record<string, unknown> = {}) {
 }
 
 describe('forEachGitLabProject', () => {
-  let standIn: GitLabStandIn;
+  const standIn = standInPerTest();
 
-  beforeEach(async () => {
-    standIn = await startGitLabStandIn();
-  });
-  afterEach(async () => {
-    await standIn.close();
-    expect(standIn.unexpected).toEqual([]);
-    expect(standIn.unauthorized).toEqual([]);
-  });
-
-  const api = () => gitlabApi({ host: standIn.url, token: standIn.token, sleep: () => Promise.resolve() });
+  const api = () => gitlabApi({ host: standIn().url, token: standIn().token, sleep: () => Promise.resolve() });
 
   /** GitLab's offset pagination of `projects`, 100 a page as asked. */
   function serve(projects: unknown[]): void {
-    standIn.on('GET', '/projects', ({ query }) => {
+    standIn().on('GET', '/projects', ({ query }) => {
       const page = Number(query.get('page'));
       const perPage = Number(query.get('per_page'));
       const next = page * perPage < projects.length;
@@ -69,7 +60,7 @@ describe('forEachGitLabProject', () => {
       webUrl: 'https://gitlab.example/tails/p102',
       defaultBranch: 'main',
     });
-    expect(standIn.requests.map((r) => Object.fromEntries(r.query))).toEqual(
+    expect(standIn().requests.map((r) => Object.fromEntries(r.query))).toEqual(
       [1, 2].map((page) => ({
         membership: 'true',
         min_access_level: '30',
@@ -98,11 +89,11 @@ describe('forEachGitLabProject', () => {
 
     expect(seen).toEqual([1, 2, 3]);
     expect(failed).toEqual([['project tails/p2', new Error('broken')]]);
-    expect(standIn.requests).toHaveLength(1);
+    expect(standIn().requests).toHaveLength(1);
   });
 
   it('rejects when the listing itself fails, naming GitLab’s answer', async () => {
-    standIn.on('GET', '/projects', () => ({ status: 500, body: { message: '500 Internal Server Error' } }));
+    standIn().on('GET', '/projects', () => ({ status: 500, body: { message: '500 Internal Server Error' } }));
     let visits = 0;
     const each = () => {
       visits += 1;
